@@ -1,0 +1,152 @@
+package io.gainstream.model.net;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The GAIN network in DJL: a small conv backbone and a CAM head (1×1 conv to one map per class,
+ * then global average pooling to logits).
+ *
+ * <p>With this head Grad-CAM equals ReLU(CAM) up to a constant (see docs/PAPERS), so the
+ * attention map is a plain, differentiable forward output: GAIN trains through it with first-order
+ * gradients and the export to ONNX needs no backprop. {@link #forward} returns {@code [logits
+ * (N,C), cam (N,C,h,w)]}; {@link #attention} turns the raw CAM into the normalised maps the
+ * exported model outputs.
+ */
+public final class GainNetwork extends AbstractBlock {
+  /** Added to {@code max − min} in the per-map normalisation; the ONNX graph uses the same. */
+  public static final float NORM_EPS = 1e-5f;
+
+  /** Batch-norm epsilon, shared with the ONNX {@code BatchNormalization} nodes. */
+  public static final float BN_EPS = 1e-5f;
+
+  private static final byte VERSION = 1;
+
+  private final NetworkSpec spec;
+  private final List<Conv2d> convs = new ArrayList<>();
+  private final List<BatchNorm> norms = new ArrayList<>();
+  private final Conv2d camHead;
+
+  public GainNetwork(NetworkSpec spec) {
+    super(VERSION);
+    this.spec = spec;
+    for (int i = 0; i < spec.depth(); i++) {
+      convs.add(
+          addChildBlock(
+              "conv" + i,
+              Conv2d.builder()
+                  .setKernelShape(new Shape(3, 3))
+                  .optPadding(new Shape(1, 1))
+                  .setFilters(spec.channels(i))
+                  .build()));
+      norms.add(
+          addChildBlock(
+              "bn" + i, BatchNorm.builder().optEpsilon(BN_EPS).optMomentum(0.9f).build()));
+    }
+    camHead =
+        addChildBlock(
+            "cam",
+            Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(spec.numClasses()).build());
+  }
+
+  public NetworkSpec spec() {
+    return spec;
+  }
+
+  /** The conv layers of the backbone, stage by stage (for weight transfer). */
+  public List<Conv2d> convs() {
+    return Collections.unmodifiableList(convs);
+  }
+
+  /** The batch-norm layers of the backbone, stage by stage (for weight transfer). */
+  public List<BatchNorm> norms() {
+    return Collections.unmodifiableList(norms);
+  }
+
+  /** The 1×1 CAM conv (for weight transfer). */
+  public Conv2d camHead() {
+    return camHead;
+  }
+
+  /** A named parameter of a child block; fails loudly when the name is wrong. */
+  public static Parameter parameter(AbstractBlock block, String name) {
+    Parameter p = block.getParameters().get(name);
+    if (p == null) {
+      throw new IllegalStateException(
+          "block has no parameter '" + name + "', expected one of " + block.getParameters().keys());
+    }
+    return p;
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray x = inputs.singletonOrThrow();
+    for (int i = 0; i < spec.depth(); i++) {
+      x = convs.get(i).forward(store, new NDList(x), training).head();
+      x = norms.get(i).forward(store, new NDList(x), training).head();
+      x = Activation.relu(x);
+      if (i < spec.depth() - 1) {
+        x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+      }
+    }
+    NDArray cam = camHead.forward(store, new NDList(x), training).head();
+    // Global average pool; PyTorch's mean reduces one axis per call.
+    NDArray logits = cam.mean(new int[] {3}).mean(new int[] {2});
+    return new NDList(logits, cam);
+  }
+
+  /**
+   * Attention maps at input resolution from a raw CAM: ReLU, bilinear upsampling, then
+   * {@code (A − min) / (max − min + ε)} per image and class, so every map spans [0, 1].
+   */
+  public NDArray attention(NDArray cam) {
+    int h = spec.featureSize();
+    int size = spec.inputSize();
+    NDManager m = cam.getManager();
+    NDArray up = m.create(Upsampling.matrix(h, size), new Shape(size, h));
+    NDArray upT = m.create(Upsampling.transpose(Upsampling.matrix(h, size), size, h), new Shape(h, size));
+    NDArray a = up.matMul(Activation.relu(cam).matMul(upT));
+    long n = a.getShape().get(0);
+    long c = a.getShape().get(1);
+    NDArray flat = a.reshape(n, c, (long) size * size);
+    NDArray min = flat.min(new int[] {2}, true).reshape(n, c, 1, 1);
+    NDArray max = flat.max(new int[] {2}, true).reshape(n, c, 1, 1);
+    return a.sub(min).div(max.sub(min).add(NORM_EPS));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    long n = inputShapes[0].get(0);
+    long f = spec.featureSize();
+    return new Shape[] {new Shape(n, spec.numClasses()), new Shape(n, spec.numClasses(), f, f)};
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    Shape shape = inputShapes[0];
+    for (int i = 0; i < spec.depth(); i++) {
+      convs.get(i).initialize(manager, dataType, shape);
+      shape = convs.get(i).getOutputShapes(new Shape[] {shape})[0];
+      norms.get(i).initialize(manager, dataType, shape);
+      if (i < spec.depth() - 1) {
+        shape = new Shape(shape.get(0), shape.get(1), shape.get(2) / 2, shape.get(3) / 2);
+      }
+    }
+    camHead.initialize(manager, dataType, shape);
+  }
+}

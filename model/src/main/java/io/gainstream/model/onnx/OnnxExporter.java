@@ -1,0 +1,127 @@
+package io.gainstream.model.onnx;
+
+import static io.gainstream.model.onnx.GraphBuilder.floatAttr;
+import static io.gainstream.model.onnx.GraphBuilder.intAttr;
+import static io.gainstream.model.onnx.GraphBuilder.ints;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import io.gainstream.model.net.GainNetwork;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.net.Upsampling;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Exports a trained {@link GainNetwork} to an ONNX model (opset 17, IR 8) built in Java.
+ *
+ * <p>Input {@code images [N,3,S,S]} (floats in [0, 1]); outputs {@code probabilities [N,C]}
+ * (sigmoid scores) and {@code attention [N,C,S,S]} (ReLU'd CAM, bilinearly upsampled by constant
+ * matrices, normalised per image and class to [0, 1]) — the same arithmetic as {@link
+ * GainNetwork#attention}, so DJL and ONNX Runtime agree to float rounding.
+ */
+public final class OnnxExporter {
+  /** Name of the graph input. */
+  public static final String INPUT = "images";
+  /** Name of the class-score output. */
+  public static final String PROBABILITIES = "probabilities";
+  /** Name of the attention-map output. */
+  public static final String ATTENTION = "attention";
+
+  static final int OPSET = 17;
+  static final int IR_VERSION = 8;
+
+  private OnnxExporter() {}
+
+  /** Serialised ONNX model of the network's current weights. */
+  public static byte[] export(GainNetwork net, ModelInfo info) {
+    NetworkSpec spec = net.spec();
+    if (!spec.equals(info.spec())) {
+      throw new IllegalArgumentException("model info spec " + info.spec() + " != network spec " + spec);
+    }
+    int s = spec.inputSize();
+    int f = spec.featureSize();
+    int c = spec.numClasses();
+    GraphBuilder g = new GraphBuilder("gainstream_gain");
+    g.input(INPUT, "batch", 3, s, s);
+    for (WeightTable.Entry e : WeightTable.of(net)) {
+      g.initializer(e.onnxName(), e.parameter().getArray().getShape().getShape(),
+          e.parameter().getArray().toFloatArray());
+    }
+    String x = INPUT;
+    for (int i = 0; i < spec.depth(); i++) {
+      x = g.node("Conv", "conv" + i, new String[] {x, WeightTable.convWeight(i), WeightTable.convBias(i)},
+          ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1), ints("strides", 1, 1));
+      x = g.node("BatchNormalization", "bn" + i,
+          new String[] {x, WeightTable.bn(i, "scale"), WeightTable.bn(i, "bias"),
+              WeightTable.bn(i, "mean"), WeightTable.bn(i, "var")},
+          floatAttr("epsilon", GainNetwork.BN_EPS));
+      x = g.node("Relu", "relu" + i, new String[] {x});
+      if (i < spec.depth() - 1) {
+        x = g.node("MaxPool", "pool" + i, new String[] {x}, ints("kernel_shape", 2, 2), ints("strides", 2, 2));
+      }
+    }
+    String cam = g.node("Conv", "cam", new String[] {x, WeightTable.CAM_WEIGHT, WeightTable.CAM_BIAS},
+        ints("kernel_shape", 1, 1));
+    String gap = g.node("GlobalAveragePool", "gap", new String[] {cam});
+    String logits = g.node("Flatten", "logits", new String[] {gap}, intAttr("axis", 1));
+    g.node("Sigmoid", PROBABILITIES, new String[] {logits});
+
+    float[] up = Upsampling.matrix(f, s);
+    g.initializer("upsample.rows", new long[] {s, f}, up);
+    g.initializer("upsample.cols", new long[] {f, s}, Upsampling.transpose(up, s, f));
+    g.initializer("norm.eps", new long[] {}, new float[] {GainNetwork.NORM_EPS});
+    String relu = g.node("Relu", "cam_relu", new String[] {cam});
+    String wide = g.node("MatMul", "cam_wide", new String[] {relu, "upsample.cols"});
+    String full = g.node("MatMul", "cam_full", new String[] {"upsample.rows", wide});
+    String min = g.node("ReduceMin", "att_min", new String[] {full}, ints("axes", 2, 3), intAttr("keepdims", 1));
+    String max = g.node("ReduceMax", "att_max", new String[] {full}, ints("axes", 2, 3), intAttr("keepdims", 1));
+    String shifted = g.node("Sub", "att_shifted", new String[] {full, min});
+    String range = g.node("Sub", "att_range", new String[] {max, min});
+    String den = g.node("Add", "att_den", new String[] {range, "norm.eps"});
+    g.node("Div", ATTENTION, new String[] {shifted, den});
+    g.output(PROBABILITIES, "batch", c);
+    g.output(ATTENTION, "batch", c, s, s);
+
+    ModelProto.Builder model =
+        ModelProto.newBuilder()
+            .setIrVersion(IR_VERSION)
+            .setProducerName("gainstream")
+            .setProducerVersion("1")
+            .setModelVersion(info.version())
+            .setDocString("GAIN class attention maps; see https://arxiv.org/abs/1802.10171")
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+            .setGraph(g.build());
+    for (Map.Entry<String, String> m : Metadata.write(info).entrySet()) {
+      model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(m.getKey()).setValue(m.getValue()));
+    }
+    return model.build().toByteArray();
+  }
+
+  /** Metadata keys, shared with the importer. */
+  static final class Metadata {
+    static final String SPEC = "gainstream.spec";
+    static final String CLASSES = "gainstream.classes";
+    static final String METHOD = "gainstream.method";
+    static final String VERSION = "gainstream.version";
+    static final String STEPS = "gainstream.steps";
+    static final String MINING = "gainstream.mining_active";
+    static final String EXTRA_PREFIX = "gainstream.extra.";
+
+    private Metadata() {}
+
+    static Map<String, String> write(ModelInfo info) {
+      Map<String, String> m = new LinkedHashMap<>();
+      NetworkSpec s = info.spec();
+      m.put(SPEC, s.inputSize() + "," + s.width() + "," + s.depth() + "," + s.numClasses());
+      m.put(CLASSES, String.join("\n", info.classes()));
+      m.put(METHOD, info.method());
+      m.put(VERSION, Long.toString(info.version()));
+      m.put(STEPS, Long.toString(info.steps()));
+      m.put(MINING, Boolean.toString(info.miningActive()));
+      info.extra().forEach((k, v) -> m.put(EXTRA_PREFIX + k, v));
+      return m;
+    }
+  }
+}

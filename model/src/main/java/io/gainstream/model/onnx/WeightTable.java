@@ -1,0 +1,48 @@
+package io.gainstream.model.onnx;
+
+import ai.djl.nn.Parameter;
+import io.gainstream.model.net.GainNetwork;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one mapping between DJL parameters and ONNX initializer names, used by both export and
+ * import so the two can never drift apart. Layouts agree (NCHW, conv weights {@code (Cout, Cin,
+ * kH, kW)}), so values move without reshaping.
+ */
+final class WeightTable {
+  /** One weight: its ONNX initializer name and the DJL parameter holding it. */
+  record Entry(String onnxName, Parameter parameter) {}
+
+  private WeightTable() {}
+
+  static String convWeight(int i) {
+    return "conv" + i + ".weight";
+  }
+
+  static String convBias(int i) {
+    return "conv" + i + ".bias";
+  }
+
+  static String bn(int i, String what) {
+    return "bn" + i + "." + what;
+  }
+
+  static final String CAM_WEIGHT = "cam.weight";
+  static final String CAM_BIAS = "cam.bias";
+
+  static List<Entry> of(GainNetwork net) {
+    List<Entry> e = new ArrayList<>();
+    for (int i = 0; i < net.spec().depth(); i++) {
+      e.add(new Entry(convWeight(i), GainNetwork.parameter(net.convs().get(i), "weight")));
+      e.add(new Entry(convBias(i), GainNetwork.parameter(net.convs().get(i), "bias")));
+      e.add(new Entry(bn(i, "scale"), GainNetwork.parameter(net.norms().get(i), "gamma")));
+      e.add(new Entry(bn(i, "bias"), GainNetwork.parameter(net.norms().get(i), "beta")));
+      e.add(new Entry(bn(i, "mean"), GainNetwork.parameter(net.norms().get(i), "runningMean")));
+      e.add(new Entry(bn(i, "var"), GainNetwork.parameter(net.norms().get(i), "runningVar")));
+    }
+    e.add(new Entry(CAM_WEIGHT, GainNetwork.parameter(net.camHead(), "weight")));
+    e.add(new Entry(CAM_BIAS, GainNetwork.parameter(net.camHead(), "bias")));
+    return e;
+  }
+}

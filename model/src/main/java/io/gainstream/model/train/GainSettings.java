@@ -1,0 +1,89 @@
+package io.gainstream.model.train;
+
+/**
+ * Hyper-parameters of a training run. Defaults follow the GAIN paper and its public
+ * re-implementations (see docs/PAPERS): σ = 0.5, ω = 10, α = 1, ω_e = 10.
+ *
+ * @param method cam, gain or gain-ext
+ * @param sigma soft-mask threshold σ in {@code T(A) = sigmoid(ω(A − σ))}
+ * @param omega soft-mask scale ω
+ * @param alpha weight α of the attention-mining loss
+ * @param omegaExt weight ω_e of the pixel-label loss (gain-ext)
+ * @param warmupSteps classification-only steps before attention mining may start
+ * @param miningStartAccuracy attention mining starts only once the running exact-match training
+ *     accuracy reaches this level, so it never switches on before the classifier has learned the
+ *     objects (the collapse PAPERS describes)
+ * @param learningRate Adam learning rate
+ * @param weightDecay Adam weight decay
+ * @param batchSize images per step
+ * @param seed seed of weights, sampling and augmentation: the same seed gives the same run
+ */
+public record GainSettings(
+    Method method,
+    float sigma,
+    float omega,
+    float alpha,
+    float omegaExt,
+    int warmupSteps,
+    float miningStartAccuracy,
+    float learningRate,
+    float weightDecay,
+    int batchSize,
+    long seed) {
+
+  public GainSettings {
+    if (method == null) {
+      throw new IllegalArgumentException("method is required");
+    }
+    requireRange("sigma", sigma, 0, 1);
+    requireRange("omega", omega, 0, 1000);
+    requireRange("alpha", alpha, 0, 1000);
+    requireRange("omegaExt", omegaExt, 0, 1000);
+    requireRange("miningStartAccuracy", miningStartAccuracy, 0, 1);
+    if (warmupSteps < 0) {
+      throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
+    }
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
+    }
+    requireRange("weightDecay", weightDecay, 0, 1);
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+    }
+  }
+
+  /** The paper's defaults for a method. */
+  public static GainSettings defaults(Method method) {
+    return new GainSettings(method, 0.5f, 10f, 1f, 10f, 300, 0.9f, 1e-3f, 1e-4f, 16, 42L);
+  }
+
+  public GainSettings withMethod(Method m) {
+    return new GainSettings(
+        m, sigma, omega, alpha, omegaExt, warmupSteps, miningStartAccuracy, learningRate,
+        weightDecay, batchSize, seed);
+  }
+
+  public GainSettings withSeed(long s) {
+    return new GainSettings(
+        method, sigma, omega, alpha, omegaExt, warmupSteps, miningStartAccuracy, learningRate,
+        weightDecay, batchSize, s);
+  }
+
+  public GainSettings withBatchSize(int b) {
+    return new GainSettings(
+        method, sigma, omega, alpha, omegaExt, warmupSteps, miningStartAccuracy, learningRate,
+        weightDecay, b, seed);
+  }
+
+  public GainSettings withWarmup(int steps, float startAccuracy) {
+    return new GainSettings(
+        method, sigma, omega, alpha, omegaExt, steps, startAccuracy, learningRate, weightDecay,
+        batchSize, seed);
+  }
+
+  private static void requireRange(String name, float v, float lo, float hi) {
+    if (!(v >= lo && v <= hi)) {
+      throw new IllegalArgumentException(name + " must be in [" + lo + ", " + hi + "], got " + v);
+    }
+  }
+}

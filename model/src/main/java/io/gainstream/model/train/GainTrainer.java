@@ -1,0 +1,272 @@
+package io.gainstream.model.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.gainstream.model.net.GainNetwork;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.net.Prediction;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains a {@link GainNetwork} with DJL's PyTorch engine: {@code cam} (classification only),
+ * {@code gain} (self-guided attention mining) or {@code gain-ext} (plus pixel supervision).
+ *
+ * <p>Per step, tensors live in a sub-manager closed at the end of the step, so memory stays flat
+ * over long runs. The erased-image stream runs the shared weights with {@code training=false}: its
+ * batch-norm uses the running statistics (frozen), while gradients still flow through it — what
+ * the re-implementations in docs/PAPERS found necessary.
+ */
+public final class GainTrainer implements AutoCloseable {
+  private static final float ACCURACY_EMA = 0.05f;
+
+  private final NetworkSpec spec;
+  private final GainSettings settings;
+  private final GainNetwork network;
+  private final Model model;
+  private final Trainer trainer;
+  /** Same arrays as the trainer's own store (one CPU device: no copies), for the erased stream. */
+  private final ParameterStore store;
+  private long step;
+  private float accuracyEma;
+  private boolean miningActive;
+
+  /** A fresh network, weights drawn from the settings' seed. */
+  public GainTrainer(NetworkSpec spec, GainSettings settings) {
+    this.spec = spec;
+    this.settings = settings;
+    Engine engine = Engine.getEngine("PyTorch");
+    engine.setRandomSeed((int) settings.seed());
+    this.network = new GainNetwork(spec);
+    this.model = Model.newInstance("gain", Device.cpu(), "PyTorch");
+    model.setBlock(network);
+    DefaultTrainingConfig config =
+        new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss("cl"))
+            .optDevices(new Device[] {Device.cpu()})
+            .optOptimizer(
+                Optimizer.adam()
+                    .optLearningRateTracker(Tracker.fixed(settings.learningRate()))
+                    .optWeightDecays(settings.weightDecay())
+                    .build());
+    this.trainer = model.newTrainer(config);
+    trainer.initialize(new Shape(settings.batchSize(), 3, spec.inputSize(), spec.inputSize()));
+    this.store = new ParameterStore(trainer.getManager(), false);
+  }
+
+  public GainNetwork network() {
+    return network;
+  }
+
+  public NetworkSpec spec() {
+    return spec;
+  }
+
+  public GainSettings settings() {
+    return settings;
+  }
+
+  /** Steps taken so far. */
+  public long steps() {
+    return step;
+  }
+
+  /** Whether attention mining has switched on (it stays on once it has). */
+  public boolean miningActive() {
+    return miningActive;
+  }
+
+  /**
+   * Continues counting steps from a release (after {@link
+   * io.gainstream.model.onnx.OnnxImporter#load}); a resumed run has passed its warm-up already.
+   */
+  public void resumeAt(long steps, boolean mining) {
+    this.step = steps;
+    this.miningActive = mining && settings.method() != Method.CAM;
+  }
+
+  /** One optimisation step on a batch. */
+  public StepResult step(Batch batch) {
+    int n = batch.size();
+    int c = spec.numClasses();
+    int s = spec.inputSize();
+    step++;
+    try (NDManager sub = trainer.getManager().newSubManager()) {
+      NDArray x = sub.create(batch.images(), new Shape(n, 3, s, s));
+      NDArray y = sub.create(batch.labels(), new Shape(n, c));
+      boolean mining = settings.method() != Method.CAM && miningActive;
+      boolean pixels = settings.method() == Method.GAIN_EXT && batch.anyMask();
+      float lCl;
+      float lAm = 0;
+      float lE = 0;
+      float total;
+      float[] logits;
+      try (GradientCollector gc = trainer.newGradientCollector()) {
+        NDList out = trainer.forward(new NDList(x));
+        NDArray logit = out.get(0);
+        NDArray loss = classificationLoss(logit, y);
+        lCl = loss.getFloat();
+        NDArray attention = mining || pixels ? network.attention(out.get(1)) : null;
+        if (mining) {
+          NDArray am = attentionMiningLoss(x, attention, batch);
+          if (am != null) {
+            lAm = am.getFloat();
+            loss = loss.add(am.mul(settings.alpha()));
+          }
+        }
+        if (pixels) {
+          NDArray le = pixelLoss(attention, batch, sub);
+          if (le != null) {
+            lE = le.getFloat();
+            loss = loss.add(le.mul(settings.omegaExt()));
+          }
+        }
+        total = loss.getFloat();
+        logits = logit.toFloatArray();
+        gc.backward(loss);
+      }
+      trainer.step();
+      float acc = Metrics.exactMatch(logits, batch.labels(), n, c, 0f);
+      accuracyEma = step == 1 ? acc : accuracyEma + ACCURACY_EMA * (acc - accuracyEma);
+      updateMiningSwitch();
+      return new StepResult(step, total, lCl, lAm, lE, acc, mining);
+    }
+  }
+
+  private void updateMiningSwitch() {
+    if (!miningActive
+        && settings.method() != Method.CAM
+        && step >= settings.warmupSteps()
+        && accuracyEma >= settings.miningStartAccuracy()) {
+      miningActive = true;
+    }
+  }
+
+  /** Multi-label soft-margin loss: mean binary cross-entropy on logits, numerically stable. */
+  static NDArray classificationLoss(NDArray logits, NDArray labels) {
+    return Activation.relu(logits)
+        .sub(logits.mul(labels))
+        .add(logits.abs().neg().exp().add(1).log())
+        .mean();
+  }
+
+  /**
+   * {@code L_am}: for every (image, ground-truth class) pair, the image with its soft mask
+   * {@code T(A^c)} erased is scored again; the loss is the sigmoid score of c, averaged over the
+   * image's n classes and then over images. Images without labels contribute nothing.
+   */
+  private NDArray attentionMiningLoss(NDArray x, NDArray attention, Batch batch) {
+    int n = batch.size();
+    int c = spec.numClasses();
+    List<NDArray> images = new ArrayList<>();
+    List<NDArray> maps = new ArrayList<>();
+    List<Integer> classes = new ArrayList<>();
+    List<Float> weights = new ArrayList<>();
+    int labelled = 0;
+    for (int i = 0; i < n; i++) {
+      if (countLabels(batch.labels(), i, c) > 0) {
+        labelled++;
+      }
+    }
+    if (labelled == 0) {
+      return null;
+    }
+    for (int i = 0; i < n; i++) {
+      int k = countLabels(batch.labels(), i, c);
+      for (int j = 0; j < c; j++) {
+        if (batch.labels()[i * c + j] > 0.5f) {
+          images.add(x.get(i));
+          maps.add(attention.get(i, j));
+          classes.add(j);
+          weights.add(1f / (k * labelled));
+        }
+      }
+    }
+    int pairs = classes.size();
+    NDArray soft =
+        Activation.sigmoid(NDArrays.stack(new NDList(maps)).sub(settings.sigma()).mul(settings.omega()));
+    NDArray erased = NDArrays.stack(new NDList(images)).mul(soft.expandDims(1).neg().add(1));
+    NDArray erasedLogits =
+        network.forward(store, new NDList(erased), false).get(0);
+    float[] select = new float[pairs * c];
+    float[] w = new float[pairs];
+    for (int p = 0; p < pairs; p++) {
+      select[p * c + classes.get(p)] = 1f;
+      w[p] = weights.get(p);
+    }
+    NDManager m = x.getManager();
+    NDArray score =
+        Activation.sigmoid(erasedLogits).mul(m.create(select, new Shape(pairs, c))).sum(new int[] {1});
+    return score.mul(m.create(w)).sum();
+  }
+
+  /** {@code L_e}: mean squared error between attention and pixel labels, over labelled pairs. */
+  private NDArray pixelLoss(NDArray attention, Batch batch, NDManager sub) {
+    int n = batch.size();
+    int c = spec.numClasses();
+    int s = spec.inputSize();
+    float[] w = new float[n * c];
+    int pairs = 0;
+    for (int i = 0; i < n; i++) {
+      if (!batch.hasMask()[i]) {
+        continue;
+      }
+      for (int j = 0; j < c; j++) {
+        if (batch.labels()[i * c + j] > 0.5f) {
+          w[i * c + j] = 1f;
+          pairs++;
+        }
+      }
+    }
+    if (pairs == 0) {
+      return null;
+    }
+    for (int k = 0; k < w.length; k++) {
+      w[k] /= pairs;
+    }
+    NDArray target = sub.create(batch.masks(), new Shape(n, c, s, s));
+    NDArray mse = attention.sub(target).square().reshape(n, c, (long) s * s).mean(new int[] {2});
+    return mse.mul(sub.create(w, new Shape(n, c))).sum();
+  }
+
+  private static int countLabels(float[] labels, int i, int c) {
+    int k = 0;
+    for (int j = 0; j < c; j++) {
+      if (labels[i * c + j] > 0.5f) {
+        k++;
+      }
+    }
+    return k;
+  }
+
+  /** Probabilities and normalised attention maps with inference-mode batch-norm. */
+  public Prediction predict(float[] images, int n) {
+    int s = spec.inputSize();
+    try (NDManager sub = trainer.getManager().newSubManager()) {
+      NDArray x = sub.create(images, new Shape(n, 3, s, s));
+      NDList out = network.forward(new ParameterStore(sub, false), new NDList(x), false);
+      float[] probs = Activation.sigmoid(out.get(0)).toFloatArray();
+      float[] att = network.attention(out.get(1)).toFloatArray();
+      return new Prediction(n, spec.numClasses(), s, probs, att);
+    }
+  }
+
+  @Override
+  public void close() {
+    trainer.close();
+    model.close();
+  }
+}

@@ -1,0 +1,46 @@
+package io.gainstream.model.train;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Training method, chosen by name on the command line and recorded in every release. */
+public enum Method {
+  /** Multi-label classification loss only: the CAM / Grad-CAM baseline. */
+  CAM("cam"),
+  /** Self-guided GAIN: {@code L_cl + α·L_am} after a classification-only warm-up. */
+  GAIN("gain"),
+  /** GAIN_ext: adds {@code ω_e·L_e} on the images that carry pixel labels. */
+  GAIN_EXT("gain-ext");
+
+  private final String id;
+
+  Method(String id) {
+    this.id = id;
+  }
+
+  /** The name users type, e.g. {@code gain-ext}. */
+  public String id() {
+    return id;
+  }
+
+  /** Parses a method name; the message lists the valid ones. */
+  public static Method fromId(String name) {
+    String wanted = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    for (Method m : values()) {
+      if (m.id.equals(wanted)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown method '"
+            + name
+            + "', expected one of "
+            + Arrays.stream(values()).map(Method::id).collect(Collectors.joining(", ")));
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
+}
