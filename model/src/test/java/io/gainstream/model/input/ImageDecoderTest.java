@@ -1,0 +1,97 @@
+package io.gainstream.model.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class ImageDecoderTest {
+  private static final DecodeLimits LIMITS = DecodeLimits.defaults();
+
+  private static void assertRejected(byte[] bytes, RejectReason reason, String messagePart) {
+    assertThatThrownBy(() -> ImageDecoder.decodeRgb(bytes, LIMITS))
+        .isInstanceOf(ImageDecodeException.class)
+        .hasMessageContaining(messagePart)
+        .satisfies(e -> assertThat(((InvalidInputException) e).reason()).isEqualTo(reason));
+  }
+
+  @Test
+  void shouldRejectEmptyBytes() {
+    assertRejected(new byte[0], RejectReason.IMAGE_EMPTY, "empty");
+  }
+
+  @Test
+  void shouldRejectBytesThatAreNoImage() {
+    assertRejected("hello, not an image".getBytes(), RejectReason.IMAGE_UNDECODABLE, "not an image");
+  }
+
+  @Test
+  void shouldRejectTruncatedPng() {
+    byte[] png = TestImages.encode(TestImages.pattern(40, 40, BufferedImage.TYPE_INT_RGB), "png");
+    assertRejected(Arrays.copyOf(png, png.length / 2), RejectReason.IMAGE_UNDECODABLE, "png");
+  }
+
+  @Test
+  void shouldRejectTruncatedJpegInsteadOfDecodingGreyFill() {
+    byte[] jpg = TestImages.encode(TestImages.pattern(64, 64, BufferedImage.TYPE_INT_RGB), "jpeg");
+    assertRejected(Arrays.copyOf(jpg, jpg.length * 2 / 3), RejectReason.IMAGE_UNDECODABLE, "jpeg");
+  }
+
+  @Test
+  void shouldRejectDecompressionBombFromItsHeaderBeforeDecoding() {
+    byte[] bomb = TestImages.pngDeclaring(100_000, 100_000);
+    assertThat(bomb.length).isLessThan(200);
+    assertRejected(bomb, RejectReason.IMAGE_TOO_LARGE, "100000x100000");
+  }
+
+  @Test
+  void shouldRejectImagesOverTheByteLimit() {
+    byte[] png = TestImages.encode(TestImages.pattern(40, 40, BufferedImage.TYPE_INT_RGB), "png");
+    assertThatThrownBy(() -> ImageDecoder.decodeRgb(png, new DecodeLimits(100, 1000)))
+        .isInstanceOf(ImageDecodeException.class)
+        .hasMessageContaining("over the limit of 100");
+  }
+
+  @Test
+  void shouldReadTheHeaderWithoutDecoding() {
+    byte[] png = TestImages.encode(TestImages.pattern(30, 20, BufferedImage.TYPE_INT_RGB), "png");
+    ImageDecoder.Header h = ImageDecoder.header(png, LIMITS);
+    assertThat(h.format()).isEqualTo("png");
+    assertThat(h.width()).isEqualTo(30);
+    assertThat(h.height()).isEqualTo(20);
+  }
+
+  @Test
+  void shouldDecodeGreyPaletteSixteenBitAndAlphaPngsToRgb() {
+    BufferedImage gray = TestImages.pattern(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+    BufferedImage gray16 = TestImages.pattern(8, 8, BufferedImage.TYPE_USHORT_GRAY);
+    BufferedImage alpha = TestImages.pattern(8, 8, BufferedImage.TYPE_INT_ARGB);
+    byte[] r = new byte[256];
+    byte[] g = new byte[256];
+    byte[] b = new byte[256];
+    r[1] = (byte) 200;
+    BufferedImage palette =
+        new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 256, r, g, b));
+    palette.getRaster().setSample(3, 3, 0, 1);
+    for (BufferedImage img : new BufferedImage[] {gray, gray16, alpha, palette}) {
+      BufferedImage out = ImageDecoder.decodeRgb(TestImages.encode(img, "png"), LIMITS);
+      assertThat(out.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+      assertThat(out.getWidth()).isEqualTo(8);
+    }
+    BufferedImage decodedPalette = ImageDecoder.decodeRgb(TestImages.encode(palette, "png"), LIMITS);
+    assertThat(decodedPalette.getRGB(3, 3) & 0xffffff).isEqualTo(0xC80000);
+    BufferedImage decodedAlpha = ImageDecoder.decodeRgb(TestImages.encode(alpha, "png"), LIMITS);
+    assertThat(decodedAlpha.getRGB(2, 1) & 0xffffff).isEqualTo(alpha.getRGB(2, 1) & 0xffffff);
+  }
+
+  @Test
+  void shouldDecodeAJpeg() {
+    byte[] jpg = TestImages.encode(TestImages.pattern(32, 16, BufferedImage.TYPE_INT_RGB), "jpeg");
+    BufferedImage out = ImageDecoder.decodeRgb(jpg, LIMITS);
+    assertThat(out.getWidth()).isEqualTo(32);
+    assertThat(out.getHeight()).isEqualTo(16);
+  }
+}

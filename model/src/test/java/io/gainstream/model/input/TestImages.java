@@ -1,0 +1,54 @@
+package io.gainstream.model.input;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+
+/** Encoded test images of every awkward kind, built in memory. */
+final class TestImages {
+  private TestImages() {}
+
+  static byte[] encode(BufferedImage img, String format) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      if (!ImageIO.write(img, format, out)) {
+        throw new IllegalStateException("no writer for " + format + " / type " + img.getType());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static BufferedImage pattern(int w, int h, int type) {
+    BufferedImage img = new BufferedImage(w, h, type);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, ((x * 8) & 0xff) << 16 | ((y * 8) & 0xff) << 8 | 0x40 | 0xff000000);
+      }
+    }
+    return img;
+  }
+
+  /** A valid small PNG whose IHDR is patched to declare {@code w × h} (CRC fixed up). */
+  static byte[] pngDeclaring(int w, int h) {
+    byte[] png = encode(pattern(4, 4, BufferedImage.TYPE_INT_RGB), "png");
+    // signature (8) + length (4) + "IHDR" (4) → width at 16, height at 20, CRC after 13 data bytes
+    putInt(png, 16, w);
+    putInt(png, 20, h);
+    CRC32 crc = new CRC32();
+    crc.update(png, 12, 17);
+    putInt(png, 29, (int) crc.getValue());
+    return png;
+  }
+
+  private static void putInt(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
+  }
+}
