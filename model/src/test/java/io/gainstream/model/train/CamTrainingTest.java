@@ -19,7 +19,7 @@ class CamTrainingTest {
 
   @Test
   void shouldClassifyAndLocaliseHeldOutImagesAfterShortCamRun() {
-    NetworkSpec spec = new NetworkSpec(SIZE, 16, 4, CLASSES);
+    NetworkSpec spec = NetworkSpec.defaults(CLASSES);
     GainSettings settings = GainSettings.defaults(Method.CAM).withSeed(7);
     List<Example> train =
         Batches.fromSynthetic(SyntheticDataset.generate(SyntheticDataset.Spec.of(800, 1)), SIZE, 0);
