@@ -103,6 +103,7 @@ public final class GainTrainer implements AutoCloseable {
     int n = batch.size();
     int c = spec.numClasses();
     int s = spec.inputSize();
+    checkBatch(batch);
     step++;
     try (NDManager sub = trainer.getManager().newSubManager()) {
       NDArray x = sub.create(batch.images(), new Shape(n, 3, s, s));
@@ -143,6 +144,21 @@ public final class GainTrainer implements AutoCloseable {
       accuracyEma = step == 1 ? acc : accuracyEma + ACCURACY_EMA * (acc - accuracyEma);
       updateMiningSwitch();
       return new StepResult(step, total, lCl, lAm, lE, acc, mining);
+    }
+  }
+
+  private void checkBatch(Batch b) {
+    int s = spec.inputSize();
+    int c = spec.numClasses();
+    long plane = (long) s * s;
+    if (b.size() < 1
+        || b.images().length != b.size() * 3 * plane
+        || b.labels().length != (long) b.size() * c
+        || (b.masks() != null && b.masks().length != b.size() * c * plane)) {
+      throw new IllegalArgumentException(
+          "batch does not fit the network: expected N images of 3x" + s + "x" + s + ", N x " + c
+              + " labels and optional N x " + c + "x" + s + "x" + s + " masks; got N=" + b.size()
+              + ", " + b.images().length + " image floats, " + b.labels().length + " label floats");
     }
   }
 
@@ -255,6 +271,10 @@ public final class GainTrainer implements AutoCloseable {
   /** Probabilities and normalised attention maps with inference-mode batch-norm. */
   public Prediction predict(float[] images, int n) {
     int s = spec.inputSize();
+    if (n < 1 || images.length != n * 3 * s * s) {
+      throw new IllegalArgumentException(
+          "expected " + n + " images of 3x" + s + "x" + s + ", got " + images.length + " floats");
+    }
     try (NDManager sub = trainer.getManager().newSubManager()) {
       NDArray x = sub.create(images, new Shape(n, 3, s, s));
       NDList out = network.forward(new ParameterStore(sub, false), new NDList(x), false);

@@ -1,0 +1,215 @@
+package io.gainstream.model.bench;
+
+import io.gainstream.model.image.Tensors;
+import io.gainstream.model.infer.AttentionSession;
+import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.input.ImageDecoder;
+import io.gainstream.model.labels.ImageLabeler;
+import io.gainstream.model.labels.LabelPng;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.net.Prediction;
+import io.gainstream.model.onnx.ModelInfo;
+import io.gainstream.model.onnx.OnnxExporter;
+import io.gainstream.model.synthetic.SyntheticDataset;
+import io.gainstream.model.train.Batch;
+import io.gainstream.model.train.Batches;
+import io.gainstream.model.train.Example;
+import io.gainstream.model.train.GainSettings;
+import io.gainstream.model.train.GainTrainer;
+import io.gainstream.model.train.Method;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+
+/**
+ * Measures the model core on this machine and prints Markdown tables: DJL training steps/s by
+ * method and batch size, ONNX Runtime images/s by batch size, and the per-image cost of the work
+ * around the model (decode, pre-process, post-process, PNG encode). Every figure is the median of
+ * {@code repeats} timed runs after a warm-up.
+ */
+public final class ModelSpeedBenchmark {
+  /**
+   * @param spec network to measure
+   * @param repeats timed runs per cell (median reported)
+   * @param trainSteps steps per timed training run
+   * @param trainBatches batch sizes for training
+   * @param inferBatches batch sizes for inference
+   */
+  public record Options(NetworkSpec spec, int repeats, int trainSteps, int[] trainBatches, int[] inferBatches) {
+    public static Options defaults() {
+      return new Options(NetworkSpec.defaults(4), 5, 20, new int[] {8, 16, 32}, new int[] {1, 8, 32, 64});
+    }
+  }
+
+  private final Options options;
+  private final PrintStream out;
+
+  public ModelSpeedBenchmark(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  public void run() {
+    NetworkSpec spec = options.spec();
+    int s = spec.inputSize();
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(spec.numClasses(), s, 256, 0.35, false, 0.9, 1));
+    List<Example> examples = Batches.fromSynthetic(samples, s, 0);
+    out.printf("## gainstream model speed%n%n");
+    out.printf("network: %dx%d input, width %d, depth %d, %d classes; %d cores; Java %s; median of %d runs%n%n",
+        s, s, spec.width(), spec.depth(), spec.numClasses(), Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"), options.repeats());
+    training(examples);
+    byte[] onnx = inference(examples);
+    perImage(samples, onnx);
+  }
+
+  private void training(List<Example> examples) {
+    NetworkSpec spec = options.spec();
+    out.printf("### Training (DJL %s, PyTorch CPU)%n%n", "0.35.1");
+    out.println("| method | batch | steps/s | images/s |");
+    out.println("|---|---:|---:|---:|");
+    for (Method m : new Method[] {Method.CAM, Method.GAIN}) {
+      for (int b : options.trainBatches()) {
+        GainSettings st = GainSettings.defaults(m).withBatchSize(b).withWarmup(0, 0f);
+        double[] rates = new double[options.repeats()];
+        try (GainTrainer t = new GainTrainer(spec, st)) {
+          Random rnd = new Random(1);
+          for (int i = 0; i < 3; i++) {
+            t.step(Batches.sample(examples, b, spec.numClasses(), spec.inputSize(), false, rnd));
+          }
+          for (int r = 0; r < rates.length; r++) {
+            List<Batch> batches = new ArrayList<>();
+            for (int i = 0; i < options.trainSteps(); i++) {
+              batches.add(Batches.sample(examples, b, spec.numClasses(), spec.inputSize(), false, rnd));
+            }
+            long t0 = System.nanoTime();
+            for (Batch batch : batches) {
+              t.step(batch);
+            }
+            rates[r] = options.trainSteps() / ((System.nanoTime() - t0) / 1e9);
+          }
+        }
+        double med = median(rates);
+        out.printf("| %s | %d | %.1f | %.0f |%n", m.id(), b, med, med * b);
+      }
+    }
+    out.println();
+  }
+
+  private byte[] inference(List<Example> examples) {
+    NetworkSpec spec = options.spec();
+    int s = spec.inputSize();
+    byte[] onnx;
+    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM))) {
+      onnx = OnnxExporter.export(t.network(),
+          new ModelInfo(spec, SyntheticDataset.classNames(spec.numClasses()), "cam", 1, 0, false, Map.of()));
+    }
+    out.println("### Inference (ONNX Runtime 1.29 CPU, one session, batched run)");
+    out.println();
+    out.println("| batch | images/s | ms per batch (p50) | ms per batch (p99) |");
+    out.println("|---:|---:|---:|---:|");
+    try (AttentionSession session = new AttentionSession(onnx, InferenceOptions.cpu())) {
+      for (int b : options.inferBatches()) {
+        float[] input = Batches.of(examples.subList(0, b), spec.numClasses(), s, false).images();
+        int iters = Math.max(8, 512 / b);
+        for (int i = 0; i < 3; i++) {
+          session.run(input, b);
+        }
+        double[] rates = new double[options.repeats()];
+        List<Double> lat = new ArrayList<>();
+        for (int r = 0; r < rates.length; r++) {
+          long t0 = System.nanoTime();
+          for (int i = 0; i < iters; i++) {
+            long a = System.nanoTime();
+            session.run(input, b);
+            lat.add((System.nanoTime() - a) / 1e6);
+          }
+          rates[r] = (double) iters * b / ((System.nanoTime() - t0) / 1e9);
+        }
+        double[] l = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        out.printf("| %d | %.0f | %.2f | %.2f |%n", b, median(rates), l[l.length / 2], l[(int) (l.length * 0.99)]);
+      }
+    }
+    out.println();
+    return onnx;
+  }
+
+  private void perImage(List<SyntheticDataset.Sample> samples, byte[] onnx) {
+    NetworkSpec spec = options.spec();
+    int s = spec.inputSize();
+    int n = samples.size();
+    List<byte[]> pngs = new ArrayList<>();
+    for (SyntheticDataset.Sample x : samples) {
+      pngs.add(png(x));
+    }
+    DecodeLimits limits = DecodeLimits.defaults();
+    ImageLabeler labeler = new ImageLabeler(ImageLabeler.Settings.defaults());
+    Prediction p;
+    try (AttentionSession session = new AttentionSession(onnx, InferenceOptions.cpu())) {
+      p = session.run(Batches.of(Batches.fromSynthetic(samples.subList(0, 32), s, 0), spec.numClasses(), s, false).images(), 32);
+    }
+    double[] decode = new double[options.repeats()];
+    double[] pre = new double[options.repeats()];
+    double[] post = new double[options.repeats()];
+    double[] encode = new double[options.repeats()];
+    float[] dst = new float[3 * s * s];
+    for (int r = 0; r < options.repeats(); r++) {
+      long t0 = System.nanoTime();
+      List<java.awt.image.BufferedImage> imgs = new ArrayList<>();
+      for (byte[] b : pngs) {
+        imgs.add(ImageDecoder.decodeRgb(b, limits));
+      }
+      long t1 = System.nanoTime();
+      for (java.awt.image.BufferedImage img : imgs) {
+        Tensors.toChw(img, s, dst, 0);
+      }
+      long t2 = System.nanoTime();
+      List<ImageLabeler.Result> results = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        SyntheticDataset.Sample x = samples.get(i);
+        int row = i % 32;
+        float[][] maps = Arrays.stream(x.classes()).mapToObj(k -> p.map(row, k)).toArray(float[][]::new);
+        results.add(labeler.label(maps, x.classes(), s, s, s));
+      }
+      long t3 = System.nanoTime();
+      for (ImageLabeler.Result res : results) {
+        LabelPng.writePalette(res.classMap(), res.width(), res.height());
+      }
+      long t4 = System.nanoTime();
+      decode[r] = (t1 - t0) / 1e3 / n;
+      pre[r] = (t2 - t1) / 1e3 / n;
+      post[r] = (t3 - t2) / 1e3 / n;
+      encode[r] = (t4 - t3) / 1e3 / n;
+    }
+    out.printf("### Work around the model, per %dx%d image (µs)%n%n", s, s);
+    out.println("| decode PNG | pre-process (resize + CHW) | post-process (labels, soft masks, zones) | encode label PNG |");
+    out.println("|---:|---:|---:|---:|");
+    out.printf("| %.0f | %.0f | %.0f | %.0f |%n%n", median(decode), median(pre), median(post), median(encode));
+  }
+
+  private static byte[] png(SyntheticDataset.Sample x) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(x.image(), "png", b);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return b.toByteArray();
+  }
+
+  static double median(double[] v) {
+    double[] c = v.clone();
+    Arrays.sort(c);
+    int n = c.length;
+    return n % 2 == 1 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+  }
+}

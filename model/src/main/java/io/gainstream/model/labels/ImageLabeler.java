@@ -1,0 +1,65 @@
+package io.gainstream.model.labels;
+
+import io.gainstream.model.labels.ProxyLabels.Thresholds;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Post-processing of one image, a pure function of its attention maps: maps resized to the
+ * image's own size, then the proxy label (class per pixel), GAIN soft masks and SeeNet zones of
+ * every labelled class.
+ */
+public final class ImageLabeler {
+  /**
+   * Post-processing settings.
+   *
+   * @param thresholds proxy-label foreground/background thresholds
+   * @param sigma soft-mask σ
+   * @param omega soft-mask ω
+   * @param seeNetHigh SeeNet δ_h relative to the map's max
+   * @param seeNetLow SeeNet δ_l relative to the map's max
+   */
+  public record Settings(Thresholds thresholds, float sigma, float omega, float seeNetHigh, float seeNetLow) {
+    public static Settings defaults() {
+      return new Settings(Thresholds.defaults(), 0.5f, 10f, SeeNetZones.DEFAULT_HIGH, SeeNetZones.DEFAULT_LOW);
+    }
+  }
+
+  /**
+   * Labels of one image at its own size.
+   *
+   * @param classMap class index per pixel, 0 background, 255 ignore
+   * @param softMasks per class index: T(A) quantised to 8-bit grey
+   * @param zones per class index: {@link Zone} codes
+   */
+  public record Result(int width, int height, byte[] classMap, Map<Integer, byte[]> softMasks, Map<Integer, byte[]> zones) {}
+
+  private final Settings settings;
+
+  public ImageLabeler(Settings settings) {
+    this.settings = settings;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * @param maps one {@code mapSize²} attention map per labelled class
+   * @param classes class index of each map
+   * @param width the image's width
+   * @param height the image's height
+   */
+  public Result label(float[][] maps, int[] classes, int mapSize, int width, int height) {
+    float[][] full = new float[maps.length][];
+    Map<Integer, byte[]> soft = new LinkedHashMap<>();
+    Map<Integer, byte[]> zones = new LinkedHashMap<>();
+    for (int c = 0; c < maps.length; c++) {
+      full[c] = MapResize.bilinear(maps[c], mapSize, mapSize, width, height);
+      soft.put(classes[c], SoftMasks.toGray(SoftMasks.soft(full[c], settings.sigma(), settings.omega())));
+      zones.put(classes[c], SeeNetZones.zones(full[c], settings.seeNetHigh(), settings.seeNetLow()));
+    }
+    byte[] classMap = ProxyLabels.assign(full, classes, width * height, settings.thresholds());
+    return new Result(width, height, classMap, soft, zones);
+  }
+}
