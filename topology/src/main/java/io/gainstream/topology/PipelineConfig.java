@@ -1,0 +1,187 @@
+package io.gainstream.topology;
+
+import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.labels.ImageLabeler;
+import io.gainstream.model.labels.ProxyLabels;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * Typed configuration of the labelling pipeline: every key with its documentation and default in
+ * one place, as Kafka's own configs do. Topology code reads only this, never a host name.
+ */
+public final class PipelineConfig extends AbstractConfig {
+  public static final String IMAGES_TOPIC_CONFIG = "gainstream.topic.images";
+  private static final String IMAGES_TOPIC_DOC = "Topic of ImageEvent values (key: image id).";
+  public static final String MODELS_TOPIC_CONFIG = "gainstream.topic.models";
+  private static final String MODELS_TOPIC_DOC = "Compacted topic of ModelRelease values (key: model name).";
+  public static final String PROXY_LABELS_TOPIC_CONFIG = "gainstream.topic.proxy.labels";
+  private static final String PROXY_LABELS_TOPIC_DOC = "Compacted topic of ProxyLabel values (key: image id).";
+  public static final String TRAINING_SAMPLES_TOPIC_CONFIG = "gainstream.topic.training.samples";
+  private static final String TRAINING_SAMPLES_TOPIC_DOC = "Topic of sampled ImageEvents the trainer consumes.";
+  public static final String DEAD_LETTERS_TOPIC_CONFIG = "gainstream.topic.dead.letters";
+  private static final String DEAD_LETTERS_TOPIC_DOC = "Topic of DeadLetter values: every rejected record with its reason.";
+
+  public static final String MODEL_NAME_CONFIG = "gainstream.model.name";
+  private static final String MODEL_NAME_DOC = "Key of the release on the models topic that the attention stage follows.";
+  public static final String CLASSES_CONFIG = "gainstream.classes";
+  private static final String CLASSES_DOC = "Class names; the k-th is class index k (0 is background). Releases must list the same classes.";
+  public static final String INPUT_SIZE_CONFIG = "gainstream.input.size";
+  private static final String INPUT_SIZE_DOC = "Side of the square model input; images are resized to it once, at validation.";
+
+  public static final String BATCH_MAX_SIZE_CONFIG = "gainstream.batch.max.size";
+  private static final String BATCH_MAX_SIZE_DOC = "Images per ONNX Runtime run; a full buffer is flushed at once.";
+  public static final String BATCH_MAX_WAIT_MS_CONFIG = "gainstream.batch.max.wait.ms";
+  private static final String BATCH_MAX_WAIT_MS_DOC = "Longest time an image waits in the buffer for its batch to fill (wall clock), once a model is there.";
+  public static final String SAMPLE_RATE_CONFIG = "gainstream.sample.rate";
+  private static final String SAMPLE_RATE_DOC = "Share of valid images copied to the training-samples topic (by a hash of the id, so replays agree). Images with pixel labels are always copied.";
+  public static final String FLIP_TTA_CONFIG = "gainstream.flip.tta";
+  private static final String FLIP_TTA_DOC = "Fuse each map with the map of the mirrored image (max), as SeeNet and IRN do.";
+
+  public static final String FOREGROUND_THRESHOLD_CONFIG = "gainstream.threshold.foreground";
+  private static final String FOREGROUND_THRESHOLD_DOC = "A class is confident where its normalised map is at least this.";
+  public static final String BACKGROUND_THRESHOLD_CONFIG = "gainstream.threshold.background";
+  private static final String BACKGROUND_THRESHOLD_DOC = "A pixel is background where every labelled class's map is below this; in between is 255 (ignore).";
+  public static final String SOFT_SIGMA_CONFIG = "gainstream.soft.sigma";
+  private static final String SOFT_SIGMA_DOC = "σ of the GAIN soft mask sigmoid(ω(A − σ)).";
+  public static final String SOFT_OMEGA_CONFIG = "gainstream.soft.omega";
+  private static final String SOFT_OMEGA_DOC = "ω of the GAIN soft mask.";
+  public static final String SEENET_HIGH_CONFIG = "gainstream.seenet.high";
+  private static final String SEENET_HIGH_DOC = "SeeNet δ_h relative to the map's max (attention zone above).";
+  public static final String SEENET_LOW_CONFIG = "gainstream.seenet.low";
+  private static final String SEENET_LOW_DOC = "SeeNet δ_l relative to the map's max (background zone below).";
+
+  public static final String MAX_IMAGE_BYTES_CONFIG = "gainstream.limit.image.bytes";
+  private static final String MAX_IMAGE_BYTES_DOC = "Largest encoded image accepted; larger ones are dead-lettered.";
+  public static final String MAX_IMAGE_PIXELS_CONFIG = "gainstream.limit.image.pixels";
+  private static final String MAX_IMAGE_PIXELS_DOC = "Largest width × height accepted, checked from the header before decoding.";
+
+  public static final String ORT_PROVIDER_CONFIG = "gainstream.ort.provider";
+  private static final String ORT_PROVIDER_DOC = "ONNX Runtime execution provider: cpu, or cuda (CPU fallback with a warning).";
+  public static final String ORT_INTRA_THREADS_CONFIG = "gainstream.ort.intra.threads";
+  private static final String ORT_INTRA_THREADS_DOC = "ONNX Runtime intra-op threads (0 = ONNX Runtime decides).";
+  public static final String ORT_INTER_THREADS_CONFIG = "gainstream.ort.inter.threads";
+  private static final String ORT_INTER_THREADS_DOC = "ONNX Runtime inter-op threads (0 = ONNX Runtime decides).";
+
+  private static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(IMAGES_TOPIC_CONFIG, Type.STRING, "images", Importance.HIGH, IMAGES_TOPIC_DOC)
+          .define(MODELS_TOPIC_CONFIG, Type.STRING, "models", Importance.HIGH, MODELS_TOPIC_DOC)
+          .define(PROXY_LABELS_TOPIC_CONFIG, Type.STRING, "proxy-labels", Importance.HIGH, PROXY_LABELS_TOPIC_DOC)
+          .define(TRAINING_SAMPLES_TOPIC_CONFIG, Type.STRING, "training-samples", Importance.MEDIUM, TRAINING_SAMPLES_TOPIC_DOC)
+          .define(DEAD_LETTERS_TOPIC_CONFIG, Type.STRING, "dead-letters", Importance.HIGH, DEAD_LETTERS_TOPIC_DOC)
+          .define(MODEL_NAME_CONFIG, Type.STRING, "gain", Importance.HIGH, MODEL_NAME_DOC)
+          .define(CLASSES_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, CLASSES_DOC)
+          .define(INPUT_SIZE_CONFIG, Type.INT, 64, Range.between(8, 2048), Importance.MEDIUM, INPUT_SIZE_DOC)
+          .define(BATCH_MAX_SIZE_CONFIG, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM, BATCH_MAX_SIZE_DOC)
+          .define(BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 200L, Range.between(1, 3_600_000), Importance.MEDIUM, BATCH_MAX_WAIT_MS_DOC)
+          .define(SAMPLE_RATE_CONFIG, Type.DOUBLE, 0.1, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLE_RATE_DOC)
+          .define(FLIP_TTA_CONFIG, Type.BOOLEAN, true, Importance.LOW, FLIP_TTA_DOC)
+          .define(FOREGROUND_THRESHOLD_CONFIG, Type.DOUBLE, 0.30, Range.between(0.0, 1.0), Importance.MEDIUM, FOREGROUND_THRESHOLD_DOC)
+          .define(BACKGROUND_THRESHOLD_CONFIG, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.MEDIUM, BACKGROUND_THRESHOLD_DOC)
+          .define(SOFT_SIGMA_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW, SOFT_SIGMA_DOC)
+          .define(SOFT_OMEGA_CONFIG, Type.DOUBLE, 10.0, Range.between(0.0, 1000.0), Importance.LOW, SOFT_OMEGA_DOC)
+          .define(SEENET_HIGH_CONFIG, Type.DOUBLE, 0.7, Range.between(0.0, 1.0), Importance.LOW, SEENET_HIGH_DOC)
+          .define(SEENET_LOW_CONFIG, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.LOW, SEENET_LOW_DOC)
+          .define(MAX_IMAGE_BYTES_CONFIG, Type.LONG, 16L << 20, Range.atLeast(1), Importance.MEDIUM, MAX_IMAGE_BYTES_DOC)
+          .define(MAX_IMAGE_PIXELS_CONFIG, Type.LONG, 40_000_000L, Range.atLeast(1), Importance.MEDIUM, MAX_IMAGE_PIXELS_DOC)
+          .define(ORT_PROVIDER_CONFIG, Type.STRING, "cpu", ConfigDef.ValidString.in("cpu", "cuda"), Importance.MEDIUM, ORT_PROVIDER_DOC)
+          .define(ORT_INTRA_THREADS_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW, ORT_INTRA_THREADS_DOC)
+          .define(ORT_INTER_THREADS_CONFIG, Type.INT, 1, Range.atLeast(0), Importance.LOW, ORT_INTER_THREADS_DOC);
+
+  public PipelineConfig(Map<?, ?> props) {
+    super(CONFIG, props, false);
+    if (backgroundThreshold() > foregroundThreshold()) {
+      throw new org.apache.kafka.common.config.ConfigException(
+          BACKGROUND_THRESHOLD_CONFIG + " must not exceed " + FOREGROUND_THRESHOLD_CONFIG);
+    }
+    classes();
+  }
+
+  /** The keys, their defaults and documentation (for {@code --help} and docs). */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  public String imagesTopic() {
+    return getString(IMAGES_TOPIC_CONFIG);
+  }
+
+  public String modelsTopic() {
+    return getString(MODELS_TOPIC_CONFIG);
+  }
+
+  public String proxyLabelsTopic() {
+    return getString(PROXY_LABELS_TOPIC_CONFIG);
+  }
+
+  public String trainingSamplesTopic() {
+    return getString(TRAINING_SAMPLES_TOPIC_CONFIG);
+  }
+
+  public String deadLettersTopic() {
+    return getString(DEAD_LETTERS_TOPIC_CONFIG);
+  }
+
+  public String modelName() {
+    return getString(MODEL_NAME_CONFIG);
+  }
+
+  public ClassCatalog classes() {
+    List<String> names = getList(CLASSES_CONFIG);
+    return new ClassCatalog(names);
+  }
+
+  public int inputSize() {
+    return getInt(INPUT_SIZE_CONFIG);
+  }
+
+  public int batchMaxSize() {
+    return getInt(BATCH_MAX_SIZE_CONFIG);
+  }
+
+  public long batchMaxWaitMs() {
+    return getLong(BATCH_MAX_WAIT_MS_CONFIG);
+  }
+
+  public double sampleRate() {
+    return getDouble(SAMPLE_RATE_CONFIG);
+  }
+
+  public boolean flipTta() {
+    return getBoolean(FLIP_TTA_CONFIG);
+  }
+
+  public float foregroundThreshold() {
+    return getDouble(FOREGROUND_THRESHOLD_CONFIG).floatValue();
+  }
+
+  public float backgroundThreshold() {
+    return getDouble(BACKGROUND_THRESHOLD_CONFIG).floatValue();
+  }
+
+  public ImageLabeler.Settings labelerSettings() {
+    return new ImageLabeler.Settings(
+        new ProxyLabels.Thresholds(foregroundThreshold(), backgroundThreshold()),
+        getDouble(SOFT_SIGMA_CONFIG).floatValue(),
+        getDouble(SOFT_OMEGA_CONFIG).floatValue(),
+        getDouble(SEENET_HIGH_CONFIG).floatValue(),
+        getDouble(SEENET_LOW_CONFIG).floatValue());
+  }
+
+  public DecodeLimits decodeLimits() {
+    return new DecodeLimits(getLong(MAX_IMAGE_BYTES_CONFIG), getLong(MAX_IMAGE_PIXELS_CONFIG));
+  }
+
+  public InferenceOptions inferenceOptions() {
+    return new InferenceOptions(
+        getString(ORT_PROVIDER_CONFIG), getInt(ORT_INTRA_THREADS_CONFIG), getInt(ORT_INTER_THREADS_CONFIG), 0);
+  }
+}

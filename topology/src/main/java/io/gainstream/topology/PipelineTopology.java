@@ -1,0 +1,83 @@
+package io.gainstream.topology;
+
+import io.gainstream.proto.v1.ModelRelease;
+import io.gainstream.proto.v1.PendingImage;
+import io.gainstream.topology.internals.AttentionProcessor;
+import io.gainstream.topology.internals.ModelReleaseUpdater;
+import io.gainstream.topology.internals.ModelSessions;
+import io.gainstream.topology.internals.ThresholdProcessor;
+import io.gainstream.topology.internals.ValidateProcessor;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The labelling pipeline as a pure function of its config.
+ *
+ * <pre>
+ * images ─▶ validate-images ─┬─▶ attention-stage ─▶ threshold-stage ─▶ proxy-labels
+ *                            ├─▶ training-samples (sampled)
+ *                            └─▶ dead-letters ◀─ (attention-stage, threshold-stage)
+ * models ─▶ models-updater ─▶ [models-store, global] ─ read by attention-stage
+ * </pre>
+ *
+ * Input topics: {@code images}, {@code models}. Output topics: {@code proxy-labels}, {@code
+ * training-samples}, {@code dead-letters}. Stores: {@code attention-buffer} (changelogged
+ * micro-batch buffer), {@code models-store} (global, newest release per model name).
+ */
+public final class PipelineTopology {
+  public static final String IMAGES_SOURCE = "images-source";
+  public static final String VALIDATE = "validate-images";
+  public static final String ATTENTION = "attention-stage";
+  public static final String THRESHOLD = "threshold-stage";
+  public static final String PROXY_LABELS_SINK = "proxy-labels-sink";
+  public static final String TRAINING_SAMPLES_SINK = "training-samples-sink";
+  public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+  public static final String BUFFER_STORE = "attention-buffer";
+  public static final String MODELS_STORE = "models-store";
+  public static final String MODELS_SOURCE = "models-source";
+  public static final String MODELS_UPDATER = "models-updater";
+
+  private PipelineTopology() {}
+
+  public static Topology build(PipelineConfig config) {
+    return build(config, ModelSessions.shared());
+  }
+
+  public static Topology build(PipelineConfig config, ModelSessions sessions) {
+    Topics t = Topics.of(config);
+    Topology topology = new Topology();
+    topology.addSource(IMAGES_SOURCE, t.images().keySerde().deserializer(), t.images().valueSerde().deserializer(), t.images().name());
+    topology.addProcessor(
+        VALIDATE, () -> new ValidateProcessor(config, ATTENTION, TRAINING_SAMPLES_SINK, DEAD_LETTERS_SINK), IMAGES_SOURCE);
+    topology.addProcessor(
+        ATTENTION,
+        () -> new AttentionProcessor(config, BUFFER_STORE, MODELS_STORE, THRESHOLD, DEAD_LETTERS_SINK, sessions),
+        VALIDATE);
+    topology.addStateStore(bufferStore(), ATTENTION);
+    topology.addProcessor(THRESHOLD, () -> new ThresholdProcessor(config, PROXY_LABELS_SINK, DEAD_LETTERS_SINK), ATTENTION);
+    topology.addSink(PROXY_LABELS_SINK, t.proxyLabels().name(), t.proxyLabels().keySerde().serializer(),
+        t.proxyLabels().valueSerde().serializer(), THRESHOLD);
+    topology.addSink(TRAINING_SAMPLES_SINK, t.trainingSamples().name(), t.trainingSamples().keySerde().serializer(),
+        t.trainingSamples().valueSerde().serializer(), VALIDATE);
+    topology.addSink(DEAD_LETTERS_SINK, t.deadLetters().name(), t.deadLetters().keySerde().serializer(),
+        t.deadLetters().valueSerde().serializer(), VALIDATE, ATTENTION, THRESHOLD);
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE), Serdes.String(), t.models().valueSerde())
+            .withLoggingDisabled(),
+        MODELS_SOURCE,
+        t.models().keySerde().deserializer(),
+        t.models().valueSerde().deserializer(),
+        t.models().name(),
+        MODELS_UPDATER,
+        () -> new ModelReleaseUpdater(MODELS_STORE));
+    return topology;
+  }
+
+  private static StoreBuilder<KeyValueStore<String, PendingImage>> bufferStore() {
+    return Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.String(), ProtoSerde.of(PendingImage.parser()));
+  }
+}

@@ -1,0 +1,38 @@
+package io.gainstream.topology;
+
+import io.gainstream.topology.errors.DeadLetterHandlers;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The Kafka Streams settings the pipeline's guarantees rest on: exactly-once v2, the three
+ * dead-letter handlers (set explicitly), the dead-letter topic, and message sizes large enough for
+ * images and releases. Services add the cluster, application id, state directory and threads.
+ */
+public final class StreamsSettings {
+  /** Largest record the pipeline's clients send or fetch (images, releases, labels). */
+  public static final int MAX_RECORD_BYTES = 32 << 20;
+
+  private StreamsSettings() {}
+
+  public static Map<String, Object> pipeline(PipelineConfig config) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLettersTopic());
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), MAX_RECORD_BYTES);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), MAX_RECORD_BYTES);
+    p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), MAX_RECORD_BYTES);
+    p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), MAX_RECORD_BYTES);
+    p.put(StreamsConfig.topicPrefix("max.message.bytes"), MAX_RECORD_BYTES);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+    return p;
+  }
+}

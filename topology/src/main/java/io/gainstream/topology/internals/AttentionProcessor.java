@@ -1,0 +1,249 @@
+package io.gainstream.topology.internals;
+
+import com.google.protobuf.Message;
+import io.gainstream.model.infer.AttentionSession;
+import io.gainstream.model.infer.BatchAttention;
+import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.net.Prediction;
+import io.gainstream.proto.v1.AttentionResult;
+import io.gainstream.proto.v1.ClassAttention;
+import io.gainstream.proto.v1.DeadLetter;
+import io.gainstream.proto.v1.ModelRelease;
+import io.gainstream.proto.v1.PendingImage;
+import io.gainstream.topology.PipelineConfig;
+import io.gainstream.topology.errors.DeadLetters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The attention stage: micro-batches validated images and runs them through ONNX Runtime.
+ *
+ * <p>Exactly-once: the batch buffer is a changelogged state store, not Java memory. An image is
+ * put into the store when it arrives and deleted in the same transaction that forwards its
+ * result, so a crash either loses neither or replays both (under {@code exactly_once_v2} the
+ * store, the outputs and the input offsets commit together). A batch is flushed when it is full
+ * or, by a wall-clock punctuator, when its oldest image has waited {@code batch.max.wait.ms}.
+ *
+ * <p>Hot swap: before each batch the stage reads the newest release from the global {@code models}
+ * store and, if its version changed, switches sessions — between batches, never inside one. Until
+ * a release exists, images wait in the buffer. Every result carries the version that produced it.
+ */
+public final class AttentionProcessor implements Processor<String, PendingImage, String, Message> {
+  public static final String STAGE = "attention";
+  private static final Logger LOG = LoggerFactory.getLogger(AttentionProcessor.class);
+
+  private final String bufferStore;
+  private final String modelsStore;
+  private final String modelName;
+  private final List<String> classNames;
+  private final int inputSize;
+  private final int maxBatch;
+  private final long maxWaitMs;
+  private final boolean flip;
+  private final InferenceOptions inference;
+  private final String resultChild;
+  private final String deadLetterChild;
+  private final ModelSessions sessions;
+
+  private ProcessorContext<String, Message> context;
+  private KeyValueStore<String, PendingImage> buffer;
+  private KeyValueStore<String, ModelRelease> models;
+  private AttentionSession session;
+  private long sessionVersion = -1;
+  private long refusedVersion = -1;
+  private long pending;
+  private long oldestEnqueued = Long.MAX_VALUE;
+
+  public AttentionProcessor(
+      PipelineConfig config, String bufferStore, String modelsStore, String resultChild, String deadLetterChild, ModelSessions sessions) {
+    this.bufferStore = bufferStore;
+    this.modelsStore = modelsStore;
+    this.modelName = config.modelName();
+    this.classNames = config.classes().names();
+    this.inputSize = config.inputSize();
+    this.maxBatch = config.batchMaxSize();
+    this.maxWaitMs = config.batchMaxWaitMs();
+    this.flip = config.flipTta();
+    this.inference = config.inferenceOptions();
+    this.resultChild = resultChild;
+    this.deadLetterChild = deadLetterChild;
+    this.sessions = sessions;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Message> context) {
+    this.context = context;
+    this.buffer = context.getStateStore(bufferStore);
+    this.models = context.getStateStore(modelsStore);
+    try (KeyValueIterator<String, PendingImage> it = buffer.all()) {
+      while (it.hasNext()) {
+        PendingImage p = it.next().value;
+        pending++;
+        oldestEnqueued = Math.min(oldestEnqueued, p.getEnqueuedMs());
+      }
+    }
+    if (pending > 0) {
+      LOG.info("task {} restored {} buffered images", context.taskId(), pending);
+    }
+    long interval = Math.max(1, maxWaitMs / 4);
+    context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+  }
+
+  @Override
+  public void process(Record<String, PendingImage> record) {
+    if (buffer.get(record.key()) == null) {
+      pending++;
+    }
+    buffer.put(record.key(), record.value());
+    oldestEnqueued = Math.min(oldestEnqueued, record.value().getEnqueuedMs());
+    if (pending >= maxBatch) {
+      flush();
+    }
+  }
+
+  private void punctuate(long now) {
+    if (pending > 0 && now - oldestEnqueued >= maxWaitMs) {
+      flush();
+    }
+  }
+
+  /** Drains the buffer batch by batch, if a usable release is there. */
+  private void flush() {
+    if (!ensureSession()) {
+      return;
+    }
+    while (pending > 0) {
+      List<KeyValue<String, PendingImage>> batch = new ArrayList<>(maxBatch);
+      try (KeyValueIterator<String, PendingImage> it = buffer.all()) {
+        while (it.hasNext() && batch.size() < maxBatch) {
+          batch.add(it.next());
+        }
+      }
+      if (batch.isEmpty()) {
+        pending = 0;
+        break;
+      }
+      runBatch(batch);
+      for (KeyValue<String, PendingImage> kv : batch) {
+        buffer.delete(kv.key);
+      }
+      pending -= batch.size();
+    }
+    pending = Math.max(0, pending);
+    oldestEnqueued = Long.MAX_VALUE;
+  }
+
+  private void runBatch(List<KeyValue<String, PendingImage>> batch) {
+    int n = batch.size();
+    int s = inputSize;
+    int plane = s * s;
+    float[] images = new float[n * 3 * plane];
+    int[][] classes = new int[n][];
+    for (int i = 0; i < n; i++) {
+      PendingImage p = batch.get(i).value;
+      byte[] rgb = p.getRgb().toByteArray();
+      int base = i * 3 * plane;
+      for (int q = 0; q < plane; q++) {
+        images[base + q] = (rgb[3 * q] & 0xff) / 255f;
+        images[base + plane + q] = (rgb[3 * q + 1] & 0xff) / 255f;
+        images[base + 2 * plane + q] = (rgb[3 * q + 2] & 0xff) / 255f;
+      }
+      classes[i] = p.getClassesList().stream().mapToInt(Integer::intValue).toArray();
+    }
+    BatchAttention.Result result;
+    try {
+      result = BatchAttention.run(session, images, n, classes, flip);
+    } catch (RuntimeException e) {
+      LOG.error("inference failed for a batch of {}; dead-lettering it", n, e);
+      for (KeyValue<String, PendingImage> kv : batch) {
+        deadLetter(kv.value, DeadLetters.INFERENCE_FAILED, e.getMessage());
+      }
+      return;
+    }
+    Prediction p = result.prediction();
+    for (int i = 0; i < n; i++) {
+      PendingImage img = batch.get(i).value;
+      AttentionResult.Builder out =
+          AttentionResult.newBuilder()
+              .setImageId(img.getImageId())
+              .setModelVersion(sessionVersion)
+              .setHeight(s)
+              .setWidth(s)
+              .setOriginalHeight(img.getHeight())
+              .setOriginalWidth(img.getWidth())
+              .setSource(img.getSource())
+              .setTimestampMs(img.getTimestampMs());
+      for (int k = 1; k <= p.numClasses(); k++) {
+        out.addScores(p.probability(i, k));
+      }
+      for (int c = 0; c < classes[i].length; c++) {
+        int k = classes[i][c];
+        ClassAttention.Builder ca =
+            ClassAttention.newBuilder().setClassIndex(k).setClassName(classNames.get(k - 1)).setScore(p.probability(i, k));
+        for (float v : result.maps()[i][c]) {
+          ca.addMap(v);
+        }
+        out.addClasses(ca);
+      }
+      context.forward(new Record<>(img.getImageId(), (Message) out.build(), img.getTimestampMs()), resultChild);
+    }
+  }
+
+  /** Switches to the newest compatible release; false while none is there. */
+  private boolean ensureSession() {
+    ModelRelease r = models.get(modelName);
+    if (r == null) {
+      return session != null;
+    }
+    if (r.getVersion() == sessionVersion || r.getVersion() == refusedVersion) {
+      return session != null;
+    }
+    if (!r.getClassesList().equals(classNames) || r.getInputHeight() != inputSize || r.getInputWidth() != inputSize) {
+      LOG.error(
+          "refusing release {} of {}: it has classes {} and input {}x{}, the pipeline is configured for {} at {}x{}",
+          r.getVersion(), modelName, r.getClassesList(), r.getInputWidth(), r.getInputHeight(), classNames, inputSize, inputSize);
+      refusedVersion = r.getVersion();
+      return session != null;
+    }
+    AttentionSession next;
+    try {
+      next = sessions.acquire(r, inference);
+    } catch (RuntimeException e) {
+      LOG.error("cannot open release {} of {}: {}", r.getVersion(), modelName, e.getMessage());
+      refusedVersion = r.getVersion();
+      return session != null;
+    }
+    if (session != null) {
+      sessions.release(session);
+      LOG.info("task {} swapped {} from version {} to {}", context.taskId(), modelName, sessionVersion, r.getVersion());
+    }
+    session = next;
+    sessionVersion = r.getVersion();
+    return true;
+  }
+
+  private void deadLetter(PendingImage img, String reason, String detail) {
+    DeadLetter letter =
+        DeadLetters.of(DeadLetters.utf8(img.getImageId()), img.toByteArray(), STAGE, reason, detail,
+            img.getSourceTopic(), img.getSourcePartition(), img.getSourceOffset(), img.getTimestampMs());
+    context.forward(new Record<>(img.getImageId(), (Message) letter, img.getTimestampMs()), deadLetterChild);
+  }
+
+  @Override
+  public void close() {
+    if (session != null) {
+      sessions.release(session);
+      session = null;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.gainstream.topology.internals;
+
+import io.gainstream.model.infer.AttentionSession;
+import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.proto.v1.ModelRelease;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ONNX Runtime session per model release per process, shared by every stream task (its {@code
+ * run} is thread-safe). Tasks acquire the release they want and release the one they leave; a
+ * session closes when no task uses it any more, so a hot swap never closes a session under a
+ * running batch.
+ */
+public final class ModelSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelSessions.class);
+  private static final ModelSessions SHARED = new ModelSessions();
+
+  private record Key(String name, long version) {}
+
+  private static final class Entry {
+    final AttentionSession session;
+    int users;
+
+    Entry(AttentionSession session) {
+      this.session = session;
+    }
+  }
+
+  private final Map<Key, Entry> sessions = new HashMap<>();
+
+  /** The process-wide instance. */
+  public static ModelSessions shared() {
+    return SHARED;
+  }
+
+  /** The session of a release, opened on first use. */
+  public synchronized AttentionSession acquire(ModelRelease release, InferenceOptions options) {
+    Key k = new Key(release.getName(), release.getVersion());
+    Entry e = sessions.get(k);
+    if (e == null) {
+      e = new Entry(new AttentionSession(release.getOnnx().toByteArray(), options));
+      sessions.put(k, e);
+      LOG.info("opened model {} version {}", release.getName(), release.getVersion());
+    }
+    e.users++;
+    return e.session;
+  }
+
+  /** Gives a session back; the last user closes it. */
+  public synchronized void release(AttentionSession session) {
+    sessions.entrySet().removeIf(
+        en -> {
+          Entry e = en.getValue();
+          if (e.session != session) {
+            return false;
+          }
+          e.users--;
+          if (e.users <= 0) {
+            e.session.close();
+            LOG.info("closed model {} version {}", en.getKey().name(), en.getKey().version());
+            return true;
+          }
+          return false;
+        });
+  }
+
+  /** Sessions open now (for tests and metrics). */
+  public synchronized int openSessions() {
+    return sessions.size();
+  }
+}

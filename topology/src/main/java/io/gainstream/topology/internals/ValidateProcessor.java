@@ -1,0 +1,153 @@
+package io.gainstream.topology.internals;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import io.gainstream.model.image.Tensors;
+import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.input.ImageDecoder;
+import io.gainstream.model.input.InvalidInputException;
+import io.gainstream.model.input.PixelLabels;
+import io.gainstream.proto.v1.DeadLetter;
+import io.gainstream.proto.v1.ImageEvent;
+import io.gainstream.proto.v1.PendingImage;
+import io.gainstream.topology.PipelineConfig;
+import io.gainstream.topology.errors.DeadLetters;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Validates an image event and decodes it once: labels against the class catalog, the image
+ * against the byte and pixel limits (header first), the optional pixel label against the image.
+ * Valid images go on resized (as {@link PendingImage}) to the attention stage, and — when sampled
+ * — unchanged to the training samples; anything else becomes a dead letter with its reason.
+ */
+public final class ValidateProcessor implements Processor<String, ImageEvent, String, Message> {
+  public static final String STAGE = "validate";
+
+  private final ClassCatalog classes;
+  private final DecodeLimits limits;
+  private final int inputSize;
+  private final double sampleRate;
+  private final String attentionChild;
+  private final String samplesChild;
+  private final String deadLetterChild;
+  private ProcessorContext<String, Message> context;
+
+  public ValidateProcessor(PipelineConfig config, String attentionChild, String samplesChild, String deadLetterChild) {
+    this.classes = config.classes();
+    this.limits = config.decodeLimits();
+    this.inputSize = config.inputSize();
+    this.sampleRate = config.sampleRate();
+    this.attentionChild = attentionChild;
+    this.samplesChild = samplesChild;
+    this.deadLetterChild = deadLetterChild;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Message> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<String, ImageEvent> record) {
+    ImageEvent event = record.value();
+    if (event == null) {
+      reject(record, DeadLetters.EMPTY_VALUE, "record has no value (a tombstone on the images topic)");
+      return;
+    }
+    String id = !isBlank(record.key()) ? record.key() : event.getId();
+    if (isBlank(id)) {
+      reject(record, DeadLetters.MISSING_ID, "record has neither a key nor an image id");
+      return;
+    }
+    PendingImage pending;
+    try {
+      int[] labels = classes.indicesOf(event.getLabelsList());
+      BufferedImage img = ImageDecoder.decodeRgb(event.getImage().toByteArray(), limits);
+      if (!event.getPixelLabel().isEmpty()) {
+        PixelLabels.decode(event.getPixelLabel().toByteArray(), img.getWidth(), img.getHeight(), classes.size(), limits);
+      }
+      pending = pending(id, event, img, labels, record.timestamp());
+    } catch (InvalidInputException e) {
+      reject(record, e.reason().name(), e.getMessage());
+      return;
+    }
+    context.forward(record.withKey(id).withValue(pending), attentionChild);
+    if (!event.getPixelLabel().isEmpty() || sampled(id, sampleRate)) {
+      ImageEvent sample = event.getId().equals(id) ? event : event.toBuilder().setId(id).build();
+      context.forward(record.withKey(id).withValue(sample), samplesChild);
+    }
+  }
+
+  private PendingImage pending(String id, ImageEvent event, BufferedImage img, int[] labels, long timestamp) {
+    BufferedImage small = Tensors.resize(img, inputSize);
+    int[] rgb = small.getRGB(0, 0, inputSize, inputSize, null, 0, inputSize);
+    byte[] packed = new byte[rgb.length * 3];
+    for (int i = 0; i < rgb.length; i++) {
+      packed[3 * i] = (byte) (rgb[i] >> 16);
+      packed[3 * i + 1] = (byte) (rgb[i] >> 8);
+      packed[3 * i + 2] = (byte) rgb[i];
+    }
+    PendingImage.Builder b =
+        PendingImage.newBuilder()
+            .setImageId(id)
+            .setSource(event.getSource())
+            .setWidth(img.getWidth())
+            .setHeight(img.getHeight())
+            .setSize(inputSize)
+            .setRgb(ByteString.copyFrom(packed))
+            .setTimestampMs(timestamp)
+            .setEnqueuedMs(context.currentSystemTimeMs());
+    for (int k : labels) {
+      b.addClasses(k);
+    }
+    context.recordMetadata().ifPresent(m -> b.setSourceTopic(m.topic()).setSourcePartition(m.partition()).setSourceOffset(m.offset()));
+    return b.build();
+  }
+
+  /**
+   * Deterministic sampling by a hash of the id: a replayed record is sampled the same way, and
+   * the same image is sampled by every instance.
+   */
+  static boolean sampled(String id, double rate) {
+    if (rate >= 1.0) {
+      return true;
+    }
+    if (rate <= 0.0) {
+      return false;
+    }
+    long h = 1125899906842597L;
+    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+      h = 31 * h + b;
+    }
+    h ^= (h >>> 33);
+    h *= 0xff51afd7ed558ccdL;
+    h ^= (h >>> 33);
+    return (h >>> 11) * 0x1.0p-53 < rate;
+  }
+
+  private void reject(Record<String, ImageEvent> record, String reason, String detail) {
+    RecordMetadata m = context.recordMetadata().orElse(null);
+    DeadLetter letter =
+        DeadLetters.of(
+            DeadLetters.utf8(record.key()),
+            record.value() == null ? null : record.value().toByteArray(),
+            STAGE,
+            reason,
+            detail,
+            m == null ? "" : m.topic(),
+            m == null ? -1 : m.partition(),
+            m == null ? -1 : m.offset(),
+            record.timestamp());
+    context.forward(record.withValue((Message) letter), deadLetterChild);
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+}
