@@ -13,7 +13,16 @@ import picocli.CommandLine.HelpCommand;
     mixinStandardHelpOptions = true,
     version = "gainstream 0.1.0",
     description = "Turns image-level labels into pixel-level proxy segmentation labels with GAIN.",
-    subcommands = {DemoCommand.class, BenchCommand.class, HelpCommand.class})
+    subcommands = {
+      LabelCommand.class,
+      DemoCommand.class,
+      PublishCommand.class,
+      ExportCommand.class,
+      PipelineCommand.class,
+      TrainerCommand.class,
+      BenchCommand.class,
+      HelpCommand.class
+    })
 public final class Gainstream implements Runnable {
   /** Exit code for arguments the user must fix. */
   public static final int USAGE = 2;
@@ -46,6 +55,10 @@ public final class Gainstream implements Runnable {
           if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
             c.getErr().println("gainstream: " + ex.getMessage());
             return ex instanceof UserError u ? u.exitCode() : USAGE;
+          }
+          if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+            c.getErr().println("gainstream: " + ex.getMessage());
+            return FAILED;
           }
           throw ex;
         });

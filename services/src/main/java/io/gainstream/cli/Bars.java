@@ -1,0 +1,21 @@
+package io.gainstream.cli;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** Progress bars with rate and ETA for long commands. */
+final class Bars {
+  private Bars() {}
+
+  static ProgressBar bar(String task, long max) {
+    return new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(max)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(500)
+        .showSpeed()
+        .continuousUpdate()
+        .build();
+  }
+}

@@ -1,0 +1,42 @@
+package io.gainstream.cli;
+
+import io.gainstream.services.io.LabelExporter;
+import io.gainstream.topology.PipelineConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gainstream export}: the proxy-labels topic → a folder of VOC label PNGs. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Writes the newest proxy label of every image (and the dead letters) to a folder.")
+final class ExportCommand implements Callable<Integer> {
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+  Path out;
+
+  @Option(names = "--classes", required = true, paramLabel = "FILE", description = "Class names, written to OUT/classes.txt.")
+  Path classes;
+
+  @Mixin KafkaOptions kafka;
+
+  @Override
+  public Integer call() throws Exception {
+    LabelCommand.requireFile(classes, "--classes");
+    List<String> names = io.gainstream.model.input.ClassCatalog.read(classes).names();
+    PipelineConfig defaults = new PipelineConfig(Map.of(PipelineConfig.CLASSES_CONFIG, String.join(",", names)));
+    Files.createDirectories(out);
+    try (KafkaOptions.Cluster cluster = kafka.open()) {
+      LabelExporter.Collected c =
+          LabelExporter.collect(cluster.connection(), defaults.proxyLabelsTopic(), defaults.deadLettersTopic(), null, 0, 0,
+              Duration.ofMinutes(10), n -> {});
+      int n = LabelExporter.write(c, out, names, Map.of(), List.of());
+      System.out.printf("exported %d labels to %s%n", n, out.resolve("SegmentationClass"));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,93 @@
+package io.gainstream.cli;
+
+import io.gainstream.model.train.Method;
+import io.gainstream.services.label.LabelJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gainstream label}: a folder of images with image-level labels → proxy segmentation labels. */
+@Command(
+    name = "label",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Publishes the images, trains GAIN on them through the trainer service, labels every image through the pipeline,",
+      "and writes OUT/classes.txt, OUT/SegmentationClass/<stem>.png (0 background, k class, 255 ignore) and",
+      "OUT/dead-letters.jsonl. Runs on an embedded Kafka broker unless --bootstrap-servers is given."
+    })
+final class LabelCommand implements Callable<Integer> {
+  @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of PNG/JPEG images.")
+  Path images;
+
+  @Option(names = "--labels", required = true, paramLabel = "FILE.csv", description = "CSV with header image,labels; labels separated by ';'.")
+  Path labels;
+
+  @Option(names = "--classes", required = true, paramLabel = "FILE", description = "One class name per line; line k is class index k.")
+  Path classes;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+  Path out;
+
+  @Option(names = "--masks", paramLabel = "DIR", description = "Pixel labels <image stem>.png for some images (gain-ext).")
+  Path masks;
+
+  @Option(names = "--method", defaultValue = "gain", description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
+  String method;
+
+  @Option(names = "--train-steps", defaultValue = "1500", description = "Training steps. Default: ${DEFAULT-VALUE}.")
+  int trainSteps;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of training. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", description = "Kafka cluster; default: an embedded broker.")
+  String bootstrap;
+
+  @Option(names = "--client-config", paramLabel = "FILE", description = "Kafka client properties (SASL/SSL) for every client.")
+  Path clientConfig;
+
+  @Option(names = "--work-dir", paramLabel = "DIR", description = "Keep the embedded broker and state here (default: a temporary folder).")
+  Path workDir;
+
+  @Override
+  public Integer call() throws Exception {
+    Method m = Method.fromId(method);
+    requireDir(images, "--images");
+    requireFile(labels, "--labels");
+    requireFile(classes, "--classes");
+    if (masks != null) {
+      requireDir(masks, "--masks");
+    }
+    if (clientConfig != null) {
+      requireFile(clientConfig, "--client-config");
+    }
+    if (trainSteps < 1) {
+      throw new UserError("--train-steps must be >= 1, got " + trainSteps);
+    }
+    if (m == Method.GAIN_EXT && masks == null) {
+      throw new UserError("--method gain-ext needs --masks DIR with pixel labels for some images");
+    }
+    Files.createDirectories(out);
+    LabelJob.Outcome o =
+        LabelJob.run(
+            new LabelJob.Request(images, labels, classes, out, masks, m, trainSteps, seed, bootstrap, clientConfig, workDir, true),
+            Bars::bar);
+    System.out.printf("labelled %d images, rejected %d (see %s), model version %d%n",
+        o.labelled(), o.rejected(), out.resolve("dead-letters.jsonl"), o.modelVersion());
+    return 0;
+  }
+
+  static void requireDir(Path p, String option) {
+    if (!Files.isDirectory(p)) {
+      throw new UserError(option + " " + p + " is not a folder");
+    }
+  }
+
+  static void requireFile(Path p, String option) {
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw new UserError(option + " " + p + " is not a readable file");
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.gainstream.cli;
+
+import io.gainstream.services.kafka.TopicSetup;
+import io.gainstream.services.pipeline.PipelineService;
+import io.gainstream.topology.PipelineConfig;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gainstream pipeline}: runs the labelling topology until stopped. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+    description = "Runs the pipeline service (validate → attention → thresholds → proxy-labels) until Ctrl-C.")
+final class PipelineCommand implements Callable<Integer> {
+  @Mixin PipelineOptions pipeline;
+  @Mixin KafkaOptions kafka;
+
+  @Option(names = "--application-id", defaultValue = "gainstream-pipeline", description = "Kafka Streams application id. Default: ${DEFAULT-VALUE}.")
+  String applicationId;
+
+  @Option(names = "--threads", defaultValue = "1", description = "Stream threads. Default: ${DEFAULT-VALUE}.")
+  int threads;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Override
+  public Integer call() throws Exception {
+    PipelineConfig config = pipeline.pipelineConfig();
+    CountDownLatch stop = new CountDownLatch(1);
+    try (KafkaOptions.Cluster cluster = kafka.open()) {
+      TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
+      try (PipelineService service =
+          new PipelineService(cluster.connection(), config,
+                  new PipelineService.Options(applicationId, kafka.workDir.resolve("state"), threads))
+              .start(Duration.ofMinutes(2))) {
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        System.out.println("pipeline running on " + cluster.connection().bootstrapServers() + "; Ctrl-C stops it");
+        stop.await();
+      }
+    }
+    return 0;
+  }
+}

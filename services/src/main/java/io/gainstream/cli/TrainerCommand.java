@@ -1,0 +1,76 @@
+package io.gainstream.cli;
+
+import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.train.GainSettings;
+import io.gainstream.model.train.Method;
+import io.gainstream.services.kafka.TopicSetup;
+import io.gainstream.services.trainer.Checkpoints;
+import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.topology.PipelineConfig;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gainstream trainer}: runs the trainer service until stopped (or for --max-steps). */
+@Command(name = "trainer", mixinStandardHelpOptions = true,
+    description = "Consumes training-samples, trains GAIN continuously and publishes releases to the models topic.")
+final class TrainerCommand implements Callable<Integer> {
+  @Mixin PipelineOptions pipeline;
+  @Mixin KafkaOptions kafka;
+
+  @Option(names = "--method", defaultValue = "gain", description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
+  String method;
+
+  @Option(names = "--release-every", defaultValue = "500", description = "Steps between releases. Default: ${DEFAULT-VALUE}.")
+  int releaseEvery;
+
+  @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in total (0: run until stopped).")
+  long maxSteps;
+
+  @Option(names = "--replay-capacity", defaultValue = "5000", description = "Images kept for replay. Default: ${DEFAULT-VALUE}.")
+  int replayCapacity;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Override
+  public Integer call() throws Exception {
+    Method m = Method.fromId(method);
+    if (releaseEvery < 1 || maxSteps < 0 || replayCapacity < 1) {
+      throw new UserError("--release-every and --replay-capacity must be >= 1, --max-steps >= 0");
+    }
+    PipelineConfig config = pipeline.pipelineConfig();
+    ClassCatalog classes = config.classes();
+    try (KafkaOptions.Cluster cluster = kafka.open()) {
+      TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
+      NetworkSpec spec = new NetworkSpec(config.inputSize(), 16, 3, classes.size());
+      TrainerService.Options o =
+          new TrainerService.Options(config.modelName(), classes.names(), spec, GainSettings.defaults(m).withSeed(seed), releaseEvery,
+              maxSteps, replayCapacity, 64, 5000, new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())),
+              "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits());
+      TrainerService trainer = new TrainerService(cluster.connection(), o, s -> {});
+      Thread t = new Thread(trainer, "gainstream-trainer");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        trainer.close();
+        try {
+          t.join(60_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+      System.out.println("trainer running on " + cluster.connection().bootstrapServers() + "; Ctrl-C stops it");
+      t.start();
+      t.join();
+      if (trainer.failure().isPresent()) {
+        throw new IllegalStateException("trainer failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
+      }
+      System.out.println("trainer stopped at release " + trainer.publishedVersion());
+    }
+    return 0;
+  }
+}

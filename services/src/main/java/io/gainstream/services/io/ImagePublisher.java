@@ -1,0 +1,137 @@
+package io.gainstream.services.io;
+
+import com.google.protobuf.ByteString;
+import io.gainstream.proto.v1.ImageEvent;
+import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.topology.StreamsSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Publishes a folder of images with their labels (and optional pixel labels) to the images topic.
+ * What cannot even be read here (missing file, a path outside the folder, a duplicate file name,
+ * a file over the record limit) is reported as rejected, with its reason, instead of sent.
+ */
+public final class ImagePublisher {
+  /** An input that never reached Kafka. */
+  public record Rejected(String image, String reason, String detail) {}
+
+  /** Ids published and inputs rejected locally. */
+  public record Result(List<String> published, List<Rejected> rejected) {}
+
+  private ImagePublisher() {}
+
+  /** The image id of a CSV path: the relative path with forward slashes. */
+  public static String idOf(String relativePath) {
+    return relativePath.replace('\\', '/');
+  }
+
+  /** The file name without extension, used for output file names. */
+  public static String stemOf(String id) {
+    String name = id.substring(id.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+
+  public static Result publish(
+      KafkaConnection kafka, String topic, Path imagesDir, List<LabelsCsv.Row> rows, Path masksDir, Runnable onEach)
+      throws InterruptedException {
+    List<String> published = Collections.synchronizedList(new ArrayList<>());
+    List<Rejected> rejected = Collections.synchronizedList(new ArrayList<>());
+    Set<String> stems = new HashSet<>();
+    Path root = imagesDir.toAbsolutePath().normalize();
+    CountDownLatch inFlight = new CountDownLatch(rows.size());
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
+      for (LabelsCsv.Row row : rows) {
+        String id = idOf(row.image());
+        Path file = root.resolve(row.image()).normalize();
+        String reject = null;
+        String detail = null;
+        byte[] bytes = null;
+        if (!file.startsWith(root)) {
+          reject = "PATH_OUTSIDE_IMAGES";
+          detail = row.image() + " is outside " + root;
+        } else if (!stems.add(stemOf(id))) {
+          reject = "DUPLICATE_NAME";
+          detail = "another image already has the file name " + stemOf(id) + " (line " + row.line() + ")";
+        } else {
+          try {
+            bytes = Files.readAllBytes(file);
+            if (bytes.length > StreamsSettings.MAX_RECORD_BYTES - (1 << 20)) {
+              reject = "RECORD_TOO_LARGE";
+              detail = "file is " + bytes.length + " bytes, over the record limit";
+            }
+          } catch (IOException e) {
+            reject = "FILE_UNREADABLE";
+            detail = "cannot read " + file + ": " + e.getMessage();
+          }
+        }
+        if (reject != null) {
+          rejected.add(new Rejected(id, reject, detail));
+          inFlight.countDown();
+          onEach.run();
+          continue;
+        }
+        ImageEvent.Builder e =
+            ImageEvent.newBuilder()
+                .setId(id)
+                .setImage(ByteString.copyFrom(bytes))
+                .setMediaType(mediaType(id))
+                .addAllLabels(row.labels())
+                .setSource(file.toString())
+                .setTimestampMs(System.currentTimeMillis());
+        if (masksDir != null) {
+          Path mask = masksDir.resolve(stemOf(id) + ".png");
+          if (Files.isRegularFile(mask)) {
+            try {
+              e.setPixelLabel(ByteString.copyFrom(Files.readAllBytes(mask)));
+            } catch (IOException ex) {
+              rejected.add(new Rejected(id, "FILE_UNREADABLE", "cannot read pixel label " + mask + ": " + ex.getMessage()));
+              inFlight.countDown();
+              onEach.run();
+              continue;
+            }
+          }
+        }
+        producer.send(
+            new ProducerRecord<>(topic, id, e.build().toByteArray()),
+            (meta, ex) -> {
+              if (ex == null) {
+                published.add(id);
+              } else {
+                rejected.add(new Rejected(id, "PUBLISH_FAILED", ex.getMessage()));
+              }
+              inFlight.countDown();
+              onEach.run();
+            });
+      }
+      producer.flush();
+      if (!inFlight.await(5, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("publishing did not complete within 5 minutes");
+      }
+    }
+    return new Result(List.copyOf(published), List.copyOf(rejected));
+  }
+
+  static String mediaType(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    if (n.endsWith(".png")) {
+      return "image/png";
+    }
+    if (n.endsWith(".jpg") || n.endsWith(".jpeg")) {
+      return "image/jpeg";
+    }
+    return "application/octet-stream";
+  }
+}

@@ -1,0 +1,148 @@
+package io.gainstream.services.kafka;
+
+import io.gainstream.topology.StreamsSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) in this process, used
+ * when the user names no cluster. It lives under a data directory: started again on the same
+ * directory, it keeps its topics, offsets and ports, so separate commands share one "cluster".
+ * Listeners bind 127.0.0.1 only.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+  private static final String PORTS_FILE = "gainstream-ports.properties";
+
+  private final KafkaRaftServer server;
+  private final String bootstrap;
+  private final Path dataDir;
+
+  private EmbeddedKafka(KafkaRaftServer server, String bootstrap, Path dataDir) {
+    this.server = server;
+    this.bootstrap = bootstrap;
+    this.dataDir = dataDir;
+  }
+
+  /** Starts (formatting on first use) a broker whose data lives in {@code dataDir}. */
+  public static EmbeddedKafka start(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+      Properties ports = ports(dataDir);
+      int port = Integer.parseInt(ports.getProperty("broker"));
+      int controller = Integer.parseInt(ports.getProperty("controller"));
+      Properties p = serverProperties(dataDir, port, controller);
+      Path cfg = dataDir.resolve("server.properties");
+      try (OutputStream out = Files.newOutputStream(cfg)) {
+        p.store(out, "gainstream embedded broker");
+      }
+      Path logs = dataDir.resolve("logs");
+      if (!Files.exists(logs.resolve("meta.properties"))) {
+        ByteArrayOutputStream msg = new ByteArrayOutputStream();
+        int rc;
+        try (PrintStream ps = new PrintStream(msg, true, StandardCharsets.UTF_8)) {
+          rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()}, ps);
+        }
+        if (rc != 0) {
+          throw new IllegalStateException("formatting the embedded broker's storage failed: " + msg.toString(StandardCharsets.UTF_8));
+        }
+      }
+      long t0 = System.nanoTime();
+      KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p), Time.SYSTEM);
+      server.startup();
+      String bootstrap = "127.0.0.1:" + port;
+      LOG.info("embedded Kafka broker up at {} in {} ms (data in {})", bootstrap, (System.nanoTime() - t0) / 1_000_000, dataDir);
+      return new EmbeddedKafka(server, bootstrap, dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded broker in " + dataDir, e);
+    }
+  }
+
+  /** Ports chosen on first start and kept, so clients reconnect after a restart. */
+  private static Properties ports(Path dataDir) throws IOException {
+    Path f = dataDir.resolve(PORTS_FILE);
+    Properties ports = new Properties();
+    if (Files.exists(f)) {
+      try (InputStream in = Files.newInputStream(f)) {
+        ports.load(in);
+      }
+      return ports;
+    }
+    ports.setProperty("broker", Integer.toString(freePort()));
+    ports.setProperty("controller", Integer.toString(freePort()));
+    try (OutputStream out = Files.newOutputStream(f)) {
+      ports.store(out, "ports of the embedded broker");
+    }
+    return ports;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  private static Properties serverProperties(Path dataDir, int port, int controller) {
+    Properties p = new Properties();
+    p.setProperty("process.roles", "broker,controller");
+    p.setProperty("node.id", "1");
+    p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controller);
+    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
+    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    p.setProperty("controller.listener.names", "CONTROLLER");
+    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.setProperty("log.dirs", dataDir.resolve("logs").toString());
+    p.setProperty("num.partitions", "1");
+    p.setProperty("default.replication.factor", "1");
+    p.setProperty("min.insync.replicas", "1");
+    p.setProperty("offsets.topic.replication.factor", "1");
+    p.setProperty("offsets.topic.num.partitions", "4");
+    p.setProperty("transaction.state.log.replication.factor", "1");
+    p.setProperty("transaction.state.log.min.isr", "1");
+    p.setProperty("transaction.state.log.num.partitions", "4");
+    p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+    p.setProperty("share.coordinator.state.topic.min.isr", "1");
+    p.setProperty("group.initial.rebalance.delay.ms", "0");
+    p.setProperty("auto.create.topics.enable", "false");
+    p.setProperty("log.cleaner.dedupe.buffer.size", "2097152");
+    p.setProperty("message.max.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES));
+    p.setProperty("replica.fetch.max.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES));
+    p.setProperty("socket.request.max.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES + (1 << 20)));
+    return p;
+  }
+
+  public String bootstrapServers() {
+    return bootstrap;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Stops the broker and waits until it has shut down cleanly. */
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+    LOG.info("embedded Kafka broker at {} stopped", bootstrap);
+  }
+}

@@ -1,0 +1,146 @@
+package io.gainstream.services.label;
+
+import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.train.GainSettings;
+import io.gainstream.model.train.Method;
+import io.gainstream.services.io.ImagePublisher;
+import io.gainstream.services.io.LabelExporter;
+import io.gainstream.services.io.LabelsCsv;
+import io.gainstream.services.kafka.EmbeddedKafka;
+import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.services.kafka.TopicSetup;
+import io.gainstream.services.pipeline.PipelineService;
+import io.gainstream.services.trainer.Checkpoints;
+import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.topology.PipelineConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code label} job, end to end through Kafka: publish the images, let the trainer service
+ * train the chosen method for the given steps on the sampled images and release the model, let
+ * the pipeline label every image with that release, and export the labels and dead letters.
+ * Without a cluster it runs on an embedded broker in a temporary work directory.
+ */
+public final class LabelJob {
+  private static final Logger LOG = LoggerFactory.getLogger(LabelJob.class);
+
+  /**
+   * @param bootstrap cluster to use, or null for an embedded broker
+   * @param clientConfig client properties file (SASL/SSL), or null
+   * @param workDir where the embedded broker and local state live; null for a temporary one
+   */
+  public record Request(
+      Path images,
+      Path labelsCsv,
+      Path classesFile,
+      Path out,
+      Path masks,
+      Method method,
+      int trainSteps,
+      long seed,
+      String bootstrap,
+      Path clientConfig,
+      Path workDir,
+      boolean progress) {}
+
+  /** What happened. */
+  public record Outcome(int labelled, int rejected, long modelVersion, List<String> classes) {}
+
+  /** Creates progress bars (or silent ones). */
+  public interface Progress {
+    ProgressBar bar(String task, long max);
+  }
+
+  private LabelJob() {}
+
+  public static Outcome run(Request r, Progress progress) throws IOException, InterruptedException {
+    ClassCatalog classes = ClassCatalog.read(r.classesFile());
+    List<LabelsCsv.Row> rows = LabelsCsv.read(r.labelsCsv());
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    boolean tempWork = r.workDir() == null;
+    Path work = tempWork ? Files.createTempDirectory("gainstream-label-") : r.workDir();
+    long started = System.currentTimeMillis();
+    EmbeddedKafka broker = null;
+    try {
+      KafkaConnection kafka;
+      if (r.bootstrap() == null) {
+        broker = EmbeddedKafka.start(work.resolve("kafka"));
+        kafka = KafkaConnection.of(broker.bootstrapServers(), r.clientConfig());
+      } else {
+        kafka = KafkaConnection.of(r.bootstrap(), r.clientConfig());
+      }
+      Map<String, Object> c = new HashMap<>();
+      c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", classes.names()));
+      c.put(PipelineConfig.MODEL_NAME_CONFIG, "label-" + run);
+      c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 1.0);
+      PipelineConfig config = new PipelineConfig(c);
+      TopicSetup.ensure(kafka, config, 2, (short) 1);
+
+      NetworkSpec spec = NetworkSpec.defaults(classes.size());
+      GainSettings settings = GainSettings.defaults(r.method()).withSeed(r.seed());
+      TrainerService.Options topts =
+          new TrainerService.Options(config.modelName(), classes.names(), spec, settings, r.trainSteps(), r.trainSteps(),
+              Math.max(1000, rows.size()), rows.size(), 3000, new Checkpoints(work.resolve("checkpoints-" + run)),
+              "gainstream-trainer-" + run, config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits());
+      try (PipelineService pipeline =
+              new PipelineService(kafka, config, new PipelineService.Options("gainstream-label-" + run, work.resolve("state"), 1))
+                  .start(Duration.ofMinutes(2));
+          ProgressBar trainBar = progress.bar("train " + r.method().id(), r.trainSteps())) {
+        TrainerService trainer = new TrainerService(kafka, topts, s -> trainBar.step());
+        Thread trainerThread = new Thread(trainer, "gainstream-trainer");
+        trainerThread.start();
+        ImagePublisher.Result published;
+        try (ProgressBar bar = progress.bar("publish", rows.size())) {
+          published = ImagePublisher.publish(kafka, config.imagesTopic(), r.images(), rows, r.masks(), bar::step);
+        }
+        trainerThread.join();
+        trainBar.close();
+        if (trainer.failure().isPresent()) {
+          throw new IllegalStateException("training failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
+        }
+        long version = trainer.publishedVersion();
+        LabelExporter.Collected collected;
+        try (ProgressBar bar = progress.bar("label", published.published().size())) {
+          collected =
+              LabelExporter.collect(kafka, config.proxyLabelsTopic(), config.deadLettersTopic(), new HashSet<>(published.published()),
+                  version, started, Duration.ofMinutes(30), bar::stepBy);
+        }
+        Map<String, String> stems = new HashMap<>();
+        published.published().forEach(id -> stems.put(id, ImagePublisher.stemOf(id)));
+        int written = LabelExporter.write(collected, r.out(), classes.names(), stems, published.rejected());
+        int rejected = published.rejected().size() + (int) collected.deadLetters().keySet().stream().filter(k -> !collected.labels().containsKey(k)).count();
+        LOG.info("labelled {} images, rejected {}, with model version {}", written, rejected, version);
+        return new Outcome(written, rejected, version, classes.names());
+      }
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+      if (tempWork) {
+        deleteTree(work);
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete {}: {}", dir, e.getMessage());
+    }
+  }
+}

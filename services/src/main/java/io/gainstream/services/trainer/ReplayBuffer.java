@@ -1,0 +1,56 @@
+package io.gainstream.services.trainer;
+
+import io.gainstream.model.train.Example;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A bounded replay buffer of training examples: the newest {@code capacity} distinct images. A
+ * sample of an image already held replaces the older one; when full, the oldest is dropped.
+ */
+public final class ReplayBuffer {
+  private final int capacity;
+  private final List<Example> slots = new ArrayList<>();
+  private final Map<String, Integer> slotOf = new HashMap<>();
+  private int next;
+
+  public ReplayBuffer(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
+    }
+    this.capacity = capacity;
+  }
+
+  public void add(Example e) {
+    Integer at = slotOf.get(e.id());
+    if (at != null) {
+      slots.set(at, e);
+      return;
+    }
+    if (slots.size() < capacity) {
+      slotOf.put(e.id(), slots.size());
+      slots.add(e);
+      return;
+    }
+    slotOf.remove(slots.get(next).id());
+    slots.set(next, e);
+    slotOf.put(e.id(), next);
+    next = (next + 1) % capacity;
+  }
+
+  public int size() {
+    return slots.size();
+  }
+
+  /** Examples drawn uniformly with replacement. */
+  public List<Example> sample(int n, Random rnd) {
+    List<Example> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(slots.get(rnd.nextInt(slots.size())));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,255 @@
+package io.gainstream.services.trainer;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.input.InvalidInputException;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.onnx.ModelInfo;
+import io.gainstream.model.onnx.OnnxExporter;
+import io.gainstream.model.onnx.OnnxImporter;
+import io.gainstream.model.train.Batches;
+import io.gainstream.model.train.GainSettings;
+import io.gainstream.model.train.GainTrainer;
+import io.gainstream.model.train.Method;
+import io.gainstream.model.train.StepResult;
+import io.gainstream.proto.v1.ImageEvent;
+import io.gainstream.proto.v1.ModelRelease;
+import io.gainstream.services.kafka.KafkaConnection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer: consumes {@code training-samples}, keeps a bounded replay buffer, trains GAIN
+ * continuously, and publishes a release to the compacted {@code models} topic every {@code
+ * releaseEvery} steps (and when it stops at {@code maxSteps}). Each release is also written as a
+ * checkpoint first. After a restart it resumes from the newest release on the topic or the newest
+ * intact checkpoint, whichever is newer; versions never go back.
+ */
+public final class TrainerService implements Runnable, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+
+  /**
+   * @param modelName key of the releases on the models topic
+   * @param classes class names (index k − 1 is class k)
+   * @param spec network shape
+   * @param settings method and hyper-parameters
+   * @param releaseEvery steps between releases
+   * @param maxSteps stop after this many steps in total (0 = run until closed)
+   * @param replayCapacity images kept for replay
+   * @param startAfterSamples start training once this many samples are buffered ...
+   * @param startAfterIdleMs ... or once samples stopped arriving for this long (with at least one)
+   * @param checkpoints checkpoint store
+   * @param groupId consumer group of the trainer
+   * @param samplesTopic topic of training samples
+   * @param modelsTopic topic of releases
+   * @param limits decode limits for samples
+   */
+  public record Options(
+      String modelName,
+      List<String> classes,
+      NetworkSpec spec,
+      GainSettings settings,
+      int releaseEvery,
+      long maxSteps,
+      int replayCapacity,
+      int startAfterSamples,
+      long startAfterIdleMs,
+      Checkpoints checkpoints,
+      String groupId,
+      String samplesTopic,
+      String modelsTopic,
+      DecodeLimits limits) {}
+
+  private final KafkaConnection kafka;
+  private final Options o;
+  private final Consumer<StepResult> onStep;
+  private volatile boolean running = true;
+  private volatile long publishedVersion = -1;
+  private volatile Throwable failure;
+
+  public TrainerService(KafkaConnection kafka, Options options, Consumer<StepResult> onStep) {
+    this.kafka = kafka;
+    this.o = options;
+    this.onStep = onStep;
+  }
+
+  /** Version of the last release this trainer published (−1 before the first). */
+  public long publishedVersion() {
+    return publishedVersion;
+  }
+
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  @Override
+  public void run() {
+    try {
+      train();
+    } catch (Throwable t) {
+      failure = t;
+      LOG.error("trainer failed", t);
+    }
+  }
+
+  private void train() {
+    ReplayBuffer buffer = new ReplayBuffer(o.replayCapacity());
+    SampleDecoder decoder = new SampleDecoder(new ClassCatalog(o.classes()), o.limits(), o.spec().inputSize());
+    Random rnd = new Random(o.settings().seed());
+    boolean masks = o.settings().method() == Method.GAIN_EXT;
+    Map<String, Object> cprops = kafka.consumer(o.groupId());
+    try (GainTrainer trainer = new GainTrainer(o.spec(), o.settings());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cprops);
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
+      long version = resume(trainer);
+      consumer.subscribe(List.of(o.samplesTopic()));
+      long lastArrival = System.currentTimeMillis();
+      boolean started = false;
+      float lossEma = Float.NaN;
+      float accEma = Float.NaN;
+      long sinceRelease = 0;
+      while (running && (o.maxSteps() == 0 || trainer.steps() < o.maxSteps())) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(started ? 0 : 200))) {
+          try {
+            buffer.add(decoder.decode(ImageEvent.parseFrom(r.value())));
+            lastArrival = System.currentTimeMillis();
+          } catch (InvalidProtocolBufferException | InvalidInputException e) {
+            LOG.warn("skipping training sample {}: {}", r.key(), e.getMessage());
+          }
+        }
+        if (!started) {
+          boolean idle = buffer.size() > 0 && System.currentTimeMillis() - lastArrival >= o.startAfterIdleMs();
+          started = buffer.size() >= o.startAfterSamples() || idle;
+          if (started) {
+            LOG.info("training {} on {} buffered samples", o.settings().method(), buffer.size());
+          }
+          continue;
+        }
+        for (int i = 0; i < 10 && (o.maxSteps() == 0 || trainer.steps() < o.maxSteps()); i++) {
+          StepResult s =
+              trainer.step(Batches.of(buffer.sample(o.settings().batchSize(), rnd), o.spec().numClasses(), o.spec().inputSize(), masks));
+          lossEma = Float.isNaN(lossEma) ? s.total() : lossEma + 0.05f * (s.total() - lossEma);
+          accEma = Float.isNaN(accEma) ? s.accuracy() : accEma + 0.05f * (s.accuracy() - accEma);
+          onStep.accept(s);
+          if (++sinceRelease >= o.releaseEvery()) {
+            version = publish(trainer, producer, version + 1, lossEma, accEma, buffer.size());
+            sinceRelease = 0;
+          }
+        }
+      }
+      if (sinceRelease > 0 && trainer.steps() > 0) {
+        publish(trainer, producer, version + 1, lossEma, accEma, buffer.size());
+      }
+    }
+  }
+
+  /** Loads the newest release or checkpoint into the trainer; returns its version (0 if none). */
+  private long resume(GainTrainer trainer) {
+    Optional<ModelRelease> onTopic = newestRelease();
+    Optional<Checkpoints.Checkpoint> onDisk = o.checkpoints().newest();
+    long topicVersion = onTopic.map(ModelRelease::getVersion).orElse(0L);
+    long diskVersion = onDisk.map(Checkpoints.Checkpoint::version).orElse(0L);
+    byte[] onnx = null;
+    if (diskVersion > topicVersion) {
+      onnx = onDisk.get().onnx();
+    } else if (topicVersion > 0) {
+      onnx = onTopic.get().getOnnx().toByteArray();
+    }
+    long version = Math.max(topicVersion, diskVersion);
+    if (onnx != null) {
+      try {
+        ModelInfo info = OnnxImporter.load(onnx, trainer.network());
+        trainer.resumeAt(info.steps(), info.miningActive());
+        LOG.info("resumed from release {} at step {}", info.version(), info.steps());
+      } catch (RuntimeException e) {
+        LOG.warn("cannot resume from release {} ({}); training from scratch, next version {}", version, e.getMessage(), version + 1);
+      }
+    }
+    publishedVersion = version > 0 ? version : -1;
+    return version;
+  }
+
+  private Optional<ModelRelease> newestRelease() {
+    Map<String, Object> props = kafka.consumer(null);
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
+      List<TopicPartition> parts =
+          c.partitionsFor(o.modelsTopic(), Duration.ofSeconds(30)).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      ModelRelease best = null;
+      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+          if (!o.modelName().equals(r.key()) || r.value() == null) {
+            continue;
+          }
+          try {
+            ModelRelease m = ModelRelease.parseFrom(r.value());
+            if (best == null || m.getVersion() > best.getVersion()) {
+              best = m;
+            }
+          } catch (InvalidProtocolBufferException e) {
+            LOG.warn("skipping unreadable release at offset {}", r.offset());
+          }
+        }
+      }
+      return Optional.ofNullable(best);
+    }
+  }
+
+  private long publish(GainTrainer trainer, KafkaProducer<String, byte[]> producer, long version, float loss, float acc, int buffered) {
+    Map<String, String> extra = new HashMap<>();
+    extra.put("loss", Float.toString(loss));
+    extra.put("accuracy", Float.toString(acc));
+    byte[] onnx =
+        OnnxExporter.export(trainer.network(),
+            new ModelInfo(o.spec(), o.classes(), o.settings().method().id(), version, trainer.steps(), trainer.miningActive(), extra));
+    o.checkpoints().write(version, onnx);
+    ModelRelease release =
+        ModelRelease.newBuilder()
+            .setName(o.modelName())
+            .setVersion(version)
+            .setOnnx(ByteString.copyFrom(onnx))
+            .addAllClasses(o.classes())
+            .setInputHeight(o.spec().inputSize())
+            .setInputWidth(o.spec().inputSize())
+            .setMethod(o.settings().method().id())
+            .setStep(trainer.steps())
+            .putMetrics("loss", loss)
+            .putMetrics("accuracy", acc)
+            .putMetrics("replay_buffer", buffered)
+            .setCreatedMs(System.currentTimeMillis())
+            .build();
+    try {
+      producer.send(new ProducerRecord<>(o.modelsTopic(), o.modelName(), release.toByteArray())).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing release " + version, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot publish release " + version + ": " + e.getCause().getMessage(), e.getCause());
+    }
+    publishedVersion = version;
+    LOG.info("published {} release {} at step {} (loss {}, accuracy {})", o.modelName(), version, trainer.steps(), loss, acc);
+    return version;
+  }
+
+  /** Asks the loop to stop after the current step. */
+  @Override
+  public void close() {
+    running = false;
+  }
+}
