@@ -72,9 +72,12 @@ public final class ImagePublisher {
               reject = "RECORD_TOO_LARGE";
               detail = "file is " + bytes.length + " bytes, over the record limit";
             }
+          } catch (java.nio.file.NoSuchFileException e) {
+            reject = "FILE_UNREADABLE";
+            detail = "no such file: " + file;
           } catch (IOException e) {
             reject = "FILE_UNREADABLE";
-            detail = "cannot read " + file + ": " + e.getMessage();
+            detail = "cannot read " + file + ": " + e;
           }
         }
         if (reject != null) {

@@ -1,0 +1,95 @@
+package io.gainstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Unusable arguments get a one-line reason and a non-zero exit, before anything starts. */
+class CliArgumentsTest {
+  @TempDir Path tmp;
+
+  private record Run(int code, String err, String out) {}
+
+  private static Run run(String... args) {
+    PrintStream oldErr = System.err;
+    PrintStream oldOut = System.out;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      int code = Gainstream.execute(args);
+      return new Run(code, err.toString(StandardCharsets.UTF_8).trim(), out.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(oldErr);
+      System.setOut(oldOut);
+    }
+  }
+
+  private String[] label(Path images, Path labels, Path classes, String... more) {
+    String[] base = {"label", "--images", images.toString(), "--labels", labels.toString(), "--classes", classes.toString(),
+        "--out", tmp.resolve("out").toString()};
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
+  void shouldRefuseAMissingImagesFolder() throws Exception {
+    Path csv = Files.writeString(tmp.resolve("l.csv"), "image,labels\n");
+    Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
+    Run r = run(label(tmp.resolve("nope"), csv, classes));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("gainstream: --images " + tmp.resolve("nope") + " is not a folder");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownOptionWithAHint() {
+    Run r = run("label", "--bogus");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().lines().count()).isEqualTo(1);
+    assertThat(r.err()).startsWith("gainstream: ").contains("--help");
+  }
+
+  @Test
+  void shouldRefuseACsvWithoutTheHeaderAndAnUnknownMethod() throws Exception {
+    Path images = Files.createDirectories(tmp.resolve("img"));
+    Path csv = Files.writeString(tmp.resolve("l.csv"), "file;classes\na.png;boat\n");
+    Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
+    Run r = run(label(images, csv, classes));
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err().lines().count()).isEqualTo(1);
+    assertThat(r.err()).contains("header 'image,labels'");
+
+    Path good = Files.writeString(tmp.resolve("g.csv"), "image,labels\n");
+    Run m = run(label(images, good, classes, "--method", "gradcam"));
+    assertThat(m.code()).isEqualTo(2);
+    assertThat(m.err()).isEqualTo("gainstream: unknown method 'gradcam', expected one of cam, gain, gain-ext");
+  }
+
+  @Test
+  void shouldAskGainExtForPixelLabels() throws Exception {
+    Path images = Files.createDirectories(tmp.resolve("img"));
+    Path csv = Files.writeString(tmp.resolve("l.csv"), "image,labels\n");
+    Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
+    Run r = run(label(images, csv, classes, "--method", "gain-ext"));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--masks");
+  }
+
+  @Test
+  void shouldPrintHelpForEveryCommand() {
+    for (String cmd : new String[] {"label", "demo", "publish", "export", "pipeline", "trainer", "bench"}) {
+      Run r = run(cmd, "--help");
+      assertThat(r.code()).as(cmd).isZero();
+      assertThat(r.out()).as(cmd).contains("Usage: gainstream " + cmd);
+    }
+  }
+}
