@@ -53,7 +53,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
    * @param startAfterSamples start training once this many samples are buffered ...
    * @param startAfterIdleMs ... or once samples stopped arriving for this long (with at least one)
    * @param checkpoints checkpoint store
-   * @param groupId consumer group of the trainer
+   * @param groupId name of the trainer in logs and client ids
    * @param samplesTopic topic of training samples
    * @param modelsTopic topic of releases
    * @param limits decode limits for samples
@@ -111,12 +111,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
     SampleDecoder decoder = new SampleDecoder(new ClassCatalog(o.classes()), o.limits(), o.spec().inputSize());
     Random rnd = new Random(o.settings().seed());
     boolean masks = o.settings().method() == Method.GAIN_EXT;
-    Map<String, Object> cprops = kafka.consumer(o.groupId());
+    Map<String, Object> cprops = kafka.consumer(null);
+    cprops.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, o.groupId());
     try (GainTrainer trainer = new GainTrainer(o.spec(), o.settings());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cprops);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
       long version = resume(trainer);
-      consumer.subscribe(List.of(o.samplesTopic()));
+      replayFromRecentSamples(consumer);
       long lastArrival = System.currentTimeMillis();
       boolean started = false;
       float lossEma = Float.NaN;
@@ -154,6 +155,25 @@ public final class TrainerService implements Runnable, AutoCloseable {
       if (sinceRelease > 0 && trainer.steps() > 0) {
         publish(trainer, producer, version + 1, lossEma, accEma, buffer.size());
       }
+    }
+  }
+
+  /**
+   * Starts reading the samples topic far enough back to refill the replay buffer: the buffer is
+   * memory, so after a restart the newest {@code replayCapacity} samples are read again rather
+   * than continuing from a committed offset with an empty buffer.
+   */
+  private void replayFromRecentSamples(KafkaConsumer<String, byte[]> consumer) {
+    List<TopicPartition> parts =
+        consumer.partitionsFor(o.samplesTopic(), Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    consumer.assign(parts);
+    Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
+    Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+    long perPartition = (o.replayCapacity() + parts.size() - 1) / parts.size();
+    for (TopicPartition tp : parts) {
+      consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - perPartition));
     }
   }
 

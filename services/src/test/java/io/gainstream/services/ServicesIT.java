@@ -1,0 +1,165 @@
+package io.gainstream.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.synthetic.SyntheticDataset;
+import io.gainstream.model.train.GainSettings;
+import io.gainstream.model.train.Method;
+import io.gainstream.proto.v1.DeadLetter;
+import io.gainstream.proto.v1.ImageEvent;
+import io.gainstream.proto.v1.ModelRelease;
+import io.gainstream.services.io.LabelExporter;
+import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.services.kafka.TestKafka;
+import io.gainstream.services.kafka.TopicSetup;
+import io.gainstream.services.pipeline.PipelineService;
+import io.gainstream.services.trainer.Checkpoints;
+import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.topology.PipelineConfig;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pipeline and trainer services against a real broker. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ServicesIT {
+  @TempDir static Path tmp;
+  private static TestKafka kafka;
+  private static final List<String> CLASSES = SyntheticDataset.classNames(3);
+
+  @BeforeAll
+  static void startBroker() {
+    kafka = TestKafka.start(tmp.resolve("kafka"));
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    kafka.close();
+  }
+
+  private static PipelineConfig config(String prefix, String model) {
+    return new PipelineConfig(
+        Map.of(
+            PipelineConfig.CLASSES_CONFIG, String.join(",", CLASSES),
+            PipelineConfig.MODEL_NAME_CONFIG, model,
+            PipelineConfig.SAMPLE_RATE_CONFIG, 1.0,
+            PipelineConfig.IMAGES_TOPIC_CONFIG, prefix + "images",
+            PipelineConfig.MODELS_TOPIC_CONFIG, prefix + "models",
+            PipelineConfig.PROXY_LABELS_TOPIC_CONFIG, prefix + "proxy-labels",
+            PipelineConfig.TRAINING_SAMPLES_TOPIC_CONFIG, prefix + "training-samples",
+            PipelineConfig.DEAD_LETTERS_TOPIC_CONFIG, prefix + "dead-letters"));
+  }
+
+  private static TrainerService.Options trainer(PipelineConfig c, long maxSteps, int releaseEvery, Path checkpoints) {
+    return new TrainerService.Options(c.modelName(), CLASSES, new NetworkSpec(64, 8, 3, 3),
+        GainSettings.defaults(Method.CAM).withBatchSize(8), releaseEvery, maxSteps, 500, 8, 1000, new Checkpoints(checkpoints),
+        "trainer-" + c.modelName(), c.trainingSamplesTopic(), c.modelsTopic(), c.decodeLimits());
+  }
+
+  private static byte[] png(SyntheticDataset.Sample s) throws Exception {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    ImageIO.write(s.image(), "png", b);
+    return b.toByteArray();
+  }
+
+  private static void publish(KafkaConnection k, String topic, List<SyntheticDataset.Sample> samples, boolean garbageFirst) throws Exception {
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(k.producer())) {
+      if (garbageFirst) {
+        p.send(new ProducerRecord<>(topic, "garbage", new byte[] {(byte) 0xff, 0x13, 0x37})).get();
+      }
+      for (SyntheticDataset.Sample s : samples) {
+        ImageEvent.Builder e = ImageEvent.newBuilder().setId(s.id()).setImage(ByteString.copyFrom(png(s)));
+        for (int c : s.classes()) {
+          e.addLabels(CLASSES.get(c - 1));
+        }
+        p.send(new ProducerRecord<>(topic, s.id(), e.build().toByteArray())).get();
+      }
+    }
+  }
+
+  private static List<ModelRelease> releases(KafkaConnection k, String topic) throws Exception {
+    List<ModelRelease> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(k.consumer(null))) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      while (c.position(tp) < end) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+          out.add(ModelRelease.parseFrom(r.value()));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void shouldTrainReleaseAndLabelThroughTheBrokerAndDeadLetterNonProtobufValues() throws Exception {
+    PipelineConfig c = config("a.", "model-a");
+    KafkaConnection k = kafka.connection();
+    TopicSetup.ensure(k, c, 2, (short) 1);
+    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 30, 0.3, false, 0.9, 9));
+    long started = System.currentTimeMillis();
+    try (PipelineService p = new PipelineService(k, c, new PipelineService.Options("it-a", tmp.resolve("state-a"), 1)).start(Duration.ofMinutes(1))) {
+      publish(k, c.imagesTopic(), samples, true);
+      TrainerService t = new TrainerService(k, trainer(c, 40, 20, tmp.resolve("cp-a")), s -> {});
+      t.run();
+      assertThat(t.failure()).isEmpty();
+      assertThat(t.publishedVersion()).isEqualTo(2);
+      Set<String> ids = new HashSet<>();
+      samples.forEach(s -> ids.add(s.id()));
+      ids.add("garbage");
+      LabelExporter.Collected got =
+          LabelExporter.collect(k, c.proxyLabelsTopic(), c.deadLettersTopic(), ids, 1, started, Duration.ofMinutes(2), n -> {});
+      assertThat(got.labels()).hasSize(30);
+      DeadLetter d = got.deadLetters().get("garbage");
+      assertThat(d.getReason()).isEqualTo("NOT_PROTOBUF");
+      assertThat(d.getTopic()).isEqualTo("a.images");
+      assertThat(d.getOriginalValue().toByteArray()).containsExactly((byte) 0xff, 0x13, 0x37);
+    }
+  }
+
+  @Test
+  void shouldResumeFromItsNewestReleaseAfterARestartAndNeverGoBack() throws Exception {
+    PipelineConfig c = config("b.", "model-b");
+    KafkaConnection k = kafka.connection();
+    TopicSetup.ensure(k, c, 1, (short) 1);
+    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 16, 0.3, false, 0.9, 10));
+    // the trainer reads samples directly from its topic here
+    publish(k, c.trainingSamplesTopic(), samples, false);
+    Path cp = tmp.resolve("cp-b");
+
+    TrainerService first = new TrainerService(k, trainer(c, 20, 10, cp), s -> {});
+    first.run();
+    assertThat(first.publishedVersion()).isEqualTo(2);
+
+    List<Long> stepsSeen = new ArrayList<>();
+    TrainerService second = new TrainerService(k, trainer(c, 30, 10, cp), s -> stepsSeen.add(s.step()));
+    second.run();
+    assertThat(second.failure()).isEmpty();
+    assertThat(stepsSeen).as("resumed at step 20, trained to 30").startsWith(21L).endsWith(30L).hasSize(10);
+    List<ModelRelease> all = releases(k, c.modelsTopic());
+    assertThat(all).extracting(ModelRelease::getVersion).containsExactly(1L, 2L, 3L);
+    assertThat(all).extracting(ModelRelease::getStep).containsExactly(10L, 20L, 30L);
+    assertThat(new Checkpoints(cp).newest()).hasValueSatisfying(x -> assertThat(x.version()).isEqualTo(3));
+  }
+}
