@@ -46,6 +46,7 @@ final class TrainerCommand implements Callable<Integer> {
     }
     PipelineConfig config = pipeline.pipelineConfig();
     ClassCatalog classes = config.classes();
+    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     try (KafkaOptions.Cluster cluster = kafka.open()) {
       TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
       NetworkSpec spec = new NetworkSpec(config.inputSize(), 16, 3, classes.size());
@@ -55,13 +56,10 @@ final class TrainerCommand implements Callable<Integer> {
               "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits());
       TrainerService trainer = new TrainerService(cluster.connection(), o, s -> {});
       Thread t = new Thread(trainer, "gainstream-trainer");
+      // Ctrl-C: stop after the current step, then let main close the embedded broker cleanly
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         trainer.close();
-        try {
-          t.join(60_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        PipelineCommand.awaitQuietly(closed);
       }));
       System.out.println("trainer running on " + cluster.connection().bootstrapServers() + "; Ctrl-C stops it");
       t.start();
@@ -70,6 +68,8 @@ final class TrainerCommand implements Callable<Integer> {
         throw new IllegalStateException("trainer failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
       }
       System.out.println("trainer stopped at release " + trainer.publishedVersion());
+    } finally {
+      closed.countDown();
     }
     return 0;
   }
