@@ -10,13 +10,51 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print a table (medians of several runs).",
-    subcommands = {BenchCommand.Model.class})
+    subcommands = {BenchCommand.Model.class, BenchCommand.Quality.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
+  }
+
+  /** {@code gainstream bench quality}: label quality of cam, gain and gain-ext on the benchmark sets. */
+  @Command(
+      name = "quality",
+      mixinStandardHelpOptions = true,
+      description = "Trains cam, gain and gain-ext on the benchmark sets (fixed seeds) and prints their label quality.")
+  static final class Quality implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--images", defaultValue = "300", description = "Training images per set. Default: ${DEFAULT-VALUE}.")
+    int images;
+
+    @Option(names = "--steps", defaultValue = "1500", description = "Training steps per method. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Seed of data and training. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--methods", defaultValue = "cam,gain,gain-ext", split = ",", description = "Methods. Default: ${DEFAULT-VALUE}.")
+    java.util.List<String> methods;
+
+    @Option(names = "--no-fashion", description = "Skip set (b) (needs Debian's dataset-fashion-mnist and python3-skimage).")
+    boolean noFashion;
+
+    @Override
+    public Integer call() throws Exception {
+      if (images < 10 || steps < 1) {
+        throw new UserError("--images must be >= 10 and --steps >= 1");
+      }
+      java.util.List<io.gainstream.model.train.Method> ms =
+          methods.stream().map(io.gainstream.model.train.Method::fromId).toList();
+      if (!noFashion && !io.gainstream.model.synthetic.FashionComposites.available()) {
+        throw new UserError("set (b) needs Debian's dataset-fashion-mnist and python3-skimage; install them or pass --no-fashion");
+      }
+      new io.gainstream.model.quality.QualityBenchmark(
+              new io.gainstream.model.quality.QualityBenchmark.Options(images, steps, seed, ms, !noFashion), System.out)
+          .run();
+      return 0;
+    }
   }
 
   /** {@code gainstream bench model}: training and inference speed of the model core. */

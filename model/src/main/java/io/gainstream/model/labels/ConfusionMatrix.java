@@ -9,6 +9,7 @@ package io.gainstream.model.labels;
 public final class ConfusionMatrix {
   private final int classes;
   private final long[] counts;
+  private final long[] ignoredByTruth;
   private long ignoredTruth;
   private long ignoredPredicted;
 
@@ -19,6 +20,7 @@ public final class ConfusionMatrix {
     }
     this.classes = numClasses + 1;
     this.counts = new long[classes * classes];
+    this.ignoredByTruth = new long[classes];
   }
 
   /** Adds one image's prediction against its truth, both row-major class indices. */
@@ -37,6 +39,7 @@ public final class ConfusionMatrix {
       check(t, "truth");
       if (p == ProxyLabels.IGNORE) {
         ignoredPredicted++;
+        ignoredByTruth[t]++;
         continue;
       }
       check(p, "prediction");
@@ -68,21 +71,47 @@ public final class ConfusionMatrix {
     return union == 0 ? Double.NaN : (double) tp / union;
   }
 
+  /**
+   * IoU of class k counting pixels of class k that the prediction left at 255 as missed: a
+   * labeller cannot raise this score by declining to label hard pixels.
+   */
+  public double strictIou(int k) {
+    long tp = count(k, k);
+    long row = ignoredByTruth[k];
+    long col = 0;
+    for (int j = 0; j < classes; j++) {
+      row += count(k, j);
+      col += count(j, k);
+    }
+    long union = row + col - tp;
+    return union == 0 ? Double.NaN : (double) tp / union;
+  }
+
   /** Mean IoU over all classes, background included, skipping classes absent from both sides. */
   public double meanIou() {
-    return mean(0);
+    return mean(0, false);
   }
 
   /** Mean IoU over the foreground classes only. */
   public double foregroundMeanIou() {
-    return mean(1);
+    return mean(1, false);
   }
 
-  private double mean(int from) {
+  /** {@link #meanIou} with ignored pixels counted as missed ({@link #strictIou}). */
+  public double strictMeanIou() {
+    return mean(0, true);
+  }
+
+  /** {@link #foregroundMeanIou} with ignored pixels counted as missed. */
+  public double strictForegroundMeanIou() {
+    return mean(1, true);
+  }
+
+  private double mean(int from, boolean strict) {
     double sum = 0;
     int n = 0;
     for (int k = from; k < classes; k++) {
-      double v = iou(k);
+      double v = strict ? strictIou(k) : iou(k);
       if (!Double.isNaN(v)) {
         sum += v;
         n++;

@@ -75,6 +75,12 @@ public record GainSettings(
         weightDecay, b, seed);
   }
 
+  public GainSettings withMining(float a, float s, float o) {
+    return new GainSettings(
+        method, s, o, a, omegaExt, warmupSteps, miningStartAccuracy, learningRate, weightDecay,
+        batchSize, seed);
+  }
+
   public GainSettings withWarmup(int steps, float startAccuracy) {
     return new GainSettings(
         method, sigma, omega, alpha, omegaExt, steps, startAccuracy, learningRate, weightDecay,

@@ -27,9 +27,10 @@ import java.util.List;
  * {@code gain} (self-guided attention mining) or {@code gain-ext} (plus pixel supervision).
  *
  * <p>Per step, tensors live in a sub-manager closed at the end of the step, so memory stays flat
- * over long runs. The erased-image stream runs the shared weights with {@code training=false}: its
- * batch-norm uses the running statistics (frozen), while gradients still flow through it — what
- * the re-implementations in docs/PAPERS found necessary.
+ * over long runs. Once attention mining starts, batch-norm statistics are frozen (running
+ * statistics, {@code training=false}) in the erased-image stream — as the re-implementations in
+ * docs/PAPERS found necessary — and in the classification stream too, so the network cannot tell
+ * the two streams apart by their normalisation; gradients still flow through both.
  */
 public final class GainTrainer implements AutoCloseable {
   private static final float ACCURACY_EMA = 0.05f;
@@ -116,7 +117,11 @@ public final class GainTrainer implements AutoCloseable {
       float total;
       float[] logits;
       try (GradientCollector gc = trainer.newGradientCollector()) {
-        NDList out = trainer.forward(new NDList(x));
+        // Once attention mining is on, both streams use the frozen batch-norm statistics. If only
+        // the erased stream did, the network could learn to score low under running statistics
+        // (what L_am rewards) and high under batch statistics (what L_cl rewards), and collapse
+        // at inference, which uses the running statistics.
+        NDList out = mining ? network.forward(store, new NDList(x), false) : trainer.forward(new NDList(x));
         NDArray logit = out.get(0);
         NDArray loss = classificationLoss(logit, y);
         lCl = loss.getFloat();

@@ -42,6 +42,10 @@ class ConfusionMatrixTest {
     assertThat(m.iou(1)).isEqualTo(1.0);
     assertThat(m.iou(0)).as("class 0 absent from scored pixels").isNaN();
     assertThat(m.ignoredShare()).isCloseTo(2 / 3.0, within(1e-12));
+    // strict: the class-1 pixel left at 255 counts as missed → 1 / 2; class 0: 0 / 1
+    assertThat(m.strictIou(1)).isCloseTo(0.5, within(1e-12));
+    assertThat(m.strictIou(0)).isZero();
+    assertThat(m.strictForegroundMeanIou()).isCloseTo(0.5, within(1e-12));
   }
 
   @Test
