@@ -30,13 +30,9 @@ final class PipelineCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PipelineConfig config = pipeline.pipelineConfig();
     CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
-    // Ctrl-C: let main close the pipeline and the embedded broker cleanly before the JVM exits
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
-      awaitQuietly(closed);
-    }));
-    try (KafkaOptions.Cluster cluster = kafka.open()) {
+    try (ShutdownGate gate = new ShutdownGate();
+        KafkaOptions.Cluster cluster = kafka.open()) {
+      gate.onSignal(stop::countDown);
       TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
       try (PipelineService service =
           new PipelineService(cluster.connection(), config,
@@ -45,17 +41,7 @@ final class PipelineCommand implements Callable<Integer> {
         System.out.println("pipeline running on " + cluster.connection().bootstrapServers() + "; Ctrl-C stops it");
         stop.await();
       }
-    } finally {
-      closed.countDown();
     }
     return 0;
-  }
-
-  static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await(90, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

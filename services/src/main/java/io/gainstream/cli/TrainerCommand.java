@@ -46,8 +46,8 @@ final class TrainerCommand implements Callable<Integer> {
     }
     PipelineConfig config = pipeline.pipelineConfig();
     ClassCatalog classes = config.classes();
-    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
-    try (KafkaOptions.Cluster cluster = kafka.open()) {
+    try (ShutdownGate gate = new ShutdownGate();
+        KafkaOptions.Cluster cluster = kafka.open()) {
       TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
       NetworkSpec spec = new NetworkSpec(config.inputSize(), 16, 3, classes.size());
       TrainerService.Options o =
@@ -56,11 +56,7 @@ final class TrainerCommand implements Callable<Integer> {
               "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits());
       TrainerService trainer = new TrainerService(cluster.connection(), o, s -> {});
       Thread t = new Thread(trainer, "gainstream-trainer");
-      // Ctrl-C: stop after the current step, then let main close the embedded broker cleanly
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        trainer.close();
-        PipelineCommand.awaitQuietly(closed);
-      }));
+      gate.onSignal(trainer::close); // stop after the current step
       System.out.println("trainer running on " + cluster.connection().bootstrapServers() + "; Ctrl-C stops it");
       t.start();
       t.join();
@@ -68,8 +64,6 @@ final class TrainerCommand implements Callable<Integer> {
         throw new IllegalStateException("trainer failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
       }
       System.out.println("trainer stopped at release " + trainer.publishedVersion());
-    } finally {
-      closed.countDown();
     }
     return 0;
   }

@@ -60,8 +60,13 @@ public final class ConfusionMatrix {
 
   /** IoU of class k, or NaN when the class appears in neither truth nor prediction. */
   public double iou(int k) {
+    return iou(k, 0);
+  }
+
+  /** IoU of class k with {@code missed} further truth pixels of k counted as not found. */
+  private double iou(int k, long missed) {
     long tp = count(k, k);
-    long row = 0;
+    long row = missed;
     long col = 0;
     for (int j = 0; j < classes; j++) {
       row += count(k, j);
@@ -76,15 +81,7 @@ public final class ConfusionMatrix {
    * labeller cannot raise this score by declining to label hard pixels.
    */
   public double strictIou(int k) {
-    long tp = count(k, k);
-    long row = ignoredByTruth[k];
-    long col = 0;
-    for (int j = 0; j < classes; j++) {
-      row += count(k, j);
-      col += count(j, k);
-    }
-    long union = row + col - tp;
-    return union == 0 ? Double.NaN : (double) tp / union;
+    return iou(k, ignoredByTruth[k]);
   }
 
   /** Mean IoU over all classes, background included, skipping classes absent from both sides. */

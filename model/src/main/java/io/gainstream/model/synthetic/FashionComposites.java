@@ -73,17 +73,9 @@ public final class FashionComposites {
     Random rnd = new Random(seed);
     List<SyntheticDataset.Sample> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      int first = 1 + rnd.nextInt(CLASSES.size());
-      int[] classes;
-      if (rnd.nextDouble() < 0.3) {
-        int second = 1 + rnd.nextInt(CLASSES.size() - 1);
-        if (second >= first) {
-          second++;
-        }
-        classes = new int[] {Math.min(first, second), Math.max(first, second)};
-      } else {
-        classes = new int[] {first};
-      }
+      SyntheticDataset.Draw draw = SyntheticDataset.drawClasses(rnd, CLASSES.size(), 0.3);
+      int first = draw.first();
+      int[] classes = draw.classes();
       BufferedImage img = background(textures.get(rnd.nextInt(textures.size())), size, rnd);
       byte[] mask = new byte[size * size];
       int item = (int) (size * (classes.length == 2 ? 0.48 : 0.6));

@@ -38,17 +38,9 @@ public final class PartObjects {
     Random rnd = new Random(seed * 31 + split.ordinal());
     List<SyntheticDataset.Sample> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      int first = 1 + rnd.nextInt(CLASSES.size());
-      int[] classes;
-      if (rnd.nextDouble() < 0.3) {
-        int second = 1 + rnd.nextInt(CLASSES.size() - 1);
-        if (second >= first) {
-          second++;
-        }
-        classes = new int[] {Math.min(first, second), Math.max(first, second)};
-      } else {
-        classes = new int[] {first};
-      }
+      SyntheticDataset.Draw draw = SyntheticDataset.drawClasses(rnd, CLASSES.size(), 0.3);
+      int first = draw.first();
+      int[] classes = draw.classes();
       int family =
           switch (split) {
             case BIASED -> rnd.nextDouble() < 0.9 ? first - 1 : rnd.nextInt(4);

@@ -81,6 +81,22 @@ public final class SyntheticDataset {
     return List.of(Arrays.copyOf(NAMES, numClasses));
   }
 
+  /** Classes of one image: the first drawn (it picks a biased background) and all, ascending. */
+  record Draw(int first, int[] classes) {}
+
+  /** One class, or with probability {@code multiLabelRate} two different ones. */
+  static Draw drawClasses(Random rnd, int numClasses, double multiLabelRate) {
+    int first = 1 + rnd.nextInt(numClasses);
+    if (numClasses > 1 && rnd.nextDouble() < multiLabelRate) {
+      int second = 1 + rnd.nextInt(numClasses - 1);
+      if (second >= first) {
+        second++;
+      }
+      return new Draw(first, new int[] {Math.min(first, second), Math.max(first, second)});
+    }
+    return new Draw(first, new int[] {first});
+  }
+
   public static List<Sample> generate(Spec spec) {
     Random rnd = new Random(spec.seed());
     List<Sample> out = new ArrayList<>(spec.count());
@@ -92,17 +108,9 @@ public final class SyntheticDataset {
 
   private static Sample one(Spec spec, Random rnd, String id) {
     int n = spec.size();
-    int first = 1 + rnd.nextInt(spec.numClasses());
-    int[] classes;
-    if (spec.numClasses() > 1 && rnd.nextDouble() < spec.multiLabelRate()) {
-      int second = 1 + rnd.nextInt(spec.numClasses() - 1);
-      if (second >= first) {
-        second++;
-      }
-      classes = new int[] {Math.min(first, second), Math.max(first, second)};
-    } else {
-      classes = new int[] {first};
-    }
+    Draw draw = drawClasses(rnd, spec.numClasses(), spec.multiLabelRate());
+    int first = draw.first();
+    int[] classes = draw.classes();
     BufferedImage img = new BufferedImage(n, n, BufferedImage.TYPE_INT_RGB);
     paintBackground(img, spec, first, rnd);
     byte[] mask = new byte[n * n];

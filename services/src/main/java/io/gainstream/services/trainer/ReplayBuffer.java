@@ -41,6 +41,19 @@ public final class ReplayBuffer {
     next = (next + 1) % capacity;
   }
 
+  /**
+   * Orders the held examples by image id. Called when training starts on a complete set, it makes
+   * runs reproducible from a seed whatever order the partitions delivered the samples in.
+   */
+  public void sortById() {
+    slots.sort(java.util.Comparator.comparing(Example::id));
+    slotOf.clear();
+    for (int i = 0; i < slots.size(); i++) {
+      slotOf.put(slots.get(i).id(), i);
+    }
+    next = slots.size() % capacity;
+  }
+
   public int size() {
     return slots.size();
   }

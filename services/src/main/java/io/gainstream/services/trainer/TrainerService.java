@@ -136,6 +136,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
           boolean idle = buffer.size() > 0 && System.currentTimeMillis() - lastArrival >= o.startAfterIdleMs();
           started = buffer.size() >= o.startAfterSamples() || idle;
           if (started) {
+            buffer.sortById();
             LOG.info("training {} on {} buffered samples", o.settings().method(), buffer.size());
           }
           continue;

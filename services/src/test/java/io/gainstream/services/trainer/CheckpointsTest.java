@@ -62,4 +62,17 @@ class CheckpointsTest {
     assertThat(s).extracting(Example::id).containsOnly("id2", "id3", "id4");
     assertThat(s).filteredOn(e -> e.id().equals("id4")).allSatisfy(e -> assertThat(e.classes()).containsExactly(2));
   }
+
+  @Test
+  void shouldSampleTheSameWhateverTheArrivalOrderOnceSorted() {
+    ReplayBuffer a = new ReplayBuffer(10);
+    ReplayBuffer b = new ReplayBuffer(10);
+    for (int i = 0; i < 6; i++) {
+      a.add(new Example("id" + i, new float[1], new int[] {1}, null));
+      b.add(new Example("id" + (5 - i), new float[1], new int[] {1}, null));
+    }
+    a.sortById();
+    b.sortById();
+    assertThat(b.sample(50, new Random(4))).extracting(Example::id).isEqualTo(a.sample(50, new Random(4)).stream().map(Example::id).toList());
+  }
 }
