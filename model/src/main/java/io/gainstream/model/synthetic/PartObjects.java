@@ -14,8 +14,12 @@ import java.util.Random;
 /**
  * Benchmark set (a): objects whose class is given away by a small part. Every object is a grey
  * body whose shape depends on the class (a weak cue) carrying one small mark in the class colour
- * (a strong cue); the mask is the whole body. A classifier can name the class from the mark alone,
- * so plain CAM lights up the mark — the case GAIN's attention mining is for.
+ * (a strong cue); the mask is the whole body (its visible part: when two objects share an image
+ * they may overlap, the later in front). Bodies are large (60–80 % of the image side) against the
+ * network's receptive field and the mark is small, so a
+ * classifier names the class from the mark and plain CAM lights up the mark — the case GAIN's
+ * attention mining is for. (With bodies of 34–46 % the CAM blob already covered most of the body
+ * and the methods could not be told apart.)
  *
  * <p>Splits: {@link Split#BIASED} ties each class to its own background family (probability 0.9),
  * like boats on water; {@link Split#SHIFTED} puts the same objects on backgrounds never used in
@@ -24,6 +28,7 @@ import java.util.Random;
 public final class PartObjects {
   public static final List<String> CLASSES = List.of("disc", "square", "triangle", "cross");
   private static final float[] MARK_HUE = {0.0f, 0.33f, 0.62f, 0.15f};
+
 
   /** Which backgrounds the objects sit on. */
   public enum Split {
@@ -52,18 +57,20 @@ public final class PartObjects {
       byte[] mask = new byte[size * size];
       List<Rectangle2D> placed = new ArrayList<>();
       for (int k : classes) {
-        paintObject(img, mask, k, placed, rnd);
+        paintObject(img, mask, k, 0.6, 0.2, placed, rnd);
       }
       out.add(new SyntheticDataset.Sample("part-" + split.name().toLowerCase() + "-" + seed + "-" + i, img, classes, mask));
     }
     return out;
   }
 
-  private static void paintObject(BufferedImage img, byte[] mask, int cls, List<Rectangle2D> placed, Random rnd) {
+  /** One body of side {@code [min, min + range)} × image size, with its mark. */
+  private static void paintObject(
+      BufferedImage img, byte[] mask, int cls, double min, double range, List<Rectangle2D> placed, Random rnd) {
     int n = img.getWidth();
     Shape body = null;
     for (int attempt = 0; attempt < 100; attempt++) {
-      double side = n * (0.34 + 0.12 * rnd.nextDouble());
+      double side = n * (min + range * rnd.nextDouble());
       double x = rnd.nextDouble() * (n - side);
       double y = rnd.nextDouble() * (n - side);
       body = body(cls, x, y, side);

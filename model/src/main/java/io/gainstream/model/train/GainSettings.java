@@ -54,7 +54,7 @@ public record GainSettings(
 
   /** The paper's defaults for a method. */
   public static GainSettings defaults(Method method) {
-    return new GainSettings(method, 0.5f, 10f, 1f, 10f, 300, 0.9f, 1e-3f, 1e-4f, 16, 42L);
+    return new GainSettings(method, 0.5f, 10f, 1f, 10f, 300, 0.8f, 1e-3f, 1e-4f, 16, 42L);
   }
 
   public GainSettings withMethod(Method m) {

@@ -29,7 +29,8 @@ class BenchmarkSetsTest {
   @Test
   void shouldGivePartObjectsExactMasksAndAMarkInTheClassColour() {
     List<SyntheticDataset.Sample> set = PartObjects.generate(60, 96, PartObjects.Split.BIASED, 1);
-    assertMasksMatchLabels(set, 4, 300);
+    // two large bodies may overlap (the later in front), so a labelled class may show little
+    assertMasksMatchLabels(set, 4, 1);
     // the mark: a run of strongly saturated pixels inside the body of every single-object image
     for (SyntheticDataset.Sample s : set) {
       if (s.classes().length != 1) {
@@ -45,7 +46,7 @@ class BenchmarkSetsTest {
           }
         }
       }
-      assertThat(saturated).as(s.id()).isBetween(9, 100);
+      assertThat(saturated).as(s.id()).isBetween(36, 100);
     }
   }
 
