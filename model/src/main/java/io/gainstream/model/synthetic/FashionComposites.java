@@ -18,8 +18,10 @@ import javax.imageio.ImageIO;
 /**
  * Benchmark set (b): a more photographic composite. Fashion-MNIST items (Debian package
  * {@code dataset-fashion-mnist}) tinted and pasted on crops of real photographs and textures
- * (Debian package {@code python3-skimage}); the mask is the pasted item's own pixels. Nothing is
- * downloaded: both packages are read from where Debian installs them.
+ * (Debian package {@code python3-skimage}), dimmed to 60 % so the items stand out; the mask is the
+ * pasted item's own pixels. (On undimmed, busier photographs the default network reached only 49 %
+ * accuracy in the benchmark budget.) Nothing is downloaded: both packages are read from where
+ * Debian installs them.
  */
 public final class FashionComposites {
   /** Where Debian puts the data; override with system properties for other layouts. */
@@ -31,9 +33,7 @@ public final class FashionComposites {
   /** The four Fashion-MNIST classes used, with their label numbers in the dataset. */
   public static final List<String> CLASSES = List.of("tshirt", "trouser", "sneaker", "bag");
   private static final int[] FMNIST_LABEL = {0, 1, 7, 8};
-  private static final String[] TEXTURES = {
-    "brick.png", "grass.png", "gravel.png", "coffee.png", "chelsea.png", "astronaut.png", "rocket.jpg", "coins.png", "moon.png", "camera.png"
-  };
+  private static final String[] TEXTURES = {"brick.png", "grass.png", "gravel.png", "moon.png", "coffee.png", "rocket.jpg"};
 
   private FashionComposites() {}
 
@@ -98,6 +98,15 @@ public final class FashionComposites {
     g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(tex, 0, 0, size, size, x, y, x + crop, y + crop, null);
     g.dispose();
+    for (int py = 0; py < size; py++) {
+      for (int px = 0; px < size; px++) {
+        int c = out.getRGB(px, py);
+        int r = (int) (((c >> 16) & 0xff) * 0.6);
+        int gg = (int) (((c >> 8) & 0xff) * 0.6);
+        int b = (int) ((c & 0xff) * 0.6);
+        out.setRGB(px, py, (r << 16) | (gg << 8) | b);
+      }
+    }
     return out;
   }
 
@@ -129,9 +138,10 @@ public final class FashionComposites {
         int px = x0 + x;
         int py = y0 + y;
         int bg = img.getRGB(px, py);
-        int r = (int) (a * tint.getRed() * v / 255.0 + (1 - a) * ((bg >> 16) & 0xff));
-        int g = (int) (a * tint.getGreen() * v / 255.0 + (1 - a) * ((bg >> 8) & 0xff));
-        int b = (int) (a * tint.getBlue() * v / 255.0 + (1 - a) * (bg & 0xff));
+        double shade = 0.45 + 0.55 * v / 255.0;
+        int r = (int) (a * tint.getRed() * shade + (1 - a) * ((bg >> 16) & 0xff));
+        int g = (int) (a * tint.getGreen() * shade + (1 - a) * ((bg >> 8) & 0xff));
+        int b = (int) (a * tint.getBlue() * shade + (1 - a) * (bg & 0xff));
         img.setRGB(px, py, (r << 16) | (g << 8) | b);
         mask[py * n + px] = (byte) cls;
       }

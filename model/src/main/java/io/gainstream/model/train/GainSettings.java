@@ -10,9 +10,10 @@ package io.gainstream.model.train;
  * @param alpha weight α of the attention-mining loss
  * @param omegaExt weight ω_e of the pixel-label loss (gain-ext)
  * @param warmupSteps classification-only steps before attention mining may start
- * @param miningStartAccuracy attention mining starts only once the running exact-match training
- *     accuracy reaches this level, so it never switches on before the classifier has learned the
- *     objects (the collapse PAPERS describes)
+ * @param miningStartAccuracy attention mining starts only once classification has converged: the
+ *     running exact-match training accuracy reaches this level, or it has not improved by 3 points
+ *     for 300 steps (a classifier that plateaus lower). Either way it never switches on while the
+ *     classifier is still learning the objects (the collapse PAPERS describes)
  * @param learningRate Adam learning rate
  * @param weightDecay Adam weight decay
  * @param batchSize images per step

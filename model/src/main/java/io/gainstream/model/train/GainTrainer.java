@@ -44,6 +44,8 @@ public final class GainTrainer implements AutoCloseable {
   private final ParameterStore store;
   private long step;
   private float accuracyEma;
+  private float bestAccuracyEma;
+  private long bestAccuracyStep;
   private boolean miningActive;
 
   /** A fresh network, weights drawn from the settings' seed. */
@@ -167,11 +169,16 @@ public final class GainTrainer implements AutoCloseable {
     }
   }
 
+  /** Classification has stopped improving for this many steps: it has converged as far as it will. */
+  static final int PLATEAU_STEPS = 300;
+
   private void updateMiningSwitch() {
-    if (!miningActive
-        && settings.method() != Method.CAM
-        && step >= settings.warmupSteps()
-        && accuracyEma >= settings.miningStartAccuracy()) {
+    if (accuracyEma > bestAccuracyEma + 0.03f) {
+      bestAccuracyEma = accuracyEma;
+      bestAccuracyStep = step;
+    }
+    boolean converged = accuracyEma >= settings.miningStartAccuracy() || step - bestAccuracyStep >= PLATEAU_STEPS;
+    if (!miningActive && settings.method() != Method.CAM && step >= settings.warmupSteps() && converged) {
       miningActive = true;
     }
   }
