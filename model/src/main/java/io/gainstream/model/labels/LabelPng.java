@@ -5,17 +5,14 @@ import io.gainstream.model.input.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
 
 /**
  * Class-index label maps as PNG: 8-bit palette PNGs with the VOC palette (so they are viewable and
  * tools read the indices back), and 8-bit grey PNGs for soft and ternary masks.
  */
 public final class LabelPng {
+  private static final byte[] PALETTE = VocPalette.rgbTriples();
+
   private LabelPng() {}
 
   /** A decoded single-channel PNG. */
@@ -23,33 +20,12 @@ public final class LabelPng {
 
   /** 8-bit palette PNG of class indices with the VOC palette. */
   public static byte[] writePalette(byte[] labels, int width, int height) {
-    return encode(labels, width, height, VocPalette.colorModel());
+    return PngWriter.palette(labels, width, height, PALETTE, PngWriter.DEFAULT_LEVEL);
   }
 
   /** 8-bit grey PNG (masks, zones). */
   public static byte[] writeGray(byte[] values, int width, int height) {
-    return encode(values, width, height, null);
-  }
-
-  private static byte[] encode(byte[] values, int width, int height, IndexColorModel palette) {
-    if (width < 1 || height < 1 || values.length != width * height) {
-      throw new IllegalArgumentException(values.length + " values do not make a " + width + "x" + height + " image");
-    }
-    BufferedImage img =
-        palette == null
-            ? new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY)
-            : new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, palette);
-    WritableRaster r = img.getRaster();
-    r.setDataElements(0, 0, width, height, values);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(values.length / 4 + 128);
-    try {
-      if (!ImageIO.write(img, "png", out)) {
-        throw new IllegalStateException("no PNG writer available");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return PngWriter.grey(values, width, height, PngWriter.DEFAULT_LEVEL);
   }
 
   /** Reads a single-channel PNG back to its raw values (palette indices, not colours). */

@@ -29,6 +29,18 @@ public final class VocPalette {
     return (r << 16) | (g << 8) | b;
   }
 
+  /** The 256 entries as {@code r, g, b} triples (a PNG {@code PLTE} chunk). */
+  public static byte[] rgbTriples() {
+    byte[] t = new byte[768];
+    for (int k = 0; k < 256; k++) {
+      int c = rgb(k);
+      t[3 * k] = (byte) (c >> 16);
+      t[3 * k + 1] = (byte) (c >> 8);
+      t[3 * k + 2] = (byte) c;
+    }
+    return t;
+  }
+
   /** An 8-bit, 256-entry colour model of the palette. */
   public static IndexColorModel colorModel() {
     return MODEL;

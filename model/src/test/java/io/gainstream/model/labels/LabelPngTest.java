@@ -55,4 +55,26 @@ class LabelPngTest {
     assertThat(back.values()).isEqualTo(v);
     assertThat(back.palette()).isFalse();
   }
+
+  @Test
+  void shouldRoundTripRandomGreyValuesOfAnyShape() throws Exception {
+    Random rnd = new Random(4);
+    int[][] shapes = {{1, 1}, {1, 40}, {40, 1}, {97, 3}, {64, 64}};
+    for (int[] s : shapes) {
+      byte[] v = new byte[s[0] * s[1]];
+      rnd.nextBytes(v);
+      byte[] png = LabelPng.writeGray(v, s[0], s[1]);
+      assertThat(LabelPng.read(png, DecodeLimits.defaults()).values()).as("%dx%d", s[0], s[1]).isEqualTo(v);
+      BufferedImage seen = ImageIO.read(new ByteArrayInputStream(png));
+      assertThat(seen.getWidth()).isEqualTo(s[0]);
+      assertThat(seen.getHeight()).isEqualTo(s[1]);
+    }
+  }
+
+  @Test
+  void shouldRefuseValuesThatDoNotMatchTheSize() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LabelPng.writeGray(new byte[10], 3, 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("3x3");
+  }
 }
