@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print a table (medians of several runs).",
-    subcommands = {BenchCommand.Model.class, BenchCommand.Quality.class})
+    subcommands = {BenchCommand.Model.class, BenchCommand.Quality.class, BenchCommand.Throughput.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -89,6 +89,70 @@ final class BenchCommand implements Runnable {
               new ModelSpeedBenchmark.Options(spec, repeats, trainSteps, o.trainBatches(), o.inferBatches()),
               System.out)
           .run();
+    }
+  }
+
+  /** {@code gainstream bench throughput}: the streaming machinery's cost against the bare model. */
+  @Command(
+      name = "throughput",
+      mixinStandardHelpOptions = true,
+      description = "Bare ONNX Runtime vs a plain loop vs the attention stage vs end to end through Kafka, by batch size; "
+          + "the trainer fed from Kafka vs from memory; optional memory soak.")
+  static final class Throughput implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--batches", defaultValue = "1,8,32,64", split = ",", description = "Micro-batch sizes. Default: ${DEFAULT-VALUE}.")
+    int[] batches;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Runs per cell (median reported). Default: ${DEFAULT-VALUE}.")
+    int repeats;
+
+    @Option(names = "--no-reference", description = "Skip the heavy reference model (224x224, width 64, depth 4).")
+    boolean noReference;
+
+    @Option(names = "--no-trainer", description = "Skip the trainer measurement.")
+    boolean noTrainer;
+
+    @Option(names = "--soak", defaultValue = "0", paramLabel = "IMAGES",
+        description = "Also push this many images through the pipeline and report memory (e.g. 10000 with GAINSTREAM_JAVA_OPTS=-Xmx512m).")
+    int soak;
+
+    @Option(names = "--stream-threads", defaultValue = "2", description = "Kafka Streams threads of the pipeline. Default: ${DEFAULT-VALUE}.")
+    int streamThreads;
+
+    @Option(names = "--ort-threads", defaultValue = "0", description = "ONNX Runtime intra-op threads of the pipeline (0: cores / stream threads). Default: ${DEFAULT-VALUE}.")
+    int ortThreads;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+        description = "Kafka cluster to use. Without it, a broker runs in-process in a temporary directory.")
+    String bootstrap;
+
+    @Override
+    public Integer call() throws Exception {
+      if (repeats < 1 || batches.length == 0 || java.util.Arrays.stream(batches).anyMatch(b -> b < 1) || soak < 0 || streamThreads < 1
+          || ortThreads < 0) {
+        throw new UserError("--repeats, --batches and --stream-threads must be >= 1; --soak and --ort-threads >= 0");
+      }
+      java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-bench-");
+      io.gainstream.services.kafka.EmbeddedKafka broker = null;
+      try {
+        io.gainstream.services.kafka.KafkaConnection kafka;
+        if (bootstrap == null) {
+          broker = io.gainstream.services.kafka.EmbeddedKafka.start(work.resolve("kafka"));
+          kafka = io.gainstream.services.kafka.KafkaConnection.of(broker.bootstrapServers());
+        } else {
+          kafka = io.gainstream.services.kafka.KafkaConnection.of(bootstrap);
+        }
+        new io.gainstream.services.bench.ThroughputBenchmark(
+                new io.gainstream.services.bench.ThroughputBenchmark.Options(
+                    batches, repeats, !noReference, !noTrainer, soak, streamThreads, ortThreads),
+                kafka, work, System.out)
+            .run();
+        return 0;
+      } finally {
+        if (broker != null) {
+          broker.close();
+        }
+        io.gainstream.services.label.LabelJob.deleteTree(work);
+      }
     }
   }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.HelpCommand;
       ExportCommand.class,
       PipelineCommand.class,
       TrainerCommand.class,
+      DashboardCommand.class,
       BenchCommand.class,
       HelpCommand.class
     })

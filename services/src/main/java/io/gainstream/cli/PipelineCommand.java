@@ -17,10 +17,18 @@ final class PipelineCommand implements Callable<Integer> {
   @Mixin PipelineOptions pipeline;
   @Mixin KafkaOptions kafka;
 
+  @Option(names = "--metrics-bind", defaultValue = "127.0.0.1",
+      description = "Address of the Prometheus /metrics endpoint. Default: ${DEFAULT-VALUE} (this machine only).")
+  String metricsBind;
+
+  @Option(names = "--metrics-port", defaultValue = "9464",
+      description = "Port of the /metrics endpoint (0: any free port, -1: none). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Option(names = "--application-id", defaultValue = "gainstream-pipeline", description = "Kafka Streams application id. Default: ${DEFAULT-VALUE}.")
   String applicationId;
 
-  @Option(names = "--threads", defaultValue = "1", description = "Stream threads. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--threads", defaultValue = "0", description = "Stream threads (0: one per core). Default: ${DEFAULT-VALUE}.")
   int threads;
 
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
@@ -28,6 +36,10 @@ final class PipelineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (threads < 0) {
+      throw new UserError("--threads must be >= 0");
+    }
+    int streamThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     PipelineConfig config = pipeline.pipelineConfig();
     CountDownLatch stop = new CountDownLatch(1);
     try (ShutdownGate gate = new ShutdownGate();
@@ -36,9 +48,10 @@ final class PipelineCommand implements Callable<Integer> {
       TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
       try (PipelineService service =
           new PipelineService(cluster.connection(), config,
-                  new PipelineService.Options(applicationId, kafka.workDir.resolve("state"), threads))
-              .start(Duration.ofMinutes(2))) {
-        System.out.println("pipeline running on " + cluster.connection().bootstrapServers() + "; Ctrl-C stops it");
+                  new PipelineService.Options(applicationId, kafka.workDir.resolve("state"), streamThreads))
+              .start(Duration.ofMinutes(2));
+          MetricsEndpoint metrics = MetricsEndpoint.open(metricsBind, metricsPort, service::prometheus)) {
+        System.out.println("pipeline running on " + cluster.connection().bootstrapServers() + metrics.describe() + "; Ctrl-C stops it");
         stop.await();
       }
     }

@@ -17,7 +17,8 @@ final class PipelineOptions {
   @Option(names = "--classes", required = true, paramLabel = "FILE", description = "One class name per line; line k is class index k.")
   Path classes;
 
-  @Option(names = "--model-name", defaultValue = "gain", description = "Key of the releases on the models topic. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--model-name",
+      description = "Key of the releases on the models topic (same as --set gainstream.model.name=...). Default: gain.")
   String modelName;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file of further gainstream.* settings (see docs/ARCHITECTURE.md).")
@@ -47,7 +48,10 @@ final class PipelineOptions {
     }
     c.putAll(sets);
     c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", catalog().names()));
-    c.put(PipelineConfig.MODEL_NAME_CONFIG, modelName);
+    if (modelName != null) {
+      // only when given: a default here would silently override --config and --set
+      c.put(PipelineConfig.MODEL_NAME_CONFIG, modelName);
+    }
     try {
       return new PipelineConfig(c);
     } catch (ConfigException e) {

@@ -20,6 +20,14 @@ final class TrainerCommand implements Callable<Integer> {
   @Mixin PipelineOptions pipeline;
   @Mixin KafkaOptions kafka;
 
+  @Option(names = "--metrics-bind", defaultValue = "127.0.0.1",
+      description = "Address of the Prometheus /metrics endpoint. Default: ${DEFAULT-VALUE} (this machine only).")
+  String metricsBind;
+
+  @Option(names = "--metrics-port", defaultValue = "9465",
+      description = "Port of the /metrics endpoint (0: any free port, -1: none). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Option(names = "--method", defaultValue = "gain", description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
   String method;
 
@@ -57,9 +65,11 @@ final class TrainerCommand implements Callable<Integer> {
       TrainerService trainer = new TrainerService(cluster.connection(), o, s -> {});
       Thread t = new Thread(trainer, "gainstream-trainer");
       gate.onSignal(trainer::close); // stop after the current step
-      System.out.println("trainer running on " + cluster.connection().bootstrapServers() + "; Ctrl-C stops it");
-      t.start();
-      t.join();
+      try (MetricsEndpoint metrics = MetricsEndpoint.open(metricsBind, metricsPort, trainer::prometheus)) {
+        System.out.println("trainer running on " + cluster.connection().bootstrapServers() + metrics.describe() + "; Ctrl-C stops it");
+        t.start();
+        t.join();
+      }
       if (trainer.failure().isPresent()) {
         throw new IllegalStateException("trainer failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
       }

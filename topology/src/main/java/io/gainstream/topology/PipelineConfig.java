@@ -66,7 +66,7 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String ORT_PROVIDER_CONFIG = "gainstream.ort.provider";
   private static final String ORT_PROVIDER_DOC = "ONNX Runtime execution provider: cpu, or cuda (CPU fallback with a warning).";
   public static final String ORT_INTRA_THREADS_CONFIG = "gainstream.ort.intra.threads";
-  private static final String ORT_INTRA_THREADS_DOC = "ONNX Runtime intra-op threads (0 = ONNX Runtime decides).";
+  private static final String ORT_INTRA_THREADS_DOC = "ONNX Runtime intra-op threads (0 = the pipeline service gives each session cores / stream threads).";
   public static final String ORT_INTER_THREADS_CONFIG = "gainstream.ort.inter.threads";
   private static final String ORT_INTER_THREADS_DOC = "ONNX Runtime inter-op threads (0 = ONNX Runtime decides).";
 

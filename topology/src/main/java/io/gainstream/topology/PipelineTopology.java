@@ -43,21 +43,26 @@ public final class PipelineTopology {
   private PipelineTopology() {}
 
   public static Topology build(PipelineConfig config) {
-    return build(config, ModelSessions.shared());
+    return build(config, ModelSessions.shared(), new PipelineMetrics());
   }
 
-  public static Topology build(PipelineConfig config, ModelSessions sessions) {
+  /**
+   * @param sessions where the attention stage opens releases (one ONNX Runtime session per release
+   *     and process)
+   * @param metrics counters the processors update
+   */
+  public static Topology build(PipelineConfig config, ModelSessions sessions, PipelineMetrics metrics) {
     Topics t = Topics.of(config);
     Topology topology = new Topology();
     topology.addSource(IMAGES_SOURCE, t.images().keySerde().deserializer(), t.images().valueSerde().deserializer(), t.images().name());
     topology.addProcessor(
-        VALIDATE, () -> new ValidateProcessor(config, ATTENTION, TRAINING_SAMPLES_SINK, DEAD_LETTERS_SINK), IMAGES_SOURCE);
+        VALIDATE, () -> new ValidateProcessor(config, ATTENTION, TRAINING_SAMPLES_SINK, DEAD_LETTERS_SINK, metrics), IMAGES_SOURCE);
     topology.addProcessor(
         ATTENTION,
-        () -> new AttentionProcessor(config, BUFFER_STORE, MODELS_STORE, THRESHOLD, DEAD_LETTERS_SINK, sessions),
+        () -> new AttentionProcessor(config, BUFFER_STORE, MODELS_STORE, THRESHOLD, DEAD_LETTERS_SINK, sessions, metrics),
         VALIDATE);
     topology.addStateStore(bufferStore(), ATTENTION);
-    topology.addProcessor(THRESHOLD, () -> new ThresholdProcessor(config, PROXY_LABELS_SINK, DEAD_LETTERS_SINK), ATTENTION);
+    topology.addProcessor(THRESHOLD, () -> new ThresholdProcessor(config, PROXY_LABELS_SINK, DEAD_LETTERS_SINK, metrics), ATTENTION);
     topology.addSink(PROXY_LABELS_SINK, t.proxyLabels().name(), t.proxyLabels().keySerde().serializer(),
         t.proxyLabels().valueSerde().serializer(), THRESHOLD);
     topology.addSink(TRAINING_SAMPLES_SINK, t.trainingSamples().name(), t.trainingSamples().keySerde().serializer(),
@@ -77,7 +82,11 @@ public final class PipelineTopology {
   }
 
   private static StoreBuilder<KeyValueStore<String, PendingImage>> bufferStore() {
+    // Cached: an image put and deleted within one commit interval (the usual case) never reaches
+    // RocksDB or the changelog with its pixels, only as a tombstone; whatever is still buffered at
+    // a commit is flushed to both in the same transaction, so exactly-once holds.
     return Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.String(), ProtoSerde.of(PendingImage.parser()));
+            Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.String(), ProtoSerde.of(PendingImage.parser()))
+        .withCachingEnabled();
   }
 }

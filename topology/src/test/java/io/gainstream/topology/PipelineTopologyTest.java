@@ -39,6 +39,7 @@ class PipelineTopologyTest {
   private TestOutputTopic<String, ImageEvent> samples;
   private TestOutputTopic<String, DeadLetter> deadLetters;
   private final ModelSessions sessions = new ModelSessions();
+  private final PipelineMetrics metrics = new PipelineMetrics();
 
   private void start(Map<String, Object> overrides) {
     Map<String, Object> c = new HashMap<>();
@@ -54,7 +55,7 @@ class PipelineTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pipeline-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(PipelineTopology.build(config, sessions), props);
+    driver = new TopologyTestDriver(PipelineTopology.build(config, sessions, metrics), props);
     Topics t = Topics.of(config);
     images = driver.createInputTopic(t.images().name(), new StringSerializer(), t.images().valueSerde().serializer());
     models = driver.createInputTopic(t.models().name(), new StringSerializer(), t.models().valueSerde().serializer());
@@ -139,6 +140,8 @@ class PipelineTopologyTest {
     publish(batch.subList(8, 12));
     List<Long> versions = labels.readValuesToList().stream().map(ProxyLabel::getModelVersion).toList();
     assertThat(versions).containsExactly(1L, 1L, 1L, 1L, 2L, 2L, 2L, 2L, 2L, 2L, 2L, 2L);
+    assertThat(metrics.snapshot().modelVersion()).isEqualTo(2L);
+    assertThat(metrics.snapshot().batchSizes()).containsExactly(Map.entry(4, 3L));
     assertThat(sessions.openSessions()).as("the old session was closed after the swap").isEqualTo(1);
   }
 
@@ -188,6 +191,10 @@ class PipelineTopologyTest {
         .containsEntry("bad-mask", "MASK_WRONG_SIZE")
         .hasSize(5);
     assertThat(labels.readKeyValuesToMap()).containsOnlyKeys(good.id());
+    PipelineMetrics.Snapshot m = metrics.snapshot();
+    assertThat(m.imagesIn()).isEqualTo(6);
+    assertThat(m.labelled()).isEqualTo(1);
+    assertThat(m.deadLetters()).containsEntry("UNKNOWN_CLASS", 1L).containsEntry("MISSING_ID", 1L).hasSize(5);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.gainstream.model.image;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
 
 /**
  * Pre-processing as pure functions: RGB images to the network's NCHW float layout, and pixel
@@ -40,6 +41,41 @@ public final class Tensors {
       dst[offset + p] = ((v >> 16) & 0xff) / 255f;
       dst[offset + plane + p] = ((v >> 8) & 0xff) / 255f;
       dst[offset + 2 * plane + p] = (v & 0xff) / 255f;
+    }
+  }
+
+  /**
+   * An RGB image resized to {@code size} as interleaved 8-bit {@code r, g, b} bytes: a quarter of
+   * the floats' size, which is what the pipeline buffers (and changelogs) between validation and
+   * the batched model run. Takes any decoded image as it is (grey, palette, alpha, 16-bit): the one
+   * resizing draw converts it, so no separate full-size RGB copy is made first.
+   */
+  public static byte[] packRgb(BufferedImage img, int size) {
+    int[] rgb = resize(img, size).getRGB(0, 0, size, size, null, 0, size);
+    byte[] packed = new byte[rgb.length * 3];
+    for (int i = 0; i < rgb.length; i++) {
+      packed[3 * i] = (byte) (rgb[i] >> 16);
+      packed[3 * i + 1] = (byte) (rgb[i] >> 8);
+      packed[3 * i + 2] = (byte) rgb[i];
+    }
+    return packed;
+  }
+
+  /**
+   * Unpacks {@link #packRgb} bytes of one image into CHW floats in [0, 1] at {@code offset}.
+   *
+   * @param plane pixels of the image ({@code size²})
+   */
+  public static void unpackRgb(ByteBuffer rgb, float[] dst, int offset, int plane) {
+    if (rgb.remaining() != 3 * plane) {
+      throw new IllegalArgumentException("expected " + 3 * plane + " RGB bytes, got " + rgb.remaining());
+    }
+    int base = rgb.position();
+    for (int q = 0; q < plane; q++) {
+      int i = base + 3 * q;
+      dst[offset + q] = (rgb.get(i) & 0xff) / 255f;
+      dst[offset + plane + q] = (rgb.get(i + 1) & 0xff) / 255f;
+      dst[offset + 2 * plane + q] = (rgb.get(i + 2) & 0xff) / 255f;
     }
   }
 

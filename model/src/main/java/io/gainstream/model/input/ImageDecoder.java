@@ -6,9 +6,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.awt.color.ColorSpace;
+import java.awt.image.Raster;
 import javax.imageio.ImageIO;
+import javax.imageio.metadata.IIOMetadata;
+import org.w3c.dom.Node;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes untrusted image bytes with {@code javax.imageio}, safely: sizes come from the header and
@@ -68,7 +73,11 @@ public final class ImageDecoder {
           RejectReason.IMAGE_TOO_LARGE,
           "image is " + bytes.length + " bytes, over the limit of " + limits.maxBytes());
     }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    if (declaresZeroSizePng(bytes)) {
+      throw new ImageDecodeException(RejectReason.IMAGE_ZERO_SIZE, "png declares size " + pngInt(bytes, 16) + "x" + pngInt(bytes, 20));
+    }
+    // In memory: ImageIO.createImageInputStream would cache the stream in a temporary file.
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new ImageDecodeException(
@@ -125,7 +134,67 @@ public final class ImageDecoder {
     if (img == null) {
       throw new ImageDecodeException(RejectReason.IMAGE_UNDECODABLE, h.format() + " decoder returned no image");
     }
+    if (img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+      // the decoded image's samples are already remapped; the raw raster holds the file's values
+      return cmykToRgb(reader.readRaster(0, null), adobeMarker(reader));
+    }
     return img;
+  }
+
+  /**
+   * CMYK JPEGs decode to a CMYK raster that Java2D draws as black, so they are converted here with
+   * the naive formula {@code R = (1 − C)(1 − K)} (no ICC profile: close enough for attention
+   * maps). Files with an Adobe APP14 marker (Photoshop and most CMYK writers) store the channels
+   * inverted.
+   */
+  static BufferedImage cmykToRgb(Raster r, boolean inverted) {
+    int w = r.getWidth();
+    int h = r.getHeight();
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    int[] px = new int[4];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        r.getPixel(r.getMinX() + x, r.getMinY() + y, px);
+        int c = inverted ? px[0] : 255 - px[0];
+        int m = inverted ? px[1] : 255 - px[1];
+        int yy = inverted ? px[2] : 255 - px[2];
+        int k = inverted ? px[3] : 255 - px[3];
+        out.setRGB(x, y, ((c * k / 255) << 16) | ((m * k / 255) << 8) | (yy * k / 255));
+      }
+    }
+    return out;
+  }
+
+  private static boolean adobeMarker(ImageReader reader) {
+    try {
+      IIOMetadata md = reader.getImageMetadata(0);
+      String format = md == null ? null : md.getNativeMetadataFormatName();
+      return format != null && hasNode(md.getAsTree(format), "app14Adobe");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean hasNode(Node n, String name) {
+    if (name.equals(n.getNodeName())) {
+      return true;
+    }
+    for (Node c = n.getFirstChild(); c != null; c = c.getNextSibling()) {
+      if (hasNode(c, name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** ImageIO refuses a PNG header with a zero side as corrupt; it deserves its own reason. */
+  private static boolean declaresZeroSizePng(byte[] b) {
+    return b.length >= 24 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G' && b[12] == 'I' && b[13] == 'H'
+        && b[14] == 'D' && b[15] == 'R' && (pngInt(b, 16) == 0 || pngInt(b, 20) == 0);
+  }
+
+  private static int pngInt(byte[] b, int at) {
+    return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
   }
 
   private static String firstBytes(byte[] b) {

@@ -48,6 +48,12 @@ class ImageDecoderTest {
   }
 
   @Test
+  void shouldRejectAPngDeclaringAZeroSide() {
+    assertRejected(TestImages.pngDeclaring(0, 10), RejectReason.IMAGE_ZERO_SIZE, "0x10");
+    assertRejected(TestImages.pngDeclaring(7, 0), RejectReason.IMAGE_ZERO_SIZE, "7x0");
+  }
+
+  @Test
   void shouldRejectImagesOverTheByteLimit() {
     byte[] png = TestImages.encode(TestImages.pattern(40, 40, BufferedImage.TYPE_INT_RGB), "png");
     assertThatThrownBy(() -> ImageDecoder.decodeRgb(png, new DecodeLimits(100, 1000)))
@@ -93,5 +99,26 @@ class ImageDecoderTest {
     BufferedImage out = ImageDecoder.decodeRgb(jpg, LIMITS);
     assertThat(out.getWidth()).isEqualTo(32);
     assertThat(out.getHeight()).isEqualTo(16);
+  }
+
+  @Test
+  void shouldDecodeACmykJpegToItsColoursNotBlack() {
+    BufferedImage red = ImageDecoder.decodeRgb(TestImages.cmykJpeg(16, 8, new int[] {0, 255, 255, 0}), LIMITS);
+    assertThat(red.getWidth()).isEqualTo(16);
+    int rgb = red.getRGB(5, 5);
+    assertThat((rgb >> 16) & 0xff).isGreaterThan(200);
+    assertThat((rgb >> 8) & 0xff).isLessThan(60);
+    assertThat(rgb & 0xff).isLessThan(60);
+    BufferedImage grey = ImageDecoder.decodeRgb(TestImages.cmykJpeg(8, 8, new int[] {0, 0, 0, 128}), LIMITS);
+    assertThat((grey.getRGB(3, 3) >> 8) & 0xff).isBetween(100, 155);
+  }
+
+  @Test
+  void shouldConvertAdobeInvertedCmyk() {
+    java.awt.image.WritableRaster r =
+        java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 1, 1, 4, null);
+    r.setPixel(0, 0, new int[] {255, 0, 0, 255}); // inverted: no cyan, full magenta and yellow, no black
+    assertThat(ImageDecoder.cmykToRgb(r, true).getRGB(0, 0) & 0xffffff).isEqualTo(0xff0000);
+    assertThat(ImageDecoder.cmykToRgb(r, false).getRGB(0, 0) & 0xffffff).isEqualTo(0x000000);
   }
 }

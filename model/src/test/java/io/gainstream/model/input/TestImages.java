@@ -51,4 +51,26 @@ final class TestImages {
     b[at + 2] = (byte) (v >>> 8);
     b[at + 3] = (byte) v;
   }
+
+  /** A JPEG stored as CMYK (four channels, no Adobe marker), every pixel {@code cmyk}. */
+  static byte[] cmykJpeg(int w, int h, int[] cmyk) {
+    java.awt.image.WritableRaster r =
+        java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        r.setPixel(x, y, cmyk);
+      }
+    }
+    javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+    try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO.createImageOutputStream(bos)) {
+      writer.setOutput(out);
+      writer.write(new javax.imageio.IIOImage(r, null, null));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+    return bos.toByteArray();
+  }
 }

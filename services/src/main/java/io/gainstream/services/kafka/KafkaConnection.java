@@ -58,7 +58,8 @@ public record KafkaConnection(String bootstrapServers, Map<String, Object> clien
     m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     m.put(ProducerConfig.ACKS_CONFIG, "all");
     m.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, StreamsSettings.MAX_RECORD_BYTES);
-    m.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // payloads are PNG/JPEG and ONNX weights: compressing them again costs CPU and saves nothing
+    m.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     m.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     return m;
   }

@@ -97,7 +97,7 @@ public final class LabelJob {
               Math.max(1000, rows.size()), rows.size(), 3000, new Checkpoints(work.resolve("checkpoints-" + run)),
               "gainstream-trainer-" + run, config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits());
       try (PipelineService pipeline =
-              new PipelineService(kafka, config, new PipelineService.Options("gainstream-label-" + run, work.resolve("state"), 1))
+              new PipelineService(kafka, config, new PipelineService.Options("gainstream-label-" + run, work.resolve("state"), Runtime.getRuntime().availableProcessors()))
                   .start(Duration.ofMinutes(2));
           ProgressBar trainBar = progress.bar("train " + r.method().id(), r.trainSteps())) {
         TrainerService trainer = new TrainerService(kafka, topts, s -> trainBar.step());
@@ -136,7 +136,7 @@ public final class LabelJob {
     }
   }
 
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -2,7 +2,9 @@ package io.gainstream.services.pipeline;
 
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.PipelineConfig;
+import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.PipelineTopology;
+import io.gainstream.topology.internals.ModelSessions;
 import io.gainstream.topology.StreamsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * story, and it is Kafka's.
  */
 public final class PipelineService implements AutoCloseable {
+  private final PipelineMetrics metrics = new PipelineMetrics();
+  private final String imagesTopic;
   private static final Logger LOG = LoggerFactory.getLogger(PipelineService.class);
 
   /**
@@ -32,19 +36,47 @@ public final class PipelineService implements AutoCloseable {
 
   private final KafkaStreams streams;
 
-  public PipelineService(KafkaConnection kafka, PipelineConfig config, Options options) {
+  public PipelineService(KafkaConnection kafka, PipelineConfig requested, Options options) {
+    PipelineConfig config = splitThreads(requested, options.streamThreads());
+    this.imagesTopic = config.imagesTopic();
+    Properties props = streamsProperties(kafka, config, options);
+    this.streams = new KafkaStreams(PipelineTopology.build(config, ModelSessions.shared(), metrics), props);
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread failed; replacing it (its tasks restart from the last commit)", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+  }
+
+  /**
+   * Everything Kafka Streams is given: the client properties of the connection (security settings
+   * included, so every client Streams creates gets them), the pipeline's guarantees, and this
+   * instance's id, state directory and threads.
+   */
+  public static Properties streamsProperties(KafkaConnection kafka, PipelineConfig config, Options options) {
     Properties props = new Properties();
     props.putAll(kafka.common());
     props.putAll(StreamsSettings.pipeline(config));
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
     props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toString());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
-    this.streams = new KafkaStreams(PipelineTopology.build(config), props);
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          LOG.error("stream thread failed; replacing it (its tasks restart from the last commit)", e);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+    return props;
+  }
+
+  /**
+   * Stream threads and ONNX Runtime threads share the cores: unless set, each session gets {@code
+   * cores / stream threads} intra-op threads (1 with a thread per core). Measured on 2 cores, two
+   * stream threads with single-threaded sessions label faster than one stream thread with a
+   * two-threaded session, because decoding, thresholds and PNG encoding then run in parallel too
+   * (docs/PERFORMANCE.md).
+   */
+  static PipelineConfig splitThreads(PipelineConfig c, int streamThreads) {
+    if (c.getInt(PipelineConfig.ORT_INTRA_THREADS_CONFIG) != 0) {
+      return c;
+    }
+    java.util.Map<String, Object> m = new java.util.HashMap<>(c.originals());
+    m.put(PipelineConfig.ORT_INTRA_THREADS_CONFIG, Math.max(1, Runtime.getRuntime().availableProcessors() / streamThreads));
+    return new PipelineConfig(m);
   }
 
   /** Starts and waits until the instance is running. */
@@ -67,6 +99,60 @@ public final class PipelineService implements AutoCloseable {
     }
     LOG.info("pipeline running");
     return this;
+  }
+
+  /** Counters of this instance's processors. */
+  public PipelineMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Kafka Streams' own thread-level time split (share of wall time spent polling, processing,
+   * punctuating and committing, averaged over the stream threads): where a slow pipeline waits.
+   */
+  public java.util.Map<String, Double> timeSplit() {
+    java.util.Map<String, double[]> sums = new java.util.TreeMap<>();
+    streams.metrics().forEach((name, metric) -> {
+      if (name.group().equals("stream-thread-metrics") && name.name().endsWith("-ratio") && metric.metricValue() instanceof Double d
+          && !d.isNaN()) {
+        double[] a = sums.computeIfAbsent(name.name(), k -> new double[2]);
+        a[0] += d;
+        a[1]++;
+      }
+    });
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    sums.forEach((k, v) -> out.put(k, v[0] / v[1]));
+    return out;
+  }
+
+  /** This instance's counters in Prometheus' text format (the {@code /metrics} endpoint). */
+  public io.gainstream.services.http.HttpEndpoint.Body prometheus() {
+    PipelineMetrics.Snapshot m = metrics.snapshot();
+    java.util.Map<String, Long> sizes = new java.util.TreeMap<>();
+    m.batchSizes().forEach((k, v) -> sizes.put(Integer.toString(k), v));
+    return new io.gainstream.services.http.Prometheus()
+        .counter("gainstream_images_in_total", "Image events read from the images topic.", m.imagesIn())
+        .counter("gainstream_images_attended_total", "Images run through the model.", m.attended())
+        .counter("gainstream_labels_total", "Proxy labels written.", m.labelled())
+        .labelled("gainstream_dead_letters_total", "counter", "Records dead-lettered by this instance's processors, by reason.",
+            "reason", m.deadLetters())
+        .counter("gainstream_batches_total", "Micro-batches run through the model.", m.batches())
+        .labelled("gainstream_batches_by_size_total", "counter", "Micro-batches by size.", "size", sizes)
+        .counter("gainstream_inference_seconds_total", "Time in ONNX Runtime (divide by batches_total for the mean latency).",
+            m.inferenceNanos() / 1e9)
+        .counter("gainstream_attention_stage_seconds_total", "Busy time of the attention stage, model included.", m.stageNanos() / 1e9)
+        .counter("gainstream_threshold_seconds_total", "Time turning attention maps into labels and PNGs.", m.thresholdNanos() / 1e9)
+        .gauge("gainstream_model_version", "Newest model release in use (-1 before the first).", m.modelVersion())
+        .gauge("gainstream_stream_threads_alive", "Kafka Streams threads of this instance.", streams.metadataForLocalThreads().size())
+        .body();
+  }
+
+  /** Partitions of the images topic this instance's threads hold as active tasks. */
+  public int assignedPartitions() {
+    return streams.metadataForLocalThreads().stream()
+        .flatMap(t -> t.activeTasks().stream())
+        .mapToInt(task -> (int) task.topicPartitions().stream().filter(tp -> tp.topic().equals(imagesTopic)).count())
+        .sum();
   }
 
   public KafkaStreams.State state() {

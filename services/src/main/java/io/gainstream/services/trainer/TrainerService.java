@@ -80,6 +80,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private volatile long publishedVersion = -1;
   private volatile Throwable failure;
+  private volatile long steps;
+  private volatile float lastLoss = Float.NaN;
+  private volatile float lastAccuracy = Float.NaN;
+  private volatile int buffered;
+  private volatile boolean mining;
 
   public TrainerService(KafkaConnection kafka, Options options, Consumer<StepResult> onStep) {
     this.kafka = kafka;
@@ -147,6 +152,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
           lossEma = Float.isNaN(lossEma) ? s.total() : lossEma + 0.05f * (s.total() - lossEma);
           accEma = Float.isNaN(accEma) ? s.accuracy() : accEma + 0.05f * (s.accuracy() - accEma);
           onStep.accept(s);
+          steps = trainer.steps();
+          lastLoss = lossEma;
+          lastAccuracy = accEma;
+          buffered = buffer.size();
+          mining = trainer.miningActive();
           if (++sinceRelease >= o.releaseEvery()) {
             version = publish(trainer, producer, version + 1, lossEma, accEma, buffer.size());
             sinceRelease = 0;
@@ -266,6 +276,19 @@ public final class TrainerService implements Runnable, AutoCloseable {
     publishedVersion = version;
     LOG.info("published {} release {} at step {} (loss {}, accuracy {})", o.modelName(), version, trainer.steps(), loss, acc);
     return version;
+  }
+
+  /** The trainer's state in Prometheus' text format (the {@code /metrics} endpoint). */
+  public io.gainstream.services.http.HttpEndpoint.Body prometheus() {
+    return new io.gainstream.services.http.Prometheus()
+        .counter("gainstream_trainer_steps_total", "Training steps taken (resumed count included).", steps)
+        .gauge("gainstream_trainer_loss", "Training loss, moving average.", lastLoss)
+        .gauge("gainstream_trainer_accuracy", "Classification accuracy on training batches, moving average.", lastAccuracy)
+        .gauge("gainstream_trainer_replay_buffer", "Samples in the replay buffer.", buffered)
+        .gauge("gainstream_trainer_mining", "1 once self-guided attention mining is on.", mining ? 1 : 0)
+        .gauge("gainstream_model_version", "Newest release published (-1 before the first).", publishedVersion)
+        .gauge("gainstream_trainer_failed", "1 if the training loop stopped on an error.", failure == null ? 0 : 1)
+        .body();
   }
 
   /** Asks the loop to stop after the current step. */

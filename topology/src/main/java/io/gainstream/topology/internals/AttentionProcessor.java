@@ -1,16 +1,15 @@
 package io.gainstream.topology.internals;
 
-import com.google.protobuf.Message;
+import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
 import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.net.Prediction;
-import io.gainstream.proto.v1.AttentionResult;
-import io.gainstream.proto.v1.ClassAttention;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.proto.v1.PendingImage;
 import io.gainstream.topology.PipelineConfig;
+import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.errors.DeadLetters;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * store and, if its version changed, switches sessions — between batches, never inside one. Until
  * a release exists, images wait in the buffer. Every result carries the version that produced it.
  */
-public final class AttentionProcessor implements Processor<String, PendingImage, String, Message> {
+public final class AttentionProcessor implements Processor<String, PendingImage, String, Object> {
   public static final String STAGE = "attention";
   private static final Logger LOG = LoggerFactory.getLogger(AttentionProcessor.class);
 
@@ -54,8 +53,9 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private final String resultChild;
   private final String deadLetterChild;
   private final ModelSessions sessions;
+  private final PipelineMetrics metrics;
 
-  private ProcessorContext<String, Message> context;
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, PendingImage> buffer;
   private KeyValueStore<String, ModelRelease> models;
   private AttentionSession session;
@@ -65,7 +65,13 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private long oldestEnqueued = Long.MAX_VALUE;
 
   public AttentionProcessor(
-      PipelineConfig config, String bufferStore, String modelsStore, String resultChild, String deadLetterChild, ModelSessions sessions) {
+            PipelineConfig config,
+      String bufferStore,
+      String modelsStore,
+      String resultChild,
+      String deadLetterChild,
+      ModelSessions sessions,
+      PipelineMetrics metrics) {
     this.bufferStore = bufferStore;
     this.modelsStore = modelsStore;
     this.modelName = config.modelName();
@@ -78,10 +84,11 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     this.resultChild = resultChild;
     this.deadLetterChild = deadLetterChild;
     this.sessions = sessions;
+    this.metrics = metrics;
   }
 
   @Override
-  public void init(ProcessorContext<String, Message> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.buffer = context.getStateStore(bufferStore);
     this.models = context.getStateStore(modelsStore);
@@ -122,6 +129,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     if (!ensureSession()) {
       return;
     }
+    long started = System.nanoTime();
     while (pending > 0) {
       List<KeyValue<String, PendingImage>> batch = new ArrayList<>(maxBatch);
       try (KeyValueIterator<String, PendingImage> it = buffer.all()) {
@@ -133,17 +141,21 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
         pending = 0;
         break;
       }
-      runBatch(batch);
+      long inferenceNs = runBatch(batch);
       for (KeyValue<String, PendingImage> kv : batch) {
         buffer.delete(kv.key);
       }
       pending -= batch.size();
+      long now = System.nanoTime();
+      metrics.batch(batch.size(), now - started, inferenceNs);
+      started = now;
     }
     pending = Math.max(0, pending);
     oldestEnqueued = Long.MAX_VALUE;
   }
 
-  private void runBatch(List<KeyValue<String, PendingImage>> batch) {
+  /** Runs one batch and forwards its results (or its dead letters); returns the nanoseconds in the model. */
+  private long runBatch(List<KeyValue<String, PendingImage>> batch) {
     int n = batch.size();
     int s = inputSize;
     int plane = s * s;
@@ -151,16 +163,15 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     int[][] classes = new int[n][];
     for (int i = 0; i < n; i++) {
       PendingImage p = batch.get(i).value;
-      byte[] rgb = p.getRgb().toByteArray();
-      int base = i * 3 * plane;
-      for (int q = 0; q < plane; q++) {
-        images[base + q] = (rgb[3 * q] & 0xff) / 255f;
-        images[base + plane + q] = (rgb[3 * q + 1] & 0xff) / 255f;
-        images[base + 2 * plane + q] = (rgb[3 * q + 2] & 0xff) / 255f;
+      Tensors.unpackRgb(p.getRgb().asReadOnlyByteBuffer(), images, i * 3 * plane, plane);
+      int[] k = new int[p.getClassesCount()];
+      for (int c = 0; c < k.length; c++) {
+        k[c] = p.getClasses(c);
       }
-      classes[i] = p.getClassesList().stream().mapToInt(Integer::intValue).toArray();
+      classes[i] = k;
     }
     BatchAttention.Result result;
+    long t0 = System.nanoTime();
     try {
       result = BatchAttention.run(session, images, n, classes, flip);
     } catch (RuntimeException e) {
@@ -168,35 +179,22 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       for (KeyValue<String, PendingImage> kv : batch) {
         deadLetter(kv.value, DeadLetters.INFERENCE_FAILED, e.getMessage());
       }
-      return;
+      return System.nanoTime() - t0;
     }
+    long inferenceNs = System.nanoTime() - t0;
     Prediction p = result.prediction();
     for (int i = 0; i < n; i++) {
       PendingImage img = batch.get(i).value;
-      AttentionResult.Builder out =
-          AttentionResult.newBuilder()
-              .setImageId(img.getImageId())
-              .setModelVersion(sessionVersion)
-              .setHeight(s)
-              .setWidth(s)
-              .setOriginalHeight(img.getHeight())
-              .setOriginalWidth(img.getWidth())
-              .setSource(img.getSource())
-              .setTimestampMs(img.getTimestampMs());
-      for (int k = 1; k <= p.numClasses(); k++) {
-        out.addScores(p.probability(i, k));
+      float[] scores = new float[p.numClasses()];
+      for (int k = 1; k <= scores.length; k++) {
+        scores[k - 1] = p.probability(i, k);
       }
-      for (int c = 0; c < classes[i].length; c++) {
-        int k = classes[i][c];
-        ClassAttention.Builder ca =
-            ClassAttention.newBuilder().setClassIndex(k).setClassName(classNames.get(k - 1)).setScore(p.probability(i, k));
-        for (float v : result.maps()[i][c]) {
-          ca.addMap(v);
-        }
-        out.addClasses(ca);
-      }
-      context.forward(new Record<>(img.getImageId(), (Message) out.build(), img.getTimestampMs()), resultChild);
+      Attended out =
+          new Attended(img.getImageId(), sessionVersion, s, img.getWidth(), img.getHeight(), img.getSource(), img.getTimestampMs(),
+              scores, classes[i], result.maps()[i]);
+      context.forward(new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
     }
+    return inferenceNs;
   }
 
   /** Switches to the newest compatible release; false while none is there. */
@@ -229,6 +227,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     }
     session = next;
     sessionVersion = r.getVersion();
+    metrics.modelVersion(sessionVersion);
     return true;
   }
 
@@ -236,7 +235,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     DeadLetter letter =
         DeadLetters.of(DeadLetters.utf8(img.getImageId()), img.toByteArray(), STAGE, reason, detail,
             img.getSourceTopic(), img.getSourcePartition(), img.getSourceOffset(), img.getTimestampMs());
-    context.forward(new Record<>(img.getImageId(), (Message) letter, img.getTimestampMs()), deadLetterChild);
+    metrics.deadLetter(reason);
+    context.forward(new Record<>(img.getImageId(), (Object) letter, img.getTimestampMs()), deadLetterChild);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.gainstream.topology.internals;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Message;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.input.ClassCatalog;
@@ -12,6 +13,7 @@ import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.PendingImage;
 import io.gainstream.topology.PipelineConfig;
+import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.errors.DeadLetters;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +38,11 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
   private final String attentionChild;
   private final String samplesChild;
   private final String deadLetterChild;
+  private final PipelineMetrics metrics;
   private ProcessorContext<String, Message> context;
 
-  public ValidateProcessor(PipelineConfig config, String attentionChild, String samplesChild, String deadLetterChild) {
+  public ValidateProcessor(
+      PipelineConfig config, String attentionChild, String samplesChild, String deadLetterChild, PipelineMetrics metrics) {
     this.classes = config.classes();
     this.limits = config.decodeLimits();
     this.inputSize = config.inputSize();
@@ -46,6 +50,7 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     this.attentionChild = attentionChild;
     this.samplesChild = samplesChild;
     this.deadLetterChild = deadLetterChild;
+    this.metrics = metrics;
   }
 
   @Override
@@ -55,6 +60,7 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
 
   @Override
   public void process(Record<String, ImageEvent> record) {
+    metrics.imageIn();
     ImageEvent event = record.value();
     if (event == null) {
       reject(record, DeadLetters.EMPTY_VALUE, "record has no value (a tombstone on the images topic)");
@@ -68,7 +74,7 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     PendingImage pending;
     try {
       int[] labels = classes.indicesOf(event.getLabelsList());
-      BufferedImage img = ImageDecoder.decodeRgb(event.getImage().toByteArray(), limits);
+      BufferedImage img = ImageDecoder.decodeRaw(event.getImage().toByteArray(), limits);
       if (!event.getPixelLabel().isEmpty()) {
         PixelLabels.decode(event.getPixelLabel().toByteArray(), img.getWidth(), img.getHeight(), classes.size(), limits);
       }
@@ -85,14 +91,7 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
   }
 
   private PendingImage pending(String id, ImageEvent event, BufferedImage img, int[] labels, long timestamp) {
-    BufferedImage small = Tensors.resize(img, inputSize);
-    int[] rgb = small.getRGB(0, 0, inputSize, inputSize, null, 0, inputSize);
-    byte[] packed = new byte[rgb.length * 3];
-    for (int i = 0; i < rgb.length; i++) {
-      packed[3 * i] = (byte) (rgb[i] >> 16);
-      packed[3 * i + 1] = (byte) (rgb[i] >> 8);
-      packed[3 * i + 2] = (byte) rgb[i];
-    }
+    byte[] packed = Tensors.packRgb(img, inputSize);
     PendingImage.Builder b =
         PendingImage.newBuilder()
             .setImageId(id)
@@ -100,7 +99,7 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
             .setWidth(img.getWidth())
             .setHeight(img.getHeight())
             .setSize(inputSize)
-            .setRgb(ByteString.copyFrom(packed))
+            .setRgb(UnsafeByteOperations.unsafeWrap(packed))
             .setTimestampMs(timestamp)
             .setEnqueuedMs(context.currentSystemTimeMs());
     for (int k : labels) {
@@ -125,8 +124,12 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
       h = 31 * h + b;
     }
+    // the full 64-bit finaliser of MurmurHash3: with one round only, ids that differ in their last
+    // characters ("img-1", "img-2", ...) were almost never sampled
     h ^= (h >>> 33);
     h *= 0xff51afd7ed558ccdL;
+    h ^= (h >>> 33);
+    h *= 0xc4ceb9fe1a85ec53L;
     h ^= (h >>> 33);
     return (h >>> 11) * 0x1.0p-53 < rate;
   }
@@ -144,6 +147,7 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
             m == null ? -1 : m.partition(),
             m == null ? -1 : m.offset(),
             record.timestamp());
+    metrics.deadLetter(reason);
     context.forward(record.withValue((Message) letter), deadLetterChild);
   }
 

@@ -1,0 +1,34 @@
+# gainstream image: the same jar the README's ./gainstream runs, built by the same Maven command.
+#   docker build -t gainstream .                       (CPU, ONNX Runtime CPU build)
+#   docker build -t gainstream:gpu --build-arg MAVEN_PROFILE=-Pgpu \
+#     --build-arg RUNTIME=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04 .   (CUDA 12 + cuDNN 9)
+
+ARG RUNTIME=eclipse-temurin:17-jre
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+ARG MAVEN_PROFILE=
+WORKDIR /src
+# poms first, so the dependency layer is cached while sources change
+COPY pom.xml .
+COPY proto/pom.xml proto/
+COPY model/pom.xml model/
+COPY topology/pom.xml topology/
+COPY services/pom.xml services/
+RUN mvn -B -q ${MAVEN_PROFILE} -pl services -am dependency:go-offline -DexcludeReactor=true || true
+COPY proto proto
+COPY model model
+COPY topology topology
+COPY services services
+RUN mvn -B -q ${MAVEN_PROFILE} -DskipTests -pl services -am package
+
+FROM ${RUNTIME}
+# the CUDA base image has no Java: install a JRE there (a no-op on the Temurin image)
+RUN if ! command -v java >/dev/null; then apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+      && rm -rf /var/lib/apt/lists/*; fi \
+    && useradd --create-home --uid 10001 gainstream
+COPY --from=build /src/services/target/gainstream.jar /app/gainstream.jar
+COPY --from=build /src/services/target/lib /app/lib
+USER gainstream
+WORKDIR /home/gainstream
+ENV GAINSTREAM_JAVA_OPTS="-Xmx2g -XX:+UseParallelGC"
+ENTRYPOINT ["sh", "-c", "exec java $GAINSTREAM_JAVA_OPTS -Dai.djl.offline=true -jar /app/gainstream.jar \"$@\"", "gainstream"]

@@ -1,0 +1,56 @@
+package io.gainstream.cli;
+
+import io.gainstream.services.dashboard.DashboardFeed;
+import io.gainstream.services.dashboard.DashboardServer;
+import io.gainstream.services.dashboard.DashboardState;
+import io.gainstream.services.kafka.TopicSetup;
+import io.gainstream.topology.PipelineConfig;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gainstream dashboard}: the live dashboard, fed from the topics. */
+@Command(name = "dashboard", mixinStandardHelpOptions = true,
+    description = "Serves the live dashboard (newest labels with attention overlays, releases, throughput, dead letters) until Ctrl-C.")
+final class DashboardCommand implements Callable<Integer> {
+  @Mixin PipelineOptions pipeline;
+  @Mixin KafkaOptions kafka;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
+  String bind;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port (0: any free one). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      throw new UserError("--port must be in [0, 65535], got " + port);
+    }
+    PipelineConfig config = pipeline.pipelineConfig();
+    CountDownLatch stop = new CountDownLatch(1);
+    try (ShutdownGate gate = new ShutdownGate();
+        KafkaOptions.Cluster cluster = kafka.open()) {
+      gate.onSignal(stop::countDown);
+      TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
+      DashboardState state = new DashboardState(config.classes().names());
+      DashboardServer server;
+      try {
+        server = DashboardServer.start(bind, port, state);
+      } catch (java.io.UncheckedIOException e) {
+        throw new UserError("dashboard: " + e.getMessage());
+      }
+      try (server;
+          DashboardFeed feed = new DashboardFeed(cluster.connection(), config, state).start()) {
+        System.out.println("dashboard on " + server.url() + " (Kafka " + cluster.connection().bootstrapServers() + "); Ctrl-C stops it");
+        stop.await();
+      }
+    }
+    return 0;
+  }
+}

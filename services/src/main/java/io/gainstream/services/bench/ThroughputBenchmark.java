@@ -1,0 +1,373 @@
+package io.gainstream.services.bench;
+
+import io.gainstream.model.image.Tensors;
+import io.gainstream.model.infer.AttentionSession;
+import io.gainstream.model.infer.BatchAttention;
+import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.input.ImageDecoder;
+import io.gainstream.model.labels.ImageLabeler;
+import io.gainstream.model.labels.LabelPng;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.onnx.ModelInfo;
+import io.gainstream.model.onnx.OnnxExporter;
+import io.gainstream.model.synthetic.SyntheticDataset;
+import io.gainstream.model.train.GainSettings;
+import io.gainstream.model.train.GainTrainer;
+import io.gainstream.model.train.Method;
+import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.topology.PipelineConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * {@code gainstream bench throughput}: how much the streaming machinery costs on top of the model,
+ * measured in one run on one exported model and one image set.
+ *
+ * <ul>
+ *   <li>(a) bare ONNX Runtime: batched attention (with the pipeline's flip fusion) on ready tensors;
+ *   <li>(a′) a plain in-process loop doing the pipeline's per-image work: decode → resize → model →
+ *       thresholds → PNG encoding, what a script without Kafka would do;
+ *   <li>(b) the attention stage inside the running topology against the broker: images per second
+ *       of the stage's own busy time (buffer reads, tensor packing, model, results);
+ *   <li>(c) end to end: images published → proxy labels committed (read_committed), with per-image
+ *       latency.
+ * </ul>
+ *
+ * Each figure is the median of {@code repeats} runs. Weights are random (seeded): speed does not
+ * depend on what a model has learnt, and a heavy reference model could not be trained here in
+ * reasonable time.
+ */
+public final class ThroughputBenchmark {
+  /**
+   * @param batches micro-batch sizes to measure
+   * @param repeats runs per cell (median reported)
+   * @param reference whether to measure the heavy reference model too
+   * @param trainer whether to measure the trainer (Kafka-fed versus memory-fed)
+   * @param soakImages images of the memory soak run (0 = none)
+   * @param streamThreads Kafka Streams threads of the pipeline
+   * @param ortThreads ONNX Runtime intra-op threads of the pipeline (0 = cores / stream threads)
+   */
+  public record Options(
+      int[] batches, int repeats, boolean reference, boolean trainer, int soakImages, int streamThreads, int ortThreads) {}
+
+  /** A model under test and its images. */
+  record Subject(String name, NetworkSpec spec, int imageSize, int images, byte[] onnx, List<byte[]> encoded, List<int[]> classes) {
+    List<String> classNames() {
+      return SyntheticDataset.classNames(spec.numClasses());
+    }
+  }
+
+  /** One cell of the table. */
+  record Cell(double a, double aPrime, double b, double c, Latency aLatency, Latency cLatency, Costs costs) {}
+
+  private final Options o;
+  private final PrintStream out;
+  private final KafkaConnection kafka;
+  private final Path work;
+  private final Memory memory = new Memory();
+
+  public ThroughputBenchmark(Options options, KafkaConnection kafka, Path work, PrintStream out) {
+    this.o = options;
+    this.kafka = kafka;
+    this.work = work;
+    this.out = out;
+  }
+
+  public void run() throws InterruptedException {
+    memory.start();
+    try {
+      out.printf("## gainstream throughput%n%n");
+      out.printf("%d cores, Java %s, max heap %d MiB; pipeline: %d stream thread(s), ORT intra-op threads %s (bare model and plain loop: ORT default); median of %d runs%n%n",
+          Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
+          o.streamThreads(), o.ortThreads() == 0 ? "cores / stream threads" : Integer.toString(o.ortThreads()), o.repeats());
+      List<Subject> subjects = new ArrayList<>();
+      subjects.add(subject("default", NetworkSpec.defaults(4), 96, 3000));
+      if (o.reference()) {
+        // ResNet-18-class compute: about 2.4 GMAC per pass (ResNet-18: 1.8)
+        subjects.add(subject("reference", new NetworkSpec(224, 64, 4, 4), 256, 128));
+      }
+      Map<String, Costs> costs = new LinkedHashMap<>();
+      for (Subject s : subjects) {
+        Map<Integer, Cell> cells = new LinkedHashMap<>();
+        for (int b : o.batches()) {
+          cells.put(b, cell(s, b));
+        }
+        table(s, cells);
+        Cell at32 = cells.containsKey(32) ? cells.get(32) : cells.values().iterator().next();
+        costs.put(s.name(), at32.costs());
+      }
+      costTable(costs);
+      if (o.trainer()) {
+        new TrainerThroughput(kafka, work, out, o.repeats()).run();
+      }
+      if (o.soakImages() > 0) {
+        Subject s = subject("default", NetworkSpec.defaults(4), 96, 512);
+        StreamRun.Result r = new StreamRun(kafka, work, s, 32, o.streamThreads(), o.ortThreads()).run(o.soakImages());
+        out.printf("### Memory soak%n%n");
+        out.printf("%d images through the pipeline (default model, batch 32): %d labelled, %d lost, %d doubled, %.0f images/s; "
+                + "max heap %d MiB, peak heap used %d MiB, peak resident memory %d MiB%n%n",
+            o.soakImages(), r.labelled(), r.lost(), r.doubled(), r.imagesPerSecond(), Runtime.getRuntime().maxMemory() >> 20,
+            memory.peakHeapMiB(), Memory.peakRssMiB());
+      }
+      out.printf("Peak resident memory of the benchmark process: %d MiB (peak heap used %d MiB)%n", Memory.peakRssMiB(), memory.peakHeapMiB());
+    } finally {
+      memory.close();
+    }
+  }
+
+  private Cell cell(Subject s, int batch) throws InterruptedException {
+    double[] a = new double[o.repeats()];
+    double[] ap = new double[o.repeats()];
+    double[] b = new double[o.repeats()];
+    double[] c = new double[o.repeats()];
+    Latency aLat = new Latency();
+    Latency cLat = new Latency();
+    Costs costs = new Costs();
+    // the bare model and the plain loop get ONNX Runtime's own default threads, as a script would
+    try (AttentionSession session = new AttentionSession(s.onnx(), InferenceOptions.cpu())) {
+      float[][] ready = readyTensors(s, batch);
+      bare(session, s, ready, batch, 1, new Latency());
+      loop(session, s, batch, new Costs());
+      for (int r = 0; r < o.repeats(); r++) {
+        a[r] = bare(session, s, ready, batch, 1, aLat);
+        long c0 = StreamRun.cpuNanos();
+        long w0 = System.nanoTime();
+        ap[r] = loop(session, s, batch, costs);
+        System.err.printf("loop cpu per image %.2f ms, cores busy %.2f%n", (StreamRun.cpuNanos() - c0) / 1e6 / s.images(),
+            (StreamRun.cpuNanos() - c0) / (double) (System.nanoTime() - w0));
+      }
+    }
+    for (int r = 0; r < o.repeats(); r++) {
+      StreamRun.Result res = new StreamRun(kafka, work, s, batch, o.streamThreads(), o.ortThreads()).run(s.images());
+      if (res.lost() > 0 || res.doubled() > 0) {
+        throw new IllegalStateException(s.name() + " batch " + batch + ": " + res.lost() + " lost, " + res.doubled() + " doubled");
+      }
+      b[r] = res.stageImagesPerSecond();
+      c[r] = res.imagesPerSecond();
+      cLat.addAll(res.latencies());
+    }
+    return new Cell(median(a), median(ap), median(b), median(c), aLat, cLat, costs);
+  }
+
+  /** (a): batched attention on ready tensors; images/s over the whole set. */
+  private static double bare(AttentionSession session, Subject s, float[][] ready, int batch, int passes, Latency lat) {
+    int n = s.images();
+    long t0 = System.nanoTime();
+    int done = 0;
+    for (int p = 0; p < passes; p++) {
+      for (int i = 0, j = 0; i < n; i += batch, j++) {
+        int m = Math.min(batch, n - i);
+        long b0 = System.nanoTime();
+        BatchAttention.run(session, ready[j], m, s.classes().subList(i, i + m).toArray(int[][]::new), true);
+        lat.add(System.nanoTime() - b0);
+        done += m;
+      }
+    }
+    return done / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** (a′): the per-image work of the pipeline as a plain loop; stage costs go to {@code costs}. */
+  private static double loop(AttentionSession session, Subject s, int batch, Costs costs) {
+    DecodeLimits limits = DecodeLimits.defaults();
+    ImageLabeler labeler = new ImageLabeler(ImageLabeler.Settings.defaults());
+    int size = s.spec().inputSize();
+    int plane = size * size;
+    int n = s.images();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i += batch) {
+      int m = Math.min(batch, n - i);
+      float[] tensor = new float[m * 3 * plane];
+      int[] widths = new int[m];
+      int[] heights = new int[m];
+      for (int j = 0; j < m; j++) {
+        long d0 = System.nanoTime();
+        var img = ImageDecoder.decodeRaw(s.encoded().get(i + j), limits);
+        long d1 = System.nanoTime();
+        Tensors.unpackRgb(ByteBuffer.wrap(Tensors.packRgb(img, size)), tensor, j * 3 * plane, plane);
+        long d2 = System.nanoTime();
+        widths[j] = img.getWidth();
+        heights[j] = img.getHeight();
+        costs.decode += d1 - d0;
+        costs.resize += d2 - d1;
+      }
+      int[][] classes = s.classes().subList(i, i + m).toArray(int[][]::new);
+      long m0 = System.nanoTime();
+      BatchAttention.Result r = BatchAttention.run(session, tensor, m, classes, true);
+      costs.model += System.nanoTime() - m0;
+      for (int j = 0; j < m; j++) {
+        long l0 = System.nanoTime();
+        ImageLabeler.Result lab = labeler.label(r.maps()[j], classes[j], size, widths[j], heights[j]);
+        long l1 = System.nanoTime();
+        int bytes = LabelPng.writePalette(lab.classMap(), widths[j], heights[j]).length;
+        for (int k : classes[j]) {
+          bytes += LabelPng.writeGray(lab.softMasks().get(k), widths[j], heights[j]).length;
+          bytes += LabelPng.writeGray(lab.zones().get(k), widths[j], heights[j]).length;
+        }
+        long l2 = System.nanoTime();
+        costs.threshold += l1 - l0;
+        costs.encode += l2 - l1;
+        costs.pngBytes += bytes;
+        costs.rawBytes += (long) widths[j] * heights[j] * (1 + 2 * classes[j].length);
+        if (costs.images % 8 == 0) {
+          long e0 = System.nanoTime();
+          imageIoBytes(lab, widths[j], heights[j], classes[j]);
+          costs.imageIoEncode += System.nanoTime() - e0;
+          costs.imageIoSamples++;
+        }
+        costs.images++;
+      }
+    }
+    return n / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The same PNGs through ImageIO's writer, sampled, to show what {@code PngWriter} saves. */
+  private static int imageIoBytes(ImageLabeler.Result lab, int w, int h, int[] classes) {
+    int bytes = imageIo(lab.classMap(), w, h, true);
+    for (int k : classes) {
+      bytes += imageIo(lab.softMasks().get(k), w, h, false);
+      bytes += imageIo(lab.zones().get(k), w, h, false);
+    }
+    return bytes;
+  }
+
+  private static int imageIo(byte[] v, int w, int h, boolean palette) {
+    java.awt.image.BufferedImage img =
+        palette
+            ? new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_BYTE_INDEXED,
+                io.gainstream.model.labels.VocPalette.colorModel())
+            : new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    img.getRaster().setDataElements(0, 0, w, h, v);
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(img, "png", bos);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bos.size();
+  }
+
+  private static float[][] readyTensors(Subject s, int batch) {
+    int size = s.spec().inputSize();
+    int plane = size * size;
+    int n = s.images();
+    float[][] out = new float[(n + batch - 1) / batch][];
+    for (int i = 0, j = 0; i < n; i += batch, j++) {
+      int m = Math.min(batch, n - i);
+      out[j] = new float[m * 3 * plane];
+      for (int k = 0; k < m; k++) {
+        var img = ImageDecoder.decodeRgb(s.encoded().get(i + k), DecodeLimits.defaults());
+        Tensors.toChw(img, size, out[j], k * 3 * plane);
+      }
+    }
+    return out;
+  }
+
+  /** Builds a subject: random (seeded) weights exported to ONNX and a synthetic image set. */
+  static Subject subject(String name, NetworkSpec spec, int imageSize, int images) {
+    byte[] onnx;
+    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(11))) {
+      onnx = OnnxExporter.export(t.network(),
+          new ModelInfo(spec, SyntheticDataset.classNames(spec.numClasses()), "cam", 1, 0, false, Map.of()));
+    }
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(spec.numClasses(), imageSize, images, 0.35, false, 0.9, 5));
+    List<byte[]> encoded = new ArrayList<>(images);
+    List<int[]> classes = new ArrayList<>(images);
+    for (SyntheticDataset.Sample s : samples) {
+      ByteArrayOutputStream bos = new ByteArrayOutputStream();
+      try {
+        ImageIO.write(s.image(), "png", bos);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      encoded.add(bos.toByteArray());
+      classes.add(s.classes());
+    }
+    return new Subject(name, spec, imageSize, images, onnx, encoded, classes);
+  }
+
+  private void table(Subject s, Map<Integer, Cell> cells) {
+    NetworkSpec n = s.spec();
+    out.printf("### %s model: %dx%d input, width %d, depth %d; %d images of %dx%d (PNG), flip fusion on%n%n",
+        s.name(), n.inputSize(), n.inputSize(), n.width(), n.depth(), s.images(), s.imageSize(), s.imageSize());
+    out.println("| batch | (a) bare ORT img/s | (a′) plain loop img/s | (b) stage img/s | (c) end to end img/s "
+        + "| (a) ms/batch p50 / p99 | (c) latency ms p50 / p99 | b/a | c/a′ | c/a | a′/a |");
+    out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (Map.Entry<Integer, Cell> e : cells.entrySet()) {
+      Cell c = e.getValue();
+      out.printf("| %d | %.0f | %.0f | %.0f | %.0f | %.1f / %.1f | %.0f / %.0f | %.2f | %.2f | %.2f | %.2f |%n",
+          e.getKey(), c.a(), c.aPrime(), c.b(), c.c(), c.aLatency().percentileMs(50), c.aLatency().percentileMs(99),
+          c.cLatency().percentileMs(50), c.cLatency().percentileMs(99), c.b() / c.a(), c.c() / c.aPrime(), c.c() / c.a(),
+          c.aPrime() / c.a());
+    }
+    out.println();
+  }
+
+  private void costTable(Map<String, Costs> costs) {
+    out.printf("### Per-image work outside the model (plain loop, batch 32), µs per image%n%n");
+    out.println("| model | decode | resize + pack | model (flip fused) | thresholds | PNG encode | PNG encode via ImageIO (before) | label bytes: PNG / raw |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (Map.Entry<String, Costs> e : costs.entrySet()) {
+      Costs c = e.getValue();
+      out.printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d / %d |%n", e.getKey(), c.perImage(c.decode), c.perImage(c.resize),
+          c.perImage(c.model), c.perImage(c.threshold), c.perImage(c.encode),
+          c.imageIoSamples == 0 ? 0 : c.imageIoEncode / 1e3 / c.imageIoSamples, c.pngBytes / Math.max(1, c.images),
+          c.rawBytes / Math.max(1, c.images));
+    }
+    out.println();
+  }
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  /** Time spent per step of the plain loop, summed over images. */
+  static final class Costs {
+    long decode;
+    long resize;
+    long model;
+    long threshold;
+    long encode;
+    long imageIoEncode;
+    long imageIoSamples;
+    long pngBytes;
+    long rawBytes;
+    long images;
+
+    double perImage(long nanos) {
+      return images == 0 ? 0 : nanos / 1e3 / images;
+    }
+  }
+
+  /** A pipeline config for a benchmark run: its own topics and model name. */
+  static PipelineConfig config(String run, Subject s, int batch, int ortThreads) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", s.classNames()));
+    c.put(PipelineConfig.INPUT_SIZE_CONFIG, s.spec().inputSize());
+    c.put(PipelineConfig.BATCH_MAX_SIZE_CONFIG, batch);
+    c.put(PipelineConfig.MODEL_NAME_CONFIG, "bench-" + run);
+    c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 0.0);
+    c.put(PipelineConfig.ORT_INTRA_THREADS_CONFIG, ortThreads);
+    for (String[] t : new String[][] {
+        {PipelineConfig.IMAGES_TOPIC_CONFIG, "images"}, {PipelineConfig.MODELS_TOPIC_CONFIG, "models"},
+        {PipelineConfig.PROXY_LABELS_TOPIC_CONFIG, "proxy-labels"}, {PipelineConfig.TRAINING_SAMPLES_TOPIC_CONFIG, "training-samples"},
+        {PipelineConfig.DEAD_LETTERS_TOPIC_CONFIG, "dead-letters"}}) {
+      c.put(t[0], "bench-" + run + "-" + t[1]);
+    }
+    return new PipelineConfig(c);
+  }
+}

@@ -1,0 +1,144 @@
+package io.gainstream.services.bench;
+
+import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.synthetic.SyntheticDataset;
+import io.gainstream.model.train.Batches;
+import io.gainstream.model.train.Example;
+import io.gainstream.model.train.GainSettings;
+import io.gainstream.model.train.GainTrainer;
+import io.gainstream.model.train.Method;
+import io.gainstream.proto.v1.ImageEvent;
+import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.services.kafka.TopicSetup;
+import io.gainstream.services.trainer.Checkpoints;
+import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.topology.PipelineConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Trainer steps/s fed from Kafka (the trainer service: samples consumed from the topic into its
+ * replay buffer while more keep arriving) versus fed from memory (the same trainer stepping on an
+ * in-memory list), with the same network, method, batch size and step count.
+ */
+final class TrainerThroughput {
+  private static final int SAMPLES = 256;
+  private static final int STEPS = 60;
+  private static final int SKIP = 5;
+
+  private final KafkaConnection kafka;
+  private final Path work;
+  private final PrintStream out;
+  private final int repeats;
+
+  TrainerThroughput(KafkaConnection kafka, Path work, PrintStream out, int repeats) {
+    this.kafka = kafka;
+    this.work = work;
+    this.out = out;
+    this.repeats = repeats;
+  }
+
+  void run() throws InterruptedException {
+    NetworkSpec spec = NetworkSpec.defaults(4);
+    GainSettings settings = GainSettings.defaults(Method.GAIN).withWarmup(0, 0f).withSeed(3);
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(4, spec.inputSize(), SAMPLES, 0.35, false, 0.9, 8));
+    ThroughputBenchmark.Subject subject = ThroughputBenchmark.subject("trainer", spec, spec.inputSize(), 0);
+    double[] mem = new double[repeats];
+    double[] fed = new double[repeats];
+    for (int r = 0; r < repeats; r++) {
+      mem[r] = fromMemory(spec, settings, samples);
+      fed[r] = fromKafka(spec, settings, samples, subject);
+    }
+    double m = ThroughputBenchmark.median(mem);
+    double k = ThroughputBenchmark.median(fed);
+    out.printf("### Trainer (%s, batch %d, %d steps timed after %d, %dx%d input)%n%n", settings.method().id(), settings.batchSize(),
+        STEPS - SKIP, SKIP, spec.inputSize(), spec.inputSize());
+    out.println("| fed from | steps/s | ratio |");
+    out.println("|---|---:|---:|");
+    out.printf("| memory | %.1f | 1.00 |%n", m);
+    out.printf("| Kafka (trainer service, samples arriving) | %.1f | %.2f |%n%n", k, k / m);
+  }
+
+  private static double fromMemory(NetworkSpec spec, GainSettings settings, List<SyntheticDataset.Sample> samples) {
+    List<Example> examples = Batches.fromSynthetic(samples, spec.inputSize(), 0);
+    Random rnd = new Random(settings.seed());
+    try (GainTrainer t = new GainTrainer(spec, settings)) {
+      long start = 0;
+      for (int i = 0; i < STEPS; i++) {
+        if (i == SKIP) {
+          start = System.nanoTime();
+        }
+        t.step(Batches.sample(examples, settings.batchSize(), spec.numClasses(), spec.inputSize(), false, rnd));
+      }
+      return (STEPS - SKIP) / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private double fromKafka(NetworkSpec spec, GainSettings settings, List<SyntheticDataset.Sample> samples,
+      ThroughputBenchmark.Subject subject) throws InterruptedException {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    PipelineConfig config = ThroughputBenchmark.config(run, subject, 16, 0);
+    TopicSetup.ensure(kafka, config, 2, (short) 1);
+    List<String> names = SyntheticDataset.classNames(spec.numClasses());
+    AtomicBoolean training = new AtomicBoolean(true);
+    long[] stepAt = new long[STEPS + 1];
+    int[] steps = {0};
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
+      for (int i = 0; i < samples.size(); i++) {
+        producer.send(sample(config, samples.get(i), "s-" + i, names));
+      }
+      producer.flush();
+      TrainerService.Options opts =
+          new TrainerService.Options(config.modelName(), names, spec, settings, 1_000_000, STEPS, 1000, SAMPLES, 3000,
+              new Checkpoints(work.resolve("trainer-" + run)), "bench-trainer-" + run, config.trainingSamplesTopic(),
+              config.modelsTopic(), DecodeLimits.defaults());
+      TrainerService trainer = new TrainerService(kafka, opts, s -> stepAt[steps[0]++] = System.nanoTime());
+      Thread t = new Thread(trainer, "bench-trainer");
+      t.start();
+      // samples keep arriving while it trains, as they do from a running pipeline
+      Thread trickle = new Thread(() -> {
+        int i = 0;
+        while (training.get()) {
+          producer.send(sample(config, samples.get(i % samples.size()), "t-" + i, names));
+          i++;
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "bench-trickle");
+      trickle.start();
+      t.join();
+      training.set(false);
+      trickle.join();
+      if (trainer.failure().isPresent()) {
+        throw new IllegalStateException("trainer failed", trainer.failure().get());
+      }
+    }
+    return (STEPS - 1 - SKIP) / ((stepAt[STEPS - 1] - stepAt[SKIP]) / 1e9);
+  }
+
+  private static ProducerRecord<String, byte[]> sample(PipelineConfig config, SyntheticDataset.Sample s, String id, List<String> names) {
+    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+    try {
+      javax.imageio.ImageIO.write(s.image(), "png", bos);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    ImageEvent.Builder e = ImageEvent.newBuilder().setId(id).setImage(com.google.protobuf.ByteString.copyFrom(bos.toByteArray()))
+        .setMediaType("image/png");
+    for (int k : s.classes()) {
+      e.addLabels(names.get(k - 1));
+    }
+    return new ProducerRecord<>(config.trainingSamplesTopic(), id, e.build().toByteArray());
+  }
+}

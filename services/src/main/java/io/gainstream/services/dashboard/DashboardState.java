@@ -1,0 +1,223 @@
+package io.gainstream.services.dashboard;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.input.PixelLabels;
+import io.gainstream.model.labels.ConfusionMatrix;
+import io.gainstream.model.labels.LabelPng;
+import io.gainstream.proto.v1.DeadLetter;
+import io.gainstream.proto.v1.ImageEvent;
+import io.gainstream.proto.v1.ModelRelease;
+import io.gainstream.proto.v1.ProxyLabel;
+import io.gainstream.services.io.JsonOut;
+import io.gainstream.services.view.Overlays;
+import io.gainstream.topology.PipelineConfig;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the dashboard shows, folded from the topics record by record: the newest labelled images
+ * with their pictures (rendered once, when the label arrives), the model releases with their
+ * training metrics and — for images that came with pixel labels — the mIoU of each release, the
+ * label throughput over time, and the dead letters by reason. Fed by {@link DashboardFeed};
+ * {@link #json} is what the page polls.
+ */
+public final class DashboardState {
+  /** Newest labelled images kept with pictures. */
+  static final int RECENT = 12;
+  /** Image events kept to pair with labels that arrive later. */
+  static final int PENDING_IMAGES = 512;
+  static final long BUCKET_MS = 2000;
+  static final int BUCKETS = 90;
+
+  /** One labelled image, rendered. */
+  record Card(String id, long version, int width, int height, String image, String label, List<ClassView> classes,
+      Map<String, Float> scores) {}
+
+  /** Pictures of one labelled class. */
+  record ClassView(String name, String heatmap, String soft, String zones) {}
+
+  /** A release and its metrics. */
+  record Release(long version, long createdMs, long step, String method, Map<String, Float> metrics) {}
+
+  private final List<String> classNames;
+  private final LinkedHashMap<String, ImageEvent> images =
+      new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ImageEvent> eldest) {
+          return size() > PENDING_IMAGES;
+        }
+      };
+  private final Deque<Card> recent = new ArrayDeque<>();
+  private final TreeMap<Long, Release> releases = new TreeMap<>();
+  private final Map<Long, ConfusionMatrix> quality = new TreeMap<>();
+  private final Map<String, Long> deadByReason = new TreeMap<>();
+  private final Deque<String[]> lastDead = new ArrayDeque<>();
+  private final long[] bucketCounts = new long[BUCKETS];
+  private final long[] bucketStart = new long[BUCKETS];
+  private long labels;
+
+  public DashboardState(List<String> classNames) {
+    this.classNames = classNames;
+  }
+
+  /** Folds one record of one of the four topics in. */
+  public synchronized void accept(PipelineConfig c, String topic, String key, byte[] value, long nowMs) {
+    if (value == null) {
+      return;
+    }
+    try {
+      if (topic.equals(c.imagesTopic())) {
+        ImageEvent e = ImageEvent.parseFrom(value);
+        images.put(key != null ? key : e.getId(), e);
+      } else if (topic.equals(c.proxyLabelsTopic())) {
+        label(ProxyLabel.parseFrom(value), nowMs);
+      } else if (topic.equals(c.modelsTopic())) {
+        ModelRelease r = ModelRelease.parseFrom(value);
+        if (r.getName().equals(c.modelName())) {
+          releases.put(r.getVersion(), new Release(r.getVersion(), r.getCreatedMs(), r.getStep(), r.getMethod(), r.getMetricsMap()));
+        }
+      } else if (topic.equals(c.deadLettersTopic())) {
+        DeadLetter d = DeadLetter.parseFrom(value);
+        deadByReason.merge(d.getReason(), 1L, Long::sum);
+        lastDead.addFirst(new String[] {d.getOriginalKey().toStringUtf8(), d.getStage(), d.getReason(), d.getDetail()});
+        while (lastDead.size() > 10) {
+          lastDead.removeLast();
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      deadByReason.merge("UNREADABLE_ON_" + topic, 1L, Long::sum);
+    }
+  }
+
+  private void label(ProxyLabel l, long nowMs) {
+    labels++;
+    int b = (int) ((nowMs / BUCKET_MS) % BUCKETS);
+    long start = nowMs / BUCKET_MS * BUCKET_MS;
+    if (bucketStart[b] != start) {
+      bucketStart[b] = start;
+      bucketCounts[b] = 0;
+    }
+    bucketCounts[b]++;
+    ImageEvent e = images.remove(l.getImageId());
+    int w = l.getWidth();
+    int h = l.getHeight();
+    byte[] classMap = LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
+    if (e != null && !e.getPixelLabel().isEmpty()) {
+      try {
+        byte[] truth = PixelLabels.decode(e.getPixelLabel().toByteArray(), w, h, classNames.size(), DecodeLimits.defaults());
+        quality.computeIfAbsent(l.getModelVersion(), v -> new ConfusionMatrix(classNames.size())).add(classMap, truth);
+      } catch (RuntimeException ex) {
+        // the pipeline dead-letters bad pixel labels; a label without usable truth just is not scored
+      }
+    }
+    BufferedImage base = null;
+    if (e != null) {
+      try {
+        base = Overlays.decode(e.getImage().toByteArray());
+      } catch (RuntimeException ex) {
+        base = null;
+      }
+    }
+    List<ClassView> views = new ArrayList<>();
+    for (Map.Entry<String, com.google.protobuf.ByteString> m : l.getSoftMasksMap().entrySet()) {
+      byte[] soft = Overlays.grey(m.getValue().toByteArray());
+      byte[] zones = Overlays.grey(l.getTernaryMasksOrThrow(m.getKey()).toByteArray());
+      BufferedImage under = base != null ? base : new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+      views.add(new ClassView(m.getKey(), Overlays.dataUri(Overlays.heatmap(under, soft, w, h)),
+          Overlays.dataUri(m.getValue().toByteArray()), Overlays.dataUri(Overlays.zones(zones, w, h))));
+    }
+    recent.addFirst(new Card(l.getImageId(), l.getModelVersion(), w, h, base == null ? null : Overlays.dataUri(Overlays.fit(base, w, h)),
+        Overlays.dataUri(l.getClassPng().toByteArray()), views, l.getScoresMap()));
+    while (recent.size() > RECENT) {
+      recent.removeLast();
+    }
+  }
+
+  public synchronized long labels() {
+    return labels;
+  }
+
+  public synchronized long deadLetters() {
+    return deadByReason.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public synchronized int releases() {
+    return releases.size();
+  }
+
+  /** The page's data. */
+  public synchronized String json(long nowMs) {
+    StringWriter w = new StringWriter();
+    try {
+      JsonOut j = new JsonOut(w).beginObject();
+      j.name("labels").value(labels);
+      j.name("classes").beginArray();
+      for (String n : classNames) {
+        j.value(n);
+      }
+      j.endArray();
+      j.name("recent").beginArray();
+      for (Card c : recent) {
+        j.beginObject().name("id").value(c.id()).name("version").value(c.version()).name("width").value(c.width())
+            .name("height").value(c.height());
+        if (c.image() != null) {
+          j.name("image").value(c.image());
+        }
+        j.name("label").value(c.label()).name("scores").beginObject();
+        for (Map.Entry<String, Float> s : c.scores().entrySet()) {
+          j.name(s.getKey()).value(s.getValue());
+        }
+        j.endObject().name("classes").beginArray();
+        for (ClassView v : c.classes()) {
+          j.beginObject().name("name").value(v.name()).name("heatmap").value(v.heatmap()).name("soft").value(v.soft())
+              .name("zones").value(v.zones()).endObject();
+        }
+        j.endArray().endObject();
+      }
+      j.endArray();
+      j.name("releases").beginArray();
+      for (Release r : releases.values()) {
+        j.beginObject().name("version").value(r.version()).name("createdMs").value(r.createdMs()).name("step").value(r.step())
+            .name("method").value(r.method());
+        j.name("loss").value(r.metrics().getOrDefault("loss", Float.NaN));
+        j.name("accuracy").value(r.metrics().getOrDefault("accuracy", Float.NaN));
+        ConfusionMatrix q = quality.get(r.version());
+        j.name("miou").value(q == null ? Double.NaN : q.meanIou());
+        j.endObject();
+      }
+      j.endArray();
+      j.name("throughput").beginArray();
+      long newest = nowMs / BUCKET_MS * BUCKET_MS;
+      for (int i = BUCKETS - 1; i >= 0; i--) {
+        long start = newest - i * BUCKET_MS;
+        int b = (int) ((start / BUCKET_MS) % BUCKETS);
+        j.value(bucketStart[b] == start ? bucketCounts[b] * 1000.0 / BUCKET_MS : 0.0);
+      }
+      j.endArray();
+      j.name("deadLetters").beginObject();
+      for (Map.Entry<String, Long> d : deadByReason.entrySet()) {
+        j.name(d.getKey()).value(d.getValue());
+      }
+      j.endObject();
+      j.name("lastDeadLetters").beginArray();
+      for (String[] d : lastDead) {
+        j.beginObject().name("id").value(d[0]).name("stage").value(d[1]).name("reason").value(d[2]).name("detail").value(d[3]).endObject();
+      }
+      j.endArray();
+      j.endObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString();
+  }
+}

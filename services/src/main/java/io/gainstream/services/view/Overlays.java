@@ -1,0 +1,111 @@
+package io.gainstream.services.view;
+
+import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.input.ImageDecoder;
+import io.gainstream.model.labels.LabelPng;
+import io.gainstream.model.labels.Zone;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import javax.imageio.ImageIO;
+
+/**
+ * Pictures of a proxy label for people: the attention heat map blended over the image, the
+ * SeeNet zones in three colours, and PNG data URIs for HTML. Shared by the live dashboard and the
+ * static report of {@code label} and {@code demo}.
+ */
+public final class Overlays {
+  private static final DecodeLimits LIMITS = DecodeLimits.defaults();
+
+  private Overlays() {}
+
+  /** The image scaled to {@code w × h} (labels are at the image's own size, so usually a copy). */
+  public static BufferedImage fit(BufferedImage img, int w, int h) {
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(img, 0, 0, w, h, null);
+    g.dispose();
+    return out;
+  }
+
+  /**
+   * The soft mask (0..255 per pixel) as a jet-coloured heat map blended over the image, stronger
+   * where attention is high.
+   */
+  public static BufferedImage heatmap(BufferedImage base, byte[] soft, int w, int h) {
+    BufferedImage b = fit(base, w, h);
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        float a = (soft[y * w + x] & 0xff) / 255f;
+        int jet = jet(a);
+        int px = b.getRGB(x, y);
+        float alpha = 0.25f + 0.5f * a;
+        out.setRGB(x, y, blend(px, jet, alpha));
+      }
+    }
+    return out;
+  }
+
+  /** SeeNet zones: background dark blue, potential zone amber, attention zone red. */
+  public static BufferedImage zones(byte[] zones, int w, int h) {
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int i = 0; i < zones.length; i++) {
+      int z = zones[i] & 0xff;
+      int c = z == Zone.ATTENTION.code() ? 0xE53935 : z == Zone.POTENTIAL.code() ? 0xFFB300 : 0x1A237E;
+      out.setRGB(i % w, i / w, c);
+    }
+    return out;
+  }
+
+  /** Decodes a grey mask PNG of a proxy label. */
+  public static byte[] grey(byte[] png) {
+    return LabelPng.read(png, LIMITS).values();
+  }
+
+  public static BufferedImage decode(byte[] image) {
+    return ImageDecoder.decodeRgb(image, LIMITS);
+  }
+
+  public static String dataUri(BufferedImage img) {
+    return dataUri(png(img));
+  }
+
+  public static String dataUri(byte[] png) {
+    return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
+  }
+
+  public static byte[] png(BufferedImage img) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(img, "png", b);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return b.toByteArray();
+  }
+
+  /** The jet colour map at {@code v} in [0, 1]. */
+  static int jet(float v) {
+    float r = clamp(1.5f - Math.abs(4 * v - 3));
+    float g = clamp(1.5f - Math.abs(4 * v - 2));
+    float b = clamp(1.5f - Math.abs(4 * v - 1));
+    return ((int) (r * 255) << 16) | ((int) (g * 255) << 8) | (int) (b * 255);
+  }
+
+  private static int blend(int under, int over, float alpha) {
+    int r = (int) (((under >> 16) & 0xff) * (1 - alpha) + ((over >> 16) & 0xff) * alpha);
+    int g = (int) (((under >> 8) & 0xff) * (1 - alpha) + ((over >> 8) & 0xff) * alpha);
+    int b = (int) ((under & 0xff) * (1 - alpha) + (over & 0xff) * alpha);
+    return (r << 16) | (g << 8) | b;
+  }
+
+  private static float clamp(float v) {
+    return Math.max(0f, Math.min(1f, v));
+  }
+}

@@ -1,0 +1,78 @@
+package io.gainstream.services.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gainstream.model.synthetic.SyntheticDataset;
+import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.services.kafka.TestKafka;
+import io.gainstream.services.kafka.TopicSetup;
+import io.gainstream.services.pipeline.PipelineService;
+import io.gainstream.topology.PipelineConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Releases published while images flow: no image fails or is lost, every image is labelled once,
+ * and the model version on the output never goes back within a partition.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class HotSwapIT {
+  @TempDir static Path tmp;
+  private static TestKafka kafka;
+
+  @BeforeAll
+  static void startBroker() {
+    kafka = TestKafka.start(tmp.resolve("kafka"));
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    kafka.close();
+  }
+
+  @Test
+  void shouldSwapReleasesUnderLoadWithoutLossAndWithMonotonicVersionsPerPartition() throws Exception {
+    PipelineConfig c = Fixture.config("swap.");
+    KafkaConnection k = kafka.connection();
+    TopicSetup.ensure(k, c, 2, (short) 1);
+    Fixture.publishRelease(k, c, 1);
+    List<SyntheticDataset.Sample> samples = Fixture.samples(30, 31);
+    int n = 400;
+    Set<String> ids = new LinkedHashSet<>();
+    try (PipelineService p = new PipelineService(k, c, new PipelineService.Options("swap-app", tmp.resolve("state"), 2)).start(Duration.ofMinutes(1));
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(k.producer())) {
+      for (int i = 0; i < n; i++) {
+        String id = "img-" + i;
+        Fixture.send(producer, c.imagesTopic(), id, Fixture.event(samples.get(i % samples.size()), id).toByteArray());
+        ids.add(id);
+        if (i % 100 == 99) {
+          Fixture.publishRelease(k, c, 2 + i / 100);
+        }
+        Thread.sleep(5);
+      }
+      Fixture.Ledger l = Fixture.ledger(k, c, ids, Duration.ofMinutes(3));
+      TreeSet<Long> versions = new TreeSet<>();
+      l.versionsByPartition.values().forEach(versions::addAll);
+      System.out.printf("RELIABILITY hot-swap: in=%d labelled=%d dead-lettered=%d lost=%d doubled=%d versions=%s%n", n,
+          ids.stream().filter(id -> l.labelled(id) > 0).count(), ids.stream().filter(id -> l.dead(id) > 0).count(),
+          l.missing(ids).size(), l.doubled(ids).size(), versions);
+      assertThat(l.missing(ids)).isEmpty();
+      assertThat(l.doubled(ids)).isEmpty();
+      assertThat(l.deadLetters).as("no image fails during a swap").isEmpty();
+      assertThat(versions).as("releases were swapped in while images flowed").hasSizeGreaterThanOrEqualTo(3).contains(1L);
+      l.versionsByPartition.forEach((partition, seen) -> assertThat(seen).as("versions on partition %d", partition).isSorted());
+      assertThat(p.metrics().snapshot().modelVersion()).as("the stage ends on the newest release").isEqualTo(5L);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.gainstream.topology;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one pipeline process, shared by all its stream threads: what went in, what came out,
+ * what was dead-lettered and why, how batches were sized and where the time went. The throughput
+ * benchmark reads the stage's busy time from here, and the metrics endpoint exports it; both need
+ * numbers the processors see directly rather than Kafka's per-node sensors.
+ */
+public final class PipelineMetrics {
+  private final LongAdder imagesIn = new LongAdder();
+  private final LongAdder attended = new LongAdder();
+  private final LongAdder batches = new LongAdder();
+  private final LongAdder stageNanos = new LongAdder();
+  private final LongAdder inferenceNanos = new LongAdder();
+  private final LongAdder labelled = new LongAdder();
+  private final LongAdder thresholdNanos = new LongAdder();
+  private final Map<Integer, LongAdder> batchSizes = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
+  private final AtomicLong modelVersion = new AtomicLong(-1);
+
+  /** A consistent-enough copy for reports (counters are read one after another). */
+  public record Snapshot(
+      long imagesIn,
+      long attended,
+      long batches,
+      long stageNanos,
+      long inferenceNanos,
+      long labelled,
+      long thresholdNanos,
+      long modelVersion,
+      Map<Integer, Long> batchSizes,
+      Map<String, Long> deadLetters) {
+    public long deadLettersTotal() {
+      return deadLetters.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  public void imageIn() {
+    imagesIn.increment();
+  }
+
+  /** One batch through the attention stage: its size, wall time in the stage and in the model. */
+  public void batch(int size, long stageNs, long inferenceNs) {
+    attended.add(size);
+    batches.increment();
+    stageNanos.add(stageNs);
+    inferenceNanos.add(inferenceNs);
+    batchSizes.computeIfAbsent(size, k -> new LongAdder()).increment();
+  }
+
+  public void labelled(long nanos) {
+    labelled.increment();
+    thresholdNanos.add(nanos);
+  }
+
+  public void deadLetter(String reason) {
+    deadLetters.computeIfAbsent(reason, k -> new LongAdder()).increment();
+  }
+
+  public void modelVersion(long version) {
+    modelVersion.accumulateAndGet(version, Math::max);
+  }
+
+  public Snapshot snapshot() {
+    Map<Integer, Long> sizes = new TreeMap<>();
+    batchSizes.forEach((k, v) -> sizes.put(k, v.sum()));
+    Map<String, Long> dead = new TreeMap<>();
+    deadLetters.forEach((k, v) -> dead.put(k, v.sum()));
+    return new Snapshot(imagesIn.sum(), attended.sum(), batches.sum(), stageNanos.sum(), inferenceNanos.sum(), labelled.sum(),
+        thresholdNanos.sum(), modelVersion.get(), sizes, dead);
+  }
+}

@@ -1,0 +1,56 @@
+package io.gainstream.topology.internals;
+
+import com.google.protobuf.Message;
+import io.gainstream.proto.v1.AttentionResult;
+import io.gainstream.proto.v1.ClassAttention;
+import java.util.List;
+
+/**
+ * What the attention stage hands the thresholding stage for one image. Both run in the same task,
+ * so this travels as a plain object: building a Protobuf message with one boxed float per map
+ * pixel only to read it back a microsecond later was measurable waste. It becomes an {@link
+ * AttentionResult} only when it has to leave the process, as a dead letter.
+ *
+ * @param size side of the attention maps (the network input)
+ * @param scores probability of every class, by class index − 1
+ * @param classes labelled class indices
+ * @param maps one {@code size²} map per labelled class
+ */
+public record Attended(
+    String imageId,
+    long modelVersion,
+    int size,
+    int originalWidth,
+    int originalHeight,
+    String source,
+    long timestampMs,
+    float[] scores,
+    int[] classes,
+    float[][] maps) {
+
+  /** The Protobuf form, for dead letters. */
+  public Message toProto(List<String> classNames) {
+    AttentionResult.Builder b =
+        AttentionResult.newBuilder()
+            .setImageId(imageId)
+            .setModelVersion(modelVersion)
+            .setHeight(size)
+            .setWidth(size)
+            .setOriginalHeight(originalHeight)
+            .setOriginalWidth(originalWidth)
+            .setSource(source)
+            .setTimestampMs(timestampMs);
+    for (float s : scores) {
+      b.addScores(s);
+    }
+    for (int c = 0; c < classes.length; c++) {
+      ClassAttention.Builder ca =
+          ClassAttention.newBuilder().setClassIndex(classes[c]).setClassName(classNames.get(classes[c] - 1)).setScore(scores[classes[c] - 1]);
+      for (float v : maps[c]) {
+        ca.addMap(v);
+      }
+      b.addClasses(ca);
+    }
+    return b.build();
+  }
+}
