@@ -47,7 +47,7 @@ public final class DashboardState {
   record ClassView(String name, String heatmap, String soft, String zones) {}
 
   /** A release and its metrics. */
-  record Release(long version, long createdMs, long step, String method, Map<String, Float> metrics) {}
+  record Release(long version, long createdMs, long step, String method, Map<String, Double> metrics) {}
 
   private final List<String> classNames;
   private final LinkedHashMap<String, ImageEvent> images =
@@ -189,8 +189,8 @@ public final class DashboardState {
       for (Release r : releases.values()) {
         j.beginObject().name("version").value(r.version()).name("createdMs").value(r.createdMs()).name("step").value(r.step())
             .name("method").value(r.method());
-        j.name("loss").value(r.metrics().getOrDefault("loss", Float.NaN));
-        j.name("accuracy").value(r.metrics().getOrDefault("accuracy", Float.NaN));
+        j.name("loss").value(r.metrics().getOrDefault("loss", Double.NaN));
+        j.name("accuracy").value(r.metrics().getOrDefault("accuracy", Double.NaN));
         ConfusionMatrix q = quality.get(r.version());
         j.name("miou").value(q == null ? Double.NaN : q.meanIou());
         j.endObject();
