@@ -111,6 +111,9 @@ final class BenchCommand implements Runnable {
     @Option(names = "--no-trainer", description = "Skip the trainer measurement.")
     boolean noTrainer;
 
+    @Option(names = "--no-models", description = "Skip the model and pipeline measurements (trainer and soak only).")
+    boolean noModels;
+
     @Option(names = "--soak", defaultValue = "0", paramLabel = "IMAGES",
         description = "Also push this many images through the pipeline and report memory (e.g. 10000 with GAINSTREAM_JAVA_OPTS=-Xmx512m).")
     int soak;
@@ -143,7 +146,7 @@ final class BenchCommand implements Runnable {
         }
         new io.gainstream.services.bench.ThroughputBenchmark(
                 new io.gainstream.services.bench.ThroughputBenchmark.Options(
-                    batches, repeats, !noReference, !noTrainer, soak, streamThreads, ortThreads),
+                    batches, repeats, !noModels, !noReference, !noTrainer, soak, streamThreads, ortThreads),
                 kafka, work, System.out)
             .run();
         return 0;

@@ -72,9 +72,11 @@ final class DemoCommand implements Callable<Integer> {
             m.id(), s.scored(), trainSteps, s.matrix().meanIou(), s.matrix().foregroundMeanIou(),
             100 * s.matrix().ignoredShare(), o.modelVersion());
     Files.writeString(out.resolve("quality.md"), table, StandardCharsets.UTF_8);
+    Path report = io.gainstream.services.view.ReportWriter.html(out, "gainstream demo: " + m.id(), table);
     System.out.println();
     System.out.print(table);
-    System.out.printf("%nlabels in %s, rejected inputs in %s%n", out.resolve("SegmentationClass"), out.resolve("dead-letters.jsonl"));
+    System.out.printf("%nlabels in %s (VOC layout; COCO in %s), rejected inputs in %s, report in %s%n", out.resolve("SegmentationClass"),
+        out.resolve("annotations.json"), out.resolve("dead-letters.jsonl"), report);
     return 0;
   }
 

@@ -32,11 +32,23 @@ final class ExportCommand implements Callable<Integer> {
     Files.createDirectories(out);
     try (KafkaOptions.Cluster cluster = kafka.open()) {
       LabelExporter.Collected c =
-          LabelExporter.collect(cluster.connection(), defaults.proxyLabelsTopic(), defaults.deadLettersTopic(), null, 0, 0,
-              Duration.ofMinutes(10), n -> {});
-      int n = LabelExporter.write(c, out, names, Map.of(), List.of());
-      System.out.printf("exported %d labels to %s%n", n, out.resolve("SegmentationClass"));
+          collect(cluster, defaults);
+      int n = LabelExporter.write(c, out, names, Map.of(), List.of(), null);
+      System.out.printf("exported %d labels to %s (VOC layout), %s (COCO) and %s%n", n, out, out.resolve("annotations.json"),
+          out.resolve("report.html"));
     }
     return 0;
+  }
+
+  private static LabelExporter.Collected collect(KafkaOptions.Cluster cluster, PipelineConfig topics) {
+    me.tongfei.progressbar.ProgressBar[] bar = new me.tongfei.progressbar.ProgressBar[1];
+    try {
+      return LabelExporter.collect(cluster.connection(), topics.proxyLabelsTopic(), topics.deadLettersTopic(), null, 0, 0,
+          Duration.ofMinutes(10), n -> bar[0].stepBy(n), total -> bar[0] = Bars.bar("read labels", total));
+    } finally {
+      if (bar[0] != null) {
+        bar[0].close();
+      }
+    }
   }
 }

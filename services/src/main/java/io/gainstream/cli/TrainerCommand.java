@@ -62,7 +62,8 @@ final class TrainerCommand implements Callable<Integer> {
           new TrainerService.Options(config.modelName(), classes.names(), spec, GainSettings.defaults(m).withSeed(seed), releaseEvery,
               maxSteps, replayCapacity, 64, 5000, new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())),
               "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits());
-      TrainerService trainer = new TrainerService(cluster.connection(), o, s -> {});
+      me.tongfei.progressbar.ProgressBar bar = Bars.bar("train " + m.id(), maxSteps > 0 ? maxSteps : -1);
+      TrainerService trainer = new TrainerService(cluster.connection(), o, s -> bar.stepTo(s.step()));
       Thread t = new Thread(trainer, "gainstream-trainer");
       gate.onSignal(trainer::close); // stop after the current step
       try (MetricsEndpoint metrics = MetricsEndpoint.open(metricsBind, metricsPort, trainer::prometheus)) {
@@ -70,6 +71,7 @@ final class TrainerCommand implements Callable<Integer> {
         t.start();
         t.join();
       }
+      bar.close();
       if (trainer.failure().isPresent()) {
         throw new IllegalStateException("trainer failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
       }

@@ -92,4 +92,14 @@ class CliArgumentsTest {
       assertThat(r.out()).as(cmd).contains("Usage: gainstream " + cmd);
     }
   }
+
+  @Test
+  void shouldBindEveryHttpEndpointToLocalhostByDefault() {
+    picocli.CommandLine cli = new picocli.CommandLine(new Gainstream());
+    for (String[] c : new String[][] {{"pipeline", "--metrics-bind"}, {"trainer", "--metrics-bind"}, {"dashboard", "--bind"}}) {
+      picocli.CommandLine.Model.OptionSpec o = cli.getSubcommands().get(c[0]).getCommandSpec().findOption(c[1]);
+      assertThat(o).as("%s %s", c[0], c[1]).isNotNull();
+      assertThat(o.defaultValue()).as("%s %s", c[0], c[1]).isEqualTo("127.0.0.1");
+    }
+  }
 }

@@ -87,5 +87,15 @@ class LabelCommandIT {
     try (var files = Files.list(out.resolve("SegmentationClass"))) {
       assertThat(files.count()).isEqualTo(samples.size() + 1);
     }
+    // the VOC layout around the labels, COCO beside it, and the report
+    assertThat(out.resolve("JPEGImages/gray.jpg")).hasSameBinaryContentAs(images.resolve("gray.jpg"));
+    assertThat(Files.readAllLines(out.resolve("ImageSets/Segmentation/trainval.txt"))).hasSize(samples.size() + 1).contains("gray");
+    assertThat(Files.readAllLines(out.resolve("labelmap.txt"))).contains("background:0,0,0::", "disc:128,0,0::");
+    assertThat(Files.readString(out.resolve("annotations.json"))).contains("\"file_name\":\"gray.jpg\"").contains("\"counts\"");
+    String report = Files.readString(out.resolve("report.html"));
+    assertThat(report).contains("class=\"overlay\"").contains("class=\"label\"");
+    try (var pictures = Files.list(out.resolve("report"))) {
+      assertThat(pictures.filter(f -> f.toString().endsWith(".png")).count()).isGreaterThan(40);
+    }
   }
 }

@@ -129,7 +129,7 @@ class ServicesIT {
       samples.forEach(s -> ids.add(s.id()));
       ids.add("garbage");
       LabelExporter.Collected got =
-          LabelExporter.collect(k, c.proxyLabelsTopic(), c.deadLettersTopic(), ids, 1, started, Duration.ofMinutes(2), n -> {});
+          LabelExporter.collect(k, c.proxyLabelsTopic(), c.deadLettersTopic(), ids, 1, started, Duration.ofMinutes(2), n -> {}, total -> {});
       assertThat(got.labels()).hasSize(30);
       DeadLetter d = got.deadLetters().get("garbage");
       assertThat(d.getReason()).isEqualTo("NOT_PROTOBUF");

@@ -74,44 +74,20 @@ final class StreamRun {
         collect(consumer, "warm-", warm, null);
         PipelineMetrics.Snapshot m0 = pipeline.metrics().snapshot();
         long t0 = System.nanoTime();
-        long cpu0 = cpuNanos();
-        java.util.Map<String, Long> th0 = threadCpu();
+
         Thread publisher = new Thread(() -> publish(producer, config.imagesTopic(), "img-", n), "bench-publisher");
         publisher.start();
         Counts counts = new Counts(n);
         collect(consumer, "img-", n, counts);
         double seconds = (counts.lastNanos - t0) / 1e9;
-        java.util.Map<String, Long> th1 = threadCpu();
-        java.util.Map<String, Long> diff = new java.util.TreeMap<>();
-        th1.forEach((k, v) -> diff.merge(k.replaceAll("bench-[0-9a-f]{8}-[0-9a-f-]+", "app").replaceAll("[0-9]+", "N"),
-            v - th0.getOrDefault(k, 0L), Long::sum));
-        diff.entrySet().stream().sorted(java.util.Map.Entry.comparingByValue(java.util.Comparator.reverseOrder())).limit(14)
-            .forEach(e -> System.err.printf("  %6.2f ms/img %s%n", e.getValue() / 1e6 / n, e.getKey()));
-        System.err.printf("cpu per image %.2f ms, cores busy %.2f%n", (cpuNanos() - cpu0) / 1e6 / n, (cpuNanos() - cpu0) / 1e9 / seconds);
         publisher.join();
         PipelineMetrics.Snapshot m1 = pipeline.metrics().snapshot();
-        System.err.println("time split " + pipeline.timeSplit() + " batches " + m1.batchSizes());
         double busy = (m1.stageNanos() - m0.stageNanos()) / 1e9 / threads;
         double stage = (m1.attended() - m0.attended()) / busy;
         return new Result(counts.labelled, n - counts.labelled, counts.doubled, counts.labelled / seconds, stage,
             java.util.Arrays.copyOf(counts.latencies, counts.labelled));
       }
     }
-  }
-
-  static java.util.Map<String, Long> threadCpu() {
-    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-    java.util.Map<String, Long> m = new java.util.HashMap<>();
-    for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (t != null) {
-        m.merge(t.getThreadName() + "#" + t.getThreadId(), Math.max(0, mx.getThreadCpuTime(t.getThreadId())), Long::sum);
-      }
-    }
-    return m;
-  }
-
-  static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private ModelRelease release(PipelineConfig config) {

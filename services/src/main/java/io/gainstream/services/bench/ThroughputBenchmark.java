@@ -53,6 +53,7 @@ public final class ThroughputBenchmark {
   /**
    * @param batches micro-batch sizes to measure
    * @param repeats runs per cell (median reported)
+   * @param models whether to measure the models at all (a, a′, b, c)
    * @param reference whether to measure the heavy reference model too
    * @param trainer whether to measure the trainer (Kafka-fed versus memory-fed)
    * @param soakImages images of the memory soak run (0 = none)
@@ -60,7 +61,14 @@ public final class ThroughputBenchmark {
    * @param ortThreads ONNX Runtime intra-op threads of the pipeline (0 = cores / stream threads)
    */
   public record Options(
-      int[] batches, int repeats, boolean reference, boolean trainer, int soakImages, int streamThreads, int ortThreads) {}
+      int[] batches,
+      int repeats,
+      boolean models,
+      boolean reference,
+      boolean trainer,
+      int soakImages,
+      int streamThreads,
+      int ortThreads) {}
 
   /** A model under test and its images. */
   record Subject(String name, NetworkSpec spec, int imageSize, int images, byte[] onnx, List<byte[]> encoded, List<int[]> classes) {
@@ -93,8 +101,10 @@ public final class ThroughputBenchmark {
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
           o.streamThreads(), o.ortThreads() == 0 ? "cores / stream threads" : Integer.toString(o.ortThreads()), o.repeats());
       List<Subject> subjects = new ArrayList<>();
-      subjects.add(subject("default", NetworkSpec.defaults(4), 96, 3000));
-      if (o.reference()) {
+      if (o.models()) {
+        subjects.add(subject("default", NetworkSpec.defaults(4), 96, 3000));
+      }
+      if (o.models() && o.reference()) {
         // ResNet-18-class compute: about 2.4 GMAC per pass (ResNet-18: 1.8)
         subjects.add(subject("reference", new NetworkSpec(224, 64, 4, 4), 256, 128));
       }
@@ -108,7 +118,9 @@ public final class ThroughputBenchmark {
         Cell at32 = cells.containsKey(32) ? cells.get(32) : cells.values().iterator().next();
         costs.put(s.name(), at32.costs());
       }
-      costTable(costs);
+      if (!costs.isEmpty()) {
+        costTable(costs);
+      }
       if (o.trainer()) {
         new TrainerThroughput(kafka, work, out, o.repeats()).run();
       }
@@ -142,11 +154,7 @@ public final class ThroughputBenchmark {
       loop(session, s, batch, new Costs());
       for (int r = 0; r < o.repeats(); r++) {
         a[r] = bare(session, s, ready, batch, 1, aLat);
-        long c0 = StreamRun.cpuNanos();
-        long w0 = System.nanoTime();
         ap[r] = loop(session, s, batch, costs);
-        System.err.printf("loop cpu per image %.2f ms, cores busy %.2f%n", (StreamRun.cpuNanos() - c0) / 1e6 / s.images(),
-            (StreamRun.cpuNanos() - c0) / (double) (System.nanoTime() - w0));
       }
     }
     for (int r = 0; r < o.repeats(); r++) {

@@ -4,6 +4,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ProxyLabel;
 import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.labels.LabelPng;
+import io.gainstream.services.export.CocoExport;
+import io.gainstream.services.export.ExportItem;
+import io.gainstream.services.export.VocExport;
+import io.gainstream.services.view.ReportWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +47,8 @@ public final class LabelExporter {
    * is null: until the end offsets at the time of the call). Labels of models older than {@code
    * minModelVersion} and dead letters written before {@code deadLettersSinceMs} belong to earlier
    * runs and are ignored.
+   *
+   * <p>Without {@code expected}, {@code total} first gets the number of records to read.
    */
   public static Collected collect(
       KafkaConnection kafka,
@@ -50,7 +58,8 @@ public final class LabelExporter {
       long minModelVersion,
       long deadLettersSinceMs,
       Duration timeout,
-      IntConsumer progress) {
+      IntConsumer progress,
+      java.util.function.LongConsumer total) {
     Map<String, ProxyLabel> labels = new HashMap<>();
     Map<String, DeadLetter> dead = new HashMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -62,9 +71,17 @@ public final class LabelExporter {
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = expected == null ? c.endOffsets(parts) : null;
+      if (end != null) {
+        Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
+        total.accept(end.entrySet().stream().mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum());
+      }
       int done = 0;
       while (true) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+        var records = c.poll(Duration.ofMillis(200));
+        if (expected == null && !records.isEmpty()) {
+          progress.accept(records.count()); // records read of the known total
+        }
+        for (ConsumerRecord<String, byte[]> r : records) {
           String key = r.key() == null ? "" : r.key();
           try {
             if (r.topic().equals(labelsTopic)) {
@@ -107,22 +124,46 @@ public final class LabelExporter {
   }
 
   /**
-   * Writes the output folder.
+   * Writes the output folder: the PASCAL VOC layout ({@code SegmentationClass/}, {@code
+   * JPEGImages/} when the originals are at hand, {@code ImageSets/Segmentation/}, {@code
+   * labelmap.txt}), COCO JSON with RLE masks ({@code annotations.json}), {@code classes.txt}, the
+   * rejected inputs ({@code dead-letters.jsonl}) and a static report ({@code report.html}).
    *
    * @param stems output file stem per image id (ids not in the map use their own stem)
    * @param local inputs rejected before they reached Kafka
+   * @param imagesRoot folder the image ids are relative to, or null when the originals are not
+   *     at hand (export from the topics)
    */
-  public static int write(Collected c, Path out, List<String> classNames, Map<String, String> stems, List<ImagePublisher.Rejected> local)
+  public static int write(
+      Collected c, Path out, List<String> classNames, Map<String, String> stems, List<ImagePublisher.Rejected> local, Path imagesRoot)
       throws IOException {
-    Path seg = out.resolve("SegmentationClass");
-    Files.createDirectories(seg);
+    Files.createDirectories(out);
     Files.writeString(out.resolve("classes.txt"), String.join("\n", classNames) + "\n", StandardCharsets.UTF_8);
-    int written = 0;
-    for (Map.Entry<String, ProxyLabel> e : c.labels().entrySet()) {
+    List<ExportItem> items = new ArrayList<>(c.labels().size());
+    List<ReportWriter.Item> report = new ArrayList<>();
+    for (Map.Entry<String, ProxyLabel> e : new java.util.TreeMap<>(c.labels()).entrySet()) {
       String stem = stems.getOrDefault(e.getKey(), ImagePublisher.stemOf(e.getKey()));
-      Files.write(seg.resolve(stem + ".png"), e.getValue().getClassPng().toByteArray());
-      written++;
+      ProxyLabel l = e.getValue();
+      byte[] classMap = LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
+      byte[] image = null;
+      String ext = null;
+      if (imagesRoot != null) {
+        Path f = imagesRoot.resolve(e.getKey());
+        String name = f.getFileName().toString();
+        if (Files.isRegularFile(f) && name.lastIndexOf('.') > 0) {
+          image = Files.readAllBytes(f);
+          ext = name.substring(name.lastIndexOf('.') + 1);
+        }
+      }
+      items.add(new ExportItem(stem, image, ext, l.getWidth(), l.getHeight(), classMap));
+      if (report.size() < ReportWriter.MAX_IMAGES) {
+        report.add(new ReportWriter.Item(stem, image, l));
+      }
     }
+    VocExport.write(out, classNames, items, null);
+    CocoExport.write(out.resolve("annotations.json"), classNames, items);
+    ReportWriter.pictures(out, report);
+    ReportWriter.html(out, "gainstream proxy labels", null);
     try (BufferedWriter w = Files.newBufferedWriter(out.resolve("dead-letters.jsonl"), StandardCharsets.UTF_8)) {
       for (ImagePublisher.Rejected r : local) {
         w.write(Json.object(row(r.image(), r.reason(), "publish", r.detail())));
@@ -137,7 +178,7 @@ public final class LabelExporter {
         w.newLine();
       }
     }
-    return written;
+    return items.size();
   }
 
   private static Map<String, String> row(String image, String reason, String stage, String detail) {

@@ -117,11 +117,11 @@ public final class LabelJob {
         try (ProgressBar bar = progress.bar("label", published.published().size())) {
           collected =
               LabelExporter.collect(kafka, config.proxyLabelsTopic(), config.deadLettersTopic(), new HashSet<>(published.published()),
-                  version, started, Duration.ofMinutes(30), bar::stepBy);
+                  version, started, Duration.ofMinutes(30), bar::stepBy, t -> {});
         }
         Map<String, String> stems = new HashMap<>();
         published.published().forEach(id -> stems.put(id, ImagePublisher.stemOf(id)));
-        int written = LabelExporter.write(collected, r.out(), classes.names(), stems, published.rejected());
+        int written = LabelExporter.write(collected, r.out(), classes.names(), stems, published.rejected(), r.images());
         int rejected = published.rejected().size() + (int) collected.deadLetters().keySet().stream().filter(k -> !collected.labels().containsKey(k)).count();
         LOG.info("labelled {} images, rejected {}, with model version {}", written, rejected, version);
         return new Outcome(written, rejected, version, classes.names());
