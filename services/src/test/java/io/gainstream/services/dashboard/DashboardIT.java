@@ -126,7 +126,6 @@ class DashboardIT {
         }
         assertThat(state.labels()).isGreaterThanOrEqualTo(samples.size());
 
-        System.out.println("DASHBOARD dead letters " + state.json(System.currentTimeMillis()).replaceAll(".*\"deadLetters\":(\\{[^}]*\\}).*", "$1"));
         String dom = chromium("--dump-dom", server.url());
         Path shot = Path.of("target", "dashboard.png").toAbsolutePath();
         Files.deleteIfExists(shot);
@@ -141,6 +140,7 @@ class DashboardIT {
         assertThat(count(dom, "class=\"miou-point\"")).as("mIoU only where pixel labels were scored").isBetween(1, 2);
         assertThat(dom).containsPattern("<tr class=\"reason\"><td>UNKNOWN_CLASS</td><td class=\"n\">1</td></tr>");
         assertThat(dom).containsPattern("<tr class=\"reason\"><td>NOT_PROTOBUF</td><td class=\"n\">1</td></tr>");
+        assertThat(count(dom, "<tr class=\"reason\">")).as("exactly the two reasons published").isEqualTo(2);
         assertThat(shot).as("screenshot").exists();
         assertThat(Files.size(shot)).isGreaterThan(20_000);
       }
