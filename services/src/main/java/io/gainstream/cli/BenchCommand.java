@@ -50,9 +50,12 @@ final class BenchCommand implements Runnable {
       if (!noFashion && !io.gainstream.model.synthetic.FashionComposites.available()) {
         throw new UserError("set (b) needs Debian's dataset-fashion-mnist and python3-skimage; install them or pass --no-fashion");
       }
-      new io.gainstream.model.quality.QualityBenchmark(
-              new io.gainstream.model.quality.QualityBenchmark.Options(images, steps, seed, ms, !noFashion), System.out)
-          .run();
+      io.gainstream.model.quality.QualityBenchmark.Options o =
+          new io.gainstream.model.quality.QualityBenchmark.Options(images, steps, seed, ms, !noFashion);
+      long total = new io.gainstream.model.quality.QualityBenchmark(o, System.out).steps();
+      try (me.tongfei.progressbar.ProgressBar bar = Bars.bar("training steps", total)) {
+        new io.gainstream.model.quality.QualityBenchmark(o, System.out, bar::step).run();
+      }
       return 0;
     }
   }
@@ -144,11 +147,12 @@ final class BenchCommand implements Runnable {
         } else {
           kafka = io.gainstream.services.kafka.KafkaConnection.of(bootstrap);
         }
-        new io.gainstream.services.bench.ThroughputBenchmark(
-                new io.gainstream.services.bench.ThroughputBenchmark.Options(
-                    batches, repeats, !noModels, !noReference, !noTrainer, soak, streamThreads, ortThreads),
-                kafka, work, System.out)
-            .run();
+        io.gainstream.services.bench.ThroughputBenchmark.Options o =
+            new io.gainstream.services.bench.ThroughputBenchmark.Options(
+                batches, repeats, !noModels, !noReference, !noTrainer, soak, streamThreads, ortThreads);
+        try (me.tongfei.progressbar.ProgressBar bar = Bars.bar("bench runs", io.gainstream.services.bench.ThroughputBenchmark.runs(o))) {
+          new io.gainstream.services.bench.ThroughputBenchmark(o, kafka, work, System.out, bar::step).run();
+        }
         return 0;
       } finally {
         if (broker != null) {

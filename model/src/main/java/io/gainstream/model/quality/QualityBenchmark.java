@@ -34,10 +34,22 @@ public final class QualityBenchmark {
 
   private final Options o;
   private final PrintStream out;
+  private final Runnable step;
 
   public QualityBenchmark(Options options, PrintStream out) {
+    this(options, out, () -> {});
+  }
+
+  /** @param step called after every training step ({@link #steps} of them), for a progress bar */
+  public QualityBenchmark(Options options, PrintStream out, Runnable step) {
     this.o = options;
     this.out = out;
+    this.step = step;
+  }
+
+  /** Training steps of the whole run. */
+  public long steps() {
+    return (long) (o.fashion() ? 2 : 1) * o.methods().size() * o.steps();
   }
 
   /** The sets of this run. */
@@ -68,7 +80,7 @@ public final class QualityBenchmark {
         GainSettings gs = GainSettings.defaults(m).withSeed(o.seed());
         for (QualityHarness.Row r :
             QualityHarness.run(setup, NetworkSpec.defaults(setup.classes().size()), gs, o.steps(), List.of(ImageLabeler.Settings.defaults()),
-                true, x -> {})) {
+                true, x -> step.run())) {
           rows.add(r);
           out.printf("| %s | %s | %s | %.3f | %.3f | %.3f | %.3f | %.1f %% | %.3f |%n", r.set(), r.split(), r.method(), r.miou(), r.fgMiou(),
               r.labelledMiou(), r.labelledFgMiou(), 100 * r.ignored(), r.accuracy());

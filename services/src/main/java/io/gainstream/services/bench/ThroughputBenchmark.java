@@ -85,12 +85,21 @@ public final class ThroughputBenchmark {
   private final KafkaConnection kafka;
   private final Path work;
   private final Memory memory = new Memory();
+  private final Runnable step;
 
-  public ThroughputBenchmark(Options options, KafkaConnection kafka, Path work, PrintStream out) {
+  /** @param step called after each timed run (for a progress bar; {@link #runs} of them) */
+  public ThroughputBenchmark(Options options, KafkaConnection kafka, Path work, PrintStream out, Runnable step) {
     this.o = options;
     this.kafka = kafka;
     this.work = work;
     this.out = out;
+    this.step = step;
+  }
+
+  /** Timed runs the benchmark will make. */
+  public static long runs(Options o) {
+    long models = o.models() ? (o.reference() ? 2 : 1) : 0;
+    return models * o.batches().length * o.repeats() + (o.trainer() ? o.repeats() : 0) + (o.soakImages() > 0 ? 1 : 0);
   }
 
   public void run() throws InterruptedException {
@@ -122,11 +131,12 @@ public final class ThroughputBenchmark {
         costTable(costs);
       }
       if (o.trainer()) {
-        new TrainerThroughput(kafka, work, out, o.repeats()).run();
+        new TrainerThroughput(kafka, work, out, o.repeats(), step).run();
       }
       if (o.soakImages() > 0) {
         Subject s = subject("default", NetworkSpec.defaults(4), 96, 512);
         StreamRun.Result r = new StreamRun(kafka, work, s, 32, o.streamThreads(), o.ortThreads()).run(o.soakImages());
+        step.run();
         out.printf("### Memory soak%n%n");
         out.printf("%d images through the pipeline (default model, batch 32): %d labelled, %d lost, %d doubled, %.0f images/s; "
                 + "max heap %d MiB, peak heap used %d MiB, peak resident memory %d MiB%n%n",
@@ -165,6 +175,7 @@ public final class ThroughputBenchmark {
       b[r] = res.stageImagesPerSecond();
       c[r] = res.imagesPerSecond();
       cLat.addAll(res.latencies());
+      step.run();
     }
     return new Cell(median(a), median(ap), median(b), median(c), aLat, cLat, costs);
   }

@@ -39,8 +39,10 @@ final class TrainerThroughput {
   private final Path work;
   private final PrintStream out;
   private final int repeats;
+  private final Runnable step;
 
-  TrainerThroughput(KafkaConnection kafka, Path work, PrintStream out, int repeats) {
+  TrainerThroughput(KafkaConnection kafka, Path work, PrintStream out, int repeats, Runnable step) {
+    this.step = step;
     this.kafka = kafka;
     this.work = work;
     this.out = out;
@@ -64,6 +66,7 @@ final class TrainerThroughput {
       t.join();
       mem[r] = m[0];
       fed[r] = fromKafka(spec, settings, samples, subject);
+      step.run();
     }
     double m = ThroughputBenchmark.median(mem);
     double k = ThroughputBenchmark.median(fed);
