@@ -12,7 +12,7 @@ import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.services.io.LabelExporter;
 import io.gainstream.services.kafka.KafkaConnection;
-import io.gainstream.services.kafka.TestKafka;
+import io.gainstream.services.kafka.BrokerExtension;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.services.trainer.Checkpoints;
@@ -33,28 +33,17 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pipeline and trainer services against a real broker. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ServicesIT {
   @TempDir static Path tmp;
-  private static TestKafka kafka;
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
   private static final List<String> CLASSES = SyntheticDataset.classNames(3);
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = TestKafka.start(tmp.resolve("kafka"));
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    kafka.close();
-  }
 
   private static PipelineConfig config(String prefix, String model) {
     return new PipelineConfig(

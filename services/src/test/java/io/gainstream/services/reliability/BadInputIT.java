@@ -8,7 +8,7 @@ import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.ProxyLabel;
 import io.gainstream.services.kafka.KafkaConnection;
-import io.gainstream.services.kafka.TestKafka;
+import io.gainstream.services.kafka.BrokerExtension;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.topology.PipelineConfig;
@@ -23,10 +23,9 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,18 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BadInputIT {
   @TempDir static Path tmp;
-  private static TestKafka kafka;
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
   private static final String LABELLED = "labelled";
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = TestKafka.start(tmp.resolve("kafka"));
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    kafka.close();
-  }
 
   private static BufferedImage redraw(BufferedImage src, int type) {
     BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), type);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.services.kafka.KafkaConnection;
-import io.gainstream.services.kafka.TestKafka;
+import io.gainstream.services.kafka.BrokerExtension;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.topology.PipelineConfig;
@@ -16,10 +16,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,17 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class HotSwapIT {
   @TempDir static Path tmp;
-  private static TestKafka kafka;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = TestKafka.start(tmp.resolve("kafka"));
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    kafka.close();
-  }
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
   private static void send(KafkaProducer<String, byte[]> producer, PipelineConfig c, List<SyntheticDataset.Sample> samples, int i,
       Set<String> ids) throws InterruptedException {

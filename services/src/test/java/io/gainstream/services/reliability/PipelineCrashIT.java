@@ -6,7 +6,7 @@ import com.google.protobuf.ByteString;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.services.kafka.KafkaConnection;
-import io.gainstream.services.kafka.TestKafka;
+import io.gainstream.services.kafka.BrokerExtension;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.file.Files;
@@ -19,10 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,17 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class PipelineCrashIT {
   @TempDir static Path tmp;
-  private static TestKafka kafka;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = TestKafka.start(tmp.resolve("kafka"));
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    kafka.close();
-  }
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
   /** Arguments of {@code gainstream pipeline} on the fixture's topics. */
   static List<String> pipelineArgs(String bootstrap, Map<String, Object> settings, Path work, String appId, int threads)

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.services.kafka.KafkaConnection;
-import io.gainstream.services.kafka.TestKafka;
+import io.gainstream.services.kafka.BrokerExtension;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.channels.FileChannel;
@@ -23,10 +23,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,17 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class TrainerCrashIT {
   @TempDir static Path tmp;
-  private static TestKafka kafka;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = TestKafka.start(tmp.resolve("kafka"));
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    kafka.close();
-  }
+  @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
   private static List<ModelRelease> releases(KafkaConnection k, String topic) throws Exception {
     List<ModelRelease> out = new ArrayList<>();
