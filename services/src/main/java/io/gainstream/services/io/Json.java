@@ -1,45 +1,25 @@
 package io.gainstream.services.io;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** Minimal JSON object writing for the dead-letter report (flat string fields only). */
+/** One flat JSON object of string fields on one line (the dead-letter report's rows). */
 public final class Json {
   private Json() {}
 
   public static String object(Map<String, String> fields) {
-    StringBuilder b = new StringBuilder("{");
-    boolean first = true;
-    for (Map.Entry<String, String> e : fields.entrySet()) {
-      if (!first) {
-        b.append(',');
+    StringWriter w = new StringWriter();
+    try {
+      JsonOut j = new JsonOut(w).beginObject();
+      for (Map.Entry<String, String> e : fields.entrySet()) {
+        j.name(e.getKey()).value(e.getValue());
       }
-      first = false;
-      string(b, e.getKey());
-      b.append(':');
-      string(b, e.getValue());
+      j.endObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not throw
     }
-    return b.append('}').toString();
-  }
-
-  private static void string(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    b.append('"');
+    return w.toString();
   }
 }
