@@ -26,7 +26,7 @@ import java.util.TreeMap;
 
 /**
  * What the dashboard shows, folded from the topics record by record: the newest labelled images
- * with their pictures (rendered once, when the label arrives), the model releases with their
+ * with their pictures (drawn once, when the page first shows them), the model releases with their
  * training metrics and — for images that came with pixel labels — the mIoU of each release, the
  * label throughput over time, and the dead letters by reason. Fed by {@link DashboardFeed};
  * {@link #json} is what the page polls.
@@ -57,7 +57,7 @@ public final class DashboardState {
           return size() > PENDING_IMAGES;
         }
       };
-  private final Deque<Card> recent = new ArrayDeque<>();
+  private final Deque<Shown> recent = new ArrayDeque<>();
   private final TreeMap<Long, Release> releases = new TreeMap<>();
   private final Map<Long, ConfusionMatrix> quality = new TreeMap<>();
   private final Map<String, Long> deadByReason = new TreeMap<>();
@@ -112,17 +112,42 @@ public final class DashboardState {
     }
     bucketCounts[b]++;
     ImageEvent e = images.remove(l.getImageId());
+    if (e != null && !e.getPixelLabel().isEmpty()) {
+      score(l, e);
+    }
+    // pictures are drawn when the page asks, for the few labels still shown: the feed reads a
+    // long stretch of history at start and most of it is pushed out before anyone looks
+    recent.addFirst(new Shown(l, e, new Card[1]));
+    while (recent.size() > RECENT) {
+      recent.removeLast();
+    }
+  }
+
+  /** Adds the label against the image's pixel label to the confusion matrix of its release. */
+  private void score(ProxyLabel l, ImageEvent e) {
+    try {
+      byte[] classMap = LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
+      byte[] truth = PixelLabels.decode(e.getPixelLabel().toByteArray(), l.getWidth(), l.getHeight(), classNames.size(),
+          DecodeLimits.defaults());
+      quality.computeIfAbsent(l.getModelVersion(), v -> new ConfusionMatrix(classNames.size())).add(classMap, truth);
+    } catch (RuntimeException ex) {
+      // the pipeline dead-letters bad pixel labels; a label without usable truth just is not scored
+    }
+  }
+
+  /** A label still on the page, its image event (or null), and its card once drawn. */
+  private record Shown(ProxyLabel label, ImageEvent event, Card[] drawn) {
+    Card card() {
+      if (drawn[0] == null) {
+        drawn[0] = render(label, event);
+      }
+      return drawn[0];
+    }
+  }
+
+  private static Card render(ProxyLabel l, ImageEvent e) {
     int w = l.getWidth();
     int h = l.getHeight();
-    byte[] classMap = LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
-    if (e != null && !e.getPixelLabel().isEmpty()) {
-      try {
-        byte[] truth = PixelLabels.decode(e.getPixelLabel().toByteArray(), w, h, classNames.size(), DecodeLimits.defaults());
-        quality.computeIfAbsent(l.getModelVersion(), v -> new ConfusionMatrix(classNames.size())).add(classMap, truth);
-      } catch (RuntimeException ex) {
-        // the pipeline dead-letters bad pixel labels; a label without usable truth just is not scored
-      }
-    }
     BufferedImage base = null;
     if (e != null) {
       try {
@@ -131,19 +156,16 @@ public final class DashboardState {
         base = null;
       }
     }
+    BufferedImage under = base != null ? base : new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     List<ClassView> views = new ArrayList<>();
     for (Map.Entry<String, com.google.protobuf.ByteString> m : l.getSoftMasksMap().entrySet()) {
       byte[] soft = Overlays.grey(m.getValue().toByteArray());
       byte[] zones = Overlays.grey(l.getTernaryMasksOrThrow(m.getKey()).toByteArray());
-      BufferedImage under = base != null ? base : new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
       views.add(new ClassView(m.getKey(), Overlays.dataUri(Overlays.heatmap(under, soft, w, h)),
           Overlays.dataUri(m.getValue().toByteArray()), Overlays.dataUri(Overlays.zones(zones, w, h))));
     }
-    recent.addFirst(new Card(l.getImageId(), l.getModelVersion(), w, h, base == null ? null : Overlays.dataUri(Overlays.fit(base, w, h)),
-        Overlays.dataUri(l.getClassPng().toByteArray()), views, l.getScoresMap()));
-    while (recent.size() > RECENT) {
-      recent.removeLast();
-    }
+    return new Card(l.getImageId(), l.getModelVersion(), w, h, base == null ? null : Overlays.dataUri(Overlays.fit(base, w, h)),
+        Overlays.dataUri(l.getClassPng().toByteArray()), views, l.getScoresMap());
   }
 
   public synchronized long labels() {
@@ -171,7 +193,8 @@ public final class DashboardState {
       }
       j.endArray();
       j.name("recent").beginArray();
-      for (Card c : recent) {
+      for (Shown shown : recent) {
+        Card c = shown.card();
         j.beginObject().name("id").value(c.id()).name("version").value(c.version()).name("width").value(c.width())
             .name("height").value(c.height());
         if (c.image() != null) {
