@@ -31,4 +31,6 @@ COPY --from=build /src/services/target/lib /app/lib
 USER gainstream
 WORKDIR /home/gainstream
 ENV GAINSTREAM_JAVA_OPTS="-Xmx2g -XX:+UseParallelGC"
+# glibc keeps freed memory instead of returning it at once: the same as ./gainstream (see there)
+ENV MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TOP_PAD_=67108864
 ENTRYPOINT ["sh", "-c", "exec java $GAINSTREAM_JAVA_OPTS -Dai.djl.offline=true -jar /app/gainstream.jar \"$@\"", "gainstream"]

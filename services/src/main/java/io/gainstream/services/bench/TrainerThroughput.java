@@ -30,10 +30,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class TrainerThroughput {
   private static final int SAMPLES = 256;
-  private static final int STEPS = 125;
-  private static final int SKIP = 5;
+  private static final int STEPS = 150;
+  /** Steps not timed: the first steps of a fresh trainer, and JIT compilation of the Kafka paths. */
+  private static final int SKIP = 25;
   /** Samples arriving per second while the trainer trains: a 10 % sample of 300 images/s. */
   private static final int ARRIVALS_PER_SECOND = Integer.getInteger("bench.arrivals", 30);
+
+  private static final int STREAMS_LINGER_MS = 100;
 
   private final KafkaConnection kafka;
   private final Path work;
@@ -58,14 +61,15 @@ final class TrainerThroughput {
     double[] mem = new double[repeats];
     double[] fed = new double[repeats];
     for (int r = 0; r < repeats; r++) {
-      // each side trains in a fresh thread, as the trainer service does (PyTorch keeps per-thread
-      // worker pools, so a thread's first run and a long-lived thread's runs differ)
-      double[] m = new double[1];
-      Thread t = new Thread(() -> m[0] = fromMemory(spec, settings, samples), "bench-memory-trainer");
-      t.start();
-      t.join();
-      mem[r] = m[0];
-      fed[r] = fromKafka(spec, settings, samples, subject);
+      // the order alternates: a process's speed drifts over minutes, and a fixed order would
+      // hand that drift to one side
+      if (r % 2 == 0) {
+        mem[r] = memoryInFreshThread(spec, settings, samples);
+        fed[r] = fromKafka(spec, settings, samples, subject);
+      } else {
+        fed[r] = fromKafka(spec, settings, samples, subject);
+        mem[r] = memoryInFreshThread(spec, settings, samples);
+      }
       step.run();
     }
     double m = ThroughputBenchmark.median(mem);
@@ -76,6 +80,24 @@ final class TrainerThroughput {
     out.println("|---|---:|---:|");
     out.printf("| memory | %.1f | 1.00 |%n", m);
     out.printf("| Kafka (trainer service, samples arriving) | %.1f | %.2f |%n%n", k, k / m);
+    out.printf("Single runs, steps/s: memory %s; Kafka %s.%n%n", runs(mem), runs(fed));
+  }
+
+  private static String runs(double[] v) {
+    return java.util.Arrays.stream(v).mapToObj(x -> String.format("%.1f", x)).collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  /**
+   * Each side trains in a fresh thread, as the trainer service does (PyTorch keeps per-thread
+   * worker pools, so a thread's first run and a long-lived thread's runs differ).
+   */
+  private static double memoryInFreshThread(NetworkSpec spec, GainSettings settings, List<SyntheticDataset.Sample> samples)
+      throws InterruptedException {
+    double[] m = new double[1];
+    Thread t = new Thread(() -> m[0] = fromMemory(spec, settings, samples), "bench-memory-trainer");
+    t.start();
+    t.join();
+    return m[0];
   }
 
   private static double fromMemory(NetworkSpec spec, GainSettings settings, List<SyntheticDataset.Sample> samples) {
@@ -104,7 +126,11 @@ final class TrainerThroughput {
     int[] steps = {0};
     // images encoded once: the publisher's work is not the trainer's
     List<ImageEvent> encoded = samples.stream().map(s -> sample(s, names)).toList();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
+    // the pipeline's producer is Kafka Streams', which lingers 100 ms by default: samples reach the
+    // broker in small batches, not one request each
+    java.util.Map<String, Object> props = kafka.producer();
+    props.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, STREAMS_LINGER_MS);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
       for (int i = 0; i < samples.size(); i++) {
         producer.send(record(config, encoded.get(i), "s-" + i));
       }
