@@ -24,8 +24,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * One run of the real pipeline against the broker, on topics of its own: a release is published,
- * the pipeline started and warmed up, then {@code n} images are published as fast as the producer
- * goes while the proxy labels are read back (read_committed). Gives end-to-end images/s, per-image
+ * the pipeline started and warmed up, then {@code n} images are published, as fast as the producer
+ * goes or at a steady rate, while the proxy labels are read back (read_committed). Gives end-to-end images/s, per-image
  * latency (label committed − image published), the attention stage's images/s of busy time, and
  * how many images were lost or labelled twice.
  */
@@ -52,7 +52,16 @@ final class StreamRun {
     this.ortThreads = ortThreads;
   }
 
+  /** Publishes as fast as the producer goes: throughput, and latency under saturation. */
   Result run(int n) throws InterruptedException {
+    return run(n, 0);
+  }
+
+  /**
+   * @param ratePerSecond images published per second, evenly spaced (0: as fast as the producer
+   *     goes). Below capacity, latency is what one image waits, not the queue in front of it.
+   */
+  Result run(int n, double ratePerSecond) throws InterruptedException {
     String run = UUID.randomUUID().toString().substring(0, 8);
     PipelineConfig config = ThroughputBenchmark.config(run, subject, batch, ortThreads);
     TopicSetup.ensure(kafka, config, Math.max(2, threads), (short) 1);
@@ -70,12 +79,12 @@ final class StreamRun {
               .start(Duration.ofMinutes(2))) {
         // warm-up: the JIT compiles the Kafka and labelling paths before the clock starts
         int warm = subject.spec().inputSize() > 128 ? Math.max(2 * batch, 16) : Math.max(2 * batch, 300);
-        publish(producer, config.imagesTopic(), "warm-", warm);
+        publish(producer, config.imagesTopic(), "warm-", warm, 0);
         collect(consumer, "warm-", warm, null);
         PipelineMetrics.Snapshot m0 = pipeline.metrics().snapshot();
         long t0 = System.nanoTime();
 
-        Thread publisher = new Thread(() -> publish(producer, config.imagesTopic(), "img-", n), "bench-publisher");
+        Thread publisher = new Thread(() -> publish(producer, config.imagesTopic(), "img-", n, ratePerSecond), "bench-publisher");
         publisher.start();
         Counts counts = new Counts(n);
         collect(consumer, "img-", n, counts);
@@ -102,11 +111,21 @@ final class StreamRun {
         .build();
   }
 
-  /** Publishes {@code n} images with ids {@code prefix + i}, cycling through the subject's images. */
-  private void publish(KafkaProducer<String, byte[]> producer, String topic, String prefix, int n) {
+  /**
+   * Publishes {@code n} images with ids {@code prefix + i}, cycling through the subject's images,
+   * image i at {@code i / ratePerSecond} seconds after the first (all at once when 0).
+   */
+  private void publish(KafkaProducer<String, byte[]> producer, String topic, String prefix, int n, double ratePerSecond) {
     List<byte[]> encoded = subject.encoded();
     List<String> names = subject.classNames();
+    long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
+      if (ratePerSecond > 0) {
+        long due = start + (long) (i * 1e9 / ratePerSecond);
+        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+      }
       int j = i % encoded.size();
       ImageEvent.Builder e =
           ImageEvent.newBuilder().setId(prefix + i).setImage(UnsafeByteOperations.unsafeWrap(encoded.get(j))).setMediaType("image/png")

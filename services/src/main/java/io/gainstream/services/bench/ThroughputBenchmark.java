@@ -80,6 +80,10 @@ public final class ThroughputBenchmark {
   /** One cell of the table. */
   record Cell(double a, double aPrime, double b, double c, Latency aLatency, Latency cLatency, Costs costs) {}
 
+  /** Steady publishing rates of the latency table, as shares of the measured end-to-end rate. */
+  private static final double[] STEADY_SHARES = {0.25, 0.5, 0.75};
+  private static final int STEADY_SECONDS = 8;
+
   private final Options o;
   private final PrintStream out;
   private final KafkaConnection kafka;
@@ -99,7 +103,8 @@ public final class ThroughputBenchmark {
   /** Timed runs the benchmark will make. */
   public static long runs(Options o) {
     long models = o.models() ? (o.reference() ? 2 : 1) : 0;
-    return models * o.batches().length * o.repeats() + (o.trainer() ? o.repeats() : 0) + (o.soakImages() > 0 ? 1 : 0);
+    return models * o.batches().length * o.repeats() + (o.models() ? STEADY_SHARES.length * o.repeats() : 0)
+        + (o.trainer() ? o.repeats() : 0) + (o.soakImages() > 0 ? 1 : 0);
   }
 
   public void run() throws InterruptedException {
@@ -124,8 +129,12 @@ public final class ThroughputBenchmark {
           cells.put(b, cell(s, b));
         }
         table(s, cells);
-        Cell at32 = cells.containsKey(32) ? cells.get(32) : cells.values().iterator().next();
+        int steadyBatch = cells.containsKey(32) ? 32 : cells.keySet().iterator().next();
+        Cell at32 = cells.get(steadyBatch);
         costs.put(s.name(), at32.costs());
+        if (s == subjects.get(0)) {
+          steadyLatency(s, steadyBatch, at32.c());
+        }
       }
       if (!costs.isEmpty()) {
         costTable(costs);
@@ -178,6 +187,38 @@ public final class ThroughputBenchmark {
       step.run();
     }
     return new Cell(median(a), median(ap), median(b), median(c), aLat, cLat, costs);
+  }
+
+  /**
+   * Latency below capacity: images published at a steady share of the measured end-to-end rate.
+   * Under saturation (the main table) an image's latency is mostly the queue in front of it; here
+   * it is the batch wait, the model and the commit interval. Only for the first (default) model:
+   * the reference model's capacity is so low that a steady-rate run would take minutes.
+   */
+  private void steadyLatency(Subject s, int batch, double capacity) throws InterruptedException {
+    PipelineConfig defaults = config("x", s, batch, 0);
+    out.printf("### Latency at a steady rate: %s model, batch %d (max wait %d ms), %d s per run%n%n", s.name(), batch,
+        defaults.batchMaxWaitMs(), STEADY_SECONDS);
+    out.println("| offered img/s | share of (c) | labelled img/s | latency ms p50 / p90 / p99 |");
+    out.println("|---:|---:|---:|---:|");
+    for (double share : STEADY_SHARES) {
+      double rate = share * capacity;
+      int n = (int) Math.max(50, Math.round(rate * STEADY_SECONDS));
+      double[] got = new double[o.repeats()];
+      Latency lat = new Latency();
+      for (int r = 0; r < o.repeats(); r++) {
+        StreamRun.Result res = new StreamRun(kafka, work, s, batch, o.streamThreads(), o.ortThreads()).run(n, rate);
+        if (res.lost() > 0 || res.doubled() > 0) {
+          throw new IllegalStateException(s.name() + " at " + rate + " img/s: " + res.lost() + " lost, " + res.doubled() + " doubled");
+        }
+        got[r] = res.imagesPerSecond();
+        lat.addAll(res.latencies());
+        step.run();
+      }
+      out.printf("| %.0f | %.2f | %.0f | %.0f / %.0f / %.0f |%n", rate, share, median(got), lat.percentileMs(50), lat.percentileMs(90),
+          lat.percentileMs(99));
+    }
+    out.println();
   }
 
   /** (a): batched attention on ready tensors; images/s over the whole set. */
