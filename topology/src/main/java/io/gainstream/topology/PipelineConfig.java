@@ -40,6 +40,9 @@ public final class PipelineConfig extends AbstractConfig {
   private static final String BATCH_MAX_SIZE_DOC = "Images per ONNX Runtime run; a full buffer is flushed at once.";
   public static final String BATCH_MAX_WAIT_MS_CONFIG = "gainstream.batch.max.wait.ms";
   private static final String BATCH_MAX_WAIT_MS_DOC = "Longest time an image waits in the buffer for its batch to fill (wall clock), once a model is there.";
+  public static final String COMMIT_INTERVAL_MS_CONFIG = "gainstream.commit.interval.ms";
+  private static final String COMMIT_INTERVAL_MS_DOC =
+      "Kafka Streams commit interval. Under exactly-once a label is readable (read_committed) only once its transaction commits, so half of this adds to the mean latency; shorter means more transactions.";
   public static final String SAMPLE_RATE_CONFIG = "gainstream.sample.rate";
   private static final String SAMPLE_RATE_DOC = "Share of valid images copied to the training-samples topic (by a hash of the id, so replays agree). Images with pixel labels are always copied.";
   public static final String FLIP_TTA_CONFIG = "gainstream.flip.tta";
@@ -82,6 +85,7 @@ public final class PipelineConfig extends AbstractConfig {
           .define(INPUT_SIZE_CONFIG, Type.INT, 64, Range.between(8, 2048), Importance.MEDIUM, INPUT_SIZE_DOC)
           .define(BATCH_MAX_SIZE_CONFIG, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM, BATCH_MAX_SIZE_DOC)
           .define(BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 200L, Range.between(1, 3_600_000), Importance.MEDIUM, BATCH_MAX_WAIT_MS_DOC)
+          .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 200L, Range.between(10, 600_000), Importance.MEDIUM, COMMIT_INTERVAL_MS_DOC)
           .define(SAMPLE_RATE_CONFIG, Type.DOUBLE, 0.1, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLE_RATE_DOC)
           .define(FLIP_TTA_CONFIG, Type.BOOLEAN, true, Importance.LOW, FLIP_TTA_DOC)
           .define(FOREGROUND_THRESHOLD_CONFIG, Type.DOUBLE, 0.30, Range.between(0.0, 1.0), Importance.MEDIUM, FOREGROUND_THRESHOLD_DOC)
@@ -149,6 +153,10 @@ public final class PipelineConfig extends AbstractConfig {
 
   public long batchMaxWaitMs() {
     return getLong(BATCH_MAX_WAIT_MS_CONFIG);
+  }
+
+  public long commitIntervalMs() {
+    return getLong(COMMIT_INTERVAL_MS_CONFIG);
   }
 
   public double sampleRate() {

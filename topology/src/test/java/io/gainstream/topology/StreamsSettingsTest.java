@@ -1,0 +1,41 @@
+package io.gainstream.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/** The settings the pipeline's guarantees and its latency rest on reach Kafka Streams. */
+class StreamsSettingsTest {
+  private static Map<String, Object> settings(Map<String, Object> extra) {
+    Map<String, Object> c = new java.util.HashMap<>(Map.of(PipelineConfig.CLASSES_CONFIG, "boat,person"));
+    c.putAll(extra);
+    return StreamsSettings.pipeline(new PipelineConfig(c));
+  }
+
+  @Test
+  void exactlyOnceWithTheDefaultCommitInterval() {
+    Map<String, Object> p = settings(Map.of());
+    assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    assertEquals(200L, p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+  }
+
+  @Test
+  void commitIntervalIsAPipelineSetting() {
+    Map<String, Object> p = settings(Map.of(PipelineConfig.COMMIT_INTERVAL_MS_CONFIG, "50"));
+    assertEquals(50L, p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    // and Kafka Streams accepts it
+    Map<String, Object> all = new java.util.HashMap<>(p);
+    all.put(StreamsConfig.APPLICATION_ID_CONFIG, "t");
+    all.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    assertEquals(50L, new StreamsConfig(all).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+  }
+
+  @Test
+  void aCommitIntervalBelowTenMillisecondsIsRejected() {
+    assertThrows(ConfigException.class, () -> settings(Map.of(PipelineConfig.COMMIT_INTERVAL_MS_CONFIG, "0")));
+  }
+}
