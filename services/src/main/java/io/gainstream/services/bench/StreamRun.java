@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -123,7 +124,7 @@ final class StreamRun {
       if (ratePerSecond > 0) {
         long due = start + (long) (i * 1e9 / ratePerSecond);
         for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          LockSupport.parkNanos(wait);
         }
       }
       int j = i % encoded.size();

@@ -16,17 +16,23 @@ import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Trainer steps/s fed from Kafka (the trainer service: samples consumed from the topic into its
  * replay buffer while more keep arriving) versus fed from memory (the same trainer stepping on an
- * in-memory list), with the same network, method, batch size and step count.
+ * in-memory list), with the same network, method, batch size and step count. The two sides take
+ * turns going first, and the first steps of each are not timed, so neither JIT compilation of the
+ * Kafka paths nor a process's drift over minutes lands on one side only.
  */
 final class TrainerThroughput {
   private static final int SAMPLES = 256;
@@ -84,7 +90,7 @@ final class TrainerThroughput {
   }
 
   private static String runs(double[] v) {
-    return java.util.Arrays.stream(v).mapToObj(x -> String.format("%.1f", x)).collect(java.util.stream.Collectors.joining(", "));
+    return Arrays.stream(v).mapToObj(x -> String.format("%.1f", x)).collect(Collectors.joining(", "));
   }
 
   /**
@@ -128,8 +134,8 @@ final class TrainerThroughput {
     List<ImageEvent> encoded = samples.stream().map(s -> sample(s, names)).toList();
     // the pipeline's producer is Kafka Streams', which lingers 100 ms by default: samples reach the
     // broker in small batches, not one request each
-    java.util.Map<String, Object> props = kafka.producer();
-    props.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, STREAMS_LINGER_MS);
+    Map<String, Object> props = kafka.producer();
+    props.put(ProducerConfig.LINGER_MS_CONFIG, STREAMS_LINGER_MS);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
       for (int i = 0; i < samples.size(); i++) {
         producer.send(record(config, encoded.get(i), "s-" + i));
