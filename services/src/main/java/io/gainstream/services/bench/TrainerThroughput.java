@@ -1,5 +1,6 @@
 package io.gainstream.services.bench;
 
+import com.google.protobuf.ByteString;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.synthetic.SyntheticDataset;
@@ -14,7 +15,13 @@ import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.trainer.Checkpoints;
 import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +30,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,6 +51,9 @@ final class TrainerThroughput {
   private static final int ARRIVALS_PER_SECOND = Integer.getInteger("bench.arrivals", 30);
 
   private static final int STREAMS_LINGER_MS = 100;
+  /** A typical PASCAL VOC photo. */
+  private static final int PHOTO_WIDTH = 500;
+  private static final int PHOTO_HEIGHT = 375;
 
   private final KafkaConnection kafka;
   private final Path work;
@@ -64,29 +75,36 @@ final class TrainerThroughput {
     List<SyntheticDataset.Sample> samples =
         SyntheticDataset.generate(new SyntheticDataset.Spec(4, spec.inputSize(), SAMPLES, 0.35, false, 0.9, 8));
     ThroughputBenchmark.Subject subject = ThroughputBenchmark.subject("trainer", spec, spec.inputSize(), 0);
-    double[] mem = new double[repeats];
-    double[] fed = new double[repeats];
+    List<String> names = SyntheticDataset.classNames(spec.numClasses());
+    // the same samples as the pipeline would copy them: at the model's input size, and at the size
+    // of a PASCAL VOC photo, whose decoding costs far more
+    List<ImageEvent> small = samples.stream().map(s -> sample(s, names, spec.inputSize(), spec.inputSize(), "png")).toList();
+    List<ImageEvent> photos = samples.stream().map(s -> sample(s, names, PHOTO_WIDTH, PHOTO_HEIGHT, "jpeg")).toList();
+    double[][] runs = new double[3][repeats];
     for (int r = 0; r < repeats; r++) {
-      // the order alternates: a process's speed drifts over minutes, and a fixed order would
-      // hand that drift to one side
-      if (r % 2 == 0) {
-        mem[r] = memoryInFreshThread(spec, settings, samples);
-        fed[r] = fromKafka(spec, settings, samples, subject);
-      } else {
-        fed[r] = fromKafka(spec, settings, samples, subject);
-        mem[r] = memoryInFreshThread(spec, settings, samples);
+      // the order rotates: a process's speed drifts over minutes, and a fixed order would hand
+      // that drift to one side
+      for (int j = 0; j < 3; j++) {
+        int side = (r + j) % 3;
+        runs[side][r] = switch (side) {
+          case 0 -> memoryInFreshThread(spec, settings, samples);
+          case 1 -> fromKafka(spec, settings, small, subject);
+          default -> fromKafka(spec, settings, photos, subject);
+        };
       }
       step.run();
     }
-    double m = ThroughputBenchmark.median(mem);
-    double k = ThroughputBenchmark.median(fed);
+    double m = ThroughputBenchmark.median(runs[0]);
+    double k = ThroughputBenchmark.median(runs[1]);
+    double p = ThroughputBenchmark.median(runs[2]);
     out.printf("### Trainer (%s, batch %d, %d steps timed after %d, %dx%d input; Kafka-fed: %d samples/s arriving)%n%n",
         settings.method().id(), settings.batchSize(), STEPS - SKIP, SKIP, spec.inputSize(), spec.inputSize(), ARRIVALS_PER_SECOND);
     out.println("| fed from | steps/s | ratio |");
     out.println("|---|---:|---:|");
     out.printf("| memory | %.1f | 1.00 |%n", m);
-    out.printf("| Kafka (trainer service, samples arriving) | %.1f | %.2f |%n%n", k, k / m);
-    out.printf("Single runs, steps/s: memory %s; Kafka %s.%n%n", runs(mem), runs(fed));
+    out.printf("| Kafka (trainer service), %dx%d PNG samples | %.1f | %.2f |%n", spec.inputSize(), spec.inputSize(), k, k / m);
+    out.printf("| Kafka (trainer service), %dx%d JPEG samples | %.1f | %.2f |%n%n", PHOTO_WIDTH, PHOTO_HEIGHT, p, p / m);
+    out.printf("Single runs, steps/s: memory %s; Kafka PNG %s; Kafka JPEG %s.%n%n", runs(runs[0]), runs(runs[1]), runs(runs[2]));
   }
 
   private static String runs(double[] v) {
@@ -121,8 +139,9 @@ final class TrainerThroughput {
     }
   }
 
-  private double fromKafka(NetworkSpec spec, GainSettings settings, List<SyntheticDataset.Sample> samples,
-      ThroughputBenchmark.Subject subject) throws InterruptedException {
+  /** @param encoded the samples, encoded once: the publisher's work is not the trainer's */
+  private double fromKafka(NetworkSpec spec, GainSettings settings, List<ImageEvent> encoded, ThroughputBenchmark.Subject subject)
+      throws InterruptedException {
     String run = UUID.randomUUID().toString().substring(0, 8);
     PipelineConfig config = ThroughputBenchmark.config(run, subject, 16, 0);
     TopicSetup.ensure(kafka, config, 2, (short) 1);
@@ -130,14 +149,12 @@ final class TrainerThroughput {
     AtomicBoolean training = new AtomicBoolean(true);
     long[] stepAt = new long[STEPS + 1];
     int[] steps = {0};
-    // images encoded once: the publisher's work is not the trainer's
-    List<ImageEvent> encoded = samples.stream().map(s -> sample(s, names)).toList();
     // the pipeline's producer is Kafka Streams', which lingers 100 ms by default: samples reach the
     // broker in small batches, not one request each
     Map<String, Object> props = kafka.producer();
     props.put(ProducerConfig.LINGER_MS_CONFIG, STREAMS_LINGER_MS);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-      for (int i = 0; i < samples.size(); i++) {
+      for (int i = 0; i < encoded.size(); i++) {
         producer.send(record(config, encoded.get(i), "s-" + i));
       }
       producer.flush();
@@ -173,14 +190,19 @@ final class TrainerThroughput {
     return (STEPS - 1 - SKIP) / ((stepAt[STEPS - 1] - stepAt[SKIP]) / 1e9);
   }
 
-  private static ImageEvent sample(SyntheticDataset.Sample s, List<String> names) {
-    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+  private static ImageEvent sample(SyntheticDataset.Sample s, List<String> names, int width, int height, String format) {
+    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(s.image(), 0, 0, width, height, null);
+    g.dispose();
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
     try {
-      javax.imageio.ImageIO.write(s.image(), "png", bos);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      ImageIO.write(img, format, bos);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    ImageEvent.Builder e = ImageEvent.newBuilder().setImage(com.google.protobuf.ByteString.copyFrom(bos.toByteArray())).setMediaType("image/png");
+    ImageEvent.Builder e = ImageEvent.newBuilder().setImage(ByteString.copyFrom(bos.toByteArray())).setMediaType("image/" + format);
     for (int k : s.classes()) {
       e.addLabels(names.get(k - 1));
     }
