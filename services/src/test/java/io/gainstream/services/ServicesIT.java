@@ -1,5 +1,6 @@
 package io.gainstream.services;
 
+import io.gainstream.model.image.ImageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -18,7 +19,6 @@ import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.services.trainer.Checkpoints;
 import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -64,10 +63,8 @@ class ServicesIT {
         "trainer-" + c.modelName(), c.trainingSamplesTopic(), c.modelsTopic(), c.decodeLimits());
   }
 
-  private static byte[] png(SyntheticDataset.Sample s) throws Exception {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    ImageIO.write(s.image(), "png", b);
-    return b.toByteArray();
+  private static byte[] png(SyntheticDataset.Sample s) {
+    return ImageBytes.encode(s.image(), "png");
   }
 
   private static void publish(KafkaConnection k, String topic, List<SyntheticDataset.Sample> samples, boolean garbageFirst) throws Exception {

@@ -1,5 +1,6 @@
 package io.gainstream.topology;
 
+import io.gainstream.model.image.ImageBytes;
 import com.google.protobuf.ByteString;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
@@ -10,12 +11,8 @@ import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.Method;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.ModelRelease;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /** Real, small model releases and image events for topology tests. */
 final class TestReleases {
@@ -50,13 +47,7 @@ final class TestReleases {
   }
 
   static byte[] png(java.awt.image.BufferedImage img) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, "png", b);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return b.toByteArray();
+    return ImageBytes.encode(img, "png");
   }
 
   static ImageEvent event(SyntheticDataset.Sample s) {

@@ -1,5 +1,6 @@
 package io.gainstream.model.bench;
 
+import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.InferenceOptions;
@@ -18,16 +19,12 @@ import io.gainstream.model.train.Example;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.Method;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import javax.imageio.ImageIO;
 
 /**
  * Measures the model core on this machine and prints Markdown tables: DJL training steps/s by
@@ -197,13 +194,7 @@ public final class ModelSpeedBenchmark {
   }
 
   private static byte[] png(SyntheticDataset.Sample x) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(x.image(), "png", b);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return b.toByteArray();
+    return ImageBytes.encode(x.image(), "png");
   }
 
   static double median(double[] v) {

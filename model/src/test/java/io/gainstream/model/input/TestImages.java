@@ -1,5 +1,6 @@
 package io.gainstream.model.input;
 
+import io.gainstream.model.image.ImageBytes;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,15 +13,7 @@ final class TestImages {
   private TestImages() {}
 
   static byte[] encode(BufferedImage img, String format) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      if (!ImageIO.write(img, format, out)) {
-        throw new IllegalStateException("no writer for " + format + " / type " + img.getType());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return ImageBytes.encode(img, format);
   }
 
   static BufferedImage pattern(int w, int h, int type) {

@@ -1,5 +1,6 @@
 package io.gainstream.services.bench;
 
+import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
@@ -17,10 +18,7 @@ import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.Method;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.PipelineConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -309,13 +307,7 @@ public final class ThroughputBenchmark {
                 io.gainstream.model.labels.VocPalette.colorModel())
             : new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
     img.getRaster().setDataElements(0, 0, w, h, v);
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, "png", bos);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bos.size();
+    return ImageBytes.encode(img, "png").length;
   }
 
   private static float[][] readyTensors(Subject s, int batch) {
@@ -346,13 +338,7 @@ public final class ThroughputBenchmark {
     List<byte[]> encoded = new ArrayList<>(images);
     List<int[]> classes = new ArrayList<>(images);
     for (SyntheticDataset.Sample s : samples) {
-      ByteArrayOutputStream bos = new ByteArrayOutputStream();
-      try {
-        ImageIO.write(s.image(), "png", bos);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      encoded.add(bos.toByteArray());
+      encoded.add(ImageBytes.encode(s.image(), "png"));
       classes.add(s.classes());
     }
     return new Subject(name, spec, imageSize, images, onnx, encoded, classes);

@@ -1,5 +1,6 @@
 package io.gainstream.services.bench;
 
+import io.gainstream.model.image.ImageBytes;
 import com.google.protobuf.ByteString;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.net.NetworkSpec;
@@ -18,10 +19,7 @@ import io.gainstream.topology.PipelineConfig;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +28,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -196,13 +193,7 @@ final class TrainerThroughput {
     g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(s.image(), 0, 0, width, height, null);
     g.dispose();
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, format, bos);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ImageEvent.Builder e = ImageEvent.newBuilder().setImage(ByteString.copyFrom(bos.toByteArray())).setMediaType("image/" + format);
+    ImageEvent.Builder e = ImageEvent.newBuilder().setImage(ByteString.copyFrom(ImageBytes.encode(img, format))).setMediaType("image/" + format);
     for (int k : s.classes()) {
       e.addLabels(names.get(k - 1));
     }

@@ -1,5 +1,6 @@
 package io.gainstream.services.view;
 
+import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.ImageDecoder;
 import io.gainstream.model.labels.LabelPng;
@@ -7,11 +8,7 @@ import io.gainstream.model.labels.Zone;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Base64;
-import javax.imageio.ImageIO;
 
 /**
  * Pictures of a proxy label for people: the attention heat map blended over the image, the
@@ -81,13 +78,7 @@ public final class Overlays {
   }
 
   public static byte[] png(BufferedImage img) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, "png", b);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return b.toByteArray();
+    return ImageBytes.encode(img, "png");
   }
 
   /** The jet colour map at {@code v} in [0, 1]. */

@@ -1,5 +1,6 @@
 package io.gainstream.services.dashboard;
 
+import io.gainstream.model.image.ImageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -18,7 +19,6 @@ import io.gainstream.services.kafka.TestKafka;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.topology.PipelineConfig;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -102,9 +101,7 @@ class DashboardIT {
         List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 10, 0.3, false, 0.9, 77));
         for (int i = 0; i < samples.size(); i++) {
           SyntheticDataset.Sample s = samples.get(i);
-          ByteArrayOutputStream png = new ByteArrayOutputStream();
-          ImageIO.write(s.image(), "png", png);
-          ImageEvent.Builder e = ImageEvent.newBuilder().setId(s.id()).setImage(ByteString.copyFrom(png.toByteArray()));
+          ImageEvent.Builder e = ImageEvent.newBuilder().setId(s.id()).setImage(ByteString.copyFrom(ImageBytes.encode(s.image(), "png")));
           for (int k2 : s.classes()) {
             e.addLabels(CLASSES.get(k2 - 1));
           }

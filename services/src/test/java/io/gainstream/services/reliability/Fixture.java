@@ -1,5 +1,6 @@
 package io.gainstream.services.reliability;
 
+import io.gainstream.model.image.ImageBytes;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gainstream.model.net.NetworkSpec;
@@ -93,15 +94,7 @@ final class Fixture {
   }
 
   static byte[] encode(java.awt.image.BufferedImage img, String format) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try {
-      if (!ImageIO.write(img, format, b)) {
-        throw new IllegalStateException("no " + format + " writer for image type " + img.getType());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return b.toByteArray();
+    return ImageBytes.encode(img, format);
   }
 
   static ImageEvent event(SyntheticDataset.Sample s, String id) {
