@@ -128,10 +128,10 @@ public final class ThroughputBenchmark {
         }
         table(s, cells);
         int steadyBatch = cells.containsKey(32) ? 32 : cells.keySet().iterator().next();
-        Cell at32 = cells.get(steadyBatch);
-        costs.put(s.name(), at32.costs());
+        Cell steady = cells.get(steadyBatch);
+        costs.put(s.name(), steady.costs());
         if (s == subjects.get(0)) {
-          steadyLatency(s, steadyBatch, at32.c());
+          steadyLatency(s, steadyBatch, steady.c());
         }
       }
       if (!costs.isEmpty()) {
@@ -195,8 +195,8 @@ public final class ThroughputBenchmark {
    */
   private void steadyLatency(Subject s, int batch, double capacity) throws InterruptedException {
     PipelineConfig defaults = config("x", s, batch, 0);
-    out.printf("### Latency at a steady rate: %s model, batch %d (max wait %d ms), %d s per run%n%n", s.name(), batch,
-        defaults.batchMaxWaitMs(), STEADY_SECONDS);
+    out.printf("### Latency at a steady rate: %s model, batch %d (max wait %d ms, commit interval %d ms), %d s per run%n%n", s.name(),
+        batch, defaults.batchMaxWaitMs(), defaults.commitIntervalMs(), STEADY_SECONDS);
     out.println("| offered img/s | share of (c) | labelled img/s | latency ms p50 / p90 / p99 |");
     out.println("|---:|---:|---:|---:|");
     for (double share : STEADY_SHARES) {
