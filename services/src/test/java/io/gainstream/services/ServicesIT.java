@@ -1,9 +1,9 @@
 package io.gainstream.services;
 
-import io.gainstream.model.image.ImageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.model.train.GainSettings;

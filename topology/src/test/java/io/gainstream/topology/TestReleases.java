@@ -1,7 +1,7 @@
 package io.gainstream.topology;
 
-import io.gainstream.model.image.ImageBytes;
 import com.google.protobuf.ByteString;
+import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;

@@ -1,7 +1,7 @@
 package io.gainstream.services.bench;
 
-import io.gainstream.model.image.ImageBytes;
 import com.google.protobuf.ByteString;
+import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.synthetic.SyntheticDataset;

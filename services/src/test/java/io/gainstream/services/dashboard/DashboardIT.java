@@ -1,9 +1,9 @@
 package io.gainstream.services.dashboard;
 
-import io.gainstream.model.image.ImageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;

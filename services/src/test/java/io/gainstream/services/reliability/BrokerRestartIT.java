@@ -53,9 +53,7 @@ class BrokerRestartIT {
       trainerThread.start();
       try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(k.producer())) {
         for (int i = 0; i < 150; i++) {
-          String id = "before-" + i;
-          Fixture.send(producer, c.imagesTopic(), id, Fixture.event(samples.get(i % samples.size()), id).toByteArray());
-          ids.add(id);
+          Fixture.publishImage(producer, c, samples, "before-", i, ids);
         }
       }
       awaitSamples(k, c.trainingSamplesTopic());
@@ -67,9 +65,7 @@ class BrokerRestartIT {
       assertThat(broker.bootstrapServers()).as("same address after the restart").isEqualTo(k.bootstrapServers());
       try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(k.producer())) {
         for (int i = 0; i < 150; i++) {
-          String id = "after-" + i;
-          Fixture.send(producer, c.imagesTopic(), id, Fixture.event(samples.get(i % samples.size()), id).toByteArray());
-          ids.add(id);
+          Fixture.publishImage(producer, c, samples, "after-", i, ids);
         }
       }
       Fixture.Ledger l = Fixture.ledger(k, c, ids, Duration.ofMinutes(3));

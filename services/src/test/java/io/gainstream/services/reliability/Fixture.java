@@ -1,8 +1,8 @@
 package io.gainstream.services.reliability;
 
-import io.gainstream.model.image.ImageBytes;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
@@ -103,6 +103,14 @@ final class Fixture {
       e.addLabels(CLASSES.get(k - 1));
     }
     return e.build();
+  }
+
+  /** Publishes image {@code prefix + i} (the samples taken in turn) and records its id in {@code ids}. */
+  static void publishImage(KafkaProducer<String, byte[]> p, PipelineConfig c, List<SyntheticDataset.Sample> samples, String prefix, int i,
+      Set<String> ids) {
+    String id = prefix + i;
+    send(p, c.imagesTopic(), id, event(samples.get(i % samples.size()), id).toByteArray());
+    ids.add(id);
   }
 
   static void send(KafkaProducer<String, byte[]> p, String topic, String key, byte[] value) {

@@ -32,9 +32,7 @@ class HotSwapIT {
 
   private static void send(KafkaProducer<String, byte[]> producer, PipelineConfig c, List<SyntheticDataset.Sample> samples, int i,
       Set<String> ids) throws InterruptedException {
-    String id = "img-" + i;
-    Fixture.send(producer, c.imagesTopic(), id, Fixture.event(samples.get(i % samples.size()), id).toByteArray());
-    ids.add(id);
+    Fixture.publishImage(producer, c, samples, "img-", i, ids);
     Thread.sleep(5);
   }
 

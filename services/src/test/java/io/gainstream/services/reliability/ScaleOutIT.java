@@ -35,9 +35,7 @@ class ScaleOutIT {
   private static void publish(KafkaProducer<String, byte[]> p, PipelineConfig c, List<SyntheticDataset.Sample> samples, int from, int to,
       Set<String> ids) throws InterruptedException {
     for (int i = from; i < to; i++) {
-      String id = "img-" + i;
-      Fixture.send(p, c.imagesTopic(), id, Fixture.event(samples.get(i % samples.size()), id).toByteArray());
-      ids.add(id);
+      Fixture.publishImage(p, c, samples, "img-", i, ids);
       Thread.sleep(5);
     }
   }
