@@ -18,4 +18,13 @@ final class Bars {
         .continuousUpdate()
         .build();
   }
+
+  /** A bar that draws nothing (for runs nested in a benchmark with its own bar). */
+  static ProgressBar silent(String task, long max) {
+    return new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(max)
+        .setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> {}))
+        .build();
+  }
 }

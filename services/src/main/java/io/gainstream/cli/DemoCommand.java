@@ -1,20 +1,17 @@
 package io.gainstream.cli;
 
-import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.model.train.Method;
 import io.gainstream.services.label.Evaluation;
+import io.gainstream.services.io.LabelledFolder;
 import io.gainstream.services.label.LabelJob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,6 +46,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of data and training. Default: ${DEFAULT-VALUE}.")
   long seed;
 
+  @picocli.CommandLine.Mixin ValidationOptions validation;
+
   @Override
   public Integer call() throws Exception {
     Method m = Method.fromId(method);
@@ -61,8 +60,10 @@ final class DemoCommand implements Callable<Integer> {
     LabelJob.Outcome o =
         LabelJob.run(
             new LabelJob.Request(input.resolve("images"), input.resolve("labels.csv"), input.resolve("classes.txt"), out,
-                m == Method.GAIN_EXT ? input.resolve("masks") : null, m, trainSteps, seed, null, null, null, true),
+                m == Method.GAIN_EXT ? input.resolve("masks") : null, m, trainSteps, seed, null, null, null, true,
+                validation.guarding()),
             Bars::bar);
+    LabelCommand.requireRelease(o);
     Evaluation.Score s = Evaluation.score(out.resolve("SegmentationClass"), truth, classes.size());
     String table =
         String.format(
@@ -77,36 +78,18 @@ final class DemoCommand implements Callable<Integer> {
     System.out.print(table);
     System.out.printf("%nlabels in %s (VOC layout; COCO in %s), rejected inputs in %s, report in %s%n", out.resolve("SegmentationClass"),
         out.resolve("annotations.json"), out.resolve("dead-letters.jsonl"), report);
+    System.out.println(LabelCommand.releaseLine(o));
     return 0;
   }
 
   private Map<String, byte[]> writeSet(Path input, List<String> classes, boolean masks) throws IOException {
-    Path img = Files.createDirectories(input.resolve("images"));
-    Path truthDir = Files.createDirectories(input.resolve("truth"));
-    Path maskDir = Files.createDirectories(input.resolve("masks"));
-    Files.writeString(input.resolve("classes.txt"), String.join("\n", classes) + "\n");
     List<SyntheticDataset.Sample> samples =
         SyntheticDataset.generate(new SyntheticDataset.Spec(classes.size(), size, images, 0.35, false, 0.9, seed));
-    List<String> csv = new ArrayList<>();
-    csv.add("image,labels");
-    Map<String, byte[]> truth = new LinkedHashMap<>();
     int withMask = (int) Math.round(pixelShare * samples.size());
-    for (int i = 0; i < samples.size(); i++) {
-      SyntheticDataset.Sample s = samples.get(i);
-      ImageIO.write(s.image(), "png", img.resolve(s.id() + ".png").toFile());
-      byte[] png = LabelPng.writePalette(s.mask(), size, size);
-      Files.write(truthDir.resolve(s.id() + ".png"), png);
-      if (masks && i < withMask) {
-        Files.write(maskDir.resolve(s.id() + ".png"), png);
-      }
-      List<String> names = new ArrayList<>();
-      for (int k : s.classes()) {
-        names.add(classes.get(k - 1));
-      }
-      csv.add(s.id() + ".png," + String.join(";", names));
-      truth.put(s.id(), s.mask());
+    java.util.Set<String> few = new java.util.HashSet<>();
+    if (masks) {
+      samples.subList(0, withMask).forEach(x -> few.add(x.id()));
     }
-    Files.write(input.resolve("labels.csv"), csv, StandardCharsets.UTF_8);
-    return truth;
+    return LabelledFolder.write(input, classes, samples, x -> few.contains(x.id())).truth();
   }
 }

@@ -51,6 +51,8 @@ final class LabelCommand implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Keep the embedded broker and state here (default: a temporary folder).")
   Path workDir;
 
+  @picocli.CommandLine.Mixin ValidationOptions validation;
+
   @Override
   public Integer call() throws Exception {
     Method m = Method.fromId(method);
@@ -72,11 +74,28 @@ final class LabelCommand implements Callable<Integer> {
     Files.createDirectories(out);
     LabelJob.Outcome o =
         LabelJob.run(
-            new LabelJob.Request(images, labels, classes, out, masks, m, trainSteps, seed, bootstrap, clientConfig, workDir, true),
+            new LabelJob.Request(images, labels, classes, out, masks, m, trainSteps, seed, bootstrap, clientConfig, workDir, true,
+                validation.guarding()),
             Bars::bar);
+    requireRelease(o);
     System.out.printf("labelled %d images, rejected %d (see %s), model version %d%n",
         o.labelled(), o.rejected(), out.resolve("dead-letters.jsonl"), o.modelVersion());
+    System.out.println(releaseLine(o));
     return 0;
+  }
+
+  /** A run whose trained model the gate refused writes no labels and fails with one line. */
+  static void requireRelease(LabelJob.Outcome o) {
+    if (o.modelVersion() < 0) {
+      throw new UserError("no acceptable release, no labels written: " + o.heldBack()
+          + " (more training steps or more images may help; --min-map sets the bar)", Gainstream.FAILED);
+    }
+  }
+
+  /** The closing line: which release labelled the images and how it validated. */
+  static String releaseLine(LabelJob.Outcome o) {
+    return "release " + o.modelVersion() + " validation: "
+        + (o.validation() == null ? "none (too few held-out images)" : o.validation().summary());
   }
 
   static void requireDir(Path p, String option) {

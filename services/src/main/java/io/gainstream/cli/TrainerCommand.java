@@ -46,6 +46,8 @@ final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
+  @Mixin ValidationOptions validation;
+
   @Override
   public Integer call() throws Exception {
     Method m = Method.fromId(method);
@@ -61,7 +63,8 @@ final class TrainerCommand implements Callable<Integer> {
       TrainerService.Options o =
           new TrainerService.Options(config.modelName(), classes.names(), spec, GainSettings.defaults(m).withSeed(seed), releaseEvery,
               maxSteps, replayCapacity, 64, 5000, new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())),
-              "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits());
+              "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits(),
+              validation.guarding());
       me.tongfei.progressbar.ProgressBar bar = Bars.bar("train " + m.id(), maxSteps > 0 ? maxSteps : -1);
       TrainerService trainer = new TrainerService(cluster.connection(), o, s -> bar.stepTo(s.step()));
       Thread t = new Thread(trainer, "gainstream-trainer");

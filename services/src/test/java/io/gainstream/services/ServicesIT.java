@@ -1,6 +1,8 @@
 package io.gainstream.services;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.gainstream.model.train.CollapseGuard;
+import io.gainstream.model.train.ReleaseGate;
 
 import com.google.protobuf.ByteString;
 import io.gainstream.model.image.ImageBytes;
@@ -60,7 +62,8 @@ class ServicesIT {
   private static TrainerService.Options trainer(PipelineConfig c, long maxSteps, int releaseEvery, Path checkpoints) {
     return new TrainerService.Options(c.modelName(), CLASSES, new NetworkSpec(64, 8, 3, 3),
         GainSettings.defaults(Method.CAM).withBatchSize(8), releaseEvery, maxSteps, 500, 8, 1000, new Checkpoints(checkpoints),
-        "trainer-" + c.modelName(), c.trainingSamplesTopic(), c.modelsTopic(), c.decodeLimits());
+        "trainer-" + c.modelName(), c.trainingSamplesTopic(), c.modelsTopic(), c.decodeLimits(),
+        new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)));
   }
 
   private static byte[] png(SyntheticDataset.Sample s) {
@@ -147,5 +150,86 @@ class ServicesIT {
     assertThat(all).extracting(ModelRelease::getVersion).containsExactly(1L, 2L, 3L);
     assertThat(all).extracting(ModelRelease::getStep).containsExactly(10L, 20L, 30L);
     assertThat(new Checkpoints(cp).newest()).hasValueSatisfying(x -> assertThat(x.version()).isEqualTo(3));
+  }
+
+  private static TrainerService.Options trainer(PipelineConfig c, NetworkSpec spec, GainSettings settings, long maxSteps, int releaseEvery,
+      int startAfter, Path checkpoints, TrainerService.Guarding guarding) {
+    return new TrainerService.Options(c.modelName(), CLASSES, spec, settings, releaseEvery, maxSteps, 500, startAfter, 1000,
+        new Checkpoints(checkpoints), "trainer-" + c.modelName(), c.trainingSamplesTopic(), c.modelsTopic(), c.decodeLimits(), guarding);
+  }
+
+  private static String metrics(TrainerService t) {
+    return new String(t.prometheus().bytes(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldHoldBackAWorseReleaseWhileThePipelineKeepsServingThePublishedOne() throws Exception {
+    PipelineConfig c = config("g.", "model-g");
+    KafkaConnection k = kafka.connection();
+    TopicSetup.ensure(k, c, 1, (short) 1);
+    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 120, 0.3, false, 0.9, 21));
+    NetworkSpec spec = new NetworkSpec(64, 8, 3, 3);
+    TrainerService.Guarding guarding = new TrainerService.Guarding(0.25, CollapseGuard.Settings.defaults(), new ReleaseGate(0.6, 0.03));
+    Path cp = tmp.resolve("cp-g");
+    long started = System.currentTimeMillis();
+    try (PipelineService p = new PipelineService(k, c, new PipelineService.Options("it-g", tmp.resolve("state-g"), 1)).start(Duration.ofMinutes(1))) {
+      publish(k, c.imagesTopic(), samples, false);
+      GainSettings cam = GainSettings.defaults(Method.CAM).withBatchSize(8);
+      TrainerService good = new TrainerService(k, trainer(c, spec, cam, 300, 300, 120, cp, guarding), s -> {});
+      good.run();
+      assertThat(good.failure()).isEmpty();
+      assertThat(good.publishedVersion()).as("a trained classifier passes the minimum").isEqualTo(1);
+      double goodMap = good.publishedFigures().meanAp();
+      assertThat(goodMap).isGreaterThanOrEqualTo(0.6);
+
+      // the same model trained on with a learning rate of 1: 30 steps wreck it
+      GainSettings wrecking = new GainSettings(Method.CAM, cam.sigma(), cam.omega(), cam.alpha(), cam.omegaExt(), cam.warmupSteps(),
+          cam.miningStartAccuracy(), 1.0f, cam.weightDecay(), 8, cam.seed());
+      TrainerService bad = new TrainerService(k, trainer(c, spec, wrecking, 330, 30, 120, cp, guarding), s -> {});
+      bad.run();
+      assertThat(bad.failure()).isEmpty();
+      assertThat(bad.heldBack()).as("releases held back").isEqualTo(1);
+      assertThat(bad.lastHoldReason()).contains("< published");
+      assertThat(bad.publishedVersion()).as("nothing new published").isEqualTo(1);
+      assertThat(metrics(bad)).contains("gainstream_trainer_releases_held_back_total 1");
+      assertThat(releases(k, c.modelsTopic())).extracting(ModelRelease::getVersion).containsExactly(1L);
+      assertThat(releases(k, c.modelsTopic()).get(0).getMetricsMap()).containsKeys("val_exact_match", "val_map");
+
+      SyntheticDataset.Sample late = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 1, 0.3, false, 0.9, 22)).get(0);
+      SyntheticDataset.Sample renamed = new SyntheticDataset.Sample("late-image", late.image(), late.classes(), late.mask());
+      publish(k, c.imagesTopic(), List.of(renamed), false);
+      LabelExporter.Collected got =
+          LabelExporter.collect(k, c.proxyLabelsTopic(), c.deadLettersTopic(), Set.of("late-image"), 1, started, Duration.ofMinutes(2), n -> {},
+              total -> {});
+      assertThat(got.labels().get("late-image").getModelVersion()).as("labelled by the published release").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void shouldRollBackACollapseAndNeverPublishTheCollapsedWeights() throws Exception {
+    PipelineConfig c = config("h.", "model-h");
+    KafkaConnection k = kafka.connection();
+    TopicSetup.ensure(k, c, 1, (short) 1);
+    // the collapse of CollapseGuardTest, now through the service: alpha 100, mining from step 100
+    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 200, 0.35, false, 0.9, 3));
+    publish(k, c.trainingSamplesTopic(), samples, false);
+    GainSettings g = GainSettings.defaults(Method.GAIN).withSeed(1).withBatchSize(8).withWarmup(100, 0f);
+    g = g.withMining(100f, g.sigma(), g.omega());
+    TrainerService.Guarding guarding = new TrainerService.Guarding(0.2, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1));
+    List<Long> steps = new ArrayList<>();
+    TrainerService t = new TrainerService(k, trainer(c, new NetworkSpec(32, 8, 3, 3), g, 300, 100, 200, tmp.resolve("cp-h"), guarding),
+        s -> steps.add(s.step()));
+    t.run();
+    assertThat(t.failure()).isEmpty();
+    assertThat(steps).hasSize(300);
+    assertThat(t.rollbacks()).as("collapses rolled back").isGreaterThanOrEqualTo(1);
+    assertThat(metrics(t)).containsPattern("gainstream_trainer_rollbacks_total [1-9]");
+    double baseline = t.miningBaseline().exactMatch();
+    assertThat(baseline).as("held-out exact match when mining started").isGreaterThan(0.5);
+    List<ModelRelease> all = releases(k, c.modelsTopic());
+    assertThat(all).hasSize(3);
+    for (ModelRelease r : all) {
+      assertThat(r.getMetricsMap().get("val_exact_match")).as("release %d", r.getVersion()).isGreaterThanOrEqualTo(baseline - 0.10);
+    }
   }
 }

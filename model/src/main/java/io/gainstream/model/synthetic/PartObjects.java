@@ -40,10 +40,21 @@ public final class PartObjects {
   private PartObjects() {}
 
   public static List<SyntheticDataset.Sample> generate(int count, int size, Split split, long seed) {
+    return generate(count, size, split, seed, CLASSES.size());
+  }
+
+  /**
+   * The same set with only the first {@code numClasses} classes (2 to 4); with all four it is the
+   * benchmark set, image for image.
+   */
+  public static List<SyntheticDataset.Sample> generate(int count, int size, Split split, long seed, int numClasses) {
+    if (numClasses < 2 || numClasses > CLASSES.size()) {
+      throw new IllegalArgumentException("numClasses must be in [2, " + CLASSES.size() + "], got " + numClasses);
+    }
     Random rnd = new Random(seed * 31 + split.ordinal());
     List<SyntheticDataset.Sample> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      SyntheticDataset.Draw draw = SyntheticDataset.drawClasses(rnd, CLASSES.size(), 0.3);
+      SyntheticDataset.Draw draw = SyntheticDataset.drawClasses(rnd, numClasses, 0.3);
       int first = draw.first();
       int[] classes = draw.classes();
       int family =

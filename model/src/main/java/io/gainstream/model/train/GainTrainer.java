@@ -19,8 +19,12 @@ import ai.djl.training.tracker.Tracker;
 import io.gainstream.model.net.GainNetwork;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.net.Prediction;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Trains a {@link GainNetwork} with DJL's PyTorch engine: {@code cam} (classification only),
@@ -47,6 +51,8 @@ public final class GainTrainer implements AutoCloseable {
   private float bestAccuracyEma;
   private long bestAccuracyStep;
   private boolean miningActive;
+  /** α in use: the settings' α until a rollback makes mining gentler. */
+  private float alpha;
 
   /** A fresh network, weights drawn from the settings' seed. */
   public GainTrainer(NetworkSpec spec, GainSettings settings) {
@@ -68,6 +74,7 @@ public final class GainTrainer implements AutoCloseable {
     this.trainer = model.newTrainer(config);
     trainer.initialize(new Shape(settings.batchSize(), 3, spec.inputSize(), spec.inputSize()));
     this.store = new ParameterStore(trainer.getManager(), false);
+    this.alpha = settings.alpha();
   }
 
   public GainNetwork network() {
@@ -101,6 +108,42 @@ public final class GainTrainer implements AutoCloseable {
     this.miningActive = mining && settings.method() != Method.CAM;
   }
 
+  /** The attention-mining weight α in use now (lowered by {@link #restore}). */
+  public float alpha() {
+    return alpha;
+  }
+
+  /** A copy of every weight and batch-norm statistic, for {@link #restore}. */
+  public Snapshot snapshot() {
+    Map<String, float[]> values = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : network.getParameters()) {
+      values.put(p.getKey(), p.getValue().getArray().toFloatArray());
+    }
+    return new Snapshot(step, values);
+  }
+
+  /**
+   * Rolls the weights back to a snapshot, in place (the optimiser and the parameter store keep
+   * their arrays), and continues mining with {@code newAlpha}. The step count keeps going: steps
+   * spent before the rollback were spent.
+   */
+  public void restore(Snapshot snapshot, float newAlpha) {
+    if (!(newAlpha >= 0)) {
+      throw new IllegalArgumentException("alpha must be >= 0, got " + newAlpha);
+    }
+    for (Pair<String, Parameter> p : network.getParameters()) {
+      float[] v = snapshot.values().get(p.getKey());
+      if (v == null) {
+        throw new IllegalArgumentException("snapshot has no parameter " + p.getKey());
+      }
+      p.getValue().getArray().set(v);
+    }
+    this.alpha = newAlpha;
+  }
+
+  /** Weights at a step, copied out of the engine. */
+  public record Snapshot(long step, Map<String, float[]> values) {}
+
   /** One optimisation step on a batch. */
   public StepResult step(Batch batch) {
     int n = batch.size();
@@ -111,7 +154,7 @@ public final class GainTrainer implements AutoCloseable {
     try (NDManager sub = trainer.getManager().newSubManager()) {
       NDArray x = sub.create(batch.images(), new Shape(n, 3, s, s));
       NDArray y = sub.create(batch.labels(), new Shape(n, c));
-      boolean mining = settings.method() != Method.CAM && miningActive;
+      boolean mining = settings.method() != Method.CAM && miningActive && alpha > 0;
       boolean pixels = settings.method() == Method.GAIN_EXT && batch.anyMask();
       float lCl;
       float lAm = 0;
@@ -132,7 +175,7 @@ public final class GainTrainer implements AutoCloseable {
           NDArray am = attentionMiningLoss(x, attention, batch);
           if (am != null) {
             lAm = am.getFloat();
-            loss = loss.add(am.mul(settings.alpha()));
+            loss = loss.add(am.mul(alpha));
           }
         }
         if (pixels) {

@@ -27,4 +27,40 @@ public final class Metrics {
     }
     return (float) right / n;
   }
+
+  /**
+   * Mean over classes of the average precision of the scores (the area under the
+   * precision-recall curve, as VOC's and COCO's classification scores take it; ties broken by image
+   * order). Classes with no positive image are left out; NaN if no class has one.
+   */
+  public static double meanAveragePrecision(float[] scores, float[] labels, int n, int c) {
+    double sum = 0;
+    int counted = 0;
+    for (int j = 0; j < c; j++) {
+      final int k = j;
+      Integer[] order = new Integer[n];
+      int positives = 0;
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+        if (labels[i * c + k] > 0.5f) {
+          positives++;
+        }
+      }
+      if (positives == 0) {
+        continue;
+      }
+      java.util.Arrays.sort(order, (a, b) -> Float.compare(scores[b * c + k], scores[a * c + k]));
+      double ap = 0;
+      int hits = 0;
+      for (int r = 0; r < n; r++) {
+        if (labels[order[r] * c + k] > 0.5f) {
+          hits++;
+          ap += (double) hits / (r + 1);
+        }
+      }
+      sum += ap / positives;
+      counted++;
+    }
+    return counted == 0 ? Double.NaN : sum / counted;
+  }
 }

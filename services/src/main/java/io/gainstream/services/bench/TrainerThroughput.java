@@ -1,6 +1,8 @@
 package io.gainstream.services.bench;
 
 import com.google.protobuf.ByteString;
+import io.gainstream.model.train.CollapseGuard;
+import io.gainstream.model.train.ReleaseGate;
 import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.net.NetworkSpec;
@@ -158,7 +160,9 @@ final class TrainerThroughput {
       TrainerService.Options opts =
           new TrainerService.Options(config.modelName(), names, spec, settings, 1_000_000, STEPS, 1000, SAMPLES, 3000,
               new Checkpoints(work.resolve("trainer-" + run)), "bench-trainer-" + run, config.trainingSamplesTopic(),
-              config.modelsTopic(), DecodeLimits.defaults());
+              config.modelsTopic(), DecodeLimits.defaults(),
+              // nothing held out and no releases: both sides train on every sample, like the memory-fed side
+              new TrainerService.Guarding(0, CollapseGuard.Settings.defaults(), ReleaseGate.defaults()));
       TrainerService trainer = new TrainerService(kafka, opts, s -> stepAt[steps[0]++] = System.nanoTime());
       Thread t = new Thread(trainer, "bench-trainer");
       t.start();

@@ -12,6 +12,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -83,20 +85,40 @@ public final class EmbeddedKafka implements AutoCloseable {
       try (InputStream in = Files.newInputStream(f)) {
         ports.load(in);
       }
-      return ports;
+      if (!ports.getProperty("broker", "").equals(ports.getProperty("controller", ""))) {
+        return ports;
+      }
+      // Written by a version that probed ports one at a time: both listeners got one port.
+      LOG.warn("{} names one port for both listeners; choosing two new ports", f);
     }
-    ports.setProperty("broker", Integer.toString(freePort()));
-    ports.setProperty("controller", Integer.toString(freePort()));
+    int[] free = freePorts(2);
+    ports.setProperty("broker", Integer.toString(free[0]));
+    ports.setProperty("controller", Integer.toString(free[1]));
     try (OutputStream out = Files.newOutputStream(f)) {
       ports.store(out, "ports of the embedded broker");
     }
     return ports;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
+  /**
+   * {@code n} distinct free ports on 127.0.0.1. All sockets stay open until every port is known:
+   * probing one port at a time can return the port the previous probe just released, and the broker
+   * then refuses to start with two listeners on one port.
+   */
+  static int[] freePorts(int n) throws IOException {
+    List<ServerSocket> open = new ArrayList<>(n);
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        open.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : open) {
+        s.close();
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.Method;
+import io.gainstream.model.train.Validation;
 import io.gainstream.services.io.ImagePublisher;
 import io.gainstream.services.io.LabelExporter;
 import io.gainstream.services.io.LabelsCsv;
@@ -55,10 +56,18 @@ public final class LabelJob {
       String bootstrap,
       Path clientConfig,
       Path workDir,
-      boolean progress) {}
+      boolean progress,
+      TrainerService.Guarding guarding) {}
 
-  /** What happened. */
-  public record Outcome(int labelled, int rejected, long modelVersion, List<String> classes) {}
+  /**
+   * What happened.
+   *
+   * @param modelVersion the release that labelled the images; −1 when the gate published none
+   * @param validation that release's held-out figures (null when too few images were held out)
+   * @param heldBack why the gate kept the trained release back (null when it was published)
+   */
+  public record Outcome(int labelled, int rejected, long modelVersion, List<String> classes, Validation.Figures validation,
+      String heldBack) {}
 
   /** Creates progress bars (or silent ones). */
   public interface Progress {
@@ -95,7 +104,8 @@ public final class LabelJob {
       TrainerService.Options topts =
           new TrainerService.Options(config.modelName(), classes.names(), spec, settings, r.trainSteps(), r.trainSteps(),
               Math.max(1000, rows.size()), rows.size(), 3000, new Checkpoints(work.resolve("checkpoints-" + run)),
-              "gainstream-trainer-" + run, config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits());
+              "gainstream-trainer-" + run, config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits(),
+              r.guarding());
       try (PipelineService pipeline =
               new PipelineService(kafka, config, new PipelineService.Options("gainstream-label-" + run, work.resolve("state"), Runtime.getRuntime().availableProcessors()))
                   .start(Duration.ofMinutes(2));
@@ -113,6 +123,10 @@ public final class LabelJob {
           throw new IllegalStateException("training failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
         }
         long version = trainer.publishedVersion();
+        if (version < 0) {
+          LOG.warn("no release was published ({}); no labels written", trainer.lastHoldReason());
+          return new Outcome(0, published.rejected().size(), -1, classes.names(), null, trainer.lastHoldReason());
+        }
         LabelExporter.Collected collected;
         try (ProgressBar bar = progress.bar("label", published.published().size())) {
           collected =
@@ -124,7 +138,7 @@ public final class LabelJob {
         int written = LabelExporter.write(collected, r.out(), classes.names(), stems, published.rejected(), r.images());
         int rejected = published.rejected().size() + (int) collected.deadLetters().keySet().stream().filter(k -> !collected.labels().containsKey(k)).count();
         LOG.info("labelled {} images, rejected {}, with model version {}", written, rejected, version);
-        return new Outcome(written, rejected, version, classes.names());
+        return new Outcome(written, rejected, version, classes.names(), trainer.publishedFigures(), null);
       }
     } finally {
       if (broker != null) {

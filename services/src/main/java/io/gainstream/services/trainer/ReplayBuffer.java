@@ -58,6 +58,11 @@ public final class ReplayBuffer {
     return slots.size();
   }
 
+  /** The held examples, in slot order (id order after {@link #sortById}). */
+  public List<Example> all() {
+    return List.copyOf(slots);
+  }
+
   /** Examples drawn uniformly with replacement. */
   public List<Example> sample(int n, Random rnd) {
     List<Example> out = new ArrayList<>(n);

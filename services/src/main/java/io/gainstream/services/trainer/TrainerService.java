@@ -9,11 +9,16 @@ import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
 import io.gainstream.model.onnx.OnnxImporter;
+import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.model.train.Batches;
+import io.gainstream.model.train.CollapseGuard;
+import io.gainstream.model.train.Example;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.Method;
+import io.gainstream.model.train.ReleaseGate;
 import io.gainstream.model.train.StepResult;
+import io.gainstream.model.train.Validation;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.services.kafka.KafkaConnection;
@@ -57,6 +62,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
    * @param samplesTopic topic of training samples
    * @param modelsTopic topic of releases
    * @param limits decode limits for samples
+   * @param guarding held-out share, collapse guard and release gate
    */
   public record Options(
       String modelName,
@@ -72,7 +78,27 @@ public final class TrainerService implements Runnable, AutoCloseable {
       String groupId,
       String samplesTopic,
       String modelsTopic,
-      DecodeLimits limits) {}
+      DecodeLimits limits,
+      Guarding guarding) {}
+
+  /**
+   * How the trainer judges itself on samples it never trains on.
+   *
+   * @param heldOutShare share of images (by a hash of the id) kept for validation
+   * @param guard the collapse guard's checks
+   * @param gate which releases may be published
+   */
+  public record Guarding(double heldOutShare, CollapseGuard.Settings guard, ReleaseGate gate) {
+    public Guarding {
+      if (!(heldOutShare >= 0 && heldOutShare < 1)) {
+        throw new IllegalArgumentException("held-out share must be in [0, 1), got " + heldOutShare);
+      }
+    }
+
+    public static Guarding defaults() {
+      return new Guarding(0.1, CollapseGuard.Settings.defaults(), ReleaseGate.defaults());
+    }
+  }
 
   private final KafkaConnection kafka;
   private final Options o;
@@ -85,6 +111,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private volatile float lastAccuracy = Float.NaN;
   private volatile int buffered;
   private volatile boolean mining;
+  private volatile long heldBack;
+  private volatile int rollbacks;
+  private volatile Validation.Figures publishedFigures;
+  private volatile Validation.Figures miningBaseline;
+  private volatile String lastHoldReason;
 
   public TrainerService(KafkaConnection kafka, Options options, Consumer<StepResult> onStep) {
     this.kafka = kafka;
@@ -95,6 +126,31 @@ public final class TrainerService implements Runnable, AutoCloseable {
   /** Version of the last release this trainer published (−1 before the first). */
   public long publishedVersion() {
     return publishedVersion;
+  }
+
+  /** Validation figures of the newest release published (or resumed from); null if none. */
+  public Validation.Figures publishedFigures() {
+    return publishedFigures;
+  }
+
+  /** Collapses the guard rolled back. */
+  public int rollbacks() {
+    return rollbacks;
+  }
+
+  /** Held-out figures when attention mining started (null before it, or without enough held-out samples). */
+  public Validation.Figures miningBaseline() {
+    return miningBaseline;
+  }
+
+  /** Releases the gate held back. */
+  public long heldBack() {
+    return heldBack;
+  }
+
+  /** Why the newest release was held back, or null if none was. */
+  public String lastHoldReason() {
+    return lastHoldReason;
   }
 
   public Optional<Throwable> failure() {
@@ -113,6 +169,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   private void train() {
     ReplayBuffer buffer = new ReplayBuffer(o.replayCapacity());
+    ReplayBuffer heldOut = new ReplayBuffer(o.replayCapacity());
     SampleDecoder decoder = new SampleDecoder(new ClassCatalog(o.classes()), o.limits(), o.spec().inputSize());
     Random rnd = new Random(o.settings().seed());
     boolean masks = o.settings().method() == Method.GAIN_EXT;
@@ -121,6 +178,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     try (GainTrainer trainer = new GainTrainer(o.spec(), o.settings());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cprops);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
+      CollapseGuard guard = new CollapseGuard(o.guarding().guard(), trainer, heldOut::all, ProxyLabels.Thresholds.defaults());
       long version = resume(trainer);
       replayFromRecentSamples(consumer);
       long lastArrival = System.currentTimeMillis();
@@ -131,7 +189,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
       while (running && (o.maxSteps() == 0 || trainer.steps() < o.maxSteps())) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(started ? 0 : 200))) {
           try {
-            buffer.add(decoder.decode(ImageEvent.parseFrom(r.value())));
+            Example e = decoder.decode(ImageEvent.parseFrom(r.value()));
+            (Validation.heldOut(e.id(), o.guarding().heldOutShare()) ? heldOut : buffer).add(e);
             lastArrival = System.currentTimeMillis();
           } catch (InvalidProtocolBufferException | InvalidInputException e) {
             LOG.warn("skipping training sample {}: {}", r.key(), e.getMessage());
@@ -139,10 +198,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
         }
         if (!started) {
           boolean idle = buffer.size() > 0 && System.currentTimeMillis() - lastArrival >= o.startAfterIdleMs();
-          started = buffer.size() >= o.startAfterSamples() || idle;
+          started = buffer.size() > 0 && (buffer.size() + heldOut.size() >= o.startAfterSamples() || idle);
           if (started) {
             buffer.sortById();
-            LOG.info("training {} on {} buffered samples", o.settings().method(), buffer.size());
+            heldOut.sortById();
+            LOG.info("training {} on {} buffered samples, {} held out for validation", o.settings().method(), buffer.size(), heldOut.size());
           }
           continue;
         }
@@ -151,6 +211,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
               trainer.step(Batches.of(buffer.sample(o.settings().batchSize(), rnd), o.spec().numClasses(), o.spec().inputSize(), masks));
           lossEma = Float.isNaN(lossEma) ? s.total() : lossEma + 0.05f * (s.total() - lossEma);
           accEma = Float.isNaN(accEma) ? s.accuracy() : accEma + 0.05f * (s.accuracy() - accEma);
+          guard.afterStep();
+          rollbacks = guard.rollbacks();
+          miningBaseline = guard.baseline();
           onStep.accept(s);
           steps = trainer.steps();
           lastLoss = lossEma;
@@ -158,13 +221,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
           buffered = buffer.size();
           mining = trainer.miningActive();
           if (++sinceRelease >= o.releaseEvery()) {
-            version = publish(trainer, producer, version + 1, lossEma, accEma, buffer.size());
+            version = release(trainer, guard, heldOut, producer, version, lossEma, accEma, buffer.size());
             sinceRelease = 0;
           }
         }
       }
       if (sinceRelease > 0 && trainer.steps() > 0) {
-        publish(trainer, producer, version + 1, lossEma, accEma, buffer.size());
+        release(trainer, guard, heldOut, producer, version, lossEma, accEma, buffer.size());
       }
     }
   }
@@ -205,6 +268,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       try {
         ModelInfo info = OnnxImporter.load(onnx, trainer.network());
         trainer.resumeAt(info.steps(), info.miningActive());
+        publishedFigures = Validation.Figures.fromMetrics(parseMetrics(info.extra()));
         LOG.info("resumed from release {} at step {}", info.version(), info.steps());
       } catch (RuntimeException e) {
         LOG.warn("cannot resume from release {} ({}); training from scratch, next version {}", version, e.getMessage(), version + 1);
@@ -242,15 +306,59 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
   }
 
-  private long publish(GainTrainer trainer, KafkaProducer<String, byte[]> producer, long version, float loss, float acc, int buffered) {
+  /**
+   * Validates the current weights (after one last collapse check, so collapsed weights are rolled
+   * back before anyone sees them) and publishes them as {@code version + 1} if the gate lets them
+   * through; a held-back release is logged and counted and takes no version.
+   *
+   * @return the newest published version
+   */
+  private long release(GainTrainer trainer, CollapseGuard guard, ReplayBuffer heldOut, KafkaProducer<String, byte[]> producer,
+      long version, float loss, float acc, int buffered) {
+    guard.checkNow();
+    rollbacks = guard.rollbacks();
+    Validation.Figures f =
+        heldOut.size() >= o.guarding().guard().minImages()
+            ? Validation.evaluate(trainer, heldOut.all(), ProxyLabels.Thresholds.defaults())
+            : null;
+    ReleaseGate.Decision d = o.guarding().gate().decide(f, publishedFigures);
+    if (!d.publish()) {
+      heldBack++;
+      lastHoldReason = d.reason();
+      LOG.warn("held back {} release at step {}: {} ({})", o.modelName(), trainer.steps(), d.reason(), f.summary());
+      return version;
+    }
+    if (f == null) {
+      LOG.warn("release {} is not validated: {} held-out samples, {} needed", version + 1, heldOut.size(), o.guarding().guard().minImages());
+    }
+    return publish(trainer, producer, version + 1, loss, acc, buffered, f);
+  }
+
+  private static Map<String, Double> parseMetrics(Map<String, String> extra) {
+    Map<String, Double> m = new HashMap<>();
+    extra.forEach((k, v) -> {
+      try {
+        m.put(k, Double.parseDouble(v));
+      } catch (NumberFormatException e) {
+        // not a figure (seeds, names)
+      }
+    });
+    return m;
+  }
+
+  private long publish(GainTrainer trainer, KafkaProducer<String, byte[]> producer, long version, float loss, float acc, int buffered,
+      Validation.Figures figures) {
     Map<String, String> extra = new HashMap<>();
     extra.put("loss", Float.toString(loss));
     extra.put("accuracy", Float.toString(acc));
+    if (figures != null) {
+      figures.metrics().forEach((k, v) -> extra.put(k, Double.toString(v)));
+    }
     byte[] onnx =
         OnnxExporter.export(trainer.network(),
             new ModelInfo(o.spec(), o.classes(), o.settings().method().id(), version, trainer.steps(), trainer.miningActive(), extra));
     o.checkpoints().write(version, onnx);
-    ModelRelease release =
+    ModelRelease.Builder release =
         ModelRelease.newBuilder()
             .setName(o.modelName())
             .setVersion(version)
@@ -263,10 +371,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
             .putMetrics("loss", loss)
             .putMetrics("accuracy", acc)
             .putMetrics("replay_buffer", buffered)
-            .setCreatedMs(System.currentTimeMillis())
-            .build();
+            .putMetrics("rollbacks", rollbacks)
+            .setCreatedMs(System.currentTimeMillis());
+    if (figures != null) {
+      release.putAllMetrics(figures.metrics());
+    }
     try {
-      producer.send(new ProducerRecord<>(o.modelsTopic(), o.modelName(), release.toByteArray())).get();
+      producer.send(new ProducerRecord<>(o.modelsTopic(), o.modelName(), release.build().toByteArray())).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while publishing release " + version, e);
@@ -274,7 +385,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
       throw new IllegalStateException("cannot publish release " + version + ": " + e.getCause().getMessage(), e.getCause());
     }
     publishedVersion = version;
-    LOG.info("published {} release {} at step {} (loss {}, accuracy {})", o.modelName(), version, trainer.steps(), loss, acc);
+    publishedFigures = figures;
+    LOG.info("published {} release {} at step {} (loss {}, training accuracy {}; validation: {})", o.modelName(), version, trainer.steps(),
+        loss, acc, figures == null ? "none" : figures.summary());
     return version;
   }
 
@@ -288,7 +401,18 @@ public final class TrainerService implements Runnable, AutoCloseable {
         .gauge("gainstream_trainer_mining", "1 once self-guided attention mining is on.", mining ? 1 : 0)
         .gauge("gainstream_model_version", "Newest release published (-1 before the first).", publishedVersion)
         .gauge("gainstream_trainer_failed", "1 if the training loop stopped on an error.", failure == null ? 0 : 1)
+        .counter("gainstream_trainer_releases_held_back_total", "Releases the gate kept off the models topic.", heldBack)
+        .counter("gainstream_trainer_rollbacks_total", "Collapses detected and rolled back.", rollbacks)
+        .gauge("gainstream_model_validation_exact_match", "Held-out exact match of the newest published release.", figure(Validation.Figures::exactMatch))
+        .gauge("gainstream_model_validation_map", "Held-out mAP of the newest published release.", figure(Validation.Figures::meanAp))
+        .gauge("gainstream_model_validation_fg_miou", "Held-out foreground mIoU of the newest published release (NaN without pixel labels).",
+            figure(Validation.Figures::fgMiou))
         .body();
+  }
+
+  private double figure(java.util.function.ToDoubleFunction<Validation.Figures> f) {
+    Validation.Figures v = publishedFigures;
+    return v == null ? Double.NaN : f.applyAsDouble(v);
   }
 
   /** Asks the loop to stop after the current step. */

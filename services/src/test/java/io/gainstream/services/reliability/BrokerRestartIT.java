@@ -1,6 +1,8 @@
 package io.gainstream.services.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.gainstream.model.train.CollapseGuard;
+import io.gainstream.model.train.ReleaseGate;
 
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.synthetic.SyntheticDataset;
@@ -46,7 +48,7 @@ class BrokerRestartIT {
     TrainerService.Options topts =
         new TrainerService.Options(c.modelName(), Fixture.CLASSES, Fixture.SPEC, GainSettings.defaults(Method.CAM).withBatchSize(8), 15, 0,
             200, 8, 1000, new Checkpoints(tmp.resolve("checkpoints")), "restart-trainer", c.trainingSamplesTopic(), c.modelsTopic(),
-            DecodeLimits.defaults());
+            DecodeLimits.defaults(), new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)));
     TrainerService trainer = new TrainerService(k, topts, s -> {});
     Thread trainerThread = new Thread(trainer, "trainer");
     try (PipelineService p = new PipelineService(k, c, new PipelineService.Options("restart-app", tmp.resolve("state"), 1)).start(Duration.ofMinutes(1))) {

@@ -1,0 +1,151 @@
+package io.gainstream.model.train;
+
+import io.gainstream.model.labels.ProxyLabels;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The safety net of GAIN training. When attention mining starts it scores the held-out samples
+ * and keeps the weights; then, every {@code checkEvery} steps, it scores them again. If
+ * classification has fallen clearly below its value at the start of mining (exact match or mAP
+ * more than {@code tolerance} lower), the run has collapsed — the attention-mining loss has
+ * taught the classifier to look away from the objects (docs/PAPERS, "GAIN can collapse") — and
+ * the guard rolls the weights back to the last check that passed and halves α. After {@code
+ * maxRollbacks} rollbacks it turns mining off (α = 0): the run finishes as a classifier, which
+ * labels like {@code cam}, instead of as a collapsed GAIN. Every decision is logged.
+ *
+ * <p>Without held-out samples (fewer than {@code minImages}) it cannot judge and does nothing;
+ * it says so once.
+ */
+public final class CollapseGuard {
+  private static final Logger LOG = LoggerFactory.getLogger(CollapseGuard.class);
+
+  /**
+   * @param checkEvery steps between validation checks while mining
+   * @param tolerance how far below the start-of-mining figure classification may fall
+   * @param maxRollbacks rollbacks before mining is turned off
+   * @param minImages held-out images needed to judge at all
+   */
+  public record Settings(int checkEvery, double tolerance, int maxRollbacks, int minImages) {
+    public Settings {
+      if (checkEvery < 1 || maxRollbacks < 0 || minImages < 1 || !(tolerance > 0 && tolerance < 1)) {
+        throw new IllegalArgumentException(
+            "need checkEvery >= 1, 0 < tolerance < 1, maxRollbacks >= 0, minImages >= 1; got " + this);
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(100, 0.10, 3, 8);
+    }
+  }
+
+  /** What a step led to. */
+  public enum Event {
+    NONE,
+    /** Mining has just started: the reference figures and weights were taken. */
+    BASELINE,
+    /** A check passed; its weights are the new last good ones. */
+    PASSED,
+    /** A check failed: weights rolled back, α halved. */
+    ROLLED_BACK,
+    /** A check failed for the last time: weights rolled back, mining off. */
+    MINING_OFF
+  }
+
+  private final Settings settings;
+  private final GainTrainer trainer;
+  private final Supplier<List<Example>> heldOut;
+  private final ProxyLabels.Thresholds thresholds;
+  private Validation.Figures baseline;
+  private GainTrainer.Snapshot lastGood;
+  private Validation.Figures last;
+  private int rollbacks;
+  private boolean warnedEmpty;
+
+  public CollapseGuard(Settings settings, GainTrainer trainer, Supplier<List<Example>> heldOut, ProxyLabels.Thresholds thresholds) {
+    this.settings = settings;
+    this.trainer = trainer;
+    this.heldOut = heldOut;
+    this.thresholds = thresholds;
+  }
+
+  /** Rollbacks so far. */
+  public int rollbacks() {
+    return rollbacks;
+  }
+
+  /** The figures at the start of mining, or null before it. */
+  public Validation.Figures baseline() {
+    return baseline;
+  }
+
+  /** The figures of the newest check, or null before the first. */
+  public Validation.Figures last() {
+    return last;
+  }
+
+  /**
+   * Called once before training (a run resumed with mining already on takes its baseline there)
+   * and after every step.
+   */
+  public Event afterStep() {
+    return check(false);
+  }
+
+  /**
+   * Checks now whatever the step count (before a release: weights that collapsed since the last
+   * check are rolled back before they are published).
+   */
+  public Event checkNow() {
+    return check(true);
+  }
+
+  private Event check(boolean now) {
+    if (!trainer.miningActive() || trainer.alpha() == 0) {
+      return Event.NONE;
+    }
+    boolean start = baseline == null;
+    if (!start && (trainer.steps() == lastGood.step() || (!now && trainer.steps() - lastGood.step() < settings.checkEvery()))) {
+      return Event.NONE;
+    }
+    List<Example> examples = heldOut.get();
+    if (examples.size() < settings.minImages()) {
+      if (!warnedEmpty) {
+        LOG.warn("collapse guard off: {} held-out samples, {} needed to judge", examples.size(), settings.minImages());
+        warnedEmpty = true;
+      }
+      return Event.NONE;
+    }
+    Validation.Figures f = Validation.evaluate(trainer, examples, thresholds);
+    last = f;
+    if (start) {
+      baseline = f;
+      lastGood = trainer.snapshot();
+      LOG.info("attention mining on at step {}: {}", trainer.steps(), f.summary());
+      return Event.BASELINE;
+    }
+    boolean collapsed =
+        f.exactMatch() < baseline.exactMatch() - settings.tolerance() || f.meanAp() < baseline.meanAp() - settings.tolerance();
+    if (!collapsed) {
+      lastGood = trainer.snapshot();
+      return Event.PASSED;
+    }
+    rollbacks++;
+    boolean off = rollbacks > settings.maxRollbacks();
+    float alpha = off ? 0f : trainer.alpha() / 2;
+    LOG.warn("GAIN collapse at step {}: held-out exact match {} / mAP {} against {} / {} when mining started; "
+            + "rolled back to step {}, {}", trainer.steps(), fmt(f.exactMatch()), fmt(f.meanAp()), fmt(baseline.exactMatch()),
+        fmt(baseline.meanAp()), lastGood.step(),
+        off ? "attention mining off after " + settings.maxRollbacks() + " rollbacks (the run finishes as a classifier)"
+            : "alpha " + trainer.alpha() + " -> " + alpha);
+    trainer.restore(lastGood, alpha);
+    lastGood = new GainTrainer.Snapshot(trainer.steps(), lastGood.values());
+    return off ? Event.MINING_OFF : Event.ROLLED_BACK;
+  }
+
+  private static String fmt(double v) {
+    return String.format("%.3f", v);
+  }
+}

@@ -1,0 +1,136 @@
+package io.gainstream.model.train;
+
+import io.gainstream.model.labels.ConfusionMatrix;
+import io.gainstream.model.labels.ProxyLabels;
+import io.gainstream.model.net.Prediction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * Validation on held-out samples: which images are held out, and the figures a model earns on
+ * them. A trainer that only watches its own training batches cannot see it has collapsed (its
+ * running accuracy lags and is measured under the very losses that collapsed it), so every release
+ * and every collapse check is judged on images it never trained on.
+ */
+public final class Validation {
+  /** Metric keys of {@link Figures#metrics()}, as they appear in {@code ModelRelease.metrics}. */
+  public static final String EXACT_MATCH = "val_exact_match";
+
+  public static final String MEAN_AP = "val_map";
+  public static final String FG_MIOU = "val_fg_miou";
+  public static final String IMAGES = "val_images";
+  public static final String PIXEL_IMAGES = "val_pixel_images";
+
+  /**
+   * What a model scores on the held-out samples.
+   *
+   * @param exactMatch share of images whose predicted class set (p ≥ 0.5) equals the true one
+   * @param meanAp mean over classes of the average precision of the class scores (classes with at
+   *     least one positive image)
+   * @param fgMiou foreground mIoU of the proxy labels on the held-out images with pixel labels,
+   *     pixels left at 255 counted as missed; NaN when there are none
+   * @param images held-out images scored
+   * @param pixelImages of those, how many carried pixel labels
+   */
+  public record Figures(double exactMatch, double meanAp, double fgMiou, int images, int pixelImages) {
+    public boolean hasPixels() {
+      return pixelImages > 0 && !Double.isNaN(fgMiou);
+    }
+
+    /** The figures as release metrics (fg mIoU only where pixel labels were held out). */
+    public Map<String, Double> metrics() {
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put(EXACT_MATCH, exactMatch);
+      m.put(MEAN_AP, meanAp);
+      if (hasPixels()) {
+        m.put(FG_MIOU, fgMiou);
+      }
+      m.put(IMAGES, (double) images);
+      m.put(PIXEL_IMAGES, (double) pixelImages);
+      return m;
+    }
+
+    /** One line for logs and the end of {@code label}. */
+    public String summary() {
+      String px = hasPixels() ? String.format(", fg mIoU %.3f on %d with pixel labels", fgMiou, pixelImages) : ", no held-out pixel labels";
+      return String.format("exact match %.3f, mAP %.3f on %d held-out images%s", exactMatch, meanAp, images, px);
+    }
+
+    /** Figures read back from release metrics; null when the release carries none. */
+    public static Figures fromMetrics(Map<String, Double> m) {
+      if (!m.containsKey(EXACT_MATCH) || !m.containsKey(MEAN_AP)) {
+        return null;
+      }
+      return new Figures(m.get(EXACT_MATCH), m.get(MEAN_AP), m.getOrDefault(FG_MIOU, Double.NaN),
+          m.getOrDefault(IMAGES, 0.0).intValue(), m.getOrDefault(PIXEL_IMAGES, 0.0).intValue());
+    }
+  }
+
+  private static final int CHUNK = 32;
+
+  private Validation() {}
+
+  /**
+   * Whether an image is held out: a CRC-32 of its id, so the split is the same in every process,
+   * after every restart and for every later sample of the same image.
+   *
+   * @param share fraction held out, in [0, 1)
+   */
+  public static boolean heldOut(String imageId, double share) {
+    if (!(share >= 0 && share < 1)) {
+      throw new IllegalArgumentException("held-out share must be in [0, 1), got " + share);
+    }
+    CRC32 crc = new CRC32();
+    crc.update(imageId.getBytes(StandardCharsets.UTF_8));
+    return crc.getValue() % 10_000 < Math.round(share * 10_000);
+  }
+
+  /**
+   * Scores the trainer's current weights (inference-mode batch-norm, as the exported release runs)
+   * on {@code examples}, in id order so that the figures do not depend on arrival order.
+   */
+  public static Figures evaluate(GainTrainer trainer, List<Example> examples, ProxyLabels.Thresholds thresholds) {
+    int s = trainer.spec().inputSize();
+    int c = trainer.spec().numClasses();
+    int plane = s * s;
+    List<Example> sorted = new ArrayList<>(examples);
+    sorted.sort(Comparator.comparing(Example::id));
+    int n = sorted.size();
+    float[] scores = new float[n * c];
+    float[] truth = new float[n * c];
+    ConfusionMatrix pixels = new ConfusionMatrix(c);
+    int pixelImages = 0;
+    for (int from = 0; from < n; from += CHUNK) {
+      List<Example> chunk = sorted.subList(from, Math.min(n, from + CHUNK));
+      float[] x = new float[chunk.size() * 3 * plane];
+      for (int i = 0; i < chunk.size(); i++) {
+        System.arraycopy(chunk.get(i).chw(), 0, x, i * 3 * plane, 3 * plane);
+      }
+      Prediction p = trainer.predict(x, chunk.size());
+      System.arraycopy(p.probabilities(), 0, scores, from * c, chunk.size() * c);
+      for (int i = 0; i < chunk.size(); i++) {
+        Example e = chunk.get(i);
+        for (int k : e.classes()) {
+          truth[(from + i) * c + k - 1] = 1f;
+        }
+        if (e.mask() != null) {
+          float[][] maps = new float[e.classes().length][];
+          for (int j = 0; j < maps.length; j++) {
+            maps[j] = p.map(i, e.classes()[j]);
+          }
+          pixels.add(ProxyLabels.assign(maps, e.classes(), plane, thresholds), e.mask());
+          pixelImages++;
+        }
+      }
+    }
+    double exact = Metrics.exactMatch(scores, truth, n, c, 0.5f);
+    double ap = Metrics.meanAveragePrecision(scores, truth, n, c);
+    double fg = pixelImages > 0 ? pixels.strictForegroundMeanIou() : Double.NaN;
+    return new Figures(exact, ap, fg, n, pixelImages);
+  }
+}

@@ -1,0 +1,87 @@
+package io.gainstream.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gainstream.model.labels.ProxyLabels;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.synthetic.SyntheticDataset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A forced collapse: α = 100 with attention mining from step 100. Held-out exact match falls from
+ * about 0.7 to 0 within 25 steps (the mining loss is cheapest to satisfy by scoring every class
+ * low). The guard must see it, roll the weights back to the last good check, and leave the run with
+ * a working classifier; the weights it restores are exactly the ones it kept.
+ */
+class CollapseGuardTest {
+  private static final NetworkSpec SPEC = new NetworkSpec(32, 8, 3, 3);
+
+  @Test
+  void shouldDetectACollapseRollBackAndEndWithAWorkingClassifier() {
+    GainSettings gs = GainSettings.defaults(Method.GAIN).withSeed(1).withBatchSize(8).withWarmup(100, 0f);
+    gs = gs.withMining(100f, gs.sigma(), gs.omega());
+    List<Example> train = new ArrayList<>();
+    List<Example> held = new ArrayList<>();
+    for (Example e : Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 200, 0.35, false, 0.9, 3)), 32, 0)) {
+      (Validation.heldOut(e.id(), 0.2) ? held : train).add(e);
+    }
+    CollapseGuard.Settings settings = new CollapseGuard.Settings(25, 0.10, 2, 8);
+    List<CollapseGuard.Event> events = new ArrayList<>();
+    try (GainTrainer t = new GainTrainer(SPEC, gs)) {
+      CollapseGuard guard = new CollapseGuard(settings, t, () -> held, ProxyLabels.Thresholds.defaults());
+      Random rnd = new Random(1);
+      Validation.Figures lastPassed = null;
+      for (int i = 0; i < 400; i++) {
+        t.step(Batches.sample(train, 8, 3, 32, false, rnd));
+        CollapseGuard.Event e = guard.afterStep();
+        if (e == CollapseGuard.Event.NONE) {
+          continue;
+        }
+        events.add(e);
+        if (e == CollapseGuard.Event.BASELINE || e == CollapseGuard.Event.PASSED) {
+          lastPassed = guard.last();
+        } else {
+          // the weights now in the network are the last good ones, bit for bit
+          Validation.Figures now = Validation.evaluate(t, held, ProxyLabels.Thresholds.defaults());
+          assertThat(now).isEqualTo(lastPassed);
+        }
+      }
+      Validation.Figures baseline = guard.baseline();
+      assertThat(baseline).isNotNull();
+      assertThat(baseline.exactMatch()).as("classifier before mining").isGreaterThan(0.5);
+      assertThat(events).first().isEqualTo(CollapseGuard.Event.BASELINE);
+      assertThat(events).contains(CollapseGuard.Event.ROLLED_BACK);
+      assertThat(guard.rollbacks()).isGreaterThanOrEqualTo(1);
+      assertThat(t.alpha()).as("alpha after rollbacks").isLessThan(100f);
+      guard.checkNow();
+      Validation.Figures end = Validation.evaluate(t, held, ProxyLabels.Thresholds.defaults());
+      assertThat(end.exactMatch()).as("held-out exact match at the end").isGreaterThanOrEqualTo(baseline.exactMatch() - 0.10);
+    }
+  }
+
+  @Test
+  void shouldRollBackToTheSnapshotExactly() {
+    GainSettings gs = GainSettings.defaults(Method.CAM).withSeed(2).withBatchSize(8);
+    List<Example> train = Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.35, false, 0.9, 5)), 32, 0);
+    try (GainTrainer t = new GainTrainer(SPEC, gs)) {
+      Random rnd = new Random(2);
+      for (int i = 0; i < 20; i++) {
+        t.step(Batches.sample(train, 8, 3, 32, false, rnd));
+      }
+      Batch probe = Batches.of(train.subList(0, 8), 3, 32, false);
+      float[] before = t.predict(probe.images(), 8).attention();
+      GainTrainer.Snapshot s = t.snapshot();
+      for (int i = 0; i < 20; i++) {
+        t.step(Batches.sample(train, 8, 3, 32, false, rnd));
+      }
+      assertThat(t.predict(probe.images(), 8).attention()).isNotEqualTo(before);
+      t.restore(s, 0.5f);
+      assertThat(t.predict(probe.images(), 8).attention()).isEqualTo(before);
+      assertThat(t.alpha()).isEqualTo(0.5f);
+      assertThat(t.steps()).as("steps keep counting").isEqualTo(40);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.gainstream.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class ValidationTest {
+  @Test
+  void shouldHoldOutAStableShareByImageId() {
+    int held = 0;
+    for (int i = 0; i < 20_000; i++) {
+      String id = "img-" + i + ".png";
+      boolean h = Validation.heldOut(id, 0.1);
+      assertThat(Validation.heldOut(id, 0.1)).isEqualTo(h);
+      if (h) {
+        held++;
+        assertThat(Validation.heldOut(id, 0.2)).as("a larger share keeps what a smaller one held out").isTrue();
+      }
+    }
+    assertThat(held / 20_000.0).isCloseTo(0.1, within(0.01));
+    assertThat(Validation.heldOut("anything", 0)).isFalse();
+    assertThatThrownBy(() -> Validation.heldOut("x", 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldComputeMeanAveragePrecisionByHand() {
+    // class 1: scores rank positives 1st and 3rd of 4 -> AP = (1/1 + 2/3) / 2 = 0.8333
+    // class 2: perfect ranking -> AP = 1; class 3: no positive -> left out
+    float[] scores = {0.9f, 0.1f, 0.2f, 0.8f, 0.9f, 0.3f, 0.7f, 0.2f, 0.4f, 0.1f, 0.1f, 0.5f};
+    float[] labels = {1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0};
+    assertThat(Metrics.meanAveragePrecision(scores, labels, 4, 3)).isCloseTo((0.8333333 + 1) / 2, within(1e-6));
+    assertThat(Metrics.meanAveragePrecision(scores, new float[12], 4, 3)).isNaN();
+  }
+
+  @Test
+  void shouldCarryFiguresThroughReleaseMetrics() {
+    Validation.Figures f = new Validation.Figures(0.8, 0.9, 0.45, 60, 4);
+    assertThat(Validation.Figures.fromMetrics(f.metrics())).isEqualTo(f);
+    Validation.Figures noPixels = new Validation.Figures(0.8, 0.9, Double.NaN, 60, 0);
+    assertThat(noPixels.metrics()).doesNotContainKey(Validation.FG_MIOU);
+    assertThat(Validation.Figures.fromMetrics(noPixels.metrics()).hasPixels()).isFalse();
+    assertThat(Validation.Figures.fromMetrics(java.util.Map.of("loss", 0.1))).isNull();
+  }
+}

@@ -1,0 +1,186 @@
+package io.gainstream.services.bench;
+
+import io.gainstream.model.labels.ConfusionMatrix;
+import io.gainstream.model.synthetic.FashionComposites;
+import io.gainstream.model.synthetic.PartObjects;
+import io.gainstream.model.synthetic.SyntheticDataset.Sample;
+import io.gainstream.model.train.Method;
+import io.gainstream.services.io.LabelledFolder;
+import io.gainstream.services.label.Evaluation;
+import io.gainstream.services.label.LabelJob;
+import io.gainstream.services.trainer.TrainerService;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code gainstream bench quality}: label quality as a user gets it. Each benchmark set is written
+ * once as a folder in the {@code label} contract; then, for every method and training seed, the
+ * {@code label} job runs on it end to end through Kafka (embedded broker, trainer service with its
+ * held-out validation, collapse guard and release gate, pipeline, export) and the exported PNGs
+ * are scored against the exact masks. The table gives every run, then per set, split and method
+ * the mean over seeds, the spread (max − min) and the worst seed.
+ *
+ * <p>Sets: (a) {@link PartObjects} — biased images plus a shifted split (backgrounds never seen
+ * with the biased ones), both labelled, scored apart; (b) {@link FashionComposites}. gain-ext gets
+ * pixel labels for 5 % of the biased (or all) images.
+ */
+public final class LabelQuality {
+  /**
+   * @param images biased images of set (a) and images of set (b); set (a) adds a quarter as many shifted ones
+   * @param steps training steps per run
+   * @param seeds training seeds per method (1 … seeds)
+   * @param dataSeed seed of the generated sets
+   */
+  public record Options(int images, int steps, int seeds, long dataSeed, List<Method> methods, boolean fashion,
+      TrainerService.Guarding guarding) {}
+
+  /** One run. */
+  public record Run(String set, String split, Method method, long seed, double fgMiou, double miou, double labelledFgMiou,
+      double ignored, long version, String validation) {}
+
+  private record Set0(String name, LabelledFolder.Written folder, Map<String, Map<String, byte[]>> splits, int classes) {}
+
+  private final Options o;
+  private final Path work;
+  private final PrintStream out;
+  private final Runnable onRun;
+  private final LabelJob.Progress progress;
+
+  /**
+   * @param progress bars of each label run (silent ones keep the table readable)
+   * @param onRun called after every label run
+   */
+  public LabelQuality(Options options, Path work, PrintStream out, LabelJob.Progress progress, Runnable onRun) {
+    this.progress = progress;
+    this.o = options;
+    this.work = work;
+    this.out = out;
+    this.onRun = onRun;
+  }
+
+  /** Label runs of the whole benchmark. */
+  public int runs() {
+    return (o.fashion() ? 2 : 1) * o.methods().size() * o.seeds();
+  }
+
+  public List<Run> run() throws IOException, InterruptedException {
+    List<Set0> sets = new ArrayList<>();
+    List<Sample> biased = PartObjects.generate(o.images(), 96, PartObjects.Split.BIASED, o.dataSeed());
+    List<Sample> shifted = PartObjects.generate(Math.max(10, o.images() / 4), 96, PartObjects.Split.SHIFTED, o.dataSeed() + 1);
+    sets.add(write("part", PartObjects.CLASSES, biased, shifted));
+    if (o.fashion()) {
+      sets.add(write("fashion", FashionComposites.CLASSES, FashionComposites.generate(o.images(), 96, o.dataSeed()), List.of()));
+    }
+    out.printf("## gainstream label quality, through `label` (Kafka)%n%n");
+    out.printf("%d steps per run, seeds 1-%d, data seed %d, default label settings; fg mIoU counts pixels left at 255 as missed.%n%n",
+        o.steps(), o.seeds(), o.dataSeed());
+    out.println("| set | split | method | seed | fg mIoU | mIoU | labelled fg mIoU | ignored | release | validation |");
+    out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---|");
+    List<Run> runs = new ArrayList<>();
+    for (Set0 set : sets) {
+      for (Method m : o.methods()) {
+        for (long seed = 1; seed <= o.seeds(); seed++) {
+          runs.addAll(label(set, m, seed));
+          onRun.run();
+        }
+      }
+    }
+    out.println();
+    summary(runs);
+    return runs;
+  }
+
+  private Set0 write(String name, List<String> classes, List<Sample> main, List<Sample> extra) throws IOException {
+    List<Sample> all = new ArrayList<>(main);
+    all.addAll(extra);
+    Set<String> few = new HashSet<>();
+    main.subList(0, Math.max(1, main.size() / 20)).forEach(s -> few.add(s.id()));
+    LabelledFolder.Written w = LabelledFolder.write(work.resolve("set-" + name), classes, all, s -> few.contains(s.id()));
+    Map<String, Map<String, byte[]>> splits = new LinkedHashMap<>();
+    String mainName = extra.isEmpty() ? "all" : "biased";
+    splits.put(mainName, pick(w.truth(), main));
+    if (!extra.isEmpty()) {
+      splits.put("shifted", pick(w.truth(), extra));
+    }
+    return new Set0(name, w, splits, classes.size());
+  }
+
+  private static Map<String, byte[]> pick(Map<String, byte[]> truth, List<Sample> samples) {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    samples.forEach(s -> m.put(s.id(), truth.get(s.id())));
+    return m;
+  }
+
+  private List<Run> label(Set0 set, Method m, long seed) throws IOException, InterruptedException {
+    Path dir = work.resolve("out-" + set.name() + "-" + m.id() + "-" + seed);
+    LabelJob.Outcome outcome =
+        LabelJob.run(
+            new LabelJob.Request(set.folder().images(), set.folder().labelsCsv(), set.folder().classesFile(), dir,
+                m == Method.GAIN_EXT ? set.folder().masks() : null, m, o.steps(), seed, null, null, null, false, o.guarding()),
+            progress);
+    String validation = outcome.validation() == null ? "none" : outcome.validation().summary();
+    List<Run> rows = new ArrayList<>();
+    for (Map.Entry<String, Map<String, byte[]>> split : set.splits().entrySet()) {
+      Run r;
+      if (outcome.modelVersion() < 0) {
+        r = new Run(set.name(), split.getKey(), m, seed, 0, 0, 0, 1, -1, "held back: " + outcome.heldBack());
+      } else {
+        ConfusionMatrix c = Evaluation.score(dir.resolve("SegmentationClass"), split.getValue(), set.classes()).matrix();
+        r = new Run(set.name(), split.getKey(), m, seed, c.strictForegroundMeanIou(), c.strictMeanIou(), c.foregroundMeanIou(),
+            c.ignoredShare(), outcome.modelVersion(), validation);
+      }
+      rows.add(r);
+      out.printf("| %s | %s | %s | %d | %.3f | %.3f | %.3f | %.1f %% | %d | %s |%n", r.set(), r.split(), r.method().id(), r.seed(),
+          r.fgMiou(), r.miou(), r.labelledFgMiou(), 100 * r.ignored(), r.version(), r.validation());
+      out.flush();
+    }
+    LabelJob.deleteTree(dir);
+    return rows;
+  }
+
+  private void summary(List<Run> runs) {
+    out.println("| set | split | method | seeds | mean fg mIoU | spread (max - min) | worst seed (fg mIoU) | mean mIoU | vs cam, worst seed |");
+    out.println("|---|---|---|---:|---:|---:|---:|---:|---:|");
+    Map<String, List<Run>> groups = new LinkedHashMap<>();
+    runs.forEach(r -> groups.computeIfAbsent(r.set() + "|" + r.split() + "|" + r.method().id(), k -> new ArrayList<>()).add(r));
+    for (List<Run> g : groups.values()) {
+      Run first = g.get(0);
+      double mean = g.stream().mapToDouble(Run::fgMiou).average().orElse(Double.NaN);
+      double max = g.stream().mapToDouble(Run::fgMiou).max().orElse(Double.NaN);
+      Run worst = g.stream().min(Comparator.comparingDouble(Run::fgMiou)).orElseThrow();
+      double miou = g.stream().mapToDouble(Run::miou).average().orElse(Double.NaN);
+      out.printf("| %s | %s | %s | %d | %.3f | %.3f | %d (%.3f) | %.3f | %s |%n", first.set(), first.split(), first.method().id(), g.size(),
+          mean, max - worst.fgMiou(), worst.seed(), worst.fgMiou(), miou, versusCam(g, groups));
+    }
+    out.println();
+    out.println("\"vs cam, worst seed\": the smallest difference fg mIoU(method) - fg mIoU(cam) over the seeds both ran.");
+  }
+
+  private static String versusCam(List<Run> g, Map<String, List<Run>> groups) {
+    Run first = g.get(0);
+    if (first.method() == Method.CAM) {
+      return "";
+    }
+    List<Run> cam = groups.get(first.set() + "|" + first.split() + "|" + Method.CAM.id());
+    if (cam == null) {
+      return "";
+    }
+    double worst = Double.POSITIVE_INFINITY;
+    for (Run r : g) {
+      for (Run c : cam) {
+        if (c.seed() == r.seed()) {
+          worst = Math.min(worst, r.fgMiou() - c.fgMiou());
+        }
+      }
+    }
+    return Double.isInfinite(worst) ? "" : String.format("%+.3f", worst);
+  }
+}
