@@ -54,13 +54,18 @@ class LabelCommandIT {
     Files.write(tmp.resolve("labels.csv"), csv);
 
     Path out = tmp.resolve("out");
+    String console;
     try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
-      int rc =
-          Gainstream.execute("label", "--images", tmp.resolve("images").toString(), "--labels", tmp.resolve("labels.csv").toString(),
+      Captured run =
+          capture(() -> Gainstream.execute("label", "--images", tmp.resolve("images").toString(), "--labels", tmp.resolve("labels.csv").toString(),
               "--classes", tmp.resolve("classes.txt").toString(), "--out", out.toString(), "--method", "cam", "--train-steps", "60",
-              "--bootstrap-servers", kafka.bootstrapServers());
-      assertThat(rc).isZero();
+              "--held-out", "0.25", "--min-map", "0", "--bootstrap-servers", kafka.bootstrapServers()));
+      assertThat(run.rc()).isZero();
+      console = run.out();
     }
+    List<String> lines = console.lines().filter(l -> !l.isBlank()).toList();
+    assertThat(lines.get(lines.size() - 1)).as("the closing line names the release's validation")
+        .matches("release 1 validation: exact match [0-9.]+, mAP [0-9.]+ on [0-9]+ held-out images, no held-out pixel labels");
 
     assertThat(Files.readAllLines(out.resolve("classes.txt"))).containsExactlyElementsOf(classes);
     for (SyntheticDataset.Sample s : samples) {
@@ -96,6 +101,74 @@ class LabelCommandIT {
     assertThat(report).contains("class=\"overlay\"").contains("class=\"label\"");
     try (var pictures = Files.list(out.resolve("report"))) {
       assertThat(pictures.filter(f -> f.toString().endsWith(".png")).count()).isGreaterThan(40);
+    }
+  }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void shouldExitNonZeroWithOneLineAndWriteNoLabelsWhenNoReleaseMeetsTheMinimum() throws Exception {
+    Path images = Files.createDirectories(tmp.resolve("images"));
+    List<String> classes = SyntheticDataset.classNames(3);
+    Files.writeString(tmp.resolve("classes.txt"), String.join("\n", classes) + "\n");
+    List<String> csv = new ArrayList<>(List.of("image,labels"));
+    for (SyntheticDataset.Sample s : SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 60, 0.3, false, 0.9, 4))) {
+      ImageIO.write(s.image(), "png", images.resolve(s.id() + ".png").toFile());
+      csv.add(s.id() + ".png," + String.join(";", java.util.Arrays.stream(s.classes()).mapToObj(k -> classes.get(k - 1)).toList()));
+    }
+    Files.write(tmp.resolve("labels.csv"), csv);
+    Path out = tmp.resolve("out");
+    Captured run;
+    try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
+      // two training steps cannot rank 15 held-out images perfectly: mAP 1 is out of reach
+      run = capture(() -> Gainstream.execute("label", "--images", images.toString(), "--labels", tmp.resolve("labels.csv").toString(),
+          "--classes", tmp.resolve("classes.txt").toString(), "--out", out.toString(), "--method", "cam", "--train-steps", "2",
+          "--held-out", "0.25", "--min-map", "1", "--bootstrap-servers", kafka.bootstrapServers()));
+    }
+    assertThat(run.rc()).isEqualTo(Gainstream.FAILED);
+    List<String> err = run.err().lines().filter(l -> l.startsWith("gainstream:")).toList();
+    assertThat(err).hasSize(1);
+    assertThat(err.get(0)).startsWith("gainstream: no acceptable release, no labels written: held-out mAP").contains("below the minimum 1.000");
+    assertThat(out.resolve("SegmentationClass")).doesNotExist();
+  }
+
+  private record Captured(int rc, String out, String err) {}
+
+  /** Runs the CLI with System.out and System.err copied into strings (and still shown). */
+  private static Captured capture(java.util.function.IntSupplier cli) {
+    java.io.PrintStream oldOut = System.out;
+    java.io.PrintStream oldErr = System.err;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(new TeeStream(out, oldOut), true, StandardCharsets.UTF_8));
+    System.setErr(new java.io.PrintStream(new TeeStream(err, oldErr), true, StandardCharsets.UTF_8));
+    try {
+      int rc = cli.getAsInt();
+      return new Captured(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  private static final class TeeStream extends java.io.OutputStream {
+    private final java.io.OutputStream a;
+    private final java.io.OutputStream b;
+
+    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int x) throws java.io.IOException {
+      a.write(x);
+      b.write(x);
+    }
+
+    @Override
+    public void write(byte[] buf, int off, int len) throws java.io.IOException {
+      a.write(buf, off, len);
+      b.write(buf, off, len);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.PixelLabels;
 import io.gainstream.model.labels.ConfusionMatrix;
 import io.gainstream.model.labels.LabelPng;
+import io.gainstream.model.train.Validation;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.ModelRelease;
@@ -218,6 +219,10 @@ public final class DashboardState {
             .name("method").value(r.method());
         j.name("loss").value(r.metrics().getOrDefault("loss", Double.NaN));
         j.name("accuracy").value(r.metrics().getOrDefault("accuracy", Double.NaN));
+        // held-out validation of the trainer (absent from releases of older trainers)
+        j.name("valExactMatch").value(r.metrics().getOrDefault(Validation.EXACT_MATCH, Double.NaN));
+        j.name("valMap").value(r.metrics().getOrDefault(Validation.MEAN_AP, Double.NaN));
+        j.name("valFgMiou").value(r.metrics().getOrDefault(Validation.FG_MIOU, Double.NaN));
         ConfusionMatrix q = quality.get(r.version());
         j.name("miou").value(q == null ? Double.NaN : q.meanIou());
         j.endObject();

@@ -55,7 +55,8 @@ class DashboardIT {
     }
     return ModelRelease.newBuilder().setName(c.modelName()).setVersion(version).setOnnx(ByteString.copyFrom(onnx)).addAllClasses(CLASSES)
         .setInputHeight(64).setInputWidth(64).setMethod("cam").setStep(100 * version).putMetrics("loss", loss)
-        .putMetrics("accuracy", 0.5f + 0.1f * version).setCreatedMs(System.currentTimeMillis()).build();
+        .putMetrics("accuracy", 0.5f + 0.1f * version).putMetrics("val_exact_match", 0.7 + 0.01 * version)
+        .putMetrics("val_map", 0.8 + 0.01 * version).setCreatedMs(System.currentTimeMillis()).build();
   }
 
   private String chromium(String... args) throws Exception {
@@ -135,6 +136,8 @@ class DashboardIT {
         assertThat(count(dom, "class=\"label\"")).as("proxy labels").isGreaterThanOrEqualTo(samples.size());
         assertThat(count(dom, "class=\"loss-point\"")).as("one point per release on the release chart").isEqualTo(2);
         assertThat(count(dom, "class=\"miou-point\"")).as("mIoU only where pixel labels were scored").isBetween(1, 2);
+        assertThat(dom).as("held-out validation of each release").contains("<td class=\"n\">0.720</td><td class=\"n\">0.820</td>")
+            .contains("<td class=\"n\">0.710</td><td class=\"n\">0.810</td>");
         assertThat(dom).containsPattern("<tr class=\"reason\"><td>UNKNOWN_CLASS</td><td class=\"n\">1</td></tr>");
         assertThat(dom).containsPattern("<tr class=\"reason\"><td>NOT_PROTOBUF</td><td class=\"n\">1</td></tr>");
         assertThat(count(dom, "<tr class=\"reason\">")).as("exactly the two reasons published").isEqualTo(2);
