@@ -2,8 +2,8 @@ package io.gainstream.cli;
 
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.model.train.Method;
-import io.gainstream.services.label.Evaluation;
 import io.gainstream.services.io.LabelledFolder;
+import io.gainstream.services.label.Evaluation;
 import io.gainstream.services.label.LabelJob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

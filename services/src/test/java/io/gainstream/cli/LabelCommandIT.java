@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.synthetic.SyntheticDataset;
+import io.gainstream.services.io.LabelledFolder;
 import io.gainstream.services.kafka.TestKafka;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
@@ -107,21 +108,14 @@ class LabelCommandIT {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void shouldExitNonZeroWithOneLineAndWriteNoLabelsWhenNoReleaseMeetsTheMinimum() throws Exception {
-    Path images = Files.createDirectories(tmp.resolve("images"));
-    List<String> classes = SyntheticDataset.classNames(3);
-    Files.writeString(tmp.resolve("classes.txt"), String.join("\n", classes) + "\n");
-    List<String> csv = new ArrayList<>(List.of("image,labels"));
-    for (SyntheticDataset.Sample s : SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 60, 0.3, false, 0.9, 4))) {
-      ImageIO.write(s.image(), "png", images.resolve(s.id() + ".png").toFile());
-      csv.add(s.id() + ".png," + String.join(";", java.util.Arrays.stream(s.classes()).mapToObj(k -> classes.get(k - 1)).toList()));
-    }
-    Files.write(tmp.resolve("labels.csv"), csv);
+    LabelledFolder.Written set = LabelledFolder.write(tmp.resolve("set"), SyntheticDataset.classNames(3),
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 60, 0.3, false, 0.9, 4)), x -> false);
     Path out = tmp.resolve("out");
     Captured run;
     try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
       // two training steps cannot rank 15 held-out images perfectly: mAP 1 is out of reach
-      run = capture(() -> Gainstream.execute("label", "--images", images.toString(), "--labels", tmp.resolve("labels.csv").toString(),
-          "--classes", tmp.resolve("classes.txt").toString(), "--out", out.toString(), "--method", "cam", "--train-steps", "2",
+      run = capture(() -> Gainstream.execute("label", "--images", set.images().toString(), "--labels", set.labelsCsv().toString(),
+          "--classes", set.classesFile().toString(), "--out", out.toString(), "--method", "cam", "--train-steps", "2",
           "--held-out", "0.25", "--min-map", "1", "--bootstrap-servers", kafka.bootstrapServers()));
     }
     assertThat(run.rc()).isEqualTo(Gainstream.FAILED);

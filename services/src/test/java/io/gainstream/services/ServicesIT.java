@@ -1,21 +1,21 @@
 package io.gainstream.services;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.gainstream.model.train.CollapseGuard;
-import io.gainstream.model.train.ReleaseGate;
 
 import com.google.protobuf.ByteString;
 import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.synthetic.SyntheticDataset;
+import io.gainstream.model.train.CollapseGuard;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.Method;
+import io.gainstream.model.train.ReleaseGate;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.services.io.LabelExporter;
-import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.BrokerExtension;
+import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.services.trainer.Checkpoints;
@@ -57,6 +57,13 @@ class ServicesIT {
             PipelineConfig.PROXY_LABELS_TOPIC_CONFIG, prefix + "proxy-labels",
             PipelineConfig.TRAINING_SAMPLES_TOPIC_CONFIG, prefix + "training-samples",
             PipelineConfig.DEAD_LETTERS_TOPIC_CONFIG, prefix + "dead-letters"));
+  }
+
+  /** The config of one test, its topics (prefixed) created. */
+  private static PipelineConfig topics(String prefix, String model, int partitions) throws Exception {
+    PipelineConfig c = config(prefix, model);
+    TopicSetup.ensure(kafka.connection(), c, partitions, (short) 1);
+    return c;
   }
 
   private static TrainerService.Options trainer(PipelineConfig c, long maxSteps, int releaseEvery, Path checkpoints) {
@@ -103,9 +110,8 @@ class ServicesIT {
 
   @Test
   void shouldTrainReleaseAndLabelThroughTheBrokerAndDeadLetterNonProtobufValues() throws Exception {
-    PipelineConfig c = config("a.", "model-a");
+    PipelineConfig c = topics("a.", "model-a", 2);
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 2, (short) 1);
     List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 30, 0.3, false, 0.9, 9));
     long started = System.currentTimeMillis();
     try (PipelineService p = new PipelineService(k, c, new PipelineService.Options("it-a", tmp.resolve("state-a"), 1)).start(Duration.ofMinutes(1))) {
@@ -129,9 +135,8 @@ class ServicesIT {
 
   @Test
   void shouldResumeFromItsNewestReleaseAfterARestartAndNeverGoBack() throws Exception {
-    PipelineConfig c = config("b.", "model-b");
+    PipelineConfig c = topics("b.", "model-b", 1);
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 1, (short) 1);
     List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 16, 0.3, false, 0.9, 10));
     // the trainer reads samples directly from its topic here
     publish(k, c.trainingSamplesTopic(), samples, false);
@@ -164,9 +169,8 @@ class ServicesIT {
 
   @Test
   void shouldHoldBackAWorseReleaseWhileThePipelineKeepsServingThePublishedOne() throws Exception {
-    PipelineConfig c = config("g.", "model-g");
+    PipelineConfig c = topics("g.", "model-g", 1);
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 1, (short) 1);
     List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 120, 0.3, false, 0.9, 21));
     NetworkSpec spec = new NetworkSpec(64, 8, 3, 3);
     TrainerService.Guarding guarding = new TrainerService.Guarding(0.25, CollapseGuard.Settings.defaults(), new ReleaseGate(0.6, 0.03));
@@ -207,9 +211,8 @@ class ServicesIT {
 
   @Test
   void shouldRollBackACollapseAndNeverPublishTheCollapsedWeights() throws Exception {
-    PipelineConfig c = config("h.", "model-h");
+    PipelineConfig c = topics("h.", "model-h", 1);
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 1, (short) 1);
     // the collapse of CollapseGuardTest, now through the service: alpha 100, mining from step 100
     List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 200, 0.35, false, 0.9, 3));
     publish(k, c.trainingSamplesTopic(), samples, false);

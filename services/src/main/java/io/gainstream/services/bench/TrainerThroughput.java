@@ -1,17 +1,17 @@
 package io.gainstream.services.bench;
 
 import com.google.protobuf.ByteString;
-import io.gainstream.model.train.CollapseGuard;
-import io.gainstream.model.train.ReleaseGate;
 import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.model.train.Batches;
+import io.gainstream.model.train.CollapseGuard;
 import io.gainstream.model.train.Example;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.Method;
+import io.gainstream.model.train.ReleaseGate;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;

@@ -1,13 +1,13 @@
 package io.gainstream.services.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.gainstream.model.train.CollapseGuard;
-import io.gainstream.model.train.ReleaseGate;
 
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.synthetic.SyntheticDataset;
+import io.gainstream.model.train.CollapseGuard;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.Method;
+import io.gainstream.model.train.ReleaseGate;
 import io.gainstream.services.kafka.EmbeddedKafka;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
