@@ -1,0 +1,336 @@
+package io.gainstream.model.backbone;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An {@link OnnxBackbone} as a DJL block: the file's nodes computed one by one with DJL's ops, its
+ * weights as trainable parameters initialised from the file, so that training fine-tunes the
+ * backbone end to end. Batch normalisation follows the {@code training} flag like DJL's own
+ * {@code BatchNorm}: batch statistics (and running-statistics updates) when training, the running
+ * statistics otherwise — which is what GAIN's frozen erased stream relies on.
+ *
+ * <p>Conv weights and biases, batch-norm scales, shifts and statistics, and Gemm weights are
+ * parameters; every other initializer (Clip bounds, Reshape shapes, constants of Mul and Add) is
+ * a constant of the graph.
+ */
+public final class BackboneBlock extends AbstractBlock {
+  private static final byte VERSION = 1;
+
+  private final OnnxBackbone graph;
+  /** ONNX initializer name → DJL parameter, for the initializers that are weights. */
+  private final Map<String, Parameter> weights = new LinkedHashMap<>();
+  /** Outputs of Constant nodes. */
+  private final Map<String, TensorProto> constants = new HashMap<>();
+
+  public BackboneBlock(OnnxBackbone graph) {
+    super(VERSION);
+    this.graph = graph;
+    int i = 0;
+    for (NodeProto n : graph.nodes()) {
+      switch (n.getOpType()) {
+        case "Conv", "Gemm" -> {
+          weight(n, 1, Parameter.Type.WEIGHT, i);
+          weight(n, 2, Parameter.Type.BIAS, i);
+        }
+        case "BatchNormalization" -> {
+          weight(n, 1, Parameter.Type.GAMMA, i);
+          weight(n, 2, Parameter.Type.BETA, i);
+          weight(n, 3, Parameter.Type.RUNNING_MEAN, i);
+          weight(n, 4, Parameter.Type.RUNNING_VAR, i);
+        }
+        case "Constant" -> constants.put(n.getOutput(0), attr(n, "value").getT());
+        default -> { }
+      }
+      i++;
+    }
+  }
+
+  private void weight(NodeProto n, int input, Parameter.Type type, int index) {
+    if (n.getInputCount() <= input || n.getInput(input).isEmpty()) {
+      return;
+    }
+    String name = n.getInput(input);
+    if (!graph.isInitializer(name) || weights.containsKey(name)) {
+      if (!graph.isInitializer(name)) {
+        throw new BackboneException(n.getOpType() + " at node '" + OnnxBackbone.name(n) + "' takes its " + type.name().toLowerCase()
+            + " from a computed tensor; only weights stored in the file are supported");
+      }
+      return;
+    }
+    float[] values = graph.values(name);
+    Shape shape = new Shape(graph.dims(name));
+    boolean running = type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR;
+    Parameter p =
+        addParameter(
+            Parameter.builder()
+                .setName("n" + index + "_" + type.name().toLowerCase())
+                .setType(type)
+                .optShape(shape)
+                .optRequiresGrad(!running)
+                .optInitializer((m, s, d) -> m.create(values, s))
+                .build());
+    weights.put(name, p);
+  }
+
+  /** The source graph. */
+  public OnnxBackbone graph() {
+    return graph;
+  }
+
+  /** The parameter that holds an ONNX initializer, or null for constants (for the export). */
+  public Parameter weight(String initializer) {
+    return weights.get(initializer);
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(tensors(store, inputs.singletonOrThrow(), training).get(graph.feature()));
+  }
+
+  /** Every tensor of the feature extractor by its ONNX name, the input included. */
+  Map<String, NDArray> tensors(ParameterStore store, NDArray x, boolean training) {
+    Map<String, NDArray> env = new HashMap<>();
+    env.put(graph.input(), x);
+    for (NodeProto n : graph.nodes()) {
+      env.put(n.getOutput(0), evaluate(n, env, store, training, x.getManager()));
+    }
+    return env;
+  }
+
+  private NDArray in(NodeProto n, int i, Map<String, NDArray> env, ParameterStore store, boolean training, NDManager m) {
+    String name = n.getInput(i);
+    NDArray v = env.get(name);
+    if (v != null) {
+      return v;
+    }
+    Parameter p = weights.get(name);
+    if (p != null) {
+      return store.getValue(p, m.getDevice(), training);
+    }
+    TensorProto c = constants.get(name);
+    if (c != null) {
+      return m.create(OnnxBackbone.floats(c), new Shape(c.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+    }
+    if (graph.isInitializer(name)) {
+      return m.create(graph.values(name), new Shape(graph.dims(name)));
+    }
+    throw new BackboneException("tensor '" + name + "' of node '" + OnnxBackbone.name(n) + "' is not computed before it is used");
+  }
+
+  private float[] constant(NodeProto n, int i) {
+    String name = n.getInput(i);
+    TensorProto c = constants.get(name);
+    return c != null ? OnnxBackbone.floats(c) : graph.values(name);
+  }
+
+  private NDArray evaluate(NodeProto n, Map<String, NDArray> env, ParameterStore store, boolean training, NDManager m) {
+    NDArray x = in(n, 0, env, store, training, m);
+    return switch (n.getOpType()) {
+      case "Conv" -> conv(n, x, in(n, 1, env, store, training, m), n.getInputCount() > 2 && !n.getInput(2).isEmpty()
+          ? in(n, 2, env, store, training, m) : null);
+      case "BatchNormalization" ->
+          BatchNorm.batchNorm(x, in(n, 3, env, store, training, m), in(n, 4, env, store, training, m), in(n, 1, env, store, training, m),
+              in(n, 2, env, store, training, m), 1, f(n, "momentum", 0.9f), f(n, "epsilon", 1e-5f), training).head();
+      case "Relu" -> Activation.relu(x);
+      case "LeakyRelu" -> Activation.leakyRelu(x, f(n, "alpha", 0.01f));
+      case "Sigmoid" -> Activation.sigmoid(x);
+      case "HardSigmoid" -> x.mul(f(n, "alpha", 0.2f)).add(f(n, "beta", 0.5f)).clip(0, 1);
+      case "HardSwish" -> x.mul(x.div(6f).add(0.5f).clip(0, 1));
+      case "Clip" -> clip(n, x);
+      case "Mul" -> x.mul(in(n, 1, env, store, training, m));
+      case "Add" -> x.add(in(n, 1, env, store, training, m));
+      case "MaxPool" -> pool(n, x, true);
+      case "AveragePool" -> pool(n, x, false);
+      case "GlobalAveragePool" -> x.mean(new int[] {3}, true).mean(new int[] {2}, true);
+      case "Flatten" -> x.reshape(flattenShape(x.getShape(), (int) i(n, "axis", 1)));
+      case "Reshape" -> x.reshape(reshape(x.getShape(), constant(n, 1)));
+      case "Gemm" -> gemm(n, x, in(n, 1, env, store, training, m),
+          n.getInputCount() > 2 ? in(n, 2, env, store, training, m) : null);
+      case "Concat" -> {
+        NDList parts = new NDList();
+        for (int k = 0; k < n.getInputCount(); k++) {
+          parts.add(in(n, k, env, store, training, m));
+        }
+        yield NDArrays.concat(parts, (int) i(n, "axis", 1));
+      }
+      case "Identity", "Dropout" -> x;
+      case "Constant" -> x;
+      default -> throw new BackboneException("unsupported op " + n.getOpType() + " at node '" + OnnxBackbone.name(n) + "'");
+    };
+  }
+
+  private NDArray conv(NodeProto n, NDArray x, NDArray w, NDArray b) {
+    long[] k = {w.getShape().get(2), w.getShape().get(3)};
+    long[] pads = pads(n, x, k, ints(n, "strides", 1, 1), ints(n, "dilations", 1, 1));
+    NDArray padded = x;
+    if (pads[0] != pads[2] || pads[1] != pads[3]) {
+      padded = x.pad(new Shape(pads[1], pads[3], pads[0], pads[2]), 0);
+      pads = new long[] {0, 0, 0, 0};
+    }
+    return Conv2d.conv2d(padded, w, b, new Shape(ints(n, "strides", 1, 1)), new Shape(pads[0], pads[1]),
+        new Shape(ints(n, "dilations", 1, 1)), (int) i(n, "group", 1)).head();
+  }
+
+  private NDArray pool(NodeProto n, NDArray x, boolean max) {
+    long[] k = ints(n, "kernel_shape");
+    long[] strides = ints(n, "strides", 1, 1);
+    long[] pads = pads(n, x, k, strides, new long[] {1, 1});
+    boolean ceil = i(n, "ceil_mode", 0) == 1;
+    if (pads[0] != pads[2] || pads[1] != pads[3]) {
+      if (!max) {
+        throw new BackboneException("AveragePool at node '" + OnnxBackbone.name(n) + "' has asymmetric pads " + List.of(pads[0], pads[1],
+            pads[2], pads[3]) + "; not supported");
+      }
+      x = x.pad(new Shape(pads[1], pads[3], pads[0], pads[2]), Float.NEGATIVE_INFINITY);
+      pads = new long[] {0, 0, 0, 0};
+    }
+    Shape p = new Shape(pads[0], pads[1]);
+    if (max) {
+      return Pool.maxPool2d(x, new Shape(k), new Shape(strides), p, ceil);
+    }
+    NDArray sum = Pool.avgPool2d(x, new Shape(k), new Shape(strides), p, ceil, true);
+    if (i(n, "count_include_pad", 0) == 1 || (pads[0] == 0 && pads[1] == 0)) {
+      return sum;
+    }
+    // ONNX's default averages over the pixels inside the image only; DJL's PyTorch pooling
+    // counted the padding here whatever the flag said, so divide by the share of real pixels
+    NDArray inside = Pool.avgPool2d(x.onesLike().get(":1, :1"), new Shape(k), new Shape(strides), p, ceil, true);
+    return sum.div(inside);
+  }
+
+  /** Explicit {@code [top, left, bottom, right]} pads, resolving {@code auto_pad}. */
+  private static long[] pads(NodeProto n, NDArray x, long[] k, long[] strides, long[] dilations) {
+    String auto = s(n, "auto_pad", "NOTSET");
+    if (auto.equals("NOTSET")) {
+      return ints(n, "pads", 0, 0, 0, 0);
+    }
+    if (auto.equals("VALID")) {
+      return new long[] {0, 0, 0, 0};
+    }
+    long[] out = new long[4];
+    for (int d = 0; d < 2; d++) {
+      long size = x.getShape().get(2 + d);
+      long target = (size + strides[d] - 1) / strides[d];
+      long total = Math.max(0, (target - 1) * strides[d] + (k[d] - 1) * dilations[d] + 1 - size);
+      long small = total / 2;
+      long big = total - small;
+      boolean upper = auto.equals("SAME_UPPER");
+      out[d] = upper ? small : big;
+      out[d + 2] = upper ? big : small;
+    }
+    return out;
+  }
+
+  private NDArray clip(NodeProto n, NDArray x) {
+    float lo = -Float.MAX_VALUE;
+    float hi = Float.MAX_VALUE;
+    if (graph.opset() < 11) {
+      lo = f(n, "min", lo);
+      hi = f(n, "max", hi);
+    } else {
+      if (n.getInputCount() > 1 && !n.getInput(1).isEmpty()) {
+        lo = constant(n, 1)[0];
+      }
+      if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+        hi = constant(n, 2)[0];
+      }
+    }
+    return x.clip(lo, hi);
+  }
+
+  private static NDArray gemm(NodeProto n, NDArray a, NDArray b, NDArray c) {
+    if (i(n, "transA", 0) == 1) {
+      a = a.transpose();
+    }
+    if (i(n, "transB", 0) == 1) {
+      b = b.transpose();
+    }
+    NDArray y = a.matMul(b).mul(f(n, "alpha", 1f));
+    return c == null ? y : y.add(c.mul(f(n, "beta", 1f)));
+  }
+
+  private static Shape flattenShape(Shape s, int axis) {
+    long outer = 1;
+    for (int d = 0; d < axis; d++) {
+      outer *= s.get(d);
+    }
+    return new Shape(outer, s.size() / outer);
+  }
+
+  private static Shape reshape(Shape s, float[] target) {
+    long[] dims = new long[target.length];
+    for (int d = 0; d < dims.length; d++) {
+      dims[d] = target[d] == 0 ? s.get(d) : (long) target[d];
+    }
+    return new Shape(dims);
+  }
+
+  static AttributeProto attr(NodeProto n, String name) {
+    for (AttributeProto a : n.getAttributeList()) {
+      if (a.getName().equals(name)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private static float f(NodeProto n, String name, float dflt) {
+    AttributeProto a = attr(n, name);
+    return a == null ? dflt : a.getF();
+  }
+
+  private static long i(NodeProto n, String name, long dflt) {
+    AttributeProto a = attr(n, name);
+    return a == null ? dflt : a.getI();
+  }
+
+  private static String s(NodeProto n, String name, String dflt) {
+    AttributeProto a = attr(n, name);
+    return a == null ? dflt : a.getS().toStringUtf8();
+  }
+
+  private static long[] ints(NodeProto n, String name, long... dflt) {
+    AttributeProto a = attr(n, name);
+    if (a == null) {
+      if (dflt.length == 0) {
+        throw new BackboneException(n.getOpType() + " at node '" + OnnxBackbone.name(n) + "' has no " + name);
+      }
+      return dflt;
+    }
+    return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.zeros(inputShapes[0]);
+      ParameterStore store = new ParameterStore(m, false);
+      return new Shape[] {forward(store, new NDList(x), false).head().getShape()};
+    }
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    // no child blocks: every parameter is this block's own and starts from the file's values
+  }
+}
