@@ -37,14 +37,17 @@ public final class BackboneBlock extends AbstractBlock {
   private static final byte VERSION = 1;
 
   private final OnnxBackbone graph;
+  private final Preprocessing preprocessing;
   /** ONNX initializer name → DJL parameter, for the initializers that are weights. */
   private final Map<String, Parameter> weights = new LinkedHashMap<>();
   /** Outputs of Constant nodes. */
   private final Map<String, TensorProto> constants = new HashMap<>();
 
-  public BackboneBlock(OnnxBackbone graph) {
+  /** A block that takes RGB in [0, 1] and normalises it as the backbone was trained to see it. */
+  public BackboneBlock(OnnxBackbone graph, Preprocessing preprocessing) {
     super(VERSION);
     this.graph = graph;
+    this.preprocessing = preprocessing;
     int i = 0;
     for (NodeProto n : graph.nodes()) {
       switch (n.getOpType()) {
@@ -97,6 +100,16 @@ public final class BackboneBlock extends AbstractBlock {
     return graph;
   }
 
+  /** The normalisation in front of the graph. */
+  public Preprocessing preprocessing() {
+    return preprocessing;
+  }
+
+  /** ONNX initializer names of the weights (parameters), in graph order. */
+  public java.util.Set<String> weightNames() {
+    return java.util.Collections.unmodifiableSet(weights.keySet());
+  }
+
   /** The parameter that holds an ONNX initializer, or null for constants (for the export). */
   public Parameter weight(String initializer) {
     return weights.get(initializer);
@@ -110,7 +123,9 @@ public final class BackboneBlock extends AbstractBlock {
   /** Every tensor of the feature extractor by its ONNX name, the input included. */
   Map<String, NDArray> tensors(ParameterStore store, NDArray x, boolean training) {
     Map<String, NDArray> env = new HashMap<>();
-    env.put(graph.input(), x);
+    NDManager m = x.getManager();
+    env.put(graph.input(), x.sub(m.create(preprocessing.mean(), new Shape(1, 3, 1, 1)))
+        .div(m.create(preprocessing.std(), new Shape(1, 3, 1, 1))));
     for (NodeProto n : graph.nodes()) {
       env.put(n.getOutput(0), evaluate(n, env, store, training, x.getManager()));
     }

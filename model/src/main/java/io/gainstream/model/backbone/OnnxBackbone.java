@@ -150,7 +150,8 @@ public final class OnnxBackbone {
     return ordered;
   }
 
-  static String name(NodeProto n) {
+  /** A node's name: the file's, or one made from its op and first output when it has none. */
+  public static String name(NodeProto n) {
     return n.getName().isEmpty() ? n.getOpType() + "->" + n.getOutput(0) : n.getName();
   }
 
@@ -177,6 +178,11 @@ public final class OnnxBackbone {
   /** Whether a tensor name is an initializer (a weight or a constant). */
   public boolean isInitializer(String name) {
     return initializers.containsKey(name);
+  }
+
+  /** An initializer as stored in the file. */
+  public TensorProto initializer(String name) {
+    return initializers.get(name);
   }
 
   /** An initializer's dimensions. */

@@ -13,6 +13,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.gainstream.model.backbone.BackboneBlock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,11 +41,30 @@ public final class GainNetwork extends AbstractBlock {
   private final List<Conv2d> convs = new ArrayList<>();
   private final List<BatchNorm> norms = new ArrayList<>();
   private final Conv2d camHead;
+  /** An imported feature extractor in place of the built-in stages, or null. */
+  private final BackboneBlock backbone;
+  /** Side of the feature map; known once initialised when a backbone decides it. */
+  private int featureSize;
 
+  /** The built-in network of {@code spec}. */
   public GainNetwork(NetworkSpec spec) {
+    this(spec, null);
+  }
+
+  /**
+   * A network whose feature extractor is an imported backbone (or, when null, the built-in stages
+   * of {@code spec}); the CAM head sits on the backbone's last spatial map. With a backbone only
+   * {@code spec}'s input size and classes matter.
+   */
+  public GainNetwork(NetworkSpec spec, BackboneBlock backbone) {
     super(VERSION);
     this.spec = spec;
-    for (int i = 0; i < spec.depth(); i++) {
+    this.backbone = backbone;
+    this.featureSize = spec.featureSize();
+    if (backbone != null) {
+      addChildBlock("backbone", backbone);
+    }
+    for (int i = 0; backbone == null && i < spec.depth(); i++) {
       convs.add(
           addChildBlock(
               "conv" + i,
@@ -65,6 +85,16 @@ public final class GainNetwork extends AbstractBlock {
 
   public NetworkSpec spec() {
     return spec;
+  }
+
+  /** The imported backbone, or null for the built-in stages. */
+  public BackboneBlock backbone() {
+    return backbone;
+  }
+
+  /** Side of the feature map and raw CAM (the input size over the feature extractor's stride). */
+  public int featureSize() {
+    return featureSize;
   }
 
   /** The conv layers of the backbone, stage by stage (for weight transfer). */
@@ -96,7 +126,10 @@ public final class GainNetwork extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
-    for (int i = 0; i < spec.depth(); i++) {
+    if (backbone != null) {
+      x = backbone.forward(store, new NDList(x), training).head();
+    }
+    for (int i = 0; backbone == null && i < spec.depth(); i++) {
       x = convs.get(i).forward(store, new NDList(x), training).head();
       x = norms.get(i).forward(store, new NDList(x), training).head();
       x = Activation.relu(x);
@@ -115,7 +148,7 @@ public final class GainNetwork extends AbstractBlock {
    * {@code (A − min) / (max − min + ε)} per image and class, so every map spans [0, 1].
    */
   public NDArray attention(NDArray cam) {
-    int h = spec.featureSize();
+    int h = featureSize;
     int size = spec.inputSize();
     NDManager m = cam.getManager();
     NDArray up = m.create(Upsampling.matrix(h, size), new Shape(size, h));
@@ -132,14 +165,23 @@ public final class GainNetwork extends AbstractBlock {
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long n = inputShapes[0].get(0);
-    long f = spec.featureSize();
+    long f = featureSize;
     return new Shape[] {new Shape(n, spec.numClasses()), new Shape(n, spec.numClasses(), f, f)};
   }
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     Shape shape = inputShapes[0];
-    for (int i = 0; i < spec.depth(); i++) {
+    if (backbone != null) {
+      backbone.initialize(manager, dataType, shape);
+      shape = backbone.getOutputShapes(new Shape[] {shape})[0];
+      if (shape.dimension() != 4 || shape.get(2) != shape.get(3) || spec.inputSize() % shape.get(2) != 0) {
+        throw new IllegalArgumentException("backbone turns a " + spec.inputSize() + "-pixel input into a feature map of shape " + shape
+            + "; need a square map whose side divides the input size");
+      }
+      featureSize = (int) shape.get(2);
+    }
+    for (int i = 0; backbone == null && i < spec.depth(); i++) {
       convs.get(i).initialize(manager, dataType, shape);
       shape = convs.get(i).getOutputShapes(new Shape[] {shape})[0];
       norms.get(i).initialize(manager, dataType, shape);

@@ -25,6 +25,14 @@ public record NetworkSpec(int inputSize, int width, int depth, int numClasses) {
     return new NetworkSpec(64, 16, 3, numClasses);
   }
 
+  /**
+   * The spec of a network whose feature extractor is an imported backbone: only the input size and
+   * the classes are its own (width and depth 1 by convention; the backbone decides the feature map).
+   */
+  public static NetworkSpec forBackbone(int inputSize, int numClasses) {
+    return new NetworkSpec(inputSize, 1, 1, numClasses);
+  }
+
   public NetworkSpec {
     if (depth < 1 || depth > 8) {
       throw new IllegalArgumentException("depth must be in [1, 8], got " + depth);

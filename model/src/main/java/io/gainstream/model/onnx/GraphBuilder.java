@@ -47,6 +47,16 @@ final class GraphBuilder {
     graph.addInitializer(t);
   }
 
+  /** Adds a node as it is (a backbone's node, renamed by the caller). */
+  void raw(ai.onnx.proto.OnnxMl.NodeProto node) {
+    graph.addNode(node);
+  }
+
+  /** Adds an initializer as it is (a backbone's constant, any data type). */
+  void raw(TensorProto tensor) {
+    graph.addInitializer(tensor);
+  }
+
   void input(String name, Object... dims) {
     graph.addInput(valueInfo(name, dims));
   }

@@ -41,7 +41,7 @@ public final class OnnxExporter {
       throw new IllegalArgumentException("model info spec " + info.spec() + " != network spec " + spec);
     }
     int s = spec.inputSize();
-    int f = spec.featureSize();
+    int f = net.featureSize();
     int c = spec.numClasses();
     GraphBuilder g = new GraphBuilder("gainstream_gain");
     g.input(INPUT, "batch", 3, s, s);
@@ -49,8 +49,8 @@ public final class OnnxExporter {
       g.initializer(e.onnxName(), e.parameter().getArray().getShape().getShape(),
           e.parameter().getArray().toFloatArray());
     }
-    String x = INPUT;
-    for (int i = 0; i < spec.depth(); i++) {
+    String x = net.backbone() != null ? BackboneExport.write(g, net.backbone(), INPUT) : INPUT;
+    for (int i = 0; net.backbone() == null && i < spec.depth(); i++) {
       x = g.node("Conv", "conv" + i, new String[] {x, WeightTable.convWeight(i), WeightTable.convBias(i)},
           ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1), ints("strides", 1, 1));
       x = g.node("BatchNormalization", "bn" + i,
@@ -93,7 +93,12 @@ public final class OnnxExporter {
             .setDocString("GAIN class attention maps; see https://arxiv.org/abs/1802.10171")
             .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
             .setGraph(g.build());
-    for (Map.Entry<String, String> m : Metadata.write(info).entrySet()) {
+    Map<String, String> meta = Metadata.write(info);
+    if (net.backbone() != null) {
+      meta.put(Metadata.BACKBONE, net.backbone().graph().input() + "\n" + net.backbone().graph().feature());
+      meta.put(Metadata.PREPROCESS, net.backbone().preprocessing().encode());
+    }
+    for (Map.Entry<String, String> m : meta.entrySet()) {
       model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(m.getKey()).setValue(m.getValue()));
     }
     return model.build().toByteArray();
@@ -108,6 +113,10 @@ public final class OnnxExporter {
     static final String STEPS = "gainstream.steps";
     static final String MINING = "gainstream.mining_active";
     static final String EXTRA_PREFIX = "gainstream.extra.";
+    /** Input and feature-map names of an imported backbone (absent for the built-in network). */
+    static final String BACKBONE = "gainstream.backbone";
+    /** The backbone's normalisation, {@link io.gainstream.model.backbone.Preprocessing#encode}. */
+    static final String PREPROCESS = "gainstream.preprocess";
 
     private Metadata() {}
 

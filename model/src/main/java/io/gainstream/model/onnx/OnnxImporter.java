@@ -38,6 +38,13 @@ public final class OnnxImporter {
       throw new InvalidModelException(
           "model spec " + info.spec() + " does not match the network's " + net.spec());
     }
+    String backbone = model.getMetadataPropsList().stream().filter(p -> p.getKey().equals(Metadata.BACKBONE))
+        .map(StringStringEntryProto::getValue).findFirst().orElse(null);
+    if ((backbone == null) != (net.backbone() == null)) {
+      throw new InvalidModelException(backbone == null
+          ? "the release has the built-in network, this trainer an imported backbone"
+          : "the release has an imported backbone, this trainer the built-in network");
+    }
     Map<String, TensorProto> inits = new HashMap<>();
     for (TensorProto t : model.getGraph().getInitializerList()) {
       inits.put(t.getName(), t);

@@ -31,9 +31,17 @@ final class WeightTable {
   static final String CAM_WEIGHT = "cam.weight";
   static final String CAM_BIAS = "cam.bias";
 
+  /** Prefix of a backbone's tensor names inside a release, so they cannot clash with ours. */
+  static final String BACKBONE = "bb/";
+
   static List<Entry> of(GainNetwork net) {
     List<Entry> e = new ArrayList<>();
-    for (int i = 0; i < net.spec().depth(); i++) {
+    if (net.backbone() != null) {
+      for (String w : net.backbone().weightNames()) {
+        e.add(new Entry(BACKBONE + w, net.backbone().weight(w)));
+      }
+    }
+    for (int i = 0; net.backbone() == null && i < net.spec().depth(); i++) {
       e.add(new Entry(convWeight(i), GainNetwork.parameter(net.convs().get(i), "weight")));
       e.add(new Entry(convBias(i), GainNetwork.parameter(net.convs().get(i), "bias")));
       e.add(new Entry(bn(i, "scale"), GainNetwork.parameter(net.norms().get(i), "gamma")));

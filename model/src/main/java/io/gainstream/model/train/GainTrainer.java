@@ -18,6 +18,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.net.GainNetwork;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.net.Prediction;
@@ -54,13 +55,21 @@ public final class GainTrainer implements AutoCloseable {
   /** α in use: the settings' α until a rollback makes mining gentler. */
   private float alpha;
 
-  /** A fresh network, weights drawn from the settings' seed. */
+  /** A fresh built-in network, weights drawn from the settings' seed. */
   public GainTrainer(NetworkSpec spec, GainSettings settings) {
+    this(spec, settings, null);
+  }
+
+  /**
+   * A network on an imported backbone (its weights from the file, the CAM head's from the seed),
+   * or the built-in one when {@code backbone} is null.
+   */
+  public GainTrainer(NetworkSpec spec, GainSettings settings, Backbone backbone) {
     this.spec = spec;
     this.settings = settings;
     Engine engine = Engine.getEngine("PyTorch");
     engine.setRandomSeed((int) settings.seed());
-    this.network = new GainNetwork(spec);
+    this.network = new GainNetwork(spec, backbone == null ? null : backbone.newBlock());
     this.model = Model.newInstance("gain", Device.cpu(), "PyTorch");
     model.setBlock(network);
     DefaultTrainingConfig config =

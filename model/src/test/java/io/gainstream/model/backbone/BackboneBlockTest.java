@@ -54,7 +54,7 @@ class BackboneBlockTest {
       b.get(expected);
     }
     try (Model model = Model.newInstance("backbone", "PyTorch")) {
-      BackboneBlock block = new BackboneBlock(g);
+      BackboneBlock block = new BackboneBlock(g, Preprocessing.none());
       model.setBlock(block);
       NDManager m = model.getNDManager();
       block.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(n, 3, size, size));

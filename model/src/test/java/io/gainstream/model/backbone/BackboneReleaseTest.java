@@ -1,0 +1,79 @@
+package io.gainstream.model.backbone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gainstream.model.infer.AttentionSession;
+import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.net.Prediction;
+import io.gainstream.model.onnx.ModelInfo;
+import io.gainstream.model.onnx.OnnxExporter;
+import io.gainstream.model.onnx.OnnxImporter;
+import io.gainstream.model.synthetic.SyntheticDataset;
+import io.gainstream.model.train.Batch;
+import io.gainstream.model.train.Batches;
+import io.gainstream.model.train.Example;
+import io.gainstream.model.train.GainSettings;
+import io.gainstream.model.train.GainTrainer;
+import io.gainstream.model.train.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A network on an imported backbone, trained a few steps (GAIN, so the backbone's batch-norm
+ * statistics move too), exported as one release graph: ONNX Runtime on the release computes what
+ * DJL computes within 1e-4, and a second trainer built on the same backbone file, loaded from the
+ * release, predicts the same as the first (training resumes from the release).
+ */
+class BackboneReleaseTest {
+  private static final List<String> CLASSES = List.of("a", "b", "c");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"resnet", "mobilenet"})
+  void shouldExportAReleaseOnnxRuntimeAgreesWithAndResumeFromIt(String kind) {
+    byte[] file = kind.equals("resnet") ? TestBackbones.resnetLike(21) : TestBackbones.mobilenetLike(22);
+    Backbone backbone = new Backbone(OnnxBackbone.read(file), Preprocessing.imagenet());
+    NetworkSpec spec = NetworkSpec.forBackbone(48, 3);
+    GainSettings settings = GainSettings.defaults(Method.GAIN).withSeed(4).withBatchSize(4).withWarmup(2, 0f);
+    List<Example> train = Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 48, 12, 0.3, false, 0.9, 6)), 48, 0);
+    Batch probe = Batches.of(train.subList(0, 4), 3, 48, false);
+    byte[] release;
+    Prediction djl;
+    try (GainTrainer t = new GainTrainer(spec, settings, backbone)) {
+      Random rnd = new Random(4);
+      for (int i = 0; i < 5; i++) {
+        t.step(Batches.sample(train, 4, 3, 48, false, rnd));
+      }
+      assertThat(t.miningActive()).as("attention mining ran").isTrue();
+      djl = t.predict(probe.images(), 4);
+      release = OnnxExporter.export(t.network(), new ModelInfo(spec, CLASSES, "gain", 1, t.steps(), true, Map.of()));
+    }
+    try (AttentionSession ort = new AttentionSession(release, InferenceOptions.cpu())) {
+      Prediction p = ort.run(probe.images(), 4);
+      assertThat(maxDiff(p.probabilities(), djl.probabilities())).as("probabilities, ORT vs DJL").isLessThan(1e-4);
+      assertThat(maxDiff(p.attention(), djl.attention())).as("attention, ORT vs DJL").isLessThan(1e-4);
+    }
+    try (GainTrainer resumed = new GainTrainer(spec, settings.withSeed(99), backbone)) {
+      Prediction fresh = resumed.predict(probe.images(), 4);
+      assertThat(maxDiff(fresh.attention(), djl.attention())).as("a fresh head differs before loading").isGreaterThan(1e-3);
+      ModelInfo info = OnnxImporter.load(release, resumed.network());
+      resumed.resumeAt(info.steps(), info.miningActive());
+      Prediction back = resumed.predict(probe.images(), 4);
+      assertThat(maxDiff(back.probabilities(), djl.probabilities())).isLessThan(1e-6);
+      assertThat(maxDiff(back.attention(), djl.attention())).isLessThan(1e-6);
+      assertThat(resumed.steps()).isEqualTo(5);
+    }
+  }
+
+  private static double maxDiff(float[] a, float[] b) {
+    assertThat(a).hasSameSizeAs(b);
+    double w = 0;
+    for (int i = 0; i < a.length; i++) {
+      w = Math.max(w, Math.abs(a[i] - b[i]));
+    }
+    return w;
+  }
+}
