@@ -3,26 +3,65 @@ package io.gainstream.model.backbone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
- * A backbone a network can be built on: the cut-down graph and the normalisation it expects.
- * Each network gets its own {@link #newBlock() block} (its own parameters, starting from the
- * file's weights).
+ * A backbone a network is built on, and how it is fine-tuned: the cut-down graph, the
+ * normalisation it expects, which of its layers train, and their learning rate relative to the
+ * new CAM head's (pretrained weights move less than a head learning from scratch). Each network
+ * gets its own {@link #newBlock() block} (its own parameters, starting from the file's weights).
+ *
+ * @param learningRateFactor backbone learning rate = factor × the head's
  */
-public record Backbone(OnnxBackbone graph, Preprocessing preprocessing) {
+public record Backbone(OnnxBackbone graph, Preprocessing preprocessing, FineTune fineTune, float learningRateFactor) {
+  /** Which backbone layers train. */
+  public enum FineTune {
+    /** every layer */
+    ALL,
+    /** the last third of the weight layers; the rest keep the file's weights and statistics */
+    LAST,
+    /** none: a frozen feature extractor under a trained head */
+    NONE;
+
+    public static FineTune fromId(String id) {
+      try {
+        return valueOf(id.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("fine-tune must be all, last or none, got '" + id + "'");
+      }
+    }
+  }
+
+  public Backbone {
+    if (!(learningRateFactor > 0 && learningRateFactor <= 1)) {
+      throw new IllegalArgumentException("backbone learning-rate factor must be in (0, 1], got " + learningRateFactor);
+    }
+  }
+
+  /** All layers fine-tuned at a tenth of the head's learning rate. */
+  public Backbone(OnnxBackbone graph, Preprocessing preprocessing) {
+    this(graph, preprocessing, FineTune.ALL, 0.1f);
+  }
+
   /** Reads a classifier from a file; a file that cannot be used fails with one line. */
-  public static Backbone read(Path file, Preprocessing preprocessing) {
+  public static Backbone read(Path file, Preprocessing preprocessing, FineTune fineTune) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new BackboneException("cannot read backbone " + file + ": " + e.getMessage());
     }
-    return new Backbone(OnnxBackbone.read(bytes), preprocessing);
+    return new Backbone(OnnxBackbone.read(bytes), preprocessing, fineTune, 0.1f);
   }
 
-  /** A fresh block with the file's weights. */
+  /** A fresh block with the file's weights, its frozen layers frozen. */
   public BackboneBlock newBlock() {
-    return new BackboneBlock(graph, preprocessing);
+    BackboneBlock b = new BackboneBlock(graph, preprocessing);
+    b.freezeFirst(switch (fineTune) {
+      case ALL -> 0;
+      case LAST -> b.weightNodes() - b.weightNodes() / 3;
+      case NONE -> b.weightNodes();
+    });
+    return b;
   }
 }

@@ -42,6 +42,10 @@ public final class BackboneBlock extends AbstractBlock {
   private final Map<String, Parameter> weights = new LinkedHashMap<>();
   /** Outputs of Constant nodes. */
   private final Map<String, TensorProto> constants = new HashMap<>();
+  /** Nodes with weights, in graph order, and their parameters. */
+  private final List<List<Parameter>> weightNodes = new java.util.ArrayList<>();
+  /** Nodes whose weights are frozen (their batch-norm keeps the file's statistics too). */
+  private final java.util.Set<NodeProto> frozen = new java.util.HashSet<>();
 
   /** A block that takes RGB in [0, 1] and normalises it as the backbone was trained to see it. */
   public BackboneBlock(OnnxBackbone graph, Preprocessing preprocessing) {
@@ -50,6 +54,7 @@ public final class BackboneBlock extends AbstractBlock {
     this.preprocessing = preprocessing;
     int i = 0;
     for (NodeProto n : graph.nodes()) {
+      int before = weights.size();
       switch (n.getOpType()) {
         case "Conv", "Gemm" -> {
           weight(n, 1, Parameter.Type.WEIGHT, i);
@@ -64,8 +69,42 @@ public final class BackboneBlock extends AbstractBlock {
         case "Constant" -> constants.put(n.getOutput(0), attr(n, "value").getT());
         default -> { }
       }
+      if (weights.size() > before) {
+        weightNodes.add(List.copyOf(new java.util.ArrayList<>(weights.values()).subList(before, weights.size())));
+        nodeOfWeights.add(n);
+      }
       i++;
     }
+  }
+
+  private final List<NodeProto> nodeOfWeights = new java.util.ArrayList<>();
+
+  /** Nodes that carry weights (convolutions, batch-norms, Gemm). */
+  public int weightNodes() {
+    return weightNodes.size();
+  }
+
+  /**
+   * Freezes the weights of the first {@code count} weight nodes: they get no gradient, and their
+   * batch-norms use the file's running statistics in training too.
+   */
+  public void freezeFirst(int count) {
+    for (int k = 0; k < weightNodes.size(); k++) {
+      boolean freeze = k < count;
+      weightNodes.get(k).stream()
+          .filter(p -> p.getType() != Parameter.Type.RUNNING_MEAN && p.getType() != Parameter.Type.RUNNING_VAR)
+          .forEach(p -> p.freeze(freeze));
+      if (freeze) {
+        frozen.add(nodeOfWeights.get(k));
+      } else {
+        frozen.remove(nodeOfWeights.get(k));
+      }
+    }
+  }
+
+  /** Parameters that train (for the optimiser's backbone learning rate). */
+  public List<Parameter> trainable() {
+    return weights.values().stream().filter(Parameter::requiresGradient).toList();
   }
 
   private void weight(NodeProto n, int input, Parameter.Type type, int index) {
@@ -165,7 +204,7 @@ public final class BackboneBlock extends AbstractBlock {
           ? in(n, 2, env, store, training, m) : null);
       case "BatchNormalization" ->
           BatchNorm.batchNorm(x, in(n, 3, env, store, training, m), in(n, 4, env, store, training, m), in(n, 1, env, store, training, m),
-              in(n, 2, env, store, training, m), 1, f(n, "momentum", 0.9f), f(n, "epsilon", 1e-5f), training).head();
+              in(n, 2, env, store, training, m), 1, f(n, "momentum", 0.9f), f(n, "epsilon", 1e-5f), training && !frozen.contains(n)).head();
       case "Relu" -> Activation.relu(x);
       case "LeakyRelu" -> Activation.leakyRelu(x, f(n, "alpha", 0.01f));
       case "Sigmoid" -> Activation.sigmoid(x);

@@ -72,18 +72,24 @@ public final class GainTrainer implements AutoCloseable {
     this.network = new GainNetwork(spec, backbone == null ? null : backbone.newBlock());
     this.model = Model.newInstance("gain", Device.cpu(), "PyTorch");
     model.setBlock(network);
+    Optimizer optimizer = adam(settings.learningRate(), settings.weightDecay());
+    if (backbone != null) {
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      network.backbone().trainable().forEach(p -> ids.add(p.getId()));
+      optimizer = new SplitOptimizer(optimizer, adam(settings.learningRate() * backbone.learningRateFactor(), settings.weightDecay()), ids);
+    }
     DefaultTrainingConfig config =
         new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss("cl"))
             .optDevices(new Device[] {Device.cpu()})
-            .optOptimizer(
-                Optimizer.adam()
-                    .optLearningRateTracker(Tracker.fixed(settings.learningRate()))
-                    .optWeightDecays(settings.weightDecay())
-                    .build());
+            .optOptimizer(optimizer);
     this.trainer = model.newTrainer(config);
     trainer.initialize(new Shape(settings.batchSize(), 3, spec.inputSize(), spec.inputSize()));
     this.store = new ParameterStore(trainer.getManager(), false);
     this.alpha = settings.alpha();
+  }
+
+  private static Optimizer adam(float learningRate, float weightDecay) {
+    return Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).optWeightDecays(weightDecay).build();
   }
 
   public GainNetwork network() {

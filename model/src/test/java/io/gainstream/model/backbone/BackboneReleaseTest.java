@@ -68,6 +68,41 @@ class BackboneReleaseTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"all", "last", "none"})
+  void shouldTrainOnlyTheLayersItIsToldTo(String mode) {
+    Backbone.FineTune fineTune = Backbone.FineTune.fromId(mode);
+    OnnxBackbone g = OnnxBackbone.read(TestBackbones.resnetLike(31));
+    Backbone backbone = new Backbone(g, Preprocessing.imagenet(), fineTune, 0.1f);
+    NetworkSpec spec = NetworkSpec.forBackbone(32, 3);
+    List<Example> train = Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 32, 8, 0.3, false, 0.9, 7)), 32, 0);
+    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(3).withBatchSize(4), backbone)) {
+      Random rnd = new Random(3);
+      for (int i = 0; i < 3; i++) {
+        t.step(Batches.sample(train, 4, 3, 32, false, rnd));
+      }
+      BackboneBlock b = t.network().backbone();
+      List<String> names = List.copyOf(b.weightNames());
+      int changed = 0;
+      int firstChanged = -1;
+      for (int i = 0; i < names.size(); i++) {
+        float[] now = b.weight(names.get(i)).getArray().toFloatArray();
+        if (maxDiff(now, g.values(names.get(i))) > 0) {
+          changed++;
+          firstChanged = firstChanged < 0 ? i : firstChanged;
+        }
+      }
+      switch (fineTune) {
+        case NONE -> assertThat(changed).as("weights or statistics changed in a frozen backbone").isZero();
+        case LAST -> {
+          assertThat(changed).isPositive();
+          assertThat(firstChanged).as("first changed of %d", names.size()).isGreaterThanOrEqualTo(names.size() / 2);
+        }
+        case ALL -> assertThat(firstChanged).as("the first layer trains").isZero();
+      }
+    }
+  }
+
   private static double maxDiff(float[] a, float[] b) {
     assertThat(a).hasSameSizeAs(b);
     double w = 0;
