@@ -53,6 +53,13 @@ final class LabelCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin ValidationOptions validation;
 
+  @picocli.CommandLine.Mixin BackboneOptions backbone;
+
+  @Option(names = "--input-size", paramLabel = "PIXELS",
+      description = "Side of the square network input. Default: 64 for the built-in network, " + BackboneOptions.BACKBONE_INPUT_SIZE
+          + " with --backbone.")
+  Integer inputSize;
+
   @Override
   public Integer call() throws Exception {
     Method m = Method.fromId(method);
@@ -71,11 +78,17 @@ final class LabelCommand implements Callable<Integer> {
     if (m == Method.GAIN_EXT && masks == null) {
       throw new UserError("--method gain-ext needs --masks DIR with pixel labels for some images");
     }
+    io.gainstream.model.backbone.Backbone bb = backbone.backbone();
+    int size = inputSize != null ? inputSize : bb == null ? io.gainstream.model.net.NetworkSpec.defaults(1).inputSize()
+        : BackboneOptions.BACKBONE_INPUT_SIZE;
+    if (size < 16 || size > 1024 || (bb == null && size % 4 != 0)) {
+      throw new UserError("--input-size must be in [16, 1024] (a multiple of 4 for the built-in network), got " + size);
+    }
     Files.createDirectories(out);
     LabelJob.Outcome o =
         LabelJob.run(
             new LabelJob.Request(images, labels, classes, out, masks, m, trainSteps, seed, bootstrap, clientConfig, workDir, true,
-                validation.guarding()),
+                validation.guarding(), bb, size),
             Bars::bar);
     requireRelease(o);
     System.out.printf("labelled %d images, rejected %d (see %s), model version %d%n",

@@ -48,6 +48,8 @@ final class TrainerCommand implements Callable<Integer> {
 
   @Mixin ValidationOptions validation;
 
+  @Mixin BackboneOptions backbone;
+
   @Override
   public Integer call() throws Exception {
     Method m = Method.fromId(method);
@@ -55,16 +57,19 @@ final class TrainerCommand implements Callable<Integer> {
       throw new UserError("--release-every and --replay-capacity must be >= 1, --max-steps >= 0");
     }
     PipelineConfig config = pipeline.pipelineConfig();
+    io.gainstream.model.backbone.Backbone bb = backbone.backbone();
     ClassCatalog classes = config.classes();
     try (ShutdownGate gate = new ShutdownGate();
         KafkaOptions.Cluster cluster = kafka.open()) {
       TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
-      NetworkSpec spec = new NetworkSpec(config.inputSize(), 16, 3, classes.size());
+      // the network input is the pipeline's gainstream.input.size, so trainer and pipeline agree on it
+      NetworkSpec spec = bb == null ? new NetworkSpec(config.inputSize(), 16, 3, classes.size())
+          : NetworkSpec.forBackbone(config.inputSize(), classes.size());
       TrainerService.Options o =
           new TrainerService.Options(config.modelName(), classes.names(), spec, GainSettings.defaults(m).withSeed(seed), releaseEvery,
               maxSteps, replayCapacity, 64, 5000, new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())),
               "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits(),
-              validation.guarding());
+              validation.guarding(), backbone.backbone());
       me.tongfei.progressbar.ProgressBar bar = Bars.bar("train " + m.id(), maxSteps > 0 ? maxSteps : -1);
       TrainerService trainer = new TrainerService(cluster.connection(), o, s -> bar.stepTo(s.step()));
       Thread t = new Thread(trainer, "gainstream-trainer");

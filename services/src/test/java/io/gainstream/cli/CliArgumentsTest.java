@@ -102,4 +102,42 @@ class CliArgumentsTest {
       assertThat(o.defaultValue()).as("%s %s", c[0], c[1]).isEqualTo("127.0.0.1");
     }
   }
+
+  /** A one-node classifier graph: {@code op} on a rank-{@code rank} input, then optionally GlobalAveragePool. */
+  private Path graph(String name, String op, int rank, boolean pool) throws Exception {
+    ai.onnx.proto.OnnxMl.TensorShapeProto.Builder shape = ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder();
+    for (int d = 0; d < rank; d++) {
+      shape.addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d == 1 || rank == 3 && d == 0 ? 3 : 8));
+    }
+    ai.onnx.proto.OnnxMl.GraphProto.Builder g = ai.onnx.proto.OnnxMl.GraphProto.newBuilder()
+        .addInput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+            .setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))))
+        .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType(op).setName("the-" + op).addInput("x").addOutput("f"));
+    if (pool) {
+      g.addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("pool").addInput("f").addOutput("y"));
+    }
+    byte[] model = ai.onnx.proto.OnnxMl.ModelProto.newBuilder().setIrVersion(8)
+        .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build().toByteArray();
+    return Files.write(tmp.resolve(name), model);
+  }
+
+  @Test
+  void shouldRefuseUnusableBackboneFilesWithOneLine() throws Exception {
+    Path images = Files.createDirectories(tmp.resolve("img"));
+    Path csv = Files.writeString(tmp.resolve("l.csv"), "image,labels\n");
+    Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
+    Path notOnnx = Files.writeString(tmp.resolve("not.onnx"), "hello, I am not a model");
+    String[][] cases = {
+      {notOnnx.toString(), "not an ONNX model"},
+      {graph("softplus.onnx", "Softplus", 4, true).toString(), "unsupported op Softplus at node 'the-Softplus'"},
+      {graph("nopool.onnx", "Relu", 4, false).toString(), "no global average pooling"},
+      {graph("rank3.onnx", "Relu", 3, true).toString(), "input 'x' has rank 3, expected 4 ([N, 3, H, W])"},
+    };
+    for (String[] c : cases) {
+      Run r = run(label(images, csv, classes, "--backbone", c[0]));
+      assertThat(r.code()).as(c[0]).isEqualTo(2);
+      assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).startsWith("gainstream: --backbone " + c[0] + ": ").contains(c[1]);
+    }
+  }
 }

@@ -125,6 +125,30 @@ class LabelCommandIT {
     assertThat(out.resolve("SegmentationClass")).doesNotExist();
   }
 
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void shouldLabelThroughKafkaOnAnImportedBackbone() throws Exception {
+    // a 96x64 photo-like set: not square, so the labels must come back at each image's own size
+    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.3, false, 0.9, 8));
+    LabelledFolder.Written set = LabelledFolder.write(tmp.resolve("set"), SyntheticDataset.classNames(3), samples, x -> false);
+    Path backbone = Files.write(tmp.resolve("resnet-like.onnx"), io.gainstream.model.backbone.TestBackbones.resnetLike(3));
+    Path out = tmp.resolve("out");
+    Captured run;
+    try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
+      run = capture(() -> Gainstream.execute("label", "--images", set.images().toString(), "--labels", set.labelsCsv().toString(),
+          "--classes", set.classesFile().toString(), "--out", out.toString(), "--method", "gain", "--train-steps", "40",
+          "--backbone", backbone.toString(), "--input-size", "32", "--fine-tune", "last", "--min-map", "0",
+          "--bootstrap-servers", kafka.bootstrapServers()));
+    }
+    assertThat(run.rc()).isZero();
+    assertThat(run.out()).contains("labelled 40 images, rejected 0").contains("release 1 validation:");
+    for (SyntheticDataset.Sample s : samples) {
+      LabelPng.Decoded d = LabelPng.read(Files.readAllBytes(out.resolve("SegmentationClass").resolve(s.id() + ".png")), DecodeLimits.defaults());
+      assertThat(d.width()).isEqualTo(64);
+      assertThat(d.height()).isEqualTo(64);
+    }
+  }
+
   private record Captured(int rc, String out, String err) {}
 
   /** Runs the CLI with System.out and System.err copied into strings (and still shown). */

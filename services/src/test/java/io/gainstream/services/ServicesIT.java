@@ -70,7 +70,7 @@ class ServicesIT {
     return new TrainerService.Options(c.modelName(), CLASSES, new NetworkSpec(64, 8, 3, 3),
         GainSettings.defaults(Method.CAM).withBatchSize(8), releaseEvery, maxSteps, 500, 8, 1000, new Checkpoints(checkpoints),
         "trainer-" + c.modelName(), c.trainingSamplesTopic(), c.modelsTopic(), c.decodeLimits(),
-        new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)));
+        new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)), null);
   }
 
   private static byte[] png(SyntheticDataset.Sample s) {
@@ -160,7 +160,7 @@ class ServicesIT {
   private static TrainerService.Options trainer(PipelineConfig c, NetworkSpec spec, GainSettings settings, long maxSteps, int releaseEvery,
       int startAfter, Path checkpoints, TrainerService.Guarding guarding) {
     return new TrainerService.Options(c.modelName(), CLASSES, spec, settings, releaseEvery, maxSteps, 500, startAfter, 1000,
-        new Checkpoints(checkpoints), "trainer-" + c.modelName(), c.trainingSamplesTopic(), c.modelsTopic(), c.decodeLimits(), guarding);
+        new Checkpoints(checkpoints), "trainer-" + c.modelName(), c.trainingSamplesTopic(), c.modelsTopic(), c.decodeLimits(), guarding, null);
   }
 
   private static String metrics(TrainerService t) {

@@ -21,7 +21,7 @@ import java.util.Random;
  * concat, average pooling), each ending in GlobalAveragePool → Flatten → Gemm. Random weights
  * from a seed; batch-norm statistics that are not trivial.
  */
-final class TestBackbones {
+public final class TestBackbones {
   private final GraphProto.Builder g = GraphProto.newBuilder().setName("test-backbone");
   private final Random rnd;
   private int count;
@@ -33,7 +33,7 @@ final class TestBackbones {
   /** Classes of the dropped classifier. */
   static final int CLASSES = 10;
 
-  static byte[] resnetLike(long seed) {
+  public static byte[] resnetLike(long seed) {
     TestBackbones b = new TestBackbones(seed);
     String x = b.convBnRelu("input", 3, 8, 3, 2, 1);
     x = b.node("MaxPool", new String[] {x}, ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1));
@@ -50,7 +50,7 @@ final class TestBackbones {
     return b.classifier(x, 16, "feature", 13);
   }
 
-  static byte[] mobilenetLike(long seed) {
+  public static byte[] mobilenetLike(long seed) {
     TestBackbones b = new TestBackbones(seed);
     String x = b.relu6(b.bn(b.conv("input", 3, 8, 3, 2, 1, 1, 1), 8));
     // inverted residual: expand 1x1, depthwise 3x3, project 1x1, add

@@ -124,7 +124,8 @@ public final class LabelQuality {
     LabelJob.Outcome outcome =
         LabelJob.run(
             new LabelJob.Request(set.folder().images(), set.folder().labelsCsv(), set.folder().classesFile(), dir,
-                m == Method.GAIN_EXT ? set.folder().masks() : null, m, o.steps(), seed, null, null, null, false, o.guarding()),
+                m == Method.GAIN_EXT ? set.folder().masks() : null, m, o.steps(), seed, null, null, null, false, o.guarding(), null,
+                io.gainstream.model.net.NetworkSpec.defaults(1).inputSize()),
             progress);
     String validation = outcome.validation() == null ? "none" : outcome.validation().summary();
     List<Run> rows = new ArrayList<>();

@@ -162,7 +162,7 @@ final class TrainerThroughput {
               new Checkpoints(work.resolve("trainer-" + run)), "bench-trainer-" + run, config.trainingSamplesTopic(),
               config.modelsTopic(), DecodeLimits.defaults(),
               // nothing held out and no releases: both sides train on every sample, like the memory-fed side
-              new TrainerService.Guarding(0, CollapseGuard.Settings.defaults(), ReleaseGate.defaults()));
+              new TrainerService.Guarding(0, CollapseGuard.Settings.defaults(), ReleaseGate.defaults()), null);
       TrainerService trainer = new TrainerService(kafka, opts, s -> stepAt[steps[0]++] = System.nanoTime());
       Thread t = new Thread(trainer, "bench-trainer");
       t.start();

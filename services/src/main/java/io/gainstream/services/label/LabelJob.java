@@ -1,5 +1,6 @@
 package io.gainstream.services.label;
 
+import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.train.GainSettings;
@@ -57,7 +58,9 @@ public final class LabelJob {
       Path clientConfig,
       Path workDir,
       boolean progress,
-      TrainerService.Guarding guarding) {}
+      TrainerService.Guarding guarding,
+      Backbone backbone,
+      int inputSize) {}
 
   /**
    * What happened.
@@ -96,16 +99,22 @@ public final class LabelJob {
       c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", classes.names()));
       c.put(PipelineConfig.MODEL_NAME_CONFIG, "label-" + run);
       c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 1.0);
+      // the pipeline resizes once, at validation, to the size the release is trained at
+      c.put(PipelineConfig.INPUT_SIZE_CONFIG, r.inputSize());
       PipelineConfig config = new PipelineConfig(c);
       TopicSetup.ensure(kafka, config, 2, (short) 1);
 
-      NetworkSpec spec = NetworkSpec.defaults(classes.size());
+      NetworkSpec spec =
+          r.backbone() == null
+              ? new NetworkSpec(r.inputSize(), NetworkSpec.defaults(classes.size()).width(), NetworkSpec.defaults(classes.size()).depth(),
+                  classes.size())
+              : NetworkSpec.forBackbone(r.inputSize(), classes.size());
       GainSettings settings = GainSettings.defaults(r.method()).withSeed(r.seed());
       TrainerService.Options topts =
           new TrainerService.Options(config.modelName(), classes.names(), spec, settings, r.trainSteps(), r.trainSteps(),
               Math.max(1000, rows.size()), rows.size(), 3000, new Checkpoints(work.resolve("checkpoints-" + run)),
               "gainstream-trainer-" + run, config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits(),
-              r.guarding());
+              r.guarding(), r.backbone());
       try (PipelineService pipeline =
               new PipelineService(kafka, config, new PipelineService.Options("gainstream-label-" + run, work.resolve("state"), Runtime.getRuntime().availableProcessors()))
                   .start(Duration.ofMinutes(2));

@@ -2,6 +2,7 @@ package io.gainstream.services.trainer;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.InvalidInputException;
@@ -63,6 +64,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
    * @param modelsTopic topic of releases
    * @param limits decode limits for samples
    * @param guarding held-out share, collapse guard and release gate
+   * @param backbone imported feature extractor, or null for the built-in network
    */
   public record Options(
       String modelName,
@@ -79,7 +81,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
       String samplesTopic,
       String modelsTopic,
       DecodeLimits limits,
-      Guarding guarding) {}
+      Guarding guarding,
+      Backbone backbone) {}
 
   /**
    * How the trainer judges itself on samples it never trains on.
@@ -175,7 +178,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     boolean masks = o.settings().method() == Method.GAIN_EXT;
     Map<String, Object> cprops = kafka.consumer(null);
     cprops.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, o.groupId());
-    try (GainTrainer trainer = new GainTrainer(o.spec(), o.settings());
+    try (GainTrainer trainer = new GainTrainer(o.spec(), o.settings(), o.backbone());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cprops);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
       CollapseGuard guard = new CollapseGuard(o.guarding().guard(), trainer, heldOut::all, ProxyLabels.Thresholds.defaults());

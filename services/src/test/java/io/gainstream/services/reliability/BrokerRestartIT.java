@@ -48,7 +48,7 @@ class BrokerRestartIT {
     TrainerService.Options topts =
         new TrainerService.Options(c.modelName(), Fixture.CLASSES, Fixture.SPEC, GainSettings.defaults(Method.CAM).withBatchSize(8), 15, 0,
             200, 8, 1000, new Checkpoints(tmp.resolve("checkpoints")), "restart-trainer", c.trainingSamplesTopic(), c.modelsTopic(),
-            DecodeLimits.defaults(), new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)));
+            DecodeLimits.defaults(), new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)), null);
     TrainerService trainer = new TrainerService(k, topts, s -> {});
     Thread trainerThread = new Thread(trainer, "trainer");
     try (PipelineService p = new PipelineService(k, c, new PipelineService.Options("restart-app", tmp.resolve("state"), 1)).start(Duration.ofMinutes(1))) {

@@ -1,0 +1,53 @@
+package io.gainstream.cli;
+
+import io.gainstream.model.backbone.Backbone;
+import io.gainstream.model.backbone.Preprocessing;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The feature extractor a trainer builds on: options shared by {@code label} and {@code trainer}. */
+final class BackboneOptions {
+  /** Default network input with an imported backbone (its ImageNet training size). */
+  static final int BACKBONE_INPUT_SIZE = 224;
+
+  @Option(names = "--backbone", paramLabel = "FILE.onnx",
+      description = "An ImageNet classifier exported to ONNX (float32, [N,3,H,W]); its last spatial feature map becomes the "
+          + "feature extractor under the CAM head, fine-tuned end to end. Default: the built-in network trained from scratch.")
+  Path file;
+
+  @Option(names = "--fine-tune", defaultValue = "all", paramLabel = "all|last|none",
+      description = "Backbone layers that train: all, the last third, or none (a frozen backbone). Default: ${DEFAULT-VALUE}.")
+  String fineTune;
+
+  @Option(names = "--backbone-preprocessing", defaultValue = "imagenet", paramLabel = "imagenet|none",
+      description = "Normalisation the backbone was trained with: ImageNet mean and std, or pixels in [0, 1]. Default: ${DEFAULT-VALUE}.")
+  String preprocessing;
+
+  /** The backbone, or null for the built-in network; an unusable file is a one-line error (exit 2). */
+  Backbone backbone() {
+    if (file == null) {
+      return null;
+    }
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new UserError("--backbone " + file + " is not a readable file");
+    }
+    Preprocessing p =
+        switch (preprocessing) {
+          case "imagenet" -> Preprocessing.imagenet();
+          case "none" -> Preprocessing.none();
+          default -> throw new UserError("--backbone-preprocessing must be imagenet or none, got '" + preprocessing + "'");
+        };
+    Backbone.FineTune f;
+    try {
+      f = Backbone.FineTune.fromId(fineTune);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--fine-tune must be all, last or none, got '" + fineTune + "'");
+    }
+    try {
+      return Backbone.read(file, p, f);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--backbone " + file + ": " + e.getMessage());
+    }
+  }
+}
