@@ -24,6 +24,10 @@ final class BackboneOptions {
       description = "Normalisation the backbone was trained with: ImageNet mean and std, or pixels in [0, 1]. Default: ${DEFAULT-VALUE}.")
   String preprocessing;
 
+  @Option(names = "--dilate",
+      description = "Dilate the backbone's last stage (stride 1, dilation 2): a 14x14 attention grid at 224 pixels instead of 7x7.")
+  boolean dilate;
+
   /** The backbone, or null for the built-in network; an unusable file is a one-line error (exit 2). */
   Backbone backbone() {
     if (file == null) {
@@ -45,7 +49,7 @@ final class BackboneOptions {
       throw new UserError("--fine-tune must be all, last or none, got '" + fineTune + "'");
     }
     try {
-      return Backbone.read(file, p, f);
+      return Backbone.read(file, p, f, dilate);
     } catch (IllegalArgumentException e) {
       throw new UserError("--backbone " + file + ": " + e.getMessage());
     }

@@ -43,15 +43,20 @@ public record Backbone(OnnxBackbone graph, Preprocessing preprocessing, FineTune
     this(graph, preprocessing, FineTune.ALL, 0.1f);
   }
 
-  /** Reads a classifier from a file; a file that cannot be used fails with one line. */
-  public static Backbone read(Path file, Preprocessing preprocessing, FineTune fineTune) {
+  /**
+   * Reads a classifier from a file; a file that cannot be used fails with one line.
+   *
+   * @param dilate dilate the last stage ({@link Dilation}): twice the attention grid's side
+   */
+  public static Backbone read(Path file, Preprocessing preprocessing, FineTune fineTune, boolean dilate) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new BackboneException("cannot read backbone " + file + ": " + e.getMessage());
     }
-    return new Backbone(OnnxBackbone.read(bytes), preprocessing, fineTune, 0.1f);
+    OnnxBackbone g = OnnxBackbone.read(bytes);
+    return new Backbone(dilate ? Dilation.lastStage(g) : g, preprocessing, fineTune, 0.1f);
   }
 
   /** A fresh block with the file's weights, its frozen layers frozen. */

@@ -155,6 +155,32 @@ public final class OnnxBackbone {
     return n.getName().isEmpty() ? n.getOpType() + "->" + n.getOutput(0) : n.getName();
   }
 
+  /** The same backbone with other nodes (the same weights), for {@link Dilation}. */
+  OnnxBackbone withNodes(List<NodeProto> replaced) {
+    return new OnnxBackbone(opset, input, feature, replaced, initializers);
+  }
+
+  static List<Long> longs(NodeProto n, String name) {
+    for (AttributeProto a : n.getAttributeList()) {
+      if (a.getName().equals(name)) {
+        return a.getIntsList();
+      }
+    }
+    return List.of();
+  }
+
+  static NodeProto withInts(NodeProto n, String name, List<Long> values) {
+    NodeProto.Builder b = n.toBuilder();
+    AttributeProto attr = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS).addAllInts(values).build();
+    for (int a = 0; a < b.getAttributeCount(); a++) {
+      if (b.getAttribute(a).getName().equals(name)) {
+        b.setAttribute(a, attr);
+        return b.build();
+      }
+    }
+    return b.addAttribute(attr).build();
+  }
+
   /** The default-domain opset the file was written for. */
   public int opset() {
     return opset;

@@ -32,10 +32,14 @@ class BackboneReleaseTest {
   private static final List<String> CLASSES = List.of("a", "b", "c");
 
   @ParameterizedTest
-  @ValueSource(strings = {"resnet", "mobilenet"})
+  @ValueSource(strings = {"resnet", "mobilenet", "resnet-dilated", "mobilenet-dilated"})
   void shouldExportAReleaseOnnxRuntimeAgreesWithAndResumeFromIt(String kind) {
-    byte[] file = kind.equals("resnet") ? TestBackbones.resnetLike(21) : TestBackbones.mobilenetLike(22);
-    Backbone backbone = new Backbone(OnnxBackbone.read(file), Preprocessing.imagenet());
+    byte[] file = kind.startsWith("resnet") ? TestBackbones.resnetLike(21) : TestBackbones.mobilenetLike(22);
+    OnnxBackbone graph = OnnxBackbone.read(file);
+    if (kind.endsWith("dilated")) {
+      graph = Dilation.lastStage(graph);
+    }
+    Backbone backbone = new Backbone(graph, Preprocessing.imagenet());
     NetworkSpec spec = NetworkSpec.forBackbone(48, 3);
     GainSettings settings = GainSettings.defaults(Method.GAIN).withSeed(4).withBatchSize(4).withWarmup(2, 0f);
     List<Example> train = Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 48, 12, 0.3, false, 0.9, 6)), 48, 0);
@@ -48,6 +52,9 @@ class BackboneReleaseTest {
         t.step(Batches.sample(train, 4, 3, 48, false, rnd));
       }
       assertThat(t.miningActive()).as("attention mining ran").isTrue();
+      // 48 pixels: stride 8 (resnet-like) or 4 (mobilenet-like), halved when dilated
+      int stride = (kind.startsWith("resnet") ? 8 : 4) / (kind.endsWith("dilated") ? 2 : 1);
+      assertThat(t.network().featureSize()).isEqualTo(48 / stride);
       djl = t.predict(probe.images(), 4);
       release = OnnxExporter.export(t.network(), new ModelInfo(spec, CLASSES, "gain", 1, t.steps(), true, Map.of()));
     }
