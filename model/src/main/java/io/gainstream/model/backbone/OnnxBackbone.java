@@ -35,6 +35,9 @@ public final class OnnxBackbone {
       Set.of("Conv", "BatchNormalization", "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Mul", "Add", "MaxPool",
           "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Gemm", "Concat", "Identity", "Dropout", "Constant");
 
+  /** Newest opset a backbone may use: the release graph it is copied into is opset 17. */
+  public static final int MAX_OPSET = 17;
+
   private final int opset;
   private final String input;
   private final String feature;
@@ -63,6 +66,10 @@ public final class OnnxBackbone {
     GraphProto g = model.getGraph();
     int opset = model.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
         .mapToInt(o -> (int) o.getVersion()).max().orElse(0);
+    if (opset > MAX_OPSET) {
+      // releases are opset 17 graphs and carry the backbone's nodes as they are
+      throw new BackboneException("opset " + opset + " is newer than " + MAX_OPSET + "; export the classifier with opset_version=" + MAX_OPSET);
+    }
     Map<String, TensorProto> inits = new LinkedHashMap<>();
     g.getInitializerList().forEach(t -> inits.put(t.getName(), t));
     String input = imageInput(g, inits.keySet());
