@@ -46,18 +46,42 @@ final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Mixin ValidationOptions validation;
 
+    @picocli.CommandLine.Mixin BackboneOptions backbone;
+
+    @Option(names = "--photos", paramLabel = "DIR",
+        description = "A folder of photos in the label contract with exact masks (masks/) and a few given pixel labels "
+            + "(given_masks/), e.g. ../shared/data/coco-dev: rows for the built-in network and, with --backbone, for the backbone, "
+            + "beside a centre-ellipse baseline.")
+    java.nio.file.Path photos;
+
+    @Option(names = "--no-synthetic", description = "Skip sets (a) and (b): the photo rows only.")
+    boolean noSynthetic;
+
+    @Option(names = "--photo-steps", defaultValue = "300", description = "Training steps per photo run. Default: ${DEFAULT-VALUE}.")
+    int photoSteps;
+
+    @Option(names = "--input-size", defaultValue = "224", description = "Network input with --backbone. Default: ${DEFAULT-VALUE}.")
+    int inputSize;
+
     @Override
     public Integer call() throws Exception {
+      if (photos != null && !java.nio.file.Files.isDirectory(photos.resolve("masks"))) {
+        throw new UserError("--photos " + photos + " has no masks/ folder of exact masks");
+      }
       if (images < 20 || steps < 1 || seeds < 1) {
         throw new UserError("--images must be >= 20, --steps and --seeds >= 1");
       }
       java.util.List<io.gainstream.model.train.Method> ms =
           methods.stream().map(io.gainstream.model.train.Method::fromId).toList();
-      if (!noFashion && !io.gainstream.model.synthetic.FashionComposites.available()) {
+      if (noSynthetic && photos == null) {
+        throw new UserError("--no-synthetic leaves nothing to measure without --photos");
+      }
+      if (!noSynthetic && !noFashion && !io.gainstream.model.synthetic.FashionComposites.available()) {
         throw new UserError("set (b) needs Debian's dataset-fashion-mnist and python3-skimage; install them or pass --no-fashion");
       }
       io.gainstream.services.bench.LabelQuality.Options o =
-          new io.gainstream.services.bench.LabelQuality.Options(images, steps, seeds, dataSeed, ms, !noFashion, validation.guarding());
+          new io.gainstream.services.bench.LabelQuality.Options(images, steps, seeds, dataSeed, ms, !noSynthetic, !noFashion, validation.guarding(),
+              photos == null ? null : new io.gainstream.services.bench.LabelQuality.Photos(photos, backbone.backbone(), inputSize, photoSteps));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
         io.gainstream.services.bench.LabelQuality q =

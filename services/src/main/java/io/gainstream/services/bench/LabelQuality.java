@@ -39,14 +39,26 @@ public final class LabelQuality {
    * @param seeds training seeds per method (1 … seeds)
    * @param dataSeed seed of the generated sets
    */
-  public record Options(int images, int steps, int seeds, long dataSeed, List<Method> methods, boolean fashion,
-      TrainerService.Guarding guarding) {}
+  public record Options(int images, int steps, int seeds, long dataSeed, List<Method> methods, boolean synthetic, boolean fashion,
+      TrainerService.Guarding guarding, Photos photos) {}
+
+  /**
+   * A folder of real photographs in the {@code label} contract with exact masks: {@code images/},
+   * {@code labels.csv}, {@code classes.txt}, {@code masks/<stem>.png} (truth for every image) and
+   * {@code given_masks/} (the few pixel labels gain-ext may use), labelled with the built-in network
+   * and with a backbone.
+   *
+   * @param backbone the backbone's rows; null for built-in rows only
+   * @param steps training steps per photo run (backbone steps are slow on a CPU)
+   */
+  public record Photos(Path dir, io.gainstream.model.backbone.Backbone backbone, int inputSize, int steps) {}
 
   /** One run. */
   public record Run(String set, String split, Method method, long seed, double fgMiou, double miou, double labelledFgMiou,
       double ignored, long version, String validation) {}
 
-  private record Set0(String name, LabelledFolder.Written folder, Map<String, Map<String, byte[]>> splits, int classes) {}
+  private record Set0(String name, LabelledFolder.Written folder, Map<String, Map<String, byte[]>> splits, int classes,
+      io.gainstream.model.backbone.Backbone backbone, int inputSize, int steps) {}
 
   private final Options o;
   private final Path work;
@@ -68,16 +80,22 @@ public final class LabelQuality {
 
   /** Label runs of the whole benchmark. */
   public int runs() {
-    return (o.fashion() ? 2 : 1) * o.methods().size() * o.seeds();
+    int sets = (!o.synthetic() ? 0 : o.fashion() ? 2 : 1) + (o.photos() == null ? 0 : o.photos().backbone() == null ? 1 : 2);
+    return sets * o.methods().size() * o.seeds();
   }
 
   public List<Run> run() throws IOException, InterruptedException {
     List<Set0> sets = new ArrayList<>();
-    List<Sample> biased = PartObjects.generate(o.images(), 96, PartObjects.Split.BIASED, o.dataSeed());
-    List<Sample> shifted = PartObjects.generate(Math.max(10, o.images() / 4), 96, PartObjects.Split.SHIFTED, o.dataSeed() + 1);
-    sets.add(write("part", PartObjects.CLASSES, biased, shifted));
-    if (o.fashion()) {
+    if (o.synthetic()) {
+      List<Sample> biased = PartObjects.generate(o.images(), 96, PartObjects.Split.BIASED, o.dataSeed());
+      List<Sample> shifted = PartObjects.generate(Math.max(10, o.images() / 4), 96, PartObjects.Split.SHIFTED, o.dataSeed() + 1);
+      sets.add(write("part", PartObjects.CLASSES, biased, shifted));
+    }
+    if (o.synthetic() && o.fashion()) {
       sets.add(write("fashion", FashionComposites.CLASSES, FashionComposites.generate(o.images(), 96, o.dataSeed()), List.of()));
+    }
+    if (o.photos() != null) {
+      sets.addAll(photos(o.photos()));
     }
     out.printf("## gainstream label quality, through `label` (Kafka)%n%n");
     out.printf("%d steps per run, seeds 1-%d, data seed %d, default label settings; fg mIoU counts pixels left at 255 as missed.%n%n",
@@ -110,7 +128,37 @@ public final class LabelQuality {
     if (!extra.isEmpty()) {
       splits.put("shifted", pick(w.truth(), extra));
     }
-    return new Set0(name, w, splits, classes.size());
+    return new Set0(name, w, splits, classes.size(), null, DEFAULT_INPUT, o.steps());
+  }
+
+  private static final int DEFAULT_INPUT = io.gainstream.model.net.NetworkSpec.defaults(1).inputSize();
+
+  /** The photo folder as one set per network, and the centre-ellipse baseline printed once. */
+  private List<Set0> photos(Photos p) throws IOException {
+    io.gainstream.model.input.ClassCatalog classes = io.gainstream.model.input.ClassCatalog.read(p.dir().resolve("classes.txt"));
+    List<io.gainstream.services.io.LabelsCsv.Row> rows = io.gainstream.services.io.LabelsCsv.read(p.dir().resolve("labels.csv"));
+    Map<String, byte[]> truth = new LinkedHashMap<>();
+    ConfusionMatrix ellipse = new ConfusionMatrix(classes.size());
+    for (io.gainstream.services.io.LabelsCsv.Row r : rows) {
+      String stem = io.gainstream.services.io.ImagePublisher.stemOf(r.image());
+      io.gainstream.model.labels.LabelPng.Decoded d = io.gainstream.model.labels.LabelPng.read(
+          java.nio.file.Files.readAllBytes(p.dir().resolve("masks").resolve(stem + ".png")),
+          io.gainstream.model.input.DecodeLimits.defaults());
+      truth.put(stem, d.values());
+      int first = r.labels().isEmpty() ? 0 : classes.indexOf(r.labels().get(0));
+      ellipse.add(Baselines.centreEllipse(d.width(), d.height(), first), d.values());
+    }
+    out.printf("Photos (%s, %d images): a label-free centre ellipse (80 %% of width and height, the first class) scores "
+        + "fg mIoU %.3f, mIoU %.3f.%n%n", p.dir().getFileName(), truth.size(), ellipse.foregroundMeanIou(), ellipse.meanIou());
+    LabelledFolder.Written folder = new LabelledFolder.Written(p.dir().resolve("images"), p.dir().resolve("labels.csv"),
+        p.dir().resolve("classes.txt"), p.dir().resolve("given_masks"), truth);
+    List<Set0> sets = new ArrayList<>();
+    sets.add(new Set0("photos (built-in)", folder, Map.of("all", truth), classes.size(), null, DEFAULT_INPUT, p.steps()));
+    if (p.backbone() != null) {
+      sets.add(new Set0("photos (backbone " + p.inputSize() + ")", folder, Map.of("all", truth), classes.size(), p.backbone(), p.inputSize(),
+          p.steps()));
+    }
+    return sets;
   }
 
   private static Map<String, byte[]> pick(Map<String, byte[]> truth, List<Sample> samples) {
@@ -124,8 +172,8 @@ public final class LabelQuality {
     LabelJob.Outcome outcome =
         LabelJob.run(
             new LabelJob.Request(set.folder().images(), set.folder().labelsCsv(), set.folder().classesFile(), dir,
-                m == Method.GAIN_EXT ? set.folder().masks() : null, m, o.steps(), seed, null, null, null, false, o.guarding(), null,
-                io.gainstream.model.net.NetworkSpec.defaults(1).inputSize()),
+                m == Method.GAIN_EXT ? set.folder().masks() : null, m, set.steps(), seed, null, null, null, false, o.guarding(),
+                set.backbone(), set.inputSize()),
             progress);
     String validation = outcome.validation() == null ? "none" : outcome.validation().summary();
     List<Run> rows = new ArrayList<>();
