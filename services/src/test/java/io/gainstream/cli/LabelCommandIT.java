@@ -131,7 +131,7 @@ class LabelCommandIT {
     // a 96x64 photo-like set: not square, so the labels must come back at each image's own size
     List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.3, false, 0.9, 8));
     LabelledFolder.Written set = LabelledFolder.write(tmp.resolve("set"), SyntheticDataset.classNames(3), samples, x -> false);
-    Path backbone = Files.write(tmp.resolve("resnet-like.onnx"), io.gainstream.model.backbone.TestBackbones.resnetLike(3));
+    Path backbone = Files.write(tmp.resolve("resnet-like.onnx"), io.gainstream.model.onnx.TestBackbones.resnetLike(3));
     Path out = tmp.resolve("out");
     Captured run;
     try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {

@@ -233,7 +233,7 @@ public final class OnnxBackbone {
   }
 
   /** Values of a tensor stored as float32 or int64, raw little-endian or typed. */
-  static float[] floats(TensorProto t) {
+  public static float[] floats(TensorProto t) {
     int type = t.getDataType();
     if (type == TensorProto.DataType.FLOAT.getNumber()) {
       if (!t.getRawData().isEmpty()) {

@@ -95,7 +95,7 @@ final class GraphBuilder {
   }
 
   /** A float tensor type; a {@code String} dim is symbolic (e.g. "batch"), a number is fixed. */
-  private static ValueInfoProto valueInfo(String name, Object... dims) {
+  static ValueInfoProto valueInfo(String name, Object... dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (Object d : dims) {
       TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();

@@ -4,11 +4,10 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.gainstream.model.backbone.OnnxBackbone;
 import io.gainstream.model.net.GainNetwork;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.OnnxExporter.Metadata;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -131,16 +130,6 @@ public final class OnnxImporter {
     if (t.getDataType() != TensorProto.DataType.FLOAT.getNumber()) {
       throw new InvalidModelException("initializer '" + t.getName() + "' is not float32");
     }
-    if (!t.getRawData().isEmpty()) {
-      ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-      float[] out = new float[b.remaining() / 4];
-      b.asFloatBuffer().get(out);
-      return out;
-    }
-    float[] out = new float[t.getFloatDataCount()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = t.getFloatData(i);
-    }
-    return out;
+    return OnnxBackbone.floats(t);
   }
 }

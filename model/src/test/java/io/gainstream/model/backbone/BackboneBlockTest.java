@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.gainstream.model.onnx.TestBackbones;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Random;

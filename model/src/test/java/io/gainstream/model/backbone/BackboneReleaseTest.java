@@ -9,6 +9,7 @@ import io.gainstream.model.net.Prediction;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
 import io.gainstream.model.onnx.OnnxImporter;
+import io.gainstream.model.onnx.TestBackbones;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.model.train.Batch;
 import io.gainstream.model.train.Batches;

@@ -1,17 +1,12 @@
-package io.gainstream.model.backbone;
+package io.gainstream.model.onnx;
+
+import static io.gainstream.model.onnx.GraphBuilder.floatAttr;
+import static io.gainstream.model.onnx.GraphBuilder.intAttr;
+import static io.gainstream.model.onnx.GraphBuilder.ints;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Random;
 
 /**
@@ -22,7 +17,7 @@ import java.util.Random;
  * from a seed; batch-norm statistics that are not trivial.
  */
 public final class TestBackbones {
-  private final GraphProto.Builder g = GraphProto.newBuilder().setName("test-backbone");
+  private final GraphBuilder g = new GraphBuilder("test-backbone");
   private final Random rnd;
   private int count;
 
@@ -31,7 +26,7 @@ public final class TestBackbones {
   }
 
   /** Classes of the dropped classifier. */
-  static final int CLASSES = 10;
+  public static final int CLASSES = 10;
 
   public static byte[] resnetLike(long seed) {
     TestBackbones b = new TestBackbones(seed);
@@ -70,22 +65,22 @@ public final class TestBackbones {
   }
 
   /** A valid classifier whose feature extractor uses an op outside the supported set. */
-  static byte[] withUnsupportedOp() {
+  public static byte[] withUnsupportedOp() {
     TestBackbones b = new TestBackbones(1);
     String x = b.node("Softplus", new String[] {b.conv("input", 3, 4, 3, 1, 1, 1, 1)});
     return b.classifier(x, 4, "feature", 13);
   }
 
   /** A classifier that flattens the image and has no spatial pooling. */
-  static byte[] withoutPooling() {
+  public static byte[] withoutPooling() {
     TestBackbones b = new TestBackbones(1);
     String x = b.node("Flatten", new String[] {b.conv("input", 3, 4, 3, 1, 1, 1, 1)}, intAttr("axis", 1));
-    b.g.addOutput(value(x, "N", 4 * 32 * 32));
+    b.g.output(x, "N", 4 * 32 * 32);
     return b.model(13, 4);
   }
 
   /** Same as {@link #resnetLike} with a rank-3 input. */
-  static byte[] withRank3Input() {
+  public static byte[] withRank3Input() {
     TestBackbones b = new TestBackbones(1);
     String x = b.conv("input", 3, 4, 3, 1, 1, 1, 1);
     return b.classifier(x, 4, "feature", 13, 3);
@@ -102,18 +97,18 @@ public final class TestBackbones {
     String w = init(new long[] {CLASSES, channels}, 0.2f);
     String bias = init(new long[] {CLASSES}, 0.1f);
     String logits = node("Gemm", new String[] {flat, w, bias}, intAttr("transB", 1));
-    g.addOutput(value(logits, "N", CLASSES));
+    g.output(logits, "N", CLASSES);
     return model(opset, inputRank);
   }
 
   private byte[] model(int opset, int inputRank) {
     if (inputRank == 4) {
-      g.addInput(value("input", "N", 3, "H", "W"));
+      g.input("input", "N", 3, "H", "W");
     } else {
-      g.addInput(value("input", 3, "H", "W"));
+      g.input("input", 3, "H", "W");
     }
     return ModelProto.newBuilder().setIrVersion(8).setProducerName("test")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(g).build().toByteArray();
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(g.build()).build().toByteArray();
   }
 
   private String convBnRelu(String x, int in, int out, int k, int stride, int pad) {
@@ -169,67 +164,24 @@ public final class TestBackbones {
 
   private String init(long[] dims, float[] v) {
     String name = "w" + count++;
-    ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    buf.asFloatBuffer().put(v);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-        .setRawData(ByteString.copyFrom(buf.array()));
-    for (long d : dims) {
-      t.addDims(d);
-    }
-    g.addInitializer(t);
+    g.initializer(name, dims, v);
     return name;
   }
+
 
   private String node(String op, String[] inputs, AttributeProto... attrs) {
     return node(op, inputs, "t" + count++, attrs);
   }
 
   private String node(String op, String[] inputs, String output, AttributeProto... attrs) {
-    NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op.toLowerCase() + "_" + count++).addOutput(output);
-    for (String i : inputs) {
-      n.addInput(i);
-    }
-    for (AttributeProto a : attrs) {
-      n.addAttribute(a);
-    }
-    g.addNode(n);
-    return output;
+    return g.node(op, output, inputs, attrs);
   }
 
-  static AttributeProto ints(String name, long... v) {
-    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-    for (long x : v) {
-      a.addInts(x);
-    }
-    return a.build();
-  }
-
-  static AttributeProto intAttr(String name, long v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
-  }
-
-  static AttributeProto floatAttr(String name, float v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
-  }
-
-  static ValueInfoProto value(String name, Object... dims) {
-    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-    for (Object d : dims) {
-      TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
-      if (d instanceof String s) {
-        dim.setDimParam(s);
-      } else {
-        dim.setDimValue(((Number) d).longValue());
-      }
-      shape.addDim(dim);
-    }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape))).build();
-  }
 
   /** The same model with one more graph output: the named tensor (to read it from ONNX Runtime). */
-  static byte[] exposing(byte[] onnx, String tensor) throws Exception {
+  public static byte[] exposing(byte[] onnx, String tensor) throws Exception {
     ModelProto m = ModelProto.parseFrom(onnx);
-    return m.toBuilder().setGraph(m.getGraph().toBuilder().addOutput(value(tensor, "N", "C", "h", "w"))).build().toByteArray();
+    return m.toBuilder().setGraph(m.getGraph().toBuilder().addOutput(GraphBuilder.valueInfo(tensor, "N", "C", "h", "w"))).build()
+        .toByteArray();
   }
 }
