@@ -11,6 +11,12 @@ final class BackboneOptions {
   /** Default network input with an imported backbone (its ImageNet training size). */
   static final int BACKBONE_INPUT_SIZE = 224;
 
+  /**
+   * Default training steps of {@code label} with a backbone: provisional (docs/QUALITY.md), chosen so
+   * that a GAIN run on a few dozen photos ends within about half an hour on 2 CPU cores.
+   */
+  static final int BACKBONE_STEPS = 400;
+
   @Option(names = "--backbone", paramLabel = "FILE.onnx",
       description = "An ImageNet classifier exported to ONNX (float32, [N,3,H,W]); its last spatial feature map becomes the "
           + "feature extractor under the CAM head, fine-tuned end to end. Default: the built-in network trained from scratch.")

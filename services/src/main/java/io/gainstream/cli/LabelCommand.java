@@ -36,8 +36,10 @@ final class LabelCommand implements Callable<Integer> {
   @Option(names = "--method", defaultValue = "gain", description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
   String method;
 
-  @Option(names = "--train-steps", defaultValue = "1500", description = "Training steps. Default: ${DEFAULT-VALUE}.")
-  int trainSteps;
+  @Option(names = "--train-steps",
+      description = "Training steps. Default: 1500; " + BackboneOptions.BACKBONE_STEPS + " with --backbone (a CPU step at 224 pixels costs "
+          + "about a second, GAIN's about three).")
+  Integer trainSteps;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of training. Default: ${DEFAULT-VALUE}.")
   long seed;
@@ -72,13 +74,14 @@ final class LabelCommand implements Callable<Integer> {
     if (clientConfig != null) {
       requireFile(clientConfig, "--client-config");
     }
-    if (trainSteps < 1) {
+    io.gainstream.model.backbone.Backbone bb = backbone.backbone();
+    int steps = trainSteps != null ? trainSteps : bb == null ? 1500 : BackboneOptions.BACKBONE_STEPS;
+    if (steps < 1) {
       throw new UserError("--train-steps must be >= 1, got " + trainSteps);
     }
     if (m == Method.GAIN_EXT && masks == null) {
       throw new UserError("--method gain-ext needs --masks DIR with pixel labels for some images");
     }
-    io.gainstream.model.backbone.Backbone bb = backbone.backbone();
     int size = inputSize != null ? inputSize : bb == null ? io.gainstream.model.net.NetworkSpec.defaults(1).inputSize()
         : BackboneOptions.BACKBONE_INPUT_SIZE;
     if (size < 16 || size > 1024 || (bb == null && size % 4 != 0)) {
@@ -87,7 +90,7 @@ final class LabelCommand implements Callable<Integer> {
     Files.createDirectories(out);
     LabelJob.Outcome o =
         LabelJob.run(
-            new LabelJob.Request(images, labels, classes, out, masks, m, trainSteps, seed, bootstrap, clientConfig, workDir, true,
+            new LabelJob.Request(images, labels, classes, out, masks, m, steps, seed, bootstrap, clientConfig, workDir, true,
                 validation.guarding(), bb, size),
             Bars::bar);
     requireRelease(o);

@@ -110,6 +110,10 @@ public final class LabelJob {
                   classes.size())
               : NetworkSpec.forBackbone(r.inputSize(), classes.size());
       GainSettings settings = GainSettings.defaults(r.method()).withSeed(r.seed());
+      if (r.backbone() != null) {
+        // pretrained features classify within a few dozen steps; a short run keeps a quarter for warm-up, not 300 of 400
+        settings = settings.withWarmup(Math.min(settings.warmupSteps(), r.trainSteps() / 4), settings.miningStartAccuracy());
+      }
       TrainerService.Options topts =
           new TrainerService.Options(config.modelName(), classes.names(), spec, settings, r.trainSteps(), r.trainSteps(),
               Math.max(1000, rows.size()), rows.size(), 3000, new Checkpoints(work.resolve("checkpoints-" + run)),
