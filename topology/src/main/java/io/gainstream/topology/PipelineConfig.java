@@ -34,7 +34,9 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String CLASSES_CONFIG = "gainstream.classes";
   private static final String CLASSES_DOC = "Class names; the k-th is class index k (0 is background). Releases must list the same classes.";
   public static final String INPUT_SIZE_CONFIG = "gainstream.input.size";
-  private static final String INPUT_SIZE_DOC = "Side of the square model input; images are resized to it once, at validation.";
+  private static final String INPUT_SIZE_DOC =
+      "Side of the square model input while no release is there. Images are resized once, at validation, to the newest release's "
+          + "input size (each release names its own); images validated before that release are resampled to it in the attention stage.";
 
   public static final String BATCH_MAX_SIZE_CONFIG = "gainstream.batch.max.size";
   private static final String BATCH_MAX_SIZE_DOC = "Images per ONNX Runtime run; a full buffer is flushed at once.";

@@ -56,7 +56,7 @@ public final class PipelineTopology {
     Topology topology = new Topology();
     topology.addSource(IMAGES_SOURCE, t.images().keySerde().deserializer(), t.images().valueSerde().deserializer(), t.images().name());
     topology.addProcessor(
-        VALIDATE, () -> new ValidateProcessor(config, ATTENTION, TRAINING_SAMPLES_SINK, DEAD_LETTERS_SINK, metrics), IMAGES_SOURCE);
+        VALIDATE, () -> new ValidateProcessor(config, MODELS_STORE, ATTENTION, TRAINING_SAMPLES_SINK, DEAD_LETTERS_SINK, metrics), IMAGES_SOURCE);
     topology.addProcessor(
         ATTENTION,
         () -> new AttentionProcessor(config, BUFFER_STORE, MODELS_STORE, THRESHOLD, DEAD_LETTERS_SINK, sessions, metrics),

@@ -146,6 +146,23 @@ class PipelineTopologyTest {
   }
 
   @Test
+  void shouldTakeTheInputSizeFromTheReleaseNotFromItsConfig() {
+    start(); // gainstream.input.size = 32
+    List<SyntheticDataset.Sample> batch = TestReleases.samples(4, 6);
+    publish(batch.subList(0, 2)); // validated before any release: resized to the configured 32
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    models.pipeInput("gain", TestReleases.release(1, 1, TestReleases.CLASSES, 64));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    publish(batch.subList(2, 4)); // validated under the 64-pixel release: resized to 64
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    Map<String, ProxyLabel> out = labels.readKeyValuesToMap();
+    assertThat(out).containsOnlyKeys(batch.stream().map(SyntheticDataset.Sample::id).toList());
+    assertThat(out.values()).extracting(ProxyLabel::getModelVersion).containsOnly(1L);
+    assertThat(out.values()).extracting(ProxyLabel::getWidth).containsOnly(48);
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
   void shouldRefuseAReleaseWithOtherClassesAndKeepWaiting() {
     start();
     models.pipeInput("gain", TestReleases.release(1, 1, List.of("cat", "dog", "boat"), TestReleases.SIZE));

@@ -45,7 +45,6 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private final String modelsStore;
   private final String modelName;
   private final List<String> classNames;
-  private final int inputSize;
   private final int maxBatch;
   private final long maxWaitMs;
   private final boolean flip;
@@ -60,6 +59,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private KeyValueStore<String, ModelRelease> models;
   private AttentionSession session;
   private long sessionVersion = -1;
+  /** Input side of the session's release: the pipeline takes it from the release, not from its config. */
+  private int sessionSize = -1;
   private long refusedVersion = -1;
   private long pending;
   private long oldestEnqueued = Long.MAX_VALUE;
@@ -76,7 +77,6 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     this.modelsStore = modelsStore;
     this.modelName = config.modelName();
     this.classNames = config.classes().names();
-    this.inputSize = config.inputSize();
     this.maxBatch = config.batchMaxSize();
     this.maxWaitMs = config.batchMaxWaitMs();
     this.flip = config.flipTta();
@@ -157,13 +157,13 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   /** Runs one batch and forwards its results (or its dead letters); returns the nanoseconds in the model. */
   private long runBatch(List<KeyValue<String, PendingImage>> batch) {
     int n = batch.size();
-    int s = inputSize;
+    int s = sessionSize;
     int plane = s * s;
     float[] images = new float[n * 3 * plane];
     int[][] classes = new int[n][];
     for (int i = 0; i < n; i++) {
       PendingImage p = batch.get(i).value;
-      Tensors.unpackRgb(p.getRgb().asReadOnlyByteBuffer(), images, i * 3 * plane, plane);
+      unpack(p, s, images, i * 3 * plane);
       int[] k = new int[p.getClassesCount()];
       for (int c = 0; c < k.length; c++) {
         k[c] = p.getClasses(c);
@@ -197,6 +197,24 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     return inferenceNs;
   }
 
+  /**
+   * An image as the session's input: as packed when validation resized it to this release's size,
+   * otherwise resampled bilinearly (images validated before this release arrived, or under an older one).
+   */
+  private static void unpack(PendingImage p, int s, float[] dst, int offset) {
+    int ps = p.getSize();
+    if (ps == s) {
+      Tensors.unpackRgb(p.getRgb().asReadOnlyByteBuffer(), dst, offset, s * s);
+      return;
+    }
+    float[] packed = new float[3 * ps * ps];
+    Tensors.unpackRgb(p.getRgb().asReadOnlyByteBuffer(), packed, 0, ps * ps);
+    for (int ch = 0; ch < 3; ch++) {
+      float[] plane = java.util.Arrays.copyOfRange(packed, ch * ps * ps, (ch + 1) * ps * ps);
+      System.arraycopy(io.gainstream.model.labels.MapResize.bilinear(plane, ps, ps, s, s), 0, dst, offset + ch * s * s, s * s);
+    }
+  }
+
   /** Switches to the newest compatible release; false while none is there. */
   private boolean ensureSession() {
     ModelRelease r = models.get(modelName);
@@ -206,10 +224,10 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     if (r.getVersion() == sessionVersion || r.getVersion() == refusedVersion) {
       return session != null;
     }
-    if (!r.getClassesList().equals(classNames) || r.getInputHeight() != inputSize || r.getInputWidth() != inputSize) {
+    if (!r.getClassesList().equals(classNames) || r.getInputHeight() != r.getInputWidth() || r.getInputHeight() < 1) {
       LOG.error(
-          "refusing release {} of {}: it has classes {} and input {}x{}, the pipeline is configured for {} at {}x{}",
-          r.getVersion(), modelName, r.getClassesList(), r.getInputWidth(), r.getInputHeight(), classNames, inputSize, inputSize);
+          "refusing release {} of {}: it has classes {} and input {}x{}, the pipeline is configured for {} (square inputs only)",
+          r.getVersion(), modelName, r.getClassesList(), r.getInputWidth(), r.getInputHeight(), classNames);
       refusedVersion = r.getVersion();
       return session != null;
     }
@@ -225,7 +243,12 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       sessions.release(session);
       LOG.info("task {} swapped {} from version {} to {}", context.taskId(), modelName, sessionVersion, r.getVersion());
     }
+    if (r.getInputHeight() != sessionSize && sessionSize > 0) {
+      LOG.info("release {} of {} takes {}x{} input (was {}x{}); buffered images are resized to it", r.getVersion(), modelName,
+          r.getInputHeight(), r.getInputHeight(), sessionSize, sessionSize);
+    }
     session = next;
+    sessionSize = r.getInputHeight();
     sessionVersion = r.getVersion();
     metrics.modelVersion(sessionVersion);
     return true;

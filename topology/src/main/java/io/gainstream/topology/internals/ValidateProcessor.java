@@ -40,9 +40,19 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
   private final String deadLetterChild;
   private final PipelineMetrics metrics;
   private ProcessorContext<String, Message> context;
+  private final String modelsStore;
+  private final String modelName;
+  private org.apache.kafka.streams.state.KeyValueStore<String, io.gainstream.proto.v1.ModelRelease> models;
 
+  /**
+   * @param modelsStore the global store of releases: images are resized to the newest release's
+   *     input size (to {@code gainstream.input.size} while there is none)
+   */
   public ValidateProcessor(
-      PipelineConfig config, String attentionChild, String samplesChild, String deadLetterChild, PipelineMetrics metrics) {
+      PipelineConfig config, String modelsStore, String attentionChild, String samplesChild, String deadLetterChild,
+      PipelineMetrics metrics) {
+    this.modelsStore = modelsStore;
+    this.modelName = config.modelName();
     this.classes = config.classes();
     this.limits = config.decodeLimits();
     this.inputSize = config.inputSize();
@@ -56,6 +66,7 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
   @Override
   public void init(ProcessorContext<String, Message> context) {
     this.context = context;
+    this.models = context.getStateStore(modelsStore);
   }
 
   @Override
@@ -90,15 +101,28 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     }
   }
 
+  /**
+   * The side to resize to: the newest release's input, so that the attention stage feeds it as it
+   * is (a release of other classes is refused there, and its size is not used here either).
+   */
+  private int packSize() {
+    io.gainstream.proto.v1.ModelRelease r = models.get(modelName);
+    if (r == null || r.getInputHeight() < 1 || !r.getClassesList().equals(classes.names())) {
+      return inputSize;
+    }
+    return r.getInputHeight();
+  }
+
   private PendingImage pending(String id, ImageEvent event, BufferedImage img, int[] labels, long timestamp) {
-    byte[] packed = Tensors.packRgb(img, inputSize);
+    int size = packSize();
+    byte[] packed = Tensors.packRgb(img, size);
     PendingImage.Builder b =
         PendingImage.newBuilder()
             .setImageId(id)
             .setSource(event.getSource())
             .setWidth(img.getWidth())
             .setHeight(img.getHeight())
-            .setSize(inputSize)
+            .setSize(size)
             .setRgb(UnsafeByteOperations.unsafeWrap(packed))
             .setTimestampMs(timestamp)
             .setEnqueuedMs(context.currentSystemTimeMs());
