@@ -113,6 +113,8 @@ public final class OnnxExporter {
     static final String STEPS = "gainstream.steps";
     static final String MINING = "gainstream.mining_active";
     static final String EXTRA_PREFIX = "gainstream.extra.";
+    static final String INPUT_LAYOUT = "gainstream.input";
+    static final String RESIZE = "gainstream.resize";
     /** Input and feature-map names of an imported backbone (absent for the built-in network). */
     static final String BACKBONE = "gainstream.backbone";
     /** The backbone's normalisation, {@link io.gainstream.model.backbone.Preprocessing#encode}. */
@@ -129,6 +131,10 @@ public final class OnnxExporter {
       m.put(VERSION, Long.toString(info.version()));
       m.put(STEPS, Long.toString(info.steps()));
       m.put(MINING, Boolean.toString(info.miningActive()));
+      // what the graph expects of its input, for readers other than gainstream (normalisation, where
+      // there is one, is inside the graph and named under PREPROCESS)
+      m.put(INPUT_LAYOUT, "NCHW float32, RGB in [0, 1], " + s.inputSize() + "x" + s.inputSize());
+      m.put(RESIZE, "stretch: the whole image resized to the square input; maps resized back to the image's own size");
       info.extra().forEach((k, v) -> m.put(EXTRA_PREFIX + k, v));
       return m;
     }
