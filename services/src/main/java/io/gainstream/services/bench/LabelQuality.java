@@ -98,8 +98,10 @@ public final class LabelQuality {
       sets.addAll(photos(o.photos()));
     }
     out.printf("## gainstream label quality, through `label` (Kafka)%n%n");
-    out.printf("%d steps per run, seeds 1-%d, data seed %d, default label settings; fg mIoU counts pixels left at 255 as missed.%n%n",
-        o.steps(), o.seeds(), o.dataSeed());
+    out.printf("%s, seeds 1-%d, data seed %d, default label settings; fg mIoU counts pixels left at 255 as missed.%n%n",
+        (o.synthetic() ? o.steps() + " steps per synthetic run" : "")
+            + (o.photos() == null ? "" : (o.synthetic() ? ", " : "") + o.photos().steps() + " per photo run"),
+        o.seeds(), o.dataSeed());
     out.println("| set | split | method | seed | fg mIoU | mIoU | labelled fg mIoU | ignored | release | validation |");
     out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---|");
     List<Run> runs = new ArrayList<>();
