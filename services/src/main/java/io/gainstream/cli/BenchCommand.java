@@ -117,15 +117,26 @@ final class BenchCommand implements Runnable {
     @Option(names = "--depth", defaultValue = "3", description = "Conv stages. Default: ${DEFAULT-VALUE}.")
     int depth;
 
+    @picocli.CommandLine.Mixin BackboneOptions backbone;
+
+    @Option(names = "--train-batches", defaultValue = "8,16,32", split = ",", description = "Training batch sizes. Default: ${DEFAULT-VALUE}.")
+    int[] trainBatches;
+
+    @Option(names = "--infer-batches", defaultValue = "1,8,32,64", split = ",", description = "Inference batch sizes. Default: ${DEFAULT-VALUE}.")
+    int[] inferBatches;
+
     @Override
     public void run() {
       if (repeats < 1 || trainSteps < 1) {
         throw new UserError("--repeats and --train-steps must be >= 1");
       }
-      NetworkSpec spec = new NetworkSpec(inputSize, width, depth, 4);
-      ModelSpeedBenchmark.Options o = ModelSpeedBenchmark.Options.defaults();
+      io.gainstream.model.backbone.Backbone bb = backbone.backbone();
+      NetworkSpec spec = bb == null ? new NetworkSpec(inputSize, width, depth, 4) : NetworkSpec.forBackbone(inputSize, 4);
+      if (java.util.Arrays.stream(trainBatches).anyMatch(b -> b < 1) || java.util.Arrays.stream(inferBatches).anyMatch(b -> b < 1)) {
+        throw new UserError("--train-batches and --infer-batches must be >= 1");
+      }
       new ModelSpeedBenchmark(
-              new ModelSpeedBenchmark.Options(spec, repeats, trainSteps, o.trainBatches(), o.inferBatches()),
+              new ModelSpeedBenchmark.Options(spec, repeats, trainSteps, trainBatches, inferBatches, bb),
               System.out)
           .run();
     }

@@ -1,5 +1,6 @@
 package io.gainstream.model.bench;
 
+import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
@@ -40,9 +41,9 @@ public final class ModelSpeedBenchmark {
    * @param trainBatches batch sizes for training
    * @param inferBatches batch sizes for inference
    */
-  public record Options(NetworkSpec spec, int repeats, int trainSteps, int[] trainBatches, int[] inferBatches) {
+  public record Options(NetworkSpec spec, int repeats, int trainSteps, int[] trainBatches, int[] inferBatches, Backbone backbone) {
     public static Options defaults() {
-      return new Options(NetworkSpec.defaults(4), 5, 20, new int[] {8, 16, 32}, new int[] {1, 8, 32, 64});
+      return new Options(NetworkSpec.defaults(4), 5, 20, new int[] {8, 16, 32}, new int[] {1, 8, 32, 64}, null);
     }
   }
 
@@ -61,8 +62,12 @@ public final class ModelSpeedBenchmark {
         SyntheticDataset.generate(new SyntheticDataset.Spec(spec.numClasses(), s, 256, 0.35, false, 0.9, 1));
     List<Example> examples = Batches.fromSynthetic(samples, s, 0);
     out.printf("## gainstream model speed%n%n");
-    out.printf("network: %dx%d input, width %d, depth %d, %d classes; %d cores; Java %s; median of %d runs%n%n",
-        s, s, spec.width(), spec.depth(), spec.numClasses(), Runtime.getRuntime().availableProcessors(),
+    String net = options.backbone() == null
+        ? String.format("width %d, depth %d", spec.width(), spec.depth())
+        : String.format("imported backbone (%d nodes, %s fine-tuned)", options.backbone().graph().nodes().size(),
+            options.backbone().fineTune().name().toLowerCase());
+    out.printf("network: %dx%d input, %s, %d classes; %d cores; Java %s; median of %d runs%n%n",
+        s, s, net, spec.numClasses(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), options.repeats());
     training(examples);
     byte[] onnx = inference(examples);
@@ -78,7 +83,7 @@ public final class ModelSpeedBenchmark {
       for (int b : options.trainBatches()) {
         GainSettings st = GainSettings.defaults(m).withBatchSize(b).withWarmup(0, 0f);
         double[] rates = new double[options.repeats()];
-        try (GainTrainer t = new GainTrainer(spec, st)) {
+        try (GainTrainer t = new GainTrainer(spec, st, options.backbone())) {
           Random rnd = new Random(1);
           for (int i = 0; i < 3; i++) {
             t.step(Batches.sample(examples, b, spec.numClasses(), spec.inputSize(), false, rnd));
@@ -106,7 +111,7 @@ public final class ModelSpeedBenchmark {
     NetworkSpec spec = options.spec();
     int s = spec.inputSize();
     byte[] onnx;
-    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM))) {
+    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM), options.backbone())) {
       onnx = OnnxExporter.export(t.network(),
           new ModelInfo(spec, SyntheticDataset.classNames(spec.numClasses()), "cam", 1, 0, false, Map.of()));
     }
