@@ -44,6 +44,7 @@ public final class BackboneBlock extends AbstractBlock {
   private final Map<String, TensorProto> constants = new HashMap<>();
   /** Nodes with weights, in graph order, and their parameters. */
   private final List<List<Parameter>> weightNodes = new java.util.ArrayList<>();
+  private final List<NodeProto> nodeOfWeights = new java.util.ArrayList<>();
   /** Nodes whose weights are frozen (their batch-norm keeps the file's statistics too). */
   private final java.util.Set<NodeProto> frozen = new java.util.HashSet<>();
 
@@ -76,8 +77,6 @@ public final class BackboneBlock extends AbstractBlock {
       i++;
     }
   }
-
-  private final List<NodeProto> nodeOfWeights = new java.util.ArrayList<>();
 
   /** Nodes that carry weights (convolutions, batch-norms, Gemm). */
   public int weightNodes() {
@@ -198,6 +197,11 @@ public final class BackboneBlock extends AbstractBlock {
   }
 
   private NDArray evaluate(NodeProto n, Map<String, NDArray> env, ParameterStore store, boolean training, NDManager m) {
+    if (n.getOpType().equals("Constant")) {
+      // no inputs: its value is the tensor in its attribute
+      TensorProto c = constants.get(n.getOutput(0));
+      return m.create(OnnxBackbone.floats(c), new Shape(c.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+    }
     NDArray x = in(n, 0, env, store, training, m);
     return switch (n.getOpType()) {
       case "Conv" -> conv(n, x, in(n, 1, env, store, training, m), n.getInputCount() > 2 && !n.getInput(2).isEmpty()
@@ -228,7 +232,6 @@ public final class BackboneBlock extends AbstractBlock {
         yield NDArrays.concat(parts, (int) i(n, "axis", 1));
       }
       case "Identity", "Dropout" -> x;
-      case "Constant" -> x;
       default -> throw new BackboneException("unsupported op " + n.getOpType() + " at node '" + OnnxBackbone.name(n) + "'");
     };
   }
