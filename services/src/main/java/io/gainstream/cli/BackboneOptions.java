@@ -2,6 +2,7 @@ package io.gainstream.cli;
 
 import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.backbone.Preprocessing;
+import io.gainstream.topology.PipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -37,11 +38,36 @@ final class BackboneOptions {
 
   /** The backbone, or null for the built-in network; an unusable file is a one-line error (exit 2). */
   Backbone backbone() {
-    if (file == null) {
-      return null;
+    return file == null ? null : read("--backbone", file, preprocessing, fineTune, dilate);
+  }
+
+  /**
+   * The backbone of a service: {@code --backbone} and its options when given, otherwise the
+   * {@code gainstream.backbone.*} settings (so a compose file or a properties file can name it).
+   */
+  Backbone backbone(PipelineConfig config) {
+    if (file != null || config.backboneFile().isEmpty()) {
+      return backbone();
     }
+    return read(PipelineConfig.BACKBONE_FILE_CONFIG, Path.of(config.backboneFile()), config.backbonePreprocessing(),
+        config.backboneFineTune(), config.backboneDilate());
+  }
+
+  /**
+   * The network input side: as given, otherwise {@code builtIn} for the built-in network and
+   * {@link #BACKBONE_INPUT_SIZE} with a backbone; out of range is a one-line error.
+   */
+  static int inputSize(Integer given, Backbone bb, int builtIn) {
+    int size = given != null ? given : bb == null ? builtIn : BACKBONE_INPUT_SIZE;
+    if (size < 16 || size > 1024 || (bb == null && size % 4 != 0)) {
+      throw new UserError("--input-size must be in [16, 1024] (a multiple of 4 for the built-in network), got " + size);
+    }
+    return size;
+  }
+
+  private static Backbone read(String what, Path file, String preprocessing, String fineTune, boolean dilate) {
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new UserError("--backbone " + file + " is not a readable file");
+      throw new UserError(what + " " + file + " is not a readable file");
     }
     Preprocessing p =
         switch (preprocessing) {
@@ -58,7 +84,7 @@ final class BackboneOptions {
     try {
       return Backbone.read(file, p, f, dilate);
     } catch (IllegalArgumentException e) {
-      throw new UserError("--backbone " + file + ": " + e.getMessage());
+      throw new UserError(what + " " + file + ": " + e.getMessage());
     }
   }
 }

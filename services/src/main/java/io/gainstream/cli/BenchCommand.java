@@ -168,6 +168,12 @@ final class BenchCommand implements Runnable {
         description = "Also push this many images through the pipeline and report memory (e.g. 10000 with GAINSTREAM_JAVA_OPTS=-Xmx512m).")
     int soak;
 
+    @picocli.CommandLine.Mixin BackboneOptions backbone;
+
+    @Option(names = "--backbone-size", paramLabel = "PIXELS",
+        description = "Input side of the --backbone model. Default: " + BackboneOptions.BACKBONE_INPUT_SIZE + ".")
+    Integer backboneSize;
+
     @Option(names = "--stream-threads", defaultValue = "2", description = "Kafka Streams threads of the pipeline. Default: ${DEFAULT-VALUE}.")
     int streamThreads;
 
@@ -184,6 +190,7 @@ final class BenchCommand implements Runnable {
           || ortThreads < 0) {
         throw new UserError("--repeats, --batches and --stream-threads must be >= 1; --soak and --ort-threads >= 0");
       }
+      io.gainstream.model.backbone.Backbone bb = backbone.backbone();
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-bench-");
       io.gainstream.services.kafka.EmbeddedKafka broker = null;
       try {
@@ -196,7 +203,8 @@ final class BenchCommand implements Runnable {
         }
         io.gainstream.services.bench.ThroughputBenchmark.Options o =
             new io.gainstream.services.bench.ThroughputBenchmark.Options(
-                batches, repeats, !noModels, !noReference, !noTrainer, soak, streamThreads, ortThreads);
+                batches, repeats, !noModels, !noReference, !noTrainer, soak, streamThreads, ortThreads, bb,
+                BackboneOptions.inputSize(backboneSize, bb, BackboneOptions.BACKBONE_INPUT_SIZE));
         try (me.tongfei.progressbar.ProgressBar bar = Bars.bar("bench runs", io.gainstream.services.bench.ThroughputBenchmark.runs(o))) {
           new io.gainstream.services.bench.ThroughputBenchmark(o, kafka, work, System.out, bar::step).run();
         }

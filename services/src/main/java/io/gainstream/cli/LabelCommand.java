@@ -82,11 +82,7 @@ final class LabelCommand implements Callable<Integer> {
     if (m == Method.GAIN_EXT && masks == null) {
       throw new UserError("--method gain-ext needs --masks DIR with pixel labels for some images");
     }
-    int size = inputSize != null ? inputSize : bb == null ? io.gainstream.model.net.NetworkSpec.defaults(1).inputSize()
-        : BackboneOptions.BACKBONE_INPUT_SIZE;
-    if (size < 16 || size > 1024 || (bb == null && size % 4 != 0)) {
-      throw new UserError("--input-size must be in [16, 1024] (a multiple of 4 for the built-in network), got " + size);
-    }
+    int size = BackboneOptions.inputSize(inputSize, bb, io.gainstream.model.net.NetworkSpec.defaults(1).inputSize());
     Files.createDirectories(out);
     LabelJob.Outcome o =
         LabelJob.run(

@@ -50,6 +50,11 @@ final class TrainerCommand implements Callable<Integer> {
 
   @Mixin BackboneOptions backbone;
 
+  @Option(names = "--input-size", paramLabel = "PIXELS",
+      description = "Side of the square network input. Default: gainstream.input.size when set, otherwise 64 for the built-in network, "
+          + BackboneOptions.BACKBONE_INPUT_SIZE + " with a backbone.")
+  Integer inputSize;
+
   @Override
   public Integer call() throws Exception {
     Method m = Method.fromId(method);
@@ -57,19 +62,22 @@ final class TrainerCommand implements Callable<Integer> {
       throw new UserError("--release-every and --replay-capacity must be >= 1, --max-steps >= 0");
     }
     PipelineConfig config = pipeline.pipelineConfig();
-    io.gainstream.model.backbone.Backbone bb = backbone.backbone();
+    io.gainstream.model.backbone.Backbone bb = backbone.backbone(config);
+    // a gainstream.input.size that was set wins over the backbone's default
+    Integer configured = config.originals().containsKey(PipelineConfig.INPUT_SIZE_CONFIG) ? config.inputSize() : null;
+    int size = BackboneOptions.inputSize(inputSize != null ? inputSize : configured, bb, config.inputSize());
     ClassCatalog classes = config.classes();
     try (ShutdownGate gate = new ShutdownGate();
         KafkaOptions.Cluster cluster = kafka.open()) {
       TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
-      // the network input is the pipeline's gainstream.input.size, so trainer and pipeline agree on it
-      NetworkSpec spec = bb == null ? new NetworkSpec(config.inputSize(), 16, 3, classes.size())
-          : NetworkSpec.forBackbone(config.inputSize(), classes.size());
+      // each release names its input size; the pipeline resizes to it, so trainer and pipeline need not agree by hand
+      NetworkSpec spec = bb == null ? new NetworkSpec(size, 16, 3, classes.size())
+          : NetworkSpec.forBackbone(size, classes.size());
       TrainerService.Options o =
           new TrainerService.Options(config.modelName(), classes.names(), spec, GainSettings.defaults(m).withSeed(seed), releaseEvery,
               maxSteps, replayCapacity, 64, 5000, new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())),
               "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits(),
-              validation.guarding(), backbone.backbone());
+              validation.guarding(), bb);
       me.tongfei.progressbar.ProgressBar bar = Bars.bar("train " + m.id(), maxSteps > 0 ? maxSteps : -1);
       TrainerService trainer = new TrainerService(cluster.connection(), o, s -> bar.stepTo(s.step()));
       Thread t = new Thread(trainer, "gainstream-trainer");

@@ -50,6 +50,17 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String FLIP_TTA_CONFIG = "gainstream.flip.tta";
   private static final String FLIP_TTA_DOC = "Fuse each map with the map of the mirrored image (max), as SeeNet and IRN do.";
 
+  public static final String BACKBONE_FILE_CONFIG = "gainstream.backbone.file";
+  private static final String BACKBONE_FILE_DOC =
+      "Read by the trainer: an ImageNet classifier exported to ONNX whose last spatial feature map becomes the feature extractor "
+          + "(as trainer --backbone, which wins when given). Empty: the built-in network. The pipeline needs none of it: each release carries its own.";
+  public static final String BACKBONE_FINE_TUNE_CONFIG = "gainstream.backbone.fine.tune";
+  private static final String BACKBONE_FINE_TUNE_DOC = "Read by the trainer with a backbone: the layers that train (all, last, none), as --fine-tune.";
+  public static final String BACKBONE_PREPROCESSING_CONFIG = "gainstream.backbone.preprocessing";
+  private static final String BACKBONE_PREPROCESSING_DOC = "Read by the trainer with a backbone: the normalisation it was trained with (imagenet, none).";
+  public static final String BACKBONE_DILATE_CONFIG = "gainstream.backbone.dilate";
+  private static final String BACKBONE_DILATE_DOC = "Read by the trainer with a backbone: dilate its last stage (stride 1, dilation 2), as --dilate.";
+
   public static final String FOREGROUND_THRESHOLD_CONFIG = "gainstream.threshold.foreground";
   private static final String FOREGROUND_THRESHOLD_DOC = "A class is confident where its normalised map is at least this.";
   public static final String BACKGROUND_THRESHOLD_CONFIG = "gainstream.threshold.background";
@@ -90,6 +101,12 @@ public final class PipelineConfig extends AbstractConfig {
           .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 200L, Range.between(10, 600_000), Importance.MEDIUM, COMMIT_INTERVAL_MS_DOC)
           .define(SAMPLE_RATE_CONFIG, Type.DOUBLE, 0.1, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLE_RATE_DOC)
           .define(FLIP_TTA_CONFIG, Type.BOOLEAN, true, Importance.LOW, FLIP_TTA_DOC)
+          .define(BACKBONE_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, BACKBONE_FILE_DOC)
+          .define(BACKBONE_FINE_TUNE_CONFIG, Type.STRING, "last", ConfigDef.ValidString.in("all", "last", "none"), Importance.LOW,
+              BACKBONE_FINE_TUNE_DOC)
+          .define(BACKBONE_PREPROCESSING_CONFIG, Type.STRING, "imagenet", ConfigDef.ValidString.in("imagenet", "none"), Importance.LOW,
+              BACKBONE_PREPROCESSING_DOC)
+          .define(BACKBONE_DILATE_CONFIG, Type.BOOLEAN, false, Importance.LOW, BACKBONE_DILATE_DOC)
           .define(FOREGROUND_THRESHOLD_CONFIG, Type.DOUBLE, 0.30, Range.between(0.0, 1.0), Importance.MEDIUM, FOREGROUND_THRESHOLD_DOC)
           .define(BACKGROUND_THRESHOLD_CONFIG, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.MEDIUM, BACKGROUND_THRESHOLD_DOC)
           .define(SOFT_SIGMA_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW, SOFT_SIGMA_DOC)
@@ -167,6 +184,23 @@ public final class PipelineConfig extends AbstractConfig {
 
   public boolean flipTta() {
     return getBoolean(FLIP_TTA_CONFIG);
+  }
+
+  /** The trainer's backbone setting: empty when none is configured. */
+  public String backboneFile() {
+    return getString(BACKBONE_FILE_CONFIG);
+  }
+
+  public String backboneFineTune() {
+    return getString(BACKBONE_FINE_TUNE_CONFIG);
+  }
+
+  public String backbonePreprocessing() {
+    return getString(BACKBONE_PREPROCESSING_CONFIG);
+  }
+
+  public boolean backboneDilate() {
+    return getBoolean(BACKBONE_DILATE_CONFIG);
   }
 
   public float foregroundThreshold() {

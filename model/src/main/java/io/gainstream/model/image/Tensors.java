@@ -12,16 +12,24 @@ import java.nio.ByteBuffer;
 public final class Tensors {
   private Tensors() {}
 
-  /** Resizes (bilinear) to {@code size × size} when needed; returns the same image otherwise. */
+  /**
+   * Resizes (bilinear) into the {@code size × size} input as a {@link Letterbox}: aspect ratio kept,
+   * centred, padded with the mean colour. Returns the same image when it already is the input.
+   */
   public static BufferedImage resize(BufferedImage img, int size) {
     if (img.getWidth() == size && img.getHeight() == size && img.getType() == BufferedImage.TYPE_INT_RGB) {
       return img;
     }
+    Letterbox box = Letterbox.of(img.getWidth(), img.getHeight(), size);
     BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     try {
+      if (!box.fills()) {
+        g.setColor(new java.awt.Color(Letterbox.PAD_RGB));
+        g.fillRect(0, 0, size, size);
+      }
       g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-      g.drawImage(img, 0, 0, size, size, null);
+      g.drawImage(img, box.x(), box.y(), box.width(), box.height(), null);
     } finally {
       g.dispose();
     }
@@ -29,7 +37,7 @@ public final class Tensors {
   }
 
   /**
-   * Writes an RGB image, resized to {@code size}, as 3×size×size floats in [0, 1] (CHW) into
+   * Writes an RGB image, resized into the {@code size} input ({@link #resize}), as 3×size×size floats in [0, 1] (CHW) into
    * {@code dst} at {@code offset}.
    */
   public static void toChw(BufferedImage img, int size, float[] dst, int offset) {

@@ -1,13 +1,14 @@
 package io.gainstream.model.labels;
 
+import io.gainstream.model.image.Letterbox;
 import io.gainstream.model.labels.ProxyLabels.Thresholds;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Post-processing of one image, a pure function of its attention maps: maps resized to the
- * image's own size, then the proxy label (class per pixel), GAIN soft masks and SeeNet zones of
- * every labelled class.
+ * Post-processing of one image, a pure function of its attention maps: maps mapped back to the
+ * image's own size (the {@link Letterbox} window cut out and resized), then the proxy label (class
+ * per pixel), GAIN soft masks and SeeNet zones of every labelled class.
  */
 public final class ImageLabeler {
   /**
@@ -54,8 +55,9 @@ public final class ImageLabeler {
     float[][] full = new float[maps.length][];
     Map<Integer, byte[]> soft = new LinkedHashMap<>();
     Map<Integer, byte[]> zones = new LinkedHashMap<>();
+    Letterbox box = Letterbox.of(width, height, mapSize);
     for (int c = 0; c < maps.length; c++) {
-      full[c] = MapResize.bilinear(maps[c], mapSize, mapSize, width, height);
+      full[c] = box.mapBack(maps[c], width, height);
       soft.put(classes[c], SoftMasks.toGray(SoftMasks.soft(full[c], settings.sigma(), settings.omega())));
       zones.put(classes[c], SeeNetZones.zones(full[c], settings.seeNetHigh(), settings.seeNetLow()));
     }

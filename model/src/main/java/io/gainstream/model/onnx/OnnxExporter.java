@@ -115,6 +115,8 @@ public final class OnnxExporter {
     static final String EXTRA_PREFIX = "gainstream.extra.";
     static final String INPUT_LAYOUT = "gainstream.input";
     static final String RESIZE = "gainstream.resize";
+    /** The one resize policy ({@link io.gainstream.model.image.Letterbox}); the first word of {@link #RESIZE}. */
+    static final String LETTERBOX = "letterbox";
     /** Input and feature-map names of an imported backbone (absent for the built-in network). */
     static final String BACKBONE = "gainstream.backbone";
     /** The backbone's normalisation, {@link io.gainstream.model.backbone.Preprocessing#encode}. */
@@ -134,7 +136,8 @@ public final class OnnxExporter {
       // what the graph expects of its input, for readers other than gainstream (normalisation, where
       // there is one, is inside the graph and named under PREPROCESS)
       m.put(INPUT_LAYOUT, "NCHW float32, RGB in [0, 1], " + s.inputSize() + "x" + s.inputSize());
-      m.put(RESIZE, "stretch: the whole image resized to the square input; maps resized back to the image's own size");
+      m.put(RESIZE, LETTERBOX + ": the long side resized to the input, centred, the rest padded with RGB (124, 116, 104); "
+          + "maps: that window cut out and resized back to the image's own size");
       info.extra().forEach((k, v) -> m.put(EXTRA_PREFIX + k, v));
       return m;
     }

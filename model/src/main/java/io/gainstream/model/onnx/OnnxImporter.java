@@ -82,6 +82,12 @@ public final class OnnxImporter {
       meta.put(p.getKey(), p.getValue());
     }
     String spec = require(meta, Metadata.SPEC);
+    String resize = meta.get(Metadata.RESIZE);
+    if (resize != null && !resize.startsWith(Metadata.LETTERBOX)) {
+      // a release of an older gainstream stretched images; boxing them here would shift its maps
+      throw new InvalidModelException(
+          "release resizes by '" + resize.split(":")[0] + "', this gainstream by " + Metadata.LETTERBOX + ": retrain it with this version");
+    }
     int[] v;
     try {
       v = Arrays.stream(spec.split(",")).mapToInt(Integer::parseInt).toArray();

@@ -1,5 +1,6 @@
 package io.gainstream.model.train;
 
+import io.gainstream.model.image.Letterbox;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public final class Batches {
       SyntheticDataset.Sample s = samples.get(i);
       int w = s.image().getWidth();
       int h = s.image().getHeight();
-      byte[] mask = i < withMaskCount ? Tensors.resizeLabels(s.mask(), w, h, size, size) : null;
+      byte[] mask = i < withMaskCount ? Letterbox.of(w, h, size).placeLabels(s.mask(), w, h) : null;
       out.add(new Example(s.id(), Tensors.toChw(s.image(), size), s.classes(), mask));
     }
     return out;

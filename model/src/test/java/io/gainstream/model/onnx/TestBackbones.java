@@ -7,12 +7,13 @@ import static io.gainstream.model.onnx.GraphBuilder.ints;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.Random;
 
 /**
  * Small ImageNet-style classifiers generated in test code, the way {@code torch.onnx.export}
  * writes them: a ResNet-like one (conv + batch-norm + ReLU, residual adds, max pooling) and a
- * MobileNet-like one (depthwise convolutions, ReLU6 as Clip, hard-swish, a hard-sigmoid gate,
+ * MobileNet-like one (depthwise convolutions, ReLU6 as Clip with a Constant-node bound, hard-swish, a hard-sigmoid gate,
  * concat, average pooling), each ending in GlobalAveragePool → Flatten → Gemm. Random weights
  * from a seed; batch-norm statistics that are not trivial.
  */
@@ -120,7 +121,14 @@ public final class TestBackbones {
   }
 
   private String relu6(String x) {
-    return node("Clip", new String[] {x, scalar(0f), scalar(6f)});
+    return node("Clip", new String[] {x, scalar(0f), constantNode(6f)});
+  }
+
+  /** A scalar as a Constant node (how torch.onnx.export often writes Clip's bounds), not an initializer. */
+  private String constantNode(float v) {
+    TensorProto t = TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT.getNumber()).addFloatData(v).build();
+    return node("Constant", new String[] {},
+        AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR).setT(t).build());
   }
 
   private String conv(String x, int in, int out, int k, int stride, int pad, int dilation, int groups) {

@@ -9,6 +9,7 @@ import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.ImageDecoder;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.LabelPng;
+import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
@@ -57,6 +58,8 @@ public final class ThroughputBenchmark {
    * @param soakImages images of the memory soak run (0 = none)
    * @param streamThreads Kafka Streams threads of the pipeline
    * @param ortThreads ONNX Runtime intra-op threads of the pipeline (0 = cores / stream threads)
+   * @param backbone an imported backbone to measure as a further model at {@code backboneSize}, or null
+   * @param backboneSize its input side
    */
   public record Options(
       int[] batches,
@@ -66,7 +69,9 @@ public final class ThroughputBenchmark {
       boolean trainer,
       int soakImages,
       int streamThreads,
-      int ortThreads) {}
+      int ortThreads,
+      Backbone backbone,
+      int backboneSize) {}
 
   /** A model under test and its images. */
   record Subject(String name, NetworkSpec spec, int imageSize, int images, byte[] onnx, List<byte[]> encoded, List<int[]> classes) {
@@ -100,7 +105,7 @@ public final class ThroughputBenchmark {
 
   /** Timed runs the benchmark will make. */
   public static long runs(Options o) {
-    long models = o.models() ? (o.reference() ? 2 : 1) : 0;
+    long models = o.models() ? 1 + (o.reference() ? 1 : 0) + (o.backbone() != null ? 1 : 0) : 0;
     return models * o.batches().length * o.repeats() + (o.models() ? STEADY_SHARES.length * o.repeats() : 0)
         + (o.trainer() ? o.repeats() : 0) + (o.soakImages() > 0 ? 1 : 0);
   }
@@ -119,6 +124,10 @@ public final class ThroughputBenchmark {
       if (o.models() && o.reference()) {
         // ResNet-18-class compute: about 2.4 GMAC per pass (ResNet-18: 1.8)
         subjects.add(subject("reference", new NetworkSpec(224, 64, 4, 4), 256, 128));
+      }
+      if (o.models() && o.backbone() != null) {
+        // photo-sized images (decoded and resized at validation, as a camera's would be)
+        subjects.add(subject("backbone", NetworkSpec.forBackbone(o.backboneSize(), 4), o.backbone(), 480, 256));
       }
       Map<String, Costs> costs = new LinkedHashMap<>();
       for (Subject s : subjects) {
@@ -328,8 +337,13 @@ public final class ThroughputBenchmark {
 
   /** Builds a subject: random (seeded) weights exported to ONNX and a synthetic image set. */
   static Subject subject(String name, NetworkSpec spec, int imageSize, int images) {
+    return subject(name, spec, null, imageSize, images);
+  }
+
+  /** As {@link #subject(String, NetworkSpec, int, int)}, on an imported backbone when one is given. */
+  static Subject subject(String name, NetworkSpec spec, Backbone backbone, int imageSize, int images) {
     byte[] onnx;
-    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(11))) {
+    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(11), backbone)) {
       onnx = OnnxExporter.export(t.network(),
           new ModelInfo(spec, SyntheticDataset.classNames(spec.numClasses()), "cam", 1, 0, false, Map.of()));
     }
@@ -346,8 +360,9 @@ public final class ThroughputBenchmark {
 
   private void table(Subject s, Map<Integer, Cell> cells) {
     NetworkSpec n = s.spec();
-    out.printf("### %s model: %dx%d input, width %d, depth %d; %d images of %dx%d (PNG), flip fusion on%n%n",
-        s.name(), n.inputSize(), n.inputSize(), n.width(), n.depth(), s.images(), s.imageSize(), s.imageSize());
+    String net = s.name().equals("backbone") ? "imported backbone + CAM head" : "width " + n.width() + ", depth " + n.depth();
+    out.printf("### %s model: %dx%d input, %s; %d images of %dx%d (PNG), flip fusion on%n%n",
+        s.name(), n.inputSize(), n.inputSize(), net, s.images(), s.imageSize(), s.imageSize());
     out.println("| batch | (a) bare ORT img/s | (a′) plain loop img/s | (b) stage img/s | (c) end to end img/s "
         + "| (a) ms/batch p50 / p99 | (c) latency ms p50 / p99 | b/a | c/a′ | c/a | a′/a |");
     out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -1,5 +1,6 @@
 package io.gainstream.services.trainer;
 
+import io.gainstream.model.image.Letterbox;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.input.DecodeLimits;
@@ -28,7 +29,7 @@ public final class SampleDecoder {
     byte[] mask = null;
     if (!e.getPixelLabel().isEmpty()) {
       byte[] full = PixelLabels.decode(e.getPixelLabel().toByteArray(), img.getWidth(), img.getHeight(), classes.size(), limits);
-      mask = Tensors.resizeLabels(full, img.getWidth(), img.getHeight(), size, size);
+      mask = Letterbox.of(img.getWidth(), img.getHeight(), size).placeLabels(full, img.getWidth(), img.getHeight());
     }
     return new Example(e.getId(), Tensors.toChw(img, size), labels, mask);
   }

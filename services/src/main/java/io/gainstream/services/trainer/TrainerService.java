@@ -11,6 +11,7 @@ import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
 import io.gainstream.model.onnx.OnnxImporter;
+import io.gainstream.model.train.Augmentation;
 import io.gainstream.model.train.Batches;
 import io.gainstream.model.train.CollapseGuard;
 import io.gainstream.model.train.Example;
@@ -160,6 +161,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return Optional.ofNullable(failure);
   }
 
+  /** Photos under a backbone train with flips and crops ({@link Augmentation#PHOTOS}); the built-in network without. */
+  private List<Example> augmented(List<Example> batch, Random rnd) {
+    Augmentation aug = o.backbone() == null ? Augmentation.NONE : Augmentation.PHOTOS;
+    int size = o.spec().inputSize();
+    return batch.stream().map(e -> aug.apply(e, size, rnd)).toList();
+  }
+
   @Override
   public void run() {
     try {
@@ -211,7 +219,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
         }
         for (int i = 0; i < 10 && (o.maxSteps() == 0 || trainer.steps() < o.maxSteps()); i++) {
           StepResult s =
-              trainer.step(Batches.of(buffer.sample(o.settings().batchSize(), rnd), o.spec().numClasses(), o.spec().inputSize(), masks));
+              trainer.step(Batches.of(augmented(buffer.sample(o.settings().batchSize(), rnd), rnd), o.spec().numClasses(),
+                  o.spec().inputSize(), masks));
           lossEma = Float.isNaN(lossEma) ? s.total() : lossEma + 0.05f * (s.total() - lossEma);
           accEma = Float.isNaN(accEma) ? s.accuracy() : accEma + 0.05f * (s.accuracy() - accEma);
           guard.afterStep();

@@ -1,5 +1,6 @@
 package io.gainstream.topology.internals;
 
+import io.gainstream.model.image.Letterbox;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
@@ -199,7 +200,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
 
   /**
    * An image as the session's input: as packed when validation resized it to this release's size,
-   * otherwise resampled bilinearly (images validated before this release arrived, or under an older one).
+   * otherwise re-boxed bilinearly at this size with the same {@link Letterbox} geometry the release
+   * maps back with (images validated before this release arrived, or under an older one).
    */
   private static void unpack(PendingImage p, int s, float[] dst, int offset) {
     int ps = p.getSize();
@@ -209,9 +211,11 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     }
     float[] packed = new float[3 * ps * ps];
     Tensors.unpackRgb(p.getRgb().asReadOnlyByteBuffer(), packed, 0, ps * ps);
+    Letterbox from = Letterbox.of(p.getWidth(), p.getHeight(), ps);
+    Letterbox to = Letterbox.of(p.getWidth(), p.getHeight(), s);
     for (int ch = 0; ch < 3; ch++) {
       float[] plane = java.util.Arrays.copyOfRange(packed, ch * ps * ps, (ch + 1) * ps * ps);
-      System.arraycopy(io.gainstream.model.labels.MapResize.bilinear(plane, ps, ps, s, s), 0, dst, offset + ch * s * s, s * s);
+      from.reframe(plane, to, Letterbox.PAD[ch], dst, offset + ch * s * s);
     }
   }
 

@@ -1,4 +1,4 @@
-package io.gainstream.model.labels;
+package io.gainstream.model.image;
 
 import io.gainstream.model.net.Upsampling;
 

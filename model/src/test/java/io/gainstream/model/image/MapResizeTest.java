@@ -1,4 +1,4 @@
-package io.gainstream.model.labels;
+package io.gainstream.model.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
