@@ -57,10 +57,12 @@ final class BenchCommand implements Runnable {
     @Option(names = "--no-synthetic", description = "Skip sets (a) and (b): the photo rows only.")
     boolean noSynthetic;
 
-    @Option(names = "--photo-steps", defaultValue = "300", description = "Training steps per photo run. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--photo-steps", defaultValue = "" + BackboneOptions.BACKBONE_STEPS,
+        description = "Training steps per backbone photo run (built-in photo runs take --steps). Default: ${DEFAULT-VALUE}, as label.")
     int photoSteps;
 
-    @Option(names = "--input-size", defaultValue = "224", description = "Network input with --backbone. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--input-size", defaultValue = "" + BackboneOptions.BACKBONE_INPUT_SIZE,
+        description = "Network input with --backbone. Default: ${DEFAULT-VALUE}, as label.")
     int inputSize;
 
     @Override
@@ -81,7 +83,7 @@ final class BenchCommand implements Runnable {
       }
       io.gainstream.services.bench.LabelQuality.Options o =
           new io.gainstream.services.bench.LabelQuality.Options(images, steps, seeds, dataSeed, ms, !noSynthetic, !noFashion, validation.guarding(),
-              photos == null ? null : new io.gainstream.services.bench.LabelQuality.Photos(photos, backbone.backbone(), inputSize, photoSteps));
+              photos == null ? null : new io.gainstream.services.bench.LabelQuality.Photos(photos, backbone.backbone(), inputSize, photoSteps, steps));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
         io.gainstream.services.bench.LabelQuality q =

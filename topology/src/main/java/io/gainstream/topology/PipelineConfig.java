@@ -203,6 +203,11 @@ public final class PipelineConfig extends AbstractConfig {
     return getBoolean(BACKBONE_DILATE_CONFIG);
   }
 
+  /** Whether either label threshold was set (rather than left at its default). */
+  public boolean thresholdsSet() {
+    return originals().containsKey(FOREGROUND_THRESHOLD_CONFIG) || originals().containsKey(BACKGROUND_THRESHOLD_CONFIG);
+  }
+
   public float foregroundThreshold() {
     return getDouble(FOREGROUND_THRESHOLD_CONFIG).floatValue();
   }

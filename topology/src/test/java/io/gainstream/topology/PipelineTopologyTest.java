@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.labels.LabelPng;
+import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ImageEvent;
@@ -160,6 +161,41 @@ class PipelineTopologyTest {
     assertThat(out.values()).extracting(ProxyLabel::getModelVersion).containsOnly(1L);
     assertThat(out.values()).extracting(ProxyLabel::getWidth).containsOnly(48);
     assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  /** Share of a label's pixels that are background (0) or ignore (255). */
+  private static double unlabelled(ProxyLabel l) {
+    byte[] v = LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
+    long n = 0;
+    for (byte b : v) {
+      n += b == 0 || b == (byte) 255 ? 1 : 0;
+    }
+    return (double) n / v.length;
+  }
+
+  /** Two images with one class each, and a release naming thresholds of 0 (every pixel of the class is confident). */
+  private List<SyntheticDataset.Sample> publishUnderZeroThresholds() {
+    List<SyntheticDataset.Sample> one = TestReleases.samples(8, 8).stream().filter(s -> s.classes().length == 1).limit(2).toList();
+    assertThat(one).hasSize(2);
+    models.pipeInput("gain", TestReleases.release(1, 1, TestReleases.CLASSES, TestReleases.SIZE, new ProxyLabels.Thresholds(0f, 0f).toExtra()));
+    publish(one);
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    return one;
+  }
+
+  @Test
+  void shouldLabelWithTheThresholdsTheReleaseNames() {
+    start();
+    publishUnderZeroThresholds();
+    assertThat(labels.readValuesToList()).hasSize(2).allSatisfy(l -> assertThat(unlabelled(l)).isZero());
+  }
+
+  @Test
+  void shouldLabelWithTheThresholdsOfTheSettingsWhenTheyAreSet() {
+    // thresholds of 1: only each map's peak is confident, nearly everything is background
+    start(Map.of(PipelineConfig.FOREGROUND_THRESHOLD_CONFIG, 1.0, PipelineConfig.BACKGROUND_THRESHOLD_CONFIG, 1.0));
+    publishUnderZeroThresholds();
+    assertThat(labels.readValuesToList()).hasSize(2).allSatisfy(l -> assertThat(unlabelled(l)).isGreaterThan(0.9));
   }
 
   @Test

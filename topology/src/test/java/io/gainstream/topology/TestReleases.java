@@ -23,9 +23,14 @@ final class TestReleases {
 
   /** An untrained but real GAIN export (weights from the seed), as a release. */
   static ModelRelease release(long version, long seed, List<String> classes, int size) {
+    return release(version, seed, classes, size, Map.of());
+  }
+
+  /** As {@link #release(long, long, List, int)}, with metadata extras (e.g. the release's label thresholds). */
+  static ModelRelease release(long version, long seed, List<String> classes, int size, Map<String, String> extra) {
     NetworkSpec spec = new NetworkSpec(size, 4, 2, classes.size());
     try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(seed))) {
-      byte[] onnx = OnnxExporter.export(t.network(), new ModelInfo(spec, classes, "cam", version, 0, false, Map.of()));
+      byte[] onnx = OnnxExporter.export(t.network(), new ModelInfo(spec, classes, "cam", version, 0, false, extra));
       return ModelRelease.newBuilder()
           .setName("gain")
           .setVersion(version)

@@ -1,5 +1,6 @@
 package io.gainstream.model.backbone;
 
+import io.gainstream.model.labels.ProxyLabels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,15 @@ public record Backbone(OnnxBackbone graph, Preprocessing preprocessing, FineTune
       }
     }
   }
+
+  /**
+   * Label thresholds that releases on a backbone carry (the pipeline uses them unless
+   * {@code gainstream.threshold.*} is set). Why not the built-in network's 0.30 / 0.05: a backbone's
+   * map comes from a 7×7 to 14×14 grid, so bilinear upsampling spreads each cell over 16–32
+   * pixels and the normalised map stays high well beyond the object; on coco-dev 0.30 labelled
+   * most of every photo (docs/QUALITY.md, "thresholds").
+   */
+  public static final ProxyLabels.Thresholds LABEL_THRESHOLDS = new ProxyLabels.Thresholds(0.6f, 0.5f);
 
   public Backbone {
     if (!(learningRateFactor > 0 && learningRateFactor <= 1)) {

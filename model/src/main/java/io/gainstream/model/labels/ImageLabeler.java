@@ -24,6 +24,10 @@ public final class ImageLabeler {
     public static Settings defaults() {
       return new Settings(Thresholds.defaults(), 0.5f, 10f, SeeNetZones.DEFAULT_HIGH, SeeNetZones.DEFAULT_LOW);
     }
+
+    public Settings withThresholds(Thresholds t) {
+      return new Settings(t, sigma, omega, seeNetHigh, seeNetLow);
+    }
   }
 
   /**

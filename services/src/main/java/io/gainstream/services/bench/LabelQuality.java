@@ -49,9 +49,10 @@ public final class LabelQuality {
    * and with a backbone.
    *
    * @param backbone the backbone's rows; null for built-in rows only
-   * @param steps training steps per photo run (backbone steps are slow on a CPU)
+   * @param steps training steps per backbone run (backbone steps are slow on a CPU)
+   * @param builtInSteps training steps per built-in network run (as {@code label}'s default for it)
    */
-  public record Photos(Path dir, io.gainstream.model.backbone.Backbone backbone, int inputSize, int steps) {}
+  public record Photos(Path dir, io.gainstream.model.backbone.Backbone backbone, int inputSize, int steps, int builtInSteps) {}
 
   /** One run. */
   public record Run(String set, String split, Method method, long seed, double fgMiou, double miou, double labelledFgMiou,
@@ -155,7 +156,7 @@ public final class LabelQuality {
     LabelledFolder.Written folder = new LabelledFolder.Written(p.dir().resolve("images"), p.dir().resolve("labels.csv"),
         p.dir().resolve("classes.txt"), p.dir().resolve("given_masks"), truth);
     List<Set0> sets = new ArrayList<>();
-    sets.add(new Set0("photos (built-in)", folder, Map.of("all", truth), classes.size(), null, DEFAULT_INPUT, p.steps()));
+    sets.add(new Set0("photos (built-in)", folder, Map.of("all", truth), classes.size(), null, DEFAULT_INPUT, p.builtInSteps()));
     if (p.backbone() != null) {
       sets.add(new Set0("photos (backbone " + p.inputSize() + ")", folder, Map.of("all", truth), classes.size(), p.backbone(), p.inputSize(),
           p.steps()));

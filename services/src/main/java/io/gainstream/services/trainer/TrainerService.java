@@ -161,6 +161,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return Optional.ofNullable(failure);
   }
 
+  /** Thresholds this trainer's releases are labelled with: validated with, and carried by backbone releases. */
+  private ProxyLabels.Thresholds labelThresholds() {
+    return o.backbone() == null ? ProxyLabels.Thresholds.defaults() : Backbone.LABEL_THRESHOLDS;
+  }
+
   /** Photos under a backbone train with flips and crops ({@link Augmentation#PHOTOS}); the built-in network without. */
   private List<Example> augmented(List<Example> batch, Random rnd) {
     Augmentation aug = o.backbone() == null ? Augmentation.NONE : Augmentation.PHOTOS;
@@ -189,7 +194,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     try (GainTrainer trainer = new GainTrainer(o.spec(), o.settings(), o.backbone());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cprops);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
-      CollapseGuard guard = new CollapseGuard(o.guarding().guard(), trainer, heldOut::all, ProxyLabels.Thresholds.defaults());
+      CollapseGuard guard = new CollapseGuard(o.guarding().guard(), trainer, heldOut::all, labelThresholds());
       long version = resume(trainer);
       replayFromRecentSamples(consumer);
       long lastArrival = System.currentTimeMillis();
@@ -331,7 +336,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     rollbacks = guard.rollbacks();
     Validation.Figures f =
         heldOut.size() >= o.guarding().guard().minImages()
-            ? Validation.evaluate(trainer, heldOut.all(), ProxyLabels.Thresholds.defaults())
+            ? Validation.evaluate(trainer, heldOut.all(), labelThresholds())
             : null;
     ReleaseGate.Decision d = o.guarding().gate().decide(f, publishedFigures);
     if (!d.publish()) {
@@ -365,6 +370,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
     extra.put("accuracy", Float.toString(acc));
     if (figures != null) {
       figures.metrics().forEach((k, v) -> extra.put(k, Double.toString(v)));
+    }
+    if (o.backbone() != null) {
+      extra.putAll(labelThresholds().toExtra());
     }
     byte[] onnx =
         OnnxExporter.export(trainer.network(),

@@ -1,5 +1,6 @@
 package io.gainstream.topology.internals;
 
+import io.gainstream.model.labels.ProxyLabels;
 import com.google.protobuf.Message;
 import io.gainstream.proto.v1.AttentionResult;
 import io.gainstream.proto.v1.ClassAttention;
@@ -15,6 +16,7 @@ import java.util.List;
  * @param scores probability of every class, by class index − 1
  * @param classes labelled class indices
  * @param maps one {@code size²} map per labelled class
+ * @param thresholds the label thresholds the release names, or null when it names none
  */
 public record Attended(
     String imageId,
@@ -26,7 +28,8 @@ public record Attended(
     long timestampMs,
     float[] scores,
     int[] classes,
-    float[][] maps) {
+    float[][] maps,
+    ProxyLabels.Thresholds thresholds) {
 
   /** The Protobuf form, for dead letters. */
   public Message toProto(List<String> classNames) {

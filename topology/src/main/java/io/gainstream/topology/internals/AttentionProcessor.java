@@ -1,6 +1,7 @@
 package io.gainstream.topology.internals;
 
 import io.gainstream.model.image.Letterbox;
+import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
@@ -60,6 +61,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private KeyValueStore<String, ModelRelease> models;
   private AttentionSession session;
   private long sessionVersion = -1;
+  /** Label thresholds the current release names (null: none, the pipeline's settings apply). */
+  private ProxyLabels.Thresholds sessionThresholds;
   /** Input side of the session's release: the pipeline takes it from the release, not from its config. */
   private int sessionSize = -1;
   private long refusedVersion = -1;
@@ -192,7 +195,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       }
       Attended out =
           new Attended(img.getImageId(), sessionVersion, s, img.getWidth(), img.getHeight(), img.getSource(), img.getTimestampMs(),
-              scores, classes[i], result.maps()[i]);
+              scores, classes[i], result.maps()[i], sessionThresholds);
       context.forward(new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
     }
     return inferenceNs;
@@ -254,6 +257,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     session = next;
     sessionSize = r.getInputHeight();
     sessionVersion = r.getVersion();
+    sessionThresholds = ProxyLabels.Thresholds.fromExtra(next.info().extra()).orElse(null);
     metrics.modelVersion(sessionVersion);
     return true;
   }

@@ -10,7 +10,10 @@ import io.gainstream.proto.v1.ProxyLabel;
 import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.errors.DeadLetters;
+import io.gainstream.model.labels.ProxyLabels;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,11 +21,17 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The thresholding stage: attention maps → proxy label at the image's own size (VOC palette PNG,
  * 255 = ignore), GAIN soft masks and SeeNet ternary masks per labelled class, and the class scores.
+ * Thresholds are the release's own when it names them (backbone releases do) and
+ * {@code gainstream.threshold.*} is not set; the settings otherwise.
  */
 public final class ThresholdProcessor implements Processor<String, Attended, String, Message> {
   public static final String STAGE = "threshold";
 
   private final ImageLabeler labeler;
+  /** Whether gainstream.threshold.* was set: then it wins over the thresholds a release names. */
+  private final boolean thresholdsSet;
+  /** Labelers for the thresholds releases name (one or two in a pipeline's life). */
+  private final Map<ProxyLabels.Thresholds, ImageLabeler> byThresholds = new HashMap<>();
   private final List<String> classNames;
   private final String labelChild;
   private final String deadLetterChild;
@@ -31,6 +40,7 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
 
   public ThresholdProcessor(PipelineConfig config, String labelChild, String deadLetterChild, PipelineMetrics metrics) {
     this.labeler = new ImageLabeler(config.labelerSettings());
+    this.thresholdsSet = config.thresholdsSet();
     this.classNames = config.classes().names();
     this.labelChild = labelChild;
     this.deadLetterChild = deadLetterChild;
@@ -61,10 +71,17 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
     metrics.labelled(System.nanoTime() - t0);
   }
 
+  private ImageLabeler labeler(Attended a) {
+    if (thresholdsSet || a.thresholds() == null) {
+      return labeler;
+    }
+    return byThresholds.computeIfAbsent(a.thresholds(), t -> new ImageLabeler(labeler.settings().withThresholds(t)));
+  }
+
   ProxyLabel label(Attended a) {
     int w = a.originalWidth();
     int h = a.originalHeight();
-    ImageLabeler.Result r = labeler.label(a.maps(), a.classes(), a.size(), w, h);
+    ImageLabeler.Result r = labeler(a).label(a.maps(), a.classes(), a.size(), w, h);
     ProxyLabel.Builder out =
         ProxyLabel.newBuilder()
             .setImageId(a.imageId())
