@@ -13,6 +13,12 @@ final class BackboneOptions {
   static final int BACKBONE_INPUT_SIZE = 224;
 
   /**
+   * Default input side of the releases with a backbone: it trains at {@link #BACKBONE_INPUT_SIZE}
+   * and labels at this (the same weights on a finer grid; docs/QUALITY.md).
+   */
+  static final int BACKBONE_LABEL_SIZE = 448;
+
+  /**
    * Default training steps of {@code label} with a backbone: provisional (docs/QUALITY.md), chosen so
    * that a GAIN run on a few dozen photos ends within about half an hour on 2 CPU cores.
    */
@@ -61,6 +67,18 @@ final class BackboneOptions {
     int size = given != null ? given : bb == null ? builtIn : BACKBONE_INPUT_SIZE;
     if (size < 16 || size > 1024 || (bb == null && size % 4 != 0)) {
       throw new UserError("--input-size must be in [16, 1024] (a multiple of 4 for the built-in network), got " + size);
+    }
+    return size;
+  }
+
+  /**
+   * The releases' input side: as given, otherwise {@link #BACKBONE_LABEL_SIZE} with a backbone (at
+   * least the training size) and the training size for the built-in network.
+   */
+  static int labelSize(Integer given, Backbone bb, int inputSize) {
+    int size = given != null ? given : bb == null ? inputSize : Math.max(inputSize, BACKBONE_LABEL_SIZE);
+    if (size < inputSize || size > 2048) {
+      throw new UserError("--label-size must be in [--input-size " + inputSize + ", 2048], got " + size);
     }
     return size;
   }

@@ -65,6 +65,9 @@ final class BenchCommand implements Runnable {
         description = "Network input with --backbone. Default: ${DEFAULT-VALUE}, as label.")
     int inputSize;
 
+    @Option(names = "--label-size", paramLabel = "PIXELS", description = "Input of the backbone releases (as label --label-size).")
+    Integer labelSize;
+
     @Override
     public Integer call() throws Exception {
       if (photos != null && !java.nio.file.Files.isDirectory(photos.resolve("masks"))) {
@@ -81,9 +84,11 @@ final class BenchCommand implements Runnable {
       if (!noSynthetic && !noFashion && !io.gainstream.model.synthetic.FashionComposites.available()) {
         throw new UserError("set (b) needs Debian's dataset-fashion-mnist and python3-skimage; install them or pass --no-fashion");
       }
+      io.gainstream.model.backbone.Backbone bb = backbone.backbone();
       io.gainstream.services.bench.LabelQuality.Options o =
           new io.gainstream.services.bench.LabelQuality.Options(images, steps, seeds, dataSeed, ms, !noSynthetic, !noFashion, validation.guarding(),
-              photos == null ? null : new io.gainstream.services.bench.LabelQuality.Photos(photos, backbone.backbone(), inputSize, photoSteps, steps));
+              photos == null ? null : new io.gainstream.services.bench.LabelQuality.Photos(photos, bb, inputSize, photoSteps, steps,
+                  BackboneOptions.labelSize(labelSize, bb, inputSize)));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
         io.gainstream.services.bench.LabelQuality q =

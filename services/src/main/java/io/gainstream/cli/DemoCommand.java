@@ -61,7 +61,8 @@ final class DemoCommand implements Callable<Integer> {
         LabelJob.run(
             new LabelJob.Request(input.resolve("images"), input.resolve("labels.csv"), input.resolve("classes.txt"), out,
                 m == Method.GAIN_EXT ? input.resolve("masks") : null, m, trainSteps, seed, null, null, null, true,
-                validation.guarding(), null, io.gainstream.model.net.NetworkSpec.defaults(1).inputSize()),
+                validation.guarding(), null, io.gainstream.model.net.NetworkSpec.defaults(1).inputSize(),
+                io.gainstream.model.net.NetworkSpec.defaults(1).inputSize()),
             Bars::bar);
     LabelCommand.requireRelease(o);
     Evaluation.Score s = Evaluation.score(out.resolve("SegmentationClass"), truth, classes.size());

@@ -62,6 +62,12 @@ final class LabelCommand implements Callable<Integer> {
           + " with --backbone.")
   Integer inputSize;
 
+  @Option(names = "--label-size", paramLabel = "PIXELS",
+      description = "Side of the square input the release labels at: the trained weights on a finer attention grid. Default: "
+          + BackboneOptions.BACKBONE_LABEL_SIZE + " with --backbone (trained at --input-size, it labelled photos better; docs/QUALITY.md), "
+          + "the input size without.")
+  Integer labelSize;
+
   @Override
   public Integer call() throws Exception {
     Method m = Method.fromId(method);
@@ -87,7 +93,7 @@ final class LabelCommand implements Callable<Integer> {
     LabelJob.Outcome o =
         LabelJob.run(
             new LabelJob.Request(images, labels, classes, out, masks, m, steps, seed, bootstrap, clientConfig, workDir, true,
-                validation.guarding(), bb, size),
+                validation.guarding(), bb, size, BackboneOptions.labelSize(labelSize, bb, size)),
             Bars::bar);
     requireRelease(o);
     System.out.printf("labelled %d images, rejected %d (see %s), model version %d%n",

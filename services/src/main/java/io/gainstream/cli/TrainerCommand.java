@@ -55,6 +55,11 @@ final class TrainerCommand implements Callable<Integer> {
           + BackboneOptions.BACKBONE_INPUT_SIZE + " with a backbone.")
   Integer inputSize;
 
+  @Option(names = "--label-size", paramLabel = "PIXELS",
+      description = "Side of the square input the releases label at (the pipeline follows it). Default: "
+          + BackboneOptions.BACKBONE_LABEL_SIZE + " with a backbone, the input size without.")
+  Integer labelSize;
+
   @Override
   public Integer call() throws Exception {
     Method m = Method.fromId(method);
@@ -77,7 +82,7 @@ final class TrainerCommand implements Callable<Integer> {
           new TrainerService.Options(config.modelName(), classes.names(), spec, GainSettings.defaults(m).withSeed(seed), releaseEvery,
               maxSteps, replayCapacity, 64, 5000, new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())),
               "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits(),
-              validation.guarding(), bb);
+              validation.guarding(), bb, BackboneOptions.labelSize(labelSize, bb, size));
       me.tongfei.progressbar.ProgressBar bar = Bars.bar("train " + m.id(), maxSteps > 0 ? maxSteps : -1);
       TrainerService trainer = new TrainerService(cluster.connection(), o, s -> bar.stepTo(s.step()));
       Thread t = new Thread(trainer, "gainstream-trainer");

@@ -97,6 +97,18 @@ public final class GainNetwork extends AbstractBlock {
     return featureSize;
   }
 
+  /**
+   * Side of the feature map for another input side: the network is fully convolutional up to the
+   * pooling, so the same weights run at any multiple of its stride.
+   */
+  public int featureSizeAt(int inputSize) {
+    int stride = spec.inputSize() / featureSize;
+    if (inputSize < stride || inputSize % stride != 0) {
+      throw new IllegalArgumentException("input size " + inputSize + " must be a positive multiple of the network's stride " + stride);
+    }
+    return inputSize / stride;
+  }
+
   /** The conv layers of the backbone, stage by stage (for weight transfer). */
   public List<Conv2d> convs() {
     return Collections.unmodifiableList(convs);

@@ -50,6 +50,11 @@ public record NetworkSpec(int inputSize, int width, int depth, int numClasses) {
     }
   }
 
+  /** The same network at another input side: its weights do not depend on the input size. */
+  public NetworkSpec withInputSize(int size) {
+    return new NetworkSpec(size, width, depth, numClasses);
+  }
+
   /** Output channels of stage {@code i}: width, 2·width, 4·width, then constant. */
   public int channels(int stage) {
     return width * (1 << Math.min(stage, 2));

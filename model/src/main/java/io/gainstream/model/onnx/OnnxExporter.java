@@ -34,14 +34,18 @@ public final class OnnxExporter {
 
   private OnnxExporter() {}
 
-  /** Serialised ONNX model of the network's current weights. */
+  /**
+   * Serialised ONNX model of the network's current weights, at the input size of {@code info}'s
+   * spec: the network's own, or another multiple of its stride (a release may label at a larger
+   * size than it trains at; the weights are the same, the grid finer).
+   */
   public static byte[] export(GainNetwork net, ModelInfo info) {
-    NetworkSpec spec = net.spec();
-    if (!spec.equals(info.spec())) {
-      throw new IllegalArgumentException("model info spec " + info.spec() + " != network spec " + spec);
+    NetworkSpec spec = info.spec();
+    if (!spec.withInputSize(net.spec().inputSize()).equals(net.spec())) {
+      throw new IllegalArgumentException("model info spec " + info.spec() + " != network spec " + net.spec());
     }
     int s = spec.inputSize();
-    int f = net.featureSize();
+    int f = net.featureSizeAt(s);
     int c = spec.numClasses();
     GraphBuilder g = new GraphBuilder("gainstream_gain");
     g.input(INPUT, "batch", 3, s, s);

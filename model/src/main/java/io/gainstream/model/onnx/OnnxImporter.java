@@ -28,12 +28,12 @@ public final class OnnxImporter {
 
   /**
    * Copies the weights of {@code onnx} into {@code net}, which must be initialised and have the
-   * export's spec.
+   * export's spec, input size apart (a release may label at another size than it trained at).
    */
   public static ModelInfo load(byte[] onnx, GainNetwork net) {
     ModelProto model = parse(onnx);
     ModelInfo info = info(model);
-    if (!info.spec().equals(net.spec())) {
+    if (!info.spec().withInputSize(net.spec().inputSize()).equals(net.spec())) {
       throw new InvalidModelException(
           "model spec " + info.spec() + " does not match the network's " + net.spec());
     }

@@ -51,15 +51,16 @@ public final class LabelQuality {
    * @param backbone the backbone's rows; null for built-in rows only
    * @param steps training steps per backbone run (backbone steps are slow on a CPU)
    * @param builtInSteps training steps per built-in network run (as {@code label}'s default for it)
+   * @param labelSize the backbone releases' input side (as {@code label --label-size})
    */
-  public record Photos(Path dir, io.gainstream.model.backbone.Backbone backbone, int inputSize, int steps, int builtInSteps) {}
+  public record Photos(Path dir, io.gainstream.model.backbone.Backbone backbone, int inputSize, int steps, int builtInSteps, int labelSize) {}
 
   /** One run. */
   public record Run(String set, String split, Method method, long seed, double fgMiou, double miou, double labelledFgMiou,
       double ignored, long version, String validation) {}
 
   private record Set0(String name, LabelledFolder.Written folder, Map<String, Map<String, byte[]>> splits, int classes,
-      io.gainstream.model.backbone.Backbone backbone, int inputSize, int steps) {}
+      io.gainstream.model.backbone.Backbone backbone, int inputSize, int labelSize, int steps) {}
 
   private final Options o;
   private final Path work;
@@ -131,7 +132,7 @@ public final class LabelQuality {
     if (!extra.isEmpty()) {
       splits.put("shifted", pick(w.truth(), extra));
     }
-    return new Set0(name, w, splits, classes.size(), null, DEFAULT_INPUT, o.steps());
+    return new Set0(name, w, splits, classes.size(), null, DEFAULT_INPUT, DEFAULT_INPUT, o.steps());
   }
 
   private static final int DEFAULT_INPUT = io.gainstream.model.net.NetworkSpec.defaults(1).inputSize();
@@ -156,10 +157,11 @@ public final class LabelQuality {
     LabelledFolder.Written folder = new LabelledFolder.Written(p.dir().resolve("images"), p.dir().resolve("labels.csv"),
         p.dir().resolve("classes.txt"), p.dir().resolve("given_masks"), truth);
     List<Set0> sets = new ArrayList<>();
-    sets.add(new Set0("photos (built-in)", folder, Map.of("all", truth), classes.size(), null, DEFAULT_INPUT, p.builtInSteps()));
+    sets.add(new Set0("photos (built-in)", folder, Map.of("all", truth), classes.size(), null, DEFAULT_INPUT, DEFAULT_INPUT, p.builtInSteps()));
     if (p.backbone() != null) {
-      sets.add(new Set0("photos (backbone " + p.inputSize() + ")", folder, Map.of("all", truth), classes.size(), p.backbone(), p.inputSize(),
-          p.steps()));
+      String size = p.labelSize() == p.inputSize() ? "" + p.inputSize() : p.inputSize() + ", labels at " + p.labelSize();
+      sets.add(new Set0("photos (backbone " + size + ")", folder, Map.of("all", truth), classes.size(), p.backbone(), p.inputSize(),
+          p.labelSize(), p.steps()));
     }
     return sets;
   }
@@ -176,7 +178,7 @@ public final class LabelQuality {
         LabelJob.run(
             new LabelJob.Request(set.folder().images(), set.folder().labelsCsv(), set.folder().classesFile(), dir,
                 m == Method.GAIN_EXT ? set.folder().masks() : null, m, set.steps(), seed, null, null, null, false, o.guarding(),
-                set.backbone(), set.inputSize()),
+                set.backbone(), set.inputSize(), set.labelSize()),
             progress);
     String validation = outcome.validation() == null ? "none" : outcome.validation().summary();
     List<Run> rows = new ArrayList<>();

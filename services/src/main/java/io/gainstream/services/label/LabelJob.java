@@ -44,6 +44,8 @@ public final class LabelJob {
    * @param bootstrap cluster to use, or null for an embedded broker
    * @param clientConfig client properties file (SASL/SSL), or null
    * @param workDir where the embedded broker and local state live; null for a temporary one
+   * @param inputSize side the network trains at
+   * @param labelSize side the release labels at (at least {@code inputSize})
    */
   public record Request(
       Path images,
@@ -60,7 +62,8 @@ public final class LabelJob {
       boolean progress,
       TrainerService.Guarding guarding,
       Backbone backbone,
-      int inputSize) {}
+      int inputSize,
+      int labelSize) {}
 
   /**
    * What happened.
@@ -100,7 +103,7 @@ public final class LabelJob {
       c.put(PipelineConfig.MODEL_NAME_CONFIG, "label-" + run);
       c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 1.0);
       // the pipeline resizes once, at validation, to the size the release is trained at
-      c.put(PipelineConfig.INPUT_SIZE_CONFIG, r.inputSize());
+      c.put(PipelineConfig.INPUT_SIZE_CONFIG, r.labelSize());
       PipelineConfig config = new PipelineConfig(c);
       TopicSetup.ensure(kafka, config, 2, (short) 1);
 
@@ -118,7 +121,7 @@ public final class LabelJob {
           new TrainerService.Options(config.modelName(), classes.names(), spec, settings, r.trainSteps(), r.trainSteps(),
               Math.max(1000, rows.size()), rows.size(), 3000, new Checkpoints(work.resolve("checkpoints-" + run)),
               "gainstream-trainer-" + run, config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits(),
-              r.guarding(), r.backbone());
+              r.guarding(), r.backbone(), r.labelSize());
       try (PipelineService pipeline =
               new PipelineService(kafka, config, new PipelineService.Options("gainstream-label-" + run, work.resolve("state"), Runtime.getRuntime().availableProcessors()))
                   .start(Duration.ofMinutes(2));

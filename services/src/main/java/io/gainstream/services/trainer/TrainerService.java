@@ -66,6 +66,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
    * @param limits decode limits for samples
    * @param guarding held-out share, collapse guard and release gate
    * @param backbone imported feature extractor, or null for the built-in network
+   * @param labelSize input side of the releases (what the pipeline labels at): {@code spec}'s own
+   *     size, or a larger multiple of the network's stride (same weights, a finer attention grid)
    */
   public record Options(
       String modelName,
@@ -83,7 +85,23 @@ public final class TrainerService implements Runnable, AutoCloseable {
       String modelsTopic,
       DecodeLimits limits,
       Guarding guarding,
-      Backbone backbone) {}
+      Backbone backbone,
+      int labelSize) {
+
+    public Options {
+      if (labelSize < spec.inputSize()) {
+        throw new IllegalArgumentException("label size " + labelSize + " is below the training input " + spec.inputSize());
+      }
+    }
+
+    /** Releases label at the size the network trains at. */
+    public Options(String modelName, List<String> classes, NetworkSpec spec, GainSettings settings, int releaseEvery, long maxSteps,
+        int replayCapacity, int startAfterSamples, long startAfterIdleMs, Checkpoints checkpoints, String groupId, String samplesTopic,
+        String modelsTopic, DecodeLimits limits, Guarding guarding, Backbone backbone) {
+      this(modelName, classes, spec, settings, releaseEvery, maxSteps, replayCapacity, startAfterSamples, startAfterIdleMs, checkpoints,
+          groupId, samplesTopic, modelsTopic, limits, guarding, backbone, spec.inputSize());
+    }
+  }
 
   /**
    * How the trainer judges itself on samples it never trains on.
@@ -194,6 +212,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     try (GainTrainer trainer = new GainTrainer(o.spec(), o.settings(), o.backbone());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cprops);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
+      trainer.network().featureSizeAt(o.labelSize()); // a label size off the network's stride fails now, not at the first release
       CollapseGuard guard = new CollapseGuard(o.guarding().guard(), trainer, heldOut::all, labelThresholds());
       long version = resume(trainer);
       replayFromRecentSamples(consumer);
@@ -376,7 +395,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
     byte[] onnx =
         OnnxExporter.export(trainer.network(),
-            new ModelInfo(o.spec(), o.classes(), o.settings().method().id(), version, trainer.steps(), trainer.miningActive(), extra));
+            new ModelInfo(o.spec().withInputSize(o.labelSize()), o.classes(), o.settings().method().id(), version, trainer.steps(),
+                trainer.miningActive(), extra));
     o.checkpoints().write(version, onnx);
     ModelRelease.Builder release =
         ModelRelease.newBuilder()
@@ -384,8 +404,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
             .setVersion(version)
             .setOnnx(ByteString.copyFrom(onnx))
             .addAllClasses(o.classes())
-            .setInputHeight(o.spec().inputSize())
-            .setInputWidth(o.spec().inputSize())
+            .setInputHeight(o.labelSize())
+            .setInputWidth(o.labelSize())
             .setMethod(o.settings().method().id())
             .setStep(trainer.steps())
             .putMetrics("loss", loss)
