@@ -140,4 +140,23 @@ class CliArgumentsTest {
       assertThat(r.err()).startsWith("gainstream: --backbone " + c[0] + ": ").contains(c[1]);
     }
   }
+
+  @Test
+  void shouldRefuseABadBackboneSettingOfTheTrainerWithOneLine() throws Exception {
+    Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
+    Path notOnnx = Files.writeString(tmp.resolve("not.onnx"), "hello, I am not a model");
+    Run r = run("trainer", "--classes", classes.toString(), "--set", "gainstream.backbone.file=" + notOnnx);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).startsWith("gainstream: gainstream.backbone.file " + notOnnx + ": ").contains("not an ONNX model");
+
+    Run missing = run("trainer", "--classes", classes.toString(), "--set", "gainstream.backbone.file=" + tmp.resolve("nowhere.onnx"));
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).startsWith("gainstream: gainstream.backbone.file ").contains("is not a readable file");
+
+    Run mode = run("trainer", "--classes", classes.toString(), "--set", "gainstream.backbone.fine.tune=most");
+    assertThat(mode.code()).isEqualTo(2);
+    assertThat(mode.err().lines().count()).as(mode.err()).isEqualTo(1);
+    assertThat(mode.err()).contains("gainstream.backbone.fine.tune");
+  }
 }
