@@ -178,7 +178,8 @@ final class BenchCommand implements Runnable {
     @picocli.CommandLine.Mixin BackboneOptions backbone;
 
     @Option(names = "--backbone-size", paramLabel = "PIXELS",
-        description = "Input side of the --backbone model. Default: " + BackboneOptions.BACKBONE_INPUT_SIZE + ".")
+        description = "Input side of the --backbone model. Default: " + BackboneOptions.BACKBONE_LABEL_SIZE
+            + " (label's default label size with a backbone).")
     Integer backboneSize;
 
     @Option(names = "--stream-threads", defaultValue = "2", description = "Kafka Streams threads of the pipeline. Default: ${DEFAULT-VALUE}.")
@@ -211,7 +212,7 @@ final class BenchCommand implements Runnable {
         io.gainstream.services.bench.ThroughputBenchmark.Options o =
             new io.gainstream.services.bench.ThroughputBenchmark.Options(
                 batches, repeats, !noModels, !noReference, !noTrainer, soak, streamThreads, ortThreads, bb,
-                BackboneOptions.inputSize(backboneSize, bb, BackboneOptions.BACKBONE_INPUT_SIZE));
+                backboneSize != null ? backboneSize : BackboneOptions.BACKBONE_LABEL_SIZE);
         try (me.tongfei.progressbar.ProgressBar bar = Bars.bar("bench runs", io.gainstream.services.bench.ThroughputBenchmark.runs(o))) {
           new io.gainstream.services.bench.ThroughputBenchmark(o, kafka, work, System.out, bar::step).run();
         }
