@@ -102,7 +102,9 @@ public final class LabelQuality {
     out.printf("## gainstream label quality, through `label` (Kafka)%n%n");
     out.printf("%s, seeds 1-%d, data seed %d, default label settings; fg mIoU counts pixels left at 255 as missed.%n%n",
         (o.synthetic() ? o.steps() + " steps per synthetic run" : "")
-            + (o.photos() == null ? "" : (o.synthetic() ? ", " : "") + o.photos().steps() + " per photo run"),
+            + (o.photos() == null ? "" : (o.synthetic() ? ", " : "") + o.photos().builtInSteps() + " steps per built-in photo run"
+                + (o.photos().backbone() == null ? "" : ", " + o.photos().steps() + " per backbone photo run (trained at "
+                    + o.photos().inputSize() + ", labelled at " + o.photos().labelSize() + ")")),
         o.seeds(), o.dataSeed());
     out.println("| set | split | method | seed | fg mIoU | mIoU | labelled fg mIoU | ignored | release | validation |");
     out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---|");
