@@ -1,5 +1,9 @@
 package io.gainstream.model.train;
 
+import io.gainstream.model.image.Letterbox;
+import io.gainstream.model.image.MapResize;
+import io.gainstream.model.image.Tensors;
+import io.gainstream.model.labels.FlipFusion;
 import java.util.Random;
 
 /**
@@ -41,40 +45,37 @@ public record Augmentation(boolean flip, float minCrop) {
     if (!mirror && side == size) {
       return e;
     }
-    float scale = (float) side / size;
+    // the crop is a square window of the input, cut out and resized back as a map is
+    Letterbox crop = new Letterbox(x0, y0, side, side, size);
     int plane = size * size;
-    float[] src = e.chw();
-    float[] out = new float[src.length];
-    byte[] mask = e.mask() == null ? null : new byte[plane];
-    for (int y = 0; y < size; y++) {
-      // pixel centres of the output, in input coordinates (half-pixel convention)
-      float sy = y0 + (y + 0.5f) * scale - 0.5f;
-      int iy = (int) Math.floor(sy);
-      float fy = sy - iy;
-      int ya = clamp(iy, size);
-      int yb = clamp(iy + 1, size);
-      for (int x = 0; x < size; x++) {
-        int ox = mirror ? size - 1 - x : x;
-        float sx = x0 + (x + 0.5f) * scale - 0.5f;
-        int ix = (int) Math.floor(sx);
-        float fx = sx - ix;
-        int xa = clamp(ix, size);
-        int xb = clamp(ix + 1, size);
-        for (int c = 0; c < 3; c++) {
-          int o = c * plane;
-          float top = src[o + ya * size + xa] * (1 - fx) + src[o + ya * size + xb] * fx;
-          float bottom = src[o + yb * size + xa] * (1 - fx) + src[o + yb * size + xb] * fx;
-          out[o + y * size + ox] = top * (1 - fy) + bottom * fy;
-        }
-        if (mask != null) {
-          mask[y * size + ox] = e.mask()[clamp(Math.round(sy), size) * size + clamp(Math.round(sx), size)];
-        }
-      }
+    float[] out = new float[3 * plane];
+    for (int c = 0; c < 3; c++) {
+      float[] channel = java.util.Arrays.copyOfRange(e.chw(), c * plane, (c + 1) * plane);
+      float[] r = MapResize.bilinear(crop.window(channel), side, side, size, size);
+      System.arraycopy(mirror ? FlipFusion.flipHorizontal(r, size, size) : r, 0, out, c * plane, plane);
     }
+    byte[] mask = e.mask() == null ? null : labels(e.mask(), crop, mirror);
     return new Example(e.id(), out, e.classes(), mask);
   }
 
-  private static int clamp(int v, int size) {
-    return v < 0 ? 0 : v >= size ? size - 1 : v;
+  /** The pixel label cut to the same window, resized by nearest neighbour, mirrored with the image. */
+  private static byte[] labels(byte[] mask, Letterbox crop, boolean mirror) {
+    int size = crop.size();
+    int side = crop.width();
+    byte[] window = new byte[side * side];
+    for (int r = 0; r < side; r++) {
+      System.arraycopy(mask, (crop.y() + r) * size + crop.x(), window, r * side, side);
+    }
+    byte[] out = Tensors.resizeLabels(window, side, side, size, size);
+    if (mirror) {
+      for (int y = 0; y < size; y++) {
+        for (int a = y * size, b = a + size - 1; a < b; a++, b--) {
+          byte t = out[a];
+          out[a] = out[b];
+          out[b] = t;
+        }
+      }
+    }
+    return out;
   }
 }
