@@ -63,6 +63,21 @@ class CollapseGuardTest {
   }
 
   @Test
+  void shouldNotCallASingleFlippedHeldOutImageACollapse() {
+    Validation.Figures start = new Validation.Figures(0.750, 1.000, Double.NaN, 8, 0);
+    // one image of 8 misclassified more: 0.125 lower, above the 0.10 tolerance but only one image
+    assertThat(CollapseGuard.collapsed(start, new Validation.Figures(0.625, 0.875, Double.NaN, 8, 0), 0.10)).isFalse();
+    // two images of 8
+    assertThat(CollapseGuard.collapsed(start, new Validation.Figures(0.500, 0.950, Double.NaN, 8, 0), 0.10)).isTrue();
+    // mAP alone falling by more than one image's worth
+    assertThat(CollapseGuard.collapsed(start, new Validation.Figures(0.750, 0.800, Double.NaN, 8, 0), 0.10)).isTrue();
+    // on 40 held-out images the tolerance decides: 5 images (0.125) is a collapse, 4 (0.10) is not
+    Validation.Figures big = new Validation.Figures(0.750, 0.900, Double.NaN, 40, 0);
+    assertThat(CollapseGuard.collapsed(big, new Validation.Figures(0.625, 0.900, Double.NaN, 40, 0), 0.10)).isTrue();
+    assertThat(CollapseGuard.collapsed(big, new Validation.Figures(0.650, 0.900, Double.NaN, 40, 0), 0.10)).isFalse();
+  }
+
+  @Test
   void shouldRollBackToTheSnapshotExactly() {
     GainSettings gs = GainSettings.defaults(Method.CAM).withSeed(2).withBatchSize(8);
     List<Example> train = Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.35, false, 0.9, 5)), 32, 0);
