@@ -1,7 +1,5 @@
 package io.gainstream.model.image;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 
@@ -14,25 +12,16 @@ public final class Tensors {
 
   /**
    * Resizes (bilinear) into the {@code size × size} input as a {@link Letterbox}: aspect ratio kept,
-   * centred, padded with the mean colour. Returns the same image when it already is the input.
+   * centred, padded with the mean colour ({@link RgbResize}).
    */
   public static BufferedImage resize(BufferedImage img, int size) {
-    if (img.getWidth() == size && img.getHeight() == size && img.getType() == BufferedImage.TYPE_INT_RGB) {
-      return img;
+    byte[] packed = packRgb(img, size);
+    int[] rgb = new int[size * size];
+    for (int i = 0; i < rgb.length; i++) {
+      rgb[i] = (packed[3 * i] & 0xff) << 16 | (packed[3 * i + 1] & 0xff) << 8 | (packed[3 * i + 2] & 0xff);
     }
-    Letterbox box = Letterbox.of(img.getWidth(), img.getHeight(), size);
     BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = out.createGraphics();
-    try {
-      if (!box.fills()) {
-        g.setColor(new java.awt.Color(Letterbox.PAD_RGB));
-        g.fillRect(0, 0, size, size);
-      }
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-      g.drawImage(img, box.x(), box.y(), box.width(), box.height(), null);
-    } finally {
-      g.dispose();
-    }
+    out.setRGB(0, 0, size, size, rgb, 0, size);
     return out;
   }
 
@@ -41,32 +30,16 @@ public final class Tensors {
    * {@code dst} at {@code offset}.
    */
   public static void toChw(BufferedImage img, int size, float[] dst, int offset) {
-    BufferedImage r = resize(img, size);
-    int plane = size * size;
-    int[] rgb = r.getRGB(0, 0, size, size, null, 0, size);
-    for (int p = 0; p < plane; p++) {
-      int v = rgb[p];
-      dst[offset + p] = ((v >> 16) & 0xff) / 255f;
-      dst[offset + plane + p] = ((v >> 8) & 0xff) / 255f;
-      dst[offset + 2 * plane + p] = (v & 0xff) / 255f;
-    }
+    unpackRgb(ByteBuffer.wrap(packRgb(img, size)), dst, offset, size * size);
   }
 
   /**
    * An RGB image resized to {@code size} as interleaved 8-bit {@code r, g, b} bytes: a quarter of
    * the floats' size, which is what the pipeline buffers (and changelogs) between validation and
-   * the batched model run. Takes any decoded image as it is (grey, palette, alpha, 16-bit): the one
-   * resizing draw converts it, so no separate full-size RGB copy is made first.
+   * the batched model run. Takes any decoded image as it is (grey, palette, alpha, 16-bit).
    */
   public static byte[] packRgb(BufferedImage img, int size) {
-    int[] rgb = resize(img, size).getRGB(0, 0, size, size, null, 0, size);
-    byte[] packed = new byte[rgb.length * 3];
-    for (int i = 0; i < rgb.length; i++) {
-      packed[3 * i] = (byte) (rgb[i] >> 16);
-      packed[3 * i + 1] = (byte) (rgb[i] >> 8);
-      packed[3 * i + 2] = (byte) rgb[i];
-    }
-    return packed;
+    return RgbResize.packed(img, size);
   }
 
   /**

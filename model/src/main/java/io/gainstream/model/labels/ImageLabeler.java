@@ -62,7 +62,7 @@ public final class ImageLabeler {
     Letterbox box = Letterbox.of(width, height, mapSize);
     for (int c = 0; c < maps.length; c++) {
       full[c] = box.mapBack(maps[c], width, height);
-      soft.put(classes[c], SoftMasks.toGray(SoftMasks.soft(full[c], settings.sigma(), settings.omega())));
+      soft.put(classes[c], SoftMasks.gray(full[c], settings.sigma(), settings.omega()));
       zones.put(classes[c], SeeNetZones.zones(full[c], settings.seeNetHigh(), settings.seeNetLow()));
     }
     byte[] classMap = ProxyLabels.assign(full, classes, width * height, settings.thresholds());

@@ -38,6 +38,30 @@ class MapResizeTest {
   }
 
   @Test
+  void shouldComputeTheSameTapsAsTheDenseMatrix() {
+    int[][] sizes = {{448, 640}, {448, 480}, {448, 427}, {14, 448}, {224, 333}, {640, 448}, {1, 7}, {7, 1}, {3, 1000}};
+    for (int[] s : sizes) {
+      assertSameTaps(s[0], s[1]);
+    }
+    for (int in = 1; in <= 40; in++) {
+      for (int out = 1; out <= 60; out++) {
+        assertSameTaps(in, out);
+      }
+    }
+  }
+
+  private static void assertSameTaps(int in, int out) {
+    int[] f = new int[out];
+    float[] w = new float[out];
+    int[] fm = new int[out];
+    float[] wm = new float[out];
+    MapResize.taps(in, out, f, w);
+    MapResize.tapsOfMatrix(in, out, fm, wm);
+    assertThat(f).as("first taps %d -> %d", in, out).isEqualTo(fm);
+    assertThat(w).as("weights %d -> %d", in, out).isEqualTo(wm);
+  }
+
+  @Test
   void shouldKeepConstantMapsConstantAndValuesWithinRange() {
     float[] c = new float[16];
     java.util.Arrays.fill(c, 0.25f);

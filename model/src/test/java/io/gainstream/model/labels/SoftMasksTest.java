@@ -46,4 +46,35 @@ class SoftMasksTest {
     assertThat(g[3] & 0xff).isEqualTo(255);
     assertThat(g[4] & 0xff).isEqualTo(0);
   }
+
+  @Test
+  void shouldQuantiseExactlyAsTheFormulaThroughTheTable() {
+    float[][] params = {{0.5f, 10f}, {0.3f, 100f}, {0.5f, 1000f}, {0.7f, 1f}, {0f, 10f}, {1f, 10f}};
+    Random rnd = new Random(5);
+    for (float[] p : params) {
+      SoftMasks.Gray table = SoftMasks.Gray.of(p[0], p[1]);
+      java.util.List<Float> values = new java.util.ArrayList<>();
+      for (int i = 0; i < 200_000; i++) {
+        values.add(rnd.nextFloat());
+      }
+      // every step of the quantiser and its neighbours, the ends, and values the table leaves to the formula
+      for (int k = 0; k <= 4096; k++) {
+        float a = k / 4096f;
+        values.add(a);
+        values.add(Math.nextDown(a));
+        values.add(Math.nextUp(a));
+      }
+      for (float v = 0f; v <= 1f; v += 1e-5f) {
+        values.add(v);
+      }
+      values.addAll(java.util.List.of(-0f, -1e-9f, -0.3f, 1.0000001f, 1.7f, Float.NaN, Float.NEGATIVE_INFINITY,
+          Float.POSITIVE_INFINITY, Float.MIN_VALUE));
+      float[] a = new float[values.size()];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = values.get(i);
+      }
+      assertThat(table.apply(a)).as("sigma %s omega %s", p[0], p[1]).isEqualTo(SoftMasks.toGray(SoftMasks.soft(a, p[0], p[1])));
+      assertThat(SoftMasks.gray(a, p[0], p[1])).isEqualTo(table.apply(a));
+    }
+  }
 }
