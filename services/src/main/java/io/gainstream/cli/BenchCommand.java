@@ -57,6 +57,9 @@ final class BenchCommand implements Runnable {
     @Option(names = "--no-synthetic", description = "Skip sets (a) and (b): the photo rows only.")
     boolean noSynthetic;
 
+    @Option(names = "--no-built-in", description = "With --photos and --backbone: the backbone's photo rows only, not the built-in network's.")
+    boolean noBuiltIn;
+
     @Option(names = "--photo-steps", defaultValue = "" + BackboneOptions.BACKBONE_STEPS,
         description = "Training steps per backbone photo run (built-in photo runs take --steps). Default: ${DEFAULT-VALUE}, as label.")
     int photoSteps;
@@ -78,6 +81,9 @@ final class BenchCommand implements Runnable {
       }
       java.util.List<io.gainstream.model.train.Method> ms =
           methods.stream().map(io.gainstream.model.train.Method::fromId).toList();
+      if (noBuiltIn && (photos == null || backbone.file == null)) {
+        throw new UserError("--no-built-in needs --photos and --backbone (it leaves the backbone's photo rows only)");
+      }
       if (noSynthetic && photos == null) {
         throw new UserError("--no-synthetic leaves nothing to measure without --photos");
       }
@@ -88,7 +94,7 @@ final class BenchCommand implements Runnable {
       io.gainstream.services.bench.LabelQuality.Options o =
           new io.gainstream.services.bench.LabelQuality.Options(images, steps, seeds, dataSeed, ms, !noSynthetic, !noFashion, validation.guarding(),
               photos == null ? null : new io.gainstream.services.bench.LabelQuality.Photos(photos, bb, inputSize, photoSteps, steps,
-                  BackboneOptions.labelSize(labelSize, bb, inputSize)));
+                  BackboneOptions.labelSize(labelSize, bb, inputSize), !noBuiltIn));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
         io.gainstream.services.bench.LabelQuality q =

@@ -51,6 +51,14 @@ class CliArgumentsTest {
   }
 
   @Test
+  void shouldRefuseBenchQualityWithoutBuiltInRowsButNoBackbone() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos").resolve("masks")).getParent();
+    Run r = run("bench", "quality", "--no-synthetic", "--photos", photos.toString(), "--no-built-in");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("gainstream: --no-built-in needs --photos and --backbone (it leaves the backbone's photo rows only)");
+  }
+
+  @Test
   void shouldRefuseAnUnknownOptionWithAHint() {
     Run r = run("label", "--bogus");
     assertThat(r.code()).isEqualTo(2);

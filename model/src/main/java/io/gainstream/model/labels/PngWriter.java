@@ -85,8 +85,22 @@ public final class PngWriter {
     return raw;
   }
 
+  /**
+   * One deflater per thread and level, reset between images: a new {@code Deflater} allocates and
+   * clears its native window and hash tables, and the threshold stage writes five PNGs per image.
+   */
+  private static final ThreadLocal<Deflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater[10]);
+
   private static byte[] deflate(byte[] raw, int level) {
-    Deflater d = new Deflater(level);
+    if (level < Deflater.DEFAULT_COMPRESSION || level > Deflater.BEST_COMPRESSION) {
+      throw new IllegalArgumentException("deflate level must be -1..9, got " + level);
+    }
+    Deflater[] mine = DEFLATERS.get();
+    int slot = level < 0 ? 6 : level;
+    if (mine[slot] == null) {
+      mine[slot] = new Deflater(slot);
+    }
+    Deflater d = mine[slot];
     try {
       d.setInput(raw);
       d.finish();
@@ -98,7 +112,7 @@ public final class PngWriter {
       }
       return out.toByteArray();
     } finally {
-      d.end();
+      d.reset();
     }
   }
 

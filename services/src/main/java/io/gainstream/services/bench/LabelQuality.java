@@ -53,7 +53,8 @@ public final class LabelQuality {
    * @param builtInSteps training steps per built-in network run (as {@code label}'s default for it)
    * @param labelSize the backbone releases' input side (as {@code label --label-size})
    */
-  public record Photos(Path dir, io.gainstream.model.backbone.Backbone backbone, int inputSize, int steps, int builtInSteps, int labelSize) {}
+  public record Photos(
+      Path dir, io.gainstream.model.backbone.Backbone backbone, int inputSize, int steps, int builtInSteps, int labelSize, boolean builtIn) {}
 
   /** One run. */
   public record Run(String set, String split, Method method, long seed, double fgMiou, double miou, double labelledFgMiou,
@@ -102,7 +103,8 @@ public final class LabelQuality {
     out.printf("## gainstream label quality, through `label` (Kafka)%n%n");
     out.printf("%s, seeds 1-%d, data seed %d, default label settings; fg mIoU counts pixels left at 255 as missed.%n%n",
         (o.synthetic() ? o.steps() + " steps per synthetic run" : "")
-            + (o.photos() == null ? "" : (o.synthetic() ? ", " : "") + o.photos().builtInSteps() + " steps per built-in photo run"
+            + (o.photos() == null ? "" : (o.synthetic() ? ", " : "")
+                + (o.photos().builtIn() ? o.photos().builtInSteps() + " steps per built-in photo run" : "no built-in photo runs")
                 + (o.photos().backbone() == null ? "" : ", " + o.photos().steps() + " per backbone photo run (trained at "
                     + o.photos().inputSize() + ", labelled at " + o.photos().labelSize() + ")")),
         o.seeds(), o.dataSeed());
@@ -159,7 +161,9 @@ public final class LabelQuality {
     LabelledFolder.Written folder = new LabelledFolder.Written(p.dir().resolve("images"), p.dir().resolve("labels.csv"),
         p.dir().resolve("classes.txt"), p.dir().resolve("given_masks"), truth);
     List<Set0> sets = new ArrayList<>();
-    sets.add(new Set0("photos (built-in)", folder, Map.of("all", truth), classes.size(), null, DEFAULT_INPUT, DEFAULT_INPUT, p.builtInSteps()));
+    if (p.builtIn()) {
+      sets.add(new Set0("photos (built-in)", folder, Map.of("all", truth), classes.size(), null, DEFAULT_INPUT, DEFAULT_INPUT, p.builtInSteps()));
+    }
     if (p.backbone() != null) {
       String size = p.labelSize() == p.inputSize() ? "" + p.inputSize() : p.inputSize() + ", labels at " + p.labelSize();
       sets.add(new Set0("photos (backbone " + size + ")", folder, Map.of("all", truth), classes.size(), p.backbone(), p.inputSize(),
