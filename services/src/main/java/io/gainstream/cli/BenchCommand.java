@@ -57,6 +57,11 @@ final class BenchCommand implements Runnable {
     @Option(names = "--no-synthetic", description = "Skip sets (a) and (b): the photo rows only.")
     boolean noSynthetic;
 
+    @Option(names = "--refine", paramLabel = "crf|none",
+        description = "Refinement of every run's labels, as label --refine. Default: what each release names (crf on a backbone). "
+            + "Refined runs also report their labels before refinement.")
+    String refine;
+
     @Option(names = "--no-built-in", description = "With --photos and --backbone: the backbone's photo rows only, not the built-in network's.")
     boolean noBuiltIn;
 
@@ -94,7 +99,7 @@ final class BenchCommand implements Runnable {
       io.gainstream.services.bench.LabelQuality.Options o =
           new io.gainstream.services.bench.LabelQuality.Options(images, steps, seeds, dataSeed, ms, !noSynthetic, !noFashion, validation.guarding(),
               photos == null ? null : new io.gainstream.services.bench.LabelQuality.Photos(photos, bb, inputSize, photoSteps, steps,
-                  BackboneOptions.labelSize(labelSize, bb, inputSize), !noBuiltIn));
+                  BackboneOptions.labelSize(labelSize, bb, inputSize), !noBuiltIn), LabelCommand.refineOption(refine));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
         io.gainstream.services.bench.LabelQuality q =

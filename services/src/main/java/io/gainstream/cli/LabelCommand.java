@@ -41,6 +41,11 @@ final class LabelCommand implements Callable<Integer> {
           + "about a second, GAIN's about three).")
   Integer trainSteps;
 
+  @Option(names = "--refine", paramLabel = "crf|none",
+      description = "Refine the proxy labels with a dense CRF on the image's colours, or not. Default: crf with --backbone "
+          + "(what its releases name; docs/QUALITY.md), none for the built-in network.")
+  String refine;
+
   @Option(names = "--seed", defaultValue = "42", description = "Seed of training. Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -93,13 +98,21 @@ final class LabelCommand implements Callable<Integer> {
     LabelJob.Outcome o =
         LabelJob.run(
             new LabelJob.Request(images, labels, classes, out, masks, m, steps, seed, bootstrap, clientConfig, workDir, true,
-                validation.guarding(), bb, size, BackboneOptions.labelSize(labelSize, bb, size)),
+                validation.guarding(), bb, size, BackboneOptions.labelSize(labelSize, bb, size), refineOption(refine)),
             Bars::bar);
     requireRelease(o);
     System.out.printf("labelled %d images, rejected %d (see %s), model version %d%n",
         o.labelled(), o.rejected(), out.resolve("dead-letters.jsonl"), o.modelVersion());
     System.out.println(releaseLine(o));
     return 0;
+  }
+
+  /** {@code --refine}: crf, none or unset (null); anything else is a one-line error. */
+  static String refineOption(String refine) {
+    if (refine != null && !refine.equals("crf") && !refine.equals("none")) {
+      throw new UserError("--refine must be crf or none, got " + refine);
+    }
+    return refine;
   }
 
   /** A run whose trained model the gate refused writes no labels and fails with one line. */

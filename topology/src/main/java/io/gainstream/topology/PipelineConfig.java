@@ -74,6 +74,20 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String SEENET_LOW_CONFIG = "gainstream.seenet.low";
   private static final String SEENET_LOW_DOC = "SeeNet δ_l relative to the map's max (background zone below).";
 
+  public static final String REFINE_CONFIG = "gainstream.refine";
+  private static final String REFINE_DOC =
+      "Refinement of the proxy label: crf (a dense CRF on the image's colours) or none. Unset: what the release names "
+          + "(backbone releases name crf), otherwise none.";
+  public static final String CRF_ITERATIONS_CONFIG = "gainstream.crf.iterations";
+  public static final String CRF_SMOOTH_WEIGHT_CONFIG = "gainstream.crf.smooth.weight";
+  public static final String CRF_SMOOTH_XY_CONFIG = "gainstream.crf.smooth.xy";
+  public static final String CRF_APPEARANCE_WEIGHT_CONFIG = "gainstream.crf.appearance.weight";
+  public static final String CRF_APPEARANCE_XY_CONFIG = "gainstream.crf.appearance.xy";
+  public static final String CRF_APPEARANCE_RGB_CONFIG = "gainstream.crf.appearance.rgb";
+  public static final String CRF_BACKGROUND_POWER_CONFIG = "gainstream.crf.background.power";
+  public static final String CRF_CONFIDENCE_CONFIG = "gainstream.crf.confidence";
+  public static final String CRF_GRID_CONFIG = "gainstream.crf.grid";
+
   public static final String MAX_IMAGE_BYTES_CONFIG = "gainstream.limit.image.bytes";
   private static final String MAX_IMAGE_BYTES_DOC = "Largest encoded image accepted; larger ones are dead-lettered.";
   public static final String MAX_IMAGE_PIXELS_CONFIG = "gainstream.limit.image.pixels";
@@ -113,6 +127,24 @@ public final class PipelineConfig extends AbstractConfig {
           .define(SOFT_OMEGA_CONFIG, Type.DOUBLE, 10.0, Range.between(0.0, 1000.0), Importance.LOW, SOFT_OMEGA_DOC)
           .define(SEENET_HIGH_CONFIG, Type.DOUBLE, 0.7, Range.between(0.0, 1.0), Importance.LOW, SEENET_HIGH_DOC)
           .define(SEENET_LOW_CONFIG, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.LOW, SEENET_LOW_DOC)
+          .define(REFINE_CONFIG, Type.STRING, "", ConfigDef.ValidString.in("", "none", "crf"), Importance.MEDIUM, REFINE_DOC)
+          .define(CRF_ITERATIONS_CONFIG, Type.INT, 10, Range.between(0, 100), Importance.LOW, "Mean-field iterations of the CRF.")
+          .define(CRF_SMOOTH_WEIGHT_CONFIG, Type.DOUBLE, 3.0, Range.between(0.0, 1000.0), Importance.LOW,
+              "Weight of the CRF's smoothness (position) kernel.")
+          .define(CRF_SMOOTH_XY_CONFIG, Type.DOUBLE, 3.0, Range.between(0.01, 10000.0), Importance.LOW,
+              "Width of the smoothness kernel, in pixels of the image.")
+          .define(CRF_APPEARANCE_WEIGHT_CONFIG, Type.DOUBLE, 10.0, Range.between(0.0, 1000.0), Importance.LOW,
+              "Weight of the CRF's appearance (position and colour) kernel.")
+          .define(CRF_APPEARANCE_XY_CONFIG, Type.DOUBLE, 80.0, Range.between(0.01, 10000.0), Importance.LOW,
+              "Spatial width of the appearance kernel, in pixels of the image.")
+          .define(CRF_APPEARANCE_RGB_CONFIG, Type.DOUBLE, 13.0, Range.between(0.01, 1000.0), Importance.LOW,
+              "Colour width of the appearance kernel, in 8-bit levels.")
+          .define(CRF_BACKGROUND_POWER_CONFIG, Type.DOUBLE, 1.0, Range.between(0.01, 100.0), Importance.LOW,
+              "Background unary score (1 - max attention)^power.")
+          .define(CRF_CONFIDENCE_CONFIG, Type.DOUBLE, 0.0, Range.between(0.0, 0.99), Importance.LOW,
+              "A refined pixel whose most likely label has a marginal below this stays 255 (0: never).")
+          .define(CRF_GRID_CONFIG, Type.INT, 256, Range.between(8, 4096), Importance.LOW,
+              "Long side, in pixels, of the grid the CRF runs on (its cost is linear in the grid's pixels).")
           .define(MAX_IMAGE_BYTES_CONFIG, Type.LONG, 16L << 20, Range.atLeast(1), Importance.MEDIUM, MAX_IMAGE_BYTES_DOC)
           .define(MAX_IMAGE_PIXELS_CONFIG, Type.LONG, 40_000_000L, Range.atLeast(1), Importance.MEDIUM, MAX_IMAGE_PIXELS_DOC)
           .define(ORT_PROVIDER_CONFIG, Type.STRING, "cpu", ConfigDef.ValidString.in("cpu", "cuda"), Importance.MEDIUM, ORT_PROVIDER_DOC)
@@ -216,6 +248,28 @@ public final class PipelineConfig extends AbstractConfig {
     return getDouble(BACKGROUND_THRESHOLD_CONFIG).floatValue();
   }
 
+  /** The refinement set by {@code gainstream.refine}: crf or none; empty when unset (the release decides). */
+  public java.util.Optional<String> refine() {
+    String r = getString(REFINE_CONFIG);
+    return r.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(r);
+  }
+
+  /** The dense-CRF settings ({@code gainstream.crf.*}), whether or not refinement is on. */
+  public io.gainstream.model.labels.CrfRefiner.Settings crfSettings() {
+    return new io.gainstream.model.labels.CrfRefiner.Settings(
+        new io.gainstream.model.refine.DenseCrf.Settings(
+            getInt(CRF_ITERATIONS_CONFIG),
+            getDouble(CRF_SMOOTH_WEIGHT_CONFIG).floatValue(),
+            getDouble(CRF_SMOOTH_XY_CONFIG).floatValue(),
+            getDouble(CRF_APPEARANCE_WEIGHT_CONFIG).floatValue(),
+            getDouble(CRF_APPEARANCE_XY_CONFIG).floatValue(),
+            getDouble(CRF_APPEARANCE_RGB_CONFIG).floatValue()),
+        getDouble(CRF_BACKGROUND_POWER_CONFIG).floatValue(),
+        getDouble(CRF_CONFIDENCE_CONFIG).floatValue(),
+        getInt(CRF_GRID_CONFIG));
+  }
+
+  /** Label settings without refinement; the threshold stage adds it per release ({@link #refine}). */
   public ImageLabeler.Settings labelerSettings() {
     return new ImageLabeler.Settings(
         new ProxyLabels.Thresholds(foregroundThreshold(), backgroundThreshold()),

@@ -198,6 +198,49 @@ class PipelineTopologyTest {
     assertThat(labels.readValuesToList()).hasSize(2).allSatisfy(l -> assertThat(unlabelled(l)).isGreaterThan(0.9));
   }
 
+  private List<SyntheticDataset.Sample> publishUnderARefiningRelease() {
+    List<SyntheticDataset.Sample> two = TestReleases.samples(2, 9);
+    models.pipeInput("gain", TestReleases.release(1, 1, TestReleases.CLASSES, TestReleases.SIZE,
+        Map.of(io.gainstream.model.labels.CrfRefiner.EXTRA_KEY, io.gainstream.model.labels.CrfRefiner.CRF)));
+    publish(two);
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    return two;
+  }
+
+  /** A release that names the CRF gets refined labels, each with the label before refinement beside it. */
+  @Test
+  void shouldRefineTheLabelsWhenTheReleaseNamesTheCrf() {
+    start();
+    publishUnderARefiningRelease();
+    List<ProxyLabel> out = labels.readValuesToList();
+    assertThat(out).hasSize(2).allSatisfy(l -> {
+      assertThat(l.getUnrefinedClassPng().isEmpty()).isFalse();
+      byte[] refined = LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
+      assertThat(refined).hasSize(l.getWidth() * l.getHeight());
+      // the CRF labels every pixel (confidence 0): no 255 left
+      for (byte b : refined) {
+        assertThat(b).isNotEqualTo((byte) 255);
+      }
+    });
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldNotRefineWhenTheSettingsSayNone() {
+    start(Map.of(PipelineConfig.REFINE_CONFIG, "none"));
+    publishUnderARefiningRelease();
+    assertThat(labels.readValuesToList()).hasSize(2).allSatisfy(l -> assertThat(l.getUnrefinedClassPng().isEmpty()).isTrue());
+  }
+
+  @Test
+  void shouldRefineWhenTheSettingsSayCrfWhateverTheRelease() {
+    start(Map.of(PipelineConfig.REFINE_CONFIG, "crf"));
+    models.pipeInput("gain", TestReleases.release(1));
+    publish(TestReleases.samples(2, 10));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    assertThat(labels.readValuesToList()).hasSize(2).allSatisfy(l -> assertThat(l.getUnrefinedClassPng().isEmpty()).isFalse());
+  }
+
   @Test
   void shouldRefuseAReleaseWithOtherClassesAndKeepWaiting() {
     start();

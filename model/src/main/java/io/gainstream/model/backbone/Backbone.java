@@ -42,6 +42,14 @@ public record Backbone(OnnxBackbone graph, Preprocessing preprocessing, FineTune
    */
   public static final ProxyLabels.Thresholds LABEL_THRESHOLDS = new ProxyLabels.Thresholds(0.6f, 0.5f);
 
+  /**
+   * The refinement releases on a backbone name ({@code gainstream.extra.refine}; the pipeline
+   * applies it unless {@code gainstream.refine} is set): the dense CRF. The same coarse grid that
+   * needs the thresholds above gives labels that cannot follow an object's edge; on coco-dev the CRF
+   * at its literature settings raised foreground mIoU by about 6 points (docs/QUALITY.md).
+   */
+  public static final String LABEL_REFINEMENT = io.gainstream.model.labels.CrfRefiner.CRF;
+
   public Backbone {
     if (!(learningRateFactor > 0 && learningRateFactor <= 1)) {
       throw new IllegalArgumentException("backbone learning-rate factor must be in (0, 1], got " + learningRateFactor);

@@ -19,14 +19,24 @@ public final class ImageLabeler {
    * @param omega soft-mask ω
    * @param seeNetHigh SeeNet δ_h relative to the map's max
    * @param seeNetLow SeeNet δ_l relative to the map's max
+   * @param refine dense-CRF refinement of the proxy label, or null for none (the soft and SeeNet
+   *     masks are maps, not labels, and stay unrefined)
    */
-  public record Settings(Thresholds thresholds, float sigma, float omega, float seeNetHigh, float seeNetLow) {
+  public record Settings(Thresholds thresholds, float sigma, float omega, float seeNetHigh, float seeNetLow, CrfRefiner.Settings refine) {
+    public Settings(Thresholds thresholds, float sigma, float omega, float seeNetHigh, float seeNetLow) {
+      this(thresholds, sigma, omega, seeNetHigh, seeNetLow, null);
+    }
+
     public static Settings defaults() {
       return new Settings(Thresholds.defaults(), 0.5f, 10f, SeeNetZones.DEFAULT_HIGH, SeeNetZones.DEFAULT_LOW);
     }
 
     public Settings withThresholds(Thresholds t) {
-      return new Settings(t, sigma, omega, seeNetHigh, seeNetLow);
+      return new Settings(t, sigma, omega, seeNetHigh, seeNetLow, refine);
+    }
+
+    public Settings withRefine(CrfRefiner.Settings r) {
+      return new Settings(thresholds, sigma, omega, seeNetHigh, seeNetLow, r);
     }
   }
 
@@ -36,13 +46,17 @@ public final class ImageLabeler {
    * @param classMap class index per pixel, 0 background, 255 ignore
    * @param softMasks per class index: T(A) quantised to 8-bit grey
    * @param zones per class index: {@link Zone} codes
+   * @param unrefinedClassMap the thresholded label when {@code classMap} was refined, else null
    */
-  public record Result(int width, int height, byte[] classMap, Map<Integer, byte[]> softMasks, Map<Integer, byte[]> zones) {}
+  public record Result(
+      int width, int height, byte[] classMap, Map<Integer, byte[]> softMasks, Map<Integer, byte[]> zones, byte[] unrefinedClassMap) {}
 
   private final Settings settings;
+  private final CrfRefiner refiner;
 
   public ImageLabeler(Settings settings) {
     this.settings = settings;
+    this.refiner = settings.refine() == null ? null : new CrfRefiner(settings.refine());
   }
 
   public Settings settings() {
@@ -56,6 +70,15 @@ public final class ImageLabeler {
    * @param height the image's height
    */
   public Result label(float[][] maps, int[] classes, int mapSize, int width, int height) {
+    return label(maps, classes, mapSize, width, height, null);
+  }
+
+  /**
+   * As {@link #label(float[][], int[], int, int, int)}, with the model's input (interleaved {@code
+   * r, g, b} bytes, {@code mapSize²}) so that a refining labeler can run its CRF; without it (null)
+   * the label stays unrefined.
+   */
+  public Result label(float[][] maps, int[] classes, int mapSize, int width, int height, byte[] rgb) {
     float[][] full = new float[maps.length][];
     Map<Integer, byte[]> soft = new LinkedHashMap<>();
     Map<Integer, byte[]> zones = new LinkedHashMap<>();
@@ -66,6 +89,9 @@ public final class ImageLabeler {
       zones.put(classes[c], SeeNetZones.zones(full[c], settings.seeNetHigh(), settings.seeNetLow()));
     }
     byte[] classMap = ProxyLabels.assign(full, classes, width * height, settings.thresholds());
-    return new Result(width, height, classMap, soft, zones);
+    if (refiner != null && rgb != null && maps.length > 0) {
+      return new Result(width, height, refiner.classMap(maps, classes, mapSize, rgb, width, height), soft, zones, classMap);
+    }
+    return new Result(width, height, classMap, soft, zones, null);
   }
 }

@@ -38,9 +38,10 @@ public final class LabelQuality {
    * @param steps training steps per run
    * @param seeds training seeds per method (1 … seeds)
    * @param dataSeed seed of the generated sets
+   * @param refine crf or none for every run ({@code label --refine}); null: what each release names
    */
   public record Options(int images, int steps, int seeds, long dataSeed, List<Method> methods, boolean synthetic, boolean fashion,
-      TrainerService.Guarding guarding, Photos photos) {}
+      TrainerService.Guarding guarding, Photos photos, String refine) {}
 
   /**
    * A folder of real photographs in the {@code label} contract with exact masks: {@code images/},
@@ -56,9 +57,14 @@ public final class LabelQuality {
   public record Photos(
       Path dir, io.gainstream.model.backbone.Backbone backbone, int inputSize, int steps, int builtInSteps, int labelSize, boolean builtIn) {}
 
-  /** One run. */
+  /**
+   * One run.
+   *
+   * @param unrefinedFgMiou fg mIoU of the same run's labels before refinement (NaN when unrefined)
+   * @param unrefinedMiou their mIoU
+   */
   public record Run(String set, String split, Method method, long seed, double fgMiou, double miou, double labelledFgMiou,
-      double ignored, long version, String validation) {}
+      double ignored, long version, String validation, double unrefinedFgMiou, double unrefinedMiou) {}
 
   private record Set0(String name, LabelledFolder.Written folder, Map<String, Map<String, byte[]>> splits, int classes,
       io.gainstream.model.backbone.Backbone backbone, int inputSize, int labelSize, int steps) {}
@@ -108,8 +114,8 @@ public final class LabelQuality {
                 + (o.photos().backbone() == null ? "" : ", " + o.photos().steps() + " per backbone photo run (trained at "
                     + o.photos().inputSize() + ", labelled at " + o.photos().labelSize() + ")")),
         o.seeds(), o.dataSeed());
-    out.println("| set | split | method | seed | fg mIoU | mIoU | labelled fg mIoU | ignored | release | validation |");
-    out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---|");
+    out.println("| set | split | method | seed | fg mIoU | mIoU | unrefined fg / mIoU | labelled fg mIoU | ignored | release | validation |");
+    out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
     List<Run> runs = new ArrayList<>();
     for (Set0 set : sets) {
       for (Method m : o.methods()) {
@@ -184,31 +190,42 @@ public final class LabelQuality {
         LabelJob.run(
             new LabelJob.Request(set.folder().images(), set.folder().labelsCsv(), set.folder().classesFile(), dir,
                 m == Method.GAIN_EXT ? set.folder().masks() : null, m, set.steps(), seed, null, null, null, false, o.guarding(),
-                set.backbone(), set.inputSize(), set.labelSize()),
+                set.backbone(), set.inputSize(), set.labelSize(), o.refine()),
             progress);
     String validation = outcome.validation() == null ? "none" : outcome.validation().summary();
     List<Run> rows = new ArrayList<>();
     for (Map.Entry<String, Map<String, byte[]>> split : set.splits().entrySet()) {
       Run r;
       if (outcome.modelVersion() < 0) {
-        r = new Run(set.name(), split.getKey(), m, seed, 0, 0, 0, 1, -1, "held back: " + outcome.heldBack());
+        r = new Run(set.name(), split.getKey(), m, seed, 0, 0, 0, 1, -1, "held back: " + outcome.heldBack(), Double.NaN, Double.NaN);
       } else {
         ConfusionMatrix c = Evaluation.score(dir.resolve("SegmentationClass"), split.getValue(), set.classes()).matrix();
+        Path unrefinedDir = dir.resolve(io.gainstream.services.io.LabelExporter.UNREFINED_DIR);
+        ConfusionMatrix u =
+            java.nio.file.Files.isDirectory(unrefinedDir) ? Evaluation.score(unrefinedDir, split.getValue(), set.classes()).matrix() : null;
         r = new Run(set.name(), split.getKey(), m, seed, c.strictForegroundMeanIou(), c.strictMeanIou(), c.foregroundMeanIou(),
-            c.ignoredShare(), outcome.modelVersion(), validation);
+            c.ignoredShare(), outcome.modelVersion(), validation, u == null ? Double.NaN : u.strictForegroundMeanIou(),
+            u == null ? Double.NaN : u.strictMeanIou());
       }
       rows.add(r);
-      out.printf("| %s | %s | %s | %d | %.3f | %.3f | %.3f | %.1f %% | %d | %s |%n", r.set(), r.split(), r.method().id(), r.seed(),
-          r.fgMiou(), r.miou(), r.labelledFgMiou(), 100 * r.ignored(), r.version(), r.validation());
+      out.printf("| %s | %s | %s | %d | %.3f | %.3f | %s | %.3f | %.1f %% | %d | %s |%n", r.set(), r.split(), r.method().id(), r.seed(),
+          r.fgMiou(), r.miou(), unrefined(r.unrefinedFgMiou(), r.unrefinedMiou()), r.labelledFgMiou(), 100 * r.ignored(), r.version(),
+          r.validation());
       out.flush();
     }
     LabelJob.deleteTree(dir);
     return rows;
   }
 
+  /** "fg / mIoU" of the labels before refinement, or "-" when the run was not refined. */
+  private static String unrefined(double fg, double miou) {
+    return Double.isNaN(fg) ? "-" : String.format("%.3f / %.3f", fg, miou);
+  }
+
   private void summary(List<Run> runs) {
-    out.println("| set | split | method | seeds | mean fg mIoU | spread (max - min) | worst seed (fg mIoU) | mean mIoU | vs cam, worst seed |");
-    out.println("|---|---|---|---:|---:|---:|---:|---:|---:|");
+    out.println("| set | split | method | seeds | mean fg mIoU | spread (max - min) | worst seed (fg mIoU) | mean mIoU | mean unrefined fg / mIoU "
+        + "| vs cam, worst seed |");
+    out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
     Map<String, List<Run>> groups = new LinkedHashMap<>();
     runs.forEach(r -> groups.computeIfAbsent(r.set() + "|" + r.split() + "|" + r.method().id(), k -> new ArrayList<>()).add(r));
     for (List<Run> g : groups.values()) {
@@ -217,8 +234,13 @@ public final class LabelQuality {
       double max = g.stream().mapToDouble(Run::fgMiou).max().orElse(Double.NaN);
       Run worst = g.stream().min(Comparator.comparingDouble(Run::fgMiou)).orElseThrow();
       double miou = g.stream().mapToDouble(Run::miou).average().orElse(Double.NaN);
-      out.printf("| %s | %s | %s | %d | %.3f | %.3f | %d (%.3f) | %.3f | %s |%n", first.set(), first.split(), first.method().id(), g.size(),
-          mean, max - worst.fgMiou(), worst.seed(), worst.fgMiou(), miou, versusCam(g, groups));
+      boolean allRefined = g.stream().noneMatch(r -> Double.isNaN(r.unrefinedFgMiou()));
+      String unrefined = allRefined
+          ? unrefined(g.stream().mapToDouble(Run::unrefinedFgMiou).average().orElse(Double.NaN),
+              g.stream().mapToDouble(Run::unrefinedMiou).average().orElse(Double.NaN))
+          : "-";
+      out.printf("| %s | %s | %s | %d | %.3f | %.3f | %d (%.3f) | %.3f | %s | %s |%n", first.set(), first.split(), first.method().id(), g.size(),
+          mean, max - worst.fgMiou(), worst.seed(), worst.fgMiou(), miou, unrefined, versusCam(g, groups));
     }
     out.println();
     out.println("\"vs cam, worst seed\": the smallest difference fg mIoU(method) - fg mIoU(cam) over the seeds both ran.");

@@ -249,6 +249,7 @@ public final class ThroughputBenchmark {
   private static double loop(AttentionSession session, Subject s, int batch, Costs costs) {
     DecodeLimits limits = DecodeLimits.defaults();
     ImageLabeler labeler = new ImageLabeler(ImageLabeler.Settings.defaults());
+    io.gainstream.model.labels.CrfRefiner refiner = new io.gainstream.model.labels.CrfRefiner(io.gainstream.model.labels.CrfRefiner.Settings.defaults());
     int size = s.spec().inputSize();
     int plane = size * size;
     int n = s.images();
@@ -258,11 +259,13 @@ public final class ThroughputBenchmark {
       float[] tensor = new float[m * 3 * plane];
       int[] widths = new int[m];
       int[] heights = new int[m];
+      byte[][] packed = new byte[m][];
       for (int j = 0; j < m; j++) {
         long d0 = System.nanoTime();
         var img = ImageDecoder.decodeRaw(s.encoded().get(i + j), limits);
         long d1 = System.nanoTime();
-        Tensors.unpackRgb(ByteBuffer.wrap(Tensors.packRgb(img, size)), tensor, j * 3 * plane, plane);
+        packed[j] = Tensors.packRgb(img, size);
+        Tensors.unpackRgb(ByteBuffer.wrap(packed[j]), tensor, j * 3 * plane, plane);
         long d2 = System.nanoTime();
         widths[j] = img.getWidth();
         heights[j] = img.getHeight();
@@ -292,6 +295,10 @@ public final class ThroughputBenchmark {
           imageIoBytes(lab, widths[j], heights[j], classes[j]);
           costs.imageIoEncode += System.nanoTime() - e0;
           costs.imageIoSamples++;
+          long c0 = System.nanoTime();
+          refiner.classMap(r.maps()[j], classes[j], size, packed[j], widths[j], heights[j]);
+          costs.crf += System.nanoTime() - c0;
+          costs.crfSamples++;
         }
         costs.images++;
       }
@@ -378,14 +385,15 @@ public final class ThroughputBenchmark {
 
   private void costTable(Map<String, Costs> costs) {
     out.printf("### Per-image work outside the model (plain loop, batch 32), µs per image%n%n");
-    out.println("| model | decode | resize + pack | model (flip fused) | thresholds | PNG encode | PNG encode via ImageIO (before) | label bytes: PNG / raw |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    out.println("| model | decode | resize + pack | model (flip fused) | thresholds | PNG encode | PNG encode via ImageIO (before) | label bytes: PNG / raw "
+        + "| dense CRF (refine crf, not in a′) |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Map.Entry<String, Costs> e : costs.entrySet()) {
       Costs c = e.getValue();
-      out.printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d / %d |%n", e.getKey(), c.perImage(c.decode), c.perImage(c.resize),
+      out.printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d / %d | %.0f |%n", e.getKey(), c.perImage(c.decode), c.perImage(c.resize),
           c.perImage(c.model), c.perImage(c.threshold), c.perImage(c.encode),
           c.imageIoSamples == 0 ? 0 : c.imageIoEncode / 1e3 / c.imageIoSamples, c.pngBytes / Math.max(1, c.images),
-          c.rawBytes / Math.max(1, c.images));
+          c.rawBytes / Math.max(1, c.images), c.crfSamples == 0 ? 0 : c.crf / 1e3 / c.crfSamples);
     }
     out.println();
   }
@@ -405,6 +413,9 @@ public final class ThroughputBenchmark {
     long encode;
     long imageIoEncode;
     long imageIoSamples;
+    /** Dense-CRF refinement at its default settings, sampled like the ImageIO encoding (not part of a′). */
+    long crf;
+    long crfSamples;
     long pngBytes;
     long rawBytes;
     long images;

@@ -127,6 +127,8 @@ public final class LabelExporter {
    * Writes the output folder: the PASCAL VOC layout ({@code SegmentationClass/}, {@code
    * JPEGImages/} when the originals are at hand, {@code ImageSets/Segmentation/}, {@code
    * labelmap.txt}), COCO JSON with RLE masks ({@code annotations.json}), {@code classes.txt}, the
+   * labels before refinement where they were refined ({@code SegmentationClassUnrefined/}, the same
+   * PNGs as the pipeline wrote them), the
    * rejected inputs ({@code dead-letters.jsonl}) and a static report ({@code report.html}).
    *
    * @param stems output file stem per image id (ids not in the map use their own stem)
@@ -134,6 +136,8 @@ public final class LabelExporter {
    * @param imagesRoot folder the image ids are relative to, or null when the originals are not
    *     at hand (export from the topics)
    */
+  public static final String UNREFINED_DIR = "SegmentationClassUnrefined";
+
   public static int write(
       Collected c, Path out, List<String> classNames, Map<String, String> stems, List<ImagePublisher.Rejected> local, Path imagesRoot)
       throws IOException {
@@ -156,6 +160,10 @@ public final class LabelExporter {
         }
       }
       items.add(new ExportItem(stem, image, ext, l.getWidth(), l.getHeight(), classMap));
+      if (!l.getUnrefinedClassPng().isEmpty()) {
+        Path unrefined = Files.createDirectories(out.resolve(UNREFINED_DIR));
+        Files.write(unrefined.resolve(stem + ".png"), l.getUnrefinedClassPng().toByteArray());
+      }
       if (report.size() < ReportWriter.MAX_IMAGES) {
         report.add(new ReportWriter.Item(stem, image, l));
       }

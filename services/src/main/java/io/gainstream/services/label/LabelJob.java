@@ -46,6 +46,7 @@ public final class LabelJob {
    * @param workDir where the embedded broker and local state live; null for a temporary one
    * @param inputSize side the network trains at
    * @param labelSize side the release labels at (at least {@code inputSize})
+   * @param refine crf or none ({@code gainstream.refine}); null: what the release names
    */
   public record Request(
       Path images,
@@ -63,7 +64,16 @@ public final class LabelJob {
       TrainerService.Guarding guarding,
       Backbone backbone,
       int inputSize,
-      int labelSize) {}
+      int labelSize,
+      String refine) {
+    /** As before refinement was an option: the release decides. */
+    public Request(Path images, Path labelsCsv, Path classesFile, Path out, Path masks, Method method, int trainSteps, long seed,
+        String bootstrap, Path clientConfig, Path workDir, boolean progress, TrainerService.Guarding guarding, Backbone backbone,
+        int inputSize, int labelSize) {
+      this(images, labelsCsv, classesFile, out, masks, method, trainSteps, seed, bootstrap, clientConfig, workDir, progress, guarding,
+          backbone, inputSize, labelSize, null);
+    }
+  }
 
   /**
    * What happened.
@@ -104,6 +114,9 @@ public final class LabelJob {
       c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 1.0);
       // the pipeline resizes once, at validation, to the size the release is trained at
       c.put(PipelineConfig.INPUT_SIZE_CONFIG, r.labelSize());
+      if (r.refine() != null) {
+        c.put(PipelineConfig.REFINE_CONFIG, r.refine());
+      }
       PipelineConfig config = new PipelineConfig(c);
       TopicSetup.ensure(kafka, config, 2, (short) 1);
 

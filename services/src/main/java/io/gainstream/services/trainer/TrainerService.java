@@ -392,6 +392,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
     if (o.backbone() != null) {
       extra.putAll(labelThresholds().toExtra());
+      extra.put(io.gainstream.model.labels.CrfRefiner.EXTRA_KEY, Backbone.LABEL_REFINEMENT);
     }
     byte[] onnx =
         OnnxExporter.export(trainer.network(),

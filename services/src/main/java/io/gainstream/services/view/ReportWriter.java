@@ -50,6 +50,10 @@ public final class ReportWriter {
         byte[] soft = Overlays.grey(m.getValue().toByteArray());
         Files.write(dir.resolve(it.stem() + ".1-" + m.getKey() + ".png"), Overlays.png(Overlays.heatmap(under, soft, w, h)));
       }
+      if (!l.getUnrefinedClassPng().isEmpty()) {
+        // sorts before ".2-label.png": the label before refinement, then the refined one
+        Files.write(dir.resolve(it.stem() + ".2-label-unrefined.png"), l.getUnrefinedClassPng().toByteArray());
+      }
       Files.write(dir.resolve(it.stem() + ".2-label.png"), l.getClassPng().toByteArray());
     }
   }
@@ -81,7 +85,8 @@ public final class ReportWriter {
       s.append("<h2>Quality against the ground truth</h2>").append(markdownTable(qualityMarkdown));
     }
     s.append("<h2>Proxy labels (").append(byStem.size()).append(" shown)</h2><p>Attention heat maps of each labelled class over the ")
-        .append("image, and the proxy label in VOC colours (cream = ignored). All labels are in SegmentationClass/.</p><div class=\"grid\">");
+        .append("image, and the proxy label in VOC colours (cream = ignored); where the labels were refined by the dense CRF, the ")
+        .append("label before refinement is shown beside it. All labels are in SegmentationClass/.</p><div class=\"grid\">");
     for (Map.Entry<String, List<String>> e : byStem.entrySet()) {
       s.append("<div class=\"card\"><div><b>").append(esc(e.getKey())).append("</b></div>");
       for (String f : e.getValue()) {

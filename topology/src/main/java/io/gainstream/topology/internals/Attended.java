@@ -17,6 +17,8 @@ import java.util.List;
  * @param classes labelled class indices
  * @param maps one {@code size²} map per labelled class
  * @param thresholds the label thresholds the release names, or null when it names none
+ * @param rgb the model's input as interleaved {@code r, g, b} bytes when the label is to be refined
+ *     (the CRF runs on it), else null
  */
 public record Attended(
     String imageId,
@@ -29,7 +31,8 @@ public record Attended(
     float[] scores,
     int[] classes,
     float[][] maps,
-    ProxyLabels.Thresholds thresholds) {
+    ProxyLabels.Thresholds thresholds,
+    byte[] rgb) {
 
   /** The Protobuf form, for dead letters. */
   public Message toProto(List<String> classNames) {

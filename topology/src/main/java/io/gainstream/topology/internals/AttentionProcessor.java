@@ -1,6 +1,7 @@
 package io.gainstream.topology.internals;
 
 import io.gainstream.model.image.Letterbox;
+import io.gainstream.model.labels.CrfRefiner;
 import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
@@ -50,6 +51,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private final int maxBatch;
   private final long maxWaitMs;
   private final boolean flip;
+  /** gainstream.refine when set (crf or none); null: the release decides. */
+  private final String refineSet;
   private final InferenceOptions inference;
   private final String resultChild;
   private final String deadLetterChild;
@@ -63,6 +66,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private long sessionVersion = -1;
   /** Label thresholds the current release names (null: none, the pipeline's settings apply). */
   private ProxyLabels.Thresholds sessionThresholds;
+  /** Whether labels of the current release are refined (gainstream.refine, else what the release names). */
+  private boolean sessionRefines;
   /** Input side of the session's release: the pipeline takes it from the release, not from its config. */
   private int sessionSize = -1;
   private long refusedVersion = -1;
@@ -84,6 +89,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     this.maxBatch = config.batchMaxSize();
     this.maxWaitMs = config.batchMaxWaitMs();
     this.flip = config.flipTta();
+    this.refineSet = config.refine().orElse(null);
     this.inference = config.inferenceOptions();
     this.resultChild = resultChild;
     this.deadLetterChild = deadLetterChild;
@@ -195,7 +201,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       }
       Attended out =
           new Attended(img.getImageId(), sessionVersion, s, img.getWidth(), img.getHeight(), img.getSource(), img.getTimestampMs(),
-              scores, classes[i], result.maps()[i], sessionThresholds);
+              scores, classes[i], result.maps()[i], sessionThresholds, sessionRefines ? packed(images, i * 3 * plane, plane) : null);
       context.forward(new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
     }
     return inferenceNs;
@@ -220,6 +226,20 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       float[] plane = java.util.Arrays.copyOfRange(packed, ch * ps * ps, (ch + 1) * ps * ps);
       from.reframe(plane, to, Letterbox.PAD[ch], dst, offset + ch * s * s);
     }
+  }
+
+  /**
+   * One image of the batch as interleaved 8-bit {@code r, g, b}: what the refining threshold stage
+   * runs its CRF on (the bytes validation packed, or their re-boxing at this release's size).
+   */
+  private static byte[] packed(float[] images, int offset, int plane) {
+    byte[] out = new byte[3 * plane];
+    for (int q = 0; q < plane; q++) {
+      for (int ch = 0; ch < 3; ch++) {
+        out[3 * q + ch] = (byte) Math.round(images[offset + ch * plane + q] * 255f);
+      }
+    }
+    return out;
   }
 
   /** Switches to the newest compatible release; false while none is there. */
@@ -258,6 +278,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     sessionSize = r.getInputHeight();
     sessionVersion = r.getVersion();
     sessionThresholds = ProxyLabels.Thresholds.fromExtra(next.info().extra()).orElse(null);
+    sessionRefines = CrfRefiner.CRF.equals(refineSet != null ? refineSet : next.info().extra().get(CrfRefiner.EXTRA_KEY));
     metrics.modelVersion(sessionVersion);
     return true;
   }

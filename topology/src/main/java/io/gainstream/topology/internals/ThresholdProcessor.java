@@ -30,8 +30,10 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
   private final ImageLabeler labeler;
   /** Whether gainstream.threshold.* was set: then it wins over the thresholds a release names. */
   private final boolean thresholdsSet;
-  /** Labelers for the thresholds releases name (one or two in a pipeline's life). */
+  /** Labelers for the thresholds releases name (one or two in a pipeline's life), refining and not. */
   private final Map<ProxyLabels.Thresholds, ImageLabeler> byThresholds = new HashMap<>();
+  private final Map<ProxyLabels.Thresholds, ImageLabeler> refiningByThresholds = new HashMap<>();
+  private final io.gainstream.model.labels.CrfRefiner.Settings crf;
   private final List<String> classNames;
   private final String labelChild;
   private final String deadLetterChild;
@@ -41,6 +43,7 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
   public ThresholdProcessor(PipelineConfig config, String labelChild, String deadLetterChild, PipelineMetrics metrics) {
     this.labeler = new ImageLabeler(config.labelerSettings());
     this.thresholdsSet = config.thresholdsSet();
+    this.crf = config.crfSettings();
     this.classNames = config.classes().names();
     this.labelChild = labelChild;
     this.deadLetterChild = deadLetterChild;
@@ -71,17 +74,25 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
     metrics.labelled(System.nanoTime() - t0);
   }
 
+  /**
+   * The labeler of a result: the release's thresholds unless {@code gainstream.threshold.*} is set,
+   * refining when the attention stage sent the input along (it does when the label is to be refined).
+   */
   private ImageLabeler labeler(Attended a) {
+    ProxyLabels.Thresholds t = thresholdsSet || a.thresholds() == null ? labeler.settings().thresholds() : a.thresholds();
+    if (a.rgb() != null) {
+      return refiningByThresholds.computeIfAbsent(t, k -> new ImageLabeler(labeler.settings().withThresholds(k).withRefine(crf)));
+    }
     if (thresholdsSet || a.thresholds() == null) {
       return labeler;
     }
-    return byThresholds.computeIfAbsent(a.thresholds(), t -> new ImageLabeler(labeler.settings().withThresholds(t)));
+    return byThresholds.computeIfAbsent(t, k -> new ImageLabeler(labeler.settings().withThresholds(k)));
   }
 
   ProxyLabel label(Attended a) {
     int w = a.originalWidth();
     int h = a.originalHeight();
-    ImageLabeler.Result r = labeler(a).label(a.maps(), a.classes(), a.size(), w, h);
+    ImageLabeler.Result r = labeler(a).label(a.maps(), a.classes(), a.size(), w, h, a.rgb());
     ProxyLabel.Builder out =
         ProxyLabel.newBuilder()
             .setImageId(a.imageId())
@@ -90,6 +101,9 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
             .setWidth(w)
             .setHeight(h)
             .setSource(a.source());
+    if (r.unrefinedClassMap() != null) {
+      out.setUnrefinedClassPng(UnsafeByteOperations.unsafeWrap(LabelPng.writePalette(r.unrefinedClassMap(), w, h)));
+    }
     for (int k : a.classes()) {
       String name = classNames.get(k - 1);
       out.putSoftMasks(name, UnsafeByteOperations.unsafeWrap(LabelPng.writeGray(r.softMasks().get(k), w, h)));

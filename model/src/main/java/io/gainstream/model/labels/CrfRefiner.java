@@ -1,0 +1,108 @@
+package io.gainstream.model.labels;
+
+import io.gainstream.model.image.Letterbox;
+import io.gainstream.model.image.MapResize;
+import io.gainstream.model.refine.DenseCrf;
+
+/**
+ * The proxy label of one image refined by a {@link DenseCrf}: the attention maps and the pixels the
+ * model saw (the {@link Letterbox} window of its input, so the stage needs no second copy of the
+ * full-size image) are brought to a grid of at most {@code gridSide} pixels on the long side, the
+ * CRF runs there, and its marginals are mapped back bilinearly onto the image's own pixels, where
+ * each pixel takes the most likely label. A pixel whose most likely label has a marginal below
+ * {@code confidence} stays {@link ProxyLabels#IGNORE}.
+ */
+public final class CrfRefiner {
+  /** Key of a release's refinement in its metadata extras ({@code gainstream.extra.refine}): crf or none. */
+  public static final String EXTRA_KEY = "refine";
+  public static final String CRF = "crf";
+  public static final String NONE = "none";
+
+  /**
+   * @param crf kernel widths (in pixels of the original image) and weights, iterations
+   * @param backgroundPower background unary score {@code (1 − max_c A_c)^power}
+   * @param confidence marginal below which a pixel is left at 255 (0: never)
+   * @param gridSide long side of the grid the CRF runs on (the cost is linear in its pixels)
+   */
+  public record Settings(DenseCrf.Settings crf, float backgroundPower, float confidence, int gridSide) {
+    public Settings {
+      if (crf == null || !(backgroundPower > 0) || !(confidence >= 0 && confidence < 1) || gridSide < 8) {
+        throw new IllegalArgumentException("need a CRF, backgroundPower > 0, 0 <= confidence < 1 and gridSide >= 8, got " + this);
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(DenseCrf.Settings.defaults(), 1f, 0f, 256);
+    }
+  }
+
+  private final Settings settings;
+
+  public CrfRefiner(Settings settings) {
+    this.settings = settings;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * @param maps one {@code mapSize²} normalised attention map per labelled class
+   * @param classes class index of each map
+   * @param rgb the model's input, {@code mapSize²} interleaved {@code r, g, b} bytes
+   * @return class index per pixel of the {@code width × height} image (0 background, 255 ignore)
+   */
+  public byte[] classMap(float[][] maps, int[] classes, int mapSize, byte[] rgb, int width, int height) {
+    int pixels = width * height;
+    if (maps.length == 0) {
+      return new byte[pixels];
+    }
+    if (rgb.length != mapSize * mapSize * 3) {
+      throw new IllegalArgumentException("expected " + mapSize * mapSize * 3 + " RGB bytes of the model input, got " + rgb.length);
+    }
+    Letterbox box = Letterbox.of(width, height, mapSize);
+    double shrink = Math.min(1.0, settings.gridSide() / (double) Math.max(box.width(), box.height()));
+    int gw = Math.max(1, (int) Math.round(box.width() * shrink));
+    int gh = Math.max(1, (int) Math.round(box.height() * shrink));
+    float[][] grid = new float[maps.length][];
+    for (int c = 0; c < maps.length; c++) {
+      grid[c] = MapResize.bilinear(box.window(maps[c]), box.width(), box.height(), gw, gh);
+    }
+    byte[] gridRgb = gridRgb(rgb, mapSize, box, gw, gh);
+    DenseCrf crf = DenseCrf.of(gridRgb, gw, gh, settings.crf().scaled(gw / (double) width));
+    float[][] q = crf.infer(DenseCrf.unaries(grid, gw * gh, settings.backgroundPower()));
+    float[][] full = new float[q.length][];
+    for (int l = 0; l < q.length; l++) {
+      full[l] = MapResize.bilinear(q[l], gw, gh, width, height);
+    }
+    byte[] out = new byte[pixels];
+    for (int p = 0; p < pixels; p++) {
+      int best = 0;
+      float v = full[0][p];
+      for (int l = 1; l < full.length; l++) {
+        if (full[l][p] > v) {
+          v = full[l][p];
+          best = l;
+        }
+      }
+      out[p] = (byte) (v < settings.confidence() ? ProxyLabels.IGNORE : best == 0 ? 0 : classes[best - 1]);
+    }
+    return out;
+  }
+
+  /** The window of the packed input, resized to the grid, as interleaved bytes. */
+  private static byte[] gridRgb(byte[] rgb, int size, Letterbox box, int gw, int gh) {
+    byte[] out = new byte[gw * gh * 3];
+    float[] plane = new float[size * size];
+    for (int ch = 0; ch < 3; ch++) {
+      for (int i = 0; i < plane.length; i++) {
+        plane[i] = rgb[3 * i + ch] & 0xff;
+      }
+      float[] g = MapResize.bilinear(box.window(plane), box.width(), box.height(), gw, gh);
+      for (int i = 0; i < g.length; i++) {
+        out[3 * i + ch] = (byte) Math.max(0, Math.min(255, Math.round(g[i])));
+      }
+    }
+    return out;
+  }
+}
