@@ -2,7 +2,6 @@ package io.gainstream.model.image;
 
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 
 /**
  * Bilinear letterbox resizing of a decoded image straight into packed 8-bit RGB, the form the
@@ -11,8 +10,9 @@ import java.awt.image.Raster;
  * (its generic per-pixel loops) against about 1 ms here (docs/PERFORMANCE.md).
  *
  * <p>The interpolation is separable and uses the half-pixel taps of {@link MapResize} (the ones the
- * network's own upsampling uses), rows first, each pass in float, rounded once at the end. An image
- * of exactly the input size is copied unchanged. Training and labelling both resize through here,
+ * network's own upsampling uses), rows first, in fixed point (10-bit weights per pass, rounded once
+ * at the end: within one level of the float result). An image of exactly the input size is copied
+ * unchanged. Training and labelling both resize through here,
  * so a release sees the same pixels in both.
  */
 public final class RgbResize {
@@ -24,7 +24,7 @@ public final class RgbResize {
    */
   public static byte[] packed(BufferedImage img, int size) {
     Letterbox box = Letterbox.of(img.getWidth(), img.getHeight(), size);
-    byte[] rgb = rgb(img);
+    Bgr src = bgr(img);
     int w = img.getWidth();
     int h = img.getHeight();
     int ow = box.width();
@@ -35,20 +35,29 @@ public final class RgbResize {
     int[] j0 = new int[oh];
     float[] v0 = new float[oh];
     MapResize.taps(h, oh, j0, v0);
-    // rows first: tmp is h × ow × 3 in r, g, b order
-    float[] tmp = new float[h * ow * 3];
+    // byte offsets and fixed-point weights of each output column's two taps
+    int[] ca = new int[ow];
+    int[] cb = new int[ow];
+    int[] cw = new int[ow];
+    for (int x = 0; x < ow; x++) {
+      ca[x] = i0[x] * 3;
+      cb[x] = Math.min(i0[x] + 1, w - 1) * 3;
+      cw[x] = Math.round(w0[x] * ONE);
+    }
+    // rows first, in fixed point (weights of 10 bits): tmp is h × ow × 3 in r, g, b order
+    byte[] data = src.data();
+    int[] tmp = new int[h * ow * 3];
     for (int y = 0; y < h; y++) {
-      int row = y * w * 3;
-      int dst = y * ow * 3;
-      for (int x = 0; x < ow; x++) {
-        int a = row + i0[x] * 3;
-        int b = row + Math.min(i0[x] + 1, w - 1) * 3;
-        float wa = w0[x];
-        float wb = 1 - wa;
-        int d = dst + x * 3;
-        tmp[d] = wa * (rgb[a] & 0xff) + wb * (rgb[b] & 0xff);
-        tmp[d + 1] = wa * (rgb[a + 1] & 0xff) + wb * (rgb[b + 1] & 0xff);
-        tmp[d + 2] = wa * (rgb[a + 2] & 0xff) + wb * (rgb[b + 2] & 0xff);
+      int row = src.offset() + y * src.stride();
+      int d = y * ow * 3;
+      for (int x = 0; x < ow; x++, d += 3) {
+        int a = row + ca[x];
+        int b = row + cb[x];
+        int wa = cw[x];
+        int wb = ONE - wa;
+        tmp[d] = wa * (data[a + 2] & 0xff) + wb * (data[b + 2] & 0xff);
+        tmp[d + 1] = wa * (data[a + 1] & 0xff) + wb * (data[b + 1] & 0xff);
+        tmp[d + 2] = wa * (data[a] & 0xff) + wb * (data[b] & 0xff);
       }
     }
     byte[] out = new byte[size * size * 3];
@@ -62,47 +71,51 @@ public final class RgbResize {
         out[p + 2] = b;
       }
     }
+    int n = ow * 3;
     for (int y = 0; y < oh; y++) {
-      int a = j0[y] * ow * 3;
-      int b = Math.min(j0[y] + 1, h - 1) * ow * 3;
-      float va = v0[y];
-      float vb = 1 - va;
+      int a = j0[y] * n;
+      int b = Math.min(j0[y] + 1, h - 1) * n;
+      int va = Math.round(v0[y] * ONE);
+      int vb = ONE - va;
       int dst = ((box.y() + y) * size + box.x()) * 3;
-      for (int k = 0; k < ow * 3; k++) {
-        int v = Math.round(va * tmp[a + k] + vb * tmp[b + k]);
-        out[dst + k] = (byte) (v < 0 ? 0 : Math.min(v, 255));
+      for (int k = 0; k < n; k++) {
+        out[dst + k] = (byte) ((va * tmp[a + k] + vb * tmp[b + k] + HALF) >>> 20);
       }
     }
     return out;
   }
 
+  /** Fixed-point one of the interpolation weights (10 bits; two passes give 20 bits). */
+  private static final int ONE = 1 << 10;
+  private static final int HALF = 1 << 19;
+
+  /** Pixels in {@code b, g, r} memory order: the array, the first pixel's offset and the row stride. */
+  private record Bgr(byte[] data, int offset, int stride) {}
+
   /**
-   * The image's pixels as {@code r, g, b} bytes, row-major. A 3-byte BGR image (what ImageIO
-   * decodes JPEGs and RGB PNGs to) is read row by row as it is (its raster hands out samples in
-   * band order, red first); any other kind (grey, palette,
-   * 16-bit, alpha: composited over black) is first drawn into one, the colour conversion Java2D
-   * has always done for us.
+   * The image's pixels in 3-byte BGR memory order. An ImageIO-decoded JPEG or RGB PNG already is
+   * one and is read in place; any other kind (grey, palette, 16-bit, alpha: composited over black)
+   * is first drawn into one, the colour conversion Java2D has always done for us.
    */
-  static byte[] rgb(BufferedImage img) {
-    BufferedImage src = img;
-    if (img.getType() != BufferedImage.TYPE_3BYTE_BGR) {
-      src = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-      Graphics2D g = src.createGraphics();
-      try {
-        g.drawImage(img, 0, 0, null);
-      } finally {
-        g.dispose();
-      }
+  private static Bgr bgr(BufferedImage img) {
+    if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
+        && img.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte db
+        && db.getNumBanks() == 1
+        && img.getRaster().getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm
+        && sm.getPixelStride() == 3
+        && java.util.Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})
+        && img.getRaster().getParent() == null
+        && img.getRaster().getSampleModelTranslateX() == 0
+        && img.getRaster().getSampleModelTranslateY() == 0) {
+      return new Bgr(db.getData(), db.getOffset(), sm.getScanlineStride());
     }
-    int w = src.getWidth();
-    int h = src.getHeight();
-    Raster r = src.getRaster();
-    byte[] out = new byte[w * h * 3];
-    byte[] row = new byte[w * 3];
-    for (int y = 0; y < h; y++) {
-      r.getDataElements(0, y, w, 1, row);
-      System.arraycopy(row, 0, out, y * w * 3, w * 3);
+    BufferedImage copy = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = copy.createGraphics();
+    try {
+      g.drawImage(img, 0, 0, null);
+    } finally {
+      g.dispose();
     }
-    return out;
+    return bgr(copy);
   }
 }

@@ -32,10 +32,12 @@ class RgbResizeTest {
     return rgb;
   }
 
+  /** A sub-image shares its parent's pixels at an offset: it must be read as the sub-image. */
   @Test
-  void shouldReadTheChannelsInRgbOrder() {
-    BufferedImage img = photo(13, 9, 1);
-    assertThat(unpack(RgbResize.rgb(img))).isEqualTo(masked(img.getRGB(0, 0, 13, 9, null, 0, 13)));
+  void shouldReadASubImageAsItselfNotItsParent() {
+    BufferedImage parent = photo(60, 40, 7);
+    BufferedImage sub = parent.getSubimage(10, 5, 32, 32);
+    assertThat(unpack(RgbResize.packed(sub, 32))).isEqualTo(masked(sub.getRGB(0, 0, 32, 32, null, 0, 32)));
   }
 
   @Test

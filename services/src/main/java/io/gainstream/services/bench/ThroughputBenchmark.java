@@ -74,7 +74,8 @@ public final class ThroughputBenchmark {
       int backboneSize) {}
 
   /** A model under test and its images. */
-  record Subject(String name, NetworkSpec spec, int imageSize, int images, byte[] onnx, List<byte[]> encoded, List<int[]> classes) {
+  record Subject(String name, NetworkSpec spec, int imageSize, int images, byte[] onnx, List<byte[]> encoded, List<int[]> classes,
+      String format) {
     List<String> classNames() {
       return SyntheticDataset.classNames(spec.numClasses());
     }
@@ -127,7 +128,8 @@ public final class ThroughputBenchmark {
       }
       if (o.models() && o.backbone() != null) {
         // photo-sized images (decoded and resized at validation, as a camera's would be)
-        subjects.add(subject("backbone", NetworkSpec.forBackbone(o.backboneSize(), 4), o.backbone(), 480, 256));
+        // photos come as JPEG (COCO's are): the backbone row, which stands for labelling photos, is fed JPEGs
+        subjects.add(subject("backbone", NetworkSpec.forBackbone(o.backboneSize(), 4), o.backbone(), 480, 256, "jpeg"));
       }
       Map<String, Costs> costs = new LinkedHashMap<>();
       for (Subject s : subjects) {
@@ -344,11 +346,14 @@ public final class ThroughputBenchmark {
 
   /** Builds a subject: random (seeded) weights exported to ONNX and a synthetic image set. */
   static Subject subject(String name, NetworkSpec spec, int imageSize, int images) {
-    return subject(name, spec, null, imageSize, images);
+    return subject(name, spec, null, imageSize, images, "png");
   }
 
-  /** As {@link #subject(String, NetworkSpec, int, int)}, on an imported backbone when one is given. */
-  static Subject subject(String name, NetworkSpec spec, Backbone backbone, int imageSize, int images) {
+  /**
+   * As {@link #subject(String, NetworkSpec, int, int)}, on an imported backbone when one is given,
+   * with the images encoded in {@code format} (png, or jpeg at ImageIO's default quality).
+   */
+  static Subject subject(String name, NetworkSpec spec, Backbone backbone, int imageSize, int images, String format) {
     byte[] onnx;
     try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(11), backbone)) {
       onnx = OnnxExporter.export(t.network(),
@@ -359,17 +364,17 @@ public final class ThroughputBenchmark {
     List<byte[]> encoded = new ArrayList<>(images);
     List<int[]> classes = new ArrayList<>(images);
     for (SyntheticDataset.Sample s : samples) {
-      encoded.add(ImageBytes.encode(s.image(), "png"));
+      encoded.add(ImageBytes.encode(s.image(), format));
       classes.add(s.classes());
     }
-    return new Subject(name, spec, imageSize, images, onnx, encoded, classes);
+    return new Subject(name, spec, imageSize, images, onnx, encoded, classes, format);
   }
 
   private void table(Subject s, Map<Integer, Cell> cells) {
     NetworkSpec n = s.spec();
     String net = s.name().equals("backbone") ? "imported backbone + CAM head" : "width " + n.width() + ", depth " + n.depth();
-    out.printf("### %s model: %dx%d input, %s; %d images of %dx%d (PNG), flip fusion on%n%n",
-        s.name(), n.inputSize(), n.inputSize(), net, s.images(), s.imageSize(), s.imageSize());
+    out.printf("### %s model: %dx%d input, %s; %d images of %dx%d (%s), flip fusion on%n%n",
+        s.name(), n.inputSize(), n.inputSize(), net, s.images(), s.imageSize(), s.imageSize(), s.format().toUpperCase(java.util.Locale.ROOT));
     out.println("| batch | (a) bare ORT img/s | (a′) plain loop img/s | (b) stage img/s | (c) end to end img/s "
         + "| (a) ms/batch p50 / p99 | (c) latency ms p50 / p99 | b/a | c/a′ | c/a | a′/a |");
     out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
