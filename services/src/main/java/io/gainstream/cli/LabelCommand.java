@@ -76,6 +76,7 @@ final class LabelCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Method m = Method.fromId(method);
+    String refinement = refineOption(refine);
     requireDir(images, "--images");
     requireFile(labels, "--labels");
     requireFile(classes, "--classes");
@@ -98,7 +99,7 @@ final class LabelCommand implements Callable<Integer> {
     LabelJob.Outcome o =
         LabelJob.run(
             new LabelJob.Request(images, labels, classes, out, masks, m, steps, seed, bootstrap, clientConfig, workDir, true,
-                validation.guarding(), bb, size, BackboneOptions.labelSize(labelSize, bb, size), refineOption(refine)),
+                validation.guarding(), bb, size, BackboneOptions.labelSize(labelSize, bb, size), refinement),
             Bars::bar);
     requireRelease(o);
     System.out.printf("labelled %d images, rejected %d (see %s), model version %d%n",

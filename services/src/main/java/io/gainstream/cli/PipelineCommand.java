@@ -34,8 +34,15 @@ final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
+  @Option(names = "--refine", paramLabel = "crf|none",
+      description = "Refine the proxy labels with a dense CRF, or not (as --set gainstream.refine=...). Default: what each release names.")
+  String refine;
+
   @Override
   public Integer call() throws Exception {
+    if (refine != null) {
+      pipeline.sets.put(io.gainstream.topology.PipelineConfig.REFINE_CONFIG, LabelCommand.refineOption(refine));
+    }
     if (threads < 0) {
       throw new UserError("--threads must be >= 0");
     }

@@ -59,6 +59,16 @@ class CliArgumentsTest {
   }
 
   @Test
+  void shouldRefuseAnUnknownRefinementWithOneLine() throws Exception {
+    Path csv = Files.writeString(tmp.resolve("l.csv"), "image,labels\n");
+    Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
+    Path images = Files.createDirectories(tmp.resolve("images"));
+    Run r = run(label(images, csv, classes, "--refine", "bilateral"));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("gainstream: --refine must be crf or none, got bilateral");
+  }
+
+  @Test
   void shouldRefuseAnUnknownOptionWithAHint() {
     Run r = run("label", "--bogus");
     assertThat(r.code()).isEqualTo(2);

@@ -146,7 +146,13 @@ class LabelCommandIT {
       LabelPng.Decoded d = LabelPng.read(Files.readAllBytes(out.resolve("SegmentationClass").resolve(s.id() + ".png")), DecodeLimits.defaults());
       assertThat(d.width()).isEqualTo(64);
       assertThat(d.height()).isEqualTo(64);
+      // a backbone release names the CRF: every label was refined, and its thresholded form is kept beside it
+      LabelPng.Decoded u = LabelPng.read(Files.readAllBytes(out.resolve("SegmentationClassUnrefined").resolve(s.id() + ".png")),
+          DecodeLimits.defaults());
+      assertThat(u.width()).isEqualTo(64);
+      assertThat(u.height()).isEqualTo(64);
     }
+    assertThat(Files.readString(out.resolve("report.html"))).contains("label-unrefined");
   }
 
   private record Captured(int rc, String out, String err) {}
