@@ -40,8 +40,12 @@ public final class DashboardState {
   static final long BUCKET_MS = 2000;
   static final int BUCKETS = 90;
 
-  /** One labelled image, rendered. */
-  record Card(String id, long version, int width, int height, String image, String label, List<ClassView> classes,
+  /**
+   * One labelled image, rendered.
+   *
+   * @param unrefined the label before the dense CRF when it was refined, else null
+   */
+  record Card(String id, long version, int width, int height, String image, String label, String unrefined, List<ClassView> classes,
       Map<String, Float> scores) {}
 
   /** Pictures of one labelled class. */
@@ -166,7 +170,8 @@ public final class DashboardState {
           Overlays.dataUri(m.getValue().toByteArray()), Overlays.dataUri(Overlays.zones(zones, w, h))));
     }
     return new Card(l.getImageId(), l.getModelVersion(), w, h, base == null ? null : Overlays.dataUri(Overlays.fit(base, w, h)),
-        Overlays.dataUri(l.getClassPng().toByteArray()), views, l.getScoresMap());
+        Overlays.dataUri(l.getClassPng().toByteArray()),
+        l.getUnrefinedClassPng().isEmpty() ? null : Overlays.dataUri(l.getUnrefinedClassPng().toByteArray()), views, l.getScoresMap());
   }
 
   public synchronized long labels() {
@@ -201,7 +206,11 @@ public final class DashboardState {
         if (c.image() != null) {
           j.name("image").value(c.image());
         }
-        j.name("label").value(c.label()).name("scores").beginObject();
+        j.name("label").value(c.label());
+        if (c.unrefined() != null) {
+          j.name("unrefined").value(c.unrefined());
+        }
+        j.name("scores").beginObject();
         for (Map.Entry<String, Float> s : c.scores().entrySet()) {
           j.name(s.getKey()).value(s.getValue());
         }
