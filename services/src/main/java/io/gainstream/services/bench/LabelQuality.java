@@ -89,7 +89,8 @@ public final class LabelQuality {
 
   /** Label runs of the whole benchmark. */
   public int runs() {
-    int sets = (!o.synthetic() ? 0 : o.fashion() ? 2 : 1) + (o.photos() == null ? 0 : o.photos().backbone() == null ? 1 : 2);
+    int photoSets = o.photos() == null ? 0 : (o.photos().builtIn() ? 1 : 0) + (o.photos().backbone() == null ? 0 : 1);
+    int sets = (!o.synthetic() ? 0 : o.fashion() ? 2 : 1) + photoSets;
     return sets * o.methods().size() * o.seeds();
   }
 
