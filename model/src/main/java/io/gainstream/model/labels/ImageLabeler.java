@@ -89,8 +89,11 @@ public final class ImageLabeler {
       zones.put(classes[c], SeeNetZones.zones(full[c], settings.seeNetHigh(), settings.seeNetLow()));
     }
     byte[] classMap = ProxyLabels.assign(full, classes, width * height, settings.thresholds());
-    if (refiner != null && rgb != null && maps.length > 0) {
-      return new Result(width, height, refiner.classMap(maps, classes, mapSize, rgb, width, height), soft, zones, classMap);
+    if (refiner != null && rgb != null) {
+      // an image without classes is all background either way; it still gets both forms, so that
+      // refined and unrefined labels cover the same images
+      byte[] refined = maps.length == 0 ? classMap : refiner.classMap(maps, classes, mapSize, rgb, width, height);
+      return new Result(width, height, refined, soft, zones, classMap);
     }
     return new Result(width, height, classMap, soft, zones, null);
   }

@@ -55,6 +55,7 @@ class CrfRefinerTest {
     ImageLabeler refining = new ImageLabeler(ImageLabeler.Settings.defaults().withRefine(CrfRefiner.Settings.defaults()));
     ImageLabeler.Result r = refining.label(new float[0][], new int[0], S, W, H, new byte[S * S * 3]);
     assertThat(r.classMap()).hasSize(W * H).containsOnly((byte) 0);
+    assertThat(r.unrefinedClassMap()).as("refined and unrefined labels cover the same images").isEqualTo(r.classMap());
   }
 
   private static int wrong(byte[] labels) {
