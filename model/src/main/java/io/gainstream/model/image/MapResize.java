@@ -49,21 +49,20 @@ public final class MapResize {
    * dense matrix of a 448-pixel map and a 640-pixel image is 287 000 floats, built twice per map.
    */
   static void taps(int in, int out, int[] first, float[] weight) {
-    double scale = (double) in / out;
+    int[] i0 = new int[out];
+    double[] frac = new double[out];
+    Upsampling.sources(in, out, i0, frac);
     for (int r = 0; r < out; r++) {
-      double src = Math.max(0.0, (r + 0.5) * scale - 0.5);
-      int i0 = Math.min((int) Math.floor(src), in - 1);
-      int i1 = Math.min(i0 + 1, in - 1);
-      double frac = src - i0;
-      float w0 = (float) (1.0 - frac);
-      if (i1 == i0) {
-        first[r] = i0;
-        weight[r] = w0 + (float) frac;
+      int i1 = Math.min(i0[r] + 1, in - 1);
+      float w0 = (float) (1.0 - frac[r]);
+      if (i1 == i0[r]) {
+        first[r] = i0[r];
+        weight[r] = w0 + (float) frac[r];
       } else if (w0 == 0f) {
         first[r] = i1;
-        weight[r] = (float) frac;
+        weight[r] = (float) frac[r];
       } else {
-        first[r] = i0;
+        first[r] = i0[r];
         weight[r] = w0;
       }
     }

@@ -23,16 +23,29 @@ public final class Upsampling {
       throw new IllegalArgumentException("lengths must be positive: in=" + in + ", out=" + out);
     }
     float[] m = new float[out * in];
+    int[] first = new int[out];
+    double[] frac = new double[out];
+    sources(in, out, first, frac);
+    for (int x = 0; x < out; x++) {
+      int i1 = Math.min(first[x] + 1, in - 1);
+      m[x * in + first[x]] += (float) (1.0 - frac[x]);
+      m[x * in + i1] += (float) frac[x];
+    }
+    return m;
+  }
+
+  /**
+   * Where each output position samples: the lower source index {@code first[x]} (its neighbour is
+   * {@code min(first[x] + 1, in − 1)}) and the fraction {@code frac[x]} towards that neighbour.
+   * The one definition of the interpolation, shared by {@link #matrix} and the image-side resizes.
+   */
+  public static void sources(int in, int out, int[] first, double[] frac) {
     double scale = (double) in / out;
     for (int x = 0; x < out; x++) {
       double src = Math.max(0.0, (x + 0.5) * scale - 0.5);
-      int i0 = Math.min((int) Math.floor(src), in - 1);
-      int i1 = Math.min(i0 + 1, in - 1);
-      double frac = src - i0;
-      m[x * in + i0] += (float) (1.0 - frac);
-      m[x * in + i1] += (float) frac;
+      first[x] = Math.min((int) Math.floor(src), in - 1);
+      frac[x] = src - first[x];
     }
-    return m;
   }
 
   /** Transpose of a row-major {@code rows × cols} matrix. */
