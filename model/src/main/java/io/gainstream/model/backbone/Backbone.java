@@ -47,7 +47,7 @@ public record Backbone(OnnxBackbone graph, Preprocessing preprocessing, FineTune
    * applies it unless {@code gainstream.refine} is set): the dense CRF. The same coarse grid that
    * needs the thresholds above gives labels that cannot follow an object's edge; on coco-dev the CRF
    * at its literature settings raised gain's foreground mIoU by 1.6 points and cam's by 0.5 over
-   * three seeds, and mIoU more (docs/QUALITY.md).
+   * three seeds (docs/QUALITY.md).
    */
   public static final String LABEL_REFINEMENT = io.gainstream.model.labels.CrfRefiner.CRF;
 
