@@ -30,10 +30,13 @@ public final class SeeNetZones {
     }
     float dh = high * max;
     float dl = low * max;
+    // the codes as bytes once, not an enum per pixel (this runs on every pixel of every photo)
+    byte attention0 = (byte) Zone.ATTENTION.code();
+    byte background = (byte) Zone.BACKGROUND.code();
+    byte potential = (byte) Zone.POTENTIAL.code();
     for (int i = 0; i < out.length; i++) {
       float v = attention[i];
-      Zone z = v > dh ? Zone.ATTENTION : v < dl ? Zone.BACKGROUND : Zone.POTENTIAL;
-      out[i] = (byte) z.code();
+      out[i] = v > dh ? attention0 : v < dl ? background : potential;
     }
     return out;
   }
