@@ -44,22 +44,12 @@ public final class RgbResize {
       cb[x] = Math.min(i0[x] + 1, w - 1) * 3;
       cw[x] = Math.round(w0[x] * ONE);
     }
-    // rows first, in fixed point (weights of 10 bits): tmp is h × ow × 3 in r, g, b order
+    // rows first, in fixed point (weights of 10 bits), two source rows at a time: each output row
+    // needs rows j0 and j0 + 1 resized horizontally, and consecutive output rows mostly share them
     byte[] data = src.data();
-    int[] tmp = new int[h * ow * 3];
-    for (int y = 0; y < h; y++) {
-      int row = src.offset() + y * src.stride();
-      int d = y * ow * 3;
-      for (int x = 0; x < ow; x++, d += 3) {
-        int a = row + ca[x];
-        int b = row + cb[x];
-        int wa = cw[x];
-        int wb = ONE - wa;
-        tmp[d] = wa * (data[a + 2] & 0xff) + wb * (data[b + 2] & 0xff);
-        tmp[d + 1] = wa * (data[a + 1] & 0xff) + wb * (data[b + 1] & 0xff);
-        tmp[d + 2] = wa * (data[a] & 0xff) + wb * (data[b] & 0xff);
-      }
-    }
+    int n = ow * 3;
+    int[][] rows = {new int[n], new int[n]};
+    int[] rowOf = {-1, -1};
     byte[] out = new byte[size * size * 3];
     if (!box.fills()) {
       byte r = (byte) (Letterbox.PAD_RGB >> 16);
@@ -71,18 +61,47 @@ public final class RgbResize {
         out[p + 2] = b;
       }
     }
-    int n = ow * 3;
     for (int y = 0; y < oh; y++) {
-      int a = j0[y] * n;
-      int b = Math.min(j0[y] + 1, h - 1) * n;
+      int ya = j0[y];
+      int yb = Math.min(ya + 1, h - 1);
+      int[] ra = horizontal(ya, rows, rowOf, data, src, ow, ca, cb, cw);
+      int[] rb = horizontal(yb, rows, rowOf, data, src, ow, ca, cb, cw);
       int va = Math.round(v0[y] * ONE);
       int vb = ONE - va;
       int dst = ((box.y() + y) * size + box.x()) * 3;
       for (int k = 0; k < n; k++) {
-        out[dst + k] = (byte) ((va * tmp[a + k] + vb * tmp[b + k] + HALF) >>> 20);
+        out[dst + k] = (byte) ((va * ra[k] + vb * rb[k] + HALF) >>> 20);
       }
     }
     return out;
+  }
+
+  /**
+   * Source row {@code y} resized horizontally (r, g, b, fixed point), from the two-row cache when
+   * it holds it, else computed into the slot the other needed row does not use.
+   */
+  private static int[] horizontal(int y, int[][] rows, int[] rowOf, byte[] data, Bgr src, int ow, int[] ca, int[] cb, int[] cw) {
+    if (rowOf[0] == y) {
+      return rows[0];
+    }
+    if (rowOf[1] == y) {
+      return rows[1];
+    }
+    // replace the row with the lower index: rows are asked for in increasing order
+    int slot = rowOf[0] < rowOf[1] ? 0 : 1;
+    int[] t = rows[slot];
+    int row = src.offset() + y * src.stride();
+    for (int x = 0, d = 0; x < ow; x++, d += 3) {
+      int a = row + ca[x];
+      int b = row + cb[x];
+      int wa = cw[x];
+      int wb = ONE - wa;
+      t[d] = wa * (data[a + 2] & 0xff) + wb * (data[b + 2] & 0xff);
+      t[d + 1] = wa * (data[a + 1] & 0xff) + wb * (data[b + 1] & 0xff);
+      t[d + 2] = wa * (data[a] & 0xff) + wb * (data[b] & 0xff);
+    }
+    rowOf[slot] = y;
+    return t;
   }
 
   /** Fixed-point one of the interpolation weights (10 bits; two passes give 20 bits). */

@@ -51,12 +51,30 @@ public final class Tensors {
     if (rgb.remaining() != 3 * plane) {
       throw new IllegalArgumentException("expected " + 3 * plane + " RGB bytes, got " + rgb.remaining());
     }
-    int base = rgb.position();
+    byte[] b;
+    int base;
+    if (rgb.hasArray()) {
+      b = rgb.array();
+      base = rgb.arrayOffset() + rgb.position();
+    } else {
+      b = new byte[3 * plane];
+      rgb.duplicate().get(b);
+      base = 0;
+    }
     for (int q = 0; q < plane; q++) {
       int i = base + 3 * q;
-      dst[offset + q] = (rgb.get(i) & 0xff) / 255f;
-      dst[offset + plane + q] = (rgb.get(i + 1) & 0xff) / 255f;
-      dst[offset + 2 * plane + q] = (rgb.get(i + 2) & 0xff) / 255f;
+      dst[offset + q] = UNIT[b[i] & 0xff];
+      dst[offset + plane + q] = UNIT[b[i + 1] & 0xff];
+      dst[offset + 2 * plane + q] = UNIT[b[i + 2] & 0xff];
+    }
+  }
+
+  /** {@code v / 255f} for every byte value: the same floats as the division, without one per pixel. */
+  private static final float[] UNIT = new float[256];
+
+  static {
+    for (int v = 0; v < 256; v++) {
+      UNIT[v] = v / 255f;
     }
   }
 
