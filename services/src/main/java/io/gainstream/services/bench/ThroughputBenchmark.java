@@ -74,10 +74,18 @@ public final class ThroughputBenchmark {
       int backboneSize) {}
 
   /** A model under test and its images. */
+  /**
+   * @param refined whether the pipeline (and the plain loop) refine the labels with the dense CRF
+   */
   record Subject(String name, NetworkSpec spec, int imageSize, int images, byte[] onnx, List<byte[]> encoded, List<int[]> classes,
-      String format) {
+      String format, boolean refined) {
     List<String> classNames() {
       return SyntheticDataset.classNames(spec.numClasses());
+    }
+
+    /** The same model and images, labels refined by the dense CRF at its defaults. */
+    Subject refinedByCrf() {
+      return new Subject(name + " + crf", spec, imageSize, images, onnx, encoded, classes, format, true);
     }
   }
 
@@ -129,7 +137,10 @@ public final class ThroughputBenchmark {
       if (o.models() && o.backbone() != null) {
         // photo-sized images (decoded and resized at validation, as a camera's would be)
         // photos come as JPEG (COCO's are): the backbone row, which stands for labelling photos, is fed JPEGs
-        subjects.add(subject("backbone", NetworkSpec.forBackbone(o.backboneSize(), 4), o.backbone(), 480, 256, "jpeg"));
+        Subject backbone = subject("backbone", NetworkSpec.forBackbone(o.backboneSize(), 4), o.backbone(), 480, 256, "jpeg");
+        subjects.add(backbone);
+        // what a backbone release labels with by default (it names the CRF): the pipeline's throughput with refinement on
+        subjects.add(backbone.refinedByCrf());
       }
       Map<String, Costs> costs = new LinkedHashMap<>();
       for (Subject s : subjects) {
@@ -250,7 +261,9 @@ public final class ThroughputBenchmark {
   /** (a′): the per-image work of the pipeline as a plain loop; stage costs go to {@code costs}. */
   private static double loop(AttentionSession session, Subject s, int batch, Costs costs) {
     DecodeLimits limits = DecodeLimits.defaults();
-    ImageLabeler labeler = new ImageLabeler(ImageLabeler.Settings.defaults());
+    ImageLabeler labeler = new ImageLabeler(s.refined()
+        ? ImageLabeler.Settings.defaults().withRefine(io.gainstream.model.labels.CrfRefiner.Settings.defaults())
+        : ImageLabeler.Settings.defaults());
     io.gainstream.model.labels.CrfRefiner refiner = new io.gainstream.model.labels.CrfRefiner(io.gainstream.model.labels.CrfRefiner.Settings.defaults());
     int size = s.spec().inputSize();
     int plane = size * size;
@@ -281,7 +294,7 @@ public final class ThroughputBenchmark {
       costs.model += System.nanoTime() - m0;
       for (int j = 0; j < m; j++) {
         long l0 = System.nanoTime();
-        ImageLabeler.Result lab = labeler.label(r.maps()[j], classes[j], size, widths[j], heights[j]);
+        ImageLabeler.Result lab = labeler.label(r.maps()[j], classes[j], size, widths[j], heights[j], packed[j]);
         long l1 = System.nanoTime();
         int bytes = LabelPng.writePalette(lab.classMap(), widths[j], heights[j]).length;
         for (int k : classes[j]) {
@@ -293,7 +306,7 @@ public final class ThroughputBenchmark {
         costs.encode += l2 - l1;
         costs.pngBytes += bytes;
         costs.rawBytes += (long) widths[j] * heights[j] * (1 + 2 * classes[j].length);
-        if (costs.images % 8 == 0) {
+        if (costs.images % 8 == 0 && !s.refined()) {
           long e0 = System.nanoTime();
           imageIoBytes(lab, widths[j], heights[j], classes[j]);
           long c0 = System.nanoTime();
@@ -371,12 +384,13 @@ public final class ThroughputBenchmark {
       encoded.add(ImageBytes.encode(s.image(), format));
       classes.add(s.classes());
     }
-    return new Subject(name, spec, imageSize, images, onnx, encoded, classes, format);
+    return new Subject(name, spec, imageSize, images, onnx, encoded, classes, format, false);
   }
 
   private void table(Subject s, Map<Integer, Cell> cells) {
     NetworkSpec n = s.spec();
-    String net = s.name().equals("backbone") ? "imported backbone + CAM head" : "width " + n.width() + ", depth " + n.depth();
+    String net = (s.name().startsWith("backbone") ? "imported backbone + CAM head" : "width " + n.width() + ", depth " + n.depth())
+        + (s.refined() ? ", labels refined by the dense CRF (its defaults; in a′ and c, not in a)" : "");
     out.printf("### %s model: %dx%d input, %s; %d images of %dx%d (%s), flip fusion on%n%n",
         s.name(), n.inputSize(), n.inputSize(), net, s.images(), s.imageSize(), s.imageSize(), s.format().toUpperCase(java.util.Locale.ROOT));
     out.println("| batch | (a) bare ORT img/s | (a′) plain loop img/s | (b) stage img/s | (c) end to end img/s "
@@ -399,10 +413,10 @@ public final class ThroughputBenchmark {
     out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Map.Entry<String, Costs> e : costs.entrySet()) {
       Costs c = e.getValue();
-      out.printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d / %d | %.0f |%n", e.getKey(), c.perImage(c.decode), c.perImage(c.resize),
+      out.printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %s | %d / %d | %s |%n", e.getKey(), c.perImage(c.decode), c.perImage(c.resize),
           c.perImage(c.model), c.perImage(c.threshold), c.perImage(c.encode),
-          c.imageIoSamples == 0 ? 0 : c.imageIoEncode / 1e3 / c.imageIoSamples, c.pngBytes / Math.max(1, c.images),
-          c.rawBytes / Math.max(1, c.images), c.crfSamples == 0 ? 0 : c.crf / 1e3 / c.crfSamples);
+          c.imageIoSamples == 0 ? "-" : String.format("%.0f", c.imageIoEncode / 1e3 / c.imageIoSamples), c.pngBytes / Math.max(1, c.images),
+          c.rawBytes / Math.max(1, c.images), c.crfSamples == 0 ? "- (in thresholds)" : String.format("%.0f", c.crf / 1e3 / c.crfSamples));
     }
     out.println();
   }
@@ -443,6 +457,7 @@ public final class ThroughputBenchmark {
     c.put(PipelineConfig.MODEL_NAME_CONFIG, "bench-" + run);
     c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 0.0);
     c.put(PipelineConfig.ORT_INTRA_THREADS_CONFIG, ortThreads);
+    c.put(PipelineConfig.REFINE_CONFIG, s.refined() ? "crf" : "none");
     for (String[] t : new String[][] {
         {PipelineConfig.IMAGES_TOPIC_CONFIG, "images"}, {PipelineConfig.MODELS_TOPIC_CONFIG, "models"},
         {PipelineConfig.PROXY_LABELS_TOPIC_CONFIG, "proxy-labels"}, {PipelineConfig.TRAINING_SAMPLES_TOPIC_CONFIG, "training-samples"},
