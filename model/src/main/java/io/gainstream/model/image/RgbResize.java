@@ -1,6 +1,5 @@
 package io.gainstream.model.image;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 
 /**
@@ -128,13 +127,6 @@ public final class RgbResize {
         && img.getRaster().getSampleModelTranslateY() == 0) {
       return new Bgr(db.getData(), db.getOffset(), sm.getScanlineStride());
     }
-    BufferedImage copy = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-    Graphics2D g = copy.createGraphics();
-    try {
-      g.drawImage(img, 0, 0, null);
-    } finally {
-      g.dispose();
-    }
-    return bgr(copy);
+    return bgr(io.gainstream.model.input.ImageDecoder.drawnAs(img, BufferedImage.TYPE_3BYTE_BGR));
   }
 }

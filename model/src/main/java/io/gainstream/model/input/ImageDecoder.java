@@ -47,10 +47,15 @@ public final class ImageDecoder {
 
   /** The image in {@code TYPE_INT_RGB}; the same instance when it already is. */
   public static BufferedImage toRgb(BufferedImage img) {
-    if (img.getType() == BufferedImage.TYPE_INT_RGB) {
-      return img;
-    }
-    BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+    return img.getType() == BufferedImage.TYPE_INT_RGB ? img : drawnAs(img, BufferedImage.TYPE_INT_RGB);
+  }
+
+  /**
+   * A new image of {@code type} with the image drawn into it: grey replicated, palettes expanded,
+   * 16-bit reduced, alpha composited over black, as Java2D converts them.
+   */
+  public static BufferedImage drawnAs(BufferedImage img, int type) {
+    BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), type);
     Graphics2D g = out.createGraphics();
     try {
       g.drawImage(img, 0, 0, null);

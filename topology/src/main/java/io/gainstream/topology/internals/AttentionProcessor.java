@@ -201,7 +201,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       }
       Attended out =
           new Attended(img.getImageId(), sessionVersion, s, img.getWidth(), img.getHeight(), img.getSource(), img.getTimestampMs(),
-              scores, classes[i], result.maps()[i], sessionThresholds, sessionRefines ? packed(images, i * 3 * plane, plane) : null);
+              scores, classes[i], result.maps()[i], sessionThresholds, sessionRefines ? input(img, s, images, i * 3 * plane) : null);
       context.forward(new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
     }
     return inferenceNs;
@@ -230,9 +230,14 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
 
   /**
    * One image of the batch as interleaved 8-bit {@code r, g, b}: what the refining threshold stage
-   * runs its CRF on (the bytes validation packed, or their re-boxing at this release's size).
+   * runs its CRF on. The bytes validation packed when they are at this release's size; otherwise
+   * their re-boxing, read back from the batch.
    */
-  private static byte[] packed(float[] images, int offset, int plane) {
+  private static byte[] input(PendingImage p, int s, float[] images, int offset) {
+    if (p.getSize() == s) {
+      return p.getRgb().toByteArray();
+    }
+    int plane = s * s;
     byte[] out = new byte[3 * plane];
     for (int q = 0; q < plane; q++) {
       for (int ch = 0; ch < 3; ch++) {

@@ -30,9 +30,8 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
   private final ImageLabeler labeler;
   /** Whether gainstream.threshold.* was set: then it wins over the thresholds a release names. */
   private final boolean thresholdsSet;
-  /** Labelers for the thresholds releases name (one or two in a pipeline's life), refining and not. */
-  private final Map<ProxyLabels.Thresholds, ImageLabeler> byThresholds = new HashMap<>();
-  private final Map<ProxyLabels.Thresholds, ImageLabeler> refiningByThresholds = new HashMap<>();
+  /** Labelers by their settings: the releases' thresholds, refining or not (a few in a pipeline's life). */
+  private final Map<ImageLabeler.Settings, ImageLabeler> labelers = new HashMap<>();
   private final io.gainstream.model.labels.CrfRefiner.Settings crf;
   private final List<String> classNames;
   private final String labelChild;
@@ -79,15 +78,16 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
    * refining when the attention stage sent the input along (it does when the label is to be refined).
    */
   private ImageLabeler labeler(Attended a) {
-    ProxyLabels.Thresholds t = thresholdsSet || a.thresholds() == null ? labeler.settings().thresholds() : a.thresholds();
+    ImageLabeler.Settings s = labeler.settings();
+    if (!thresholdsSet && a.thresholds() != null) {
+      s = s.withThresholds(a.thresholds());
+    }
     if (a.rgb() != null) {
-      return refiningByThresholds.computeIfAbsent(t, k -> new ImageLabeler(labeler.settings().withThresholds(k).withRefine(crf)));
+      s = s.withRefine(crf);
     }
-    if (thresholdsSet || a.thresholds() == null) {
-      return labeler;
-    }
-    return byThresholds.computeIfAbsent(t, k -> new ImageLabeler(labeler.settings().withThresholds(k)));
+    return s.equals(labeler.settings()) ? labeler : labelers.computeIfAbsent(s, ImageLabeler::new);
   }
+
 
   ProxyLabel label(Attended a) {
     int w = a.originalWidth();
