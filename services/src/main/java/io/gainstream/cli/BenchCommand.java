@@ -62,6 +62,10 @@ final class BenchCommand implements Runnable {
             + "Refined runs also report their labels before refinement.")
     String refine;
 
+    @Option(names = "--tta-scales", paramLabel = "S[,S...]",
+        description = "Multi-scale fusion of every run's labels, as label --tta-scales. Default: what each release names (1,1.5 on a backbone).")
+    String ttaScales;
+
     @Option(names = "--no-built-in", description = "With --photos and --backbone: the backbone's photo rows only, not the built-in network's.")
     boolean noBuiltIn;
 
@@ -99,7 +103,8 @@ final class BenchCommand implements Runnable {
       io.gainstream.services.bench.LabelQuality.Options o =
           new io.gainstream.services.bench.LabelQuality.Options(images, steps, seeds, dataSeed, ms, !noSynthetic, !noFashion, validation.guarding(),
               photos == null ? null : new io.gainstream.services.bench.LabelQuality.Photos(photos, bb, inputSize, photoSteps, steps,
-                  BackboneOptions.labelSize(labelSize, bb, inputSize), !noBuiltIn), LabelCommand.refineOption(refine));
+                  BackboneOptions.labelSize(labelSize, bb, inputSize), !noBuiltIn), LabelCommand.refineOption(refine),
+              LabelCommand.scalesOption(ttaScales));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
         io.gainstream.services.bench.LabelQuality q =

@@ -46,6 +46,11 @@ final class LabelCommand implements Callable<Integer> {
           + "(what its releases name; docs/QUALITY.md), none for the built-in network.")
   String refine;
 
+  @Option(names = "--tta-scales", paramLabel = "S[,S...]",
+      description = "Multi-scale fusion: input sides to label at, as multiples of the release's (1 alone: one scale). Default: "
+          + "1,1.5 with --backbone (what its releases name; docs/QUALITY.md), 1 for the built-in network.")
+  String ttaScales;
+
   @Option(names = "--seed", defaultValue = "42", description = "Seed of training. Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -77,6 +82,7 @@ final class LabelCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Method m = Method.fromId(method);
     String refinement = refineOption(refine);
+    String scales = scalesOption(ttaScales);
     requireDir(images, "--images");
     requireFile(labels, "--labels");
     requireFile(classes, "--classes");
@@ -99,13 +105,25 @@ final class LabelCommand implements Callable<Integer> {
     LabelJob.Outcome o =
         LabelJob.run(
             new LabelJob.Request(images, labels, classes, out, masks, m, steps, seed, bootstrap, clientConfig, workDir, true,
-                validation.guarding(), bb, size, BackboneOptions.labelSize(labelSize, bb, size), refinement),
+                validation.guarding(), bb, size, BackboneOptions.labelSize(labelSize, bb, size), refinement, scales),
             Bars::bar);
     requireRelease(o);
     System.out.printf("labelled %d images, rejected %d (see %s), model version %d%n",
         o.labelled(), o.rejected(), out.resolve("dead-letters.jsonl"), o.modelVersion());
     System.out.println(releaseLine(o));
     return 0;
+  }
+
+  /** {@code --tta-scales}: a valid list of scales or unset (null); anything else is a one-line error. */
+  static String scalesOption(String scales) {
+    if (scales == null) {
+      return null;
+    }
+    try {
+      return io.gainstream.model.infer.TtaScales.parse(scales).encode();
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--tta-scales: " + e.getMessage());
+    }
   }
 
   /** {@code --refine}: crf, none or unset (null); anything else is a one-line error. */

@@ -38,8 +38,16 @@ final class PipelineCommand implements Callable<Integer> {
       description = "Refine the proxy labels with a dense CRF, or not (as --set gainstream.refine=...). Default: what each release names.")
   String refine;
 
+  @Option(names = "--tta-scales", paramLabel = "S[,S...]",
+      description = "Multi-scale fusion, as multiples of the release's input side (as --set gainstream.tta.scales=...). "
+          + "Default: what each release names (1,1.5 on a backbone), otherwise 1.")
+  String ttaScales;
+
   @Override
   public Integer call() throws Exception {
+    if (ttaScales != null) {
+      pipeline.sets.put(io.gainstream.topology.PipelineConfig.TTA_SCALES_CONFIG, LabelCommand.scalesOption(ttaScales));
+    }
     if (refine != null) {
       pipeline.sets.put(io.gainstream.topology.PipelineConfig.REFINE_CONFIG, LabelCommand.refineOption(refine));
     }

@@ -69,6 +69,19 @@ class CliArgumentsTest {
   }
 
   @Test
+  void shouldRefuseBadTestTimeScalesWithOneLine() throws Exception {
+    Path csv = Files.writeString(tmp.resolve("l.csv"), "image,labels\n");
+    Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
+    Path images = Files.createDirectories(tmp.resolve("images"));
+    Run r = run(label(images, csv, classes, "--tta-scales", "1.5,2"));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("gainstream: --tta-scales: test-time scales must include 1, got [1.5, 2.0]");
+    Run p = run("pipeline", "--classes", classes.toString(), "--tta-scales", "1,abc");
+    assertThat(p.code()).isEqualTo(2);
+    assertThat(p.err()).isEqualTo("gainstream: --tta-scales: test-time scales are comma-separated numbers such as 1,1.5, got '1,abc'");
+  }
+
+  @Test
   void shouldRefuseAnUnknownOptionWithAHint() {
     Run r = run("label", "--bogus");
     assertThat(r.code()).isEqualTo(2);

@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Typed configuration of the labelling pipeline: every key with its documentation and default in
@@ -78,6 +79,10 @@ public final class PipelineConfig extends AbstractConfig {
   private static final String REFINE_DOC =
       "Refinement of the proxy label: crf (a dense CRF on the image's colours) or none. Unset: what the release names "
           + "(backbone releases name crf), otherwise none.";
+  public static final String TTA_SCALES_CONFIG = "gainstream.tta.scales";
+  private static final String TTA_SCALES_DOC =
+      "Multi-scale fusion: the input sides to run each batch at, as multiples of the release's (e.g. 1,1.5); 1 alone is "
+          + "single-scale. Unset: what the release names (backbone releases name 1,1.5), otherwise 1.";
   public static final String CRF_ITERATIONS_CONFIG = "gainstream.crf.iterations";
   public static final String CRF_SMOOTH_WEIGHT_CONFIG = "gainstream.crf.smooth.weight";
   public static final String CRF_SMOOTH_XY_CONFIG = "gainstream.crf.smooth.xy";
@@ -128,6 +133,7 @@ public final class PipelineConfig extends AbstractConfig {
           .define(SEENET_HIGH_CONFIG, Type.DOUBLE, 0.7, Range.between(0.0, 1.0), Importance.LOW, SEENET_HIGH_DOC)
           .define(SEENET_LOW_CONFIG, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.LOW, SEENET_LOW_DOC)
           .define(REFINE_CONFIG, Type.STRING, "", ConfigDef.ValidString.in("", "none", "crf"), Importance.MEDIUM, REFINE_DOC)
+          .define(TTA_SCALES_CONFIG, Type.STRING, "", PipelineConfig::validateScales, Importance.MEDIUM, TTA_SCALES_DOC)
           .define(CRF_ITERATIONS_CONFIG, Type.INT, 10, Range.between(0, 100), Importance.LOW, "Mean-field iterations of the CRF.")
           .define(CRF_SMOOTH_WEIGHT_CONFIG, Type.DOUBLE, 3.0, Range.between(0.0, 1000.0), Importance.LOW,
               "Weight of the CRF's smoothness (position) kernel.")
@@ -252,6 +258,23 @@ public final class PipelineConfig extends AbstractConfig {
   public java.util.Optional<String> refine() {
     String r = getString(REFINE_CONFIG);
     return r.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(r);
+  }
+
+  /** The test-time scales set by {@code gainstream.tta.scales}; empty when unset (the release decides). */
+  public java.util.Optional<io.gainstream.model.infer.TtaScales> ttaScales() {
+    String v = getString(TTA_SCALES_CONFIG);
+    return v.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(io.gainstream.model.infer.TtaScales.parse(v));
+  }
+
+  private static void validateScales(String name, Object value) {
+    String v = (String) value;
+    if (v != null && !v.isBlank()) {
+      try {
+        io.gainstream.model.infer.TtaScales.parse(v);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, e.getMessage());
+      }
+    }
   }
 
   /** The dense-CRF settings ({@code gainstream.crf.*}), whether or not refinement is on. */

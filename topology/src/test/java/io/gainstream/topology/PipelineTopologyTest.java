@@ -1,6 +1,7 @@
 package io.gainstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.gainstream.model.input.DecodeLimits;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every branch of the production topology, driven by {@link TopologyTestDriver} with real ONNX models. */
 class PipelineTopologyTest {
   @TempDir Path stateDir;
+  /** Drivers started by this test: each gets a state directory of its own. */
+  private int runs;
 
   private TopologyTestDriver driver;
   private TestInputTopic<String, ImageEvent> images;
@@ -55,7 +58,7 @@ class PipelineTopologyTest {
     props.putAll(StreamsSettings.pipeline(config));
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pipeline-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + runs++).toString());
     driver = new TopologyTestDriver(PipelineTopology.build(config, sessions, metrics), props);
     Topics t = Topics.of(config);
     images = driver.createInputTopic(t.images().name(), new StringSerializer(), t.images().valueSerde().serializer());
@@ -239,6 +242,48 @@ class PipelineTopologyTest {
     publish(TestReleases.samples(2, 10));
     driver.advanceWallClockTime(Duration.ofSeconds(2));
     assertThat(labels.readValuesToList()).hasSize(2).allSatisfy(l -> assertThat(l.getUnrefinedClassPng().isEmpty()).isFalse());
+  }
+
+  /** Soft masks per image under a release naming {@code extra}, with {@code overrides}; sessions open while it ran. */
+  private Map<String, Map<String, com.google.protobuf.ByteString>> softMasksUnder(Map<String, String> extra, Map<String, Object> overrides,
+      int[] openSessions) {
+    start(overrides);
+    models.pipeInput("gain", TestReleases.release(1, 1, TestReleases.CLASSES, TestReleases.SIZE, extra));
+    publish(TestReleases.samples(3, 12));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    openSessions[0] = sessions.openSessions();
+    Map<String, Map<String, com.google.protobuf.ByteString>> out = new HashMap<>();
+    labels.readKeyValuesToMap().forEach((k, l) -> out.put(k, l.getSoftMasksMap()));
+    assertThat(out).hasSize(3);
+    assertThat(deadLetters.isEmpty()).isTrue();
+    close();
+    driver = null;
+    return out;
+  }
+
+  /** A release naming test-time scales is labelled at each (one more session per scale); the settings win over it. */
+  @Test
+  void shouldFuseTheScalesTheReleaseNamesUnlessTheSettingsSayOtherwise() {
+    Map<String, String> twoScales = Map.of(io.gainstream.model.infer.TtaScales.EXTRA_KEY, "1,2");
+    int[] open = new int[1];
+    var single = softMasksUnder(Map.of(), Map.of(), open);
+    assertThat(open[0]).isEqualTo(1);
+    var named = softMasksUnder(twoScales, Map.of(), open);
+    assertThat(open[0]).as("the release and its 2x copy").isEqualTo(2);
+    var set = softMasksUnder(Map.of(), Map.of(PipelineConfig.TTA_SCALES_CONFIG, "1,2"), open);
+    assertThat(open[0]).isEqualTo(2);
+    var overruled = softMasksUnder(twoScales, Map.of(PipelineConfig.TTA_SCALES_CONFIG, "1"), open);
+    assertThat(open[0]).isEqualTo(1);
+    assertThat(named).isEqualTo(set).isNotEqualTo(single);
+    assertThat(overruled).isEqualTo(single);
+  }
+
+  @Test
+  void shouldRefuseBadScalesInTheSettingsWithOneLine() {
+    assertThatThrownBy(() -> start(Map.of(PipelineConfig.TTA_SCALES_CONFIG, "2,3")))
+        .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+        .hasMessageContaining("gainstream.tta.scales")
+        .hasMessageContaining("must include 1");
   }
 
   @Test

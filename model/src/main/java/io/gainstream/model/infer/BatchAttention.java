@@ -1,12 +1,16 @@
 package io.gainstream.model.infer;
 
+import io.gainstream.model.image.MapResize;
 import io.gainstream.model.labels.FlipFusion;
+import io.gainstream.model.net.GainNetwork;
 import io.gainstream.model.net.Prediction;
+import java.util.List;
 
 /**
  * Runs a batch through a session and returns, per image, the attention maps of that image's
  * labelled classes; optionally with horizontal-flip test-time fusion (a second run on the mirrored
- * batch, fused by max).
+ * batch, fused by max) and multi-scale fusion (the batch again through the release at other input
+ * sides, every map brought back to the release's side, averaged and normalised again).
  */
 public final class BatchAttention {
   /**
@@ -37,6 +41,69 @@ public final class BatchAttention {
       }
     }
     return new Result(maps, p);
+  }
+
+  /**
+   * As {@link #run(AttentionSession, float[], int, int[][], boolean)}, fused over scales: the batch is
+   * resized (the whole letterboxed square, so the box scales with it) to each of {@code scaled}'s
+   * sides and run there, flip fused as at the release's side; per image and class the maps of all
+   * scales, resized back to the release's side, are averaged and min–max normalised as the graph
+   * normalises one map. Scores are the release's side's.
+   *
+   * @param scaled the release rewritten for the other sides ({@code ScaledRelease}); empty: one scale
+   */
+  public static Result run(AttentionSession session, List<AttentionSession> scaled, float[] images, int n, int[][] classes,
+      boolean flip) {
+    Result base = run(session, images, n, classes, flip);
+    if (scaled.isEmpty()) {
+      return base;
+    }
+    int s = session.info().spec().inputSize();
+    float[][][] sum = base.maps();
+    for (AttentionSession z : scaled) {
+      int zs = z.info().spec().inputSize();
+      Result r = run(z, resize(images, n, s, zs), n, classes, flip);
+      for (int i = 0; i < n; i++) {
+        for (int c = 0; c < classes[i].length; c++) {
+          float[] m = MapResize.bilinear(r.maps()[i][c], zs, zs, s, s);
+          float[] acc = sum[i][c];
+          for (int p = 0; p < acc.length; p++) {
+            acc[p] += m[p];
+          }
+        }
+      }
+    }
+    for (float[][] image : sum) {
+      for (float[] map : image) {
+        normalise(map);
+      }
+    }
+    return new Result(sum, base.prediction());
+  }
+
+  /** Min–max to [0, 1] with the graph's epsilon ({@link GainNetwork#NORM_EPS}). */
+  static void normalise(float[] map) {
+    float lo = Float.POSITIVE_INFINITY;
+    float hi = Float.NEGATIVE_INFINITY;
+    for (float v : map) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    float den = hi - lo + GainNetwork.NORM_EPS;
+    for (int p = 0; p < map.length; p++) {
+      map[p] = (map[p] - lo) / den;
+    }
+  }
+
+  /** Every channel plane of an N×3×S×S batch resized bilinearly to Z×Z. */
+  static float[] resize(float[] images, int n, int s, int z) {
+    float[] out = new float[n * 3 * z * z];
+    float[] plane = new float[s * s];
+    for (int k = 0; k < n * 3; k++) {
+      System.arraycopy(images, k * s * s, plane, 0, s * s);
+      System.arraycopy(MapResize.bilinear(plane, s, s, z, z), 0, out, k * z * z, z * z);
+    }
+    return out;
   }
 
   /** The batch with every image mirrored left-right (every channel row reversed). */

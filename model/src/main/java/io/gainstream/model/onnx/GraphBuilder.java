@@ -36,6 +36,11 @@ final class GraphBuilder {
 
   /** A float initializer stored little-endian in {@code raw_data}. */
   void initializer(String name, long[] dims, float[] values) {
+    graph.addInitializer(floats(name, dims, values));
+  }
+
+  /** A float tensor stored little-endian in {@code raw_data}. */
+  static TensorProto floats(String name, long[] dims, float[] values) {
     ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     buf.asFloatBuffer().put(values);
     TensorProto.Builder t =
@@ -43,8 +48,7 @@ final class GraphBuilder {
     for (long d : dims) {
       t.addDims(d);
     }
-    t.setRawData(ByteString.copyFrom(buf.array()));
-    graph.addInitializer(t);
+    return t.setRawData(ByteString.copyFrom(buf.array())).build();
   }
 
   /** Adds a node as it is (a backbone's node, renamed by the caller). */

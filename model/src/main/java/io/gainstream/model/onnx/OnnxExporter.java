@@ -73,12 +73,12 @@ public final class OnnxExporter {
     g.node("Sigmoid", PROBABILITIES, new String[] {logits});
 
     float[] up = Upsampling.matrix(f, s);
-    g.initializer("upsample.rows", new long[] {s, f}, up);
-    g.initializer("upsample.cols", new long[] {f, s}, Upsampling.transpose(up, s, f));
+    g.initializer(ScaledRelease.UPSAMPLE_ROWS, new long[] {s, f}, up);
+    g.initializer(ScaledRelease.UPSAMPLE_COLS, new long[] {f, s}, Upsampling.transpose(up, s, f));
     g.initializer("norm.eps", new long[] {}, new float[] {GainNetwork.NORM_EPS});
     String relu = g.node("Relu", "cam_relu", new String[] {cam});
-    String wide = g.node("MatMul", "cam_wide", new String[] {relu, "upsample.cols"});
-    String full = g.node("MatMul", "cam_full", new String[] {"upsample.rows", wide});
+    String wide = g.node("MatMul", "cam_wide", new String[] {relu, ScaledRelease.UPSAMPLE_COLS});
+    String full = g.node("MatMul", "cam_full", new String[] {ScaledRelease.UPSAMPLE_ROWS, wide});
     String min = g.node("ReduceMin", "att_min", new String[] {full}, ints("axes", 2, 3), intAttr("keepdims", 1));
     String max = g.node("ReduceMax", "att_max", new String[] {full}, ints("axes", 2, 3), intAttr("keepdims", 1));
     String shifted = g.node("Sub", "att_shifted", new String[] {full, min});

@@ -23,7 +23,7 @@ public final class OnnxImporter {
 
   /** The model info of an export; fails with {@link InvalidModelException} on foreign files. */
   public static ModelInfo readInfo(byte[] onnx) {
-    return info(parse(onnx));
+    return info(parseModel(onnx));
   }
 
   /**
@@ -31,7 +31,7 @@ public final class OnnxImporter {
    * export's spec, input size apart (a release may label at another size than it trained at).
    */
   public static ModelInfo load(byte[] onnx, GainNetwork net) {
-    ModelProto model = parse(onnx);
+    ModelProto model = parseModel(onnx);
     ModelInfo info = info(model);
     if (!info.spec().withInputSize(net.spec().inputSize()).equals(net.spec())) {
       throw new InvalidModelException(
@@ -65,7 +65,8 @@ public final class OnnxImporter {
     return info;
   }
 
-  private static ModelProto parse(byte[] onnx) {
+  /** The bytes as an ONNX model, or a one-line {@link InvalidModelException}. */
+  static ModelProto parseModel(byte[] onnx) {
     if (onnx == null || onnx.length == 0) {
       throw new InvalidModelException("model bytes are empty");
     }

@@ -39,9 +39,10 @@ public final class LabelQuality {
    * @param seeds training seeds per method (1 … seeds)
    * @param dataSeed seed of the generated sets
    * @param refine crf or none for every run ({@code label --refine}); null: what each release names
+   * @param ttaScales test-time scales of every run ({@code label --tta-scales}); null: what each release names
    */
   public record Options(int images, int steps, int seeds, long dataSeed, List<Method> methods, boolean synthetic, boolean fashion,
-      TrainerService.Guarding guarding, Photos photos, String refine) {}
+      TrainerService.Guarding guarding, Photos photos, String refine, String ttaScales) {}
 
   /**
    * A folder of real photographs in the {@code label} contract with exact masks: {@code images/},
@@ -108,13 +109,17 @@ public final class LabelQuality {
       sets.addAll(photos(o.photos()));
     }
     out.printf("## gainstream label quality, through `label` (Kafka)%n%n");
-    out.printf("%s, seeds 1-%d, data seed %d, default label settings; fg mIoU counts pixels left at 255 as missed.%n%n",
+    out.printf("%s, seeds 1-%d, data seed %d, %s; fg mIoU counts pixels left at 255 as missed.%n%n",
         (o.synthetic() ? o.steps() + " steps per synthetic run" : "")
             + (o.photos() == null ? "" : (o.synthetic() ? ", " : "")
                 + (o.photos().builtIn() ? o.photos().builtInSteps() + " steps per built-in photo run" : "no built-in photo runs")
                 + (o.photos().backbone() == null ? "" : ", " + o.photos().steps() + " per backbone photo run (trained at "
                     + o.photos().inputSize() + ", labelled at " + o.photos().labelSize() + ")")),
-        o.seeds(), o.dataSeed());
+        o.seeds(), o.dataSeed(),
+        o.refine() == null && o.ttaScales() == null
+            ? "default label settings"
+            : "refinement " + (o.refine() == null ? "as each release names" : o.refine()) + ", test-time scales "
+                + (o.ttaScales() == null ? "as each release names" : o.ttaScales()));
     out.println("| set | split | method | seed | fg mIoU | mIoU | unrefined fg / mIoU | labelled fg mIoU | ignored | release | validation |");
     out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
     List<Run> runs = new ArrayList<>();
@@ -191,7 +196,7 @@ public final class LabelQuality {
         LabelJob.run(
             new LabelJob.Request(set.folder().images(), set.folder().labelsCsv(), set.folder().classesFile(), dir,
                 m == Method.GAIN_EXT ? set.folder().masks() : null, m, set.steps(), seed, null, null, null, false, o.guarding(),
-                set.backbone(), set.inputSize(), set.labelSize(), o.refine()),
+                set.backbone(), set.inputSize(), set.labelSize(), o.refine(), o.ttaScales()),
             progress);
     String validation = outcome.validation() == null ? "none" : outcome.validation().summary();
     List<Run> rows = new ArrayList<>();

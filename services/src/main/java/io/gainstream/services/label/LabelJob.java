@@ -47,6 +47,7 @@ public final class LabelJob {
    * @param inputSize side the network trains at
    * @param labelSize side the release labels at (at least {@code inputSize})
    * @param refine crf or none ({@code gainstream.refine}); null: what the release names
+   * @param ttaScales test-time scales such as {@code 1,1.5} ({@code gainstream.tta.scales}); null: what the release names
    */
   public record Request(
       Path images,
@@ -65,13 +66,14 @@ public final class LabelJob {
       Backbone backbone,
       int inputSize,
       int labelSize,
-      String refine) {
+      String refine,
+      String ttaScales) {
     /** As before refinement was an option: the release decides. */
     public Request(Path images, Path labelsCsv, Path classesFile, Path out, Path masks, Method method, int trainSteps, long seed,
         String bootstrap, Path clientConfig, Path workDir, boolean progress, TrainerService.Guarding guarding, Backbone backbone,
         int inputSize, int labelSize) {
       this(images, labelsCsv, classesFile, out, masks, method, trainSteps, seed, bootstrap, clientConfig, workDir, progress, guarding,
-          backbone, inputSize, labelSize, null);
+          backbone, inputSize, labelSize, null, null);
     }
   }
 
@@ -116,6 +118,9 @@ public final class LabelJob {
       c.put(PipelineConfig.INPUT_SIZE_CONFIG, r.labelSize());
       if (r.refine() != null) {
         c.put(PipelineConfig.REFINE_CONFIG, r.refine());
+      }
+      if (r.ttaScales() != null) {
+        c.put(PipelineConfig.TTA_SCALES_CONFIG, r.ttaScales());
       }
       PipelineConfig config = new PipelineConfig(c);
       TopicSetup.ensure(kafka, config, 2, (short) 1);

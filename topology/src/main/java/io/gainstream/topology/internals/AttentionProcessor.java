@@ -7,6 +7,8 @@ import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
 import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.infer.TtaScales;
+import io.gainstream.model.onnx.ScaledRelease;
 import io.gainstream.model.net.Prediction;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ModelRelease;
@@ -53,6 +55,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private final boolean flip;
   /** gainstream.refine when set (crf or none); null: the release decides. */
   private final String refineSet;
+  /** gainstream.tta.scales when set; null: the release decides. */
+  private final TtaScales scalesSet;
   private final InferenceOptions inference;
   private final String resultChild;
   private final String deadLetterChild;
@@ -63,6 +67,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private KeyValueStore<String, PendingImage> buffer;
   private KeyValueStore<String, ModelRelease> models;
   private AttentionSession session;
+  /** The current release at its other test-time sides (multi-scale fusion); empty for one scale. */
+  private List<AttentionSession> scaled = List.of();
   private long sessionVersion = -1;
   /** Label thresholds the current release names (null: none, the pipeline's settings apply). */
   private ProxyLabels.Thresholds sessionThresholds;
@@ -90,6 +96,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     this.maxWaitMs = config.batchMaxWaitMs();
     this.flip = config.flipTta();
     this.refineSet = config.refine().orElse(null);
+    this.scalesSet = config.ttaScales().orElse(null);
     this.inference = config.inferenceOptions();
     this.resultChild = resultChild;
     this.deadLetterChild = deadLetterChild;
@@ -183,7 +190,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     BatchAttention.Result result;
     long t0 = System.nanoTime();
     try {
-      result = BatchAttention.run(session, images, n, classes, flip);
+      result = BatchAttention.run(session, scaled, images, n, classes, flip);
     } catch (RuntimeException e) {
       LOG.error("inference failed for a batch of {}; dead-lettering it", n, e);
       for (KeyValue<String, PendingImage> kv : batch) {
@@ -271,10 +278,12 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       refusedVersion = r.getVersion();
       return session != null;
     }
+    List<AttentionSession> nextScaled = acquireScaled(r, next);
     if (session != null) {
-      sessions.release(session);
+      releaseAll();
       LOG.info("task {} swapped {} from version {} to {}", context.taskId(), modelName, sessionVersion, r.getVersion());
     }
+    scaled = nextScaled;
     if (r.getInputHeight() != sessionSize && sessionSize > 0) {
       LOG.info("release {} of {} takes {}x{} input (was {}x{}); buffered images are resized to it", r.getVersion(), modelName,
           r.getInputHeight(), r.getInputHeight(), sessionSize, sessionSize);
@@ -288,6 +297,49 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     return true;
   }
 
+  /**
+   * The release at its other test-time sides ({@code gainstream.tta.scales}, else what it names).
+   * When one cannot open or run (a backbone that fixes a shape inside its graph), the release labels at
+   * its own side alone, said once in the log, rather than not at all.
+   */
+  private List<AttentionSession> acquireScaled(ModelRelease r, AttentionSession base) {
+    TtaScales scales = scalesSet;
+    if (scales == null) {
+      String named = base.info().extra().get(TtaScales.EXTRA_KEY);
+      try {
+        scales = named == null ? TtaScales.single() : TtaScales.parse(named);
+      } catch (IllegalArgumentException e) {
+        LOG.error("release {} of {} names bad test-time scales ({}); labelling at one scale", r.getVersion(), modelName, e.getMessage());
+        scales = TtaScales.single();
+      }
+    }
+    List<AttentionSession> out = new ArrayList<>();
+    try {
+      ScaledRelease.Geometry geo = ScaledRelease.geometry(r.getOnnx().toByteArray());
+      for (double scale : scales.others()) {
+        int size = geo.sizeAt(scale);
+        if (size != geo.inputSize() && out.stream().noneMatch(z -> z.info().spec().inputSize() == size)) {
+          AttentionSession z = sessions.acquire(r, inference, size);
+          out.add(z);
+          // one blank image first: a graph that opens at this side but cannot run there fails here, not on a batch
+          z.run(new float[3 * size * size], 1);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("cannot open release {} of {} at its test-time scales {}: {}; labelling at one scale", r.getVersion(), modelName,
+          scales.encode(), e.getMessage());
+      out.forEach(sessions::release);
+      return List.of();
+    }
+    return List.copyOf(out);
+  }
+
+  private void releaseAll() {
+    sessions.release(session);
+    scaled.forEach(sessions::release);
+    scaled = List.of();
+  }
+
   private void deadLetter(PendingImage img, String reason, String detail) {
     DeadLetter letter =
         DeadLetters.of(DeadLetters.utf8(img.getImageId()), img.toByteArray(), STAGE, reason, detail,
@@ -299,7 +351,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   @Override
   public void close() {
     if (session != null) {
-      sessions.release(session);
+      releaseAll();
       session = null;
     }
   }

@@ -2,6 +2,7 @@ package io.gainstream.topology.internals;
 
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.onnx.ScaledRelease;
 import io.gainstream.proto.v1.ModelRelease;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,13 +13,14 @@ import org.slf4j.LoggerFactory;
  * One ONNX Runtime session per model release per process, shared by every stream task (its {@code
  * run} is thread-safe). Tasks acquire the release they want and release the one they leave; a
  * session closes when no task uses it any more, so a hot swap never closes a session under a
- * running batch.
+ * running batch. A release can also be opened at another input side (multi-scale fusion): that
+ * is a session of its own, keyed by the side, over the release rewritten by {@link ScaledRelease}.
  */
 public final class ModelSessions {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSessions.class);
   private static final ModelSessions SHARED = new ModelSessions();
 
-  private record Key(String name, long version) {}
+  private record Key(String name, long version, int size) {}
 
   private static final class Entry {
     final AttentionSession session;
@@ -38,12 +40,23 @@ public final class ModelSessions {
 
   /** The session of a release, opened on first use. */
   public synchronized AttentionSession acquire(ModelRelease release, InferenceOptions options) {
-    Key k = new Key(release.getName(), release.getVersion());
+    return acquire(release, options, release.getInputHeight());
+  }
+
+  /** The session of a release at input side {@code size} (a multiple of its stride), opened on first use. */
+  public synchronized AttentionSession acquire(ModelRelease release, InferenceOptions options, int size) {
+    Key k = new Key(release.getName(), release.getVersion(), size);
     Entry e = sessions.get(k);
     if (e == null) {
-      e = new Entry(new AttentionSession(release.getOnnx().toByteArray(), options));
+      byte[] onnx = release.getOnnx().toByteArray();
+      boolean own = size == release.getInputHeight();
+      e = new Entry(new AttentionSession(own ? onnx : ScaledRelease.at(onnx, size), options));
       sessions.put(k, e);
-      LOG.info("opened model {} version {}", release.getName(), release.getVersion());
+      if (own) {
+        LOG.info("opened model {} version {}", release.getName(), release.getVersion());
+      } else {
+        LOG.info("opened model {} version {} at {}x{} (multi-scale fusion)", release.getName(), release.getVersion(), size, size);
+      }
     }
     e.users++;
     return e.session;
@@ -60,7 +73,7 @@ public final class ModelSessions {
           e.users--;
           if (e.users <= 0) {
             e.session.close();
-            LOG.info("closed model {} version {}", en.getKey().name(), en.getKey().version());
+            LOG.info("closed model {} version {} at {}x{}", en.getKey().name(), en.getKey().version(), en.getKey().size(), en.getKey().size());
             return true;
           }
           return false;
