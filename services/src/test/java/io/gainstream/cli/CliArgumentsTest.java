@@ -58,25 +58,27 @@ class CliArgumentsTest {
     assertThat(r.err()).isEqualTo("gainstream: --no-built-in needs --photos and --backbone (it leaves the backbone's photo rows only)");
   }
 
-  @Test
-  void shouldRefuseAnUnknownRefinementWithOneLine() throws Exception {
+  /** {@code label} on an empty folder, an empty CSV and one class, with {@code more} options. */
+  private String[] emptyLabel(String... more) throws Exception {
     Path csv = Files.writeString(tmp.resolve("l.csv"), "image,labels\n");
     Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
     Path images = Files.createDirectories(tmp.resolve("images"));
-    Run r = run(label(images, csv, classes, "--refine", "bilateral"));
+    return label(images, csv, classes, more);
+  }
+
+  @Test
+  void shouldRefuseAnUnknownRefinementWithOneLine() throws Exception {
+    Run r = run(emptyLabel("--refine", "bilateral"));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("gainstream: --refine must be crf or none, got bilateral");
   }
 
   @Test
   void shouldRefuseBadTestTimeScalesWithOneLine() throws Exception {
-    Path csv = Files.writeString(tmp.resolve("l.csv"), "image,labels\n");
-    Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
-    Path images = Files.createDirectories(tmp.resolve("images"));
-    Run r = run(label(images, csv, classes, "--tta-scales", "1.5,2"));
+    Run r = run(emptyLabel("--tta-scales", "1.5,2"));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("gainstream: --tta-scales: test-time scales must include 1, got [1.5, 2.0]");
-    Run p = run("pipeline", "--classes", classes.toString(), "--tta-scales", "1,abc");
+    Run p = run("pipeline", "--classes", tmp.resolve("c.txt").toString(), "--tta-scales", "1,abc");
     assertThat(p.code()).isEqualTo(2);
     assertThat(p.err()).isEqualTo("gainstream: --tta-scales: test-time scales are comma-separated numbers such as 1,1.5, got '1,abc'");
   }

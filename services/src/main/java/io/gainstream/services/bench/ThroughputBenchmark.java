@@ -5,6 +5,7 @@ import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
 import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.infer.TtaScales;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.ImageDecoder;
 import io.gainstream.model.labels.ImageLabeler;
@@ -13,6 +14,7 @@ import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
+import io.gainstream.model.onnx.ScaledRelease;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.GainTrainer;
@@ -76,16 +78,22 @@ public final class ThroughputBenchmark {
   /** A model under test and its images. */
   /**
    * @param refined whether the pipeline (and the plain loop) refine the labels with the dense CRF
+   * @param scales the test-time scales of the pipeline, the plain loop and the bare model
    */
   record Subject(String name, NetworkSpec spec, int imageSize, int images, byte[] onnx, List<byte[]> encoded, List<int[]> classes,
-      String format, boolean refined) {
+      String format, boolean refined, TtaScales scales) {
     List<String> classNames() {
       return SyntheticDataset.classNames(spec.numClasses());
     }
 
     /** The same model and images, labels refined by the dense CRF at its defaults. */
     Subject refinedByCrf() {
-      return new Subject(name + " + crf", spec, imageSize, images, onnx, encoded, classes, format, true);
+      return new Subject(name + " + crf", spec, imageSize, images, onnx, encoded, classes, format, true, scales);
+    }
+
+    /** The same model and images, fused over {@code scales}. */
+    Subject at(TtaScales scales) {
+      return new Subject(name + " + scales " + scales.encode(), spec, imageSize, images, onnx, encoded, classes, format, refined, scales);
     }
   }
 
@@ -141,6 +149,8 @@ public final class ThroughputBenchmark {
         subjects.add(backbone);
         // what a backbone release labels with by default (it names the CRF): the pipeline's throughput with refinement on
         subjects.add(backbone.refinedByCrf());
+        // what a backbone release does by default: both scales it names, then the CRF
+        subjects.add(backbone.at(Backbone.LABEL_SCALES).refinedByCrf());
       }
       Map<String, Costs> costs = new LinkedHashMap<>();
       for (Subject s : subjects) {
@@ -187,14 +197,21 @@ public final class ThroughputBenchmark {
     Latency cLat = new Latency();
     Costs costs = new Costs();
     // the bare model and the plain loop get ONNX Runtime's own default threads, as a script would
+    List<AttentionSession> scaled = new ArrayList<>();
     try (AttentionSession session = new AttentionSession(s.onnx(), InferenceOptions.cpu())) {
-      float[][] ready = readyTensors(s, batch);
-      bare(session, s, ready, batch, 1, new Latency());
-      loop(session, s, batch, new Costs());
-      for (int r = 0; r < o.repeats(); r++) {
-        a[r] = bare(session, s, ready, batch, 1, aLat);
-        ap[r] = loop(session, s, batch, costs);
+      ScaledRelease.Geometry geo = ScaledRelease.geometry(s.onnx());
+      for (double scale : s.scales().others()) {
+        scaled.add(new AttentionSession(ScaledRelease.at(s.onnx(), geo.sizeAt(scale)), InferenceOptions.cpu()));
       }
+      float[][] ready = readyTensors(s, batch);
+      bare(session, scaled, s, ready, batch, 1, new Latency());
+      loop(session, scaled, s, batch, new Costs());
+      for (int r = 0; r < o.repeats(); r++) {
+        a[r] = bare(session, scaled, s, ready, batch, 1, aLat);
+        ap[r] = loop(session, scaled, s, batch, costs);
+      }
+    } finally {
+      scaled.forEach(AttentionSession::close);
     }
     for (int r = 0; r < o.repeats(); r++) {
       StreamRun.Result res = new StreamRun(kafka, work, s, batch, o.streamThreads(), o.ortThreads()).run(s.images());
@@ -242,7 +259,8 @@ public final class ThroughputBenchmark {
   }
 
   /** (a): batched attention on ready tensors; images/s over the whole set. */
-  private static double bare(AttentionSession session, Subject s, float[][] ready, int batch, int passes, Latency lat) {
+  private static double bare(AttentionSession session, List<AttentionSession> scaled, Subject s, float[][] ready, int batch, int passes,
+      Latency lat) {
     int n = s.images();
     long t0 = System.nanoTime();
     int done = 0;
@@ -250,7 +268,7 @@ public final class ThroughputBenchmark {
       for (int i = 0, j = 0; i < n; i += batch, j++) {
         int m = Math.min(batch, n - i);
         long b0 = System.nanoTime();
-        BatchAttention.run(session, ready[j], m, s.classes().subList(i, i + m).toArray(int[][]::new), true);
+        BatchAttention.run(session, scaled, ready[j], m, s.classes().subList(i, i + m).toArray(int[][]::new), true);
         lat.add(System.nanoTime() - b0);
         done += m;
       }
@@ -259,7 +277,7 @@ public final class ThroughputBenchmark {
   }
 
   /** (a′): the per-image work of the pipeline as a plain loop; stage costs go to {@code costs}. */
-  private static double loop(AttentionSession session, Subject s, int batch, Costs costs) {
+  private static double loop(AttentionSession session, List<AttentionSession> scaled, Subject s, int batch, Costs costs) {
     DecodeLimits limits = DecodeLimits.defaults();
     ImageLabeler labeler = new ImageLabeler(s.refined()
         ? ImageLabeler.Settings.defaults().withRefine(io.gainstream.model.labels.CrfRefiner.Settings.defaults())
@@ -290,7 +308,7 @@ public final class ThroughputBenchmark {
       }
       int[][] classes = s.classes().subList(i, i + m).toArray(int[][]::new);
       long m0 = System.nanoTime();
-      BatchAttention.Result r = BatchAttention.run(session, tensor, m, classes, true);
+      BatchAttention.Result r = BatchAttention.run(session, scaled, tensor, m, classes, true);
       costs.model += System.nanoTime() - m0;
       for (int j = 0; j < m; j++) {
         long l0 = System.nanoTime();
@@ -384,13 +402,14 @@ public final class ThroughputBenchmark {
       encoded.add(ImageBytes.encode(s.image(), format));
       classes.add(s.classes());
     }
-    return new Subject(name, spec, imageSize, images, onnx, encoded, classes, format, false);
+    return new Subject(name, spec, imageSize, images, onnx, encoded, classes, format, false, TtaScales.single());
   }
 
   private void table(Subject s, Map<Integer, Cell> cells) {
     NetworkSpec n = s.spec();
     String net = (s.name().startsWith("backbone") ? "imported backbone + CAM head" : "width " + n.width() + ", depth " + n.depth())
-        + (s.refined() ? ", labels refined by the dense CRF (its defaults; in a′ and c, not in a)" : "");
+        + (s.refined() ? ", labels refined by the dense CRF (its defaults; in a′ and c, not in a)" : "")
+        + (s.scales().isSingle() ? "" : ", fused over scales " + s.scales().encode() + " (in a, a′ and c)");
     out.printf("### %s model: %dx%d input, %s; %d images of %dx%d (%s), flip fusion on%n%n",
         s.name(), n.inputSize(), n.inputSize(), net, s.images(), s.imageSize(), s.imageSize(), s.format().toUpperCase(java.util.Locale.ROOT));
     out.println("| batch | (a) bare ORT img/s | (a′) plain loop img/s | (b) stage img/s | (c) end to end img/s "
@@ -458,6 +477,7 @@ public final class ThroughputBenchmark {
     c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 0.0);
     c.put(PipelineConfig.ORT_INTRA_THREADS_CONFIG, ortThreads);
     c.put(PipelineConfig.REFINE_CONFIG, s.refined() ? "crf" : "none");
+    c.put(PipelineConfig.TTA_SCALES_CONFIG, s.scales().encode());
     for (String[] t : new String[][] {
         {PipelineConfig.IMAGES_TOPIC_CONFIG, "images"}, {PipelineConfig.MODELS_TOPIC_CONFIG, "models"},
         {PipelineConfig.PROXY_LABELS_TOPIC_CONFIG, "proxy-labels"}, {PipelineConfig.TRAINING_SAMPLES_TOPIC_CONFIG, "training-samples"},
