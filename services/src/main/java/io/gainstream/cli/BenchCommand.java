@@ -62,6 +62,11 @@ final class BenchCommand implements Runnable {
             + "Refined runs also report their labels before refinement.")
     String refine;
 
+    @Option(names = "--variants",
+        description = "Label each run's release four ways as well (none, crf, scales 1,1.5, both), through label --model: "
+            + "refinements compared on one release.")
+    boolean variants;
+
     @Option(names = "--tta-scales", paramLabel = "S[,S...]",
         description = "Multi-scale fusion of every run's labels, as label --tta-scales. Default: what each release names (1,1.5 on a backbone).")
     String ttaScales;
@@ -104,7 +109,7 @@ final class BenchCommand implements Runnable {
           new io.gainstream.services.bench.LabelQuality.Options(images, steps, seeds, dataSeed, ms, !noSynthetic, !noFashion, validation.guarding(),
               photos == null ? null : new io.gainstream.services.bench.LabelQuality.Photos(photos, bb, inputSize, photoSteps, steps,
                   BackboneOptions.labelSize(labelSize, bb, inputSize), !noBuiltIn), LabelCommand.refineOption(refine),
-              LabelCommand.scalesOption(ttaScales));
+              LabelCommand.scalesOption(ttaScales), variants);
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
         io.gainstream.services.bench.LabelQuality q =

@@ -46,6 +46,14 @@ final class LabelCommand implements Callable<Integer> {
           + "(what its releases name; docs/QUALITY.md), none for the built-in network.")
   String refine;
 
+  @Option(names = "--model", paramLabel = "FILE.onnx",
+      description = "Label with this saved release (from --save-model or a trainer checkpoint) instead of training one; "
+          + "its classes must be --classes. Training options are then not used.")
+  Path model;
+
+  @Option(names = "--save-model", paramLabel = "FILE.onnx", description = "Write the release that labelled to this file.")
+  Path saveModel;
+
   @Option(names = "--tta-scales", paramLabel = "S[,S...]",
       description = "Multi-scale fusion: input sides to label at, as multiples of the release's (1 alone: one scale). Default: "
           + "1,1.5 with --backbone (what its releases name; docs/QUALITY.md), 1 for the built-in network.")
@@ -92,7 +100,10 @@ final class LabelCommand implements Callable<Integer> {
     if (clientConfig != null) {
       requireFile(clientConfig, "--client-config");
     }
-    io.gainstream.model.backbone.Backbone bb = backbone.backbone();
+    if (model != null) {
+      requireSavedModel(model, classes);
+    }
+    io.gainstream.model.backbone.Backbone bb = model == null ? backbone.backbone() : null;
     int steps = trainSteps != null ? trainSteps : bb == null ? 1500 : BackboneOptions.BACKBONE_STEPS;
     if (steps < 1) {
       throw new UserError("--train-steps must be >= 1, got " + trainSteps);
@@ -105,13 +116,29 @@ final class LabelCommand implements Callable<Integer> {
     LabelJob.Outcome o =
         LabelJob.run(
             new LabelJob.Request(images, labels, classes, out, masks, m, steps, seed, bootstrap, clientConfig, workDir, true,
-                validation.guarding(), bb, size, BackboneOptions.labelSize(labelSize, bb, size), refinement, scales),
+                validation.guarding(), bb, size, BackboneOptions.labelSize(labelSize, bb, size), refinement, scales, model,
+                saveModel),
             Bars::bar);
     requireRelease(o);
     System.out.printf("labelled %d images, rejected %d (see %s), model version %d%n",
         o.labelled(), o.rejected(), out.resolve("dead-letters.jsonl"), o.modelVersion());
     System.out.println(releaseLine(o));
     return 0;
+  }
+
+  /** A {@code --model} file must be a gainstream release of exactly the classes of {@code --classes}. */
+  private static void requireSavedModel(Path model, Path classes) throws java.io.IOException {
+    requireFile(model, "--model");
+    io.gainstream.model.onnx.ModelInfo info;
+    try {
+      info = io.gainstream.model.onnx.OnnxImporter.readInfo(Files.readAllBytes(model));
+    } catch (io.gainstream.model.onnx.InvalidModelException e) {
+      throw new UserError("--model " + model + ": " + e.getMessage());
+    }
+    java.util.List<String> names = io.gainstream.model.input.ClassCatalog.read(classes).names();
+    if (!info.classes().equals(names)) {
+      throw new UserError("--model " + model + " was trained on classes " + info.classes() + ", --classes names " + names);
+    }
   }
 
   /** {@code --tta-scales}: a valid list of scales or unset (null); anything else is a one-line error. */

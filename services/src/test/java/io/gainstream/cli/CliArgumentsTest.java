@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +82,25 @@ class CliArgumentsTest {
     Run p = run("pipeline", "--classes", tmp.resolve("c.txt").toString(), "--tta-scales", "1,abc");
     assertThat(p.code()).isEqualTo(2);
     assertThat(p.err()).isEqualTo("gainstream: --tta-scales: test-time scales are comma-separated numbers such as 1,1.5, got '1,abc'");
+  }
+
+  @Test
+  void shouldRefuseASavedModelOfOtherClassesOrNoModelAtAllWithOneLine() throws Exception {
+    io.gainstream.model.net.NetworkSpec spec = new io.gainstream.model.net.NetworkSpec(16, 2, 2, 2);
+    byte[] onnx;
+    try (io.gainstream.model.train.GainTrainer t = new io.gainstream.model.train.GainTrainer(spec,
+        io.gainstream.model.train.GainSettings.defaults(io.gainstream.model.train.Method.CAM))) {
+      onnx = io.gainstream.model.onnx.OnnxExporter.export(t.network(),
+          new io.gainstream.model.onnx.ModelInfo(spec, List.of("cat", "dog"), "cam", 1, 0, false, java.util.Map.of()));
+    }
+    Path model = Files.write(tmp.resolve("m.onnx"), onnx);
+    Run r = run(emptyLabel("--model", model.toString()));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("gainstream: --model " + model + " was trained on classes [cat, dog], --classes names [boat]");
+    Path junk = Files.writeString(tmp.resolve("junk.onnx"), "not a model");
+    Run j = run(emptyLabel("--model", junk.toString()));
+    assertThat(j.code()).isEqualTo(2);
+    assertThat(j.err()).startsWith("gainstream: --model " + junk + ": not an ONNX model").doesNotContain("\n");
   }
 
   @Test

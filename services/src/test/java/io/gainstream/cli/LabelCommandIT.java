@@ -60,9 +60,21 @@ class LabelCommandIT {
       Captured run =
           capture(() -> Gainstream.execute("label", "--images", tmp.resolve("images").toString(), "--labels", tmp.resolve("labels.csv").toString(),
               "--classes", tmp.resolve("classes.txt").toString(), "--out", out.toString(), "--method", "cam", "--train-steps", "60",
-              "--held-out", "0.25", "--min-map", "0", "--bootstrap-servers", kafka.bootstrapServers()));
+              "--held-out", "0.25", "--min-map", "0", "--save-model", tmp.resolve("saved.onnx").toString(),
+              "--bootstrap-servers", kafka.bootstrapServers()));
       assertThat(run.rc()).isZero();
       console = run.out();
+      // the saved release labels the same images again without training, to the same bytes
+      Captured again =
+          capture(() -> Gainstream.execute("label", "--images", tmp.resolve("images").toString(), "--labels", tmp.resolve("labels.csv").toString(),
+              "--classes", tmp.resolve("classes.txt").toString(), "--out", tmp.resolve("again").toString(),
+              "--model", tmp.resolve("saved.onnx").toString(), "--bootstrap-servers", kafka.bootstrapServers()));
+      assertThat(again.rc()).isZero();
+      assertThat(again.err()).doesNotContain("train cam");
+      for (SyntheticDataset.Sample s : samples) {
+        assertThat(tmp.resolve("again/SegmentationClass").resolve(s.id() + ".png"))
+            .hasSameBinaryContentAs(out.resolve("SegmentationClass").resolve(s.id() + ".png"));
+      }
     }
     List<String> lines = console.lines().filter(l -> !l.isBlank()).toList();
     assertThat(lines.get(lines.size() - 1)).as("the closing line names the release's validation")

@@ -40,9 +40,21 @@ public final class LabelQuality {
    * @param dataSeed seed of the generated sets
    * @param refine crf or none for every run ({@code label --refine}); null: what each release names
    * @param ttaScales test-time scales of every run ({@code label --tta-scales}); null: what each release names
+   * @param variants whether each run's release also labels the images without refinement, with the CRF, with multi-scale
+   *     fusion and with both ({@code label --model} on the saved release, through Kafka): a comparison on one release,
+   *     free of the training's own variance
    */
   public record Options(int images, int steps, int seeds, long dataSeed, List<Method> methods, boolean synthetic, boolean fashion,
-      TrainerService.Guarding guarding, Photos photos, String refine, String ttaScales) {}
+      TrainerService.Guarding guarding, Photos photos, String refine, String ttaScales, boolean variants) {}
+
+  /** The labelling variants, in the order of {@link Variant#fg}: none, crf, multi-scale, both. */
+  static final List<String> VARIANTS = List.of("none", "crf", "scales " + io.gainstream.model.backbone.Backbone.LABEL_SCALES.encode(),
+      "scales " + io.gainstream.model.backbone.Backbone.LABEL_SCALES.encode() + " + crf");
+
+  /** One run's split labelled four ways by the same release: strict fg mIoU and mIoU per {@link #VARIANTS}. */
+  record Variant(Run run, double[] fg, double[] miou) {}
+
+  private final List<Variant> variants = new ArrayList<>();
 
   /**
    * A folder of real photographs in the {@code label} contract with exact masks: {@code images/},
@@ -133,7 +145,55 @@ public final class LabelQuality {
     }
     out.println();
     summary(runs);
+    if (!variants.isEmpty()) {
+      variantTables();
+    }
     return runs;
+  }
+
+  private void variantTables() {
+    out.println();
+    out.println("### Labelling variants, each run's own release (label --model, through Kafka)");
+    out.println();
+    out.println("Strict fg mIoU / mIoU of the same release's labels: " + String.join(", ", VARIANTS) + ".");
+    out.println();
+    out.println("| set | split | method | seed | " + String.join(" | ", VARIANTS) + " |");
+    out.println("|---|---|---|---:|" + "---:|".repeat(VARIANTS.size()));
+    Map<String, List<Variant>> groups = new LinkedHashMap<>();
+    for (Variant v : variants) {
+      Run r = v.run();
+      out.printf("| %s | %s | %s | %d |%s%n", r.set(), r.split(), r.method().id(), r.seed(), cells(v.fg(), v.miou()));
+      groups.computeIfAbsent(r.set() + "|" + r.split() + "|" + r.method().id(), k -> new ArrayList<>()).add(v);
+    }
+    out.println();
+    out.println("| set | split | method | seeds | " + String.join(" | ", VARIANTS) + " | best − none (fg) |");
+    out.println("|---|---|---|---:|" + "---:|".repeat(VARIANTS.size() + 1));
+    for (List<Variant> g : groups.values()) {
+      double[] fg = new double[VARIANTS.size()];
+      double[] miou = new double[VARIANTS.size()];
+      for (Variant v : g) {
+        for (int k = 0; k < fg.length; k++) {
+          fg[k] += v.fg()[k] / g.size();
+          miou[k] += v.miou()[k] / g.size();
+        }
+      }
+      int best = 0;
+      for (int k = 1; k < fg.length; k++) {
+        best = fg[k] > fg[best] ? k : best;
+      }
+      Run r = g.get(0).run();
+      out.printf("| %s | %s | %s | %d |%s %+.1f (%s) |%n", r.set(), r.split(), r.method().id(), g.size(), cells(fg, miou),
+          100 * (fg[best] - fg[0]), VARIANTS.get(best));
+    }
+    out.println();
+  }
+
+  private static String cells(double[] fg, double[] miou) {
+    StringBuilder b = new StringBuilder();
+    for (int k = 0; k < fg.length; k++) {
+      b.append(String.format(" %.3f / %.3f |", fg[k], miou[k]));
+    }
+    return b.toString();
   }
 
   private Set0 write(String name, List<String> classes, List<Sample> main, List<Sample> extra) throws IOException {
@@ -192,12 +252,26 @@ public final class LabelQuality {
 
   private List<Run> label(Set0 set, Method m, long seed) throws IOException, InterruptedException {
     Path dir = work.resolve("out-" + set.name() + "-" + m.id() + "-" + seed);
+    Path release = o.variants() ? work.resolve("release-" + set.name() + "-" + m.id() + "-" + seed + ".onnx") : null;
     LabelJob.Outcome outcome =
         LabelJob.run(
             new LabelJob.Request(set.folder().images(), set.folder().labelsCsv(), set.folder().classesFile(), dir,
                 m == Method.GAIN_EXT ? set.folder().masks() : null, m, set.steps(), seed, null, null, null, false, o.guarding(),
-                set.backbone(), set.inputSize(), set.labelSize(), o.refine(), o.ttaScales()),
+                set.backbone(), set.inputSize(), set.labelSize(), o.refine(), o.ttaScales(), null, release),
             progress);
+    // single scale and multi-scale, each refined: the unrefined labels beside them are the other two variants
+    Path[] variantDirs = new Path[2];
+    if (release != null && outcome.modelVersion() >= 0) {
+      String[] scales = {"1", io.gainstream.model.backbone.Backbone.LABEL_SCALES.encode()};
+      for (int k = 0; k < 2; k++) {
+        variantDirs[k] = work.resolve("variant-" + k + "-" + set.name() + "-" + m.id() + "-" + seed);
+        LabelJob.run(
+            new LabelJob.Request(set.folder().images(), set.folder().labelsCsv(), set.folder().classesFile(), variantDirs[k], null, m,
+                set.steps(), seed, null, null, null, false, o.guarding(), null, set.inputSize(), set.labelSize(),
+                io.gainstream.model.labels.CrfRefiner.CRF, scales[k], release, null),
+            progress);
+      }
+    }
     String validation = outcome.validation() == null ? "none" : outcome.validation().summary();
     List<Run> rows = new ArrayList<>();
     for (Map.Entry<String, Map<String, byte[]>> split : set.splits().entrySet()) {
@@ -214,12 +288,34 @@ public final class LabelQuality {
             u == null ? Double.NaN : u.strictMeanIou());
       }
       rows.add(r);
+      if (variantDirs[0] != null) {
+        double[] fg = new double[4];
+        double[] miou = new double[4];
+        for (int k = 0; k < 2; k++) {
+          ConfusionMatrix refined = Evaluation.score(variantDirs[k].resolve("SegmentationClass"), split.getValue(), set.classes()).matrix();
+          ConfusionMatrix plain = Evaluation.score(variantDirs[k].resolve(io.gainstream.services.io.LabelExporter.UNREFINED_DIR),
+              split.getValue(), set.classes()).matrix();
+          fg[2 * k] = plain.strictForegroundMeanIou();
+          miou[2 * k] = plain.strictMeanIou();
+          fg[2 * k + 1] = refined.strictForegroundMeanIou();
+          miou[2 * k + 1] = refined.strictMeanIou();
+        }
+        variants.add(new Variant(r, fg, miou));
+      }
       out.printf("| %s | %s | %s | %d | %.3f | %.3f | %s | %.3f | %.1f %% | %d | %s |%n", r.set(), r.split(), r.method().id(), r.seed(),
           r.fgMiou(), r.miou(), unrefined(r.unrefinedFgMiou(), r.unrefinedMiou()), r.labelledFgMiou(), 100 * r.ignored(), r.version(),
           r.validation());
       out.flush();
     }
     LabelJob.deleteTree(dir);
+    for (Path v : variantDirs) {
+      if (v != null) {
+        LabelJob.deleteTree(v);
+      }
+    }
+    if (release != null) {
+      java.nio.file.Files.deleteIfExists(release);
+    }
     return rows;
   }
 

@@ -3,6 +3,9 @@ package io.gainstream.services.label;
 import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.onnx.ModelInfo;
+import io.gainstream.model.onnx.OnnxImporter;
+import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.Method;
 import io.gainstream.model.train.Validation;
@@ -28,6 +31,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * The {@code label} job, end to end through Kafka: publish the images, let the trainer service
  * train the chosen method for the given steps on the sampled images and release the model, let
  * the pipeline label every image with that release, and export the labels and dead letters.
- * Without a cluster it runs on an embedded broker in a temporary work directory.
+ * Without a cluster it runs on an embedded broker in a temporary work directory. Given a saved
+ * release ({@code --model}) it skips training and the pipeline labels with that release; the
+ * release that labelled can be saved ({@code --save-model}) to label more images later.
  */
 public final class LabelJob {
   private static final Logger LOG = LoggerFactory.getLogger(LabelJob.class);
@@ -48,6 +55,8 @@ public final class LabelJob {
    * @param labelSize side the release labels at (at least {@code inputSize})
    * @param refine crf or none ({@code gainstream.refine}); null: what the release names
    * @param ttaScales test-time scales such as {@code 1,1.5} ({@code gainstream.tta.scales}); null: what the release names
+   * @param model a saved release to label with instead of training (null: train one)
+   * @param saveModel where to write the release that labelled (null: nowhere)
    */
   public record Request(
       Path images,
@@ -67,13 +76,15 @@ public final class LabelJob {
       int inputSize,
       int labelSize,
       String refine,
-      String ttaScales) {
+      String ttaScales,
+      Path model,
+      Path saveModel) {
     /** As before refinement was an option: the release decides. */
     public Request(Path images, Path labelsCsv, Path classesFile, Path out, Path masks, Method method, int trainSteps, long seed,
         String bootstrap, Path clientConfig, Path workDir, boolean progress, TrainerService.Guarding guarding, Backbone backbone,
         int inputSize, int labelSize) {
       this(images, labelsCsv, classesFile, out, masks, method, trainSteps, seed, bootstrap, clientConfig, workDir, progress, guarding,
-          backbone, inputSize, labelSize, null, null);
+          backbone, inputSize, labelSize, null, null, null, null);
     }
   }
 
@@ -114,8 +125,10 @@ public final class LabelJob {
       c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", classes.names()));
       c.put(PipelineConfig.MODEL_NAME_CONFIG, "label-" + run);
       c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 1.0);
-      // the pipeline resizes once, at validation, to the size the release is trained at
-      c.put(PipelineConfig.INPUT_SIZE_CONFIG, r.labelSize());
+      byte[] saved = r.model() == null ? null : Files.readAllBytes(r.model());
+      ModelInfo savedInfo = saved == null ? null : OnnxImporter.readInfo(saved);
+      // the pipeline resizes once, at validation, to the size the release labels at
+      c.put(PipelineConfig.INPUT_SIZE_CONFIG, savedInfo == null ? r.labelSize() : savedInfo.spec().inputSize());
       if (r.refine() != null) {
         c.put(PipelineConfig.REFINE_CONFIG, r.refine());
       }
@@ -142,24 +155,38 @@ public final class LabelJob {
               r.guarding(), r.backbone(), r.labelSize());
       try (PipelineService pipeline =
               new PipelineService(kafka, config, new PipelineService.Options("gainstream-label-" + run, work.resolve("state"), Runtime.getRuntime().availableProcessors()))
-                  .start(Duration.ofMinutes(2));
-          ProgressBar trainBar = progress.bar("train " + r.method().id(), r.trainSteps())) {
-        TrainerService trainer = new TrainerService(kafka, topts, s -> trainBar.step());
-        Thread trainerThread = new Thread(trainer, "gainstream-trainer");
-        trainerThread.start();
+                  .start(Duration.ofMinutes(2))) {
         ImagePublisher.Result published;
-        try (ProgressBar bar = progress.bar("publish", rows.size())) {
-          published = ImagePublisher.publish(kafka, config.imagesTopic(), r.images(), rows, r.masks(), bar::step);
-        }
-        trainerThread.join();
-        trainBar.close();
-        if (trainer.failure().isPresent()) {
-          throw new IllegalStateException("training failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
-        }
-        long version = trainer.publishedVersion();
-        if (version < 0) {
-          LOG.warn("no release was published ({}); no labels written", trainer.lastHoldReason());
-          return new Outcome(0, published.rejected().size(), -1, classes.names(), null, trainer.lastHoldReason());
+        long version;
+        Validation.Figures figures = null;
+        if (saved != null) {
+          version = publishSaved(kafka, config, saved, savedInfo);
+          try (ProgressBar bar = progress.bar("publish", rows.size())) {
+            published = ImagePublisher.publish(kafka, config.imagesTopic(), r.images(), rows, r.masks(), bar::step);
+          }
+        } else {
+          TrainerService trainer;
+          try (ProgressBar trainBar = progress.bar("train " + r.method().id(), r.trainSteps())) {
+            trainer = new TrainerService(kafka, topts, s -> trainBar.step());
+            Thread trainerThread = new Thread(trainer, "gainstream-trainer");
+            trainerThread.start();
+            try (ProgressBar bar = progress.bar("publish", rows.size())) {
+              published = ImagePublisher.publish(kafka, config.imagesTopic(), r.images(), rows, r.masks(), bar::step);
+            }
+            trainerThread.join();
+          }
+          if (trainer.failure().isPresent()) {
+            throw new IllegalStateException("training failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
+          }
+          version = trainer.publishedVersion();
+          if (version < 0) {
+            LOG.warn("no release was published ({}); no labels written", trainer.lastHoldReason());
+            return new Outcome(0, published.rejected().size(), -1, classes.names(), null, trainer.lastHoldReason());
+          }
+          figures = trainer.publishedFigures();
+          if (r.saveModel() != null) {
+            save(topts.checkpoints(), version, r.saveModel());
+          }
         }
         LabelExporter.Collected collected;
         try (ProgressBar bar = progress.bar("label", published.published().size())) {
@@ -172,7 +199,10 @@ public final class LabelJob {
         int written = LabelExporter.write(collected, r.out(), classes.names(), stems, published.rejected(), r.images());
         int rejected = published.rejected().size() + (int) collected.deadLetters().keySet().stream().filter(k -> !collected.labels().containsKey(k)).count();
         LOG.info("labelled {} images, rejected {}, with model version {}", written, rejected, version);
-        return new Outcome(written, rejected, version, classes.names(), trainer.publishedFigures(), null);
+        if (saved != null && r.saveModel() != null) {
+          Files.write(r.saveModel(), saved);
+        }
+        return new Outcome(written, rejected, version, classes.names(), figures, null);
       }
     } finally {
       if (broker != null) {
@@ -182,6 +212,38 @@ public final class LabelJob {
         deleteTree(work);
       }
     }
+  }
+
+  /** Publishes a saved release as the pipeline's model; returns its version. */
+  private static long publishSaved(KafkaConnection kafka, PipelineConfig config, byte[] onnx, ModelInfo info)
+      throws InterruptedException {
+    ModelRelease release =
+        ModelRelease.newBuilder()
+            .setName(config.modelName())
+            .setVersion(info.version())
+            .setOnnx(com.google.protobuf.ByteString.copyFrom(onnx))
+            .addAllClasses(info.classes())
+            .setInputHeight(info.spec().inputSize())
+            .setInputWidth(info.spec().inputSize())
+            .setMethod(info.method())
+            .setStep(info.steps())
+            .setCreatedMs(System.currentTimeMillis())
+            .build();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
+      producer.send(new ProducerRecord<>(config.modelsTopic(), config.modelName(), release.toByteArray())).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot publish the saved release: " + e.getCause().getMessage(), e.getCause());
+    }
+    LOG.info("labelling with the saved release: {} version {}, {} steps", info.method(), info.version(), info.steps());
+    return info.version();
+  }
+
+  /** Copies the checkpoint of the published {@code version} to {@code file}. */
+  private static void save(Checkpoints checkpoints, long version, Path file) throws IOException {
+    Checkpoints.Checkpoint c = checkpoints.newest().filter(k -> k.version() == version)
+        .orElseThrow(() -> new IllegalStateException("no checkpoint of the published release " + version));
+    Files.write(file, c.onnx());
+    LOG.info("saved release {} to {}", version, file);
   }
 
   public static void deleteTree(Path dir) {
