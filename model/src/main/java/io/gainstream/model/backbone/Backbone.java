@@ -51,15 +51,6 @@ public record Backbone(OnnxBackbone graph, Preprocessing preprocessing, FineTune
    */
   public static final String LABEL_REFINEMENT = io.gainstream.model.labels.CrfRefiner.CRF;
 
-  /**
-   * The test-time scales releases on a backbone name ({@code gainstream.extra.tta.scales}; the
-   * pipeline uses them unless {@code gainstream.tta.scales} is set): the label size and 1.5 times
-   * it. A backbone trained at 224 and labelling at 448 still sees many coco objects whole at 448
-   * and their parts at 672; fusing both (before the CRF) measured best within the cost
-   * (docs/QUALITY.md, "Multi-scale fusion").
-   */
-  public static final io.gainstream.model.infer.TtaScales LABEL_SCALES = new io.gainstream.model.infer.TtaScales(java.util.List.of(1.0, 1.5));
-
   public Backbone {
     if (!(learningRateFactor > 0 && learningRateFactor <= 1)) {
       throw new IllegalArgumentException("backbone learning-rate factor must be in (0, 1], got " + learningRateFactor);

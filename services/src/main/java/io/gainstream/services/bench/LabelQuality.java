@@ -48,8 +48,8 @@ public final class LabelQuality {
       TrainerService.Guarding guarding, Photos photos, String refine, String ttaScales, boolean variants) {}
 
   /** The labelling variants, in the order of {@link Variant#fg}: none, crf, multi-scale, both. */
-  static final List<String> VARIANTS = List.of("none", "crf", "scales " + io.gainstream.model.backbone.Backbone.LABEL_SCALES.encode(),
-      "scales " + io.gainstream.model.backbone.Backbone.LABEL_SCALES.encode() + " + crf");
+  static final List<String> VARIANTS = List.of("none", "crf", "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode(),
+      "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode() + " + crf");
 
   /** One run's split labelled four ways by the same release: strict fg mIoU and mIoU per {@link #VARIANTS}. */
   record Variant(Run run, double[] fg, double[] miou) {}
@@ -262,7 +262,7 @@ public final class LabelQuality {
     // single scale and multi-scale, each refined: the unrefined labels beside them are the other two variants
     Path[] variantDirs = new Path[2];
     if (release != null && outcome.modelVersion() >= 0) {
-      String[] scales = {"1", io.gainstream.model.backbone.Backbone.LABEL_SCALES.encode()};
+      String[] scales = {"1", io.gainstream.model.infer.TtaScales.COMPARED.encode()};
       for (int k = 0; k < 2; k++) {
         variantDirs[k] = work.resolve("variant-" + k + "-" + set.name() + "-" + m.id() + "-" + seed);
         LabelJob.run(
