@@ -68,7 +68,7 @@ final class BenchCommand implements Runnable {
     boolean variants;
 
     @Option(names = "--tta-scales", paramLabel = "S[,S...]",
-        description = "Multi-scale fusion of every run's labels, as label --tta-scales. Default: what each release names (one scale: no release names more by default).")
+        description = "Multi-scale fusion of every run's labels, as label --tta-scales. Default: what each release names (1,1.5 on a backbone).")
     String ttaScales;
 
     @Option(names = "--no-built-in", description = "With --photos and --backbone: the backbone's photo rows only, not the built-in network's.")

@@ -55,8 +55,8 @@ final class LabelCommand implements Callable<Integer> {
   Path saveModel;
 
   @Option(names = "--tta-scales", paramLabel = "S[,S...]",
-      description = "Multi-scale fusion: input sides to label at, as multiples of the release's, e.g. 1,1.5 (1 alone: one "
-          + "scale). Default: 1 (on coco-dev 1,1.5 measured within a point of it at 2.25 times the model's cost; docs/QUALITY.md).")
+      description = "Multi-scale fusion: input sides to label at, as multiples of the release's (1 alone: one scale). Default: "
+          + "1,1.5 with --backbone (what its releases name; docs/QUALITY.md), 1 for the built-in network.")
   String ttaScales;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of training. Default: ${DEFAULT-VALUE}.")

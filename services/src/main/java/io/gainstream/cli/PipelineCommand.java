@@ -40,7 +40,7 @@ final class PipelineCommand implements Callable<Integer> {
 
   @Option(names = "--tta-scales", paramLabel = "S[,S...]",
       description = "Multi-scale fusion, as multiples of the release's input side (as --set gainstream.tta.scales=...). "
-          + "Default: what each release names, otherwise 1.")
+          + "Default: what each release names (1,1.5 on a backbone), otherwise 1.")
   String ttaScales;
 
   @Override

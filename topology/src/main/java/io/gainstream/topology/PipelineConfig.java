@@ -82,7 +82,7 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String TTA_SCALES_CONFIG = "gainstream.tta.scales";
   private static final String TTA_SCALES_DOC =
       "Multi-scale fusion: the input sides to run each batch at, as multiples of the release's (e.g. 1,1.5); 1 alone is "
-          + "single-scale. Unset: what the release names (gainstream.extra.tta.scales), otherwise 1.";
+          + "single-scale. Unset: what the release names (backbone releases name 1,1.5), otherwise 1.";
   public static final String CRF_ITERATIONS_CONFIG = "gainstream.crf.iterations";
   public static final String CRF_SMOOTH_WEIGHT_CONFIG = "gainstream.crf.smooth.weight";
   public static final String CRF_SMOOTH_XY_CONFIG = "gainstream.crf.smooth.xy";

@@ -34,8 +34,7 @@ public record TtaScales(List<Double> values) {
 
   /**
    * The release's side and 1.5 times it: the multi-scale setting {@code bench quality --variants}
-   * compares. No release names it by default: on coco-dev it measured within a point of one scale
-   * (docs/QUALITY.md, "Multi-scale fusion"), at 2.25 times the model's cost.
+   * compares, and the one backbone releases name ({@code Backbone.LABEL_SCALES}).
    */
   public static final TtaScales COMPARED = new TtaScales(List.of(1.0, 1.5));
 

@@ -149,7 +149,7 @@ public final class ThroughputBenchmark {
         subjects.add(backbone);
         // what a backbone release labels with by default (it names the CRF): the pipeline's throughput with refinement on
         subjects.add(backbone.refinedByCrf());
-        // multi-scale fusion (the setting bench quality --variants compares), then the CRF
+        // what a backbone release does by default: both scales it names, then the CRF
         subjects.add(backbone.at(TtaScales.COMPARED).refinedByCrf());
       }
       Map<String, Costs> costs = new LinkedHashMap<>();

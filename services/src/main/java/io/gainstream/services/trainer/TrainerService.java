@@ -393,6 +393,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     if (o.backbone() != null) {
       extra.putAll(labelThresholds().toExtra());
       extra.put(io.gainstream.model.labels.CrfRefiner.EXTRA_KEY, Backbone.LABEL_REFINEMENT);
+      extra.put(io.gainstream.model.infer.TtaScales.EXTRA_KEY, Backbone.LABEL_SCALES.encode());
     }
     byte[] onnx =
         OnnxExporter.export(trainer.network(),
