@@ -48,7 +48,8 @@ public final class BatchAttention {
    * resized (the whole letterboxed square, so the box scales with it) to each of {@code scaled}'s
    * sides and run there, flip fused as at the release's side; per image and class the maps of all
    * scales, resized back to the release's side, are averaged and min–max normalised as the graph
-   * normalises one map. Scores are the release's side's.
+   * normalises one map. Scores are the release's side's. A larger side runs in pieces of the
+   * batch (one run per piece) so that its heap stays that of the release's own pass.
    *
    * @param scaled the release rewritten for the other sides ({@code ScaledRelease}); empty: one scale
    */
@@ -62,13 +63,20 @@ public final class BatchAttention {
     float[][][] sum = base.maps();
     for (AttentionSession z : scaled) {
       int zs = z.info().spec().inputSize();
-      Result r = run(z, resize(images, n, s, zs), n, classes, flip);
-      for (int i = 0; i < n; i++) {
-        for (int c = 0; c < classes[i].length; c++) {
-          float[] m = MapResize.bilinear(r.maps()[i][c], zs, zs, s, s);
-          float[] acc = sum[i][c];
-          for (int p = 0; p < acc.length; p++) {
-            acc[p] += m[p];
+      // a larger side runs in pieces of at most the batch's own pixels, so that its tensors and
+      // outputs take no more heap than the release's own pass
+      int piece = Math.max(1, (int) ((long) n * s * s / ((long) zs * zs)));
+      for (int from = 0; from < n; from += piece) {
+        int m = Math.min(piece, n - from);
+        float[] part = java.util.Arrays.copyOfRange(images, from * 3 * s * s, (from + m) * 3 * s * s);
+        Result r = run(z, resize(part, m, s, zs), m, java.util.Arrays.copyOfRange(classes, from, from + m), flip);
+        for (int i = 0; i < m; i++) {
+          for (int c = 0; c < classes[from + i].length; c++) {
+            float[] back = MapResize.bilinear(r.maps()[i][c], zs, zs, s, s);
+            float[] acc = sum[from + i][c];
+            for (int p = 0; p < acc.length; p++) {
+              acc[p] += back[p];
+            }
           }
         }
       }
