@@ -44,6 +44,18 @@ public final class ScaledRelease {
 
   private ScaledRelease() {}
 
+  /**
+   * The other input sides a release runs at for {@code scales}: distinct, in order, without its own.
+   * Empty for one scale, without reading the release.
+   */
+  public static java.util.List<Integer> otherSides(byte[] onnx, io.gainstream.model.infer.TtaScales scales) {
+    if (scales.isSingle()) {
+      return java.util.List.of();
+    }
+    Geometry geo = geometry(onnx);
+    return scales.others().stream().map(geo::sizeAt).filter(z -> z != geo.inputSize()).distinct().toList();
+  }
+
   /** The input side and feature grid of a gainstream release. */
   public static Geometry geometry(byte[] onnx) {
     return geometry(OnnxImporter.parseModel(onnx).getGraph());

@@ -199,9 +199,8 @@ public final class ThroughputBenchmark {
     // the bare model and the plain loop get ONNX Runtime's own default threads, as a script would
     List<AttentionSession> scaled = new ArrayList<>();
     try (AttentionSession session = new AttentionSession(s.onnx(), InferenceOptions.cpu())) {
-      ScaledRelease.Geometry geo = ScaledRelease.geometry(s.onnx());
-      for (double scale : s.scales().others()) {
-        scaled.add(new AttentionSession(ScaledRelease.at(s.onnx(), geo.sizeAt(scale)), InferenceOptions.cpu()));
+      for (int size : ScaledRelease.otherSides(s.onnx(), s.scales())) {
+        scaled.add(new AttentionSession(ScaledRelease.at(s.onnx(), size), InferenceOptions.cpu()));
       }
       float[][] ready = readyTensors(s, batch);
       bare(session, scaled, s, ready, batch, 1, new Latency());

@@ -313,17 +313,16 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
         scales = TtaScales.single();
       }
     }
+    if (scales.isSingle()) {
+      return List.of();
+    }
     List<AttentionSession> out = new ArrayList<>();
     try {
-      ScaledRelease.Geometry geo = ScaledRelease.geometry(r.getOnnx().toByteArray());
-      for (double scale : scales.others()) {
-        int size = geo.sizeAt(scale);
-        if (size != geo.inputSize() && out.stream().noneMatch(z -> z.info().spec().inputSize() == size)) {
-          AttentionSession z = sessions.acquire(r, inference, size);
-          out.add(z);
-          // one blank image first: a graph that opens at this side but cannot run there fails here, not on a batch
-          z.run(new float[3 * size * size], 1);
-        }
+      for (int size : ScaledRelease.otherSides(r.getOnnx().toByteArray(), scales)) {
+        AttentionSession z = sessions.acquire(r, inference, size);
+        out.add(z);
+        // one blank image first: a graph that opens at this side but cannot run there fails here, not on a batch
+        z.run(new float[3 * size * size], 1);
       }
     } catch (RuntimeException e) {
       LOG.error("cannot open release {} of {} at its test-time scales {}: {}; labelling at one scale", r.getVersion(), modelName,
