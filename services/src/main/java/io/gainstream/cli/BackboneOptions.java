@@ -2,6 +2,7 @@ package io.gainstream.cli;
 
 import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.backbone.Preprocessing;
+import io.gainstream.model.train.TrainingThreads;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +45,17 @@ final class BackboneOptions {
       description = "Dilate the backbone's last stage (stride 1, dilation 2): a 14x14 attention grid at 224 pixels instead of 7x7.")
   boolean dilate;
 
-  /** The backbone, or null for the built-in network; an unusable file is a one-line error (exit 2). */
+  @Option(names = "--train-threads", paramLabel = "N",
+      description = "CPU threads of PyTorch while training. Default: 1 for gain and gain-ext on a --backbone (a seed then repeats "
+          + "its run and its labels; with more threads it does not, docs/QUALITY.md), every core otherwise.")
+  Integer trainThreads;
+
+  /**
+   * The backbone, or null for the built-in network; an unusable file is a one-line error (exit 2).
+   * Also applies {@code --train-threads}: every trainer of the command is built after this.
+   */
   Backbone backbone() {
+    applyTrainThreads();
     return file == null ? null : read("--backbone", file, preprocessing, fineTune, dilate);
   }
 
@@ -57,8 +67,18 @@ final class BackboneOptions {
     if (file != null || config.backboneFile().isEmpty()) {
       return backbone();
     }
+    applyTrainThreads();
     return read(PipelineConfig.BACKBONE_FILE_CONFIG, Path.of(config.backboneFile()), config.backbonePreprocessing(),
         config.backboneFineTune(), config.backboneDilate());
+  }
+
+  private void applyTrainThreads() {
+    if (trainThreads != null) {
+      if (trainThreads < 1 || trainThreads > 256) {
+        throw new UserError("--train-threads must be in [1, 256], got " + trainThreads);
+      }
+      TrainingThreads.set(trainThreads);
+    }
   }
 
   /**

@@ -60,6 +60,12 @@ final class TrainerCommand implements Callable<Integer> {
           + BackboneOptions.BACKBONE_LABEL_SIZE + " with a backbone, the input size without.")
   Integer labelSize;
 
+  @Option(names = "--init", paramLabel = "FILE.onnx",
+      description = "Start from this saved release (label --save-model, a checkpoint) when the models topic and the checkpoints hold "
+          + "none; a restart resumes from the newest release instead. It must have the classes, network and preprocessing of this "
+          + "trainer. --max-steps counts the steps behind it.")
+  java.nio.file.Path init;
+
   @Override
   public Integer call() throws Exception {
     Method m = Method.fromId(method);
@@ -72,17 +78,19 @@ final class TrainerCommand implements Callable<Integer> {
     Integer configured = config.originals().containsKey(PipelineConfig.INPUT_SIZE_CONFIG) ? config.inputSize() : null;
     int size = BackboneOptions.inputSize(inputSize != null ? inputSize : configured, bb, config.inputSize());
     ClassCatalog classes = config.classes();
+    // each release names its input size; the pipeline resizes to it, so trainer and pipeline need not agree by hand
+    NetworkSpec spec = bb == null ? new NetworkSpec(size, 16, 3, classes.size()) : NetworkSpec.forBackbone(size, classes.size());
+    TrainerService.Options o =
+        new TrainerService.Options(config.modelName(), classes.names(), spec, GainSettings.defaults(m).withSeed(seed), releaseEvery,
+            maxSteps, replayCapacity, 64, 5000, new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())),
+            "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits(),
+            validation.guarding(), bb, BackboneOptions.labelSize(labelSize, bb, size));
+    if (init != null) {
+      o = o.withInit(initRelease(init, o));
+    }
     try (ShutdownGate gate = new ShutdownGate();
         KafkaOptions.Cluster cluster = kafka.open()) {
       TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
-      // each release names its input size; the pipeline resizes to it, so trainer and pipeline need not agree by hand
-      NetworkSpec spec = bb == null ? new NetworkSpec(size, 16, 3, classes.size())
-          : NetworkSpec.forBackbone(size, classes.size());
-      TrainerService.Options o =
-          new TrainerService.Options(config.modelName(), classes.names(), spec, GainSettings.defaults(m).withSeed(seed), releaseEvery,
-              maxSteps, replayCapacity, 64, 5000, new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())),
-              "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits(),
-              validation.guarding(), bb, BackboneOptions.labelSize(labelSize, bb, size));
       me.tongfei.progressbar.ProgressBar bar = Bars.bar("train " + m.id(), maxSteps > 0 ? maxSteps : -1);
       TrainerService trainer = new TrainerService(cluster.connection(), o, s -> bar.stepTo(s.step()));
       Thread t = new Thread(trainer, "gainstream-trainer");
@@ -99,5 +107,26 @@ final class TrainerCommand implements Callable<Integer> {
       System.out.println("trainer stopped at release " + trainer.publishedVersion());
     }
     return 0;
+  }
+
+  /**
+   * The bytes of {@code --init}, checked against the trainer they are to start: a foreign file, other
+   * classes, another network or another preprocessing is a one-line error before anything runs.
+   */
+  private static byte[] initRelease(java.nio.file.Path file, TrainerService.Options o) throws java.io.IOException {
+    LabelCommand.requireFile(file, "--init");
+    byte[] onnx = java.nio.file.Files.readAllBytes(file);
+    try {
+      io.gainstream.model.onnx.ModelInfo info = io.gainstream.model.onnx.OnnxImporter.readInfo(onnx);
+      if (!info.classes().equals(o.classes())) {
+        throw new UserError("--init " + file + " was trained on classes " + info.classes() + ", this trainer has " + o.classes());
+      }
+      try (io.gainstream.model.train.GainTrainer probe = new io.gainstream.model.train.GainTrainer(o.spec(), o.settings(), o.backbone())) {
+        io.gainstream.model.onnx.OnnxImporter.load(onnx, probe.network());
+      }
+    } catch (io.gainstream.model.onnx.InvalidModelException e) {
+      throw new UserError("--init " + file + ": " + e.getMessage());
+    }
+    return onnx;
   }
 }

@@ -75,6 +75,16 @@ class CliArgumentsTest {
   }
 
   @Test
+  void shouldRefuseATrainingThreadCountOutOfRangeWithOneLine() throws Exception {
+    Run r = run(emptyLabel("--train-threads", "0"));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("gainstream: --train-threads must be in [1, 256], got 0");
+    Run t = run("trainer", "--classes", tmp.resolve("c.txt").toString(), "--train-threads", "300");
+    assertThat(t.code()).isEqualTo(2);
+    assertThat(t.err()).isEqualTo("gainstream: --train-threads must be in [1, 256], got 300");
+  }
+
+  @Test
   void shouldRefuseBadTestTimeScalesWithOneLine() throws Exception {
     Run r = run(emptyLabel("--tta-scales", "1.5,2"));
     assertThat(r.code()).isEqualTo(2);
@@ -87,13 +97,7 @@ class CliArgumentsTest {
   @Test
   void shouldRefuseASavedModelOfOtherClassesOrNoModelAtAllWithOneLine() throws Exception {
     io.gainstream.model.net.NetworkSpec spec = new io.gainstream.model.net.NetworkSpec(16, 2, 2, 2);
-    byte[] onnx;
-    try (io.gainstream.model.train.GainTrainer t = new io.gainstream.model.train.GainTrainer(spec,
-        io.gainstream.model.train.GainSettings.defaults(io.gainstream.model.train.Method.CAM))) {
-      onnx = io.gainstream.model.onnx.OnnxExporter.export(t.network(),
-          new io.gainstream.model.onnx.ModelInfo(spec, List.of("cat", "dog"), "cam", 1, 0, false, java.util.Map.of()));
-    }
-    Path model = Files.write(tmp.resolve("m.onnx"), onnx);
+    Path model = Files.write(tmp.resolve("m.onnx"), release(spec, List.of("cat", "dog")));
     Run r = run(emptyLabel("--model", model.toString()));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("gainstream: --model " + model + " was trained on classes [cat, dog], --classes names [boat]");
@@ -101,6 +105,32 @@ class CliArgumentsTest {
     Run j = run(emptyLabel("--model", junk.toString()));
     assertThat(j.code()).isEqualTo(2);
     assertThat(j.err()).startsWith("gainstream: --model " + junk + ": not an ONNX model").doesNotContain("\n");
+  }
+
+  @Test
+  void shouldRefuseAnInitReleaseThatDoesNotFitTheTrainerWithOneLine() throws Exception {
+    Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
+    Path other = Files.write(tmp.resolve("other.onnx"), release(new io.gainstream.model.net.NetworkSpec(16, 2, 2, 2), List.of("cat", "dog")));
+    Run r = run("trainer", "--classes", classes.toString(), "--init", other.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("gainstream: --init " + other + " was trained on classes [cat, dog], this trainer has [boat]");
+    // the right class, another network: the trainer's is 64 pixels, 16 wide, 3 deep
+    Path narrow = Files.write(tmp.resolve("narrow.onnx"), release(new io.gainstream.model.net.NetworkSpec(64, 8, 3, 1), List.of("boat")));
+    Run n = run("trainer", "--classes", classes.toString(), "--init", narrow.toString());
+    assertThat(n.code()).isEqualTo(2);
+    assertThat(n.err()).startsWith("gainstream: --init " + narrow + ": model spec").doesNotContain("\n");
+    Path junk = Files.writeString(tmp.resolve("junk.onnx"), "not a model");
+    Run j = run("trainer", "--classes", classes.toString(), "--init", junk.toString());
+    assertThat(j.code()).isEqualTo(2);
+    assertThat(j.err()).startsWith("gainstream: --init " + junk + ": not an ONNX model").doesNotContain("\n");
+  }
+
+  private static byte[] release(io.gainstream.model.net.NetworkSpec spec, List<String> classes) {
+    try (io.gainstream.model.train.GainTrainer t = new io.gainstream.model.train.GainTrainer(spec,
+        io.gainstream.model.train.GainSettings.defaults(io.gainstream.model.train.Method.CAM))) {
+      return io.gainstream.model.onnx.OnnxExporter.export(t.network(),
+          new io.gainstream.model.onnx.ModelInfo(spec, classes, "cam", 1, 0, false, java.util.Map.of()));
+    }
   }
 
   @Test

@@ -157,6 +157,33 @@ class ServicesIT {
     assertThat(new Checkpoints(cp).newest()).hasValueSatisfying(x -> assertThat(x.version()).isEqualTo(3));
   }
 
+  @Test
+  void shouldStartAFreshStackFromAGivenReleaseOnceAndThenResumeFromItsOwn() throws Exception {
+    PipelineConfig earlier = topics("i1.", "model-i1", 1);
+    PipelineConfig fresh = topics("i2.", "model-i2", 1);
+    KafkaConnection k = kafka.connection();
+    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 16, 0.3, false, 0.9, 12));
+    publish(k, earlier.trainingSamplesTopic(), samples, false);
+    publish(k, fresh.trainingSamplesTopic(), samples, false);
+    TrainerService saved = new TrainerService(k, trainer(earlier, 20, 20, tmp.resolve("cp-i1")), s -> {});
+    saved.run();
+    byte[] init = new Checkpoints(tmp.resolve("cp-i1")).newest().orElseThrow().onnx();
+
+    List<Long> stepsSeen = new ArrayList<>();
+    Path cp = tmp.resolve("cp-i2");
+    TrainerService started = new TrainerService(k, trainer(fresh, 30, 10, cp).withInit(init), s -> stepsSeen.add(s.step()));
+    started.run();
+    assertThat(started.failure()).isEmpty();
+    assertThat(stepsSeen).as("started at the given release's step 20").startsWith(21L).endsWith(30L).hasSize(10);
+    assertThat(releases(k, fresh.modelsTopic())).extracting(ModelRelease::getVersion).containsExactly(1L);
+
+    stepsSeen.clear();
+    TrainerService restarted = new TrainerService(k, trainer(fresh, 40, 10, cp).withInit(init), s -> stepsSeen.add(s.step()));
+    restarted.run();
+    assertThat(stepsSeen).as("a restart resumes from its own release (step 30), not the file (step 20)").startsWith(31L).hasSize(10);
+    assertThat(releases(k, fresh.modelsTopic())).extracting(ModelRelease::getStep).containsExactly(30L, 40L);
+  }
+
   private static TrainerService.Options trainer(PipelineConfig c, NetworkSpec spec, GainSettings settings, long maxSteps, int releaseEvery,
       int startAfter, Path checkpoints, TrainerService.Guarding guarding) {
     return new TrainerService.Options(c.modelName(), CLASSES, spec, settings, releaseEvery, maxSteps, 500, startAfter, 1000,

@@ -44,6 +44,15 @@ public final class OnnxImporter {
           ? "the release has the built-in network, this trainer an imported backbone"
           : "the release has an imported backbone, this trainer the built-in network");
     }
+    if (backbone != null) {
+      String pre = model.getMetadataPropsList().stream().filter(p -> p.getKey().equals(Metadata.PREPROCESS))
+          .map(StringStringEntryProto::getValue).findFirst().orElse(null);
+      io.gainstream.model.backbone.Preprocessing theirs = pre == null ? null : io.gainstream.model.backbone.Preprocessing.decode(pre);
+      if (!net.backbone().preprocessing().equals(theirs)) {
+        throw new InvalidModelException("the release normalises its input with " + theirs + ", this trainer's backbone with "
+            + net.backbone().preprocessing());
+      }
+    }
     Map<String, TensorProto> inits = new HashMap<>();
     for (TensorProto t : model.getGraph().getInitializerList()) {
       inits.put(t.getName(), t);

@@ -115,6 +115,25 @@ class BackboneReleaseTest {
     }
   }
 
+  /** A release normalised one way does not load into a trainer whose backbone normalises another. */
+  @org.junit.jupiter.api.Test
+  void shouldRefuseAReleaseOfAnotherPreprocessing() {
+    OnnxBackbone g = OnnxBackbone.read(TestBackbones.mobilenetLike(33));
+    NetworkSpec spec = NetworkSpec.forBackbone(32, 3);
+    GainSettings settings = GainSettings.defaults(Method.CAM).withSeed(5).withBatchSize(4);
+    byte[] release;
+    try (GainTrainer t = new GainTrainer(spec, settings, new Backbone(g, Preprocessing.imagenet()))) {
+      release = OnnxExporter.export(t.network(), new ModelInfo(spec, CLASSES, "cam", 1, 0, false, Map.of()));
+    }
+    try (GainTrainer same = new GainTrainer(spec, settings, new Backbone(g, Preprocessing.imagenet()));
+        GainTrainer other = new GainTrainer(spec, settings, new Backbone(g, Preprocessing.none()))) {
+      assertThat(OnnxImporter.load(release, same.network()).version()).isEqualTo(1);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxImporter.load(release, other.network()))
+          .isInstanceOf(io.gainstream.model.onnx.InvalidModelException.class)
+          .hasMessageContaining("normalises its input with mean [0.485");
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"all", "last", "none"})
   void shouldTrainOnlyTheLayersItIsToldTo(String mode) {

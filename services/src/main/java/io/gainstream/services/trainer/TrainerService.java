@@ -86,12 +86,31 @@ public final class TrainerService implements Runnable, AutoCloseable {
       DecodeLimits limits,
       Guarding guarding,
       Backbone backbone,
-      int labelSize) {
+      int labelSize,
+      byte[] init) {
 
     public Options {
       if (labelSize < spec.inputSize()) {
         throw new IllegalArgumentException("label size " + labelSize + " is below the training input " + spec.inputSize());
       }
+    }
+
+    /** Starts from scratch when there is nothing to resume. */
+    public Options(String modelName, List<String> classes, NetworkSpec spec, GainSettings settings, int releaseEvery, long maxSteps,
+        int replayCapacity, int startAfterSamples, long startAfterIdleMs, Checkpoints checkpoints, String groupId, String samplesTopic,
+        String modelsTopic, DecodeLimits limits, Guarding guarding, Backbone backbone, int labelSize) {
+      this(modelName, classes, spec, settings, releaseEvery, maxSteps, replayCapacity, startAfterSamples, startAfterIdleMs, checkpoints,
+          groupId, samplesTopic, modelsTopic, limits, guarding, backbone, labelSize, null);
+    }
+
+    /**
+     * The same, starting from the release {@code onnx} (a saved model, {@code trainer --init}) when
+     * neither the models topic nor the checkpoints hold one: a restart resumes from its own newest
+     * release, never from this file again.
+     */
+    public Options withInit(byte[] onnx) {
+      return new Options(modelName, classes, spec, settings, releaseEvery, maxSteps, replayCapacity, startAfterSamples, startAfterIdleMs,
+          checkpoints, groupId, samplesTopic, modelsTopic, limits, guarding, backbone, labelSize, onnx);
     }
 
     /** Releases label at the size the network trains at. */
@@ -300,7 +319,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
       onnx = onTopic.get().getOnnx().toByteArray();
     }
     long version = Math.max(topicVersion, diskVersion);
-    if (onnx != null) {
+    if (onnx == null && o.init() != null) {
+      // an explicit starting point: a file that does not fit this trainer is an error, not a silent fresh start
+      ModelInfo info = OnnxImporter.load(o.init(), trainer.network());
+      trainer.resumeAt(info.steps(), info.miningActive());
+      LOG.info("starting from the given release ({} {} at step {}); first release of this stack: 1", info.method(), info.version(),
+          info.steps());
+    } else if (onnx != null) {
       try {
         ModelInfo info = OnnxImporter.load(onnx, trainer.network());
         trainer.resumeAt(info.steps(), info.miningActive());
