@@ -34,8 +34,8 @@ final class ExportCommand implements Callable<Integer> {
       LabelExporter.Collected c =
           collect(cluster, defaults);
       int n = LabelExporter.write(c, out, names, Map.of(), List.of(), null);
-      System.out.printf("exported %d labels to %s (VOC layout), %s (COCO) and %s%n", n, out, out.resolve("annotations.json"),
-          out.resolve("report.html"));
+      System.out.printf("exported %d labels to %s (VOC layout), %s (COCO), %s (which release labelled each) and %s%n", n, out,
+          out.resolve("annotations.json"), out.resolve(io.gainstream.services.io.Manifest.FILE), out.resolve("report.html"));
     }
     return 0;
   }

@@ -75,7 +75,28 @@ class LabelCommandIT {
         assertThat(tmp.resolve("again/SegmentationClass").resolve(s.id() + ".png"))
             .hasSameBinaryContentAs(out.resolve("SegmentationClass").resolve(s.id() + ".png"));
       }
+      // export from the topics writes the same provenance as label did
+      Captured export = capture(() -> Gainstream.execute("export", "--classes", tmp.resolve("classes.txt").toString(), "--out",
+          tmp.resolve("export").toString(), "--bootstrap-servers", kafka.bootstrapServers()));
+      assertThat(export.rc()).isZero();
+      List<io.gainstream.services.io.Manifest.Row> exported = io.gainstream.services.io.Manifest.read(tmp.resolve("export/manifest.csv"));
+      assertThat(exported).extracting(io.gainstream.services.io.Manifest.Row::image)
+          .containsExactlyInAnyOrderElementsOf(io.gainstream.services.io.Manifest.read(out.resolve("manifest.csv")).stream()
+              .map(io.gainstream.services.io.Manifest.Row::image).toList());
+      assertThat(exported).allSatisfy(r -> assertThat(r.modelVersion()).isEqualTo(1));
     }
+    // which release labelled each image, and when: one row per label, read back
+    List<io.gainstream.services.io.Manifest.Row> manifest = io.gainstream.services.io.Manifest.read(out.resolve("manifest.csv"));
+    assertThat(manifest).hasSize(samples.size() + 1);
+    assertThat(manifest).extracting(io.gainstream.services.io.Manifest.Row::image).contains("sub/gray.jpg", "sub/" + samples.get(0).id() + ".png");
+    assertThat(manifest).allSatisfy(r -> {
+      assertThat(r.modelVersion()).isEqualTo(1);
+      assertThat(r.modelMethod()).isEqualTo("cam");
+      assertThat(r.labelledMs()).isBetween(System.currentTimeMillis() - 8 * 60_000, System.currentTimeMillis());
+    });
+    assertThat(Files.readString(out.resolve("annotations.json")))
+        .contains("\"info\":{\"description\":\"gainstream proxy labels\",\"version\":\"1\",\"gainstream_releases\":[{\"version\":1,"
+            + "\"method\":\"cam\",\"images\":" + (samples.size() + 1) + "}]}");
     List<String> lines = console.lines().filter(l -> !l.isBlank()).toList();
     assertThat(lines.get(lines.size() - 1)).as("the closing line names the release's validation")
         .matches("release 1 validation: exact match [0-9.]+, mAP [0-9.]+ on [0-9]+ held-out images, no held-out pixel labels");

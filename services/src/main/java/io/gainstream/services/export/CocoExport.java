@@ -34,6 +34,16 @@ public final class CocoExport {
 
   /** Writes (or replaces) {@code file}, creating its folder. */
   public static void write(Path file, List<String> classes, List<ExportItem> items) throws IOException {
+    write(file, classes, items, List.of());
+  }
+
+  /**
+   * The same, naming in the {@code info} block the releases that produced the labels: {@code
+   * version} lists their versions (COCO's own field, a string), {@code gainstream_releases} each
+   * one's version, method and image count, as {@code manifest.csv} has them per image.
+   */
+  public static void write(Path file, List<String> classes, List<ExportItem> items,
+      List<io.gainstream.services.io.Manifest.Release> releases) throws IOException {
     ExportChecks.classes(classes);
     ExportChecks.items(items, classes.size());
     Path parent = file.toAbsolutePath().getParent();
@@ -43,7 +53,16 @@ public final class CocoExport {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       JsonOut j = new JsonOut(w);
       j.beginObject();
-      j.name("info").beginObject().name("description").value("gainstream proxy labels").endObject();
+      j.name("info").beginObject().name("description").value("gainstream proxy labels");
+      if (!releases.isEmpty()) {
+        j.name("version").value(String.join(",", releases.stream().map(r -> Long.toString(r.version())).toList()));
+        j.name("gainstream_releases").beginArray();
+        for (io.gainstream.services.io.Manifest.Release r : releases) {
+          j.beginObject().name("version").value(r.version()).name("method").value(r.method()).name("images").value(r.images()).endObject();
+        }
+        j.endArray();
+      }
+      j.endObject();
       j.name("licenses").beginArray().endArray();
       j.name("images").beginArray();
       for (int i = 0; i < items.size(); i++) {

@@ -129,7 +129,8 @@ public final class LabelExporter {
    * labelmap.txt}), COCO JSON with RLE masks ({@code annotations.json}), {@code classes.txt}, the
    * labels before refinement where they were refined ({@code SegmentationClassUnrefined/}, the same
    * PNGs as the pipeline wrote them), the
-   * rejected inputs ({@code dead-letters.jsonl}) and a static report ({@code report.html}).
+   * rejected inputs ({@code dead-letters.jsonl}), which release labelled each image and when
+   * ({@code manifest.csv}, {@link Manifest}) and a static report ({@code report.html}).
    *
    * @param stems output file stem per image id (ids not in the map use their own stem)
    * @param local inputs rejected before they reached Kafka
@@ -145,9 +146,11 @@ public final class LabelExporter {
     Files.writeString(out.resolve("classes.txt"), String.join("\n", classNames) + "\n", StandardCharsets.UTF_8);
     List<ExportItem> items = new ArrayList<>(c.labels().size());
     List<ReportWriter.Item> report = new ArrayList<>();
+    List<Manifest.Row> manifest = new ArrayList<>(c.labels().size());
     for (Map.Entry<String, ProxyLabel> e : new java.util.TreeMap<>(c.labels()).entrySet()) {
       String stem = stems.getOrDefault(e.getKey(), ImagePublisher.stemOf(e.getKey()));
       ProxyLabel l = e.getValue();
+      manifest.add(new Manifest.Row(e.getKey(), l.getModelVersion(), l.getModelMethod(), l.getLabelledMs()));
       byte[] classMap = LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
       byte[] image = null;
       String ext = null;
@@ -169,7 +172,8 @@ public final class LabelExporter {
       }
     }
     VocExport.write(out, classNames, items, null);
-    CocoExport.write(out.resolve("annotations.json"), classNames, items);
+    CocoExport.write(out.resolve("annotations.json"), classNames, items, Manifest.releases(manifest));
+    Manifest.write(out.resolve(Manifest.FILE), manifest);
     ReportWriter.pictures(out, report);
     ReportWriter.html(out, "gainstream proxy labels", null);
     try (BufferedWriter w = Files.newBufferedWriter(out.resolve("dead-letters.jsonl"), StandardCharsets.UTF_8)) {

@@ -12,6 +12,7 @@ import java.util.List;
  * pixel only to read it back a microsecond later was measurable waste. It becomes an {@link
  * AttentionResult} only when it has to leave the process, as a dead letter.
  *
+ * @param modelMethod training method of that release
  * @param size side of the attention maps (the network input)
  * @param scores probability of every class, by class index − 1
  * @param classes labelled class indices
@@ -23,6 +24,7 @@ import java.util.List;
 public record Attended(
     String imageId,
     long modelVersion,
+    String modelMethod,
     int size,
     int originalWidth,
     int originalHeight,
@@ -40,6 +42,7 @@ public record Attended(
         AttentionResult.newBuilder()
             .setImageId(imageId)
             .setModelVersion(modelVersion)
+            .setModelMethod(modelMethod)
             .setHeight(size)
             .setWidth(size)
             .setOriginalHeight(originalHeight)

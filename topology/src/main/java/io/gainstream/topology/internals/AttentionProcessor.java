@@ -70,6 +70,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   /** The current release at its other test-time sides (multi-scale fusion); empty for one scale. */
   private List<AttentionSession> scaled = List.of();
   private long sessionVersion = -1;
+  private String sessionMethod = "";
   /** Label thresholds the current release names (null: none, the pipeline's settings apply). */
   private ProxyLabels.Thresholds sessionThresholds;
   /** Whether labels of the current release are refined (gainstream.refine, else what the release names). */
@@ -207,7 +208,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
         scores[k - 1] = p.probability(i, k);
       }
       Attended out =
-          new Attended(img.getImageId(), sessionVersion, s, img.getWidth(), img.getHeight(), img.getSource(), img.getTimestampMs(),
+          new Attended(img.getImageId(), sessionVersion, sessionMethod, s, img.getWidth(), img.getHeight(), img.getSource(), img.getTimestampMs(),
               scores, classes[i], result.maps()[i], sessionThresholds, sessionRefines ? input(img, s, images, i * 3 * plane) : null);
       context.forward(new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
     }
@@ -291,6 +292,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     session = next;
     sessionSize = r.getInputHeight();
     sessionVersion = r.getVersion();
+    sessionMethod = next.info().method();
     sessionThresholds = ProxyLabels.Thresholds.fromExtra(next.info().extra()).orElse(null);
     sessionRefines = CrfRefiner.CRF.equals(refineSet != null ? refineSet : next.info().extra().get(CrfRefiner.EXTRA_KEY));
     metrics.modelVersion(sessionVersion);

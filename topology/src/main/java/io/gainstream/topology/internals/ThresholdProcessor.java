@@ -97,6 +97,8 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
         ProxyLabel.newBuilder()
             .setImageId(a.imageId())
             .setModelVersion(a.modelVersion())
+            .setModelMethod(a.modelMethod())
+            .setLabelledMs(System.currentTimeMillis())
             .setClassPng(UnsafeByteOperations.unsafeWrap(LabelPng.writePalette(r.classMap(), w, h)))
             .setWidth(w)
             .setHeight(h)
