@@ -67,6 +67,11 @@ final class BenchCommand implements Runnable {
             + "refinements compared on one release.")
     boolean variants;
 
+    @Option(names = "--transfer",
+        description = "Set (a) also runs the boat-without-water test: each method trains on the biased split alone (label "
+            + "--save-model) and the saved release labels the shifted split it never saw (label --model).")
+    boolean transfer;
+
     @Option(names = "--tta-scales", paramLabel = "S[,S...]",
         description = "Multi-scale fusion of every run's labels, as label --tta-scales. Default: what each release names (1,1.5 on a backbone).")
     String ttaScales;
@@ -109,7 +114,7 @@ final class BenchCommand implements Runnable {
           new io.gainstream.services.bench.LabelQuality.Options(images, steps, seeds, dataSeed, ms, !noSynthetic, !noFashion, validation.guarding(),
               photos == null ? null : new io.gainstream.services.bench.LabelQuality.Photos(photos, bb, inputSize, photoSteps, steps,
                   BackboneOptions.labelSize(labelSize, bb, inputSize), !noBuiltIn), LabelCommand.refineOption(refine),
-              LabelCommand.scalesOption(ttaScales), variants);
+              LabelCommand.scalesOption(ttaScales), variants, transfer);
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
         io.gainstream.services.bench.LabelQuality q =

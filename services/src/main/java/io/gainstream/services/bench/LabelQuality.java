@@ -43,9 +43,14 @@ public final class LabelQuality {
    * @param variants whether each run's release also labels the images without refinement, with the CRF, with multi-scale
    *     fusion and with both ({@code label --model} on the saved release, through Kafka): a comparison on one release,
    *     free of the training's own variance
+   * @param transfer whether set (a) also runs the boat-without-water protocol: each method trains on the biased split alone and
+   *     saves its release ({@code label --save-model}), which then labels the shifted split it never saw ({@code label --model})
    */
   public record Options(int images, int steps, int seeds, long dataSeed, List<Method> methods, boolean synthetic, boolean fashion,
-      TrainerService.Guarding guarding, Photos photos, String refine, String ttaScales, boolean variants) {}
+      TrainerService.Guarding guarding, Photos photos, String refine, String ttaScales, boolean variants, boolean transfer) {}
+
+  /** The set name of the transfer rows: trained on the biased split alone, scored on the shifted one. */
+  static final String TRANSFER_SET = "part, trained on biased only";
 
   /** The labelling variants, in the order of {@link Variant#fg}: none, crf, multi-scale, both. */
   static final List<String> VARIANTS = List.of("none", "crf", "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode(),
@@ -103,16 +108,21 @@ public final class LabelQuality {
   /** Label runs of the whole benchmark. */
   public int runs() {
     int photoSets = o.photos() == null ? 0 : (o.photos().builtIn() ? 1 : 0) + (o.photos().backbone() == null ? 0 : 1);
-    int sets = (!o.synthetic() ? 0 : o.fashion() ? 2 : 1) + photoSets;
+    int sets = (!o.synthetic() ? 0 : o.fashion() ? 2 : 1) + photoSets + (o.synthetic() && o.transfer() ? 1 : 0);
     return sets * o.methods().size() * o.seeds();
   }
 
   public List<Run> run() throws IOException, InterruptedException {
     List<Set0> sets = new ArrayList<>();
+    Set0[] transfer = null;
     if (o.synthetic()) {
       List<Sample> biased = PartObjects.generate(o.images(), 96, PartObjects.Split.BIASED, o.dataSeed());
       List<Sample> shifted = PartObjects.generate(Math.max(10, o.images() / 4), 96, PartObjects.Split.SHIFTED, o.dataSeed() + 1);
       sets.add(write("part", PartObjects.CLASSES, biased, shifted));
+      if (o.transfer()) {
+        transfer = new Set0[] {write("part-biased", PartObjects.CLASSES, biased, List.of()), write("part-shifted", PartObjects.CLASSES,
+            shifted, List.of())};
+      }
     }
     if (o.synthetic() && o.fashion()) {
       sets.add(write("fashion", FashionComposites.CLASSES, FashionComposites.generate(o.images(), 96, o.dataSeed()), List.of()));
@@ -141,6 +151,12 @@ public final class LabelQuality {
           runs.addAll(label(set, m, seed));
           onRun.run();
         }
+      }
+    }
+    for (Method m : transfer == null ? List.<Method>of() : o.methods()) {
+      for (long seed = 1; seed <= o.seeds(); seed++) {
+        runs.add(transfer(transfer[0], transfer[1], m, seed));
+        onRun.run();
       }
     }
     out.println();
@@ -302,10 +318,7 @@ public final class LabelQuality {
         }
         variants.add(new Variant(r, fg, miou));
       }
-      out.printf("| %s | %s | %s | %d | %.3f | %.3f | %s | %.3f | %.1f %% | %d | %s |%n", r.set(), r.split(), r.method().id(), r.seed(),
-          r.fgMiou(), r.miou(), unrefined(r.unrefinedFgMiou(), r.unrefinedMiou()), r.labelledFgMiou(), 100 * r.ignored(), r.version(),
-          r.validation());
-      out.flush();
+      print(r);
     }
     LabelJob.deleteTree(dir);
     for (Path v : variantDirs) {
@@ -317,6 +330,49 @@ public final class LabelQuality {
       java.nio.file.Files.deleteIfExists(release);
     }
     return rows;
+  }
+
+  /**
+   * The boat-without-water test through the CLI's own path: {@code label --save-model} on the
+   * biased folder, then {@code label --model} with that file on the shifted folder, which the
+   * release never saw; scored on the shifted images.
+   */
+  private Run transfer(Set0 biased, Set0 shifted, Method m, long seed) throws IOException, InterruptedException {
+    Path trained = work.resolve("out-transfer-" + m.id() + "-" + seed);
+    Path release = work.resolve("release-transfer-" + m.id() + "-" + seed + ".onnx");
+    Path labelled = work.resolve("out-transfer-shifted-" + m.id() + "-" + seed);
+    LabelJob.Outcome outcome =
+        LabelJob.run(
+            new LabelJob.Request(biased.folder().images(), biased.folder().labelsCsv(), biased.folder().classesFile(), trained,
+                m == Method.GAIN_EXT ? biased.folder().masks() : null, m, biased.steps(), seed, null, null, null, false, o.guarding(),
+                null, biased.inputSize(), biased.labelSize(), o.refine(), o.ttaScales(), null, release),
+            progress);
+    Run r;
+    if (outcome.modelVersion() < 0) {
+      r = new Run(TRANSFER_SET, "shifted", m, seed, 0, 0, 0, 1, -1, "held back: " + outcome.heldBack(), Double.NaN, Double.NaN);
+    } else {
+      LabelJob.run(
+          new LabelJob.Request(shifted.folder().images(), shifted.folder().labelsCsv(), shifted.folder().classesFile(), labelled, null, m,
+              shifted.steps(), seed, null, null, null, false, o.guarding(), null, shifted.inputSize(), shifted.labelSize(), o.refine(),
+              o.ttaScales(), release, null),
+          progress);
+      ConfusionMatrix c = Evaluation.score(labelled.resolve("SegmentationClass"), shifted.splits().get("all"), shifted.classes()).matrix();
+      r = new Run(TRANSFER_SET, "shifted", m, seed, c.strictForegroundMeanIou(), c.strictMeanIou(), c.foregroundMeanIou(), c.ignoredShare(),
+          outcome.modelVersion(), outcome.validation() == null ? "none" : outcome.validation().summary(), Double.NaN, Double.NaN);
+    }
+    print(r);
+    LabelJob.deleteTree(trained);
+    LabelJob.deleteTree(labelled);
+    java.nio.file.Files.deleteIfExists(release);
+    return r;
+  }
+
+  /** One run's row of the per-run table, printed as soon as it is known. */
+  private void print(Run r) {
+    out.printf("| %s | %s | %s | %d | %.3f | %.3f | %s | %.3f | %.1f %% | %d | %s |%n", r.set(), r.split(), r.method().id(), r.seed(),
+        r.fgMiou(), r.miou(), unrefined(r.unrefinedFgMiou(), r.unrefinedMiou()), r.labelledFgMiou(), 100 * r.ignored(), r.version(),
+        r.validation());
+    out.flush();
   }
 
   /** "fg / mIoU" of the labels before refinement, or "-" when the run was not refined. */
