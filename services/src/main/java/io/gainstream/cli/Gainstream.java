@@ -21,6 +21,7 @@ import picocli.CommandLine.HelpCommand;
       PipelineCommand.class,
       TrainerCommand.class,
       DashboardCommand.class,
+      BrokerCommand.class,
       BenchCommand.class,
       HelpCommand.class
     })

@@ -1,19 +1,24 @@
 package io.gainstream.cli;
 
-import io.gainstream.services.kafka.EmbeddedKafka;
 import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.services.kafka.SharedBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * Where Kafka is: a given cluster, or — without {@code --bootstrap-servers} — an embedded broker
- * whose data lives in the work directory, so separate commands share it.
+ * Where Kafka is: a given cluster, or — without {@code --bootstrap-servers} — the embedded broker
+ * of the work directory, a process of its own that the first command starts and every other
+ * command on that directory joins ({@link SharedBroker}).
  */
 final class KafkaOptions {
   @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-      description = "Kafka cluster to use. Without it, a single-node broker runs in-process (data under --work-dir).")
+      description = "Kafka cluster to use. Without it, the work directory's embedded broker (data under --work-dir), started in the "
+          + "background by the first command and shared by the others.")
   String bootstrap;
 
   @Option(names = "--client-config", paramLabel = "FILE",
@@ -24,14 +29,10 @@ final class KafkaOptions {
       description = "Embedded broker data and local state. Default: ${DEFAULT-VALUE}.")
   Path workDir;
 
-  /** A connection plus the broker to stop at the end, if this process started one. */
-  record Cluster(KafkaConnection connection, EmbeddedKafka embedded) implements AutoCloseable {
+  /** A connection; the embedded broker, when it is one, outlives the command (it is shared). */
+  record Cluster(KafkaConnection connection) implements AutoCloseable {
     @Override
-    public void close() {
-      if (embedded != null) {
-        embedded.close();
-      }
-    }
+    public void close() {}
   }
 
   Cluster open() {
@@ -40,12 +41,28 @@ final class KafkaOptions {
     }
     try {
       if (bootstrap != null) {
-        return new Cluster(KafkaConnection.of(bootstrap, clientConfig), null);
+        return new Cluster(KafkaConnection.of(bootstrap, clientConfig));
       }
-      EmbeddedKafka k = EmbeddedKafka.start(workDir.resolve("kafka"));
-      return new Cluster(KafkaConnection.of(k.bootstrapServers(), clientConfig), k);
+      Path dir = workDir.toAbsolutePath();
+      String address = SharedBroker.joinOrStart(dir.resolve("kafka"), brokerCommand(dir), Duration.ofMinutes(2));
+      return new Cluster(KafkaConnection.of(address, clientConfig));
     } catch (IOException e) {
       throw new UserError("cannot read --client-config " + clientConfig + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * {@code gainstream broker} for {@code dir} in a session of its own ({@code setsid}: Ctrl-C in
+   * this terminal does not reach it), on this JVM and class path.
+   */
+  private static List<String> brokerCommand(Path dir) {
+    List<String> cmd = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      cmd.add("/usr/bin/setsid");
+    }
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-Xmx1g", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"), Gainstream.class.getName(), "broker",
+        "--work-dir", dir.toString()));
+    return cmd;
   }
 }

@@ -68,6 +68,10 @@ public final class LabelExporter {
       for (String t : List.of(labelsTopic, deadLettersTopic)) {
         c.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
       }
+      if (parts.isEmpty()) {
+        total.accept(0);
+        return new Collected(labels, dead); // neither topic exists yet: nothing was labelled
+      }
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = expected == null ? c.endOffsets(parts) : null;

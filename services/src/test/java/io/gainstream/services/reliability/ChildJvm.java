@@ -55,6 +55,14 @@ final class ChildJvm implements AutoCloseable {
     throw new IllegalStateException("child did not log '" + text + "' within " + timeout + ":\n" + tail());
   }
 
+  /** Waits for the process to exit on its own and returns its exit code; fails if time runs out. */
+  int awaitExit(Duration timeout) throws IOException, InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("child did not exit within " + timeout + ":\n" + tail());
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL, and waits until the process is gone. */
   void kill9() throws InterruptedException {
     process.destroyForcibly().waitFor();
