@@ -27,6 +27,10 @@ public final class StreamsSettings {
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class);
     // the models global store's updater is covered by the processing handler too
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // Streams' partition assignor rebuilds a StreamsConfig from the main consumer's configs, which
+    // drop every setting that is not a consumer's, so it warned at every start that the handler was
+    // off for the GlobalThread. The prefixed copy reaches it (and the consumer ignores it).
+    p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
     // labels and masks are PNG already: compressing them again costs CPU (here and in the broker) and saves nothing
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");

@@ -38,4 +38,14 @@ class StreamsSettingsTest {
   void aCommitIntervalBelowTenMillisecondsIsRejected() {
     assertThrows(ConfigException.class, () -> settings(Map.of(PipelineConfig.COMMIT_INTERVAL_MS_CONFIG, "0")));
   }
+
+  /** The config the partition assignor rebuilds from the main consumer's has the global handler on (it warned otherwise). */
+  @Test
+  void theGlobalProcessingHandlerReachesTheAssignorsConfig() {
+    Map<String, Object> all = new java.util.HashMap<>(settings(Map.of()));
+    all.put(StreamsConfig.APPLICATION_ID_CONFIG, "t");
+    all.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    Map<String, Object> consumer = new StreamsConfig(all).getMainConsumerConfigs("g", "c", 0);
+    assertEquals(true, new StreamsConfig(consumer).getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG));
+  }
 }
