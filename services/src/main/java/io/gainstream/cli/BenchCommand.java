@@ -92,6 +92,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      Logs.toFile(java.nio.file.Path.of(""));
       if (photos != null && !java.nio.file.Files.isDirectory(photos.resolve("masks"))) {
         throw new UserError("--photos " + photos + " has no masks/ folder of exact masks");
       }
@@ -160,6 +161,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
+      Logs.toFile(java.nio.file.Path.of(""));
       if (repeats < 1 || trainSteps < 1) {
         throw new UserError("--repeats and --train-steps must be >= 1");
       }
@@ -220,6 +222,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      Logs.toFile(java.nio.file.Path.of(""));
       if (repeats < 1 || batches.length == 0 || java.util.Arrays.stream(batches).anyMatch(b -> b < 1) || soak < 0 || streamThreads < 1
           || ortThreads < 0) {
         throw new UserError("--repeats, --batches and --stream-threads must be >= 1; --soak and --ort-threads >= 0");

@@ -39,6 +39,9 @@ final class BrokerCommand implements Callable<Integer> {
       throw new UserError("--idle-exit must be >= 0 minutes, got " + idleMinutes);
     }
     Path data = workDir.toAbsolutePath().resolve("kafka");
+    if (!stop) {
+      Logs.toFile(workDir);
+    }
     Optional<SharedBroker.Ready> up = SharedBroker.running(data);
     if (stop) {
       if (up.isEmpty()) {

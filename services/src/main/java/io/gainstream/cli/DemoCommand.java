@@ -54,6 +54,7 @@ final class DemoCommand implements Callable<Integer> {
     if (images < 1 || trainSteps < 1 || size < 32) {
       throw new UserError("--images and --train-steps must be >= 1 and --size >= 32");
     }
+    Logs.toFile(out);
     Path input = out.resolve("input");
     List<String> classes = SyntheticDataset.classNames(4);
     Map<String, byte[]> truth = writeSet(input, classes, m == Method.GAIN_EXT);

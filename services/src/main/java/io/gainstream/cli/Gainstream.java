@@ -33,6 +33,14 @@ public final class Gainstream implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Show the log lines of the broker, Kafka and the runtimes on the console too (they always go to the log file).")
+  void verbose(boolean on) {
+    if (on) {
+      Logs.verbose();
+    }
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(System.out);

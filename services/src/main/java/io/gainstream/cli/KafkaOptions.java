@@ -40,6 +40,7 @@ final class KafkaOptions {
       throw new UserError("--client-config " + clientConfig + " is not a readable file");
     }
     try {
+      Logs.toFile(workDir);
       if (bootstrap != null) {
         return new Cluster(KafkaConnection.of(bootstrap, clientConfig));
       }

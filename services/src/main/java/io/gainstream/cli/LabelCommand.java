@@ -113,6 +113,7 @@ final class LabelCommand implements Callable<Integer> {
     }
     int size = BackboneOptions.inputSize(inputSize, bb, io.gainstream.model.net.NetworkSpec.defaults(1).inputSize());
     Files.createDirectories(out);
+    Logs.toFile(workDir != null ? workDir : out);
     LabelJob.Outcome o =
         LabelJob.run(
             new LabelJob.Request(images, labels, classes, out, masks, m, steps, seed, bootstrap, clientConfig, workDir, true,
