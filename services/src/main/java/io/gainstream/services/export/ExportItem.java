@@ -15,8 +15,10 @@ package io.gainstream.services.export;
  * @param height image height in pixels
  * @param classMap one byte per pixel, row-major: 0 background, {@code k} class {@code k}
  *     (1-based), 255 ignore
+ * @param classPng the same map as the VOC palette PNG the pipeline wrote, written as it is; null:
+ *     encoded from {@code classMap}
  */
-public record ExportItem(String stem, byte[] image, String imageExtension, int width, int height, byte[] classMap) {
+public record ExportItem(String stem, byte[] image, String imageExtension, int width, int height, byte[] classMap, byte[] classPng) {
   /** Class-map value of pixels that belong to no class and are not background. */
   public static final int IGNORE = 255;
 
@@ -40,6 +42,11 @@ public record ExportItem(String stem, byte[] image, String imageExtension, int w
       throw new IllegalArgumentException(
           "class map of " + stem + " must hold " + (long) width * height + " values, got " + (classMap == null ? "null" : classMap.length));
     }
+  }
+
+  /** An item whose label PNG is encoded from its class map. */
+  public ExportItem(String stem, byte[] image, String imageExtension, int width, int height, byte[] classMap) {
+    this(stem, image, imageExtension, width, height, classMap, null);
   }
 
   /** {@code stem.ext}, or {@code stem.png} when the extension is unknown. */

@@ -69,7 +69,9 @@ public final class VocExport {
       if (it.image() != null) {
         Files.write(images.resolve(it.fileName()), it.image());
       }
-      Files.write(masks.resolve(it.stem() + ".png"), LabelPng.writePalette(it.classMap(), it.width(), it.height()));
+      // the pipeline's PNG is already this palette PNG: written as it is, not decoded and encoded again
+      Files.write(masks.resolve(it.stem() + ".png"),
+          it.classPng() != null ? it.classPng() : LabelPng.writePalette(it.classMap(), it.width(), it.height()));
     }
     for (Map.Entry<String, List<String>> e : bySplit.entrySet()) {
       writeList(sets.resolve(e.getKey() + ".txt"), e.getValue());

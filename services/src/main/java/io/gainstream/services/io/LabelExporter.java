@@ -155,7 +155,8 @@ public final class LabelExporter {
       String stem = stems.getOrDefault(e.getKey(), ImagePublisher.stemOf(e.getKey()));
       ProxyLabel l = e.getValue();
       manifest.add(new Manifest.Row(e.getKey(), l.getModelVersion(), l.getModelMethod(), l.getLabelledMs()));
-      byte[] classMap = LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
+      byte[] classPng = l.getClassPng().toByteArray();
+      byte[] classMap = LabelPng.read(classPng, DecodeLimits.defaults()).values(); // for COCO's RLE and the checks
       byte[] image = null;
       String ext = null;
       if (imagesRoot != null) {
@@ -166,7 +167,7 @@ public final class LabelExporter {
           ext = name.substring(name.lastIndexOf('.') + 1);
         }
       }
-      items.add(new ExportItem(stem, image, ext, l.getWidth(), l.getHeight(), classMap));
+      items.add(new ExportItem(stem, image, ext, l.getWidth(), l.getHeight(), classMap, classPng));
       if (!l.getUnrefinedClassPng().isEmpty()) {
         Path unrefined = Files.createDirectories(out.resolve(UNREFINED_DIR));
         Files.write(unrefined.resolve(stem + ".png"), l.getUnrefinedClassPng().toByteArray());

@@ -88,6 +88,30 @@ class VocExportTest {
   }
 
   @Test
+  void shouldWriteThePipelinesLabelPngAsItIs() throws Exception {
+    byte[] map = {0, 1, 1, 0, 2, 2};
+    // the pipeline's PNG for this map, with an extra text chunk a re-encoding would drop
+    byte[] png = withComment(io.gainstream.model.labels.LabelPng.writePalette(map, 3, 2));
+    VocExport.write(root, CLASSES, List.of(new ExportItem("p", null, null, 3, 2, map, png)), null);
+    assertThat(Files.readAllBytes(root.resolve("SegmentationClass/p.png"))).isEqualTo(png);
+  }
+
+  /** The PNG with a tEXt chunk inserted after IHDR (8-byte signature + 25-byte IHDR chunk). */
+  private static byte[] withComment(byte[] png) {
+    byte[] text = "Comment\0kept".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update("tEXt".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    crc.update(text);
+    java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(12 + text.length);
+    chunk.putInt(text.length).put("tEXt".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).put(text).putInt((int) crc.getValue());
+    byte[] out = new byte[png.length + chunk.capacity()];
+    System.arraycopy(png, 0, out, 0, 33);
+    System.arraycopy(chunk.array(), 0, out, 33, chunk.capacity());
+    System.arraycopy(png, 33, out, 33 + chunk.capacity(), png.length - 33);
+    return out;
+  }
+
+  @Test
   void shouldRefuseWhatTheLayoutCannotHold() {
     assertThatThrownBy(() -> VocExport.write(root, List.of("a:b"), List.of(), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
