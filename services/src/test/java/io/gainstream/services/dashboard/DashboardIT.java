@@ -136,6 +136,9 @@ class DashboardIT {
         assertThat(count(dom, "class=\"label\"")).as("proxy labels").isGreaterThanOrEqualTo(samples.size());
         assertThat(count(dom, "class=\"loss-point\"")).as("one point per release on the release chart").isEqualTo(2);
         assertThat(count(dom, "class=\"miou-point\"")).as("mIoU only where pixel labels were scored").isBetween(1, 2);
+        assertThat(count(dom, "class=\"axis\"")).as("two axes on each chart").isEqualTo(4);
+        assertThat(dom).as("the release chart names its lines and its range").contains("training loss (0 to <span id=\"loss-max\">0.")
+            .contains("mIoU where pixel labels were seen (0 to 1)").containsPattern("<span id=\"release-range\">v1 to v2</span>");
         assertThat(dom).as("held-out validation of each release").contains("<td class=\"n\">0.720</td><td class=\"n\">0.820</td>")
             .contains("<td class=\"n\">0.710</td><td class=\"n\">0.810</td>");
         assertThat(dom).containsPattern("<tr class=\"reason\"><td>UNKNOWN_CLASS</td><td class=\"n\">1</td></tr>");
