@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The feature extractor a trainer builds on: options shared by {@code label} and {@code trainer}. */
+/**
+ * The feature extractor a trainer builds on: options shared by {@code label} and {@code trainer}.
+ */
 final class BackboneOptions {
   /** Default network input with an imported backbone (its ImageNet training size). */
   static final int BACKBONE_INPUT_SIZE = 224;
@@ -27,27 +29,43 @@ final class BackboneOptions {
    */
   static final int BACKBONE_STEPS = 400;
 
-  @Option(names = "--backbone", paramLabel = "FILE.onnx",
-      description = "An ImageNet classifier exported to ONNX (float32, [N,3,H,W]); its last spatial feature map becomes the "
-          + "feature extractor under the CAM head, fine-tuned end to end. Default: the built-in network trained from scratch.")
+  @Option(
+      names = "--backbone",
+      paramLabel = "FILE.onnx",
+      description =
+          "An ImageNet classifier exported to ONNX (float32, [N,3,H,W]); its last spatial feature map becomes the "
+              + "feature extractor under the CAM head, fine-tuned end to end. Default: the built-in network trained from scratch.")
   Path file;
 
-  @Option(names = "--fine-tune", defaultValue = "last", paramLabel = "all|last|none",
-      description = "Backbone layers that train: all, the last third, or none (a frozen backbone). Default: ${DEFAULT-VALUE} "
-          + "(on coco-dev it labelled better than all and trained faster; docs/QUALITY.md).")
+  @Option(
+      names = "--fine-tune",
+      defaultValue = "last",
+      paramLabel = "all|last|none",
+      description =
+          "Backbone layers that train: all, the last third, or none (a frozen backbone). Default: ${DEFAULT-VALUE} "
+              + "(on coco-dev it labelled better than all and trained faster; docs/QUALITY.md).")
   String fineTune;
 
-  @Option(names = "--backbone-preprocessing", defaultValue = "imagenet", paramLabel = "imagenet|none",
-      description = "Normalisation the backbone was trained with: ImageNet mean and std, or pixels in [0, 1]. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--backbone-preprocessing",
+      defaultValue = "imagenet",
+      paramLabel = "imagenet|none",
+      description =
+          "Normalisation the backbone was trained with: ImageNet mean and std, or pixels in [0, 1]. Default: ${DEFAULT-VALUE}.")
   String preprocessing;
 
-  @Option(names = "--dilate",
-      description = "Dilate the backbone's last stage (stride 1, dilation 2): a 14x14 attention grid at 224 pixels instead of 7x7.")
+  @Option(
+      names = "--dilate",
+      description =
+          "Dilate the backbone's last stage (stride 1, dilation 2): a 14x14 attention grid at 224 pixels instead of 7x7.")
   boolean dilate;
 
-  @Option(names = "--train-threads", paramLabel = "N",
-      description = "CPU threads of PyTorch while training. Default: 1 for gain and gain-ext on a --backbone (a seed then repeats "
-          + "its run and its labels; with more threads it does not, docs/QUALITY.md), every core otherwise.")
+  @Option(
+      names = "--train-threads",
+      paramLabel = "N",
+      description =
+          "CPU threads of PyTorch while training. Default: 1 for gain and gain-ext on a --backbone (a seed then repeats "
+              + "its run and its labels; with more threads it does not, docs/QUALITY.md), every core otherwise.")
   Integer trainThreads;
 
   /**
@@ -60,16 +78,20 @@ final class BackboneOptions {
   }
 
   /**
-   * The backbone of a service: {@code --backbone} and its options when given, otherwise the
-   * {@code gainstream.backbone.*} settings (so a compose file or a properties file can name it).
+   * The backbone of a service: {@code --backbone} and its options when given, otherwise the {@code
+   * gainstream.backbone.*} settings (so a compose file or a properties file can name it).
    */
   Backbone backbone(PipelineConfig config) {
     if (file != null || config.backboneFile().isEmpty()) {
       return backbone();
     }
     applyTrainThreads();
-    return read(PipelineConfig.BACKBONE_FILE_CONFIG, Path.of(config.backboneFile()), config.backbonePreprocessing(),
-        config.backboneFineTune(), config.backboneDilate());
+    return read(
+        PipelineConfig.BACKBONE_FILE_CONFIG,
+        Path.of(config.backboneFile()),
+        config.backbonePreprocessing(),
+        config.backboneFineTune(),
+        config.backboneDilate());
   }
 
   private void applyTrainThreads() {
@@ -82,13 +104,15 @@ final class BackboneOptions {
   }
 
   /**
-   * The network input side: as given, otherwise {@code builtIn} for the built-in network and
-   * {@link #BACKBONE_INPUT_SIZE} with a backbone; out of range is a one-line error.
+   * The network input side: as given, otherwise {@code builtIn} for the built-in network and {@link
+   * #BACKBONE_INPUT_SIZE} with a backbone; out of range is a one-line error.
    */
   static int inputSize(Integer given, Backbone bb, int builtIn) {
     int size = given != null ? given : bb == null ? builtIn : BACKBONE_INPUT_SIZE;
     if (size < 16 || size > 1024 || (bb == null && size % 4 != 0)) {
-      throw new UserError("--input-size must be in [16, 1024] (a multiple of 4 for the built-in network), got " + size);
+      throw new UserError(
+          "--input-size must be in [16, 1024] (a multiple of 4 for the built-in network), got "
+              + size);
     }
     return size;
   }
@@ -98,14 +122,17 @@ final class BackboneOptions {
    * least the training size) and the training size for the built-in network.
    */
   static int labelSize(Integer given, Backbone bb, int inputSize) {
-    int size = given != null ? given : bb == null ? inputSize : Math.max(inputSize, BACKBONE_LABEL_SIZE);
+    int size =
+        given != null ? given : bb == null ? inputSize : Math.max(inputSize, BACKBONE_LABEL_SIZE);
     if (size < inputSize || size > 2048) {
-      throw new UserError("--label-size must be in [--input-size " + inputSize + ", 2048], got " + size);
+      throw new UserError(
+          "--label-size must be in [--input-size " + inputSize + ", 2048], got " + size);
     }
     return size;
   }
 
-  private static Backbone read(String what, Path file, String preprocessing, String fineTune, boolean dilate) {
+  private static Backbone read(
+      String what, Path file, String preprocessing, String fineTune, boolean dilate) {
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       throw new UserError(what + " " + file + " is not a readable file");
     }
@@ -113,7 +140,9 @@ final class BackboneOptions {
         switch (preprocessing) {
           case "imagenet" -> Preprocessing.imagenet();
           case "none" -> Preprocessing.none();
-          default -> throw new UserError("--backbone-preprocessing must be imagenet or none, got '" + preprocessing + "'");
+          default ->
+              throw new UserError(
+                  "--backbone-preprocessing must be imagenet or none, got '" + preprocessing + "'");
         };
     Backbone.FineTune f;
     try {

@@ -10,7 +10,11 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print a table (medians of several runs).",
-    subcommands = {BenchCommand.Model.class, BenchCommand.Quality.class, BenchCommand.Throughput.class})
+    subcommands = {
+      BenchCommand.Model.class,
+      BenchCommand.Quality.class,
+      BenchCommand.Throughput.class
+    })
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -19,75 +23,122 @@ final class BenchCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  /** {@code gainstream bench quality}: label quality of each method over several seeds, through {@code label}. */
+  /**
+   * {@code gainstream bench quality}: label quality of each method over several seeds, through
+   * {@code label}.
+   */
   @Command(
       name = "quality",
       mixinStandardHelpOptions = true,
-      description = "Runs 'label' (embedded Kafka) with cam, gain and gain-ext on the benchmark sets for several seeds and prints "
-          + "every run's label quality, then the mean, spread and worst seed of each method.")
+      description =
+          "Runs 'label' (embedded Kafka) with cam, gain and gain-ext on the benchmark sets for several seeds and prints "
+              + "every run's label quality, then the mean, spread and worst seed of each method.")
   static final class Quality implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--images", defaultValue = "600", description = "Images per set (set (a) adds a quarter as many shifted ones). Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--images",
+        defaultValue = "600",
+        description =
+            "Images per set (set (a) adds a quarter as many shifted ones). Default: ${DEFAULT-VALUE}.")
     int images;
 
-    @Option(names = "--steps", defaultValue = "1500", description = "Training steps per run. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--steps",
+        defaultValue = "1500",
+        description = "Training steps per run. Default: ${DEFAULT-VALUE}.")
     int steps;
 
-    @Option(names = "--seeds", defaultValue = "3", description = "Training seeds per method (1..N). Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--seeds",
+        defaultValue = "3",
+        description = "Training seeds per method (1..N). Default: ${DEFAULT-VALUE}.")
     int seeds;
 
-    @Option(names = "--data-seed", defaultValue = "7", description = "Seed of the generated sets. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--data-seed",
+        defaultValue = "7",
+        description = "Seed of the generated sets. Default: ${DEFAULT-VALUE}.")
     long dataSeed;
 
-    @Option(names = "--methods", defaultValue = "cam,gain,gain-ext", split = ",", description = "Methods. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--methods",
+        defaultValue = "cam,gain,gain-ext",
+        split = ",",
+        description = "Methods. Default: ${DEFAULT-VALUE}.")
     java.util.List<String> methods;
 
-    @Option(names = "--no-fashion", description = "Skip set (b) (needs Debian's dataset-fashion-mnist and python3-skimage).")
+    @Option(
+        names = "--no-fashion",
+        description = "Skip set (b) (needs Debian's dataset-fashion-mnist and python3-skimage).")
     boolean noFashion;
 
     @picocli.CommandLine.Mixin ValidationOptions validation;
 
     @picocli.CommandLine.Mixin BackboneOptions backbone;
 
-    @Option(names = "--photos", paramLabel = "DIR",
-        description = "A folder of photos in the label contract with exact masks (masks/) and a few given pixel labels "
-            + "(given_masks/), e.g. ../shared/data/coco-dev: rows for the built-in network and, with --backbone, for the backbone, "
-            + "beside a centre-ellipse baseline.")
+    @Option(
+        names = "--photos",
+        paramLabel = "DIR",
+        description =
+            "A folder of photos in the label contract with exact masks (masks/) and a few given pixel labels "
+                + "(given_masks/), e.g. ../shared/data/coco-dev: rows for the built-in network and, with --backbone, for the backbone, "
+                + "beside a centre-ellipse baseline.")
     java.nio.file.Path photos;
 
     @Option(names = "--no-synthetic", description = "Skip sets (a) and (b): the photo rows only.")
     boolean noSynthetic;
 
-    @Option(names = "--refine", paramLabel = "crf|none",
-        description = "Refinement of every run's labels, as label --refine. Default: what each release names (crf on a backbone). "
-            + "Refined runs also report their labels before refinement.")
+    @Option(
+        names = "--refine",
+        paramLabel = "crf|none",
+        description =
+            "Refinement of every run's labels, as label --refine. Default: what each release names (crf on a backbone). "
+                + "Refined runs also report their labels before refinement.")
     String refine;
 
-    @Option(names = "--variants",
-        description = "Label each run's release four ways as well (none, crf, scales 1,1.5, both), through label --model: "
-            + "refinements compared on one release.")
+    @Option(
+        names = "--variants",
+        description =
+            "Label each run's release four ways as well (none, crf, scales 1,1.5, both), through label --model: "
+                + "refinements compared on one release.")
     boolean variants;
 
-    @Option(names = "--transfer",
-        description = "Set (a) also runs the boat-without-water test: each method trains on the biased split alone (label "
-            + "--save-model) and the saved release labels the shifted split it never saw (label --model).")
+    @Option(
+        names = "--transfer",
+        description =
+            "Set (a) also runs the boat-without-water test: each method trains on the biased split alone (label "
+                + "--save-model) and the saved release labels the shifted split it never saw (label --model).")
     boolean transfer;
 
-    @Option(names = "--tta-scales", paramLabel = "S[,S...]",
-        description = "Multi-scale fusion of every run's labels, as label --tta-scales. Default: what each release names (1,1.5 on a backbone).")
+    @Option(
+        names = "--tta-scales",
+        paramLabel = "S[,S...]",
+        description =
+            "Multi-scale fusion of every run's labels, as label --tta-scales. Default: what each release names (1,1.5 on a backbone).")
     String ttaScales;
 
-    @Option(names = "--no-built-in", description = "With --photos and --backbone: the backbone's photo rows only, not the built-in network's.")
+    @Option(
+        names = "--no-built-in",
+        description =
+            "With --photos and --backbone: the backbone's photo rows only, not the built-in network's.")
     boolean noBuiltIn;
 
-    @Option(names = "--photo-steps", defaultValue = "" + BackboneOptions.BACKBONE_STEPS,
-        description = "Training steps per backbone photo run (built-in photo runs take --steps). Default: ${DEFAULT-VALUE}, as label.")
+    @Option(
+        names = "--photo-steps",
+        defaultValue = "" + BackboneOptions.BACKBONE_STEPS,
+        description =
+            "Training steps per backbone photo run (built-in photo runs take --steps). Default: ${DEFAULT-VALUE}, as label.")
     int photoSteps;
 
-    @Option(names = "--input-size", defaultValue = "" + BackboneOptions.BACKBONE_INPUT_SIZE,
+    @Option(
+        names = "--input-size",
+        defaultValue = "" + BackboneOptions.BACKBONE_INPUT_SIZE,
         description = "Network input with --backbone. Default: ${DEFAULT-VALUE}, as label.")
     int inputSize;
 
-    @Option(names = "--label-size", paramLabel = "PIXELS", description = "Input of the backbone releases (as label --label-size).")
+    @Option(
+        names = "--label-size",
+        paramLabel = "PIXELS",
+        description = "Input of the backbone releases (as label --label-size).")
     Integer labelSize;
 
     @Override
@@ -102,26 +153,52 @@ final class BenchCommand implements Runnable {
       java.util.List<io.gainstream.model.train.Method> ms =
           methods.stream().map(io.gainstream.model.train.Method::fromId).toList();
       if (noBuiltIn && (photos == null || backbone.file == null)) {
-        throw new UserError("--no-built-in needs --photos and --backbone (it leaves the backbone's photo rows only)");
+        throw new UserError(
+            "--no-built-in needs --photos and --backbone (it leaves the backbone's photo rows only)");
       }
       if (noSynthetic && photos == null) {
         throw new UserError("--no-synthetic leaves nothing to measure without --photos");
       }
-      if (!noSynthetic && !noFashion && !io.gainstream.model.synthetic.FashionComposites.available()) {
-        throw new UserError("set (b) needs Debian's dataset-fashion-mnist and python3-skimage; install them or pass --no-fashion");
+      if (!noSynthetic
+          && !noFashion
+          && !io.gainstream.model.synthetic.FashionComposites.available()) {
+        throw new UserError(
+            "set (b) needs Debian's dataset-fashion-mnist and python3-skimage; install them or pass --no-fashion");
       }
       io.gainstream.model.backbone.Backbone bb = backbone.backbone();
       io.gainstream.services.bench.LabelQuality.Options o =
-          new io.gainstream.services.bench.LabelQuality.Options(images, steps, seeds, dataSeed, ms, !noSynthetic, !noFashion, validation.guarding(),
-              photos == null ? null : new io.gainstream.services.bench.LabelQuality.Photos(photos, bb, inputSize, photoSteps, steps,
-                  BackboneOptions.labelSize(labelSize, bb, inputSize), !noBuiltIn), LabelCommand.refineOption(refine),
-              LabelCommand.scalesOption(ttaScales), variants, transfer);
+          new io.gainstream.services.bench.LabelQuality.Options(
+              images,
+              steps,
+              seeds,
+              dataSeed,
+              ms,
+              !noSynthetic,
+              !noFashion,
+              validation.guarding(),
+              photos == null
+                  ? null
+                  : new io.gainstream.services.bench.LabelQuality.Photos(
+                      photos,
+                      bb,
+                      inputSize,
+                      photoSteps,
+                      steps,
+                      BackboneOptions.labelSize(labelSize, bb, inputSize),
+                      !noBuiltIn),
+              LabelCommand.refineOption(refine),
+              LabelCommand.scalesOption(ttaScales),
+              variants,
+              transfer);
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
         io.gainstream.services.bench.LabelQuality q =
-            new io.gainstream.services.bench.LabelQuality(o, work, System.out, Bars::silent, () -> {});
+            new io.gainstream.services.bench.LabelQuality(
+                o, work, System.out, Bars::silent, () -> {});
         try (me.tongfei.progressbar.ProgressBar bar = Bars.bar("label runs", q.runs())) {
-          new io.gainstream.services.bench.LabelQuality(o, work, System.out, Bars::silent, bar::step).run();
+          new io.gainstream.services.bench.LabelQuality(
+                  o, work, System.out, Bars::silent, bar::step)
+              .run();
         }
       } finally {
         io.gainstream.services.label.LabelJob.deleteTree(work);
@@ -134,29 +211,53 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "model",
       mixinStandardHelpOptions = true,
-      description = "DJL training steps/s and ONNX Runtime images/s by batch size, and per-image costs.")
+      description =
+          "DJL training steps/s and ONNX Runtime images/s by batch size, and per-image costs.")
   static final class Model implements Runnable {
-    @Option(names = "--repeats", defaultValue = "5", description = "Timed runs per cell (median reported). Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--repeats",
+        defaultValue = "5",
+        description = "Timed runs per cell (median reported). Default: ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--train-steps", defaultValue = "20", description = "Steps per timed training run. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--train-steps",
+        defaultValue = "20",
+        description = "Steps per timed training run. Default: ${DEFAULT-VALUE}.")
     int trainSteps;
 
-    @Option(names = "--input-size", defaultValue = "64", description = "Network input size. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--input-size",
+        defaultValue = "64",
+        description = "Network input size. Default: ${DEFAULT-VALUE}.")
     int inputSize;
 
-    @Option(names = "--width", defaultValue = "16", description = "Channels of the first stage. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--width",
+        defaultValue = "16",
+        description = "Channels of the first stage. Default: ${DEFAULT-VALUE}.")
     int width;
 
-    @Option(names = "--depth", defaultValue = "3", description = "Conv stages. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--depth",
+        defaultValue = "3",
+        description = "Conv stages. Default: ${DEFAULT-VALUE}.")
     int depth;
 
     @picocli.CommandLine.Mixin BackboneOptions backbone;
 
-    @Option(names = "--train-batches", defaultValue = "8,16,32", split = ",", description = "Training batch sizes. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--train-batches",
+        defaultValue = "8,16,32",
+        split = ",",
+        description = "Training batch sizes. Default: ${DEFAULT-VALUE}.")
     int[] trainBatches;
 
-    @Option(names = "--infer-batches", defaultValue = "1,8,32,64", split = ",", description = "Inference batch sizes. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--infer-batches",
+        defaultValue = "1,8,32,64",
+        split = ",",
+        description = "Inference batch sizes. Default: ${DEFAULT-VALUE}.")
     int[] inferBatches;
 
     @Override
@@ -166,12 +267,17 @@ final class BenchCommand implements Runnable {
         throw new UserError("--repeats and --train-steps must be >= 1");
       }
       io.gainstream.model.backbone.Backbone bb = backbone.backbone();
-      NetworkSpec spec = bb == null ? new NetworkSpec(inputSize, width, depth, 4) : NetworkSpec.forBackbone(inputSize, 4);
-      if (java.util.Arrays.stream(trainBatches).anyMatch(b -> b < 1) || java.util.Arrays.stream(inferBatches).anyMatch(b -> b < 1)) {
+      NetworkSpec spec =
+          bb == null
+              ? new NetworkSpec(inputSize, width, depth, 4)
+              : NetworkSpec.forBackbone(inputSize, 4);
+      if (java.util.Arrays.stream(trainBatches).anyMatch(b -> b < 1)
+          || java.util.Arrays.stream(inferBatches).anyMatch(b -> b < 1)) {
         throw new UserError("--train-batches and --infer-batches must be >= 1");
       }
       new ModelSpeedBenchmark(
-              new ModelSpeedBenchmark.Options(spec, repeats, trainSteps, trainBatches, inferBatches, bb),
+              new ModelSpeedBenchmark.Options(
+                  spec, repeats, trainSteps, trainBatches, inferBatches, bb),
               System.out)
           .run();
     }
@@ -181,51 +287,86 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "throughput",
       mixinStandardHelpOptions = true,
-      description = "Bare ONNX Runtime vs a plain loop vs the attention stage vs end to end through Kafka, by batch size; "
-          + "the trainer fed from Kafka vs from memory; optional memory soak.")
+      description =
+          "Bare ONNX Runtime vs a plain loop vs the attention stage vs end to end through Kafka, by batch size; "
+              + "the trainer fed from Kafka vs from memory; optional memory soak.")
   static final class Throughput implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--batches", defaultValue = "1,8,32,64", split = ",", description = "Micro-batch sizes. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--batches",
+        defaultValue = "1,8,32,64",
+        split = ",",
+        description = "Micro-batch sizes. Default: ${DEFAULT-VALUE}.")
     int[] batches;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "Runs per cell (median reported). Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--repeats",
+        defaultValue = "3",
+        description = "Runs per cell (median reported). Default: ${DEFAULT-VALUE}.")
     int repeats;
 
-    @Option(names = "--no-reference", description = "Skip the heavy reference model (224x224, width 64, depth 4).")
+    @Option(
+        names = "--no-reference",
+        description = "Skip the heavy reference model (224x224, width 64, depth 4).")
     boolean noReference;
 
     @Option(names = "--no-trainer", description = "Skip the trainer measurement.")
     boolean noTrainer;
 
-    @Option(names = "--no-models", description = "Skip the model and pipeline measurements (trainer and soak only).")
+    @Option(
+        names = "--no-models",
+        description = "Skip the model and pipeline measurements (trainer and soak only).")
     boolean noModels;
 
-    @Option(names = "--soak", defaultValue = "0", paramLabel = "IMAGES",
-        description = "Also push this many images through the pipeline and report memory (e.g. 10000 with GAINSTREAM_JAVA_OPTS=-Xmx512m).")
+    @Option(
+        names = "--soak",
+        defaultValue = "0",
+        paramLabel = "IMAGES",
+        description =
+            "Also push this many images through the pipeline and report memory (e.g. 10000 with GAINSTREAM_JAVA_OPTS=-Xmx512m).")
     int soak;
 
     @picocli.CommandLine.Mixin BackboneOptions backbone;
 
-    @Option(names = "--backbone-size", paramLabel = "PIXELS",
-        description = "Input side of the --backbone model. Default: " + BackboneOptions.BACKBONE_LABEL_SIZE
-            + " (label's default label size with a backbone).")
+    @Option(
+        names = "--backbone-size",
+        paramLabel = "PIXELS",
+        description =
+            "Input side of the --backbone model. Default: "
+                + BackboneOptions.BACKBONE_LABEL_SIZE
+                + " (label's default label size with a backbone).")
     Integer backboneSize;
 
-    @Option(names = "--stream-threads", defaultValue = "2", description = "Kafka Streams threads of the pipeline. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--stream-threads",
+        defaultValue = "2",
+        description = "Kafka Streams threads of the pipeline. Default: ${DEFAULT-VALUE}.")
     int streamThreads;
 
-    @Option(names = "--ort-threads", defaultValue = "0", description = "ONNX Runtime intra-op threads of the pipeline (0: cores / stream threads). Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--ort-threads",
+        defaultValue = "0",
+        description =
+            "ONNX Runtime intra-op threads of the pipeline (0: cores / stream threads). Default: ${DEFAULT-VALUE}.")
     int ortThreads;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-        description = "Kafka cluster to use. Without it, a broker runs in-process in a temporary directory.")
+    @Option(
+        names = "--bootstrap-servers",
+        paramLabel = "HOST:PORT[,...]",
+        description =
+            "Kafka cluster to use. Without it, a broker runs in-process in a temporary directory.")
     String bootstrap;
 
     @Override
     public Integer call() throws Exception {
       Logs.toFile(java.nio.file.Path.of(""));
-      if (repeats < 1 || batches.length == 0 || java.util.Arrays.stream(batches).anyMatch(b -> b < 1) || soak < 0 || streamThreads < 1
+      if (repeats < 1
+          || batches.length == 0
+          || java.util.Arrays.stream(batches).anyMatch(b -> b < 1)
+          || soak < 0
+          || streamThreads < 1
           || ortThreads < 0) {
-        throw new UserError("--repeats, --batches and --stream-threads must be >= 1; --soak and --ort-threads >= 0");
+        throw new UserError(
+            "--repeats, --batches and --stream-threads must be >= 1; --soak and --ort-threads >= 0");
       }
       io.gainstream.model.backbone.Backbone bb = backbone.backbone();
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-bench-");
@@ -240,10 +381,21 @@ final class BenchCommand implements Runnable {
         }
         io.gainstream.services.bench.ThroughputBenchmark.Options o =
             new io.gainstream.services.bench.ThroughputBenchmark.Options(
-                batches, repeats, !noModels, !noReference, !noTrainer, soak, streamThreads, ortThreads, bb,
+                batches,
+                repeats,
+                !noModels,
+                !noReference,
+                !noTrainer,
+                soak,
+                streamThreads,
+                ortThreads,
+                bb,
                 backboneSize != null ? backboneSize : BackboneOptions.BACKBONE_LABEL_SIZE);
-        try (me.tongfei.progressbar.ProgressBar bar = Bars.bar("bench runs", io.gainstream.services.bench.ThroughputBenchmark.runs(o))) {
-          new io.gainstream.services.bench.ThroughputBenchmark(o, kafka, work, System.out, bar::step).run();
+        try (me.tongfei.progressbar.ProgressBar bar =
+            Bars.bar("bench runs", io.gainstream.services.bench.ThroughputBenchmark.runs(o))) {
+          new io.gainstream.services.bench.ThroughputBenchmark(
+                  o, kafka, work, System.out, bar::step)
+              .run();
         }
         return 0;
       } finally {

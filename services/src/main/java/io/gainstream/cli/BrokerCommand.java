@@ -18,19 +18,32 @@ import picocli.CommandLine.Option;
  * services start it in the background on first use ({@link SharedBroker}); run in a terminal, it is
  * the same broker in the foreground.
  */
-@Command(name = "broker", mixinStandardHelpOptions = true,
-    description = "Runs the embedded Kafka broker of a work directory. pipeline, trainer, dashboard, publish and export start it in the "
-        + "background when none runs and share it.")
+@Command(
+    name = "broker",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs the embedded Kafka broker of a work directory. pipeline, trainer, dashboard, publish and export start it in the "
+            + "background when none runs and share it.")
 final class BrokerCommand implements Callable<Integer> {
-  @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "gainstream-work",
-      description = "Work directory whose broker this is (data under DIR/kafka). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      defaultValue = "gainstream-work",
+      description =
+          "Work directory whose broker this is (data under DIR/kafka). Default: ${DEFAULT-VALUE}.")
   Path workDir;
 
-  @Option(names = "--idle-exit", paramLabel = "MINUTES", defaultValue = "30",
-      description = "Stop after this many minutes without a client connected (0: never). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--idle-exit",
+      paramLabel = "MINUTES",
+      defaultValue = "30",
+      description =
+          "Stop after this many minutes without a client connected (0: never). Default: ${DEFAULT-VALUE}.")
   int idleMinutes;
 
-  @Option(names = "--stop", description = "Stop the broker of --work-dir, if one runs, and wait until it has.")
+  @Option(
+      names = "--stop",
+      description = "Stop the broker of --work-dir, if one runs, and wait until it has.")
   boolean stop;
 
   @Override
@@ -55,7 +68,14 @@ final class BrokerCommand implements Callable<Integer> {
       return 0;
     }
     if (up.isPresent()) {
-      throw new UserError("a broker already runs for " + workDir + " at " + up.get().bootstrap() + " (pid " + up.get().pid() + ")");
+      throw new UserError(
+          "a broker already runs for "
+              + workDir
+              + " at "
+              + up.get().bootstrap()
+              + " (pid "
+              + up.get().pid()
+              + ")");
     }
     CountDownLatch done = new CountDownLatch(1);
     try (ShutdownGate gate = new ShutdownGate()) {
@@ -63,13 +83,20 @@ final class BrokerCommand implements Callable<Integer> {
       try {
         gate.onSignal(done::countDown);
         SharedBroker.markReady(data, k.bootstrapServers());
-        System.out.println("broker running on " + k.bootstrapServers() + " (data in " + data + ")"
-            + (idleMinutes > 0 ? ", stops after " + idleMinutes + " min without clients" : "") + "; Ctrl-C stops it");
+        System.out.println(
+            "broker running on "
+                + k.bootstrapServers()
+                + " (data in "
+                + data
+                + ")"
+                + (idleMinutes > 0 ? ", stops after " + idleMinutes + " min without clients" : "")
+                + "; Ctrl-C stops it");
         long idleSince = System.nanoTime();
         while (!done.await(5, TimeUnit.SECONDS)) {
           if (clientConnections() > 0) {
             idleSince = System.nanoTime();
-          } else if (idleMinutes > 0 && System.nanoTime() - idleSince > TimeUnit.MINUTES.toNanos(idleMinutes)) {
+          } else if (idleMinutes > 0
+              && System.nanoTime() - idleSince > TimeUnit.MINUTES.toNanos(idleMinutes)) {
             System.out.println("no client for " + idleMinutes + " min: stopping");
             break;
           }
@@ -82,11 +109,17 @@ final class BrokerCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Open client connections on the broker's PLAINTEXT listener (its socket server's own metric). */
+  /**
+   * Open client connections on the broker's PLAINTEXT listener (its socket server's own metric).
+   */
   private static long clientConnections() throws Exception {
     MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
     long n = 0;
-    for (ObjectName name : mbs.queryNames(new ObjectName("kafka.server:type=socket-server-metrics,listener=PLAINTEXT,networkProcessor=*"), null)) {
+    for (ObjectName name :
+        mbs.queryNames(
+            new ObjectName(
+                "kafka.server:type=socket-server-metrics,listener=PLAINTEXT,networkProcessor=*"),
+            null)) {
       Object v = mbs.getAttribute(name, "connection-count");
       n += v instanceof Number num ? Math.round(num.doubleValue()) : 0;
     }

@@ -12,19 +12,31 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gainstream dashboard}: the live dashboard, fed from the topics. */
-@Command(name = "dashboard", mixinStandardHelpOptions = true,
-    description = "Serves the live dashboard (newest labels with attention overlays, releases, throughput, dead letters) until Ctrl-C.")
+@Command(
+    name = "dashboard",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serves the live dashboard (newest labels with attention overlays, releases, throughput, dead letters) until Ctrl-C.")
 final class DashboardCommand implements Callable<Integer> {
   @Mixin PipelineOptions pipeline;
   @Mixin KafkaOptions kafka;
 
-  @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
+  @Option(
+      names = "--bind",
+      defaultValue = "127.0.0.1",
+      description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
   String bind;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Port (0: any free one). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Port (0: any free one). Default: ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(names = "--partitions", defaultValue = "4", description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--partitions",
+      defaultValue = "4",
+      description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
   @Override
@@ -47,7 +59,12 @@ final class DashboardCommand implements Callable<Integer> {
       }
       try (server;
           DashboardFeed feed = new DashboardFeed(cluster.connection(), config, state).start()) {
-        System.out.println("dashboard on " + server.url() + " (Kafka " + cluster.connection().bootstrapServers() + "); Ctrl-C stops it");
+        System.out.println(
+            "dashboard on "
+                + server.url()
+                + " (Kafka "
+                + cluster.connection().bootstrapServers()
+                + "); Ctrl-C stops it");
         stop.await();
       }
     }

@@ -17,33 +17,55 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gainstream demo}: the synthetic set end to end through Kafka. It writes a labelled folder
- * (images, labels.csv, classes.txt, exact masks), runs the same job as {@code label} on an
- * embedded broker, and scores the proxy labels against the exact masks.
+ * (images, labels.csv, classes.txt, exact masks), runs the same job as {@code label} on an embedded
+ * broker, and scores the proxy labels against the exact masks.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Generates a synthetic labelled set, runs 'label' on it end to end (embedded Kafka), and scores the labels.")
+    description =
+        "Generates a synthetic labelled set, runs 'label' on it end to end (embedded Kafka), and scores the labels.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--out", defaultValue = "gainstream-demo", description = "Output folder. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--out",
+      defaultValue = "gainstream-demo",
+      description = "Output folder. Default: ${DEFAULT-VALUE}.")
   Path out;
 
-  @Option(names = "--method", defaultValue = "gain", description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--method",
+      defaultValue = "gain",
+      description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
   String method;
 
-  @Option(names = "--images", defaultValue = "400", description = "Images in the synthetic set. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--images",
+      defaultValue = "400",
+      description = "Images in the synthetic set. Default: ${DEFAULT-VALUE}.")
   int images;
 
-  @Option(names = "--size", defaultValue = "96", description = "Image side in pixels. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--size",
+      defaultValue = "96",
+      description = "Image side in pixels. Default: ${DEFAULT-VALUE}.")
   int size;
 
-  @Option(names = "--train-steps", defaultValue = "1500", description = "Training steps. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--train-steps",
+      defaultValue = "1500",
+      description = "Training steps. Default: ${DEFAULT-VALUE}.")
   int trainSteps;
 
-  @Option(names = "--pixel-labels", defaultValue = "0.05", description = "Share of images given pixel labels for gain-ext. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--pixel-labels",
+      defaultValue = "0.05",
+      description = "Share of images given pixel labels for gain-ext. Default: ${DEFAULT-VALUE}.")
   double pixelShare;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of data and training. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of data and training. Default: ${DEFAULT-VALUE}.")
   long seed;
 
   @picocli.CommandLine.Mixin ValidationOptions validation;
@@ -60,9 +82,22 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, byte[]> truth = writeSet(input, classes, m == Method.GAIN_EXT);
     LabelJob.Outcome o =
         LabelJob.run(
-            new LabelJob.Request(input.resolve("images"), input.resolve("labels.csv"), input.resolve("classes.txt"), out,
-                m == Method.GAIN_EXT ? input.resolve("masks") : null, m, trainSteps, seed, null, null, null, true,
-                validation.guarding(), null, io.gainstream.model.net.NetworkSpec.defaults(1).inputSize(),
+            new LabelJob.Request(
+                input.resolve("images"),
+                input.resolve("labels.csv"),
+                input.resolve("classes.txt"),
+                out,
+                m == Method.GAIN_EXT ? input.resolve("masks") : null,
+                m,
+                trainSteps,
+                seed,
+                null,
+                null,
+                null,
+                true,
+                validation.guarding(),
+                null,
+                io.gainstream.model.net.NetworkSpec.defaults(1).inputSize(),
                 io.gainstream.model.net.NetworkSpec.defaults(1).inputSize()),
             Bars::bar);
     LabelCommand.requireRelease(o);
@@ -72,21 +107,33 @@ final class DemoCommand implements Callable<Integer> {
             "| method | images | steps | mIoU | foreground mIoU | ignored pixels | model version |%n"
                 + "|---|---:|---:|---:|---:|---:|---:|%n"
                 + "| %s | %d | %d | %.3f | %.3f | %.1f %% | %d |%n",
-            m.id(), s.scored(), trainSteps, s.matrix().meanIou(), s.matrix().foregroundMeanIou(),
-            100 * s.matrix().ignoredShare(), o.modelVersion());
+            m.id(),
+            s.scored(),
+            trainSteps,
+            s.matrix().meanIou(),
+            s.matrix().foregroundMeanIou(),
+            100 * s.matrix().ignoredShare(),
+            o.modelVersion());
     Files.writeString(out.resolve("quality.md"), table, StandardCharsets.UTF_8);
-    Path report = io.gainstream.services.view.ReportWriter.html(out, "gainstream demo: " + m.id(), table);
+    Path report =
+        io.gainstream.services.view.ReportWriter.html(out, "gainstream demo: " + m.id(), table);
     System.out.println();
     System.out.print(table);
-    System.out.printf("%nlabels in %s (VOC layout; COCO in %s), rejected inputs in %s, report in %s%n", out.resolve("SegmentationClass"),
-        out.resolve("annotations.json"), out.resolve("dead-letters.jsonl"), report);
+    System.out.printf(
+        "%nlabels in %s (VOC layout; COCO in %s), rejected inputs in %s, report in %s%n",
+        out.resolve("SegmentationClass"),
+        out.resolve("annotations.json"),
+        out.resolve("dead-letters.jsonl"),
+        report);
     System.out.println(LabelCommand.releaseLine(o));
     return 0;
   }
 
-  private Map<String, byte[]> writeSet(Path input, List<String> classes, boolean masks) throws IOException {
+  private Map<String, byte[]> writeSet(Path input, List<String> classes, boolean masks)
+      throws IOException {
     List<SyntheticDataset.Sample> samples =
-        SyntheticDataset.generate(new SyntheticDataset.Spec(classes.size(), size, images, 0.35, false, 0.9, seed));
+        SyntheticDataset.generate(
+            new SyntheticDataset.Spec(classes.size(), size, images, 0.35, false, 0.9, seed));
     int withMask = (int) Math.round(pixelShare * samples.size());
     java.util.Set<String> few = new java.util.HashSet<>();
     if (masks) {

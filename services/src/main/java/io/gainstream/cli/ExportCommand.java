@@ -13,13 +13,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gainstream export}: the proxy-labels topic → a folder of VOC label PNGs. */
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Writes the newest proxy label of every image (and the dead letters) to a folder.")
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description =
+        "Writes the newest proxy label of every image (and the dead letters) to a folder.")
 final class ExportCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
 
-  @Option(names = "--classes", required = true, paramLabel = "FILE", description = "Class names, written to OUT/classes.txt.")
+  @Option(
+      names = "--classes",
+      required = true,
+      paramLabel = "FILE",
+      description = "Class names, written to OUT/classes.txt.")
   Path classes;
 
   @Mixin KafkaOptions kafka;
@@ -28,23 +35,37 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LabelCommand.requireFile(classes, "--classes");
     List<String> names = io.gainstream.model.input.ClassCatalog.read(classes).names();
-    PipelineConfig defaults = new PipelineConfig(Map.of(PipelineConfig.CLASSES_CONFIG, String.join(",", names)));
+    PipelineConfig defaults =
+        new PipelineConfig(Map.of(PipelineConfig.CLASSES_CONFIG, String.join(",", names)));
     Files.createDirectories(out);
     try (KafkaOptions.Cluster cluster = kafka.open()) {
-      LabelExporter.Collected c =
-          collect(cluster, defaults);
+      LabelExporter.Collected c = collect(cluster, defaults);
       int n = LabelExporter.write(c, out, names, Map.of(), List.of(), null);
-      System.out.printf("exported %d labels to %s (VOC layout), %s (COCO), %s (which release labelled each) and %s%n", n, out,
-          out.resolve("annotations.json"), out.resolve(io.gainstream.services.io.Manifest.FILE), out.resolve("report.html"));
+      System.out.printf(
+          "exported %d labels to %s (VOC layout), %s (COCO), %s (which release labelled each) and %s%n",
+          n,
+          out,
+          out.resolve("annotations.json"),
+          out.resolve(io.gainstream.services.io.Manifest.FILE),
+          out.resolve("report.html"));
     }
     return 0;
   }
 
-  private static LabelExporter.Collected collect(KafkaOptions.Cluster cluster, PipelineConfig topics) {
+  private static LabelExporter.Collected collect(
+      KafkaOptions.Cluster cluster, PipelineConfig topics) {
     me.tongfei.progressbar.ProgressBar[] bar = new me.tongfei.progressbar.ProgressBar[1];
     try {
-      return LabelExporter.collect(cluster.connection(), topics.proxyLabelsTopic(), topics.deadLettersTopic(), null, 0, 0,
-          Duration.ofMinutes(10), n -> bar[0].stepBy(n), total -> bar[0] = Bars.bar("read labels", total));
+      return LabelExporter.collect(
+          cluster.connection(),
+          topics.proxyLabelsTopic(),
+          topics.deadLettersTopic(),
+          null,
+          0,
+          0,
+          Duration.ofMinutes(10),
+          n -> bar[0].stepBy(n),
+          total -> bar[0] = Bars.bar("read labels", total));
     } finally {
       if (bar[0] != null) {
         bar[0].close();

@@ -28,13 +28,17 @@ import picocli.CommandLine.HelpCommand;
 public final class Gainstream implements Runnable {
   /** Exit code for arguments the user must fix. */
   public static final int USAGE = 2;
+
   /** Exit code for a run that failed. */
   public static final int FAILED = 1;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
-      description = "Show the log lines of the broker, Kafka and the runtimes on the console too (they always go to the log file).")
+  @CommandLine.Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description =
+          "Show the log lines of the broker, Kafka and the runtimes on the console too (they always go to the log file).")
   void verbose(boolean on) {
     if (on) {
       Logs.verbose();
@@ -57,7 +61,13 @@ public final class Gainstream implements Runnable {
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           CommandLine c = ex.getCommandLine();
-          c.getErr().println("gainstream: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+          c.getErr()
+              .println(
+                  "gainstream: "
+                      + ex.getMessage()
+                      + " (see '"
+                      + c.getCommandSpec().qualifiedName()
+                      + " --help')");
           return USAGE;
         });
     cl.setExecutionExceptionHandler(

@@ -12,20 +12,29 @@ import picocli.CommandLine.Option;
 
 /**
  * Where Kafka is: a given cluster, or — without {@code --bootstrap-servers} — the embedded broker
- * of the work directory, a process of its own that the first command starts and every other
- * command on that directory joins ({@link SharedBroker}).
+ * of the work directory, a process of its own that the first command starts and every other command
+ * on that directory joins ({@link SharedBroker}).
  */
 final class KafkaOptions {
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-      description = "Kafka cluster to use. Without it, the work directory's embedded broker (data under --work-dir), started in the "
-          + "background by the first command and shared by the others.")
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT[,...]",
+      description =
+          "Kafka cluster to use. Without it, the work directory's embedded broker (data under --work-dir), started in the "
+              + "background by the first command and shared by the others.")
   String bootstrap;
 
-  @Option(names = "--client-config", paramLabel = "FILE",
-      description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...) applied to every client.")
+  @Option(
+      names = "--client-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties (security.protocol, sasl.*, ssl.*, ...) applied to every client.")
   Path clientConfig;
 
-  @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "gainstream-work",
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      defaultValue = "gainstream-work",
       description = "Embedded broker data and local state. Default: ${DEFAULT-VALUE}.")
   Path workDir;
 
@@ -45,7 +54,8 @@ final class KafkaOptions {
         return new Cluster(KafkaConnection.of(bootstrap, clientConfig));
       }
       Path dir = workDir.toAbsolutePath();
-      String address = SharedBroker.joinOrStart(dir.resolve("kafka"), brokerCommand(dir), Duration.ofMinutes(2));
+      String address =
+          SharedBroker.joinOrStart(dir.resolve("kafka"), brokerCommand(dir), Duration.ofMinutes(2));
       return new Cluster(KafkaConnection.of(address, clientConfig));
     } catch (IOException e) {
       throw new UserError("cannot read --client-config " + clientConfig + ": " + e.getMessage());
@@ -62,8 +72,16 @@ final class KafkaOptions {
       cmd.add("/usr/bin/setsid");
     }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Xmx1g", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"), Gainstream.class.getName(), "broker",
-        "--work-dir", dir.toString()));
+    cmd.addAll(
+        List.of(
+            "-Xmx1g",
+            "-XX:+UseParallelGC",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Gainstream.class.getName(),
+            "broker",
+            "--work-dir",
+            dir.toString()));
     return cmd;
   }
 }

@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code gainstream label}: a folder of images with image-level labels → proxy segmentation labels. */
+/**
+ * {@code gainstream label}: a folder of images with image-level labels → proxy segmentation labels.
+ */
 @Command(
     name = "label",
     mixinStandardHelpOptions = true,
@@ -18,72 +20,126 @@ import picocli.CommandLine.Option;
       "OUT/dead-letters.jsonl. Runs on an embedded Kafka broker unless --bootstrap-servers is given."
     })
 final class LabelCommand implements Callable<Integer> {
-  @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of PNG/JPEG images.")
+  @Option(
+      names = "--images",
+      required = true,
+      paramLabel = "DIR",
+      description = "Folder of PNG/JPEG images.")
   Path images;
 
-  @Option(names = "--labels", required = true, paramLabel = "FILE.csv", description = "CSV with header image,labels; labels separated by ';'.")
+  @Option(
+      names = "--labels",
+      required = true,
+      paramLabel = "FILE.csv",
+      description = "CSV with header image,labels; labels separated by ';'.")
   Path labels;
 
-  @Option(names = "--classes", required = true, paramLabel = "FILE", description = "One class name per line; line k is class index k.")
+  @Option(
+      names = "--classes",
+      required = true,
+      paramLabel = "FILE",
+      description = "One class name per line; line k is class index k.")
   Path classes;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
 
-  @Option(names = "--masks", paramLabel = "DIR", description = "Pixel labels <image stem>.png for some images (gain-ext).")
+  @Option(
+      names = "--masks",
+      paramLabel = "DIR",
+      description = "Pixel labels <image stem>.png for some images (gain-ext).")
   Path masks;
 
-  @Option(names = "--method", defaultValue = "gain", description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--method",
+      defaultValue = "gain",
+      description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
   String method;
 
-  @Option(names = "--train-steps",
-      description = "Training steps. Default: 1500; " + BackboneOptions.BACKBONE_STEPS + " with --backbone (a CPU step at 224 pixels costs "
-          + "about a second, GAIN's about three).")
+  @Option(
+      names = "--train-steps",
+      description =
+          "Training steps. Default: 1500; "
+              + BackboneOptions.BACKBONE_STEPS
+              + " with --backbone (a CPU step at 224 pixels costs "
+              + "about a second, GAIN's about three).")
   Integer trainSteps;
 
-  @Option(names = "--refine", paramLabel = "crf|none",
-      description = "Refine the proxy labels with a dense CRF on the image's colours, or not. Default: crf with --backbone "
-          + "(what its releases name; docs/QUALITY.md), none for the built-in network.")
+  @Option(
+      names = "--refine",
+      paramLabel = "crf|none",
+      description =
+          "Refine the proxy labels with a dense CRF on the image's colours, or not. Default: crf with --backbone "
+              + "(what its releases name; docs/QUALITY.md), none for the built-in network.")
   String refine;
 
-  @Option(names = "--model", paramLabel = "FILE.onnx",
-      description = "Label with this saved release (from --save-model or a trainer checkpoint) instead of training one; "
-          + "its classes must be --classes. Training options are then not used.")
+  @Option(
+      names = "--model",
+      paramLabel = "FILE.onnx",
+      description =
+          "Label with this saved release (from --save-model or a trainer checkpoint) instead of training one; "
+              + "its classes must be --classes. Training options are then not used.")
   Path model;
 
-  @Option(names = "--save-model", paramLabel = "FILE.onnx", description = "Write the release that labelled to this file.")
+  @Option(
+      names = "--save-model",
+      paramLabel = "FILE.onnx",
+      description = "Write the release that labelled to this file.")
   Path saveModel;
 
-  @Option(names = "--tta-scales", paramLabel = "S[,S...]",
-      description = "Multi-scale fusion: input sides to label at, as multiples of the release's (1 alone: one scale). Default: "
-          + "1,1.5 with --backbone (what its releases name; docs/QUALITY.md), 1 for the built-in network.")
+  @Option(
+      names = "--tta-scales",
+      paramLabel = "S[,S...]",
+      description =
+          "Multi-scale fusion: input sides to label at, as multiples of the release's (1 alone: one scale). Default: "
+              + "1,1.5 with --backbone (what its releases name; docs/QUALITY.md), 1 for the built-in network.")
   String ttaScales;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of training. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of training. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", description = "Kafka cluster; default: an embedded broker.")
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT[,...]",
+      description = "Kafka cluster; default: an embedded broker.")
   String bootstrap;
 
-  @Option(names = "--client-config", paramLabel = "FILE", description = "Kafka client properties (SASL/SSL) for every client.")
+  @Option(
+      names = "--client-config",
+      paramLabel = "FILE",
+      description = "Kafka client properties (SASL/SSL) for every client.")
   Path clientConfig;
 
-  @Option(names = "--work-dir", paramLabel = "DIR", description = "Keep the embedded broker and state here (default: a temporary folder).")
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description = "Keep the embedded broker and state here (default: a temporary folder).")
   Path workDir;
 
   @picocli.CommandLine.Mixin ValidationOptions validation;
 
   @picocli.CommandLine.Mixin BackboneOptions backbone;
 
-  @Option(names = "--input-size", paramLabel = "PIXELS",
-      description = "Side of the square network input. Default: 64 for the built-in network, " + BackboneOptions.BACKBONE_INPUT_SIZE
-          + " with --backbone.")
+  @Option(
+      names = "--input-size",
+      paramLabel = "PIXELS",
+      description =
+          "Side of the square network input. Default: 64 for the built-in network, "
+              + BackboneOptions.BACKBONE_INPUT_SIZE
+              + " with --backbone.")
   Integer inputSize;
 
-  @Option(names = "--label-size", paramLabel = "PIXELS",
-      description = "Side of the square input the release labels at: the trained weights on a finer attention grid. Default: "
-          + BackboneOptions.BACKBONE_LABEL_SIZE + " with --backbone (trained at --input-size, it labelled photos better; docs/QUALITY.md), "
-          + "the input size without.")
+  @Option(
+      names = "--label-size",
+      paramLabel = "PIXELS",
+      description =
+          "Side of the square input the release labels at: the trained weights on a finer attention grid. Default: "
+              + BackboneOptions.BACKBONE_LABEL_SIZE
+              + " with --backbone (trained at --input-size, it labelled photos better; docs/QUALITY.md), "
+              + "the input size without.")
   Integer labelSize;
 
   @Override
@@ -104,30 +160,55 @@ final class LabelCommand implements Callable<Integer> {
       requireSavedModel(model, classes);
     }
     io.gainstream.model.backbone.Backbone bb = model == null ? backbone.backbone() : null;
-    int steps = trainSteps != null ? trainSteps : bb == null ? 1500 : BackboneOptions.BACKBONE_STEPS;
+    int steps =
+        trainSteps != null ? trainSteps : bb == null ? 1500 : BackboneOptions.BACKBONE_STEPS;
     if (steps < 1) {
       throw new UserError("--train-steps must be >= 1, got " + trainSteps);
     }
     if (m == Method.GAIN_EXT && masks == null) {
       throw new UserError("--method gain-ext needs --masks DIR with pixel labels for some images");
     }
-    int size = BackboneOptions.inputSize(inputSize, bb, io.gainstream.model.net.NetworkSpec.defaults(1).inputSize());
+    int size =
+        BackboneOptions.inputSize(
+            inputSize, bb, io.gainstream.model.net.NetworkSpec.defaults(1).inputSize());
     Files.createDirectories(out);
     Logs.toFile(workDir != null ? workDir : out);
     LabelJob.Outcome o =
         LabelJob.run(
-            new LabelJob.Request(images, labels, classes, out, masks, m, steps, seed, bootstrap, clientConfig, workDir, true,
-                validation.guarding(), bb, size, BackboneOptions.labelSize(labelSize, bb, size), refinement, scales, model,
+            new LabelJob.Request(
+                images,
+                labels,
+                classes,
+                out,
+                masks,
+                m,
+                steps,
+                seed,
+                bootstrap,
+                clientConfig,
+                workDir,
+                true,
+                validation.guarding(),
+                bb,
+                size,
+                BackboneOptions.labelSize(labelSize, bb, size),
+                refinement,
+                scales,
+                model,
                 saveModel),
             Bars::bar);
     requireRelease(o);
-    System.out.printf("labelled %d images, rejected %d (see %s), model version %d%n",
+    System.out.printf(
+        "labelled %d images, rejected %d (see %s), model version %d%n",
         o.labelled(), o.rejected(), out.resolve("dead-letters.jsonl"), o.modelVersion());
     System.out.println(releaseLine(o));
     return 0;
   }
 
-  /** A {@code --model} file must be a gainstream release of exactly the classes of {@code --classes}. */
+  /**
+   * A {@code --model} file must be a gainstream release of exactly the classes of {@code
+   * --classes}.
+   */
   private static void requireSavedModel(Path model, Path classes) throws java.io.IOException {
     requireFile(model, "--model");
     io.gainstream.model.onnx.ModelInfo info;
@@ -138,11 +219,20 @@ final class LabelCommand implements Callable<Integer> {
     }
     java.util.List<String> names = io.gainstream.model.input.ClassCatalog.read(classes).names();
     if (!info.classes().equals(names)) {
-      throw new UserError("--model " + model + " was trained on classes " + info.classes() + ", --classes names " + names);
+      throw new UserError(
+          "--model "
+              + model
+              + " was trained on classes "
+              + info.classes()
+              + ", --classes names "
+              + names);
     }
   }
 
-  /** {@code --tta-scales}: a valid list of scales or unset (null); anything else is a one-line error. */
+  /**
+   * {@code --tta-scales}: a valid list of scales or unset (null); anything else is a one-line
+   * error.
+   */
   static String scalesOption(String scales) {
     if (scales == null) {
       return null;
@@ -165,14 +255,19 @@ final class LabelCommand implements Callable<Integer> {
   /** A run whose trained model the gate refused writes no labels and fails with one line. */
   static void requireRelease(LabelJob.Outcome o) {
     if (o.modelVersion() < 0) {
-      throw new UserError("no acceptable release, no labels written: " + o.heldBack()
-          + " (more training steps or more images may help; --min-map sets the bar)", Gainstream.FAILED);
+      throw new UserError(
+          "no acceptable release, no labels written: "
+              + o.heldBack()
+              + " (more training steps or more images may help; --min-map sets the bar)",
+          Gainstream.FAILED);
     }
   }
 
   /** The closing line: which release labelled the images and how it validated. */
   static String releaseLine(LabelJob.Outcome o) {
-    return "release " + o.modelVersion() + " validation: "
+    return "release "
+        + o.modelVersion()
+        + " validation: "
         + (o.validation() == null ? "none (too few held-out images)" : o.validation().summary());
   }
 

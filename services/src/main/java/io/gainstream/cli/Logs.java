@@ -42,7 +42,8 @@ final class Logs {
     try {
       Files.createDirectories(dir);
     } catch (java.io.IOException e) {
-      System.err.println("gainstream: cannot create " + dir + " for the log file: " + e.getMessage());
+      System.err.println(
+          "gainstream: cannot create " + dir + " for the log file: " + e.getMessage());
       return;
     }
     file = dir.toAbsolutePath().resolve(FILE);
@@ -55,7 +56,8 @@ final class Logs {
     app.setName("FILE");
     app.setFile(file.toString());
     app.setAppend(true);
-    app.setPrudent(true); // the services of one work directory write one file from several processes
+    app.setPrudent(
+        true); // the services of one work directory write one file from several processes
     app.setEncoder(enc);
     app.start();
     ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(app);
@@ -68,7 +70,9 @@ final class Logs {
   public static final class ConsoleFilter extends Filter<ILoggingEvent> {
     @Override
     public FilterReply decide(ILoggingEvent e) {
-      return verbose || e.getLoggerName().startsWith("io.gainstream.") ? FilterReply.NEUTRAL : FilterReply.DENY;
+      return verbose || e.getLoggerName().startsWith("io.gainstream.")
+          ? FilterReply.NEUTRAL
+          : FilterReply.DENY;
     }
   }
 }

@@ -12,10 +12,13 @@ final class MetricsEndpoint implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
-  /** @param port −1 for none, 0 for any free port */
+  /**
+   * @param port −1 for none, 0 for any free port
+   */
   static MetricsEndpoint open(String bind, int port, Supplier<HttpEndpoint.Body> metrics) {
     if (port < -1 || port > 65535) {
-      throw new UserError("--metrics-port must be -1 (none), 0 (any free port) or a port number, got " + port);
+      throw new UserError(
+          "--metrics-port must be -1 (none), 0 (any free port) or a port number, got " + port);
     }
     if (port == -1) {
       return new MetricsEndpoint(null);
@@ -23,12 +26,17 @@ final class MetricsEndpoint implements AutoCloseable {
     try {
       return new MetricsEndpoint(HttpEndpoint.start(bind, port, Map.of("/metrics", metrics)));
     } catch (java.io.UncheckedIOException e) {
-      throw new UserError("metrics endpoint: " + e.getMessage() + " (choose another --metrics-port, or -1 for none)");
+      throw new UserError(
+          "metrics endpoint: "
+              + e.getMessage()
+              + " (choose another --metrics-port, or -1 for none)");
     }
   }
 
   String describe() {
-    return endpoint == null ? "" : ", metrics on http://" + endpoint.host() + ":" + endpoint.port() + "/metrics";
+    return endpoint == null
+        ? ""
+        : ", metrics on http://" + endpoint.host() + ":" + endpoint.port() + "/metrics";
   }
 
   @Override

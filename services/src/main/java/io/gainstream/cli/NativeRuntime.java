@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * Native-library settings that must be in place before DJL or ONNX Runtime load: DJL stays offline
- * (libtorch comes from the jar on the class path, never from the network) and caches under
- * {@code ~/.gainstream} unless the user chose otherwise.
+ * (libtorch comes from the jar on the class path, never from the network) and caches under {@code
+ * ~/.gainstream} unless the user chose otherwise.
  */
 final class NativeRuntime {
   private NativeRuntime() {}

@@ -14,17 +14,29 @@ import picocli.CommandLine.Option;
 
 /** Options that make a {@link PipelineConfig}: the classes, and any {@code gainstream.*} key. */
 final class PipelineOptions {
-  @Option(names = "--classes", required = true, paramLabel = "FILE", description = "One class name per line; line k is class index k.")
+  @Option(
+      names = "--classes",
+      required = true,
+      paramLabel = "FILE",
+      description = "One class name per line; line k is class index k.")
   Path classes;
 
-  @Option(names = "--model-name",
-      description = "Key of the releases on the models topic (same as --set gainstream.model.name=...). Default: gain.")
+  @Option(
+      names = "--model-name",
+      description =
+          "Key of the releases on the models topic (same as --set gainstream.model.name=...). Default: gain.")
   String modelName;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Properties file of further gainstream.* settings (see docs/ARCHITECTURE.md).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file of further gainstream.* settings (see docs/ARCHITECTURE.md).")
   Path config;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A gainstream.* setting, e.g. --set gainstream.batch.max.size=64.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "A gainstream.* setting, e.g. --set gainstream.batch.max.size=64.")
   Map<String, String> sets = new HashMap<>();
 
   ClassCatalog catalog() {

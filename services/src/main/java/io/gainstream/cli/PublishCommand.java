@@ -14,21 +14,41 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gainstream publish}: a folder of labelled images → the images topic. */
-@Command(name = "publish", mixinStandardHelpOptions = true, description = "Publishes a folder of labelled images to the images topic.")
+@Command(
+    name = "publish",
+    mixinStandardHelpOptions = true,
+    description = "Publishes a folder of labelled images to the images topic.")
 final class PublishCommand implements Callable<Integer> {
-  @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of PNG/JPEG images.")
+  @Option(
+      names = "--images",
+      required = true,
+      paramLabel = "DIR",
+      description = "Folder of PNG/JPEG images.")
   Path images;
 
-  @Option(names = "--labels", required = true, paramLabel = "FILE.csv", description = "CSV with header image,labels.")
+  @Option(
+      names = "--labels",
+      required = true,
+      paramLabel = "FILE.csv",
+      description = "CSV with header image,labels.")
   Path labels;
 
-  @Option(names = "--masks", paramLabel = "DIR", description = "Pixel labels <image stem>.png for some images.")
+  @Option(
+      names = "--masks",
+      paramLabel = "DIR",
+      description = "Pixel labels <image stem>.png for some images.")
   Path masks;
 
-  @Option(names = "--topic", defaultValue = "images", description = "Images topic. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--topic",
+      defaultValue = "images",
+      description = "Images topic. Default: ${DEFAULT-VALUE}.")
   String topic;
 
-  @Option(names = "--partitions", defaultValue = "4", description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--partitions",
+      defaultValue = "4",
+      description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
   @Mixin KafkaOptions kafka;
@@ -39,14 +59,23 @@ final class PublishCommand implements Callable<Integer> {
     LabelCommand.requireFile(labels, "--labels");
     List<LabelsCsv.Row> rows = LabelsCsv.read(labels);
     try (KafkaOptions.Cluster cluster = kafka.open()) {
-      TopicSetup.ensure(cluster.connection(),
-          new PipelineConfig(Map.of(PipelineConfig.CLASSES_CONFIG, "unused", PipelineConfig.IMAGES_TOPIC_CONFIG, topic)),
-          partitions, (short) 1);
+      TopicSetup.ensure(
+          cluster.connection(),
+          new PipelineConfig(
+              Map.of(
+                  PipelineConfig.CLASSES_CONFIG,
+                  "unused",
+                  PipelineConfig.IMAGES_TOPIC_CONFIG,
+                  topic)),
+          partitions,
+          (short) 1);
       ImagePublisher.Result r;
       try (ProgressBar bar = Bars.bar("publish", rows.size())) {
         r = ImagePublisher.publish(cluster.connection(), topic, images, rows, masks, bar::step);
       }
-      System.out.printf("published %d images to %s; %d rejected%n", r.published().size(), topic, r.rejected().size());
+      System.out.printf(
+          "published %d images to %s; %d rejected%n",
+          r.published().size(), topic, r.rejected().size());
       for (ImagePublisher.Rejected x : r.rejected()) {
         System.out.printf("  %s: %s (%s)%n", x.image(), x.reason(), x.detail());
       }

@@ -14,56 +14,91 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gainstream trainer}: runs the trainer service until stopped (or for --max-steps). */
-@Command(name = "trainer", mixinStandardHelpOptions = true,
-    description = "Consumes training-samples, trains GAIN continuously and publishes releases to the models topic.")
+@Command(
+    name = "trainer",
+    mixinStandardHelpOptions = true,
+    description =
+        "Consumes training-samples, trains GAIN continuously and publishes releases to the models topic.")
 final class TrainerCommand implements Callable<Integer> {
   @Mixin PipelineOptions pipeline;
   @Mixin KafkaOptions kafka;
 
-  @Option(names = "--metrics-bind", defaultValue = "127.0.0.1",
-      description = "Address of the Prometheus /metrics endpoint. Default: ${DEFAULT-VALUE} (this machine only).")
+  @Option(
+      names = "--metrics-bind",
+      defaultValue = "127.0.0.1",
+      description =
+          "Address of the Prometheus /metrics endpoint. Default: ${DEFAULT-VALUE} (this machine only).")
   String metricsBind;
 
-  @Option(names = "--metrics-port", defaultValue = "9465",
-      description = "Port of the /metrics endpoint (0: any free port, -1: none). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "9465",
+      description =
+          "Port of the /metrics endpoint (0: any free port, -1: none). Default: ${DEFAULT-VALUE}.")
   int metricsPort;
 
-  @Option(names = "--method", defaultValue = "gain", description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--method",
+      defaultValue = "gain",
+      description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
   String method;
 
-  @Option(names = "--release-every", defaultValue = "500", description = "Steps between releases. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--release-every",
+      defaultValue = "500",
+      description = "Steps between releases. Default: ${DEFAULT-VALUE}.")
   int releaseEvery;
 
-  @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in total (0: run until stopped).")
+  @Option(
+      names = "--max-steps",
+      defaultValue = "0",
+      description = "Stop after this many steps in total (0: run until stopped).")
   long maxSteps;
 
-  @Option(names = "--replay-capacity", defaultValue = "5000", description = "Images kept for replay. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--replay-capacity",
+      defaultValue = "5000",
+      description = "Images kept for replay. Default: ${DEFAULT-VALUE}.")
   int replayCapacity;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--partitions", defaultValue = "4", description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--partitions",
+      defaultValue = "4",
+      description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
   @Mixin ValidationOptions validation;
 
   @Mixin BackboneOptions backbone;
 
-  @Option(names = "--input-size", paramLabel = "PIXELS",
-      description = "Side of the square network input. Default: gainstream.input.size when set, otherwise 64 for the built-in network, "
-          + BackboneOptions.BACKBONE_INPUT_SIZE + " with a backbone.")
+  @Option(
+      names = "--input-size",
+      paramLabel = "PIXELS",
+      description =
+          "Side of the square network input. Default: gainstream.input.size when set, otherwise 64 for the built-in network, "
+              + BackboneOptions.BACKBONE_INPUT_SIZE
+              + " with a backbone.")
   Integer inputSize;
 
-  @Option(names = "--label-size", paramLabel = "PIXELS",
-      description = "Side of the square input the releases label at (the pipeline follows it). Default: "
-          + BackboneOptions.BACKBONE_LABEL_SIZE + " with a backbone, the input size without.")
+  @Option(
+      names = "--label-size",
+      paramLabel = "PIXELS",
+      description =
+          "Side of the square input the releases label at (the pipeline follows it). Default: "
+              + BackboneOptions.BACKBONE_LABEL_SIZE
+              + " with a backbone, the input size without.")
   Integer labelSize;
 
-  @Option(names = "--init", paramLabel = "FILE.onnx",
-      description = "Start from this saved release (label --save-model, a checkpoint) when the models topic and the checkpoints hold "
-          + "none; a restart resumes from the newest release instead. It must have the classes, network and preprocessing of this "
-          + "trainer. --max-steps counts the steps behind it.")
+  @Option(
+      names = "--init",
+      paramLabel = "FILE.onnx",
+      description =
+          "Start from this saved release (label --save-model, a checkpoint) when the models topic and the checkpoints hold "
+              + "none; a restart resumes from the newest release instead. It must have the classes, network and preprocessing of this "
+              + "trainer. --max-steps counts the steps behind it.")
   java.nio.file.Path init;
 
   @Override
@@ -75,34 +110,65 @@ final class TrainerCommand implements Callable<Integer> {
     PipelineConfig config = pipeline.pipelineConfig();
     io.gainstream.model.backbone.Backbone bb = backbone.backbone(config);
     // a gainstream.input.size that was set wins over the backbone's default
-    Integer configured = config.originals().containsKey(PipelineConfig.INPUT_SIZE_CONFIG) ? config.inputSize() : null;
-    int size = BackboneOptions.inputSize(inputSize != null ? inputSize : configured, bb, config.inputSize());
+    Integer configured =
+        config.originals().containsKey(PipelineConfig.INPUT_SIZE_CONFIG)
+            ? config.inputSize()
+            : null;
+    int size =
+        BackboneOptions.inputSize(
+            inputSize != null ? inputSize : configured, bb, config.inputSize());
     ClassCatalog classes = config.classes();
-    // each release names its input size; the pipeline resizes to it, so trainer and pipeline need not agree by hand
-    NetworkSpec spec = bb == null ? new NetworkSpec(size, 16, 3, classes.size()) : NetworkSpec.forBackbone(size, classes.size());
+    // each release names its input size; the pipeline resizes to it, so trainer and pipeline need
+    // not agree by hand
+    NetworkSpec spec =
+        bb == null
+            ? new NetworkSpec(size, 16, 3, classes.size())
+            : NetworkSpec.forBackbone(size, classes.size());
     TrainerService.Options o =
-        new TrainerService.Options(config.modelName(), classes.names(), spec, GainSettings.defaults(m).withSeed(seed), releaseEvery,
-            maxSteps, replayCapacity, 64, 5000, new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())),
-            "gainstream-trainer-" + config.modelName(), config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits(),
-            validation.guarding(), bb, BackboneOptions.labelSize(labelSize, bb, size));
+        new TrainerService.Options(
+            config.modelName(),
+            classes.names(),
+            spec,
+            GainSettings.defaults(m).withSeed(seed),
+            releaseEvery,
+            maxSteps,
+            replayCapacity,
+            64,
+            5000,
+            new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())),
+            "gainstream-trainer-" + config.modelName(),
+            config.trainingSamplesTopic(),
+            config.modelsTopic(),
+            config.decodeLimits(),
+            validation.guarding(),
+            bb,
+            BackboneOptions.labelSize(labelSize, bb, size));
     if (init != null) {
       o = o.withInit(initRelease(init, o));
     }
     try (ShutdownGate gate = new ShutdownGate();
         KafkaOptions.Cluster cluster = kafka.open()) {
       TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
-      me.tongfei.progressbar.ProgressBar bar = Bars.bar("train " + m.id(), maxSteps > 0 ? maxSteps : -1);
-      TrainerService trainer = new TrainerService(cluster.connection(), o, s -> bar.stepTo(s.step()));
+      me.tongfei.progressbar.ProgressBar bar =
+          Bars.bar("train " + m.id(), maxSteps > 0 ? maxSteps : -1);
+      TrainerService trainer =
+          new TrainerService(cluster.connection(), o, s -> bar.stepTo(s.step()));
       Thread t = new Thread(trainer, "gainstream-trainer");
       gate.onSignal(trainer::close); // stop after the current step
-      try (MetricsEndpoint metrics = MetricsEndpoint.open(metricsBind, metricsPort, trainer::prometheus)) {
-        System.out.println("trainer running on " + cluster.connection().bootstrapServers() + metrics.describe() + "; Ctrl-C stops it");
+      try (MetricsEndpoint metrics =
+          MetricsEndpoint.open(metricsBind, metricsPort, trainer::prometheus)) {
+        System.out.println(
+            "trainer running on "
+                + cluster.connection().bootstrapServers()
+                + metrics.describe()
+                + "; Ctrl-C stops it");
         t.start();
         t.join();
       }
       bar.close();
       if (trainer.failure().isPresent()) {
-        throw new IllegalStateException("trainer failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
+        throw new IllegalStateException(
+            "trainer failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
       }
       System.out.println("trainer stopped at release " + trainer.publishedVersion());
     }
@@ -110,18 +176,28 @@ final class TrainerCommand implements Callable<Integer> {
   }
 
   /**
-   * The bytes of {@code --init}, checked against the trainer they are to start: a foreign file, other
-   * classes, another network or another preprocessing is a one-line error before anything runs.
+   * The bytes of {@code --init}, checked against the trainer they are to start: a foreign file,
+   * other classes, another network or another preprocessing is a one-line error before anything
+   * runs.
    */
-  private static byte[] initRelease(java.nio.file.Path file, TrainerService.Options o) throws java.io.IOException {
+  private static byte[] initRelease(java.nio.file.Path file, TrainerService.Options o)
+      throws java.io.IOException {
     LabelCommand.requireFile(file, "--init");
     byte[] onnx = java.nio.file.Files.readAllBytes(file);
     try {
-      io.gainstream.model.onnx.ModelInfo info = io.gainstream.model.onnx.OnnxImporter.readInfo(onnx);
+      io.gainstream.model.onnx.ModelInfo info =
+          io.gainstream.model.onnx.OnnxImporter.readInfo(onnx);
       if (!info.classes().equals(o.classes())) {
-        throw new UserError("--init " + file + " was trained on classes " + info.classes() + ", this trainer has " + o.classes());
+        throw new UserError(
+            "--init "
+                + file
+                + " was trained on classes "
+                + info.classes()
+                + ", this trainer has "
+                + o.classes());
       }
-      try (io.gainstream.model.train.GainTrainer probe = new io.gainstream.model.train.GainTrainer(o.spec(), o.settings(), o.backbone())) {
+      try (io.gainstream.model.train.GainTrainer probe =
+          new io.gainstream.model.train.GainTrainer(o.spec(), o.settings(), o.backbone())) {
         io.gainstream.model.onnx.OnnxImporter.load(onnx, probe.network());
       }
     } catch (io.gainstream.model.onnx.InvalidModelException e) {

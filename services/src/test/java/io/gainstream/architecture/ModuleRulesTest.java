@@ -9,35 +9,55 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module rules of docs/ARCHITECTURE.md, on the main classes of every module: the model core
- * knows nothing of Kafka, the topology nothing of the services around it, and neither writes to
- * the console (the CLI and the services decide what a user sees).
+ * knows nothing of Kafka, the topology nothing of the services around it, and neither writes to the
+ * console (the CLI and the services decide what a user sees).
  */
 class ModuleRulesTest {
-  /** Main classes only: not the test classes of this module nor the test jars of the others (the model's test backbones). */
-  private static final JavaClasses MAIN = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .withImportOption(location -> !location.contains("-tests.jar"))
-      .importPackages("io.gainstream");
+  /**
+   * Main classes only: not the test classes of this module nor the test jars of the others (the
+   * model's test backbones).
+   */
+  private static final JavaClasses MAIN =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .withImportOption(location -> !location.contains("-tests.jar"))
+          .importPackages("io.gainstream");
 
   @Test
   void theModelCoreKnowsNothingOfKafkaOrTheLayersAboveIt() {
-    noClasses().that().resideInAPackage("io.gainstream.model..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.gainstream.topology..", "io.gainstream.services..",
+    noClasses()
+        .that()
+        .resideInAPackage("io.gainstream.model..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.kafka..",
+            "io.gainstream.topology..",
+            "io.gainstream.services..",
             "io.gainstream.cli..")
         .check(MAIN);
   }
 
   @Test
   void theTopologyKnowsNothingOfTheServicesOrTheCli() {
-    noClasses().that().resideInAPackage("io.gainstream.topology..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.gainstream.services..", "io.gainstream.cli..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.gainstream.topology..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.gainstream.services..", "io.gainstream.cli..")
         .check(MAIN);
   }
 
   @Test
   void neitherTheModelNorTheTopologyWritesToTheConsole() {
-    noClasses().that().resideInAnyPackage("io.gainstream.model..", "io.gainstream.topology..")
-        .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.gainstream.model..", "io.gainstream.topology..")
+        .should()
+        .accessField(System.class, "out")
+        .orShould()
+        .accessField(System.class, "err")
         .check(MAIN);
   }
 }

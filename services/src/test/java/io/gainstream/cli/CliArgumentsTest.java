@@ -26,7 +26,8 @@ class CliArgumentsTest {
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       int code = Gainstream.execute(args);
-      return new Run(code, err.toString(StandardCharsets.UTF_8).trim(), out.toString(StandardCharsets.UTF_8));
+      return new Run(
+          code, err.toString(StandardCharsets.UTF_8).trim(), out.toString(StandardCharsets.UTF_8));
     } finally {
       System.setErr(oldErr);
       System.setOut(oldOut);
@@ -34,8 +35,17 @@ class CliArgumentsTest {
   }
 
   private String[] label(Path images, Path labels, Path classes, String... more) {
-    String[] base = {"label", "--images", images.toString(), "--labels", labels.toString(), "--classes", classes.toString(),
-        "--out", tmp.resolve("out").toString()};
+    String[] base = {
+      "label",
+      "--images",
+      images.toString(),
+      "--labels",
+      labels.toString(),
+      "--classes",
+      classes.toString(),
+      "--out",
+      tmp.resolve("out").toString()
+    };
     String[] all = new String[base.length + more.length];
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(more, 0, all, base.length, more.length);
@@ -48,15 +58,19 @@ class CliArgumentsTest {
     Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
     Run r = run(label(tmp.resolve("nope"), csv, classes));
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("gainstream: --images " + tmp.resolve("nope") + " is not a folder");
+    assertThat(r.err())
+        .isEqualTo("gainstream: --images " + tmp.resolve("nope") + " is not a folder");
   }
 
   @Test
   void shouldRefuseBenchQualityWithoutBuiltInRowsButNoBackbone() throws Exception {
     Path photos = Files.createDirectories(tmp.resolve("photos").resolve("masks")).getParent();
-    Run r = run("bench", "quality", "--no-synthetic", "--photos", photos.toString(), "--no-built-in");
+    Run r =
+        run("bench", "quality", "--no-synthetic", "--photos", photos.toString(), "--no-built-in");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("gainstream: --no-built-in needs --photos and --backbone (it leaves the backbone's photo rows only)");
+    assertThat(r.err())
+        .isEqualTo(
+            "gainstream: --no-built-in needs --photos and --backbone (it leaves the backbone's photo rows only)");
   }
 
   /** {@code label} on an empty folder, an empty CSV and one class, with {@code more} options. */
@@ -88,10 +102,13 @@ class CliArgumentsTest {
   void shouldRefuseBadTestTimeScalesWithOneLine() throws Exception {
     Run r = run(emptyLabel("--tta-scales", "1.5,2"));
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("gainstream: --tta-scales: test-time scales must include 1, got [1.5, 2.0]");
+    assertThat(r.err())
+        .isEqualTo("gainstream: --tta-scales: test-time scales must include 1, got [1.5, 2.0]");
     Run p = run("pipeline", "--classes", tmp.resolve("c.txt").toString(), "--tta-scales", "1,abc");
     assertThat(p.code()).isEqualTo(2);
-    assertThat(p.err()).isEqualTo("gainstream: --tta-scales: test-time scales are comma-separated numbers such as 1,1.5, got '1,abc'");
+    assertThat(p.err())
+        .isEqualTo(
+            "gainstream: --tta-scales: test-time scales are comma-separated numbers such as 1,1.5, got '1,abc'");
   }
 
   @Test
@@ -100,36 +117,61 @@ class CliArgumentsTest {
     Path model = Files.write(tmp.resolve("m.onnx"), release(spec, List.of("cat", "dog")));
     Run r = run(emptyLabel("--model", model.toString()));
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("gainstream: --model " + model + " was trained on classes [cat, dog], --classes names [boat]");
+    assertThat(r.err())
+        .isEqualTo(
+            "gainstream: --model "
+                + model
+                + " was trained on classes [cat, dog], --classes names [boat]");
     Path junk = Files.writeString(tmp.resolve("junk.onnx"), "not a model");
     Run j = run(emptyLabel("--model", junk.toString()));
     assertThat(j.code()).isEqualTo(2);
-    assertThat(j.err()).startsWith("gainstream: --model " + junk + ": not an ONNX model").doesNotContain("\n");
+    assertThat(j.err())
+        .startsWith("gainstream: --model " + junk + ": not an ONNX model")
+        .doesNotContain("\n");
   }
 
   @Test
   void shouldRefuseAnInitReleaseThatDoesNotFitTheTrainerWithOneLine() throws Exception {
     Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
-    Path other = Files.write(tmp.resolve("other.onnx"), release(new io.gainstream.model.net.NetworkSpec(16, 2, 2, 2), List.of("cat", "dog")));
+    Path other =
+        Files.write(
+            tmp.resolve("other.onnx"),
+            release(new io.gainstream.model.net.NetworkSpec(16, 2, 2, 2), List.of("cat", "dog")));
     Run r = run("trainer", "--classes", classes.toString(), "--init", other.toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("gainstream: --init " + other + " was trained on classes [cat, dog], this trainer has [boat]");
+    assertThat(r.err())
+        .isEqualTo(
+            "gainstream: --init "
+                + other
+                + " was trained on classes [cat, dog], this trainer has [boat]");
     // the right class, another network: the trainer's is 64 pixels, 16 wide, 3 deep
-    Path narrow = Files.write(tmp.resolve("narrow.onnx"), release(new io.gainstream.model.net.NetworkSpec(64, 8, 3, 1), List.of("boat")));
+    Path narrow =
+        Files.write(
+            tmp.resolve("narrow.onnx"),
+            release(new io.gainstream.model.net.NetworkSpec(64, 8, 3, 1), List.of("boat")));
     Run n = run("trainer", "--classes", classes.toString(), "--init", narrow.toString());
     assertThat(n.code()).isEqualTo(2);
-    assertThat(n.err()).startsWith("gainstream: --init " + narrow + ": model spec").doesNotContain("\n");
+    assertThat(n.err())
+        .startsWith("gainstream: --init " + narrow + ": model spec")
+        .doesNotContain("\n");
     Path junk = Files.writeString(tmp.resolve("junk.onnx"), "not a model");
     Run j = run("trainer", "--classes", classes.toString(), "--init", junk.toString());
     assertThat(j.code()).isEqualTo(2);
-    assertThat(j.err()).startsWith("gainstream: --init " + junk + ": not an ONNX model").doesNotContain("\n");
+    assertThat(j.err())
+        .startsWith("gainstream: --init " + junk + ": not an ONNX model")
+        .doesNotContain("\n");
   }
 
   private static byte[] release(io.gainstream.model.net.NetworkSpec spec, List<String> classes) {
-    try (io.gainstream.model.train.GainTrainer t = new io.gainstream.model.train.GainTrainer(spec,
-        io.gainstream.model.train.GainSettings.defaults(io.gainstream.model.train.Method.CAM))) {
-      return io.gainstream.model.onnx.OnnxExporter.export(t.network(),
-          new io.gainstream.model.onnx.ModelInfo(spec, classes, "cam", 1, 0, false, java.util.Map.of()));
+    try (io.gainstream.model.train.GainTrainer t =
+        new io.gainstream.model.train.GainTrainer(
+            spec,
+            io.gainstream.model.train.GainSettings.defaults(
+                io.gainstream.model.train.Method.CAM))) {
+      return io.gainstream.model.onnx.OnnxExporter.export(
+          t.network(),
+          new io.gainstream.model.onnx.ModelInfo(
+              spec, classes, "cam", 1, 0, false, java.util.Map.of()));
     }
   }
 
@@ -154,7 +196,8 @@ class CliArgumentsTest {
     Path good = Files.writeString(tmp.resolve("g.csv"), "image,labels\n");
     Run m = run(label(images, good, classes, "--method", "gradcam"));
     assertThat(m.code()).isEqualTo(2);
-    assertThat(m.err()).isEqualTo("gainstream: unknown method 'gradcam', expected one of cam, gain, gain-ext");
+    assertThat(m.err())
+        .isEqualTo("gainstream: unknown method 'gradcam', expected one of cam, gain, gain-ext");
   }
 
   @Test
@@ -169,7 +212,8 @@ class CliArgumentsTest {
 
   @Test
   void shouldPrintHelpForEveryCommand() {
-    for (String cmd : new String[] {"label", "demo", "publish", "export", "pipeline", "trainer", "bench"}) {
+    for (String cmd :
+        new String[] {"label", "demo", "publish", "export", "pipeline", "trainer", "bench"}) {
       Run r = run(cmd, "--help");
       assertThat(r.code()).as(cmd).isZero();
       assertThat(r.out()).as(cmd).contains("Usage: gainstream " + cmd);
@@ -179,28 +223,61 @@ class CliArgumentsTest {
   @Test
   void shouldBindEveryHttpEndpointToLocalhostByDefault() {
     picocli.CommandLine cli = new picocli.CommandLine(new Gainstream());
-    for (String[] c : new String[][] {{"pipeline", "--metrics-bind"}, {"trainer", "--metrics-bind"}, {"dashboard", "--bind"}}) {
-      picocli.CommandLine.Model.OptionSpec o = cli.getSubcommands().get(c[0]).getCommandSpec().findOption(c[1]);
+    for (String[] c :
+        new String[][] {
+          {"pipeline", "--metrics-bind"}, {"trainer", "--metrics-bind"}, {"dashboard", "--bind"}
+        }) {
+      picocli.CommandLine.Model.OptionSpec o =
+          cli.getSubcommands().get(c[0]).getCommandSpec().findOption(c[1]);
       assertThat(o).as("%s %s", c[0], c[1]).isNotNull();
       assertThat(o.defaultValue()).as("%s %s", c[0], c[1]).isEqualTo("127.0.0.1");
     }
   }
 
-  /** A one-node classifier graph: {@code op} on a rank-{@code rank} input, then optionally GlobalAveragePool. */
+  /**
+   * A one-node classifier graph: {@code op} on a rank-{@code rank} input, then optionally
+   * GlobalAveragePool.
+   */
   private Path graph(String name, String op, int rank, boolean pool) throws Exception {
-    ai.onnx.proto.OnnxMl.TensorShapeProto.Builder shape = ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder();
+    ai.onnx.proto.OnnxMl.TensorShapeProto.Builder shape =
+        ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder();
     for (int d = 0; d < rank; d++) {
-      shape.addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d == 1 || rank == 3 && d == 0 ? 3 : 8));
+      shape.addDim(
+          ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder()
+              .setDimValue(d == 1 || rank == 3 && d == 0 ? 3 : 8));
     }
-    ai.onnx.proto.OnnxMl.GraphProto.Builder g = ai.onnx.proto.OnnxMl.GraphProto.newBuilder()
-        .addInput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
-            .setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))))
-        .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType(op).setName("the-" + op).addInput("x").addOutput("f"));
+    ai.onnx.proto.OnnxMl.GraphProto.Builder g =
+        ai.onnx.proto.OnnxMl.GraphProto.newBuilder()
+            .addInput(
+                ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder()
+                    .setName("x")
+                    .setType(
+                        ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+                            .setTensorType(
+                                ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
+                                    .setElemType(1)
+                                    .setShape(shape))))
+            .addNode(
+                ai.onnx.proto.OnnxMl.NodeProto.newBuilder()
+                    .setOpType(op)
+                    .setName("the-" + op)
+                    .addInput("x")
+                    .addOutput("f"));
     if (pool) {
-      g.addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("pool").addInput("f").addOutput("y"));
+      g.addNode(
+          ai.onnx.proto.OnnxMl.NodeProto.newBuilder()
+              .setOpType("GlobalAveragePool")
+              .setName("pool")
+              .addInput("f")
+              .addOutput("y"));
     }
-    byte[] model = ai.onnx.proto.OnnxMl.ModelProto.newBuilder().setIrVersion(8)
-        .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build().toByteArray();
+    byte[] model =
+        ai.onnx.proto.OnnxMl.ModelProto.newBuilder()
+            .setIrVersion(8)
+            .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
+            .setGraph(g)
+            .build()
+            .toByteArray();
     return Files.write(tmp.resolve(name), model);
   }
 
@@ -212,9 +289,15 @@ class CliArgumentsTest {
     Path notOnnx = Files.writeString(tmp.resolve("not.onnx"), "hello, I am not a model");
     String[][] cases = {
       {notOnnx.toString(), "not an ONNX model"},
-      {graph("softplus.onnx", "Softplus", 4, true).toString(), "unsupported op Softplus at node 'the-Softplus'"},
+      {
+        graph("softplus.onnx", "Softplus", 4, true).toString(),
+        "unsupported op Softplus at node 'the-Softplus'"
+      },
       {graph("nopool.onnx", "Relu", 4, false).toString(), "no global average pooling"},
-      {graph("rank3.onnx", "Relu", 3, true).toString(), "input 'x' has rank 3, expected 4 ([N, 3, H, W])"},
+      {
+        graph("rank3.onnx", "Relu", 3, true).toString(),
+        "input 'x' has rank 3, expected 4 ([N, 3, H, W])"
+      },
     };
     for (String[] c : cases) {
       Run r = run(label(images, csv, classes, "--backbone", c[0]));
@@ -228,16 +311,38 @@ class CliArgumentsTest {
   void shouldRefuseABadBackboneSettingOfTheTrainerWithOneLine() throws Exception {
     Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
     Path notOnnx = Files.writeString(tmp.resolve("not.onnx"), "hello, I am not a model");
-    Run r = run("trainer", "--classes", classes.toString(), "--set", "gainstream.backbone.file=" + notOnnx);
+    Run r =
+        run(
+            "trainer",
+            "--classes",
+            classes.toString(),
+            "--set",
+            "gainstream.backbone.file=" + notOnnx);
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
-    assertThat(r.err()).startsWith("gainstream: gainstream.backbone.file " + notOnnx + ": ").contains("not an ONNX model");
+    assertThat(r.err())
+        .startsWith("gainstream: gainstream.backbone.file " + notOnnx + ": ")
+        .contains("not an ONNX model");
 
-    Run missing = run("trainer", "--classes", classes.toString(), "--set", "gainstream.backbone.file=" + tmp.resolve("nowhere.onnx"));
+    Run missing =
+        run(
+            "trainer",
+            "--classes",
+            classes.toString(),
+            "--set",
+            "gainstream.backbone.file=" + tmp.resolve("nowhere.onnx"));
     assertThat(missing.code()).isEqualTo(2);
-    assertThat(missing.err()).startsWith("gainstream: gainstream.backbone.file ").contains("is not a readable file");
+    assertThat(missing.err())
+        .startsWith("gainstream: gainstream.backbone.file ")
+        .contains("is not a readable file");
 
-    Run mode = run("trainer", "--classes", classes.toString(), "--set", "gainstream.backbone.fine.tune=most");
+    Run mode =
+        run(
+            "trainer",
+            "--classes",
+            classes.toString(),
+            "--set",
+            "gainstream.backbone.fine.tune=most");
     assertThat(mode.code()).isEqualTo(2);
     assertThat(mode.err().lines().count()).as(mode.err()).isEqualTo(1);
     assertThat(mode.err()).contains("gainstream.backbone.fine.tune");

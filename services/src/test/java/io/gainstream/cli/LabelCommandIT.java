@@ -33,7 +33,8 @@ class LabelCommandIT {
     List<String> classes = SyntheticDataset.classNames(3);
     Files.writeString(tmp.resolve("classes.txt"), String.join("\n", classes) + "\n");
     List<String> csv = new ArrayList<>(List.of("image,labels"));
-    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 80, 40, 0.3, false, 0.9, 3));
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 80, 40, 0.3, false, 0.9, 3));
     for (SyntheticDataset.Sample s : samples) {
       ImageIO.write(s.image(), "png", images.resolve(s.id() + ".png").toFile());
       List<String> names = new ArrayList<>();
@@ -47,7 +48,8 @@ class LabelCommandIT {
     ImageIO.write(gray, "jpeg", images.resolve("gray.jpg").toFile());
     csv.add("sub/gray.jpg,");
     // rejected: corrupt bytes, unknown class, missing file
-    Files.write(images.resolve("corrupt.png"), "definitely not a png".getBytes(StandardCharsets.UTF_8));
+    Files.write(
+        images.resolve("corrupt.png"), "definitely not a png".getBytes(StandardCharsets.UTF_8));
     csv.add("sub/corrupt.png,disc");
     csv.add("\"sub/copy.png\",zebra");
     Files.copy(images.resolve(samples.get(0).id() + ".png"), images.resolve("copy.png"));
@@ -58,17 +60,50 @@ class LabelCommandIT {
     String console;
     try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
       Captured run =
-          capture(() -> Gainstream.execute("label", "--images", tmp.resolve("images").toString(), "--labels", tmp.resolve("labels.csv").toString(),
-              "--classes", tmp.resolve("classes.txt").toString(), "--out", out.toString(), "--method", "cam", "--train-steps", "60",
-              "--held-out", "0.25", "--min-map", "0", "--save-model", tmp.resolve("saved.onnx").toString(),
-              "--bootstrap-servers", kafka.bootstrapServers()));
+          capture(
+              () ->
+                  Gainstream.execute(
+                      "label",
+                      "--images",
+                      tmp.resolve("images").toString(),
+                      "--labels",
+                      tmp.resolve("labels.csv").toString(),
+                      "--classes",
+                      tmp.resolve("classes.txt").toString(),
+                      "--out",
+                      out.toString(),
+                      "--method",
+                      "cam",
+                      "--train-steps",
+                      "60",
+                      "--held-out",
+                      "0.25",
+                      "--min-map",
+                      "0",
+                      "--save-model",
+                      tmp.resolve("saved.onnx").toString(),
+                      "--bootstrap-servers",
+                      kafka.bootstrapServers()));
       assertThat(run.rc()).isZero();
       console = run.out();
       // the saved release labels the same images again without training, to the same bytes
       Captured again =
-          capture(() -> Gainstream.execute("label", "--images", tmp.resolve("images").toString(), "--labels", tmp.resolve("labels.csv").toString(),
-              "--classes", tmp.resolve("classes.txt").toString(), "--out", tmp.resolve("again").toString(),
-              "--model", tmp.resolve("saved.onnx").toString(), "--bootstrap-servers", kafka.bootstrapServers()));
+          capture(
+              () ->
+                  Gainstream.execute(
+                      "label",
+                      "--images",
+                      tmp.resolve("images").toString(),
+                      "--labels",
+                      tmp.resolve("labels.csv").toString(),
+                      "--classes",
+                      tmp.resolve("classes.txt").toString(),
+                      "--out",
+                      tmp.resolve("again").toString(),
+                      "--model",
+                      tmp.resolve("saved.onnx").toString(),
+                      "--bootstrap-servers",
+                      kafka.bootstrapServers()));
       assertThat(again.rc()).isZero();
       assertThat(again.err()).doesNotContain("train cam");
       for (SyntheticDataset.Sample s : samples) {
@@ -76,30 +111,54 @@ class LabelCommandIT {
             .hasSameBinaryContentAs(out.resolve("SegmentationClass").resolve(s.id() + ".png"));
       }
       // export from the topics writes the same provenance as label did
-      Captured export = capture(() -> Gainstream.execute("export", "--classes", tmp.resolve("classes.txt").toString(), "--out",
-          tmp.resolve("export").toString(), "--bootstrap-servers", kafka.bootstrapServers()));
+      Captured export =
+          capture(
+              () ->
+                  Gainstream.execute(
+                      "export",
+                      "--classes",
+                      tmp.resolve("classes.txt").toString(),
+                      "--out",
+                      tmp.resolve("export").toString(),
+                      "--bootstrap-servers",
+                      kafka.bootstrapServers()));
       assertThat(export.rc()).isZero();
-      List<io.gainstream.services.io.Manifest.Row> exported = io.gainstream.services.io.Manifest.read(tmp.resolve("export/manifest.csv"));
-      assertThat(exported).extracting(io.gainstream.services.io.Manifest.Row::image)
-          .containsExactlyInAnyOrderElementsOf(io.gainstream.services.io.Manifest.read(out.resolve("manifest.csv")).stream()
-              .map(io.gainstream.services.io.Manifest.Row::image).toList());
+      List<io.gainstream.services.io.Manifest.Row> exported =
+          io.gainstream.services.io.Manifest.read(tmp.resolve("export/manifest.csv"));
+      assertThat(exported)
+          .extracting(io.gainstream.services.io.Manifest.Row::image)
+          .containsExactlyInAnyOrderElementsOf(
+              io.gainstream.services.io.Manifest.read(out.resolve("manifest.csv")).stream()
+                  .map(io.gainstream.services.io.Manifest.Row::image)
+                  .toList());
       assertThat(exported).allSatisfy(r -> assertThat(r.modelVersion()).isEqualTo(1));
     }
     // which release labelled each image, and when: one row per label, read back
-    List<io.gainstream.services.io.Manifest.Row> manifest = io.gainstream.services.io.Manifest.read(out.resolve("manifest.csv"));
+    List<io.gainstream.services.io.Manifest.Row> manifest =
+        io.gainstream.services.io.Manifest.read(out.resolve("manifest.csv"));
     assertThat(manifest).hasSize(samples.size() + 1);
-    assertThat(manifest).extracting(io.gainstream.services.io.Manifest.Row::image).contains("sub/gray.jpg", "sub/" + samples.get(0).id() + ".png");
-    assertThat(manifest).allSatisfy(r -> {
-      assertThat(r.modelVersion()).isEqualTo(1);
-      assertThat(r.modelMethod()).isEqualTo("cam");
-      assertThat(r.labelledMs()).isBetween(System.currentTimeMillis() - 8 * 60_000, System.currentTimeMillis());
-    });
+    assertThat(manifest)
+        .extracting(io.gainstream.services.io.Manifest.Row::image)
+        .contains("sub/gray.jpg", "sub/" + samples.get(0).id() + ".png");
+    assertThat(manifest)
+        .allSatisfy(
+            r -> {
+              assertThat(r.modelVersion()).isEqualTo(1);
+              assertThat(r.modelMethod()).isEqualTo("cam");
+              assertThat(r.labelledMs())
+                  .isBetween(System.currentTimeMillis() - 8 * 60_000, System.currentTimeMillis());
+            });
     assertThat(Files.readString(out.resolve("annotations.json")))
-        .contains("\"info\":{\"description\":\"gainstream proxy labels\",\"version\":\"1\",\"gainstream_releases\":[{\"version\":1,"
-            + "\"method\":\"cam\",\"images\":" + (samples.size() + 1) + "}]}");
+        .contains(
+            "\"info\":{\"description\":\"gainstream proxy labels\",\"version\":\"1\",\"gainstream_releases\":[{\"version\":1,"
+                + "\"method\":\"cam\",\"images\":"
+                + (samples.size() + 1)
+                + "}]}");
     List<String> lines = console.lines().filter(l -> !l.isBlank()).toList();
-    assertThat(lines.get(lines.size() - 1)).as("the closing line names the release's validation")
-        .matches("release 1 validation: exact match [0-9.]+, mAP [0-9.]+ on [0-9]+ held-out images, no held-out pixel labels");
+    assertThat(lines.get(lines.size() - 1))
+        .as("the closing line names the release's validation")
+        .matches(
+            "release 1 validation: exact match [0-9.]+, mAP [0-9.]+ on [0-9]+ held-out images, no held-out pixel labels");
 
     assertThat(Files.readAllLines(out.resolve("classes.txt"))).containsExactlyElementsOf(classes);
     for (SyntheticDataset.Sample s : samples) {
@@ -110,27 +169,52 @@ class LabelCommandIT {
       assertThat(d.height()).isEqualTo(80);
       for (byte v : d.values()) {
         int k = v & 0xff;
-        assertThat(k == 0 || k == 255 || java.util.Arrays.stream(s.classes()).anyMatch(c -> c == k)).isTrue();
+        assertThat(k == 0 || k == 255 || java.util.Arrays.stream(s.classes()).anyMatch(c -> c == k))
+            .isTrue();
       }
     }
-    LabelPng.Decoded g = LabelPng.read(Files.readAllBytes(out.resolve("SegmentationClass/gray.png")), DecodeLimits.defaults());
+    LabelPng.Decoded g =
+        LabelPng.read(
+            Files.readAllBytes(out.resolve("SegmentationClass/gray.png")), DecodeLimits.defaults());
     assertThat(g.width()).isEqualTo(50);
     assertThat(g.height()).isEqualTo(30);
     assertThat(g.values()).as("no label: all background").containsOnly((byte) 0);
 
     List<String> dead = Files.readAllLines(out.resolve("dead-letters.jsonl"));
     assertThat(dead).hasSize(3);
-    assertThat(dead).anySatisfy(l -> assertThat(l).contains("\"image\":\"sub/corrupt.png\"").contains("IMAGE_UNDECODABLE"));
-    assertThat(dead).anySatisfy(l -> assertThat(l).contains("\"image\":\"sub/copy.png\"").contains("UNKNOWN_CLASS").contains("zebra"));
-    assertThat(dead).anySatisfy(l -> assertThat(l).contains("\"image\":\"sub/missing.png\"").contains("FILE_UNREADABLE"));
+    assertThat(dead)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains("\"image\":\"sub/corrupt.png\"")
+                    .contains("IMAGE_UNDECODABLE"));
+    assertThat(dead)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains("\"image\":\"sub/copy.png\"")
+                    .contains("UNKNOWN_CLASS")
+                    .contains("zebra"));
+    assertThat(dead)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains("\"image\":\"sub/missing.png\"")
+                    .contains("FILE_UNREADABLE"));
     try (var files = Files.list(out.resolve("SegmentationClass"))) {
       assertThat(files.count()).isEqualTo(samples.size() + 1);
     }
     // the VOC layout around the labels, COCO beside it, and the report
-    assertThat(out.resolve("JPEGImages/gray.jpg")).hasSameBinaryContentAs(images.resolve("gray.jpg"));
-    assertThat(Files.readAllLines(out.resolve("ImageSets/Segmentation/trainval.txt"))).hasSize(samples.size() + 1).contains("gray");
-    assertThat(Files.readAllLines(out.resolve("labelmap.txt"))).contains("background:0,0,0::", "disc:128,0,0::");
-    assertThat(Files.readString(out.resolve("annotations.json"))).contains("\"file_name\":\"gray.jpg\"").contains("\"counts\"");
+    assertThat(out.resolve("JPEGImages/gray.jpg"))
+        .hasSameBinaryContentAs(images.resolve("gray.jpg"));
+    assertThat(Files.readAllLines(out.resolve("ImageSets/Segmentation/trainval.txt")))
+        .hasSize(samples.size() + 1)
+        .contains("gray");
+    assertThat(Files.readAllLines(out.resolve("labelmap.txt")))
+        .contains("background:0,0,0::", "disc:128,0,0::");
+    assertThat(Files.readString(out.resolve("annotations.json")))
+        .contains("\"file_name\":\"gray.jpg\"")
+        .contains("\"counts\"");
     String report = Files.readString(out.resolve("report.html"));
     assertThat(report).contains("class=\"overlay\"").contains("class=\"label\"");
     try (var pictures = Files.list(out.resolve("report"))) {
@@ -141,20 +225,46 @@ class LabelCommandIT {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void shouldExitNonZeroWithOneLineAndWriteNoLabelsWhenNoReleaseMeetsTheMinimum() throws Exception {
-    LabelledFolder.Written set = LabelledFolder.write(tmp.resolve("set"), SyntheticDataset.classNames(3),
-        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 60, 0.3, false, 0.9, 4)), x -> false);
+    LabelledFolder.Written set =
+        LabelledFolder.write(
+            tmp.resolve("set"),
+            SyntheticDataset.classNames(3),
+            SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 60, 0.3, false, 0.9, 4)),
+            x -> false);
     Path out = tmp.resolve("out");
     Captured run;
     try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
       // two training steps cannot rank 15 held-out images perfectly: mAP 1 is out of reach
-      run = capture(() -> Gainstream.execute("label", "--images", set.images().toString(), "--labels", set.labelsCsv().toString(),
-          "--classes", set.classesFile().toString(), "--out", out.toString(), "--method", "cam", "--train-steps", "2",
-          "--held-out", "0.25", "--min-map", "1", "--bootstrap-servers", kafka.bootstrapServers()));
+      run =
+          capture(
+              () ->
+                  Gainstream.execute(
+                      "label",
+                      "--images",
+                      set.images().toString(),
+                      "--labels",
+                      set.labelsCsv().toString(),
+                      "--classes",
+                      set.classesFile().toString(),
+                      "--out",
+                      out.toString(),
+                      "--method",
+                      "cam",
+                      "--train-steps",
+                      "2",
+                      "--held-out",
+                      "0.25",
+                      "--min-map",
+                      "1",
+                      "--bootstrap-servers",
+                      kafka.bootstrapServers()));
     }
     assertThat(run.rc()).isEqualTo(Gainstream.FAILED);
     List<String> err = run.err().lines().filter(l -> l.startsWith("gainstream:")).toList();
     assertThat(err).hasSize(1);
-    assertThat(err.get(0)).startsWith("gainstream: no acceptable release, no labels written: held-out mAP").contains("below the minimum 1.000");
+    assertThat(err.get(0))
+        .startsWith("gainstream: no acceptable release, no labels written: held-out mAP")
+        .contains("below the minimum 1.000");
     assertThat(out.resolve("SegmentationClass")).doesNotExist();
   }
 
@@ -162,26 +272,63 @@ class LabelCommandIT {
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
   void shouldLabelThroughKafkaOnAnImportedBackbone() throws Exception {
     // a 96x64 photo-like set: not square, so the labels must come back at each image's own size
-    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.3, false, 0.9, 8));
-    LabelledFolder.Written set = LabelledFolder.write(tmp.resolve("set"), SyntheticDataset.classNames(3), samples, x -> false);
-    Path backbone = Files.write(tmp.resolve("resnet-like.onnx"), io.gainstream.model.onnx.TestBackbones.resnetLike(3));
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.3, false, 0.9, 8));
+    LabelledFolder.Written set =
+        LabelledFolder.write(
+            tmp.resolve("set"), SyntheticDataset.classNames(3), samples, x -> false);
+    Path backbone =
+        Files.write(
+            tmp.resolve("resnet-like.onnx"), io.gainstream.model.onnx.TestBackbones.resnetLike(3));
     Path out = tmp.resolve("out");
     Captured run;
     try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
-      run = capture(() -> Gainstream.execute("label", "--images", set.images().toString(), "--labels", set.labelsCsv().toString(),
-          "--classes", set.classesFile().toString(), "--out", out.toString(), "--method", "gain", "--train-steps", "40",
-          "--backbone", backbone.toString(), "--input-size", "32", "--fine-tune", "last", "--min-map", "0",
-          "--bootstrap-servers", kafka.bootstrapServers()));
+      run =
+          capture(
+              () ->
+                  Gainstream.execute(
+                      "label",
+                      "--images",
+                      set.images().toString(),
+                      "--labels",
+                      set.labelsCsv().toString(),
+                      "--classes",
+                      set.classesFile().toString(),
+                      "--out",
+                      out.toString(),
+                      "--method",
+                      "gain",
+                      "--train-steps",
+                      "40",
+                      "--backbone",
+                      backbone.toString(),
+                      "--input-size",
+                      "32",
+                      "--fine-tune",
+                      "last",
+                      "--min-map",
+                      "0",
+                      "--bootstrap-servers",
+                      kafka.bootstrapServers()));
     }
     assertThat(run.rc()).isZero();
-    assertThat(run.out()).contains("labelled 40 images, rejected 0").contains("release 1 validation:");
+    assertThat(run.out())
+        .contains("labelled 40 images, rejected 0")
+        .contains("release 1 validation:");
     for (SyntheticDataset.Sample s : samples) {
-      LabelPng.Decoded d = LabelPng.read(Files.readAllBytes(out.resolve("SegmentationClass").resolve(s.id() + ".png")), DecodeLimits.defaults());
+      LabelPng.Decoded d =
+          LabelPng.read(
+              Files.readAllBytes(out.resolve("SegmentationClass").resolve(s.id() + ".png")),
+              DecodeLimits.defaults());
       assertThat(d.width()).isEqualTo(64);
       assertThat(d.height()).isEqualTo(64);
-      // a backbone release names the CRF: every label was refined, and its thresholded form is kept beside it
-      LabelPng.Decoded u = LabelPng.read(Files.readAllBytes(out.resolve("SegmentationClassUnrefined").resolve(s.id() + ".png")),
-          DecodeLimits.defaults());
+      // a backbone release names the CRF: every label was refined, and its thresholded form is kept
+      // beside it
+      LabelPng.Decoded u =
+          LabelPng.read(
+              Files.readAllBytes(
+                  out.resolve("SegmentationClassUnrefined").resolve(s.id() + ".png")),
+              DecodeLimits.defaults());
       assertThat(u.width()).isEqualTo(64);
       assertThat(u.height()).isEqualTo(64);
     }
@@ -196,11 +343,14 @@ class LabelCommandIT {
     java.io.PrintStream oldErr = System.err;
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(new TeeStream(out, oldOut), true, StandardCharsets.UTF_8));
-    System.setErr(new java.io.PrintStream(new TeeStream(err, oldErr), true, StandardCharsets.UTF_8));
+    System.setOut(
+        new java.io.PrintStream(new TeeStream(out, oldOut), true, StandardCharsets.UTF_8));
+    System.setErr(
+        new java.io.PrintStream(new TeeStream(err, oldErr), true, StandardCharsets.UTF_8));
     try {
       int rc = cli.getAsInt();
-      return new Captured(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Captured(
+          rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);

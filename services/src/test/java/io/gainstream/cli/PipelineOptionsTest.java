@@ -24,8 +24,13 @@ class PipelineOptionsTest {
 
   @Test
   void shouldTakeTheModelNameFromSetWhenNoOptionGivesIt() throws Exception {
-    assertThat(parse("--set", "gainstream.model.name=boats").pipelineConfig().modelName()).isEqualTo("boats");
-    assertThat(parse("--model-name", "people", "--set", "gainstream.model.name=boats").pipelineConfig().modelName()).isEqualTo("people");
+    assertThat(parse("--set", "gainstream.model.name=boats").pipelineConfig().modelName())
+        .isEqualTo("boats");
+    assertThat(
+            parse("--model-name", "people", "--set", "gainstream.model.name=boats")
+                .pipelineConfig()
+                .modelName())
+        .isEqualTo("people");
     assertThat(parse().pipelineConfig().modelName()).isEqualTo("gain");
   }
 }

@@ -60,30 +60,48 @@ class ServicesIT {
   }
 
   /** The config of one test, its topics (prefixed) created. */
-  private static PipelineConfig topics(String prefix, String model, int partitions) throws Exception {
+  private static PipelineConfig topics(String prefix, String model, int partitions)
+      throws Exception {
     PipelineConfig c = config(prefix, model);
     TopicSetup.ensure(kafka.connection(), c, partitions, (short) 1);
     return c;
   }
 
-  private static TrainerService.Options trainer(PipelineConfig c, long maxSteps, int releaseEvery, Path checkpoints) {
-    return new TrainerService.Options(c.modelName(), CLASSES, new NetworkSpec(64, 8, 3, 3),
-        GainSettings.defaults(Method.CAM).withBatchSize(8), releaseEvery, maxSteps, 500, 8, 1000, new Checkpoints(checkpoints),
-        "trainer-" + c.modelName(), c.trainingSamplesTopic(), c.modelsTopic(), c.decodeLimits(),
-        new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)), null);
+  private static TrainerService.Options trainer(
+      PipelineConfig c, long maxSteps, int releaseEvery, Path checkpoints) {
+    return new TrainerService.Options(
+        c.modelName(),
+        CLASSES,
+        new NetworkSpec(64, 8, 3, 3),
+        GainSettings.defaults(Method.CAM).withBatchSize(8),
+        releaseEvery,
+        maxSteps,
+        500,
+        8,
+        1000,
+        new Checkpoints(checkpoints),
+        "trainer-" + c.modelName(),
+        c.trainingSamplesTopic(),
+        c.modelsTopic(),
+        c.decodeLimits(),
+        new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)),
+        null);
   }
 
   private static byte[] png(SyntheticDataset.Sample s) {
     return ImageBytes.encode(s.image(), "png");
   }
 
-  private static void publish(KafkaConnection k, String topic, List<SyntheticDataset.Sample> samples, boolean garbageFirst) throws Exception {
+  private static void publish(
+      KafkaConnection k, String topic, List<SyntheticDataset.Sample> samples, boolean garbageFirst)
+      throws Exception {
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(k.producer())) {
       if (garbageFirst) {
         p.send(new ProducerRecord<>(topic, "garbage", new byte[] {(byte) 0xff, 0x13, 0x37})).get();
       }
       for (SyntheticDataset.Sample s : samples) {
-        ImageEvent.Builder e = ImageEvent.newBuilder().setId(s.id()).setImage(ByteString.copyFrom(png(s)));
+        ImageEvent.Builder e =
+            ImageEvent.newBuilder().setId(s.id()).setImage(ByteString.copyFrom(png(s)));
         for (int c : s.classes()) {
           e.addLabels(CLASSES.get(c - 1));
         }
@@ -112,9 +130,12 @@ class ServicesIT {
   void shouldTrainReleaseAndLabelThroughTheBrokerAndDeadLetterNonProtobufValues() throws Exception {
     PipelineConfig c = topics("a.", "model-a", 2);
     KafkaConnection k = kafka.connection();
-    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 30, 0.3, false, 0.9, 9));
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 30, 0.3, false, 0.9, 9));
     long started = System.currentTimeMillis();
-    try (PipelineService p = new PipelineService(k, c, new PipelineService.Options("it-a", tmp.resolve("state-a"), 1)).start(Duration.ofMinutes(1))) {
+    try (PipelineService p =
+        new PipelineService(k, c, new PipelineService.Options("it-a", tmp.resolve("state-a"), 1))
+            .start(Duration.ofMinutes(1))) {
       publish(k, c.imagesTopic(), samples, true);
       TrainerService t = new TrainerService(k, trainer(c, 40, 20, tmp.resolve("cp-a")), s -> {});
       t.run();
@@ -124,7 +145,16 @@ class ServicesIT {
       samples.forEach(s -> ids.add(s.id()));
       ids.add("garbage");
       LabelExporter.Collected got =
-          LabelExporter.collect(k, c.proxyLabelsTopic(), c.deadLettersTopic(), ids, 1, started, Duration.ofMinutes(2), n -> {}, total -> {});
+          LabelExporter.collect(
+              k,
+              c.proxyLabelsTopic(),
+              c.deadLettersTopic(),
+              ids,
+              1,
+              started,
+              Duration.ofMinutes(2),
+              n -> {},
+              total -> {});
       assertThat(got.labels()).hasSize(30);
       DeadLetter d = got.deadLetters().get("garbage");
       assertThat(d.getReason()).isEqualTo("NOT_PROTOBUF");
@@ -137,7 +167,8 @@ class ServicesIT {
   void shouldResumeFromItsNewestReleaseAfterARestartAndNeverGoBack() throws Exception {
     PipelineConfig c = topics("b.", "model-b", 1);
     KafkaConnection k = kafka.connection();
-    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 16, 0.3, false, 0.9, 10));
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 16, 0.3, false, 0.9, 10));
     // the trainer reads samples directly from its topic here
     publish(k, c.trainingSamplesTopic(), samples, false);
     Path cp = tmp.resolve("cp-b");
@@ -147,14 +178,20 @@ class ServicesIT {
     assertThat(first.publishedVersion()).isEqualTo(2);
 
     List<Long> stepsSeen = new ArrayList<>();
-    TrainerService second = new TrainerService(k, trainer(c, 30, 10, cp), s -> stepsSeen.add(s.step()));
+    TrainerService second =
+        new TrainerService(k, trainer(c, 30, 10, cp), s -> stepsSeen.add(s.step()));
     second.run();
     assertThat(second.failure()).isEmpty();
-    assertThat(stepsSeen).as("resumed at step 20, trained to 30").startsWith(21L).endsWith(30L).hasSize(10);
+    assertThat(stepsSeen)
+        .as("resumed at step 20, trained to 30")
+        .startsWith(21L)
+        .endsWith(30L)
+        .hasSize(10);
     List<ModelRelease> all = releases(k, c.modelsTopic());
     assertThat(all).extracting(ModelRelease::getVersion).containsExactly(1L, 2L, 3L);
     assertThat(all).extracting(ModelRelease::getStep).containsExactly(10L, 20L, 30L);
-    assertThat(new Checkpoints(cp).newest()).hasValueSatisfying(x -> assertThat(x.version()).isEqualTo(3));
+    assertThat(new Checkpoints(cp).newest())
+        .hasValueSatisfying(x -> assertThat(x.version()).isEqualTo(3));
   }
 
   @Test
@@ -162,32 +199,71 @@ class ServicesIT {
     PipelineConfig earlier = topics("i1.", "model-i1", 1);
     PipelineConfig fresh = topics("i2.", "model-i2", 1);
     KafkaConnection k = kafka.connection();
-    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 16, 0.3, false, 0.9, 12));
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 16, 0.3, false, 0.9, 12));
     publish(k, earlier.trainingSamplesTopic(), samples, false);
     publish(k, fresh.trainingSamplesTopic(), samples, false);
-    TrainerService saved = new TrainerService(k, trainer(earlier, 20, 20, tmp.resolve("cp-i1")), s -> {});
+    TrainerService saved =
+        new TrainerService(k, trainer(earlier, 20, 20, tmp.resolve("cp-i1")), s -> {});
     saved.run();
     byte[] init = new Checkpoints(tmp.resolve("cp-i1")).newest().orElseThrow().onnx();
 
     List<Long> stepsSeen = new ArrayList<>();
     Path cp = tmp.resolve("cp-i2");
-    TrainerService started = new TrainerService(k, trainer(fresh, 30, 10, cp).withInit(init), s -> stepsSeen.add(s.step()));
+    TrainerService started =
+        new TrainerService(
+            k, trainer(fresh, 30, 10, cp).withInit(init), s -> stepsSeen.add(s.step()));
     started.run();
     assertThat(started.failure()).isEmpty();
-    assertThat(stepsSeen).as("started at the given release's step 20").startsWith(21L).endsWith(30L).hasSize(10);
-    assertThat(releases(k, fresh.modelsTopic())).extracting(ModelRelease::getVersion).containsExactly(1L);
+    assertThat(stepsSeen)
+        .as("started at the given release's step 20")
+        .startsWith(21L)
+        .endsWith(30L)
+        .hasSize(10);
+    assertThat(releases(k, fresh.modelsTopic()))
+        .extracting(ModelRelease::getVersion)
+        .containsExactly(1L);
 
     stepsSeen.clear();
-    TrainerService restarted = new TrainerService(k, trainer(fresh, 40, 10, cp).withInit(init), s -> stepsSeen.add(s.step()));
+    TrainerService restarted =
+        new TrainerService(
+            k, trainer(fresh, 40, 10, cp).withInit(init), s -> stepsSeen.add(s.step()));
     restarted.run();
-    assertThat(stepsSeen).as("a restart resumes from its own release (step 30), not the file (step 20)").startsWith(31L).hasSize(10);
-    assertThat(releases(k, fresh.modelsTopic())).extracting(ModelRelease::getStep).containsExactly(30L, 40L);
+    assertThat(stepsSeen)
+        .as("a restart resumes from its own release (step 30), not the file (step 20)")
+        .startsWith(31L)
+        .hasSize(10);
+    assertThat(releases(k, fresh.modelsTopic()))
+        .extracting(ModelRelease::getStep)
+        .containsExactly(30L, 40L);
   }
 
-  private static TrainerService.Options trainer(PipelineConfig c, NetworkSpec spec, GainSettings settings, long maxSteps, int releaseEvery,
-      int startAfter, Path checkpoints, TrainerService.Guarding guarding) {
-    return new TrainerService.Options(c.modelName(), CLASSES, spec, settings, releaseEvery, maxSteps, 500, startAfter, 1000,
-        new Checkpoints(checkpoints), "trainer-" + c.modelName(), c.trainingSamplesTopic(), c.modelsTopic(), c.decodeLimits(), guarding, null);
+  private static TrainerService.Options trainer(
+      PipelineConfig c,
+      NetworkSpec spec,
+      GainSettings settings,
+      long maxSteps,
+      int releaseEvery,
+      int startAfter,
+      Path checkpoints,
+      TrainerService.Guarding guarding) {
+    return new TrainerService.Options(
+        c.modelName(),
+        CLASSES,
+        spec,
+        settings,
+        releaseEvery,
+        maxSteps,
+        500,
+        startAfter,
+        1000,
+        new Checkpoints(checkpoints),
+        "trainer-" + c.modelName(),
+        c.trainingSamplesTopic(),
+        c.modelsTopic(),
+        c.decodeLimits(),
+        guarding,
+        null);
   }
 
   private static String metrics(TrainerService t) {
@@ -198,41 +274,77 @@ class ServicesIT {
   void shouldHoldBackAWorseReleaseWhileThePipelineKeepsServingThePublishedOne() throws Exception {
     PipelineConfig c = topics("g.", "model-g", 1);
     KafkaConnection k = kafka.connection();
-    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 120, 0.3, false, 0.9, 21));
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 120, 0.3, false, 0.9, 21));
     NetworkSpec spec = new NetworkSpec(64, 8, 3, 3);
-    TrainerService.Guarding guarding = new TrainerService.Guarding(0.25, CollapseGuard.Settings.defaults(), new ReleaseGate(0.6, 0.03));
+    TrainerService.Guarding guarding =
+        new TrainerService.Guarding(
+            0.25, CollapseGuard.Settings.defaults(), new ReleaseGate(0.6, 0.03));
     Path cp = tmp.resolve("cp-g");
     long started = System.currentTimeMillis();
-    try (PipelineService p = new PipelineService(k, c, new PipelineService.Options("it-g", tmp.resolve("state-g"), 1)).start(Duration.ofMinutes(1))) {
+    try (PipelineService p =
+        new PipelineService(k, c, new PipelineService.Options("it-g", tmp.resolve("state-g"), 1))
+            .start(Duration.ofMinutes(1))) {
       publish(k, c.imagesTopic(), samples, false);
       GainSettings cam = GainSettings.defaults(Method.CAM).withBatchSize(8);
-      TrainerService good = new TrainerService(k, trainer(c, spec, cam, 300, 300, 120, cp, guarding), s -> {});
+      TrainerService good =
+          new TrainerService(k, trainer(c, spec, cam, 300, 300, 120, cp, guarding), s -> {});
       good.run();
       assertThat(good.failure()).isEmpty();
-      assertThat(good.publishedVersion()).as("a trained classifier passes the minimum").isEqualTo(1);
+      assertThat(good.publishedVersion())
+          .as("a trained classifier passes the minimum")
+          .isEqualTo(1);
       double goodMap = good.publishedFigures().meanAp();
       assertThat(goodMap).isGreaterThanOrEqualTo(0.6);
 
       // the same model trained on with a learning rate of 1: 30 steps wreck it
-      GainSettings wrecking = new GainSettings(Method.CAM, cam.sigma(), cam.omega(), cam.alpha(), cam.omegaExt(), cam.warmupSteps(),
-          cam.miningStartAccuracy(), 1.0f, cam.weightDecay(), 8, cam.seed());
-      TrainerService bad = new TrainerService(k, trainer(c, spec, wrecking, 330, 30, 120, cp, guarding), s -> {});
+      GainSettings wrecking =
+          new GainSettings(
+              Method.CAM,
+              cam.sigma(),
+              cam.omega(),
+              cam.alpha(),
+              cam.omegaExt(),
+              cam.warmupSteps(),
+              cam.miningStartAccuracy(),
+              1.0f,
+              cam.weightDecay(),
+              8,
+              cam.seed());
+      TrainerService bad =
+          new TrainerService(k, trainer(c, spec, wrecking, 330, 30, 120, cp, guarding), s -> {});
       bad.run();
       assertThat(bad.failure()).isEmpty();
       assertThat(bad.heldBack()).as("releases held back").isEqualTo(1);
       assertThat(bad.lastHoldReason()).contains("< published");
       assertThat(bad.publishedVersion()).as("nothing new published").isEqualTo(1);
       assertThat(metrics(bad)).contains("gainstream_trainer_releases_held_back_total 1");
-      assertThat(releases(k, c.modelsTopic())).extracting(ModelRelease::getVersion).containsExactly(1L);
-      assertThat(releases(k, c.modelsTopic()).get(0).getMetricsMap()).containsKeys("val_exact_match", "val_map");
+      assertThat(releases(k, c.modelsTopic()))
+          .extracting(ModelRelease::getVersion)
+          .containsExactly(1L);
+      assertThat(releases(k, c.modelsTopic()).get(0).getMetricsMap())
+          .containsKeys("val_exact_match", "val_map");
 
-      SyntheticDataset.Sample late = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 1, 0.3, false, 0.9, 22)).get(0);
-      SyntheticDataset.Sample renamed = new SyntheticDataset.Sample("late-image", late.image(), late.classes(), late.mask());
+      SyntheticDataset.Sample late =
+          SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 1, 0.3, false, 0.9, 22))
+              .get(0);
+      SyntheticDataset.Sample renamed =
+          new SyntheticDataset.Sample("late-image", late.image(), late.classes(), late.mask());
       publish(k, c.imagesTopic(), List.of(renamed), false);
       LabelExporter.Collected got =
-          LabelExporter.collect(k, c.proxyLabelsTopic(), c.deadLettersTopic(), Set.of("late-image"), 1, started, Duration.ofMinutes(2), n -> {},
+          LabelExporter.collect(
+              k,
+              c.proxyLabelsTopic(),
+              c.deadLettersTopic(),
+              Set.of("late-image"),
+              1,
+              started,
+              Duration.ofMinutes(2),
+              n -> {},
               total -> {});
-      assertThat(got.labels().get("late-image").getModelVersion()).as("labelled by the published release").isEqualTo(1);
+      assertThat(got.labels().get("late-image").getModelVersion())
+          .as("labelled by the published release")
+          .isEqualTo(1);
     }
   }
 
@@ -241,14 +353,21 @@ class ServicesIT {
     PipelineConfig c = topics("h.", "model-h", 1);
     KafkaConnection k = kafka.connection();
     // the collapse of CollapseGuardTest, now through the service: alpha 100, mining from step 100
-    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 200, 0.35, false, 0.9, 3));
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 200, 0.35, false, 0.9, 3));
     publish(k, c.trainingSamplesTopic(), samples, false);
-    GainSettings g = GainSettings.defaults(Method.GAIN).withSeed(1).withBatchSize(8).withWarmup(100, 0f);
+    GainSettings g =
+        GainSettings.defaults(Method.GAIN).withSeed(1).withBatchSize(8).withWarmup(100, 0f);
     g = g.withMining(100f, g.sigma(), g.omega());
-    TrainerService.Guarding guarding = new TrainerService.Guarding(0.2, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1));
+    TrainerService.Guarding guarding =
+        new TrainerService.Guarding(0.2, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1));
     List<Long> steps = new ArrayList<>();
-    TrainerService t = new TrainerService(k, trainer(c, new NetworkSpec(32, 8, 3, 3), g, 300, 100, 200, tmp.resolve("cp-h"), guarding),
-        s -> steps.add(s.step()));
+    TrainerService t =
+        new TrainerService(
+            k,
+            trainer(
+                c, new NetworkSpec(32, 8, 3, 3), g, 300, 100, 200, tmp.resolve("cp-h"), guarding),
+            s -> steps.add(s.step()));
     t.run();
     assertThat(t.failure()).isEmpty();
     assertThat(steps).hasSize(300);
@@ -259,7 +378,9 @@ class ServicesIT {
     List<ModelRelease> all = releases(k, c.modelsTopic());
     assertThat(all).hasSize(3);
     for (ModelRelease r : all) {
-      assertThat(r.getMetricsMap().get("val_exact_match")).as("release %d", r.getVersion()).isGreaterThanOrEqualTo(baseline - 0.10);
+      assertThat(r.getMetricsMap().get("val_exact_match"))
+          .as("release %d", r.getVersion())
+          .isGreaterThanOrEqualTo(baseline - 0.10);
     }
   }
 }

@@ -22,58 +22,75 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String IMAGES_TOPIC_CONFIG = "gainstream.topic.images";
   private static final String IMAGES_TOPIC_DOC = "Topic of ImageEvent values (key: image id).";
   public static final String MODELS_TOPIC_CONFIG = "gainstream.topic.models";
-  private static final String MODELS_TOPIC_DOC = "Compacted topic of ModelRelease values (key: model name).";
+  private static final String MODELS_TOPIC_DOC =
+      "Compacted topic of ModelRelease values (key: model name).";
   public static final String PROXY_LABELS_TOPIC_CONFIG = "gainstream.topic.proxy.labels";
-  private static final String PROXY_LABELS_TOPIC_DOC = "Compacted topic of ProxyLabel values (key: image id).";
+  private static final String PROXY_LABELS_TOPIC_DOC =
+      "Compacted topic of ProxyLabel values (key: image id).";
   public static final String TRAINING_SAMPLES_TOPIC_CONFIG = "gainstream.topic.training.samples";
-  private static final String TRAINING_SAMPLES_TOPIC_DOC = "Topic of sampled ImageEvents the trainer consumes.";
+  private static final String TRAINING_SAMPLES_TOPIC_DOC =
+      "Topic of sampled ImageEvents the trainer consumes.";
   public static final String DEAD_LETTERS_TOPIC_CONFIG = "gainstream.topic.dead.letters";
-  private static final String DEAD_LETTERS_TOPIC_DOC = "Topic of DeadLetter values: every rejected record with its reason.";
+  private static final String DEAD_LETTERS_TOPIC_DOC =
+      "Topic of DeadLetter values: every rejected record with its reason.";
 
   public static final String MODEL_NAME_CONFIG = "gainstream.model.name";
-  private static final String MODEL_NAME_DOC = "Key of the release on the models topic that the attention stage follows.";
+  private static final String MODEL_NAME_DOC =
+      "Key of the release on the models topic that the attention stage follows.";
   public static final String CLASSES_CONFIG = "gainstream.classes";
-  private static final String CLASSES_DOC = "Class names; the k-th is class index k (0 is background). Releases must list the same classes.";
+  private static final String CLASSES_DOC =
+      "Class names; the k-th is class index k (0 is background). Releases must list the same classes.";
   public static final String INPUT_SIZE_CONFIG = "gainstream.input.size";
   private static final String INPUT_SIZE_DOC =
       "Side of the square model input while no release is there. Images are resized once, at validation, to the newest release's "
           + "input size (each release names its own); images validated before that release are resampled to it in the attention stage.";
 
   public static final String BATCH_MAX_SIZE_CONFIG = "gainstream.batch.max.size";
-  private static final String BATCH_MAX_SIZE_DOC = "Images per ONNX Runtime run; a full buffer is flushed at once.";
+  private static final String BATCH_MAX_SIZE_DOC =
+      "Images per ONNX Runtime run; a full buffer is flushed at once.";
   public static final String BATCH_MAX_WAIT_MS_CONFIG = "gainstream.batch.max.wait.ms";
-  private static final String BATCH_MAX_WAIT_MS_DOC = "Longest time an image waits in the buffer for its batch to fill (wall clock), once a model is there.";
+  private static final String BATCH_MAX_WAIT_MS_DOC =
+      "Longest time an image waits in the buffer for its batch to fill (wall clock), once a model is there.";
   public static final String COMMIT_INTERVAL_MS_CONFIG = "gainstream.commit.interval.ms";
   private static final String COMMIT_INTERVAL_MS_DOC =
       "Kafka Streams commit interval. Under exactly-once a label is readable (read_committed) only once its transaction commits, so half of this adds to the mean latency; shorter means more transactions.";
   public static final String SAMPLE_RATE_CONFIG = "gainstream.sample.rate";
-  private static final String SAMPLE_RATE_DOC = "Share of valid images copied to the training-samples topic (by a hash of the id, so replays agree). Images with pixel labels are always copied.";
+  private static final String SAMPLE_RATE_DOC =
+      "Share of valid images copied to the training-samples topic (by a hash of the id, so replays agree). Images with pixel labels are always copied.";
   public static final String FLIP_TTA_CONFIG = "gainstream.flip.tta";
-  private static final String FLIP_TTA_DOC = "Fuse each map with the map of the mirrored image (max), as SeeNet and IRN do.";
+  private static final String FLIP_TTA_DOC =
+      "Fuse each map with the map of the mirrored image (max), as SeeNet and IRN do.";
 
   public static final String BACKBONE_FILE_CONFIG = "gainstream.backbone.file";
   private static final String BACKBONE_FILE_DOC =
       "Read by the trainer: an ImageNet classifier exported to ONNX whose last spatial feature map becomes the feature extractor "
           + "(as trainer --backbone, which wins when given). Empty: the built-in network. The pipeline needs none of it: each release carries its own.";
   public static final String BACKBONE_FINE_TUNE_CONFIG = "gainstream.backbone.fine.tune";
-  private static final String BACKBONE_FINE_TUNE_DOC = "Read by the trainer with a backbone: the layers that train (all, last, none), as --fine-tune.";
+  private static final String BACKBONE_FINE_TUNE_DOC =
+      "Read by the trainer with a backbone: the layers that train (all, last, none), as --fine-tune.";
   public static final String BACKBONE_PREPROCESSING_CONFIG = "gainstream.backbone.preprocessing";
-  private static final String BACKBONE_PREPROCESSING_DOC = "Read by the trainer with a backbone: the normalisation it was trained with (imagenet, none).";
+  private static final String BACKBONE_PREPROCESSING_DOC =
+      "Read by the trainer with a backbone: the normalisation it was trained with (imagenet, none).";
   public static final String BACKBONE_DILATE_CONFIG = "gainstream.backbone.dilate";
-  private static final String BACKBONE_DILATE_DOC = "Read by the trainer with a backbone: dilate its last stage (stride 1, dilation 2), as --dilate.";
+  private static final String BACKBONE_DILATE_DOC =
+      "Read by the trainer with a backbone: dilate its last stage (stride 1, dilation 2), as --dilate.";
 
   public static final String FOREGROUND_THRESHOLD_CONFIG = "gainstream.threshold.foreground";
-  private static final String FOREGROUND_THRESHOLD_DOC = "A class is confident where its normalised map is at least this.";
+  private static final String FOREGROUND_THRESHOLD_DOC =
+      "A class is confident where its normalised map is at least this.";
   public static final String BACKGROUND_THRESHOLD_CONFIG = "gainstream.threshold.background";
-  private static final String BACKGROUND_THRESHOLD_DOC = "A pixel is background where every labelled class's map is below this; in between is 255 (ignore).";
+  private static final String BACKGROUND_THRESHOLD_DOC =
+      "A pixel is background where every labelled class's map is below this; in between is 255 (ignore).";
   public static final String SOFT_SIGMA_CONFIG = "gainstream.soft.sigma";
   private static final String SOFT_SIGMA_DOC = "σ of the GAIN soft mask sigmoid(ω(A − σ)).";
   public static final String SOFT_OMEGA_CONFIG = "gainstream.soft.omega";
   private static final String SOFT_OMEGA_DOC = "ω of the GAIN soft mask.";
   public static final String SEENET_HIGH_CONFIG = "gainstream.seenet.high";
-  private static final String SEENET_HIGH_DOC = "SeeNet δ_h relative to the map's max (attention zone above).";
+  private static final String SEENET_HIGH_DOC =
+      "SeeNet δ_h relative to the map's max (attention zone above).";
   public static final String SEENET_LOW_CONFIG = "gainstream.seenet.low";
-  private static final String SEENET_LOW_DOC = "SeeNet δ_l relative to the map's max (background zone below).";
+  private static final String SEENET_LOW_DOC =
+      "SeeNet δ_l relative to the map's max (background zone below).";
 
   public static final String REFINE_CONFIG = "gainstream.refine";
   private static final String REFINE_DOC =
@@ -94,68 +111,253 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String CRF_GRID_CONFIG = "gainstream.crf.grid";
 
   public static final String MAX_IMAGE_BYTES_CONFIG = "gainstream.limit.image.bytes";
-  private static final String MAX_IMAGE_BYTES_DOC = "Largest encoded image accepted; larger ones are dead-lettered.";
+  private static final String MAX_IMAGE_BYTES_DOC =
+      "Largest encoded image accepted; larger ones are dead-lettered.";
   public static final String MAX_IMAGE_PIXELS_CONFIG = "gainstream.limit.image.pixels";
-  private static final String MAX_IMAGE_PIXELS_DOC = "Largest width × height accepted, checked from the header before decoding.";
+  private static final String MAX_IMAGE_PIXELS_DOC =
+      "Largest width × height accepted, checked from the header before decoding.";
 
   public static final String ORT_PROVIDER_CONFIG = "gainstream.ort.provider";
-  private static final String ORT_PROVIDER_DOC = "ONNX Runtime execution provider: cpu, or cuda (CPU fallback with a warning).";
+  private static final String ORT_PROVIDER_DOC =
+      "ONNX Runtime execution provider: cpu, or cuda (CPU fallback with a warning).";
   public static final String ORT_INTRA_THREADS_CONFIG = "gainstream.ort.intra.threads";
-  private static final String ORT_INTRA_THREADS_DOC = "ONNX Runtime intra-op threads (0 = the pipeline service gives each session cores / stream threads).";
+  private static final String ORT_INTRA_THREADS_DOC =
+      "ONNX Runtime intra-op threads (0 = the pipeline service gives each session cores / stream threads).";
   public static final String ORT_INTER_THREADS_CONFIG = "gainstream.ort.inter.threads";
-  private static final String ORT_INTER_THREADS_DOC = "ONNX Runtime inter-op threads (0 = ONNX Runtime decides).";
+  private static final String ORT_INTER_THREADS_DOC =
+      "ONNX Runtime inter-op threads (0 = ONNX Runtime decides).";
 
   private static final ConfigDef CONFIG =
       new ConfigDef()
           .define(IMAGES_TOPIC_CONFIG, Type.STRING, "images", Importance.HIGH, IMAGES_TOPIC_DOC)
           .define(MODELS_TOPIC_CONFIG, Type.STRING, "models", Importance.HIGH, MODELS_TOPIC_DOC)
-          .define(PROXY_LABELS_TOPIC_CONFIG, Type.STRING, "proxy-labels", Importance.HIGH, PROXY_LABELS_TOPIC_DOC)
-          .define(TRAINING_SAMPLES_TOPIC_CONFIG, Type.STRING, "training-samples", Importance.MEDIUM, TRAINING_SAMPLES_TOPIC_DOC)
-          .define(DEAD_LETTERS_TOPIC_CONFIG, Type.STRING, "dead-letters", Importance.HIGH, DEAD_LETTERS_TOPIC_DOC)
+          .define(
+              PROXY_LABELS_TOPIC_CONFIG,
+              Type.STRING,
+              "proxy-labels",
+              Importance.HIGH,
+              PROXY_LABELS_TOPIC_DOC)
+          .define(
+              TRAINING_SAMPLES_TOPIC_CONFIG,
+              Type.STRING,
+              "training-samples",
+              Importance.MEDIUM,
+              TRAINING_SAMPLES_TOPIC_DOC)
+          .define(
+              DEAD_LETTERS_TOPIC_CONFIG,
+              Type.STRING,
+              "dead-letters",
+              Importance.HIGH,
+              DEAD_LETTERS_TOPIC_DOC)
           .define(MODEL_NAME_CONFIG, Type.STRING, "gain", Importance.HIGH, MODEL_NAME_DOC)
-          .define(CLASSES_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, CLASSES_DOC)
-          .define(INPUT_SIZE_CONFIG, Type.INT, 64, Range.between(8, 2048), Importance.MEDIUM, INPUT_SIZE_DOC)
-          .define(BATCH_MAX_SIZE_CONFIG, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM, BATCH_MAX_SIZE_DOC)
-          .define(BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 200L, Range.between(1, 3_600_000), Importance.MEDIUM, BATCH_MAX_WAIT_MS_DOC)
-          .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 200L, Range.between(10, 600_000), Importance.MEDIUM, COMMIT_INTERVAL_MS_DOC)
-          .define(SAMPLE_RATE_CONFIG, Type.DOUBLE, 0.1, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLE_RATE_DOC)
+          .define(
+              CLASSES_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, CLASSES_DOC)
+          .define(
+              INPUT_SIZE_CONFIG,
+              Type.INT,
+              64,
+              Range.between(8, 2048),
+              Importance.MEDIUM,
+              INPUT_SIZE_DOC)
+          .define(
+              BATCH_MAX_SIZE_CONFIG,
+              Type.INT,
+              32,
+              Range.between(1, 4096),
+              Importance.MEDIUM,
+              BATCH_MAX_SIZE_DOC)
+          .define(
+              BATCH_MAX_WAIT_MS_CONFIG,
+              Type.LONG,
+              200L,
+              Range.between(1, 3_600_000),
+              Importance.MEDIUM,
+              BATCH_MAX_WAIT_MS_DOC)
+          .define(
+              COMMIT_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              200L,
+              Range.between(10, 600_000),
+              Importance.MEDIUM,
+              COMMIT_INTERVAL_MS_DOC)
+          .define(
+              SAMPLE_RATE_CONFIG,
+              Type.DOUBLE,
+              0.1,
+              Range.between(0.0, 1.0),
+              Importance.MEDIUM,
+              SAMPLE_RATE_DOC)
           .define(FLIP_TTA_CONFIG, Type.BOOLEAN, true, Importance.LOW, FLIP_TTA_DOC)
           .define(BACKBONE_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, BACKBONE_FILE_DOC)
-          .define(BACKBONE_FINE_TUNE_CONFIG, Type.STRING, "last", ConfigDef.ValidString.in("all", "last", "none"), Importance.LOW,
+          .define(
+              BACKBONE_FINE_TUNE_CONFIG,
+              Type.STRING,
+              "last",
+              ConfigDef.ValidString.in("all", "last", "none"),
+              Importance.LOW,
               BACKBONE_FINE_TUNE_DOC)
-          .define(BACKBONE_PREPROCESSING_CONFIG, Type.STRING, "imagenet", ConfigDef.ValidString.in("imagenet", "none"), Importance.LOW,
+          .define(
+              BACKBONE_PREPROCESSING_CONFIG,
+              Type.STRING,
+              "imagenet",
+              ConfigDef.ValidString.in("imagenet", "none"),
+              Importance.LOW,
               BACKBONE_PREPROCESSING_DOC)
           .define(BACKBONE_DILATE_CONFIG, Type.BOOLEAN, false, Importance.LOW, BACKBONE_DILATE_DOC)
-          .define(FOREGROUND_THRESHOLD_CONFIG, Type.DOUBLE, 0.30, Range.between(0.0, 1.0), Importance.MEDIUM, FOREGROUND_THRESHOLD_DOC)
-          .define(BACKGROUND_THRESHOLD_CONFIG, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.MEDIUM, BACKGROUND_THRESHOLD_DOC)
-          .define(SOFT_SIGMA_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW, SOFT_SIGMA_DOC)
-          .define(SOFT_OMEGA_CONFIG, Type.DOUBLE, 10.0, Range.between(0.0, 1000.0), Importance.LOW, SOFT_OMEGA_DOC)
-          .define(SEENET_HIGH_CONFIG, Type.DOUBLE, 0.7, Range.between(0.0, 1.0), Importance.LOW, SEENET_HIGH_DOC)
-          .define(SEENET_LOW_CONFIG, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.LOW, SEENET_LOW_DOC)
-          .define(REFINE_CONFIG, Type.STRING, "", ConfigDef.ValidString.in("", "none", "crf"), Importance.MEDIUM, REFINE_DOC)
-          .define(TTA_SCALES_CONFIG, Type.STRING, "", PipelineConfig::validateScales, Importance.MEDIUM, TTA_SCALES_DOC)
-          .define(CRF_ITERATIONS_CONFIG, Type.INT, 10, Range.between(0, 100), Importance.LOW, "Mean-field iterations of the CRF.")
-          .define(CRF_SMOOTH_WEIGHT_CONFIG, Type.DOUBLE, 3.0, Range.between(0.0, 1000.0), Importance.LOW,
+          .define(
+              FOREGROUND_THRESHOLD_CONFIG,
+              Type.DOUBLE,
+              0.30,
+              Range.between(0.0, 1.0),
+              Importance.MEDIUM,
+              FOREGROUND_THRESHOLD_DOC)
+          .define(
+              BACKGROUND_THRESHOLD_CONFIG,
+              Type.DOUBLE,
+              0.05,
+              Range.between(0.0, 1.0),
+              Importance.MEDIUM,
+              BACKGROUND_THRESHOLD_DOC)
+          .define(
+              SOFT_SIGMA_CONFIG,
+              Type.DOUBLE,
+              0.5,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              SOFT_SIGMA_DOC)
+          .define(
+              SOFT_OMEGA_CONFIG,
+              Type.DOUBLE,
+              10.0,
+              Range.between(0.0, 1000.0),
+              Importance.LOW,
+              SOFT_OMEGA_DOC)
+          .define(
+              SEENET_HIGH_CONFIG,
+              Type.DOUBLE,
+              0.7,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              SEENET_HIGH_DOC)
+          .define(
+              SEENET_LOW_CONFIG,
+              Type.DOUBLE,
+              0.05,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              SEENET_LOW_DOC)
+          .define(
+              REFINE_CONFIG,
+              Type.STRING,
+              "",
+              ConfigDef.ValidString.in("", "none", "crf"),
+              Importance.MEDIUM,
+              REFINE_DOC)
+          .define(
+              TTA_SCALES_CONFIG,
+              Type.STRING,
+              "",
+              PipelineConfig::validateScales,
+              Importance.MEDIUM,
+              TTA_SCALES_DOC)
+          .define(
+              CRF_ITERATIONS_CONFIG,
+              Type.INT,
+              10,
+              Range.between(0, 100),
+              Importance.LOW,
+              "Mean-field iterations of the CRF.")
+          .define(
+              CRF_SMOOTH_WEIGHT_CONFIG,
+              Type.DOUBLE,
+              3.0,
+              Range.between(0.0, 1000.0),
+              Importance.LOW,
               "Weight of the CRF's smoothness (position) kernel.")
-          .define(CRF_SMOOTH_XY_CONFIG, Type.DOUBLE, 3.0, Range.between(0.01, 10000.0), Importance.LOW,
+          .define(
+              CRF_SMOOTH_XY_CONFIG,
+              Type.DOUBLE,
+              3.0,
+              Range.between(0.01, 10000.0),
+              Importance.LOW,
               "Width of the smoothness kernel, in pixels of the image.")
-          .define(CRF_APPEARANCE_WEIGHT_CONFIG, Type.DOUBLE, 10.0, Range.between(0.0, 1000.0), Importance.LOW,
+          .define(
+              CRF_APPEARANCE_WEIGHT_CONFIG,
+              Type.DOUBLE,
+              10.0,
+              Range.between(0.0, 1000.0),
+              Importance.LOW,
               "Weight of the CRF's appearance (position and colour) kernel.")
-          .define(CRF_APPEARANCE_XY_CONFIG, Type.DOUBLE, 80.0, Range.between(0.01, 10000.0), Importance.LOW,
+          .define(
+              CRF_APPEARANCE_XY_CONFIG,
+              Type.DOUBLE,
+              80.0,
+              Range.between(0.01, 10000.0),
+              Importance.LOW,
               "Spatial width of the appearance kernel, in pixels of the image.")
-          .define(CRF_APPEARANCE_RGB_CONFIG, Type.DOUBLE, 13.0, Range.between(0.01, 1000.0), Importance.LOW,
+          .define(
+              CRF_APPEARANCE_RGB_CONFIG,
+              Type.DOUBLE,
+              13.0,
+              Range.between(0.01, 1000.0),
+              Importance.LOW,
               "Colour width of the appearance kernel, in 8-bit levels.")
-          .define(CRF_BACKGROUND_POWER_CONFIG, Type.DOUBLE, 1.0, Range.between(0.01, 100.0), Importance.LOW,
+          .define(
+              CRF_BACKGROUND_POWER_CONFIG,
+              Type.DOUBLE,
+              1.0,
+              Range.between(0.01, 100.0),
+              Importance.LOW,
               "Background unary score (1 - max attention)^power.")
-          .define(CRF_CONFIDENCE_CONFIG, Type.DOUBLE, 0.0, Range.between(0.0, 0.99), Importance.LOW,
+          .define(
+              CRF_CONFIDENCE_CONFIG,
+              Type.DOUBLE,
+              0.0,
+              Range.between(0.0, 0.99),
+              Importance.LOW,
               "A refined pixel whose most likely label has a marginal below this stays 255 (0: never).")
-          .define(CRF_GRID_CONFIG, Type.INT, 256, Range.between(8, 4096), Importance.LOW,
+          .define(
+              CRF_GRID_CONFIG,
+              Type.INT,
+              256,
+              Range.between(8, 4096),
+              Importance.LOW,
               "Long side, in pixels, of the grid the CRF runs on (its cost is linear in the grid's pixels).")
-          .define(MAX_IMAGE_BYTES_CONFIG, Type.LONG, 16L << 20, Range.atLeast(1), Importance.MEDIUM, MAX_IMAGE_BYTES_DOC)
-          .define(MAX_IMAGE_PIXELS_CONFIG, Type.LONG, 40_000_000L, Range.atLeast(1), Importance.MEDIUM, MAX_IMAGE_PIXELS_DOC)
-          .define(ORT_PROVIDER_CONFIG, Type.STRING, "cpu", ConfigDef.ValidString.in("cpu", "cuda"), Importance.MEDIUM, ORT_PROVIDER_DOC)
-          .define(ORT_INTRA_THREADS_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW, ORT_INTRA_THREADS_DOC)
-          .define(ORT_INTER_THREADS_CONFIG, Type.INT, 1, Range.atLeast(0), Importance.LOW, ORT_INTER_THREADS_DOC);
+          .define(
+              MAX_IMAGE_BYTES_CONFIG,
+              Type.LONG,
+              16L << 20,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              MAX_IMAGE_BYTES_DOC)
+          .define(
+              MAX_IMAGE_PIXELS_CONFIG,
+              Type.LONG,
+              40_000_000L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              MAX_IMAGE_PIXELS_DOC)
+          .define(
+              ORT_PROVIDER_CONFIG,
+              Type.STRING,
+              "cpu",
+              ConfigDef.ValidString.in("cpu", "cuda"),
+              Importance.MEDIUM,
+              ORT_PROVIDER_DOC)
+          .define(
+              ORT_INTRA_THREADS_CONFIG,
+              Type.INT,
+              0,
+              Range.atLeast(0),
+              Importance.LOW,
+              ORT_INTRA_THREADS_DOC)
+          .define(
+              ORT_INTER_THREADS_CONFIG,
+              Type.INT,
+              1,
+              Range.atLeast(0),
+              Importance.LOW,
+              ORT_INTER_THREADS_DOC);
 
   public PipelineConfig(Map<?, ?> props) {
     super(CONFIG, props, false);
@@ -243,7 +445,8 @@ public final class PipelineConfig extends AbstractConfig {
 
   /** Whether either label threshold was set (rather than left at its default). */
   public boolean thresholdsSet() {
-    return originals().containsKey(FOREGROUND_THRESHOLD_CONFIG) || originals().containsKey(BACKGROUND_THRESHOLD_CONFIG);
+    return originals().containsKey(FOREGROUND_THRESHOLD_CONFIG)
+        || originals().containsKey(BACKGROUND_THRESHOLD_CONFIG);
   }
 
   public float foregroundThreshold() {
@@ -254,16 +457,24 @@ public final class PipelineConfig extends AbstractConfig {
     return getDouble(BACKGROUND_THRESHOLD_CONFIG).floatValue();
   }
 
-  /** The refinement set by {@code gainstream.refine}: crf or none; empty when unset (the release decides). */
+  /**
+   * The refinement set by {@code gainstream.refine}: crf or none; empty when unset (the release
+   * decides).
+   */
   public java.util.Optional<String> refine() {
     String r = getString(REFINE_CONFIG);
     return r.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(r);
   }
 
-  /** The test-time scales set by {@code gainstream.tta.scales}; empty when unset (the release decides). */
+  /**
+   * The test-time scales set by {@code gainstream.tta.scales}; empty when unset (the release
+   * decides).
+   */
   public java.util.Optional<io.gainstream.model.infer.TtaScales> ttaScales() {
     String v = getString(TTA_SCALES_CONFIG);
-    return v.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(io.gainstream.model.infer.TtaScales.parse(v));
+    return v.isBlank()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(io.gainstream.model.infer.TtaScales.parse(v));
   }
 
   private static void validateScales(String name, Object value) {
@@ -292,7 +503,9 @@ public final class PipelineConfig extends AbstractConfig {
         getInt(CRF_GRID_CONFIG));
   }
 
-  /** Label settings without refinement; the threshold stage adds it per release ({@link #refine}). */
+  /**
+   * Label settings without refinement; the threshold stage adds it per release ({@link #refine}).
+   */
   public ImageLabeler.Settings labelerSettings() {
     return new ImageLabeler.Settings(
         new ProxyLabels.Thresholds(foregroundThreshold(), backgroundThreshold()),
@@ -308,6 +521,9 @@ public final class PipelineConfig extends AbstractConfig {
 
   public InferenceOptions inferenceOptions() {
     return new InferenceOptions(
-        getString(ORT_PROVIDER_CONFIG), getInt(ORT_INTRA_THREADS_CONFIG), getInt(ORT_INTER_THREADS_CONFIG), 0);
+        getString(ORT_PROVIDER_CONFIG),
+        getInt(ORT_INTRA_THREADS_CONFIG),
+        getInt(ORT_INTER_THREADS_CONFIG),
+        0);
   }
 }

@@ -72,7 +72,16 @@ public final class PipelineMetrics {
     batchSizes.forEach((k, v) -> sizes.put(k, v.sum()));
     Map<String, Long> dead = new TreeMap<>();
     deadLetters.forEach((k, v) -> dead.put(k, v.sum()));
-    return new Snapshot(imagesIn.sum(), attended.sum(), batches.sum(), stageNanos.sum(), inferenceNanos.sum(), labelled.sum(),
-        thresholdNanos.sum(), modelVersion.get(), sizes, dead);
+    return new Snapshot(
+        imagesIn.sum(),
+        attended.sum(),
+        batches.sum(),
+        stageNanos.sum(),
+        inferenceNanos.sum(),
+        labelled.sum(),
+        thresholdNanos.sum(),
+        modelVersion.get(),
+        sizes,
+        dead);
   }
 }

@@ -1,6 +1,5 @@
 package io.gainstream.topology;
 
-import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.proto.v1.PendingImage;
 import io.gainstream.topology.internals.AttentionProcessor;
 import io.gainstream.topology.internals.ModelReleaseUpdater;
@@ -51,26 +50,63 @@ public final class PipelineTopology {
    *     and process)
    * @param metrics counters the processors update
    */
-  public static Topology build(PipelineConfig config, ModelSessions sessions, PipelineMetrics metrics) {
+  public static Topology build(
+      PipelineConfig config, ModelSessions sessions, PipelineMetrics metrics) {
     Topics t = Topics.of(config);
     Topology topology = new Topology();
-    topology.addSource(IMAGES_SOURCE, t.images().keySerde().deserializer(), t.images().valueSerde().deserializer(), t.images().name());
+    topology.addSource(
+        IMAGES_SOURCE,
+        t.images().keySerde().deserializer(),
+        t.images().valueSerde().deserializer(),
+        t.images().name());
     topology.addProcessor(
-        VALIDATE, () -> new ValidateProcessor(config, MODELS_STORE, ATTENTION, TRAINING_SAMPLES_SINK, DEAD_LETTERS_SINK, metrics), IMAGES_SOURCE);
+        VALIDATE,
+        () ->
+            new ValidateProcessor(
+                config, MODELS_STORE, ATTENTION, TRAINING_SAMPLES_SINK, DEAD_LETTERS_SINK, metrics),
+        IMAGES_SOURCE);
     topology.addProcessor(
         ATTENTION,
-        () -> new AttentionProcessor(config, BUFFER_STORE, MODELS_STORE, THRESHOLD, DEAD_LETTERS_SINK, sessions, metrics),
+        () ->
+            new AttentionProcessor(
+                config,
+                BUFFER_STORE,
+                MODELS_STORE,
+                THRESHOLD,
+                DEAD_LETTERS_SINK,
+                sessions,
+                metrics),
         VALIDATE);
     topology.addStateStore(bufferStore(), ATTENTION);
-    topology.addProcessor(THRESHOLD, () -> new ThresholdProcessor(config, PROXY_LABELS_SINK, DEAD_LETTERS_SINK, metrics), ATTENTION);
-    topology.addSink(PROXY_LABELS_SINK, t.proxyLabels().name(), t.proxyLabels().keySerde().serializer(),
-        t.proxyLabels().valueSerde().serializer(), THRESHOLD);
-    topology.addSink(TRAINING_SAMPLES_SINK, t.trainingSamples().name(), t.trainingSamples().keySerde().serializer(),
-        t.trainingSamples().valueSerde().serializer(), VALIDATE);
-    topology.addSink(DEAD_LETTERS_SINK, t.deadLetters().name(), t.deadLetters().keySerde().serializer(),
-        t.deadLetters().valueSerde().serializer(), VALIDATE, ATTENTION, THRESHOLD);
+    topology.addProcessor(
+        THRESHOLD,
+        () -> new ThresholdProcessor(config, PROXY_LABELS_SINK, DEAD_LETTERS_SINK, metrics),
+        ATTENTION);
+    topology.addSink(
+        PROXY_LABELS_SINK,
+        t.proxyLabels().name(),
+        t.proxyLabels().keySerde().serializer(),
+        t.proxyLabels().valueSerde().serializer(),
+        THRESHOLD);
+    topology.addSink(
+        TRAINING_SAMPLES_SINK,
+        t.trainingSamples().name(),
+        t.trainingSamples().keySerde().serializer(),
+        t.trainingSamples().valueSerde().serializer(),
+        VALIDATE);
+    topology.addSink(
+        DEAD_LETTERS_SINK,
+        t.deadLetters().name(),
+        t.deadLetters().keySerde().serializer(),
+        t.deadLetters().valueSerde().serializer(),
+        VALIDATE,
+        ATTENTION,
+        THRESHOLD);
     topology.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE), Serdes.String(), t.models().valueSerde())
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(MODELS_STORE),
+                Serdes.String(),
+                t.models().valueSerde())
             .withLoggingDisabled(),
         MODELS_SOURCE,
         t.models().keySerde().deserializer(),
@@ -86,7 +122,9 @@ public final class PipelineTopology {
     // RocksDB or the changelog with its pixels, only as a tombstone; whatever is still buffered at
     // a commit is flushed to both in the same transaction, so exactly-once holds.
     return Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.String(), ProtoSerde.of(PendingImage.parser()))
+            Stores.persistentKeyValueStore(BUFFER_STORE),
+            Serdes.String(),
+            ProtoSerde.of(PendingImage.parser()))
         .withCachingEnabled();
   }
 }

@@ -26,7 +26,8 @@ public final class ProtoSerde {
           try {
             return parser.parseFrom(bytes);
           } catch (InvalidProtocolBufferException e) {
-            throw new SerializationException("value on " + topic + " is not valid Protobuf: " + e.getMessage(), e);
+            throw new SerializationException(
+                "value on " + topic + " is not valid Protobuf: " + e.getMessage(), e);
           }
         };
     return Serdes.serdeFrom(ser, de);

@@ -7,8 +7,8 @@ import io.gainstream.proto.v1.ProxyLabel;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The pipeline's topics, typed. Keys are UTF-8 strings: the image id, or the model name on
- * {@code models}.
+ * The pipeline's topics, typed. Keys are UTF-8 strings: the image id, or the model name on {@code
+ * models}.
  */
 public record Topics(
     Topic<String, ImageEvent> images,

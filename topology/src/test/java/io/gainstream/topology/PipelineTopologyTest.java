@@ -30,9 +30,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every branch of the production topology, driven by {@link TopologyTestDriver} with real ONNX models. */
+/**
+ * Every branch of the production topology, driven by {@link TopologyTestDriver} with real ONNX
+ * models.
+ */
 class PipelineTopologyTest {
   @TempDir Path stateDir;
+
   /** Drivers started by this test: each gets a state directory of its own. */
   private int runs;
 
@@ -61,11 +65,27 @@ class PipelineTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + runs++).toString());
     driver = new TopologyTestDriver(PipelineTopology.build(config, sessions, metrics), props);
     Topics t = Topics.of(config);
-    images = driver.createInputTopic(t.images().name(), new StringSerializer(), t.images().valueSerde().serializer());
-    models = driver.createInputTopic(t.models().name(), new StringSerializer(), t.models().valueSerde().serializer());
-    labels = driver.createOutputTopic(t.proxyLabels().name(), new StringDeserializer(), t.proxyLabels().valueSerde().deserializer());
-    samples = driver.createOutputTopic(t.trainingSamples().name(), new StringDeserializer(), t.trainingSamples().valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(t.deadLetters().name(), new StringDeserializer(), t.deadLetters().valueSerde().deserializer());
+    images =
+        driver.createInputTopic(
+            t.images().name(), new StringSerializer(), t.images().valueSerde().serializer());
+    models =
+        driver.createInputTopic(
+            t.models().name(), new StringSerializer(), t.models().valueSerde().serializer());
+    labels =
+        driver.createOutputTopic(
+            t.proxyLabels().name(),
+            new StringDeserializer(),
+            t.proxyLabels().valueSerde().deserializer());
+    samples =
+        driver.createOutputTopic(
+            t.trainingSamples().name(),
+            new StringDeserializer(),
+            t.trainingSamples().valueSerde().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            t.deadLetters().name(),
+            new StringDeserializer(),
+            t.deadLetters().valueSerde().deserializer());
   }
 
   private void start() {
@@ -142,11 +162,14 @@ class PipelineTopologyTest {
     publish(batch.subList(4, 8));
     models.pipeInput("gain", TestReleases.release(1, 99, TestReleases.CLASSES, TestReleases.SIZE));
     publish(batch.subList(8, 12));
-    List<Long> versions = labels.readValuesToList().stream().map(ProxyLabel::getModelVersion).toList();
+    List<Long> versions =
+        labels.readValuesToList().stream().map(ProxyLabel::getModelVersion).toList();
     assertThat(versions).containsExactly(1L, 1L, 1L, 1L, 2L, 2L, 2L, 2L, 2L, 2L, 2L, 2L);
     assertThat(metrics.snapshot().modelVersion()).isEqualTo(2L);
     assertThat(metrics.snapshot().batchSizes()).containsExactly(Map.entry(4, 3L));
-    assertThat(sessions.openSessions()).as("the old session was closed after the swap").isEqualTo(1);
+    assertThat(sessions.openSessions())
+        .as("the old session was closed after the swap")
+        .isEqualTo(1);
   }
 
   @Test
@@ -176,11 +199,22 @@ class PipelineTopologyTest {
     return (double) n / v.length;
   }
 
-  /** Two images with one class each, and a release naming thresholds of 0 (every pixel of the class is confident). */
+  /**
+   * Two images with one class each, and a release naming thresholds of 0 (every pixel of the class
+   * is confident).
+   */
   private List<SyntheticDataset.Sample> publishUnderZeroThresholds() {
-    List<SyntheticDataset.Sample> one = TestReleases.samples(8, 8).stream().filter(s -> s.classes().length == 1).limit(2).toList();
+    List<SyntheticDataset.Sample> one =
+        TestReleases.samples(8, 8).stream().filter(s -> s.classes().length == 1).limit(2).toList();
     assertThat(one).hasSize(2);
-    models.pipeInput("gain", TestReleases.release(1, 1, TestReleases.CLASSES, TestReleases.SIZE, new ProxyLabels.Thresholds(0f, 0f).toExtra()));
+    models.pipeInput(
+        "gain",
+        TestReleases.release(
+            1,
+            1,
+            TestReleases.CLASSES,
+            TestReleases.SIZE,
+            new ProxyLabels.Thresholds(0f, 0f).toExtra()));
     publish(one);
     driver.advanceWallClockTime(Duration.ofSeconds(2));
     return one;
@@ -190,41 +224,65 @@ class PipelineTopologyTest {
   void shouldLabelWithTheThresholdsTheReleaseNames() {
     start();
     publishUnderZeroThresholds();
-    assertThat(labels.readValuesToList()).hasSize(2).allSatisfy(l -> assertThat(unlabelled(l)).isZero());
+    assertThat(labels.readValuesToList())
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(unlabelled(l)).isZero());
   }
 
   @Test
   void shouldLabelWithTheThresholdsOfTheSettingsWhenTheyAreSet() {
     // thresholds of 1: only each map's peak is confident, nearly everything is background
-    start(Map.of(PipelineConfig.FOREGROUND_THRESHOLD_CONFIG, 1.0, PipelineConfig.BACKGROUND_THRESHOLD_CONFIG, 1.0));
+    start(
+        Map.of(
+            PipelineConfig.FOREGROUND_THRESHOLD_CONFIG,
+            1.0,
+            PipelineConfig.BACKGROUND_THRESHOLD_CONFIG,
+            1.0));
     publishUnderZeroThresholds();
-    assertThat(labels.readValuesToList()).hasSize(2).allSatisfy(l -> assertThat(unlabelled(l)).isGreaterThan(0.9));
+    assertThat(labels.readValuesToList())
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(unlabelled(l)).isGreaterThan(0.9));
   }
 
   private List<SyntheticDataset.Sample> publishUnderARefiningRelease() {
     List<SyntheticDataset.Sample> two = TestReleases.samples(2, 9);
-    models.pipeInput("gain", TestReleases.release(1, 1, TestReleases.CLASSES, TestReleases.SIZE,
-        Map.of(io.gainstream.model.labels.CrfRefiner.EXTRA_KEY, io.gainstream.model.labels.CrfRefiner.CRF)));
+    models.pipeInput(
+        "gain",
+        TestReleases.release(
+            1,
+            1,
+            TestReleases.CLASSES,
+            TestReleases.SIZE,
+            Map.of(
+                io.gainstream.model.labels.CrfRefiner.EXTRA_KEY,
+                io.gainstream.model.labels.CrfRefiner.CRF)));
     publish(two);
     driver.advanceWallClockTime(Duration.ofSeconds(2));
     return two;
   }
 
-  /** A release that names the CRF gets refined labels, each with the label before refinement beside it. */
+  /**
+   * A release that names the CRF gets refined labels, each with the label before refinement beside
+   * it.
+   */
   @Test
   void shouldRefineTheLabelsWhenTheReleaseNamesTheCrf() {
     start();
     publishUnderARefiningRelease();
     List<ProxyLabel> out = labels.readValuesToList();
-    assertThat(out).hasSize(2).allSatisfy(l -> {
-      assertThat(l.getUnrefinedClassPng().isEmpty()).isFalse();
-      byte[] refined = LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
-      assertThat(refined).hasSize(l.getWidth() * l.getHeight());
-      // the CRF labels every pixel (confidence 0): no 255 left
-      for (byte b : refined) {
-        assertThat(b).isNotEqualTo((byte) 255);
-      }
-    });
+    assertThat(out)
+        .hasSize(2)
+        .allSatisfy(
+            l -> {
+              assertThat(l.getUnrefinedClassPng().isEmpty()).isFalse();
+              byte[] refined =
+                  LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
+              assertThat(refined).hasSize(l.getWidth() * l.getHeight());
+              // the CRF labels every pixel (confidence 0): no 255 left
+              for (byte b : refined) {
+                assertThat(b).isNotEqualTo((byte) 255);
+              }
+            });
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 
@@ -232,7 +290,9 @@ class PipelineTopologyTest {
   void shouldNotRefineWhenTheSettingsSayNone() {
     start(Map.of(PipelineConfig.REFINE_CONFIG, "none"));
     publishUnderARefiningRelease();
-    assertThat(labels.readValuesToList()).hasSize(2).allSatisfy(l -> assertThat(l.getUnrefinedClassPng().isEmpty()).isTrue());
+    assertThat(labels.readValuesToList())
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l.getUnrefinedClassPng().isEmpty()).isTrue());
   }
 
   @Test
@@ -241,14 +301,20 @@ class PipelineTopologyTest {
     models.pipeInput("gain", TestReleases.release(1));
     publish(TestReleases.samples(2, 10));
     driver.advanceWallClockTime(Duration.ofSeconds(2));
-    assertThat(labels.readValuesToList()).hasSize(2).allSatisfy(l -> assertThat(l.getUnrefinedClassPng().isEmpty()).isFalse());
+    assertThat(labels.readValuesToList())
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l.getUnrefinedClassPng().isEmpty()).isFalse());
   }
 
-  /** Soft masks per image under a release naming {@code extra}, with {@code overrides}; sessions open while it ran. */
-  private Map<String, Map<String, com.google.protobuf.ByteString>> softMasksUnder(Map<String, String> extra, Map<String, Object> overrides,
-      int[] openSessions) {
+  /**
+   * Soft masks per image under a release naming {@code extra}, with {@code overrides}; sessions
+   * open while it ran.
+   */
+  private Map<String, Map<String, com.google.protobuf.ByteString>> softMasksUnder(
+      Map<String, String> extra, Map<String, Object> overrides, int[] openSessions) {
     start(overrides);
-    models.pipeInput("gain", TestReleases.release(1, 1, TestReleases.CLASSES, TestReleases.SIZE, extra));
+    models.pipeInput(
+        "gain", TestReleases.release(1, 1, TestReleases.CLASSES, TestReleases.SIZE, extra));
     publish(TestReleases.samples(3, 12));
     driver.advanceWallClockTime(Duration.ofSeconds(2));
     openSessions[0] = sessions.openSessions();
@@ -261,7 +327,10 @@ class PipelineTopologyTest {
     return out;
   }
 
-  /** A release naming test-time scales is labelled at each (one more session per scale); the settings win over it. */
+  /**
+   * A release naming test-time scales is labelled at each (one more session per scale); the
+   * settings win over it.
+   */
   @Test
   void shouldFuseTheScalesTheReleaseNamesUnlessTheSettingsSayOtherwise() {
     Map<String, String> twoScales = Map.of(io.gainstream.model.infer.TtaScales.EXTRA_KEY, "1,2");
@@ -289,13 +358,16 @@ class PipelineTopologyTest {
   @Test
   void shouldRefuseAReleaseWithOtherClassesAndKeepWaiting() {
     start();
-    models.pipeInput("gain", TestReleases.release(1, 1, List.of("cat", "dog", "boat"), TestReleases.SIZE));
+    models.pipeInput(
+        "gain", TestReleases.release(1, 1, List.of("cat", "dog", "boat"), TestReleases.SIZE));
     publish(TestReleases.samples(2, 4));
     driver.advanceWallClockTime(Duration.ofSeconds(5));
     assertThat(labels.isEmpty()).isTrue();
     models.pipeInput("gain", TestReleases.release(2));
     driver.advanceWallClockTime(Duration.ofSeconds(2));
-    assertThat(labels.readValuesToList()).extracting(ProxyLabel::getModelVersion).containsExactly(2L, 2L);
+    assertThat(labels.readValuesToList())
+        .extracting(ProxyLabel::getModelVersion)
+        .containsExactly(2L, 2L);
   }
 
   @Test
@@ -308,12 +380,22 @@ class PipelineTopologyTest {
 
     // (values that are not Protobuf: DeadLetterHandlersTest, and the broker integration test —
     // TopologyTestDriver does not capture dead letters returned by a deserialization handler)
-    images.pipeInput("unknown-class", ok.toBuilder().setId("unknown-class").addLabels("zebra").build());
-    images.pipeInput("truncated", ok.toBuilder().setId("truncated").setImage(ByteString.copyFrom(png, 0, png.length / 2)).build());
+    images.pipeInput(
+        "unknown-class", ok.toBuilder().setId("unknown-class").addLabels("zebra").build());
+    images.pipeInput(
+        "truncated",
+        ok.toBuilder()
+            .setId("truncated")
+            .setImage(ByteString.copyFrom(png, 0, png.length / 2))
+            .build());
     images.pipeInput("empty", ok.toBuilder().setId("empty").setImage(ByteString.EMPTY).build());
     images.pipeInput("", ok.toBuilder().setId("").build());
-    images.pipeInput("bad-mask", ok.toBuilder().setId("bad-mask")
-        .setPixelLabel(ByteString.copyFrom(LabelPng.writePalette(new byte[16], 4, 4))).build());
+    images.pipeInput(
+        "bad-mask",
+        ok.toBuilder()
+            .setId("bad-mask")
+            .setPixelLabel(ByteString.copyFrom(LabelPng.writePalette(new byte[16], 4, 4)))
+            .build());
     images.pipeInput(good.id(), ok);
     driver.advanceWallClockTime(Duration.ofSeconds(2));
 
@@ -335,7 +417,10 @@ class PipelineTopologyTest {
     PipelineMetrics.Snapshot m = metrics.snapshot();
     assertThat(m.imagesIn()).isEqualTo(6);
     assertThat(m.labelled()).isEqualTo(1);
-    assertThat(m.deadLetters()).containsEntry("UNKNOWN_CLASS", 1L).containsEntry("MISSING_ID", 1L).hasSize(5);
+    assertThat(m.deadLetters())
+        .containsEntry("UNKNOWN_CLASS", 1L)
+        .containsEntry("MISSING_ID", 1L)
+        .hasSize(5);
   }
 
   @Test
@@ -344,8 +429,11 @@ class PipelineTopologyTest {
     List<SyntheticDataset.Sample> batch = TestReleases.samples(4, 6);
     publish(batch.subList(0, 3));
     SyntheticDataset.Sample withMask = batch.get(3);
-    images.pipeInput(withMask.id(), TestReleases.event(withMask).toBuilder()
-        .setPixelLabel(ByteString.copyFrom(LabelPng.writePalette(withMask.mask(), 48, 48))).build());
+    images.pipeInput(
+        withMask.id(),
+        TestReleases.event(withMask).toBuilder()
+            .setPixelLabel(ByteString.copyFrom(LabelPng.writePalette(withMask.mask(), 48, 48)))
+            .build());
     assertThat(samples.readKeyValuesToMap()).containsOnlyKeys(withMask.id());
     driver.close();
     driver = null;

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** The settings the pipeline's guarantees and its latency rest on reach Kafka Streams. */
 class StreamsSettingsTest {
   private static Map<String, Object> settings(Map<String, Object> extra) {
-    Map<String, Object> c = new java.util.HashMap<>(Map.of(PipelineConfig.CLASSES_CONFIG, "boat,person"));
+    Map<String, Object> c =
+        new java.util.HashMap<>(Map.of(PipelineConfig.CLASSES_CONFIG, "boat,person"));
     c.putAll(extra);
     return StreamsSettings.pipeline(new PipelineConfig(c));
   }
@@ -36,16 +37,24 @@ class StreamsSettingsTest {
 
   @Test
   void aCommitIntervalBelowTenMillisecondsIsRejected() {
-    assertThrows(ConfigException.class, () -> settings(Map.of(PipelineConfig.COMMIT_INTERVAL_MS_CONFIG, "0")));
+    assertThrows(
+        ConfigException.class,
+        () -> settings(Map.of(PipelineConfig.COMMIT_INTERVAL_MS_CONFIG, "0")));
   }
 
-  /** The config the partition assignor rebuilds from the main consumer's has the global handler on (it warned otherwise). */
+  /**
+   * The config the partition assignor rebuilds from the main consumer's has the global handler on
+   * (it warned otherwise).
+   */
   @Test
   void theGlobalProcessingHandlerReachesTheAssignorsConfig() {
     Map<String, Object> all = new java.util.HashMap<>(settings(Map.of()));
     all.put(StreamsConfig.APPLICATION_ID_CONFIG, "t");
     all.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     Map<String, Object> consumer = new StreamsConfig(all).getMainConsumerConfigs("g", "c", 0);
-    assertEquals(true, new StreamsConfig(consumer).getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG));
+    assertEquals(
+        true,
+        new StreamsConfig(consumer)
+            .getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG));
   }
 }

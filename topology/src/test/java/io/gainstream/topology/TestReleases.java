@@ -26,11 +26,17 @@ final class TestReleases {
     return release(version, seed, classes, size, Map.of());
   }
 
-  /** As {@link #release(long, long, List, int)}, with metadata extras (e.g. the release's label thresholds). */
-  static ModelRelease release(long version, long seed, List<String> classes, int size, Map<String, String> extra) {
+  /**
+   * As {@link #release(long, long, List, int)}, with metadata extras (e.g. the release's label
+   * thresholds).
+   */
+  static ModelRelease release(
+      long version, long seed, List<String> classes, int size, Map<String, String> extra) {
     NetworkSpec spec = new NetworkSpec(size, 4, 2, classes.size());
     try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(seed))) {
-      byte[] onnx = OnnxExporter.export(t.network(), new ModelInfo(spec, classes, "cam", version, 0, false, extra));
+      byte[] onnx =
+          OnnxExporter.export(
+              t.network(), new ModelInfo(spec, classes, "cam", version, 0, false, extra));
       return ModelRelease.newBuilder()
           .setName("gain")
           .setVersion(version)
@@ -56,7 +62,12 @@ final class TestReleases {
   }
 
   static ImageEvent event(SyntheticDataset.Sample s) {
-    ImageEvent.Builder b = ImageEvent.newBuilder().setId(s.id()).setImage(ByteString.copyFrom(png(s.image()))).setMediaType("image/png").setSource("test");
+    ImageEvent.Builder b =
+        ImageEvent.newBuilder()
+            .setId(s.id())
+            .setImage(ByteString.copyFrom(png(s.image())))
+            .setMediaType("image/png")
+            .setSource("test");
     for (int k : s.classes()) {
       b.addLabels(CLASSES.get(k - 1));
     }

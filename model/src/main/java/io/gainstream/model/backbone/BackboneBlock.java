@@ -25,26 +25,31 @@ import java.util.Map;
 /**
  * An {@link OnnxBackbone} as a DJL block: the file's nodes computed one by one with DJL's ops, its
  * weights as trainable parameters initialised from the file, so that training fine-tunes the
- * backbone end to end. Batch normalisation follows the {@code training} flag like DJL's own
- * {@code BatchNorm}: batch statistics (and running-statistics updates) when training, the running
+ * backbone end to end. Batch normalisation follows the {@code training} flag like DJL's own {@code
+ * BatchNorm}: batch statistics (and running-statistics updates) when training, the running
  * statistics otherwise — which is what GAIN's frozen erased stream relies on.
  *
  * <p>Conv weights and biases, batch-norm scales, shifts and statistics, and Gemm weights are
- * parameters; every other initializer (Clip bounds, Reshape shapes, constants of Mul and Add) is
- * a constant of the graph.
+ * parameters; every other initializer (Clip bounds, Reshape shapes, constants of Mul and Add) is a
+ * constant of the graph.
  */
 public final class BackboneBlock extends AbstractBlock {
   private static final byte VERSION = 1;
 
   private final OnnxBackbone graph;
   private final Preprocessing preprocessing;
+
   /** ONNX initializer name → DJL parameter, for the initializers that are weights. */
   private final Map<String, Parameter> weights = new LinkedHashMap<>();
+
   /** Outputs of Constant nodes. */
   private final Map<String, TensorProto> constants = new HashMap<>();
+
   /** Nodes with weights, in graph order, and their parameters. */
   private final List<List<Parameter>> weightNodes = new java.util.ArrayList<>();
+
   private final List<NodeProto> nodeOfWeights = new java.util.ArrayList<>();
+
   /** Nodes whose weights are frozen (their batch-norm keeps the file's statistics too). */
   private final java.util.Set<NodeProto> frozen = new java.util.HashSet<>();
 
@@ -68,10 +73,12 @@ public final class BackboneBlock extends AbstractBlock {
           weight(n, 4, Parameter.Type.RUNNING_VAR, i);
         }
         case "Constant" -> constants.put(n.getOutput(0), attr(n, "value").getT());
-        default -> { }
+        default -> {}
       }
       if (weights.size() > before) {
-        weightNodes.add(List.copyOf(new java.util.ArrayList<>(weights.values()).subList(before, weights.size())));
+        weightNodes.add(
+            List.copyOf(
+                new java.util.ArrayList<>(weights.values()).subList(before, weights.size())));
         nodeOfWeights.add(n);
       }
       i++;
@@ -91,7 +98,10 @@ public final class BackboneBlock extends AbstractBlock {
     for (int k = 0; k < weightNodes.size(); k++) {
       boolean freeze = k < count;
       weightNodes.get(k).stream()
-          .filter(p -> p.getType() != Parameter.Type.RUNNING_MEAN && p.getType() != Parameter.Type.RUNNING_VAR)
+          .filter(
+              p ->
+                  p.getType() != Parameter.Type.RUNNING_MEAN
+                      && p.getType() != Parameter.Type.RUNNING_VAR)
           .forEach(p -> p.freeze(freeze));
       if (freeze) {
         frozen.add(nodeOfWeights.get(k));
@@ -113,8 +123,13 @@ public final class BackboneBlock extends AbstractBlock {
     String name = n.getInput(input);
     if (!graph.isInitializer(name) || weights.containsKey(name)) {
       if (!graph.isInitializer(name)) {
-        throw new BackboneException(n.getOpType() + " at node '" + OnnxBackbone.name(n) + "' takes its " + type.name().toLowerCase()
-            + " from a computed tensor; only weights stored in the file are supported");
+        throw new BackboneException(
+            n.getOpType()
+                + " at node '"
+                + OnnxBackbone.name(n)
+                + "' takes its "
+                + type.name().toLowerCase()
+                + " from a computed tensor; only weights stored in the file are supported");
       }
       return;
     }
@@ -154,7 +169,8 @@ public final class BackboneBlock extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     return new NDList(tensors(store, inputs.singletonOrThrow(), training).get(graph.feature()));
   }
 
@@ -162,15 +178,23 @@ public final class BackboneBlock extends AbstractBlock {
   Map<String, NDArray> tensors(ParameterStore store, NDArray x, boolean training) {
     Map<String, NDArray> env = new HashMap<>();
     NDManager m = x.getManager();
-    env.put(graph.input(), x.sub(m.create(preprocessing.mean(), new Shape(1, 3, 1, 1)))
-        .div(m.create(preprocessing.std(), new Shape(1, 3, 1, 1))));
+    env.put(
+        graph.input(),
+        x.sub(m.create(preprocessing.mean(), new Shape(1, 3, 1, 1)))
+            .div(m.create(preprocessing.std(), new Shape(1, 3, 1, 1))));
     for (NodeProto n : graph.nodes()) {
       env.put(n.getOutput(0), evaluate(n, env, store, training, x.getManager()));
     }
     return env;
   }
 
-  private NDArray in(NodeProto n, int i, Map<String, NDArray> env, ParameterStore store, boolean training, NDManager m) {
+  private NDArray in(
+      NodeProto n,
+      int i,
+      Map<String, NDArray> env,
+      ParameterStore store,
+      boolean training,
+      NDManager m) {
     String name = n.getInput(i);
     NDArray v = env.get(name);
     if (v != null) {
@@ -182,12 +206,19 @@ public final class BackboneBlock extends AbstractBlock {
     }
     TensorProto c = constants.get(name);
     if (c != null) {
-      return m.create(OnnxBackbone.floats(c), new Shape(c.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+      return m.create(
+          OnnxBackbone.floats(c),
+          new Shape(c.getDimsList().stream().mapToLong(Long::longValue).toArray()));
     }
     if (graph.isInitializer(name)) {
       return m.create(graph.values(name), new Shape(graph.dims(name)));
     }
-    throw new BackboneException("tensor '" + name + "' of node '" + OnnxBackbone.name(n) + "' is not computed before it is used");
+    throw new BackboneException(
+        "tensor '"
+            + name
+            + "' of node '"
+            + OnnxBackbone.name(n)
+            + "' is not computed before it is used");
   }
 
   private float[] constant(NodeProto n, int i) {
@@ -196,19 +227,37 @@ public final class BackboneBlock extends AbstractBlock {
     return c != null ? OnnxBackbone.floats(c) : graph.values(name);
   }
 
-  private NDArray evaluate(NodeProto n, Map<String, NDArray> env, ParameterStore store, boolean training, NDManager m) {
+  private NDArray evaluate(
+      NodeProto n, Map<String, NDArray> env, ParameterStore store, boolean training, NDManager m) {
     if (n.getOpType().equals("Constant")) {
       // no inputs: its value is the tensor in its attribute
       TensorProto c = constants.get(n.getOutput(0));
-      return m.create(OnnxBackbone.floats(c), new Shape(c.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+      return m.create(
+          OnnxBackbone.floats(c),
+          new Shape(c.getDimsList().stream().mapToLong(Long::longValue).toArray()));
     }
     NDArray x = in(n, 0, env, store, training, m);
     return switch (n.getOpType()) {
-      case "Conv" -> conv(n, x, in(n, 1, env, store, training, m), n.getInputCount() > 2 && !n.getInput(2).isEmpty()
-          ? in(n, 2, env, store, training, m) : null);
+      case "Conv" ->
+          conv(
+              n,
+              x,
+              in(n, 1, env, store, training, m),
+              n.getInputCount() > 2 && !n.getInput(2).isEmpty()
+                  ? in(n, 2, env, store, training, m)
+                  : null);
       case "BatchNormalization" ->
-          BatchNorm.batchNorm(x, in(n, 3, env, store, training, m), in(n, 4, env, store, training, m), in(n, 1, env, store, training, m),
-              in(n, 2, env, store, training, m), 1, f(n, "momentum", 0.9f), f(n, "epsilon", 1e-5f), training && !frozen.contains(n)).head();
+          BatchNorm.batchNorm(
+                  x,
+                  in(n, 3, env, store, training, m),
+                  in(n, 4, env, store, training, m),
+                  in(n, 1, env, store, training, m),
+                  in(n, 2, env, store, training, m),
+                  1,
+                  f(n, "momentum", 0.9f),
+                  f(n, "epsilon", 1e-5f),
+                  training && !frozen.contains(n))
+              .head();
       case "Relu" -> Activation.relu(x);
       case "LeakyRelu" -> Activation.leakyRelu(x, f(n, "alpha", 0.01f));
       case "Sigmoid" -> Activation.sigmoid(x);
@@ -222,8 +271,12 @@ public final class BackboneBlock extends AbstractBlock {
       case "GlobalAveragePool" -> x.mean(new int[] {3}, true).mean(new int[] {2}, true);
       case "Flatten" -> x.reshape(flattenShape(x.getShape(), (int) i(n, "axis", 1)));
       case "Reshape" -> x.reshape(reshape(x.getShape(), constant(n, 1)));
-      case "Gemm" -> gemm(n, x, in(n, 1, env, store, training, m),
-          n.getInputCount() > 2 ? in(n, 2, env, store, training, m) : null);
+      case "Gemm" ->
+          gemm(
+              n,
+              x,
+              in(n, 1, env, store, training, m),
+              n.getInputCount() > 2 ? in(n, 2, env, store, training, m) : null);
       case "Concat" -> {
         NDList parts = new NDList();
         for (int k = 0; k < n.getInputCount(); k++) {
@@ -232,7 +285,9 @@ public final class BackboneBlock extends AbstractBlock {
         yield NDArrays.concat(parts, (int) i(n, "axis", 1));
       }
       case "Identity", "Dropout" -> x;
-      default -> throw new BackboneException("unsupported op " + n.getOpType() + " at node '" + OnnxBackbone.name(n) + "'");
+      default ->
+          throw new BackboneException(
+              "unsupported op " + n.getOpType() + " at node '" + OnnxBackbone.name(n) + "'");
     };
   }
 
@@ -244,8 +299,15 @@ public final class BackboneBlock extends AbstractBlock {
       padded = x.pad(new Shape(pads[1], pads[3], pads[0], pads[2]), 0);
       pads = new long[] {0, 0, 0, 0};
     }
-    return Conv2d.conv2d(padded, w, b, new Shape(ints(n, "strides", 1, 1)), new Shape(pads[0], pads[1]),
-        new Shape(ints(n, "dilations", 1, 1)), (int) i(n, "group", 1)).head();
+    return Conv2d.conv2d(
+            padded,
+            w,
+            b,
+            new Shape(ints(n, "strides", 1, 1)),
+            new Shape(pads[0], pads[1]),
+            new Shape(ints(n, "dilations", 1, 1)),
+            (int) i(n, "group", 1))
+        .head();
   }
 
   private NDArray pool(NodeProto n, NDArray x, boolean max) {
@@ -255,8 +317,12 @@ public final class BackboneBlock extends AbstractBlock {
     boolean ceil = i(n, "ceil_mode", 0) == 1;
     if (pads[0] != pads[2] || pads[1] != pads[3]) {
       if (!max) {
-        throw new BackboneException("AveragePool at node '" + OnnxBackbone.name(n) + "' has asymmetric pads " + List.of(pads[0], pads[1],
-            pads[2], pads[3]) + "; not supported");
+        throw new BackboneException(
+            "AveragePool at node '"
+                + OnnxBackbone.name(n)
+                + "' has asymmetric pads "
+                + List.of(pads[0], pads[1], pads[2], pads[3])
+                + "; not supported");
       }
       x = x.pad(new Shape(pads[1], pads[3], pads[0], pads[2]), Float.NEGATIVE_INFINITY);
       pads = new long[] {0, 0, 0, 0};
@@ -271,7 +337,8 @@ public final class BackboneBlock extends AbstractBlock {
     }
     // ONNX's default averages over the pixels inside the image only; DJL's PyTorch pooling
     // counted the padding here whatever the flag said, so divide by the share of real pixels
-    NDArray inside = Pool.avgPool2d(x.onesLike().get(":1, :1"), new Shape(k), new Shape(strides), p, ceil, true);
+    NDArray inside =
+        Pool.avgPool2d(x.onesLike().get(":1, :1"), new Shape(k), new Shape(strides), p, ceil, true);
     return sum.div(inside);
   }
 
@@ -370,7 +437,8 @@ public final class BackboneBlock extends AbstractBlock {
     AttributeProto a = attr(n, name);
     if (a == null) {
       if (dflt.length == 0) {
-        throw new BackboneException(n.getOpType() + " at node '" + OnnxBackbone.name(n) + "' has no " + name);
+        throw new BackboneException(
+            n.getOpType() + " at node '" + OnnxBackbone.name(n) + "' has no " + name);
       }
       return dflt;
     }

@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An ImageNet classifier brought as an ONNX file, cut down to its feature extractor: the nodes
- * that compute the last spatial feature map, the input of the final global average pooling. What
- * follows the pooling (flatten, classifier) is dropped; gainstream puts its CAM head there.
+ * An ImageNet classifier brought as an ONNX file, cut down to its feature extractor: the nodes that
+ * compute the last spatial feature map, the input of the final global average pooling. What follows
+ * the pooling (flatten, classifier) is dropped; gainstream puts its CAM head there.
  *
  * <p>Reading fails with one line ({@link BackboneException}) for a file that is not ONNX, an input
  * that is not one float image batch {@code [N, 3, H, W]}, a graph without a global average pooling
@@ -30,10 +30,31 @@ import java.util.Set;
  * message names the op and the node).
  */
 public final class OnnxBackbone {
-  /** Ops the feature extractor may use (what torchvision, timm and Keras exports of CNNs contain). */
+  /**
+   * Ops the feature extractor may use (what torchvision, timm and Keras exports of CNNs contain).
+   */
   public static final Set<String> SUPPORTED =
-      Set.of("Conv", "BatchNormalization", "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Mul", "Add", "MaxPool",
-          "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Gemm", "Concat", "Identity", "Dropout", "Constant");
+      Set.of(
+          "Conv",
+          "BatchNormalization",
+          "Relu",
+          "Clip",
+          "LeakyRelu",
+          "Sigmoid",
+          "HardSigmoid",
+          "HardSwish",
+          "Mul",
+          "Add",
+          "MaxPool",
+          "AveragePool",
+          "GlobalAveragePool",
+          "Flatten",
+          "Reshape",
+          "Gemm",
+          "Concat",
+          "Identity",
+          "Dropout",
+          "Constant");
 
   /** Newest opset a backbone may use: the release graph it is copied into is opset 17. */
   public static final int MAX_OPSET = 17;
@@ -44,7 +65,12 @@ public final class OnnxBackbone {
   private final List<NodeProto> nodes;
   private final Map<String, TensorProto> initializers;
 
-  private OnnxBackbone(int opset, String input, String feature, List<NodeProto> nodes, Map<String, TensorProto> initializers) {
+  private OnnxBackbone(
+      int opset,
+      String input,
+      String feature,
+      List<NodeProto> nodes,
+      Map<String, TensorProto> initializers) {
     this.opset = opset;
     this.input = input;
     this.feature = feature;
@@ -64,11 +90,21 @@ public final class OnnxBackbone {
       throw new BackboneException("not an ONNX model: no graph nodes");
     }
     GraphProto g = model.getGraph();
-    int opset = model.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
-        .mapToInt(o -> (int) o.getVersion()).max().orElse(0);
+    int opset =
+        model.getOpsetImportList().stream()
+            .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+            .mapToInt(o -> (int) o.getVersion())
+            .max()
+            .orElse(0);
     if (opset > MAX_OPSET) {
       // releases are opset 17 graphs and carry the backbone's nodes as they are
-      throw new BackboneException("opset " + opset + " is newer than " + MAX_OPSET + "; export the classifier with opset_version=" + MAX_OPSET);
+      throw new BackboneException(
+          "opset "
+              + opset
+              + " is newer than "
+              + MAX_OPSET
+              + "; export the classifier with opset_version="
+              + MAX_OPSET);
     }
     Map<String, TensorProto> inits = new LinkedHashMap<>();
     g.getInitializerList().forEach(t -> inits.put(t.getName(), t));
@@ -80,33 +116,53 @@ public final class OnnxBackbone {
       }
     }
     if (pool == null) {
-      throw new BackboneException("no global average pooling (GlobalAveragePool, or ReduceMean over axes 2 and 3) in the graph: "
-          + "cannot find the last spatial feature map");
+      throw new BackboneException(
+          "no global average pooling (GlobalAveragePool, or ReduceMean over axes 2 and 3) in the graph: "
+              + "cannot find the last spatial feature map");
     }
     String feature = pool.getInput(0);
     if (feature.equals(input)) {
-      throw new BackboneException("the global pooling at node '" + name(pool) + "' pools the input image itself: no spatial feature map");
+      throw new BackboneException(
+          "the global pooling at node '"
+              + name(pool)
+              + "' pools the input image itself: no spatial feature map");
     }
-    return new OnnxBackbone(opset, input, feature, needed(g, feature, input, inits.keySet()), inits);
+    return new OnnxBackbone(
+        opset, input, feature, needed(g, feature, input, inits.keySet()), inits);
   }
 
   private static String imageInput(GraphProto g, Set<String> inits) {
-    List<ValueInfoProto> inputs = g.getInputList().stream().filter(v -> !inits.contains(v.getName())).toList();
+    List<ValueInfoProto> inputs =
+        g.getInputList().stream().filter(v -> !inits.contains(v.getName())).toList();
     if (inputs.size() != 1) {
-      throw new BackboneException("expected one image input, the graph has " + inputs.size() + ": "
-          + inputs.stream().map(ValueInfoProto::getName).toList());
+      throw new BackboneException(
+          "expected one image input, the graph has "
+              + inputs.size()
+              + ": "
+              + inputs.stream().map(ValueInfoProto::getName).toList());
     }
     ValueInfoProto in = inputs.get(0);
-    if (!in.getType().hasTensorType() || in.getType().getTensorType().getElemType() != TensorProto.DataType.FLOAT.getNumber()) {
+    if (!in.getType().hasTensorType()
+        || in.getType().getTensorType().getElemType() != TensorProto.DataType.FLOAT.getNumber()) {
       throw new BackboneException("input '" + in.getName() + "' is not a float32 tensor");
     }
     var shape = in.getType().getTensorType().getShape();
     if (shape.getDimCount() != 4) {
-      throw new BackboneException("input '" + in.getName() + "' has rank " + shape.getDimCount() + ", expected 4 ([N, 3, H, W])");
+      throw new BackboneException(
+          "input '"
+              + in.getName()
+              + "' has rank "
+              + shape.getDimCount()
+              + ", expected 4 ([N, 3, H, W])");
     }
     var channels = shape.getDim(1);
     if (channels.hasDimValue() && channels.getDimValue() != 3) {
-      throw new BackboneException("input '" + in.getName() + "' has " + channels.getDimValue() + " channels, expected 3 (RGB, NCHW)");
+      throw new BackboneException(
+          "input '"
+              + in.getName()
+              + "' has "
+              + channels.getDimValue()
+              + " channels, expected 3 (RGB, NCHW)");
     }
     return in.getName();
   }
@@ -123,8 +179,11 @@ public final class OnnxBackbone {
     return false;
   }
 
-  /** The nodes the feature map depends on, in graph order; each checked against {@link #SUPPORTED}. */
-  private static List<NodeProto> needed(GraphProto g, String feature, String input, Set<String> inits) {
+  /**
+   * The nodes the feature map depends on, in graph order; each checked against {@link #SUPPORTED}.
+   */
+  private static List<NodeProto> needed(
+      GraphProto g, String feature, String input, Set<String> inits) {
     Map<String, NodeProto> producer = new HashMap<>();
     for (NodeProto n : g.getNodeList()) {
       n.getOutputList().forEach(o -> producer.put(o, n));
@@ -142,8 +201,14 @@ public final class OnnxBackbone {
       }
       if (keep.add(n)) {
         if (!SUPPORTED.contains(n.getOpType())) {
-          throw new BackboneException("unsupported op " + n.getOpType() + " at node '" + name(n) + "' (supported: "
-              + SUPPORTED.stream().sorted().toList() + ")");
+          throw new BackboneException(
+              "unsupported op "
+                  + n.getOpType()
+                  + " at node '"
+                  + name(n)
+                  + "' (supported: "
+                  + SUPPORTED.stream().sorted().toList()
+                  + ")");
         }
         n.getInputList().forEach(todo::push);
       }
@@ -178,7 +243,12 @@ public final class OnnxBackbone {
 
   static NodeProto withInts(NodeProto n, String name, List<Long> values) {
     NodeProto.Builder b = n.toBuilder();
-    AttributeProto attr = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS).addAllInts(values).build();
+    AttributeProto attr =
+        AttributeProto.newBuilder()
+            .setName(name)
+            .setType(AttributeProto.AttributeType.INTS)
+            .addAllInts(values)
+            .build();
     for (int a = 0; a < b.getAttributeCount(); a++) {
       if (b.getAttribute(a).getName().equals(name)) {
         b.setAttribute(a, attr);
@@ -263,6 +333,11 @@ public final class OnnxBackbone {
       }
       return v;
     }
-    throw new BackboneException("tensor '" + t.getName() + "' has data type " + type + "; only float32 and int64 are supported");
+    throw new BackboneException(
+        "tensor '"
+            + t.getName()
+            + "' has data type "
+            + type
+            + "; only float32 and int64 are supported");
   }
 }

@@ -26,7 +26,8 @@ public record Preprocessing(float[] mean, float[] std) {
 
   /** torchvision's and timm's ImageNet statistics, what most exported classifiers expect. */
   public static Preprocessing imagenet() {
-    return new Preprocessing(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+    return new Preprocessing(
+        new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
   }
 
   /** Pixels in [0, 1] as they are. */

@@ -41,9 +41,16 @@ public final class ModelSpeedBenchmark {
    * @param trainBatches batch sizes for training
    * @param inferBatches batch sizes for inference
    */
-  public record Options(NetworkSpec spec, int repeats, int trainSteps, int[] trainBatches, int[] inferBatches, Backbone backbone) {
+  public record Options(
+      NetworkSpec spec,
+      int repeats,
+      int trainSteps,
+      int[] trainBatches,
+      int[] inferBatches,
+      Backbone backbone) {
     public static Options defaults() {
-      return new Options(NetworkSpec.defaults(4), 5, 20, new int[] {8, 16, 32}, new int[] {1, 8, 32, 64}, null);
+      return new Options(
+          NetworkSpec.defaults(4), 5, 20, new int[] {8, 16, 32}, new int[] {1, 8, 32, 64}, null);
     }
   }
 
@@ -59,16 +66,26 @@ public final class ModelSpeedBenchmark {
     NetworkSpec spec = options.spec();
     int s = spec.inputSize();
     List<SyntheticDataset.Sample> samples =
-        SyntheticDataset.generate(new SyntheticDataset.Spec(spec.numClasses(), s, 256, 0.35, false, 0.9, 1));
+        SyntheticDataset.generate(
+            new SyntheticDataset.Spec(spec.numClasses(), s, 256, 0.35, false, 0.9, 1));
     List<Example> examples = Batches.fromSynthetic(samples, s, 0);
     out.printf("## gainstream model speed%n%n");
-    String net = options.backbone() == null
-        ? String.format("width %d, depth %d", spec.width(), spec.depth())
-        : String.format("imported backbone (%d nodes, %s fine-tuned)", options.backbone().graph().nodes().size(),
-            options.backbone().fineTune().name().toLowerCase());
-    out.printf("network: %dx%d input, %s, %d classes; %d cores; Java %s; median of %d runs%n%n",
-        s, s, net, spec.numClasses(), Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"), options.repeats());
+    String net =
+        options.backbone() == null
+            ? String.format("width %d, depth %d", spec.width(), spec.depth())
+            : String.format(
+                "imported backbone (%d nodes, %s fine-tuned)",
+                options.backbone().graph().nodes().size(),
+                options.backbone().fineTune().name().toLowerCase());
+    out.printf(
+        "network: %dx%d input, %s, %d classes; %d cores; Java %s; median of %d runs%n%n",
+        s,
+        s,
+        net,
+        spec.numClasses(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        options.repeats());
     training(examples);
     byte[] onnx = inference(examples);
     perImage(samples, onnx);
@@ -91,7 +108,8 @@ public final class ModelSpeedBenchmark {
           for (int r = 0; r < rates.length; r++) {
             List<Batch> batches = new ArrayList<>();
             for (int i = 0; i < options.trainSteps(); i++) {
-              batches.add(Batches.sample(examples, b, spec.numClasses(), spec.inputSize(), false, rnd));
+              batches.add(
+                  Batches.sample(examples, b, spec.numClasses(), spec.inputSize(), false, rnd));
             }
             long t0 = System.nanoTime();
             for (Batch batch : batches) {
@@ -111,9 +129,19 @@ public final class ModelSpeedBenchmark {
     NetworkSpec spec = options.spec();
     int s = spec.inputSize();
     byte[] onnx;
-    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM), options.backbone())) {
-      onnx = OnnxExporter.export(t.network(),
-          new ModelInfo(spec, SyntheticDataset.classNames(spec.numClasses()), "cam", 1, 0, false, Map.of()));
+    try (GainTrainer t =
+        new GainTrainer(spec, GainSettings.defaults(Method.CAM), options.backbone())) {
+      onnx =
+          OnnxExporter.export(
+              t.network(),
+              new ModelInfo(
+                  spec,
+                  SyntheticDataset.classNames(spec.numClasses()),
+                  "cam",
+                  1,
+                  0,
+                  false,
+                  Map.of()));
     }
     out.println("### Inference (ONNX Runtime 1.29 CPU, one session, batched run)");
     out.println();
@@ -138,7 +166,9 @@ public final class ModelSpeedBenchmark {
           rates[r] = (double) iters * b / ((System.nanoTime() - t0) / 1e9);
         }
         double[] l = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        out.printf("| %d | %.0f | %.2f | %.2f |%n", b, median(rates), l[l.length / 2], l[(int) (l.length * 0.99)]);
+        out.printf(
+            "| %d | %.0f | %.2f | %.2f |%n",
+            b, median(rates), l[l.length / 2], l[(int) (l.length * 0.99)]);
       }
     }
     out.println();
@@ -157,7 +187,15 @@ public final class ModelSpeedBenchmark {
     ImageLabeler labeler = new ImageLabeler(ImageLabeler.Settings.defaults());
     Prediction p;
     try (AttentionSession session = new AttentionSession(onnx, InferenceOptions.cpu())) {
-      p = session.run(Batches.of(Batches.fromSynthetic(samples.subList(0, 32), s, 0), spec.numClasses(), s, false).images(), 32);
+      p =
+          session.run(
+              Batches.of(
+                      Batches.fromSynthetic(samples.subList(0, 32), s, 0),
+                      spec.numClasses(),
+                      s,
+                      false)
+                  .images(),
+              32);
     }
     double[] decode = new double[options.repeats()];
     double[] pre = new double[options.repeats()];
@@ -179,7 +217,8 @@ public final class ModelSpeedBenchmark {
       for (int i = 0; i < n; i++) {
         SyntheticDataset.Sample x = samples.get(i);
         int row = i % 32;
-        float[][] maps = Arrays.stream(x.classes()).mapToObj(k -> p.map(row, k)).toArray(float[][]::new);
+        float[][] maps =
+            Arrays.stream(x.classes()).mapToObj(k -> p.map(row, k)).toArray(float[][]::new);
         results.add(labeler.label(maps, x.classes(), s, s, s));
       }
       long t3 = System.nanoTime();
@@ -193,9 +232,12 @@ public final class ModelSpeedBenchmark {
       encode[r] = (t4 - t3) / 1e3 / n;
     }
     out.printf("### Work around the model, per %dx%d image (µs)%n%n", s, s);
-    out.println("| decode PNG | pre-process (resize + CHW) | post-process (labels, soft masks, zones) | encode label PNG |");
+    out.println(
+        "| decode PNG | pre-process (resize + CHW) | post-process (labels, soft masks, zones) | encode label PNG |");
     out.println("|---:|---:|---:|---:|");
-    out.printf("| %.0f | %.0f | %.0f | %.0f |%n%n", median(decode), median(pre), median(post), median(encode));
+    out.printf(
+        "| %.0f | %.0f | %.0f | %.0f |%n%n",
+        median(decode), median(pre), median(post), median(encode));
   }
 
   private static byte[] png(SyntheticDataset.Sample x) {

@@ -8,8 +8,8 @@ import javax.imageio.ImageIO;
 
 /**
  * An image encoded to bytes with ImageIO, for the places where speed does not matter: previews,
- * synthetic inputs, benchmarks and tests. Labels and masks use the faster
- * {@link io.gainstream.model.labels.PngWriter}.
+ * synthetic inputs, benchmarks and tests. Labels and masks use the faster {@link
+ * io.gainstream.model.labels.PngWriter}.
  */
 public final class ImageBytes {
   private ImageBytes() {}

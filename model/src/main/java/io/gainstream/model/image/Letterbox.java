@@ -1,19 +1,17 @@
 package io.gainstream.model.image;
 
-
-
 /**
- * Where an image of {@code width × height} sits inside the square network input of side
- * {@code size}: its long side fills the input, its short side keeps the aspect ratio, and it is
- * centred with padding on both sides of the short one. The same geometry maps an attention map
- * back: the window is cut out and resized to the image's own size, so a map pixel and the image
- * pixel it came from stay on each other (no stretch, no shift).
+ * Where an image of {@code width × height} sits inside the square network input of side {@code
+ * size}: its long side fills the input, its short side keeps the aspect ratio, and it is centred
+ * with padding on both sides of the short one. The same geometry maps an attention map back: the
+ * window is cut out and resized to the image's own size, so a map pixel and the image pixel it came
+ * from stay on each other (no stretch, no shift).
  *
  * <p>Why not stretch: a 640×480 photo squeezed into a square makes every object a third narrower
- * than the backbone saw it on ImageNet, and a label resized back inherits the distortion.
- * Padding is the ImageNet mean colour ({@link #PAD_RGB}): after the release's normalisation it is
- * zero, what a convolution sees beyond the border anyway. A square image fills the input exactly,
- * so the built-in network on square images is unaffected.
+ * than the backbone saw it on ImageNet, and a label resized back inherits the distortion. Padding
+ * is the ImageNet mean colour ({@link #PAD_RGB}): after the release's normalisation it is zero,
+ * what a convolution sees beyond the border anyway. A square image fills the input exactly, so the
+ * built-in network on square images is unaffected.
  *
  * @param x left edge of the image in the input
  * @param y top edge of the image in the input
@@ -31,7 +29,8 @@ public record Letterbox(int x, int y, int width, int height, int size) {
   /** The window of an {@code imageWidth × imageHeight} image in a {@code size}-square input. */
   public static Letterbox of(int imageWidth, int imageHeight, int size) {
     if (imageWidth < 1 || imageHeight < 1 || size < 1) {
-      throw new IllegalArgumentException("sizes must be >= 1, got " + imageWidth + "x" + imageHeight + " into " + size);
+      throw new IllegalArgumentException(
+          "sizes must be >= 1, got " + imageWidth + "x" + imageHeight + " into " + size);
     }
     int w;
     int h;
@@ -51,12 +50,13 @@ public record Letterbox(int x, int y, int width, int height, int size) {
   }
 
   /**
-   * A {@code size²} map (row-major) on the input, as a map of the image at
-   * {@code outWidth × outHeight}: the window cut out, then resized bilinearly.
+   * A {@code size²} map (row-major) on the input, as a map of the image at {@code outWidth ×
+   * outHeight}: the window cut out, then resized bilinearly.
    */
   public float[] mapBack(float[] map, int outWidth, int outHeight) {
     if (map.length != size * size) {
-      throw new IllegalArgumentException("map has " + map.length + " values, expected " + size * size);
+      throw new IllegalArgumentException(
+          "map has " + map.length + " values, expected " + size * size);
     }
     return MapResize.bilinear(window(map), width, height, outWidth, outHeight);
   }
@@ -89,7 +89,10 @@ public record Letterbox(int x, int y, int width, int height, int size) {
     }
   }
 
-  /** Nearest-neighbour placement of a class-index label map into the input; padding is background (0). */
+  /**
+   * Nearest-neighbour placement of a class-index label map into the input; padding is background
+   * (0).
+   */
   public byte[] placeLabels(byte[] labels, int imageWidth, int imageHeight) {
     byte[] inner = Tensors.resizeLabels(labels, imageWidth, imageHeight, width, height);
     if (fills()) {

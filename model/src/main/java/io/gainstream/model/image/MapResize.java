@@ -12,7 +12,8 @@ public final class MapResize {
    */
   public static float[] bilinear(float[] map, int width, int height, int outWidth, int outHeight) {
     if (map.length != width * height) {
-      throw new IllegalArgumentException("map of " + map.length + " values is not " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "map of " + map.length + " values is not " + width + "x" + height);
     }
     if (width == outWidth && height == outHeight) {
       return map.clone();

@@ -11,8 +11,8 @@ import java.awt.image.BufferedImage;
  * <p>The interpolation is separable and uses the half-pixel taps of {@link MapResize} (the ones the
  * network's own upsampling uses), rows first, in fixed point (10-bit weights per pass, rounded once
  * at the end: within one level of the float result). An image of exactly the input size is copied
- * unchanged. Training and labelling both resize through here,
- * so a release sees the same pixels in both.
+ * unchanged. Training and labelling both resize through here, so a release sees the same pixels in
+ * both.
  */
 public final class RgbResize {
   private RgbResize() {}
@@ -79,7 +79,16 @@ public final class RgbResize {
    * Source row {@code y} resized horizontally (r, g, b, fixed point), from the two-row cache when
    * it holds it, else computed into the slot the other needed row does not use.
    */
-  private static int[] horizontal(int y, int[][] rows, int[] rowOf, byte[] data, Bgr src, int ow, int[] ca, int[] cb, int[] cw) {
+  private static int[] horizontal(
+      int y,
+      int[][] rows,
+      int[] rowOf,
+      byte[] data,
+      Bgr src,
+      int ow,
+      int[] ca,
+      int[] cb,
+      int[] cw) {
     if (rowOf[0] == y) {
       return rows[0];
     }
@@ -105,9 +114,12 @@ public final class RgbResize {
 
   /** Fixed-point one of the interpolation weights (10 bits; two passes give 20 bits). */
   private static final int ONE = 1 << 10;
+
   private static final int HALF = 1 << 19;
 
-  /** Pixels in {@code b, g, r} memory order: the array, the first pixel's offset and the row stride. */
+  /**
+   * Pixels in {@code b, g, r} memory order: the array, the first pixel's offset and the row stride.
+   */
   private record Bgr(byte[] data, int offset, int stride) {}
 
   /**

@@ -4,21 +4,24 @@ import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 
 /**
- * Pre-processing as pure functions: RGB images to the network's NCHW float layout, and pixel
- * labels to per-class binary planes. No model needed to test them.
+ * Pre-processing as pure functions: RGB images to the network's NCHW float layout, and pixel labels
+ * to per-class binary planes. No model needed to test them.
  */
 public final class Tensors {
   private Tensors() {}
 
   /**
-   * Resizes (bilinear) into the {@code size × size} input as a {@link Letterbox}: aspect ratio kept,
-   * centred, padded with the mean colour ({@link RgbResize}).
+   * Resizes (bilinear) into the {@code size × size} input as a {@link Letterbox}: aspect ratio
+   * kept, centred, padded with the mean colour ({@link RgbResize}).
    */
   public static BufferedImage resize(BufferedImage img, int size) {
     byte[] packed = packRgb(img, size);
     int[] rgb = new int[size * size];
     for (int i = 0; i < rgb.length; i++) {
-      rgb[i] = (packed[3 * i] & 0xff) << 16 | (packed[3 * i + 1] & 0xff) << 8 | (packed[3 * i + 2] & 0xff);
+      rgb[i] =
+          (packed[3 * i] & 0xff) << 16
+              | (packed[3 * i + 1] & 0xff) << 8
+              | (packed[3 * i + 2] & 0xff);
     }
     BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     out.setRGB(0, 0, size, size, rgb, 0, size);
@@ -26,8 +29,8 @@ public final class Tensors {
   }
 
   /**
-   * Writes an RGB image, resized into the {@code size} input ({@link #resize}), as 3×size×size floats in [0, 1] (CHW) into
-   * {@code dst} at {@code offset}.
+   * Writes an RGB image, resized into the {@code size} input ({@link #resize}), as 3×size×size
+   * floats in [0, 1] (CHW) into {@code dst} at {@code offset}.
    */
   public static void toChw(BufferedImage img, int size, float[] dst, int offset) {
     unpackRgb(ByteBuffer.wrap(packRgb(img, size)), dst, offset, size * size);
@@ -49,7 +52,8 @@ public final class Tensors {
    */
   public static void unpackRgb(ByteBuffer rgb, float[] dst, int offset, int plane) {
     if (rgb.remaining() != 3 * plane) {
-      throw new IllegalArgumentException("expected " + 3 * plane + " RGB bytes, got " + rgb.remaining());
+      throw new IllegalArgumentException(
+          "expected " + 3 * plane + " RGB bytes, got " + rgb.remaining());
     }
     byte[] b;
     int base;
@@ -69,7 +73,9 @@ public final class Tensors {
     }
   }
 
-  /** {@code v / 255f} for every byte value: the same floats as the division, without one per pixel. */
+  /**
+   * {@code v / 255f} for every byte value: the same floats as the division, without one per pixel.
+   */
   private static final float[] UNIT = new float[256];
 
   static {

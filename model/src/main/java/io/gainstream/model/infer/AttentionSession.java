@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One long-lived ONNX Runtime session of a released GAIN model: create it once per model version,
- * call {@link #run} with whole batches ({@code run} is thread-safe), close it when the next
- * release replaces it. Every tensor and result is closed as soon as its floats are copied out.
+ * call {@link #run} with whole batches ({@code run} is thread-safe), close it when the next release
+ * replaces it. Every tensor and result is closed as soon as its floats are copied out.
  */
 public final class AttentionSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AttentionSession.class);
@@ -59,7 +59,11 @@ public final class AttentionSession implements AutoCloseable {
     this.provider = used;
     LOG.info(
         "ONNX Runtime session for model version {} ({} classes, {}x{} input) on {}",
-        info.version(), info.spec().numClasses(), info.spec().inputSize(), info.spec().inputSize(), used);
+        info.version(),
+        info.spec().numClasses(),
+        info.spec().inputSize(),
+        info.spec().inputSize(),
+        used);
   }
 
   private static String tryCuda(OrtSession.SessionOptions so, int device) {
@@ -85,8 +89,8 @@ public final class AttentionSession implements AutoCloseable {
   }
 
   /**
-   * Scores and attention maps for {@code n} images laid out NCHW in {@code images}, floats in
-   * [0, 1] at the model's input size.
+   * Scores and attention maps for {@code n} images laid out NCHW in {@code images}, floats in [0,
+   * 1] at the model's input size.
    */
   public Prediction run(float[] images, int n) {
     int s = info.spec().inputSize();
@@ -94,10 +98,20 @@ public final class AttentionSession implements AutoCloseable {
     long expected = (long) n * 3 * s * s;
     if (n < 1 || images.length < expected) {
       throw new IllegalArgumentException(
-          "expected " + n + " images of 3x" + s + "x" + s + " (" + expected + " floats), got " + images.length);
+          "expected "
+              + n
+              + " images of 3x"
+              + s
+              + "x"
+              + s
+              + " ("
+              + expected
+              + " floats), got "
+              + images.length);
     }
     try (OnnxTensor input =
-            OnnxTensor.createTensor(env, FloatBuffer.wrap(images, 0, (int) expected), new long[] {n, 3, s, s});
+            OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(images, 0, (int) expected), new long[] {n, 3, s, s});
         OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
       float[] probs = copy(result, OnnxExporter.PROBABILITIES, n * c);
       float[] att = copy(result, OnnxExporter.ATTENTION, n * c * s * s);
@@ -110,7 +124,9 @@ public final class AttentionSession implements AutoCloseable {
   private static float[] copy(OrtSession.Result result, String name, int size) {
     OnnxTensor t =
         (OnnxTensor)
-            result.get(name).orElseThrow(() -> new IllegalStateException("model has no output " + name));
+            result
+                .get(name)
+                .orElseThrow(() -> new IllegalStateException("model has no output " + name));
     FloatBuffer fb = t.getFloatBuffer();
     float[] out = new float[size];
     fb.get(out);

@@ -28,7 +28,8 @@ public final class BatchAttention {
    * @param classes per image, its labelled class indices
    * @param flip whether to fuse with the mirrored batch
    */
-  public static Result run(AttentionSession session, float[] images, int n, int[][] classes, boolean flip) {
+  public static Result run(
+      AttentionSession session, float[] images, int n, int[][] classes, boolean flip) {
     int s = session.info().spec().inputSize();
     Prediction p = session.run(images, n);
     Prediction f = flip ? session.run(mirror(images, n, s), n) : null;
@@ -44,16 +45,22 @@ public final class BatchAttention {
   }
 
   /**
-   * As {@link #run(AttentionSession, float[], int, int[][], boolean)}, fused over scales: the batch is
-   * resized (the whole letterboxed square, so the box scales with it) to each of {@code scaled}'s
-   * sides and run there, flip fused as at the release's side; per image and class the maps of all
-   * scales, resized back to the release's side, are averaged and min–max normalised as the graph
-   * normalises one map. Scores are the release's side's. A larger side runs in pieces of the
-   * batch (one run per piece) so that its heap stays that of the release's own pass.
+   * As {@link #run(AttentionSession, float[], int, int[][], boolean)}, fused over scales: the batch
+   * is resized (the whole letterboxed square, so the box scales with it) to each of {@code
+   * scaled}'s sides and run there, flip fused as at the release's side; per image and class the
+   * maps of all scales, resized back to the release's side, are averaged and min–max normalised as
+   * the graph normalises one map. Scores are the release's side's. A larger side runs in pieces of
+   * the batch (one run per piece) so that its heap stays that of the release's own pass.
    *
-   * @param scaled the release rewritten for the other sides ({@code ScaledRelease}); empty: one scale
+   * @param scaled the release rewritten for the other sides ({@code ScaledRelease}); empty: one
+   *     scale
    */
-  public static Result run(AttentionSession session, List<AttentionSession> scaled, float[] images, int n, int[][] classes,
+  public static Result run(
+      AttentionSession session,
+      List<AttentionSession> scaled,
+      float[] images,
+      int n,
+      int[][] classes,
       boolean flip) {
     Result base = run(session, images, n, classes, flip);
     if (scaled.isEmpty()) {
@@ -68,8 +75,15 @@ public final class BatchAttention {
       int piece = Math.max(1, (int) ((long) n * s * s / ((long) zs * zs)));
       for (int from = 0; from < n; from += piece) {
         int m = Math.min(piece, n - from);
-        float[] part = java.util.Arrays.copyOfRange(images, from * 3 * s * s, (from + m) * 3 * s * s);
-        Result r = run(z, resize(part, m, s, zs), m, java.util.Arrays.copyOfRange(classes, from, from + m), flip);
+        float[] part =
+            java.util.Arrays.copyOfRange(images, from * 3 * s * s, (from + m) * 3 * s * s);
+        Result r =
+            run(
+                z,
+                resize(part, m, s, zs),
+                m,
+                java.util.Arrays.copyOfRange(classes, from, from + m),
+                flip);
         for (int i = 0; i < m; i++) {
           for (int c = 0; c < classes[from + i].length; c++) {
             float[] back = MapResize.bilinear(r.maps()[i][c], zs, zs, s, s);

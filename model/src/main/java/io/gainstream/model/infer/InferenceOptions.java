@@ -12,14 +12,16 @@ import java.util.Locale;
  * @param interOpThreads threads across independent operators; 0 lets ONNX Runtime decide
  * @param cudaDevice CUDA device id
  */
-public record InferenceOptions(String provider, int intraOpThreads, int interOpThreads, int cudaDevice) {
+public record InferenceOptions(
+    String provider, int intraOpThreads, int interOpThreads, int cudaDevice) {
   public static final String CPU = "cpu";
   public static final String CUDA = "cuda";
 
   public InferenceOptions {
     provider = provider == null ? CPU : provider.trim().toLowerCase(Locale.ROOT);
     if (!provider.equals(CPU) && !provider.equals(CUDA)) {
-      throw new IllegalArgumentException("unknown execution provider '" + provider + "', expected cpu or cuda");
+      throw new IllegalArgumentException(
+          "unknown execution provider '" + provider + "', expected cpu or cuda");
     }
     if (intraOpThreads < 0 || interOpThreads < 0) {
       throw new IllegalArgumentException("thread counts must be >= 0");

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 public record TtaScales(List<Double> values) {
   /** Key of a release's own scales in its metadata extras ({@code gainstream.extra.tta.scales}). */
   public static final String EXTRA_KEY = "tta.scales";
+
   public static final double MIN = 0.25;
   public static final double MAX = 4;
 
@@ -24,7 +25,8 @@ public record TtaScales(List<Double> values) {
     }
     for (double v : values) {
       if (!(v >= MIN && v <= MAX)) {
-        throw new IllegalArgumentException("test-time scales must lie in [" + MIN + ", " + MAX + "], got " + v);
+        throw new IllegalArgumentException(
+            "test-time scales must lie in [" + MIN + ", " + MAX + "], got " + v);
       }
     }
     if (values.stream().distinct().count() != values.size()) {
@@ -42,14 +44,18 @@ public record TtaScales(List<Double> values) {
     return new TtaScales(List.of(1.0));
   }
 
-  /** A comma-separated list such as {@code 1,1.5}; a one-line {@link IllegalArgumentException} otherwise. */
+  /**
+   * A comma-separated list such as {@code 1,1.5}; a one-line {@link IllegalArgumentException}
+   * otherwise.
+   */
   public static TtaScales parse(String text) {
     List<Double> v = new ArrayList<>();
     for (String part : text.split(",", -1)) {
       try {
         v.add(Double.parseDouble(part.trim()));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("test-time scales are comma-separated numbers such as 1,1.5, got '" + text + "'");
+        throw new IllegalArgumentException(
+            "test-time scales are comma-separated numbers such as 1,1.5, got '" + text + "'");
       }
     }
     return new TtaScales(v);
@@ -66,6 +72,8 @@ public record TtaScales(List<Double> values) {
 
   /** As {@link #parse} reads it. */
   public String encode() {
-    return values.stream().map(v -> v == Math.rint(v) ? Long.toString((long) (double) v) : Double.toString(v)).collect(Collectors.joining(","));
+    return values.stream()
+        .map(v -> v == Math.rint(v) ? Long.toString((long) (double) v) : Double.toString(v))
+        .collect(Collectors.joining(","));
   }
 }

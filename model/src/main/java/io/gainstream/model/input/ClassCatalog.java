@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The class names of a labelling job: class index k (1-based) is the k-th name; 0 is background.
- * A classes file lists one name per line; a first line naming the background ({@code background},
+ * The class names of a labelling job: class index k (1-based) is the k-th name; 0 is background. A
+ * classes file lists one name per line; a first line naming the background ({@code background},
  * {@code _background_}, {@code __background__}), as VOC label maps do, is accepted and skipped.
  */
 public final class ClassCatalog {
@@ -24,7 +24,8 @@ public final class ClassCatalog {
       throw new IllegalArgumentException("no class names given");
     }
     if (names.size() > 254) {
-      throw new IllegalArgumentException("at most 254 classes fit a VOC label, got " + names.size());
+      throw new IllegalArgumentException(
+          "at most 254 classes fit a VOC label, got " + names.size());
     }
     this.names = List.copyOf(names);
     for (int i = 0; i < names.size(); i++) {
@@ -53,7 +54,9 @@ public final class ClassCatalog {
   }
 
   private static boolean isBackgroundName(String s) {
-    return s.equalsIgnoreCase("background") || s.equals("_background_") || s.equals("__background__");
+    return s.equalsIgnoreCase("background")
+        || s.equals("_background_")
+        || s.equals("__background__");
   }
 
   public int size() {
@@ -73,14 +76,15 @@ public final class ClassCatalog {
   public int indexOf(String name) {
     Integer i = index.get(name.trim());
     if (i == null) {
-      throw new UnknownClassException("unknown class '" + name.trim() + "', expected one of " + names);
+      throw new UnknownClassException(
+          "unknown class '" + name.trim() + "', expected one of " + names);
     }
     return i;
   }
 
   /**
-   * Parses a {@code ;}-separated label list into ascending, distinct class indices. Empty means
-   * no labelled object: the whole image is background.
+   * Parses a {@code ;}-separated label list into ascending, distinct class indices. Empty means no
+   * labelled object: the whole image is background.
    */
   public int[] parseLabels(String labels) {
     TreeSet<Integer> out = new TreeSet<>();

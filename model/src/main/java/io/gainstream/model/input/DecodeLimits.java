@@ -9,7 +9,8 @@ package io.gainstream.model.input;
 public record DecodeLimits(long maxBytes, long maxPixels) {
   public DecodeLimits {
     if (maxBytes < 1 || maxPixels < 1) {
-      throw new IllegalArgumentException("limits must be positive: maxBytes=" + maxBytes + ", maxPixels=" + maxPixels);
+      throw new IllegalArgumentException(
+          "limits must be positive: maxBytes=" + maxBytes + ", maxPixels=" + maxPixels);
     }
   }
 

@@ -1,19 +1,19 @@
 package io.gainstream.model.input;
 
 import java.awt.Graphics2D;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
-import java.awt.color.ColorSpace;
-import java.awt.image.Raster;
 import javax.imageio.ImageIO;
-import javax.imageio.metadata.IIOMetadata;
-import org.w3c.dom.Node;
 import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.w3c.dom.Node;
 
 /**
  * Decodes untrusted image bytes with {@code javax.imageio}, safely: sizes come from the header and
@@ -47,7 +47,9 @@ public final class ImageDecoder {
 
   /** The image in {@code TYPE_INT_RGB}; the same instance when it already is. */
   public static BufferedImage toRgb(BufferedImage img) {
-    return img.getType() == BufferedImage.TYPE_INT_RGB ? img : drawnAs(img, BufferedImage.TYPE_INT_RGB);
+    return img.getType() == BufferedImage.TYPE_INT_RGB
+        ? img
+        : drawnAs(img, BufferedImage.TYPE_INT_RGB);
   }
 
   /**
@@ -79,14 +81,17 @@ public final class ImageDecoder {
           "image is " + bytes.length + " bytes, over the limit of " + limits.maxBytes());
     }
     if (declaresZeroSizePng(bytes)) {
-      throw new ImageDecodeException(RejectReason.IMAGE_ZERO_SIZE, "png declares size " + pngInt(bytes, 16) + "x" + pngInt(bytes, 20));
+      throw new ImageDecodeException(
+          RejectReason.IMAGE_ZERO_SIZE,
+          "png declares size " + pngInt(bytes, 16) + "x" + pngInt(bytes, 20));
     }
     // In memory: ImageIO.createImageInputStream would cache the stream in a temporary file.
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new ImageDecodeException(
-            RejectReason.IMAGE_UNDECODABLE, "not an image in a known format (first bytes " + firstBytes(bytes) + ")");
+            RejectReason.IMAGE_UNDECODABLE,
+            "not an image in a known format (first bytes " + firstBytes(bytes) + ")");
       }
       ImageReader reader = readers.next();
       try {
@@ -98,16 +103,27 @@ public final class ImageDecoder {
           w = reader.getWidth(0);
           h = reader.getHeight(0);
         } catch (IOException | RuntimeException e) {
-          throw new ImageDecodeException(RejectReason.IMAGE_UNDECODABLE, format + " header is corrupt or truncated: " + e.getMessage(), e);
+          throw new ImageDecodeException(
+              RejectReason.IMAGE_UNDECODABLE,
+              format + " header is corrupt or truncated: " + e.getMessage(),
+              e);
         }
         if (w <= 0 || h <= 0) {
-          throw new ImageDecodeException(RejectReason.IMAGE_ZERO_SIZE, format + " declares size " + w + "x" + h);
+          throw new ImageDecodeException(
+              RejectReason.IMAGE_ZERO_SIZE, format + " declares size " + w + "x" + h);
         }
         long pixels = (long) w * h;
         if (pixels > limits.maxPixels()) {
           throw new ImageDecodeException(
               RejectReason.IMAGE_TOO_LARGE,
-              format + " declares " + w + "x" + h + " = " + pixels + " pixels, over the limit of "
+              format
+                  + " declares "
+                  + w
+                  + "x"
+                  + h
+                  + " = "
+                  + pixels
+                  + " pixels, over the limit of "
                   + limits.maxPixels());
         }
         return action.apply(reader, new Header(format, w, h));
@@ -117,7 +133,8 @@ public final class ImageDecoder {
     } catch (ImageDecodeException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new ImageDecodeException(RejectReason.IMAGE_UNDECODABLE, "image cannot be decoded: " + e.getMessage(), e);
+      throw new ImageDecodeException(
+          RejectReason.IMAGE_UNDECODABLE, "image cannot be decoded: " + e.getMessage(), e);
     }
   }
 
@@ -129,15 +146,19 @@ public final class ImageDecoder {
       img = reader.read(0);
     } catch (IOException | RuntimeException e) {
       throw new ImageDecodeException(
-          RejectReason.IMAGE_UNDECODABLE, h.format() + " data is corrupt or truncated: " + e.getMessage(), e);
+          RejectReason.IMAGE_UNDECODABLE,
+          h.format() + " data is corrupt or truncated: " + e.getMessage(),
+          e);
     }
     if (warnings.length() > 0) {
       // ImageIO decodes a truncated JPEG with grey fill and only a warning: refuse it.
       throw new ImageDecodeException(
-          RejectReason.IMAGE_UNDECODABLE, h.format() + " data is incomplete: " + warnings.toString().trim());
+          RejectReason.IMAGE_UNDECODABLE,
+          h.format() + " data is incomplete: " + warnings.toString().trim());
     }
     if (img == null) {
-      throw new ImageDecodeException(RejectReason.IMAGE_UNDECODABLE, h.format() + " decoder returned no image");
+      throw new ImageDecodeException(
+          RejectReason.IMAGE_UNDECODABLE, h.format() + " decoder returned no image");
     }
     if (img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
       // the decoded image's samples are already remapped; the raw raster holds the file's values
@@ -148,9 +169,8 @@ public final class ImageDecoder {
 
   /**
    * CMYK JPEGs decode to a CMYK raster that Java2D draws as black, so they are converted here with
-   * the naive formula {@code R = (1 − C)(1 − K)} (no ICC profile: close enough for attention
-   * maps). Files with an Adobe APP14 marker (Photoshop and most CMYK writers) store the channels
-   * inverted.
+   * the naive formula {@code R = (1 − C)(1 − K)} (no ICC profile: close enough for attention maps).
+   * Files with an Adobe APP14 marker (Photoshop and most CMYK writers) store the channels inverted.
    */
   static BufferedImage cmykToRgb(Raster r, boolean inverted) {
     int w = r.getWidth();
@@ -194,12 +214,23 @@ public final class ImageDecoder {
 
   /** ImageIO refuses a PNG header with a zero side as corrupt; it deserves its own reason. */
   private static boolean declaresZeroSizePng(byte[] b) {
-    return b.length >= 24 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G' && b[12] == 'I' && b[13] == 'H'
-        && b[14] == 'D' && b[15] == 'R' && (pngInt(b, 16) == 0 || pngInt(b, 20) == 0);
+    return b.length >= 24
+        && (b[0] & 0xff) == 0x89
+        && b[1] == 'P'
+        && b[2] == 'N'
+        && b[3] == 'G'
+        && b[12] == 'I'
+        && b[13] == 'H'
+        && b[14] == 'D'
+        && b[15] == 'R'
+        && (pngInt(b, 16) == 0 || pngInt(b, 20) == 0);
   }
 
   private static int pngInt(byte[] b, int at) {
-    return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    return ((b[at] & 0xff) << 24)
+        | ((b[at + 1] & 0xff) << 16)
+        | ((b[at + 2] & 0xff) << 8)
+        | (b[at + 3] & 0xff);
   }
 
   private static String firstBytes(byte[] b) {

@@ -24,20 +24,28 @@ public final class PixelLabels {
     try {
       img = ImageDecoder.decodeRaw(png, limits);
     } catch (ImageDecodeException e) {
-      throw new InvalidMaskException(RejectReason.MASK_UNDECODABLE, "pixel label: " + e.getMessage(), e);
+      throw new InvalidMaskException(
+          RejectReason.MASK_UNDECODABLE, "pixel label: " + e.getMessage(), e);
     }
     Raster r = img.getRaster();
     if (r.getNumBands() != 1) {
       throw new InvalidMaskException(
           RejectReason.MASK_NOT_SINGLE_CHANNEL,
           "pixel label must be a single-channel (palette or grey) PNG of class indices, got "
-              + r.getNumBands() + " channels");
+              + r.getNumBands()
+              + " channels");
     }
     if (img.getWidth() != expectedWidth || img.getHeight() != expectedHeight) {
       throw new InvalidMaskException(
           RejectReason.MASK_WRONG_SIZE,
-          "pixel label is " + img.getWidth() + "x" + img.getHeight() + ", its image is "
-              + expectedWidth + "x" + expectedHeight);
+          "pixel label is "
+              + img.getWidth()
+              + "x"
+              + img.getHeight()
+              + ", its image is "
+              + expectedWidth
+              + "x"
+              + expectedHeight);
     }
     return classIndices(r, numClasses);
   }
@@ -55,8 +63,15 @@ public final class PixelLabels {
         if (v != 255 && (v < 0 || v > numClasses)) {
           throw new InvalidMaskException(
               RejectReason.MASK_VALUE_OUT_OF_RANGE,
-              "pixel label value " + v + " at (" + x + "," + y + ") is not a class index 0.."
-                  + numClasses + " or 255 (ignore)");
+              "pixel label value "
+                  + v
+                  + " at ("
+                  + x
+                  + ","
+                  + y
+                  + ") is not a class index 0.."
+                  + numClasses
+                  + " or 255 (ignore)");
         }
         out[y * w + x] = (byte) v;
       }

@@ -3,8 +3,8 @@ package io.gainstream.model.labels;
 /**
  * Pixel confusion matrix for segmentation labels and the IoU scores derived from it. Classes are
  * {@code 0..C} (0 background). 255 is handled explicitly: ground-truth 255 pixels are not scored
- * (VOC's void), predicted 255 pixels are not scored either but are counted, so the share of
- * pixels a labeller declined to label is reported beside its IoU.
+ * (VOC's void), predicted 255 pixels are not scored either but are counted, so the share of pixels
+ * a labeller declined to label is reported beside its IoU.
  */
 public final class ConfusionMatrix {
   private final int classes;
@@ -13,7 +13,9 @@ public final class ConfusionMatrix {
   private long ignoredTruth;
   private long ignoredPredicted;
 
-  /** @param numClasses foreground classes C (the matrix is (C+1)²) */
+  /**
+   * @param numClasses foreground classes C (the matrix is (C+1)²)
+   */
   public ConfusionMatrix(int numClasses) {
     if (numClasses < 1 || numClasses > 254) {
       throw new IllegalArgumentException("numClasses must be in [1, 254], got " + numClasses);
@@ -49,7 +51,8 @@ public final class ConfusionMatrix {
 
   private void check(int v, String what) {
     if (v >= classes) {
-      throw new IllegalArgumentException(what + " has class " + v + ", expected 0.." + (classes - 1) + " or 255");
+      throw new IllegalArgumentException(
+          what + " has class " + v + ", expected 0.." + (classes - 1) + " or 255");
     }
   }
 
@@ -77,8 +80,8 @@ public final class ConfusionMatrix {
   }
 
   /**
-   * IoU of class k counting pixels of class k that the prediction left at 255 as missed: a
-   * labeller cannot raise this score by declining to label hard pixels.
+   * IoU of class k counting pixels of class k that the prediction left at 255 as missed: a labeller
+   * cannot raise this score by declining to label hard pixels.
    */
   public double strictIou(int k) {
     return iou(k, ignoredByTruth[k]);

@@ -13,8 +13,12 @@ import io.gainstream.model.refine.DenseCrf;
  * {@code confidence} stays {@link ProxyLabels#IGNORE}.
  */
 public final class CrfRefiner {
-  /** Key of a release's refinement in its metadata extras ({@code gainstream.extra.refine}): crf or none. */
+  /**
+   * Key of a release's refinement in its metadata extras ({@code gainstream.extra.refine}): crf or
+   * none.
+   */
   public static final String EXTRA_KEY = "refine";
+
   public static final String CRF = "crf";
   public static final String NONE = "none";
 
@@ -24,10 +28,15 @@ public final class CrfRefiner {
    * @param confidence marginal below which a pixel is left at 255 (0: never)
    * @param gridSide long side of the grid the CRF runs on (the cost is linear in its pixels)
    */
-  public record Settings(DenseCrf.Settings crf, float backgroundPower, float confidence, int gridSide) {
+  public record Settings(
+      DenseCrf.Settings crf, float backgroundPower, float confidence, int gridSide) {
     public Settings {
-      if (crf == null || !(backgroundPower > 0) || !(confidence >= 0 && confidence < 1) || gridSide < 8) {
-        throw new IllegalArgumentException("need a CRF, backgroundPower > 0, 0 <= confidence < 1 and gridSide >= 8, got " + this);
+      if (crf == null
+          || !(backgroundPower > 0)
+          || !(confidence >= 0 && confidence < 1)
+          || gridSide < 8) {
+        throw new IllegalArgumentException(
+            "need a CRF, backgroundPower > 0, 0 <= confidence < 1 and gridSide >= 8, got " + this);
       }
     }
 
@@ -52,16 +61,19 @@ public final class CrfRefiner {
    * @param rgb the model's input, {@code mapSize²} interleaved {@code r, g, b} bytes
    * @return class index per pixel of the {@code width × height} image (0 background, 255 ignore)
    */
-  public byte[] classMap(float[][] maps, int[] classes, int mapSize, byte[] rgb, int width, int height) {
+  public byte[] classMap(
+      float[][] maps, int[] classes, int mapSize, byte[] rgb, int width, int height) {
     int pixels = width * height;
     if (maps.length == 0) {
       return new byte[pixels];
     }
     if (rgb.length != mapSize * mapSize * 3) {
-      throw new IllegalArgumentException("expected " + mapSize * mapSize * 3 + " RGB bytes of the model input, got " + rgb.length);
+      throw new IllegalArgumentException(
+          "expected " + mapSize * mapSize * 3 + " RGB bytes of the model input, got " + rgb.length);
     }
     Letterbox box = Letterbox.of(width, height, mapSize);
-    double shrink = Math.min(1.0, settings.gridSide() / (double) Math.max(box.width(), box.height()));
+    double shrink =
+        Math.min(1.0, settings.gridSide() / (double) Math.max(box.width(), box.height()));
     int gw = Math.max(1, (int) Math.round(box.width() * shrink));
     int gh = Math.max(1, (int) Math.round(box.height() * shrink));
     float[][] grid = new float[maps.length][];
@@ -85,7 +97,9 @@ public final class CrfRefiner {
           best = l;
         }
       }
-      out[p] = (byte) (v < settings.confidence() ? ProxyLabels.IGNORE : best == 0 ? 0 : classes[best - 1]);
+      out[p] =
+          (byte)
+              (v < settings.confidence() ? ProxyLabels.IGNORE : best == 0 ? 0 : classes[best - 1]);
     }
     return out;
   }

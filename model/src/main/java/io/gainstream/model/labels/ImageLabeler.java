@@ -22,13 +22,21 @@ public final class ImageLabeler {
    * @param refine dense-CRF refinement of the proxy label, or null for none (the soft and SeeNet
    *     masks are maps, not labels, and stay unrefined)
    */
-  public record Settings(Thresholds thresholds, float sigma, float omega, float seeNetHigh, float seeNetLow, CrfRefiner.Settings refine) {
-    public Settings(Thresholds thresholds, float sigma, float omega, float seeNetHigh, float seeNetLow) {
+  public record Settings(
+      Thresholds thresholds,
+      float sigma,
+      float omega,
+      float seeNetHigh,
+      float seeNetLow,
+      CrfRefiner.Settings refine) {
+    public Settings(
+        Thresholds thresholds, float sigma, float omega, float seeNetHigh, float seeNetLow) {
       this(thresholds, sigma, omega, seeNetHigh, seeNetLow, null);
     }
 
     public static Settings defaults() {
-      return new Settings(Thresholds.defaults(), 0.5f, 10f, SeeNetZones.DEFAULT_HIGH, SeeNetZones.DEFAULT_LOW);
+      return new Settings(
+          Thresholds.defaults(), 0.5f, 10f, SeeNetZones.DEFAULT_HIGH, SeeNetZones.DEFAULT_LOW);
     }
 
     public Settings withThresholds(Thresholds t) {
@@ -49,7 +57,12 @@ public final class ImageLabeler {
    * @param unrefinedClassMap the thresholded label when {@code classMap} was refined, else null
    */
   public record Result(
-      int width, int height, byte[] classMap, Map<Integer, byte[]> softMasks, Map<Integer, byte[]> zones, byte[] unrefinedClassMap) {}
+      int width,
+      int height,
+      byte[] classMap,
+      Map<Integer, byte[]> softMasks,
+      Map<Integer, byte[]> zones,
+      byte[] unrefinedClassMap) {}
 
   private final Settings settings;
   private final CrfRefiner refiner;
@@ -78,7 +91,8 @@ public final class ImageLabeler {
    * r, g, b} bytes, {@code mapSize²}) so that a refining labeler can run its CRF; without it (null)
    * the label stays unrefined.
    */
-  public Result label(float[][] maps, int[] classes, int mapSize, int width, int height, byte[] rgb) {
+  public Result label(
+      float[][] maps, int[] classes, int mapSize, int width, int height, byte[] rgb) {
     float[][] full = new float[maps.length][];
     Map<Integer, byte[]> soft = new LinkedHashMap<>();
     Map<Integer, byte[]> zones = new LinkedHashMap<>();
@@ -86,13 +100,17 @@ public final class ImageLabeler {
     for (int c = 0; c < maps.length; c++) {
       full[c] = box.mapBack(maps[c], width, height);
       soft.put(classes[c], SoftMasks.gray(full[c], settings.sigma(), settings.omega()));
-      zones.put(classes[c], SeeNetZones.zones(full[c], settings.seeNetHigh(), settings.seeNetLow()));
+      zones.put(
+          classes[c], SeeNetZones.zones(full[c], settings.seeNetHigh(), settings.seeNetLow()));
     }
     byte[] classMap = ProxyLabels.assign(full, classes, width * height, settings.thresholds());
     if (refiner != null && rgb != null) {
       // an image without classes is all background either way; it still gets both forms, so that
       // refined and unrefined labels cover the same images
-      byte[] refined = maps.length == 0 ? classMap : refiner.classMap(maps, classes, mapSize, rgb, width, height);
+      byte[] refined =
+          maps.length == 0
+              ? classMap
+              : refiner.classMap(maps, classes, mapSize, rgb, width, height);
       return new Result(width, height, refined, soft, zones, classMap);
     }
     return new Result(width, height, classMap, soft, zones, null);

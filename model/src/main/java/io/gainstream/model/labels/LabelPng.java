@@ -33,7 +33,8 @@ public final class LabelPng {
     BufferedImage img = ImageDecoder.decodeRaw(png, limits);
     Raster r = img.getRaster();
     if (r.getNumBands() != 1) {
-      throw new IllegalArgumentException("expected a single-channel PNG, got " + r.getNumBands() + " channels");
+      throw new IllegalArgumentException(
+          "expected a single-channel PNG, got " + r.getNumBands() + " channels");
     }
     int w = img.getWidth();
     int h = img.getHeight();

@@ -6,11 +6,11 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * A minimal encoder for 8-bit single-channel PNGs (grey or palette), written because ImageIO's
- * PNG writer was the largest per-image cost of the pipeline after decoding: it builds a
- * {@code BufferedImage}, walks it pixel by pixel and tries every row filter. Label maps and masks
- * are flat or smooth, so one fixed filter and a fast deflate level compress them almost as well
- * at a fraction of the time (figures in docs/PERFORMANCE.md).
+ * A minimal encoder for 8-bit single-channel PNGs (grey or palette), written because ImageIO's PNG
+ * writer was the largest per-image cost of the pipeline after decoding: it builds a {@code
+ * BufferedImage}, walks it pixel by pixel and tries every row filter. Label maps and masks are flat
+ * or smooth, so one fixed filter and a fast deflate level compress them almost as well at a
+ * fraction of the time (figures in docs/PERFORMANCE.md).
  *
  * <p>Grey images use the Sub filter (smooth soft masks shrink well with it); palette images use no
  * filter, as the PNG specification recommends for indexed colour. Any PNG reader decodes the
@@ -40,14 +40,16 @@ public final class PngWriter {
    */
   public static byte[] palette(byte[] values, int width, int height, byte[] rgb, int level) {
     if (rgb.length % 3 != 0 || rgb.length == 0 || rgb.length > 768) {
-      throw new IllegalArgumentException("a palette holds 1 to 256 RGB triples, got " + rgb.length + " bytes");
+      throw new IllegalArgumentException(
+          "a palette holds 1 to 256 RGB triples, got " + rgb.length + " bytes");
     }
     return encode(values, width, height, rgb, level);
   }
 
   private static byte[] encode(byte[] values, int width, int height, byte[] palette, int level) {
     if (width < 1 || height < 1 || (long) width * height != values.length) {
-      throw new IllegalArgumentException(values.length + " values do not make a " + width + "x" + height + " image");
+      throw new IllegalArgumentException(
+          values.length + " values do not make a " + width + "x" + height + " image");
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(values.length / 8 + 256);
     out.writeBytes(SIGNATURE);
@@ -60,7 +62,8 @@ public final class PngWriter {
     if (palette != null) {
       chunk(out, "PLTE", palette, palette.length);
     }
-    byte[] idat = deflate(filtered(values, width, height, palette == null ? FILTER_SUB : FILTER_NONE), level);
+    byte[] idat =
+        deflate(filtered(values, width, height, palette == null ? FILTER_SUB : FILTER_NONE), level);
     chunk(out, "IDAT", idat, idat.length);
     chunk(out, "IEND", new byte[0], 0);
     return out.toByteArray();
@@ -89,7 +92,8 @@ public final class PngWriter {
    * One deflater per thread and level, reset between images: a new {@code Deflater} allocates and
    * clears its native window and hash tables, and the threshold stage writes five PNGs per image.
    */
-  private static final ThreadLocal<Deflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater[10]);
+  private static final ThreadLocal<Deflater[]> DEFLATERS =
+      ThreadLocal.withInitial(() -> new Deflater[10]);
 
   private static byte[] deflate(byte[] raw, int level) {
     if (level < Deflater.DEFAULT_COMPRESSION || level > Deflater.BEST_COMPRESSION) {

@@ -7,10 +7,10 @@ import java.util.Optional;
  * Proxy segmentation labels from normalised attention maps, in PASCAL VOC convention: 0 background,
  * k for class k, {@link #IGNORE} (255) where the labeller is unsure.
  *
- * <p>Per pixel, over the image's own classes only: the strongest map value {@code v} decides. {@code
- * v < background} → 0; {@code v ≥ foreground} → that class, unless a second class is also
- * confident there (a conflict → 255); anything in between → 255. Defaults follow IRN's seeds
- * (0.30 / 0.05). An image without labels is all background.
+ * <p>Per pixel, over the image's own classes only: the strongest map value {@code v} decides.
+ * {@code v < background} → 0; {@code v ≥ foreground} → that class, unless a second class is also
+ * confident there (a conflict → 255); anything in between → 255. Defaults follow IRN's seeds (0.30
+ * / 0.05). An image without labels is all background.
  */
 public final class ProxyLabels {
   /** The VOC "ignore" / "void" value. */
@@ -26,13 +26,16 @@ public final class ProxyLabels {
     public Thresholds {
       if (!(background >= 0 && background <= foreground && foreground <= 1)) {
         throw new IllegalArgumentException(
-            "need 0 <= background <= foreground <= 1, got foreground=" + foreground
-                + ", background=" + background);
+            "need 0 <= background <= foreground <= 1, got foreground="
+                + foreground
+                + ", background="
+                + background);
       }
     }
 
     /** Keys of a release's own thresholds in its metadata extras ({@code gainstream.extra.*}). */
     public static final String FOREGROUND_KEY = "threshold.foreground";
+
     public static final String BACKGROUND_KEY = "threshold.background";
 
     public static Thresholds defaults() {
@@ -41,7 +44,8 @@ public final class ProxyLabels {
 
     /** As release metadata extras. */
     public Map<String, String> toExtra() {
-      return Map.of(FOREGROUND_KEY, Float.toString(foreground), BACKGROUND_KEY, Float.toString(background));
+      return Map.of(
+          FOREGROUND_KEY, Float.toString(foreground), BACKGROUND_KEY, Float.toString(background));
     }
 
     /** The thresholds a release names, if it names both and they are valid; empty otherwise. */
@@ -78,7 +82,12 @@ public final class ProxyLabels {
       }
       if (maps[c].length != pixels) {
         throw new IllegalArgumentException(
-            "map of class " + classes[c] + " has " + maps[c].length + " values, expected " + pixels);
+            "map of class "
+                + classes[c]
+                + " has "
+                + maps[c].length
+                + " values, expected "
+                + pixels);
       }
     }
     byte[] out = new byte[pixels];

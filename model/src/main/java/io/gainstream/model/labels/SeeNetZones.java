@@ -1,8 +1,8 @@
 package io.gainstream.model.labels;
 
 /**
- * SeeNet's ternary mask: thresholds relative to the map's own maximum, {@code δ_h = high · max}
- * and {@code δ_l = low · max} (paper: 0.7 and 0.05; released code 0.8 and 0.05).
+ * SeeNet's ternary mask: thresholds relative to the map's own maximum, {@code δ_h = high · max} and
+ * {@code δ_l = low · max} (paper: 0.7 and 0.05; released code 0.8 and 0.05).
  */
 public final class SeeNetZones {
   public static final float DEFAULT_HIGH = 0.7f;
@@ -17,7 +17,8 @@ public final class SeeNetZones {
    */
   public static byte[] zones(float[] attention, float high, float low) {
     if (!(low >= 0 && low <= high && high <= 1)) {
-      throw new IllegalArgumentException("need 0 <= low <= high <= 1, got low=" + low + ", high=" + high);
+      throw new IllegalArgumentException(
+          "need 0 <= low <= high <= 1, got low=" + low + ", high=" + high);
     }
     float max = 0f;
     for (float v : attention) {

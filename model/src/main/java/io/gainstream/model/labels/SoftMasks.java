@@ -33,16 +33,19 @@ public final class SoftMasks {
    * exactly as {@link #soft} and {@link #toGray} compute it, never decreases as {@code a} grows
    * (every step of it rounds monotonically), so it is fixed by the 255 smallest inputs at which it
    * reaches 1, 2, …, 255. Those are found once by bisection over the float bit patterns of [0, 1];
-   * a pixel then starts from a 4096-bucket table and steps up past the boundaries it is at or
-   * above (rarely more than one). Values outside [0, 1], and NaN, take the direct formula.
+   * a pixel then starts from a 4096-bucket table and steps up past the boundaries it is at or above
+   * (rarely more than one). Values outside [0, 1], and NaN, take the direct formula.
    */
   public static final class Gray {
     private static final int BUCKETS = 4096;
-    private static final java.util.Map<Long, Gray> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<Long, Gray> CACHE =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private final float sigma;
     private final float omega;
+
     /** {@code bound[k]}: the smallest a in [0, 1] whose grey is at least k (+∞ if none). */
     private final float[] bound = new float[257];
+
     private final byte[] bucket = new byte[BUCKETS + 1];
 
     private Gray(float sigma, float omega) {
@@ -76,7 +79,8 @@ public final class SoftMasks {
 
     /** The table of a (σ, ω): built once (about 8 000 evaluations), then shared. */
     public static Gray of(float sigma, float omega) {
-      long key = ((long) Float.floatToIntBits(sigma) << 32) | (Float.floatToIntBits(omega) & 0xffffffffL);
+      long key =
+          ((long) Float.floatToIntBits(sigma) << 32) | (Float.floatToIntBits(omega) & 0xffffffffL);
       return CACHE.computeIfAbsent(key, k -> new Gray(sigma, omega));
     }
 

@@ -1,9 +1,9 @@
 package io.gainstream.model.labels;
 
 /**
- * SeeNet's three zones of an attention map (Hou et al., NeurIPS 2018). {@link #code} is how a
- * zone is stored in a ternary-mask PNG; {@link #multiplier} is the value of the ternary mask
- * {@code T_A} that the conditionally reversed ReLU multiplies features by.
+ * SeeNet's three zones of an attention map (Hou et al., NeurIPS 2018). {@link #code} is how a zone
+ * is stored in a ternary-mask PNG; {@link #multiplier} is the value of the ternary mask {@code T_A}
+ * that the conditionally reversed ReLU multiplies features by.
  */
 public enum Zone {
   /** Below δ_l: confidently background; features are negated. */

@@ -22,11 +22,11 @@ import java.util.List;
  * The GAIN network in DJL: a small conv backbone and a CAM head (1×1 conv to one map per class,
  * then global average pooling to logits).
  *
- * <p>With this head Grad-CAM equals ReLU(CAM) up to a constant (see docs/PAPERS), so the
- * attention map is a plain, differentiable forward output: GAIN trains through it with first-order
- * gradients and the export to ONNX needs no backprop. {@link #forward} returns {@code [logits
- * (N,C), cam (N,C,h,w)]}; {@link #attention} turns the raw CAM into the normalised maps the
- * exported model outputs.
+ * <p>With this head Grad-CAM equals ReLU(CAM) up to a constant (see docs/PAPERS), so the attention
+ * map is a plain, differentiable forward output: GAIN trains through it with first-order gradients
+ * and the export to ONNX needs no backprop. {@link #forward} returns {@code [logits (N,C), cam
+ * (N,C,h,w)]}; {@link #attention} turns the raw CAM into the normalised maps the exported model
+ * outputs.
  */
 public final class GainNetwork extends AbstractBlock {
   /** Added to {@code max − min} in the per-map normalisation; the ONNX graph uses the same. */
@@ -41,8 +41,10 @@ public final class GainNetwork extends AbstractBlock {
   private final List<Conv2d> convs = new ArrayList<>();
   private final List<BatchNorm> norms = new ArrayList<>();
   private final Conv2d camHead;
+
   /** An imported feature extractor in place of the built-in stages, or null. */
   private final BackboneBlock backbone;
+
   /** Side of the feature map; known once initialised when a backbone decides it. */
   private int featureSize;
 
@@ -104,7 +106,11 @@ public final class GainNetwork extends AbstractBlock {
   public int featureSizeAt(int inputSize) {
     int stride = spec.inputSize() / featureSize;
     if (inputSize < stride || inputSize % stride != 0) {
-      throw new IllegalArgumentException("input size " + inputSize + " must be a positive multiple of the network's stride " + stride);
+      throw new IllegalArgumentException(
+          "input size "
+              + inputSize
+              + " must be a positive multiple of the network's stride "
+              + stride);
     }
     return inputSize / stride;
   }
@@ -156,15 +162,16 @@ public final class GainNetwork extends AbstractBlock {
   }
 
   /**
-   * Attention maps at input resolution from a raw CAM: ReLU, bilinear upsampling, then
-   * {@code (A − min) / (max − min + ε)} per image and class, so every map spans [0, 1].
+   * Attention maps at input resolution from a raw CAM: ReLU, bilinear upsampling, then {@code (A −
+   * min) / (max − min + ε)} per image and class, so every map spans [0, 1].
    */
   public NDArray attention(NDArray cam) {
     int h = featureSize;
     int size = spec.inputSize();
     NDManager m = cam.getManager();
     NDArray up = m.create(Upsampling.matrix(h, size), new Shape(size, h));
-    NDArray upT = m.create(Upsampling.transpose(Upsampling.matrix(h, size), size, h), new Shape(h, size));
+    NDArray upT =
+        m.create(Upsampling.transpose(Upsampling.matrix(h, size), size, h), new Shape(h, size));
     NDArray a = up.matMul(Activation.relu(cam).matMul(upT));
     long n = a.getShape().get(0);
     long c = a.getShape().get(1);
@@ -187,9 +194,15 @@ public final class GainNetwork extends AbstractBlock {
     if (backbone != null) {
       backbone.initialize(manager, dataType, shape);
       shape = backbone.getOutputShapes(new Shape[] {shape})[0];
-      if (shape.dimension() != 4 || shape.get(2) != shape.get(3) || spec.inputSize() % shape.get(2) != 0) {
-        throw new IllegalArgumentException("backbone turns a " + spec.inputSize() + "-pixel input into a feature map of shape " + shape
-            + "; need a square map whose side divides the input size");
+      if (shape.dimension() != 4
+          || shape.get(2) != shape.get(3)
+          || spec.inputSize() % shape.get(2) != 0) {
+        throw new IllegalArgumentException(
+            "backbone turns a "
+                + spec.inputSize()
+                + "-pixel input into a feature map of shape "
+                + shape
+                + "; need a square map whose side divides the input size");
       }
       featureSize = (int) shape.get(2);
     }

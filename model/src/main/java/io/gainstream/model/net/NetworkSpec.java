@@ -3,9 +3,9 @@ package io.gainstream.model.net;
 import java.util.Arrays;
 
 /**
- * Shape of a GAIN network: square input of {@code inputSize} pixels, {@code depth} conv stages
- * (3×3 conv, batch-norm, ReLU; a 2×2 max-pool between stages), channel width doubling from
- * {@code width} up to {@code 4 × width}, and a CAM head with one map per class.
+ * Shape of a GAIN network: square input of {@code inputSize} pixels, {@code depth} conv stages (3×3
+ * conv, batch-norm, ReLU; a 2×2 max-pool between stages), channel width doubling from {@code width}
+ * up to {@code 4 × width}, and a CAM head with one map per class.
  *
  * <p>The spec travels with every export (ONNX metadata) so a release can be imported back into an
  * identical DJL network.
@@ -18,8 +18,8 @@ import java.util.Arrays;
 public record NetworkSpec(int inputSize, int width, int depth, int numClasses) {
 
   /**
-   * Default network: 64×64 input, 3 stages from 16 channels, a 16×16 attention grid (a 4-stage,
-   * 8×8 grid classified as well but put its peak outside the object far more often).
+   * Default network: 64×64 input, 3 stages from 16 channels, a 16×16 attention grid (a 4-stage, 8×8
+   * grid classified as well but put its peak outside the object far more often).
    */
   public static NetworkSpec defaults(int numClasses) {
     return new NetworkSpec(64, 16, 3, numClasses);
@@ -27,7 +27,8 @@ public record NetworkSpec(int inputSize, int width, int depth, int numClasses) {
 
   /**
    * The spec of a network whose feature extractor is an imported backbone: only the input size and
-   * the classes are its own (width and depth 1 by convention; the backbone decides the feature map).
+   * the classes are its own (width and depth 1 by convention; the backbone decides the feature
+   * map).
    */
   public static NetworkSpec forBackbone(int inputSize, int numClasses) {
     return new NetworkSpec(inputSize, 1, 1, numClasses);

@@ -6,8 +6,8 @@ package io.gainstream.model.net;
  * <p>Why matrices: the same constants run in DJL (training, differentiable) and in the exported
  * ONNX graph ({@code MatMul}), so both sides compute bit-for-bit the same interpolation, with no
  * dependence on how each runtime implements {@code Resize}. Weights follow the half-pixel
- * convention (PyTorch {@code align_corners=False}): source coordinate {@code (x + 0.5)·in/out − 0.5},
- * clamped at the borders.
+ * convention (PyTorch {@code align_corners=False}): source coordinate {@code (x + 0.5)·in/out −
+ * 0.5}, clamped at the borders.
  */
 public final class Upsampling {
   private Upsampling() {}
@@ -36,8 +36,8 @@ public final class Upsampling {
 
   /**
    * Where each output position samples: the lower source index {@code first[x]} (its neighbour is
-   * {@code min(first[x] + 1, in − 1)}) and the fraction {@code frac[x]} towards that neighbour.
-   * The one definition of the interpolation, shared by {@link #matrix} and the image-side resizes.
+   * {@code min(first[x] + 1, in − 1)}) and the fraction {@code frac[x]} towards that neighbour. The
+   * one definition of the interpolation, shared by {@link #matrix} and the image-side resizes.
    */
   public static void sources(int in, int out, int[] first, double[] frac) {
     double scale = (double) in / out;

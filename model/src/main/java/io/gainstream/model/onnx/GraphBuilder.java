@@ -11,7 +11,9 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Thin helper over the ONNX protobuf builders: nodes, attributes, float initializers, I/O types. */
+/**
+ * Thin helper over the ONNX protobuf builders: nodes, attributes, float initializers, I/O types.
+ */
 final class GraphBuilder {
   private final GraphProto.Builder graph = GraphProto.newBuilder();
   private int nodes;
@@ -23,7 +25,10 @@ final class GraphBuilder {
   /** Adds a node; attributes come from {@link #ints}, {@link #floatAttr}, {@link #intAttr}. */
   String node(String op, String output, String[] inputs, AttributeProto... attributes) {
     NodeProto.Builder n =
-        NodeProto.newBuilder().setOpType(op).setName(op.toLowerCase() + "_" + nodes++).addOutput(output);
+        NodeProto.newBuilder()
+            .setOpType(op)
+            .setName(op.toLowerCase() + "_" + nodes++)
+            .addOutput(output);
     for (String in : inputs) {
       n.addInput(in);
     }

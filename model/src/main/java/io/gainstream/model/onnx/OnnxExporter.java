@@ -24,8 +24,10 @@ import java.util.Map;
 public final class OnnxExporter {
   /** Name of the graph input. */
   public static final String INPUT = "images";
+
   /** Name of the class-score output. */
   public static final String PROBABILITIES = "probabilities";
+
   /** Name of the attention-map output. */
   public static final String ATTENTION = "attention";
 
@@ -42,7 +44,8 @@ public final class OnnxExporter {
   public static byte[] export(GainNetwork net, ModelInfo info) {
     NetworkSpec spec = info.spec();
     if (!spec.withInputSize(net.spec().inputSize()).equals(net.spec())) {
-      throw new IllegalArgumentException("model info spec " + info.spec() + " != network spec " + net.spec());
+      throw new IllegalArgumentException(
+          "model info spec " + info.spec() + " != network spec " + net.spec());
     }
     int s = spec.inputSize();
     int f = net.featureSizeAt(s);
@@ -50,24 +53,50 @@ public final class OnnxExporter {
     GraphBuilder g = new GraphBuilder("gainstream_gain");
     g.input(INPUT, "batch", 3, s, s);
     for (WeightTable.Entry e : WeightTable.of(net)) {
-      g.initializer(e.onnxName(), e.parameter().getArray().getShape().getShape(),
+      g.initializer(
+          e.onnxName(),
+          e.parameter().getArray().getShape().getShape(),
           e.parameter().getArray().toFloatArray());
     }
     String x = net.backbone() != null ? BackboneExport.write(g, net.backbone(), INPUT) : INPUT;
     for (int i = 0; net.backbone() == null && i < spec.depth(); i++) {
-      x = g.node("Conv", "conv" + i, new String[] {x, WeightTable.convWeight(i), WeightTable.convBias(i)},
-          ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1), ints("strides", 1, 1));
-      x = g.node("BatchNormalization", "bn" + i,
-          new String[] {x, WeightTable.bn(i, "scale"), WeightTable.bn(i, "bias"),
-              WeightTable.bn(i, "mean"), WeightTable.bn(i, "var")},
-          floatAttr("epsilon", GainNetwork.BN_EPS));
+      x =
+          g.node(
+              "Conv",
+              "conv" + i,
+              new String[] {x, WeightTable.convWeight(i), WeightTable.convBias(i)},
+              ints("kernel_shape", 3, 3),
+              ints("pads", 1, 1, 1, 1),
+              ints("strides", 1, 1));
+      x =
+          g.node(
+              "BatchNormalization",
+              "bn" + i,
+              new String[] {
+                x,
+                WeightTable.bn(i, "scale"),
+                WeightTable.bn(i, "bias"),
+                WeightTable.bn(i, "mean"),
+                WeightTable.bn(i, "var")
+              },
+              floatAttr("epsilon", GainNetwork.BN_EPS));
       x = g.node("Relu", "relu" + i, new String[] {x});
       if (i < spec.depth() - 1) {
-        x = g.node("MaxPool", "pool" + i, new String[] {x}, ints("kernel_shape", 2, 2), ints("strides", 2, 2));
+        x =
+            g.node(
+                "MaxPool",
+                "pool" + i,
+                new String[] {x},
+                ints("kernel_shape", 2, 2),
+                ints("strides", 2, 2));
       }
     }
-    String cam = g.node("Conv", "cam", new String[] {x, WeightTable.CAM_WEIGHT, WeightTable.CAM_BIAS},
-        ints("kernel_shape", 1, 1));
+    String cam =
+        g.node(
+            "Conv",
+            "cam",
+            new String[] {x, WeightTable.CAM_WEIGHT, WeightTable.CAM_BIAS},
+            ints("kernel_shape", 1, 1));
     String gap = g.node("GlobalAveragePool", "gap", new String[] {cam});
     String logits = g.node("Flatten", "logits", new String[] {gap}, intAttr("axis", 1));
     g.node("Sigmoid", PROBABILITIES, new String[] {logits});
@@ -79,8 +108,20 @@ public final class OnnxExporter {
     String relu = g.node("Relu", "cam_relu", new String[] {cam});
     String wide = g.node("MatMul", "cam_wide", new String[] {relu, ScaledRelease.UPSAMPLE_COLS});
     String full = g.node("MatMul", "cam_full", new String[] {ScaledRelease.UPSAMPLE_ROWS, wide});
-    String min = g.node("ReduceMin", "att_min", new String[] {full}, ints("axes", 2, 3), intAttr("keepdims", 1));
-    String max = g.node("ReduceMax", "att_max", new String[] {full}, ints("axes", 2, 3), intAttr("keepdims", 1));
+    String min =
+        g.node(
+            "ReduceMin",
+            "att_min",
+            new String[] {full},
+            ints("axes", 2, 3),
+            intAttr("keepdims", 1));
+    String max =
+        g.node(
+            "ReduceMax",
+            "att_max",
+            new String[] {full},
+            ints("axes", 2, 3),
+            intAttr("keepdims", 1));
     String shifted = g.node("Sub", "att_shifted", new String[] {full, min});
     String range = g.node("Sub", "att_range", new String[] {max, min});
     String den = g.node("Add", "att_den", new String[] {range, "norm.eps"});
@@ -99,11 +140,14 @@ public final class OnnxExporter {
             .setGraph(g.build());
     Map<String, String> meta = Metadata.write(info);
     if (net.backbone() != null) {
-      meta.put(Metadata.BACKBONE, net.backbone().graph().input() + "\n" + net.backbone().graph().feature());
+      meta.put(
+          Metadata.BACKBONE,
+          net.backbone().graph().input() + "\n" + net.backbone().graph().feature());
       meta.put(Metadata.PREPROCESS, net.backbone().preprocessing().encode());
     }
     for (Map.Entry<String, String> m : meta.entrySet()) {
-      model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(m.getKey()).setValue(m.getValue()));
+      model.addMetadataProps(
+          StringStringEntryProto.newBuilder().setKey(m.getKey()).setValue(m.getValue()));
     }
     return model.build().toByteArray();
   }
@@ -119,10 +163,16 @@ public final class OnnxExporter {
     static final String EXTRA_PREFIX = "gainstream.extra.";
     static final String INPUT_LAYOUT = "gainstream.input";
     static final String RESIZE = "gainstream.resize";
-    /** The one resize policy ({@link io.gainstream.model.image.Letterbox}); the first word of {@link #RESIZE}. */
+
+    /**
+     * The one resize policy ({@link io.gainstream.model.image.Letterbox}); the first word of {@link
+     * #RESIZE}.
+     */
     static final String LETTERBOX = "letterbox";
+
     /** Input and feature-map names of an imported backbone (absent for the built-in network). */
     static final String BACKBONE = "gainstream.backbone";
+
     /** The backbone's normalisation, {@link io.gainstream.model.backbone.Preprocessing#encode}. */
     static final String PREPROCESS = "gainstream.preprocess";
 
@@ -137,11 +187,15 @@ public final class OnnxExporter {
       m.put(VERSION, Long.toString(info.version()));
       m.put(STEPS, Long.toString(info.steps()));
       m.put(MINING, Boolean.toString(info.miningActive()));
-      // what the graph expects of its input, for readers other than gainstream (normalisation, where
+      // what the graph expects of its input, for readers other than gainstream (normalisation,
+      // where
       // there is one, is inside the graph and named under PREPROCESS)
       m.put(INPUT_LAYOUT, "NCHW float32, RGB in [0, 1], " + s.inputSize() + "x" + s.inputSize());
-      m.put(RESIZE, LETTERBOX + ": the long side resized to the input, centred, the rest padded with RGB (124, 116, 104); "
-          + "maps: that window cut out and resized back to the image's own size");
+      m.put(
+          RESIZE,
+          LETTERBOX
+              + ": the long side resized to the input, centred, the rest padded with RGB (124, 116, 104); "
+              + "maps: that window cut out and resized back to the image's own size");
       info.extra().forEach((k, v) -> m.put(EXTRA_PREFIX + k, v));
       return m;
     }

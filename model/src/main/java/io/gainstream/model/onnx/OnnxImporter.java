@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a released ONNX model back: its {@link ModelInfo} from the metadata, and its weights into
- * a DJL {@link GainNetwork} of the same spec, so training resumes from a release exactly where it
+ * Reads a released ONNX model back: its {@link ModelInfo} from the metadata, and its weights into a
+ * DJL {@link GainNetwork} of the same spec, so training resumes from a release exactly where it
  * stopped (batch-norm running statistics included).
  */
 public final class OnnxImporter {
@@ -37,20 +37,33 @@ public final class OnnxImporter {
       throw new InvalidModelException(
           "model spec " + info.spec() + " does not match the network's " + net.spec());
     }
-    String backbone = model.getMetadataPropsList().stream().filter(p -> p.getKey().equals(Metadata.BACKBONE))
-        .map(StringStringEntryProto::getValue).findFirst().orElse(null);
+    String backbone =
+        model.getMetadataPropsList().stream()
+            .filter(p -> p.getKey().equals(Metadata.BACKBONE))
+            .map(StringStringEntryProto::getValue)
+            .findFirst()
+            .orElse(null);
     if ((backbone == null) != (net.backbone() == null)) {
-      throw new InvalidModelException(backbone == null
-          ? "the release has the built-in network, this trainer an imported backbone"
-          : "the release has an imported backbone, this trainer the built-in network");
+      throw new InvalidModelException(
+          backbone == null
+              ? "the release has the built-in network, this trainer an imported backbone"
+              : "the release has an imported backbone, this trainer the built-in network");
     }
     if (backbone != null) {
-      String pre = model.getMetadataPropsList().stream().filter(p -> p.getKey().equals(Metadata.PREPROCESS))
-          .map(StringStringEntryProto::getValue).findFirst().orElse(null);
-      io.gainstream.model.backbone.Preprocessing theirs = pre == null ? null : io.gainstream.model.backbone.Preprocessing.decode(pre);
+      String pre =
+          model.getMetadataPropsList().stream()
+              .filter(p -> p.getKey().equals(Metadata.PREPROCESS))
+              .map(StringStringEntryProto::getValue)
+              .findFirst()
+              .orElse(null);
+      io.gainstream.model.backbone.Preprocessing theirs =
+          pre == null ? null : io.gainstream.model.backbone.Preprocessing.decode(pre);
       if (!net.backbone().preprocessing().equals(theirs)) {
-        throw new InvalidModelException("the release normalises its input with " + theirs + ", this trainer's backbone with "
-            + net.backbone().preprocessing());
+        throw new InvalidModelException(
+            "the release normalises its input with "
+                + theirs
+                + ", this trainer's backbone with "
+                + net.backbone().preprocessing());
       }
     }
     Map<String, TensorProto> inits = new HashMap<>();
@@ -66,8 +79,12 @@ public final class OnnxImporter {
       long[] got = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
       if (!Arrays.equals(want, got)) {
         throw new InvalidModelException(
-            "initializer '" + e.onnxName() + "' has shape " + Arrays.toString(got)
-                + ", expected " + Arrays.toString(want));
+            "initializer '"
+                + e.onnxName()
+                + "' has shape "
+                + Arrays.toString(got)
+                + ", expected "
+                + Arrays.toString(want));
       }
       e.parameter().getArray().set(floats(t));
     }
@@ -96,7 +113,11 @@ public final class OnnxImporter {
     if (resize != null && !resize.startsWith(Metadata.LETTERBOX)) {
       // a release of an older gainstream stretched images; boxing them here would shift its maps
       throw new InvalidModelException(
-          "release resizes by '" + resize.split(":")[0] + "', this gainstream by " + Metadata.LETTERBOX + ": retrain it with this version");
+          "release resizes by '"
+              + resize.split(":")[0]
+              + "', this gainstream by "
+              + Metadata.LETTERBOX
+              + ": retrain it with this version");
     }
     int[] v;
     try {
@@ -137,7 +158,8 @@ public final class OnnxImporter {
   private static String require(Map<String, String> meta, String key) {
     String v = meta.get(key);
     if (v == null) {
-      throw new InvalidModelException("model has no metadata '" + key + "': not a gainstream export");
+      throw new InvalidModelException(
+          "model has no metadata '" + key + "': not a gainstream export");
     }
     return v;
   }

@@ -45,15 +45,20 @@ public final class ScaledRelease {
   private ScaledRelease() {}
 
   /**
-   * The other input sides a release runs at for {@code scales}: distinct, in order, without its own.
-   * Empty for one scale, without reading the release.
+   * The other input sides a release runs at for {@code scales}: distinct, in order, without its
+   * own. Empty for one scale, without reading the release.
    */
-  public static java.util.List<Integer> otherSides(byte[] onnx, io.gainstream.model.infer.TtaScales scales) {
+  public static java.util.List<Integer> otherSides(
+      byte[] onnx, io.gainstream.model.infer.TtaScales scales) {
     if (scales.isSingle()) {
       return java.util.List.of();
     }
     Geometry geo = geometry(onnx);
-    return scales.others().stream().map(geo::sizeAt).filter(z -> z != geo.inputSize()).distinct().toList();
+    return scales.others().stream()
+        .map(geo::sizeAt)
+        .filter(z -> z != geo.inputSize())
+        .distinct()
+        .toList();
   }
 
   /** The input side and feature grid of a gainstream release. */
@@ -65,12 +70,14 @@ public final class ScaledRelease {
     for (TensorProto t : g.getInitializerList()) {
       if (t.getName().equals(UPSAMPLE_ROWS)) {
         if (t.getDimsCount() != 2 || t.getDims(0) % t.getDims(1) != 0) {
-          throw new InvalidModelException("release's " + UPSAMPLE_ROWS + " is not an S×F matrix with F dividing S");
+          throw new InvalidModelException(
+              "release's " + UPSAMPLE_ROWS + " is not an S×F matrix with F dividing S");
         }
         return new Geometry((int) t.getDims(0), (int) t.getDims(1));
       }
     }
-    throw new InvalidModelException("release has no '" + UPSAMPLE_ROWS + "': not a gainstream export");
+    throw new InvalidModelException(
+        "release has no '" + UPSAMPLE_ROWS + "': not a gainstream export");
   }
 
   /**
@@ -85,7 +92,8 @@ public final class ScaledRelease {
       return onnx;
     }
     if (size < geo.stride() || size % geo.stride() != 0) {
-      throw new IllegalArgumentException("side " + size + " is not a positive multiple of the release's stride " + geo.stride());
+      throw new IllegalArgumentException(
+          "side " + size + " is not a positive multiple of the release's stride " + geo.stride());
     }
     int f = size / geo.stride();
     float[] up = Upsampling.matrix(f, size);
@@ -95,7 +103,8 @@ public final class ScaledRelease {
       if (name.equals(UPSAMPLE_ROWS)) {
         g.setInitializer(i, GraphBuilder.floats(name, new long[] {size, f}, up));
       } else if (name.equals(UPSAMPLE_COLS)) {
-        g.setInitializer(i, GraphBuilder.floats(name, new long[] {f, size}, Upsampling.transpose(up, size, f)));
+        g.setInitializer(
+            i, GraphBuilder.floats(name, new long[] {f, size}, Upsampling.transpose(up, size, f)));
       }
     }
     for (int i = 0; i < g.getInputCount(); i++) {
@@ -107,7 +116,8 @@ public final class ScaledRelease {
       ValueInfoProto o = g.getOutput(i);
       if (o.getName().equals(OnnxExporter.ATTENTION)) {
         long classes = o.getType().getTensorType().getShape().getDim(1).getDimValue();
-        g.setOutput(i, GraphBuilder.valueInfo(OnnxExporter.ATTENTION, "batch", classes, size, size));
+        g.setOutput(
+            i, GraphBuilder.valueInfo(OnnxExporter.ATTENTION, "batch", classes, size, size));
       }
     }
     ModelProto.Builder m = model.toBuilder().setGraph(g);

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one mapping between DJL parameters and ONNX initializer names, used by both export and
- * import so the two can never drift apart. Layouts agree (NCHW, conv weights {@code (Cout, Cin,
- * kH, kW)}), so values move without reshaping.
+ * The one mapping between DJL parameters and ONNX initializer names, used by both export and import
+ * so the two can never drift apart. Layouts agree (NCHW, conv weights {@code (Cout, Cin, kH, kW)}),
+ * so values move without reshaping.
  */
 final class WeightTable {
   /** One weight: its ONNX initializer name and the DJL parameter holding it. */

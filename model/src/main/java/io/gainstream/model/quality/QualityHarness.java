@@ -23,9 +23,9 @@ import java.util.Random;
 import java.util.function.LongConsumer;
 
 /**
- * Measures label quality with the pipeline's own functions, without Kafka: train on a set with
- * the trainer's code, export, run ONNX Runtime with flip fusion as the attention stage does,
- * threshold as the threshold stage does, and score against the exact masks.
+ * Measures label quality with the pipeline's own functions, without Kafka: train on a set with the
+ * trainer's code, export, run ONNX Runtime with flip fusion as the attention stage does, threshold
+ * as the threshold stage does, and score against the exact masks.
  */
 public final class QualityHarness {
   /** Images labelled and scored under one name. */
@@ -38,7 +38,12 @@ public final class QualityHarness {
    * @param splits named image sets to label and score (usually the training images, plus others)
    * @param pixelLabelled the first this-many training images carry pixel labels (gain-ext)
    */
-  public record Setup(String set, List<String> classes, List<Sample> train, List<Split> splits, int pixelLabelled) {}
+  public record Setup(
+      String set,
+      List<String> classes,
+      List<Sample> train,
+      List<Split> splits,
+      int pixelLabelled) {}
 
   /** Scores of one method on one split. */
   public record Row(
@@ -56,12 +61,18 @@ public final class QualityHarness {
   private QualityHarness() {}
 
   public static List<Row> run(
-      Setup setup, NetworkSpec spec, GainSettings settings, int steps, List<ImageLabeler.Settings> labels, boolean flip,
+      Setup setup,
+      NetworkSpec spec,
+      GainSettings settings,
+      int steps,
+      List<ImageLabeler.Settings> labels,
+      boolean flip,
       LongConsumer onStep) {
     int s = spec.inputSize();
     int c = spec.numClasses();
     boolean masks = settings.method() == Method.GAIN_EXT;
-    List<Example> train = Batches.fromSynthetic(setup.train(), s, masks ? setup.pixelLabelled() : 0);
+    List<Example> train =
+        Batches.fromSynthetic(setup.train(), s, masks ? setup.pixelLabelled() : 0);
     byte[] onnx;
     try (GainTrainer t = new GainTrainer(spec, settings)) {
       Random rnd = new Random(settings.seed());
@@ -69,8 +80,17 @@ public final class QualityHarness {
         t.step(Batches.sample(train, settings.batchSize(), c, s, masks, rnd));
         onStep.accept(t.steps());
       }
-      onnx = OnnxExporter.export(t.network(),
-          new ModelInfo(spec, setup.classes(), settings.method().id(), 1, t.steps(), t.miningActive(), Map.of()));
+      onnx =
+          OnnxExporter.export(
+              t.network(),
+              new ModelInfo(
+                  spec,
+                  setup.classes(),
+                  settings.method().id(),
+                  1,
+                  t.steps(),
+                  t.miningActive(),
+                  Map.of()));
     }
     List<Row> rows = new ArrayList<>();
     List<ImageLabeler> labelers = labels.stream().map(ImageLabeler::new).toList();
@@ -94,20 +114,33 @@ public final class QualityHarness {
             }
           }
           BatchAttention.Result r = BatchAttention.run(session, batch, n, classes, flip);
-          right += Math.round(Metrics.exactMatch(r.prediction().probabilities(), truth, n, c, 0.5f) * n);
+          right +=
+              Math.round(Metrics.exactMatch(r.prediction().probabilities(), truth, n, c, 0.5f) * n);
           for (int i = 0; i < n; i++) {
             Sample x = chunk.get(i);
             int w = x.image().getWidth();
             int h = x.image().getHeight();
             for (int j = 0; j < labelers.size(); j++) {
-              ms.get(j).add(labelers.get(j).label(r.maps()[i], classes[i], s, w, h).classMap(), x.mask());
+              ms.get(j)
+                  .add(
+                      labelers.get(j).label(r.maps()[i], classes[i], s, w, h).classMap(), x.mask());
             }
           }
         }
         for (int j = 0; j < labelers.size(); j++) {
           ConfusionMatrix m = ms.get(j);
-          rows.add(new Row(setup.set(), split.name(), settings.method().id(), labels.get(j), m.strictMeanIou(),
-              m.strictForegroundMeanIou(), m.meanIou(), m.foregroundMeanIou(), m.ignoredShare(), (double) right / all.size()));
+          rows.add(
+              new Row(
+                  setup.set(),
+                  split.name(),
+                  settings.method().id(),
+                  labels.get(j),
+                  m.strictMeanIou(),
+                  m.strictForegroundMeanIou(),
+                  m.meanIou(),
+                  m.foregroundMeanIou(),
+                  m.ignoredShare(),
+                  (double) right / all.size()));
         }
       }
     }

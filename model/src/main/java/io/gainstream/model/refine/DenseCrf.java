@@ -8,12 +8,13 @@ package io.gainstream.model.refine;
  * (position and colour), so that a label spreads over pixels that look alike and stops at edges.
  *
  * <p>Inference is mean field with parallel updates, {@code Q ← softmax(−U + Σ_m w_m K̃_m Q)}, where
- * each kernel is symmetrically normalised, {@code K̃ = D^{-1/2} K D^{-1/2}} with {@code D = diag(K1)}
- * (the normalisation of the authors' second release). With a symmetric positive semi-definite
- * kernel each update minimises an upper bound of the mean-field free energy that touches it at the
- * current Q (the concave–convex argument of Krähenbühl and Koltun, ICML 2013), so the energy never
- * increases; {@link #energy} computes it and the tests hold the exact filter to it. Kernels are
- * applied through a {@link PermutohedralLattice} (linear time) or, on small images, exactly.
+ * each kernel is symmetrically normalised, {@code K̃ = D^{-1/2} K D^{-1/2}} with {@code D =
+ * diag(K1)} (the normalisation of the authors' second release). With a symmetric positive
+ * semi-definite kernel each update minimises an upper bound of the mean-field free energy that
+ * touches it at the current Q (the concave–convex argument of Krähenbühl and Koltun, ICML 2013), so
+ * the energy never increases; {@link #energy} computes it and the tests hold the exact filter to
+ * it. Kernels are applied through a {@link PermutohedralLattice} (linear time) or, on small images,
+ * exactly.
  */
 public final class DenseCrf {
   /**
@@ -24,21 +25,45 @@ public final class DenseCrf {
    * @param appearanceXy its spatial width in pixels
    * @param appearanceRgb its colour width in 8-bit levels
    */
-  public record Settings(int iterations, float smoothWeight, float smoothXy, float appearanceWeight, float appearanceXy, float appearanceRgb) {
+  public record Settings(
+      int iterations,
+      float smoothWeight,
+      float smoothXy,
+      float appearanceWeight,
+      float appearanceXy,
+      float appearanceRgb) {
     public Settings {
-      if (iterations < 0 || !(smoothWeight >= 0) || !(appearanceWeight >= 0) || !(smoothXy > 0) || !(appearanceXy > 0) || !(appearanceRgb > 0)) {
-        throw new IllegalArgumentException("need iterations >= 0, weights >= 0 and widths > 0, got " + this);
+      if (iterations < 0
+          || !(smoothWeight >= 0)
+          || !(appearanceWeight >= 0)
+          || !(smoothXy > 0)
+          || !(appearanceXy > 0)
+          || !(appearanceRgb > 0)) {
+        throw new IllegalArgumentException(
+            "need iterations >= 0, weights >= 0 and widths > 0, got " + this);
       }
     }
 
-    /** The widths and weights of the dense-CRF refinement used by AffinityNet and IRN on CAM seeds (pydensecrf). */
+    /**
+     * The widths and weights of the dense-CRF refinement used by AffinityNet and IRN on CAM seeds
+     * (pydensecrf).
+     */
     public static Settings defaults() {
       return new Settings(10, 3f, 3f, 10f, 80f, 13f);
     }
 
-    /** The same kernels on an image scaled by {@code factor} (spatial widths scale, colour does not). */
+    /**
+     * The same kernels on an image scaled by {@code factor} (spatial widths scale, colour does
+     * not).
+     */
     public Settings scaled(double factor) {
-      return new Settings(iterations, smoothWeight, (float) (smoothXy * factor), appearanceWeight, (float) (appearanceXy * factor), appearanceRgb);
+      return new Settings(
+          iterations,
+          smoothWeight,
+          (float) (smoothXy * factor),
+          appearanceWeight,
+          (float) (appearanceXy * factor),
+          appearanceRgb);
     }
   }
 
@@ -65,12 +90,22 @@ public final class DenseCrf {
 
   /** The CRF of an image (interleaved {@code r, g, b} bytes), kernels through the lattice. */
   public static DenseCrf of(byte[] rgb, int width, int height, Settings s) {
-    return new DenseCrf(s, width * height, lattice(smoothFeatures(width, height, s)), lattice(appearanceFeatures(rgb, width, height, s)));
+    return new DenseCrf(
+        s,
+        width * height,
+        lattice(smoothFeatures(width, height, s)),
+        lattice(appearanceFeatures(rgb, width, height, s)));
   }
 
-  /** The same CRF with kernels computed exactly, pair by pair: O(n²), for small images and tests. */
+  /**
+   * The same CRF with kernels computed exactly, pair by pair: O(n²), for small images and tests.
+   */
   public static DenseCrf exact(byte[] rgb, int width, int height, Settings s) {
-    return new DenseCrf(s, width * height, exactKernel(smoothFeatures(width, height, s), 2), exactKernel(appearanceFeatures(rgb, width, height, s), 5));
+    return new DenseCrf(
+        s,
+        width * height,
+        exactKernel(smoothFeatures(width, height, s), 2),
+        exactKernel(appearanceFeatures(rgb, width, height, s), 5));
   }
 
   private static Kernel lattice(Features f) {
@@ -94,7 +129,8 @@ public final class DenseCrf {
 
   private static Features appearanceFeatures(byte[] rgb, int w, int h, Settings s) {
     if (rgb.length != w * h * 3) {
-      throw new IllegalArgumentException("expected " + w * h * 3 + " RGB bytes for " + w + "x" + h + ", got " + rgb.length);
+      throw new IllegalArgumentException(
+          "expected " + w * h * 3 + " RGB bytes for " + w + "x" + h + ", got " + rgb.length);
     }
     float[] f = new float[w * h * 5];
     for (int y = 0; y < h; y++) {
@@ -188,7 +224,8 @@ public final class DenseCrf {
     addFiltered(appearance, appearanceNorm, settings.appearanceWeight(), q, message, labels);
   }
 
-  private void addFiltered(Kernel k, float[] norm, float weight, float[] q, float[] message, int labels) {
+  private void addFiltered(
+      Kernel k, float[] norm, float weight, float[] q, float[] message, int labels) {
     if (weight == 0f) {
       return;
     }
@@ -256,8 +293,8 @@ public final class DenseCrf {
 
   /**
    * Unaries of an image's labels from its normalised attention maps: background scores {@code (1 −
-   * max_c A_c)^power}, class c scores {@code A_c}, normalised per pixel to probabilities (floored at
-   * 1e-5) and turned into −log P. Label 0 is background, label c + 1 the map {@code maps[c]}.
+   * max_c A_c)^power}, class c scores {@code A_c}, normalised per pixel to probabilities (floored
+   * at 1e-5) and turned into −log P. Label 0 is background, label c + 1 the map {@code maps[c]}.
    */
   public static float[][] unaries(float[][] maps, int pixels, float backgroundPower) {
     int labels = maps.length + 1;

@@ -6,24 +6,38 @@ import java.util.Arrays;
  * Gaussian filtering in a d-dimensional feature space in linear time: the permutohedral lattice of
  * Adams, Baek and Davis (Eurographics 2010), the approximation the dense CRF of Krähenbühl and
  * Koltun (NeurIPS 2011) runs its mean-field messages through. Each point is splatted onto the d + 1
- * vertices of the lattice simplex that holds it (barycentric weights), the vertex values are blurred
- * with a [1 2 1] kernel along each of the d + 1 lattice directions, and read back (sliced) with the
- * same weights. The result approximates {@code Σ_j exp(−|f_i − f_j|² / 2) v_j} for features
- * already divided by their kernel widths, up to a constant factor; {@link DenseCrf} normalises it
- * away. The lattice is built once per image and filters any number of value channels.
+ * vertices of the lattice simplex that holds it (barycentric weights), the vertex values are
+ * blurred with a [1 2 1] kernel along each of the d + 1 lattice directions, and read back (sliced)
+ * with the same weights. The result approximates {@code Σ_j exp(−|f_i − f_j|² / 2) v_j} for
+ * features already divided by their kernel widths, up to a constant factor; {@link DenseCrf}
+ * normalises it away. The lattice is built once per image and filters any number of value channels.
  */
 public final class PermutohedralLattice {
   private final int d;
   private final int n;
-  /** Vertex (1-based; 0 is an always-zero slot for missing neighbours) of each point's d + 1 corners. */
+
+  /**
+   * Vertex (1-based; 0 is an always-zero slot for missing neighbours) of each point's d + 1
+   * corners.
+   */
   private final int[] offset;
+
   private final float[] weight;
   private final int vertices;
+
   /** Per direction j and vertex i (1-based): the two neighbours along j, 0 when absent. */
   private final int[] neighbour1;
+
   private final int[] neighbour2;
 
-  private PermutohedralLattice(int d, int n, int[] offset, float[] weight, int vertices, int[] neighbour1, int[] neighbour2) {
+  private PermutohedralLattice(
+      int d,
+      int n,
+      int[] offset,
+      float[] weight,
+      int vertices,
+      int[] neighbour1,
+      int[] neighbour2) {
     this.d = d;
     this.n = n;
     this.offset = offset;
@@ -39,12 +53,18 @@ public final class PermutohedralLattice {
   }
 
   /**
-   * Builds the lattice of {@code n} points with {@code d} features each ({@code features[i * d + k]}),
-   * every feature already divided by its kernel's standard deviation.
+   * Builds the lattice of {@code n} points with {@code d} features each ({@code features[i * d +
+   * k]}), every feature already divided by its kernel's standard deviation.
    */
   public static PermutohedralLattice build(float[] features, int n, int d) {
     if (d < 1 || n < 1 || features.length != n * d) {
-      throw new IllegalArgumentException("need n >= 1 points of d >= 1 features, got " + features.length + " values for n=" + n + ", d=" + d);
+      throw new IllegalArgumentException(
+          "need n >= 1 points of d >= 1 features, got "
+              + features.length
+              + " values for n="
+              + n
+              + ", d="
+              + d);
     }
     int d1 = d + 1;
     double invStd = Math.sqrt(2.0 / 3.0) * d1;
@@ -163,7 +183,13 @@ public final class PermutohedralLattice {
    */
   public void filter(float[] in, float[] out, int channels) {
     if (in.length != n * channels || out.length != n * channels) {
-      throw new IllegalArgumentException("expected " + n * channels + " values in and out, got " + in.length + " and " + out.length);
+      throw new IllegalArgumentException(
+          "expected "
+              + n * channels
+              + " values in and out, got "
+              + in.length
+              + " and "
+              + out.length);
     }
     int d1 = d + 1;
     int m1 = vertices + 1;

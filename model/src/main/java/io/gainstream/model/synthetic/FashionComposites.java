@@ -16,10 +16,10 @@ import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 
 /**
- * Benchmark set (b): a more photographic composite. Fashion-MNIST items (Debian package
- * {@code dataset-fashion-mnist}) tinted and pasted on crops of real photographs and textures
- * (Debian package {@code python3-skimage}), dimmed to 60 % so the items stand out; the mask is the
- * pasted item's own pixels. (On undimmed, busier photographs the default network reached only 49 %
+ * Benchmark set (b): a more photographic composite. Fashion-MNIST items (Debian package {@code
+ * dataset-fashion-mnist}) tinted and pasted on crops of real photographs and textures (Debian
+ * package {@code python3-skimage}), dimmed to 60 % so the items stand out; the mask is the pasted
+ * item's own pixels. (On undimmed, busier photographs the default network reached only 49 %
  * accuracy in the benchmark budget.) Nothing is downloaded: both packages are read from where
  * Debian installs them.
  */
@@ -27,25 +27,34 @@ public final class FashionComposites {
   /** Where Debian puts the data; override with system properties for other layouts. */
   public static final Path FASHION_DIR =
       Path.of(System.getProperty("gainstream.fashion.dir", "/usr/share/datasets/fashion-mnist"));
+
   public static final Path TEXTURE_DIR =
-      Path.of(System.getProperty("gainstream.texture.dir", "/usr/lib/python3/dist-packages/skimage/data"));
+      Path.of(
+          System.getProperty(
+              "gainstream.texture.dir", "/usr/lib/python3/dist-packages/skimage/data"));
 
   /** The four Fashion-MNIST classes used, with their label numbers in the dataset. */
   public static final List<String> CLASSES = List.of("tshirt", "trouser", "sneaker", "bag");
+
   private static final int[] FMNIST_LABEL = {0, 1, 7, 8};
-  private static final String[] TEXTURES = {"brick.png", "grass.png", "gravel.png", "moon.png", "coffee.png", "rocket.jpg"};
+  private static final String[] TEXTURES = {
+    "brick.png", "grass.png", "gravel.png", "moon.png", "coffee.png", "rocket.jpg"
+  };
 
   private FashionComposites() {}
 
   /** Whether the Debian packages are installed. */
   public static boolean available() {
-    return Files.isReadable(FASHION_DIR.resolve("train-images-idx3-ubyte.gz")) && Files.isReadable(TEXTURE_DIR.resolve("brick.png"));
+    return Files.isReadable(FASHION_DIR.resolve("train-images-idx3-ubyte.gz"))
+        && Files.isReadable(TEXTURE_DIR.resolve("brick.png"));
   }
 
-  public static List<SyntheticDataset.Sample> generate(int count, int size, long seed) throws IOException {
+  public static List<SyntheticDataset.Sample> generate(int count, int size, long seed)
+      throws IOException {
     if (!available()) {
-      throw new IOException("benchmark set (b) needs the Debian packages dataset-fashion-mnist and python3-skimage"
-          + " (apt-get install dataset-fashion-mnist python3-skimage)");
+      throw new IOException(
+          "benchmark set (b) needs the Debian packages dataset-fashion-mnist and python3-skimage"
+              + " (apt-get install dataset-fashion-mnist python3-skimage)");
     }
     byte[][] items = readImages(FASHION_DIR.resolve("train-images-idx3-ubyte.gz"));
     byte[] labels = readLabels(FASHION_DIR.resolve("train-labels-idx1-ubyte.gz"));
@@ -63,7 +72,8 @@ public final class FashionComposites {
     for (String t : TEXTURES) {
       BufferedImage img = ImageIO.read(TEXTURE_DIR.resolve(t).toFile());
       if (img != null) {
-        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage rgb =
+            new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = rgb.createGraphics();
         g.drawImage(img, 0, 0, null);
         g.dispose();
@@ -95,7 +105,8 @@ public final class FashionComposites {
     int y = rnd.nextInt(tex.getHeight() - crop + 1);
     BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(tex, 0, 0, size, size, x, y, x + crop, y + crop, null);
     g.dispose();
     for (int py = 0; py < size; py++) {
@@ -110,7 +121,14 @@ public final class FashionComposites {
     return out;
   }
 
-  private static void paste(BufferedImage img, byte[] mask, byte[] item, int cls, int side, List<int[]> boxes, Random rnd) {
+  private static void paste(
+      BufferedImage img,
+      byte[] mask,
+      byte[] item,
+      int cls,
+      int side,
+      List<int[]> boxes,
+      Random rnd) {
     int n = img.getWidth();
     int x0 = 0;
     int y0 = 0;
@@ -119,7 +137,9 @@ public final class FashionComposites {
       y0 = rnd.nextInt(n - side + 1);
       int fx = x0;
       int fy = y0;
-      if (boxes.stream().noneMatch(b -> fx < b[0] + side && b[0] < fx + side && fy < b[1] + side && b[1] < fy + side)) {
+      if (boxes.stream()
+          .noneMatch(
+              b -> fx < b[0] + side && b[0] < fx + side && fy < b[1] + side && b[1] < fy + side)) {
         break;
       }
     }
@@ -153,7 +173,8 @@ public final class FashionComposites {
     int y0 = (int) Math.floor(y);
     double fx = x - x0;
     double fy = y - y0;
-    return (1 - fy) * ((1 - fx) * px(item, x0, y0) + fx * px(item, x0 + 1, y0)) + fy * ((1 - fx) * px(item, x0, y0 + 1) + fx * px(item, x0 + 1, y0 + 1));
+    return (1 - fy) * ((1 - fx) * px(item, x0, y0) + fx * px(item, x0 + 1, y0))
+        + fy * ((1 - fx) * px(item, x0, y0 + 1) + fx * px(item, x0 + 1, y0 + 1));
   }
 
   private static int px(byte[] item, int x, int y) {

@@ -12,14 +12,13 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Benchmark set (a): objects whose class is given away by a small part. Every object is a grey
- * body whose shape depends on the class (a weak cue) carrying one small mark in the class colour
- * (a strong cue); the mask is the whole body (its visible part: when two objects share an image
- * they may overlap, the later in front). Bodies are large (60–80 % of the image side) against the
- * network's receptive field and the mark is small, so a
- * classifier names the class from the mark and plain CAM lights up the mark — the case GAIN's
- * attention mining is for. (With bodies of 34–46 % the CAM blob already covered most of the body
- * and the methods could not be told apart.)
+ * Benchmark set (a): objects whose class is given away by a small part. Every object is a grey body
+ * whose shape depends on the class (a weak cue) carrying one small mark in the class colour (a
+ * strong cue); the mask is the whole body (its visible part: when two objects share an image they
+ * may overlap, the later in front). Bodies are large (60–80 % of the image side) against the
+ * network's receptive field and the mark is small, so a classifier names the class from the mark
+ * and plain CAM lights up the mark — the case GAIN's attention mining is for. (With bodies of 34–46
+ * % the CAM blob already covered most of the body and the methods could not be told apart.)
  *
  * <p>Splits: {@link Split#BIASED} ties each class to its own background family (probability 0.9),
  * like boats on water; {@link Split#SHIFTED} puts the same objects on backgrounds never used in
@@ -28,7 +27,6 @@ import java.util.Random;
 public final class PartObjects {
   public static final List<String> CLASSES = List.of("disc", "square", "triangle", "cross");
   private static final float[] MARK_HUE = {0.0f, 0.33f, 0.62f, 0.15f};
-
 
   /** Which backgrounds the objects sit on. */
   public enum Split {
@@ -39,7 +37,8 @@ public final class PartObjects {
 
   private PartObjects() {}
 
-  public static List<SyntheticDataset.Sample> generate(int count, int size, Split split, long seed) {
+  public static List<SyntheticDataset.Sample> generate(
+      int count, int size, Split split, long seed) {
     return generate(count, size, split, seed, CLASSES.size());
   }
 
@@ -47,9 +46,11 @@ public final class PartObjects {
    * The same set with only the first {@code numClasses} classes (2 to 4); with all four it is the
    * benchmark set, image for image.
    */
-  public static List<SyntheticDataset.Sample> generate(int count, int size, Split split, long seed, int numClasses) {
+  public static List<SyntheticDataset.Sample> generate(
+      int count, int size, Split split, long seed, int numClasses) {
     if (numClasses < 2 || numClasses > CLASSES.size()) {
-      throw new IllegalArgumentException("numClasses must be in [2, " + CLASSES.size() + "], got " + numClasses);
+      throw new IllegalArgumentException(
+          "numClasses must be in [2, " + CLASSES.size() + "], got " + numClasses);
     }
     Random rnd = new Random(seed * 31 + split.ordinal());
     List<SyntheticDataset.Sample> out = new ArrayList<>(count);
@@ -70,14 +71,22 @@ public final class PartObjects {
       for (int k : classes) {
         paintObject(img, mask, k, 0.6, 0.2, placed, rnd);
       }
-      out.add(new SyntheticDataset.Sample("part-" + split.name().toLowerCase() + "-" + seed + "-" + i, img, classes, mask));
+      out.add(
+          new SyntheticDataset.Sample(
+              "part-" + split.name().toLowerCase() + "-" + seed + "-" + i, img, classes, mask));
     }
     return out;
   }
 
   /** One body of side {@code [min, min + range)} × image size, with its mark. */
   private static void paintObject(
-      BufferedImage img, byte[] mask, int cls, double min, double range, List<Rectangle2D> placed, Random rnd) {
+      BufferedImage img,
+      byte[] mask,
+      int cls,
+      double min,
+      double range,
+      List<Rectangle2D> placed,
+      Random rnd) {
     int n = img.getWidth();
     Shape body = null;
     for (int attempt = 0; attempt < 100; attempt++) {
@@ -95,8 +104,12 @@ public final class PartObjects {
     float tint = rnd.nextFloat();
     Rectangle2D b = body.getBounds2D();
     List<int[]> inside = new ArrayList<>();
-    for (int y = Math.max(0, (int) b.getMinY()); y <= Math.min(n - 1, (int) Math.ceil(b.getMaxY())); y++) {
-      for (int x = Math.max(0, (int) b.getMinX()); x <= Math.min(n - 1, (int) Math.ceil(b.getMaxX())); x++) {
+    for (int y = Math.max(0, (int) b.getMinY());
+        y <= Math.min(n - 1, (int) Math.ceil(b.getMaxY()));
+        y++) {
+      for (int x = Math.max(0, (int) b.getMinX());
+          x <= Math.min(n - 1, (int) Math.ceil(b.getMaxX()));
+          x++) {
         if (body.contains(x + 0.5, y + 0.5)) {
           float v = Math.max(0f, Math.min(1f, grey + (float) rnd.nextGaussian() * 0.04f));
           img.setRGB(x, y, Color.HSBtoRGB(tint, 0.08f, v));

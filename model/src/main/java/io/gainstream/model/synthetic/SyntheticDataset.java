@@ -115,7 +115,8 @@ public final class SyntheticDataset {
     paintBackground(img, spec, first, rnd);
     byte[] mask = new byte[n * n];
     List<Rectangle2D> placed = new ArrayList<>();
-    int[] order = classes.length == 2 && rnd.nextBoolean() ? new int[] {classes[1], classes[0]} : classes;
+    int[] order =
+        classes.length == 2 && rnd.nextBoolean() ? new int[] {classes[1], classes[0]} : classes;
     for (int k : order) {
       Shape shape = place(k, n, rnd, placed);
       paintObject(img, mask, shape, k, rnd);
@@ -204,7 +205,8 @@ public final class SyntheticDataset {
     return p;
   }
 
-  private static void paintObject(BufferedImage img, byte[] mask, Shape shape, int cls, Random rnd) {
+  private static void paintObject(
+      BufferedImage img, byte[] mask, Shape shape, int cls, Random rnd) {
     int n = img.getWidth();
     float hue = (HUES[(cls - 1) % HUES.length] + (float) rnd.nextGaussian() * 0.02f + 1f) % 1f;
     float sat = 0.65f + 0.3f * rnd.nextFloat();

@@ -39,7 +39,10 @@ public record Augmentation(boolean flip, float minCrop) {
       return e;
     }
     boolean mirror = flip && rnd.nextBoolean();
-    int side = minCrop >= 1 ? size : Math.max(1, Math.round(size * (minCrop + (1 - minCrop) * rnd.nextFloat())));
+    int side =
+        minCrop >= 1
+            ? size
+            : Math.max(1, Math.round(size * (minCrop + (1 - minCrop) * rnd.nextFloat())));
     int x0 = rnd.nextInt(size - side + 1);
     int y0 = rnd.nextInt(size - side + 1);
     if (!mirror && side == size) {
@@ -52,13 +55,16 @@ public record Augmentation(boolean flip, float minCrop) {
     for (int c = 0; c < 3; c++) {
       float[] channel = java.util.Arrays.copyOfRange(e.chw(), c * plane, (c + 1) * plane);
       float[] r = MapResize.bilinear(crop.window(channel), side, side, size, size);
-      System.arraycopy(mirror ? FlipFusion.flipHorizontal(r, size, size) : r, 0, out, c * plane, plane);
+      System.arraycopy(
+          mirror ? FlipFusion.flipHorizontal(r, size, size) : r, 0, out, c * plane, plane);
     }
     byte[] mask = e.mask() == null ? null : labels(e.mask(), crop, mirror);
     return new Example(e.id(), out, e.classes(), mask);
   }
 
-  /** The pixel label cut to the same window, resized by nearest neighbour, mirrored with the image. */
+  /**
+   * The pixel label cut to the same window, resized by nearest neighbour, mirrored with the image.
+   */
   private static byte[] labels(byte[] mask, Letterbox crop, boolean mirror) {
     int size = crop.size();
     int side = crop.width();

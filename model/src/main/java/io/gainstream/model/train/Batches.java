@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Turns examples into {@link Batch}es: random batches for training, in-order chunks for inference. */
+/**
+ * Turns examples into {@link Batch}es: random batches for training, in-order chunks for inference.
+ */
 public final class Batches {
   private Batches() {}
 
@@ -45,8 +47,8 @@ public final class Batches {
   }
 
   /**
-   * Synthetic samples as examples; the first {@code withMaskCount} keep their pixel labels (the
-   * few pixel-labelled images of gain-ext).
+   * Synthetic samples as examples; the first {@code withMaskCount} keep their pixel labels (the few
+   * pixel-labelled images of gain-ext).
    */
   public static List<Example> fromSynthetic(
       List<SyntheticDataset.Sample> samples, int size, int withMaskCount) {

@@ -7,17 +7,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The safety net of GAIN training. When attention mining starts it scores the held-out samples
- * and keeps the weights; then, every {@code checkEvery} steps, it scores them again. If
- * classification has fallen clearly below its value at the start of mining (exact match or mAP
- * more than {@code tolerance} lower, and by more than a single held-out image), the run has collapsed — the attention-mining loss has
- * taught the classifier to look away from the objects (docs/PAPERS, "GAIN can collapse") — and
- * the guard rolls the weights back to the last check that passed and halves α. After {@code
- * maxRollbacks} rollbacks it turns mining off (α = 0): the run finishes as a classifier, which
- * labels like {@code cam}, instead of as a collapsed GAIN. Every decision is logged.
+ * The safety net of GAIN training. When attention mining starts it scores the held-out samples and
+ * keeps the weights; then, every {@code checkEvery} steps, it scores them again. If classification
+ * has fallen clearly below its value at the start of mining (exact match or mAP more than {@code
+ * tolerance} lower, and by more than a single held-out image), the run has collapsed — the
+ * attention-mining loss has taught the classifier to look away from the objects (docs/PAPERS, "GAIN
+ * can collapse") — and the guard rolls the weights back to the last check that passed and halves α.
+ * After {@code maxRollbacks} rollbacks it turns mining off (α = 0): the run finishes as a
+ * classifier, which labels like {@code cam}, instead of as a collapsed GAIN. Every decision is
+ * logged.
  *
- * <p>Without held-out samples (fewer than {@code minImages}) it cannot judge and does nothing;
- * it says so once.
+ * <p>Without held-out samples (fewer than {@code minImages}) it cannot judge and does nothing; it
+ * says so once.
  */
 public final class CollapseGuard {
   private static final Logger LOG = LoggerFactory.getLogger(CollapseGuard.class);
@@ -31,9 +32,13 @@ public final class CollapseGuard {
    */
   public record Settings(int checkEvery, double tolerance, int maxRollbacks, int minImages) {
     public Settings {
-      if (checkEvery < 1 || maxRollbacks < 0 || minImages < 1 || !(tolerance > 0 && tolerance < 1)) {
+      if (checkEvery < 1
+          || maxRollbacks < 0
+          || minImages < 1
+          || !(tolerance > 0 && tolerance < 1)) {
         throw new IllegalArgumentException(
-            "need checkEvery >= 1, 0 < tolerance < 1, maxRollbacks >= 0, minImages >= 1; got " + this);
+            "need checkEvery >= 1, 0 < tolerance < 1, maxRollbacks >= 0, minImages >= 1; got "
+                + this);
       }
     }
 
@@ -65,7 +70,11 @@ public final class CollapseGuard {
   private int rollbacks;
   private boolean warnedEmpty;
 
-  public CollapseGuard(Settings settings, GainTrainer trainer, Supplier<List<Example>> heldOut, ProxyLabels.Thresholds thresholds) {
+  public CollapseGuard(
+      Settings settings,
+      GainTrainer trainer,
+      Supplier<List<Example>> heldOut,
+      ProxyLabels.Thresholds thresholds) {
     this.settings = settings;
     this.trainer = trainer;
     this.heldOut = heldOut;
@@ -88,8 +97,8 @@ public final class CollapseGuard {
   }
 
   /**
-   * Called once before training (a run resumed with mining already on takes its baseline there)
-   * and after every step.
+   * Called once before training (a run resumed with mining already on takes its baseline there) and
+   * after every step.
    */
   public Event afterStep() {
     return check(false);
@@ -108,13 +117,18 @@ public final class CollapseGuard {
       return Event.NONE;
     }
     boolean start = baseline == null;
-    if (!start && (trainer.steps() == lastGood.step() || (!now && trainer.steps() - lastGood.step() < settings.checkEvery()))) {
+    if (!start
+        && (trainer.steps() == lastGood.step()
+            || (!now && trainer.steps() - lastGood.step() < settings.checkEvery()))) {
       return Event.NONE;
     }
     List<Example> examples = heldOut.get();
     if (examples.size() < settings.minImages()) {
       if (!warnedEmpty) {
-        LOG.warn("collapse guard off: {} held-out samples, {} needed to judge", examples.size(), settings.minImages());
+        LOG.warn(
+            "collapse guard off: {} held-out samples, {} needed to judge",
+            examples.size(),
+            settings.minImages());
         warnedEmpty = true;
       }
       return Event.NONE;
@@ -134,10 +148,19 @@ public final class CollapseGuard {
     rollbacks++;
     boolean off = rollbacks > settings.maxRollbacks();
     float alpha = off ? 0f : trainer.alpha() / 2;
-    LOG.warn("GAIN collapse at step {}: held-out exact match {} / mAP {} against {} / {} when mining started; "
-            + "rolled back to step {}, {}", trainer.steps(), fmt(f.exactMatch()), fmt(f.meanAp()), fmt(baseline.exactMatch()),
-        fmt(baseline.meanAp()), lastGood.step(),
-        off ? "attention mining off after " + settings.maxRollbacks() + " rollbacks (the run finishes as a classifier)"
+    LOG.warn(
+        "GAIN collapse at step {}: held-out exact match {} / mAP {} against {} / {} when mining started; "
+            + "rolled back to step {}, {}",
+        trainer.steps(),
+        fmt(f.exactMatch()),
+        fmt(f.meanAp()),
+        fmt(baseline.exactMatch()),
+        fmt(baseline.meanAp()),
+        lastGood.step(),
+        off
+            ? "attention mining off after "
+                + settings.maxRollbacks()
+                + " rollbacks (the run finishes as a classifier)"
             : "alpha " + trainer.alpha() + " -> " + alpha);
     trainer.restore(lastGood, alpha);
     lastGood = new GainTrainer.Snapshot(trainer.steps(), lastGood.values());
@@ -147,15 +170,15 @@ public final class CollapseGuard {
   /**
    * Whether {@code now} has fallen clearly below {@code baseline}: exact match or mAP lower by more
    * than the tolerance, and by more than one held-out image's worth ({@code 1 / images}). On the
-   * few held-out images of a small set (8 of coco-dev's 43 photos) a single image that flips
-   * moves exact match by 0.125, more than the default tolerance: measured on coco-dev, that noise
-   * alone rolled mining back on two of three seeds and cost those runs their steps. A real
-   * collapse moves many images at once (docs/PAPERS), and on larger held-out sets the tolerance
-   * still decides.
+   * few held-out images of a small set (8 of coco-dev's 43 photos) a single image that flips moves
+   * exact match by 0.125, more than the default tolerance: measured on coco-dev, that noise alone
+   * rolled mining back on two of three seeds and cost those runs their steps. A real collapse moves
+   * many images at once (docs/PAPERS), and on larger held-out sets the tolerance still decides.
    */
   static boolean collapsed(Validation.Figures baseline, Validation.Figures now, double tolerance) {
     double margin = Math.max(tolerance, 1.0 / Math.max(1, now.images()) + 1e-9);
-    return now.exactMatch() < baseline.exactMatch() - margin || now.meanAp() < baseline.meanAp() - margin;
+    return now.exactMatch() < baseline.exactMatch() - margin
+        || now.meanAp() < baseline.meanAp() - margin;
   }
 
   private static String fmt(double v) {

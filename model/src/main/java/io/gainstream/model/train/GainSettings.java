@@ -17,8 +17,8 @@ package io.gainstream.model.train;
  * @param learningRate Adam learning rate
  * @param weightDecay Adam weight decay
  * @param batchSize images per step
- * @param seed seed of weights, sampling and augmentation: the same seed gives the same run (with an imported
- *     backbone, at the default one training thread: {@link TrainingThreads})
+ * @param seed seed of weights, sampling and augmentation: the same seed gives the same run (with an
+ *     imported backbone, at the default one training thread: {@link TrainingThreads})
  */
 public record GainSettings(
     Method method,
@@ -61,32 +61,77 @@ public record GainSettings(
 
   public GainSettings withMethod(Method m) {
     return new GainSettings(
-        m, sigma, omega, alpha, omegaExt, warmupSteps, miningStartAccuracy, learningRate,
-        weightDecay, batchSize, seed);
+        m,
+        sigma,
+        omega,
+        alpha,
+        omegaExt,
+        warmupSteps,
+        miningStartAccuracy,
+        learningRate,
+        weightDecay,
+        batchSize,
+        seed);
   }
 
   public GainSettings withSeed(long s) {
     return new GainSettings(
-        method, sigma, omega, alpha, omegaExt, warmupSteps, miningStartAccuracy, learningRate,
-        weightDecay, batchSize, s);
+        method,
+        sigma,
+        omega,
+        alpha,
+        omegaExt,
+        warmupSteps,
+        miningStartAccuracy,
+        learningRate,
+        weightDecay,
+        batchSize,
+        s);
   }
 
   public GainSettings withBatchSize(int b) {
     return new GainSettings(
-        method, sigma, omega, alpha, omegaExt, warmupSteps, miningStartAccuracy, learningRate,
-        weightDecay, b, seed);
+        method,
+        sigma,
+        omega,
+        alpha,
+        omegaExt,
+        warmupSteps,
+        miningStartAccuracy,
+        learningRate,
+        weightDecay,
+        b,
+        seed);
   }
 
   public GainSettings withMining(float a, float s, float o) {
     return new GainSettings(
-        method, s, o, a, omegaExt, warmupSteps, miningStartAccuracy, learningRate, weightDecay,
-        batchSize, seed);
+        method,
+        s,
+        o,
+        a,
+        omegaExt,
+        warmupSteps,
+        miningStartAccuracy,
+        learningRate,
+        weightDecay,
+        batchSize,
+        seed);
   }
 
   public GainSettings withWarmup(int steps, float startAccuracy) {
     return new GainSettings(
-        method, sigma, omega, alpha, omegaExt, steps, startAccuracy, learningRate, weightDecay,
-        batchSize, seed);
+        method,
+        sigma,
+        omega,
+        alpha,
+        omegaExt,
+        steps,
+        startAccuracy,
+        learningRate,
+        weightDecay,
+        batchSize,
+        seed);
   }
 
   private static void requireRange(String name, float v, float lo, float hi) {

@@ -28,8 +28,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Trains a {@link GainNetwork} with DJL's PyTorch engine: {@code cam} (classification only),
- * {@code gain} (self-guided attention mining) or {@code gain-ext} (plus pixel supervision).
+ * Trains a {@link GainNetwork} with DJL's PyTorch engine: {@code cam} (classification only), {@code
+ * gain} (self-guided attention mining) or {@code gain-ext} (plus pixel supervision).
  *
  * <p>Per step, tensors live in a sub-manager closed at the end of the step, so memory stays flat
  * over long runs. Once attention mining starts, batch-norm statistics are frozen (running
@@ -45,13 +45,16 @@ public final class GainTrainer implements AutoCloseable {
   private final GainNetwork network;
   private final Model model;
   private final Trainer trainer;
+
   /** Same arrays as the trainer's own store (one CPU device: no copies), for the erased stream. */
   private final ParameterStore store;
+
   private long step;
   private float accuracyEma;
   private float bestAccuracyEma;
   private long bestAccuracyStep;
   private boolean miningActive;
+
   /** α in use: the settings' α until a rollback makes mining gentler. */
   private float alpha;
 
@@ -61,8 +64,8 @@ public final class GainTrainer implements AutoCloseable {
   }
 
   /**
-   * A network on an imported backbone (its weights from the file, the CAM head's from the seed),
-   * or the built-in one when {@code backbone} is null.
+   * A network on an imported backbone (its weights from the file, the CAM head's from the seed), or
+   * the built-in one when {@code backbone} is null.
    */
   public GainTrainer(NetworkSpec spec, GainSettings settings, Backbone backbone) {
     this.spec = spec;
@@ -77,7 +80,11 @@ public final class GainTrainer implements AutoCloseable {
     if (backbone != null) {
       java.util.Set<String> ids = new java.util.HashSet<>();
       network.backbone().trainable().forEach(p -> ids.add(p.getId()));
-      optimizer = new SplitOptimizer(optimizer, adam(settings.learningRate() * backbone.learningRateFactor(), settings.weightDecay()), ids);
+      optimizer =
+          new SplitOptimizer(
+              optimizer,
+              adam(settings.learningRate() * backbone.learningRateFactor(), settings.weightDecay()),
+              ids);
     }
     DefaultTrainingConfig config =
         new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss("cl"))
@@ -90,7 +97,10 @@ public final class GainTrainer implements AutoCloseable {
   }
 
   private static Optimizer adam(float learningRate, float weightDecay) {
-    return Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).optWeightDecays(weightDecay).build();
+    return Optimizer.adam()
+        .optLearningRateTracker(Tracker.fixed(learningRate))
+        .optWeightDecays(weightDecay)
+        .build();
   }
 
   public GainNetwork network() {
@@ -182,7 +192,8 @@ public final class GainTrainer implements AutoCloseable {
         // the erased stream did, the network could learn to score low under running statistics
         // (what L_am rewards) and high under batch statistics (what L_cl rewards), and collapse
         // at inference, which uses the running statistics.
-        NDList out = mining ? network.forward(store, new NDList(x), false) : trainer.forward(new NDList(x));
+        NDList out =
+            mining ? network.forward(store, new NDList(x), false) : trainer.forward(new NDList(x));
         NDArray logit = out.get(0);
         NDArray loss = classificationLoss(logit, y);
         lCl = loss.getFloat();
@@ -222,13 +233,31 @@ public final class GainTrainer implements AutoCloseable {
         || b.labels().length != (long) b.size() * c
         || (b.masks() != null && b.masks().length != b.size() * c * plane)) {
       throw new IllegalArgumentException(
-          "batch does not fit the network: expected N images of 3x" + s + "x" + s + ", N x " + c
-              + " labels and optional N x " + c + "x" + s + "x" + s + " masks; got N=" + b.size()
-              + ", " + b.images().length + " image floats, " + b.labels().length + " label floats");
+          "batch does not fit the network: expected N images of 3x"
+              + s
+              + "x"
+              + s
+              + ", N x "
+              + c
+              + " labels and optional N x "
+              + c
+              + "x"
+              + s
+              + "x"
+              + s
+              + " masks; got N="
+              + b.size()
+              + ", "
+              + b.images().length
+              + " image floats, "
+              + b.labels().length
+              + " label floats");
     }
   }
 
-  /** Classification has stopped improving for this many steps: it has converged as far as it will. */
+  /**
+   * Classification has stopped improving for this many steps: it has converged as far as it will.
+   */
   static final int PLATEAU_STEPS = 300;
 
   private void updateMiningSwitch() {
@@ -236,8 +265,12 @@ public final class GainTrainer implements AutoCloseable {
       bestAccuracyEma = accuracyEma;
       bestAccuracyStep = step;
     }
-    boolean converged = accuracyEma >= settings.miningStartAccuracy() || step - bestAccuracyStep >= PLATEAU_STEPS;
-    if (!miningActive && settings.method() != Method.CAM && step >= settings.warmupSteps() && converged) {
+    boolean converged =
+        accuracyEma >= settings.miningStartAccuracy() || step - bestAccuracyStep >= PLATEAU_STEPS;
+    if (!miningActive
+        && settings.method() != Method.CAM
+        && step >= settings.warmupSteps()
+        && converged) {
       miningActive = true;
     }
   }
@@ -251,9 +284,9 @@ public final class GainTrainer implements AutoCloseable {
   }
 
   /**
-   * {@code L_am}: for every (image, ground-truth class) pair, the image with its soft mask
-   * {@code T(A^c)} erased is scored again; the loss is the sigmoid score of c, averaged over the
-   * image's n classes and then over images. Images without labels contribute nothing.
+   * {@code L_am}: for every (image, ground-truth class) pair, the image with its soft mask {@code
+   * T(A^c)} erased is scored again; the loss is the sigmoid score of c, averaged over the image's n
+   * classes and then over images. Images without labels contribute nothing.
    */
   private NDArray attentionMiningLoss(NDArray x, NDArray attention, Batch batch) {
     int n = batch.size();
@@ -284,10 +317,10 @@ public final class GainTrainer implements AutoCloseable {
     }
     int pairs = classes.size();
     NDArray soft =
-        Activation.sigmoid(NDArrays.stack(new NDList(maps)).sub(settings.sigma()).mul(settings.omega()));
+        Activation.sigmoid(
+            NDArrays.stack(new NDList(maps)).sub(settings.sigma()).mul(settings.omega()));
     NDArray erased = NDArrays.stack(new NDList(images)).mul(soft.expandDims(1).neg().add(1));
-    NDArray erasedLogits =
-        network.forward(store, new NDList(erased), false).get(0);
+    NDArray erasedLogits = network.forward(store, new NDList(erased), false).get(0);
     float[] select = new float[pairs * c];
     float[] w = new float[pairs];
     for (int p = 0; p < pairs; p++) {
@@ -296,7 +329,9 @@ public final class GainTrainer implements AutoCloseable {
     }
     NDManager m = x.getManager();
     NDArray score =
-        Activation.sigmoid(erasedLogits).mul(m.create(select, new Shape(pairs, c))).sum(new int[] {1});
+        Activation.sigmoid(erasedLogits)
+            .mul(m.create(select, new Shape(pairs, c)))
+            .sum(new int[] {1});
     return score.mul(m.create(w)).sum();
   }
 

@@ -29,9 +29,9 @@ public final class Metrics {
   }
 
   /**
-   * Mean over classes of the average precision of the scores (the area under the
-   * precision-recall curve, as VOC's and COCO's classification scores take it; ties broken by image
-   * order). Classes with no positive image are left out; NaN if no class has one.
+   * Mean over classes of the average precision of the scores (the area under the precision-recall
+   * curve, as VOC's and COCO's classification scores take it; ties broken by image order). Classes
+   * with no positive image are left out; NaN if no class has one.
    */
   public static double meanAveragePrecision(float[] scores, float[] labels, int n, int c) {
     double sum = 0;

@@ -2,19 +2,20 @@ package io.gainstream.model.train;
 
 /**
  * Decides whether a release may reach the {@code models} topic, from its held-out validation: the
- * first release only when its mAP reaches {@code minimumMap}; every later one only when neither
- * its classification (exact match, mAP) nor, where both carry it, its foreground mIoU is more than
- * {@code tolerance} below the newest published release's. A release without validation figures
- * (too few held-out samples) passes: there is nothing to judge it by, and the trainer says so.
+ * first release only when its mAP reaches {@code minimumMap}; every later one only when neither its
+ * classification (exact match, mAP) nor, where both carry it, its foreground mIoU is more than
+ * {@code tolerance} below the newest published release's. A release without validation figures (too
+ * few held-out samples) passes: there is nothing to judge it by, and the trainer says so.
  *
- * @param minimumMap held-out mAP the first release needs (chance is about the share of images
- *     that contain a class)
+ * @param minimumMap held-out mAP the first release needs (chance is about the share of images that
+ *     contain a class)
  * @param tolerance how much worse than the published release a new one may score
  */
 public record ReleaseGate(double minimumMap, double tolerance) {
   public ReleaseGate {
     if (!(minimumMap >= 0 && minimumMap <= 1) || !(tolerance >= 0 && tolerance <= 1)) {
-      throw new IllegalArgumentException("minimum mAP and tolerance must be in [0, 1], got " + minimumMap + ", " + tolerance);
+      throw new IllegalArgumentException(
+          "minimum mAP and tolerance must be in [0, 1], got " + minimumMap + ", " + tolerance);
     }
   }
 
@@ -35,19 +36,43 @@ public record ReleaseGate(double minimumMap, double tolerance) {
     }
     if (published == null) {
       return candidate.meanAp() >= minimumMap
-          ? new Decision(true, "first release, held-out mAP " + f(candidate.meanAp()) + " >= " + f(minimumMap))
-          : new Decision(false, "held-out mAP " + f(candidate.meanAp()) + " is below the minimum " + f(minimumMap));
+          ? new Decision(
+              true, "first release, held-out mAP " + f(candidate.meanAp()) + " >= " + f(minimumMap))
+          : new Decision(
+              false,
+              "held-out mAP " + f(candidate.meanAp()) + " is below the minimum " + f(minimumMap));
     }
     if (candidate.meanAp() < published.meanAp() - tolerance) {
-      return new Decision(false, "held-out mAP " + f(candidate.meanAp()) + " < published " + f(published.meanAp()) + " - " + f(tolerance));
+      return new Decision(
+          false,
+          "held-out mAP "
+              + f(candidate.meanAp())
+              + " < published "
+              + f(published.meanAp())
+              + " - "
+              + f(tolerance));
     }
     if (candidate.exactMatch() < published.exactMatch() - tolerance) {
-      return new Decision(false,
-          "held-out exact match " + f(candidate.exactMatch()) + " < published " + f(published.exactMatch()) + " - " + f(tolerance));
+      return new Decision(
+          false,
+          "held-out exact match "
+              + f(candidate.exactMatch())
+              + " < published "
+              + f(published.exactMatch())
+              + " - "
+              + f(tolerance));
     }
-    if (candidate.hasPixels() && published.hasPixels() && candidate.fgMiou() < published.fgMiou() - tolerance) {
-      return new Decision(false,
-          "held-out fg mIoU " + f(candidate.fgMiou()) + " < published " + f(published.fgMiou()) + " - " + f(tolerance));
+    if (candidate.hasPixels()
+        && published.hasPixels()
+        && candidate.fgMiou() < published.fgMiou() - tolerance) {
+      return new Decision(
+          false,
+          "held-out fg mIoU "
+              + f(candidate.fgMiou())
+              + " < published "
+              + f(published.fgMiou())
+              + " - "
+              + f(tolerance));
     }
     return new Decision(true, "not worse than the published release");
   }

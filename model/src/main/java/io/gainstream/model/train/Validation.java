@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * Validation on held-out samples: which images are held out, and the figures a model earns on
- * them. A trainer that only watches its own training batches cannot see it has collapsed (its
- * running accuracy lags and is measured under the very losses that collapsed it), so every release
- * and every collapse check is judged on images it never trained on.
+ * Validation on held-out samples: which images are held out, and the figures a model earns on them.
+ * A trainer that only watches its own training batches cannot see it has collapsed (its running
+ * accuracy lags and is measured under the very losses that collapsed it), so every release and
+ * every collapse check is judged on images it never trained on.
  */
 public final class Validation {
   /** Metric keys of {@link Figures#metrics()}, as they appear in {@code ModelRelease.metrics}. */
@@ -37,7 +37,8 @@ public final class Validation {
    * @param images held-out images scored
    * @param pixelImages of those, how many carried pixel labels
    */
-  public record Figures(double exactMatch, double meanAp, double fgMiou, int images, int pixelImages) {
+  public record Figures(
+      double exactMatch, double meanAp, double fgMiou, int images, int pixelImages) {
     public boolean hasPixels() {
       return pixelImages > 0 && !Double.isNaN(fgMiou);
     }
@@ -57,8 +58,12 @@ public final class Validation {
 
     /** One line for logs and the end of {@code label}. */
     public String summary() {
-      String px = hasPixels() ? String.format(", fg mIoU %.3f on %d with pixel labels", fgMiou, pixelImages) : ", no held-out pixel labels";
-      return String.format("exact match %.3f, mAP %.3f on %d held-out images%s", exactMatch, meanAp, images, px);
+      String px =
+          hasPixels()
+              ? String.format(", fg mIoU %.3f on %d with pixel labels", fgMiou, pixelImages)
+              : ", no held-out pixel labels";
+      return String.format(
+          "exact match %.3f, mAP %.3f on %d held-out images%s", exactMatch, meanAp, images, px);
     }
 
     /** Figures read back from release metrics; null when the release carries none. */
@@ -66,8 +71,12 @@ public final class Validation {
       if (!m.containsKey(EXACT_MATCH) || !m.containsKey(MEAN_AP)) {
         return null;
       }
-      return new Figures(m.get(EXACT_MATCH), m.get(MEAN_AP), m.getOrDefault(FG_MIOU, Double.NaN),
-          m.getOrDefault(IMAGES, 0.0).intValue(), m.getOrDefault(PIXEL_IMAGES, 0.0).intValue());
+      return new Figures(
+          m.get(EXACT_MATCH),
+          m.get(MEAN_AP),
+          m.getOrDefault(FG_MIOU, Double.NaN),
+          m.getOrDefault(IMAGES, 0.0).intValue(),
+          m.getOrDefault(PIXEL_IMAGES, 0.0).intValue());
     }
   }
 
@@ -94,7 +103,8 @@ public final class Validation {
    * Scores the trainer's current weights (inference-mode batch-norm, as the exported release runs)
    * on {@code examples}, in id order so that the figures do not depend on arrival order.
    */
-  public static Figures evaluate(GainTrainer trainer, List<Example> examples, ProxyLabels.Thresholds thresholds) {
+  public static Figures evaluate(
+      GainTrainer trainer, List<Example> examples, ProxyLabels.Thresholds thresholds) {
     int s = trainer.spec().inputSize();
     int c = trainer.spec().numClasses();
     int plane = s * s;

@@ -45,8 +45,11 @@ class BackboneBlockTest {
     float[] expected;
     long[] expectedShape;
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession s = env.createSession(TestBackbones.exposing(onnx, "feature"), new OrtSession.SessionOptions());
-        OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, 3, size, size});
+    try (OrtSession s =
+            env.createSession(
+                TestBackbones.exposing(onnx, "feature"), new OrtSession.SessionOptions());
+        OnnxTensor in =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, 3, size, size});
         OrtSession.Result r = s.run(Map.of("input", in))) {
       OnnxTensor f = (OnnxTensor) r.get("feature").orElseThrow();
       expectedShape = f.getInfo().getShape();
@@ -59,9 +62,16 @@ class BackboneBlockTest {
       model.setBlock(block);
       NDManager m = model.getNDManager();
       block.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(n, 3, size, size));
-      NDArray out = block.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(n, 3, size, size))), false).head();
+      NDArray out =
+          block
+              .forward(
+                  new ParameterStore(m, false),
+                  new NDList(m.create(x, new Shape(n, 3, size, size))),
+                  false)
+              .head();
       assertThat(out.getShape().getShape()).containsExactly(expectedShape);
-      assertThat(block.getOutputShapes(new Shape[] {new Shape(n, 3, size, size)})[0].getShape()).containsExactly(expectedShape);
+      assertThat(block.getOutputShapes(new Shape[] {new Shape(n, 3, size, size)})[0].getShape())
+          .containsExactly(expectedShape);
       float[] got = out.toFloatArray();
       double worst = 0;
       for (int i = 0; i < got.length; i++) {

@@ -35,15 +35,21 @@ class BackboneReleaseTest {
   @ParameterizedTest
   @ValueSource(strings = {"resnet", "mobilenet", "resnet-dilated", "mobilenet-dilated"})
   void shouldExportAReleaseOnnxRuntimeAgreesWithAndResumeFromIt(String kind) {
-    byte[] file = kind.startsWith("resnet") ? TestBackbones.resnetLike(21) : TestBackbones.mobilenetLike(22);
+    byte[] file =
+        kind.startsWith("resnet") ? TestBackbones.resnetLike(21) : TestBackbones.mobilenetLike(22);
     OnnxBackbone graph = OnnxBackbone.read(file);
     if (kind.endsWith("dilated")) {
       graph = Dilation.lastStage(graph);
     }
     Backbone backbone = new Backbone(graph, Preprocessing.imagenet());
     NetworkSpec spec = NetworkSpec.forBackbone(48, 3);
-    GainSettings settings = GainSettings.defaults(Method.GAIN).withSeed(4).withBatchSize(4).withWarmup(2, 0f);
-    List<Example> train = Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 48, 12, 0.3, false, 0.9, 6)), 48, 0);
+    GainSettings settings =
+        GainSettings.defaults(Method.GAIN).withSeed(4).withBatchSize(4).withWarmup(2, 0f);
+    List<Example> train =
+        Batches.fromSynthetic(
+            SyntheticDataset.generate(new SyntheticDataset.Spec(3, 48, 12, 0.3, false, 0.9, 6)),
+            48,
+            0);
     Batch probe = Batches.of(train.subList(0, 4), 3, 48, false);
     byte[] release;
     Prediction djl;
@@ -57,16 +63,24 @@ class BackboneReleaseTest {
       int stride = (kind.startsWith("resnet") ? 8 : 4) / (kind.endsWith("dilated") ? 2 : 1);
       assertThat(t.network().featureSize()).isEqualTo(48 / stride);
       djl = t.predict(probe.images(), 4);
-      release = OnnxExporter.export(t.network(), new ModelInfo(spec, CLASSES, "gain", 1, t.steps(), true, Map.of()));
+      release =
+          OnnxExporter.export(
+              t.network(), new ModelInfo(spec, CLASSES, "gain", 1, t.steps(), true, Map.of()));
     }
     try (AttentionSession ort = new AttentionSession(release, InferenceOptions.cpu())) {
       Prediction p = ort.run(probe.images(), 4);
-      assertThat(maxDiff(p.probabilities(), djl.probabilities())).as("probabilities, ORT vs DJL").isLessThan(1e-4);
-      assertThat(maxDiff(p.attention(), djl.attention())).as("attention, ORT vs DJL").isLessThan(1e-4);
+      assertThat(maxDiff(p.probabilities(), djl.probabilities()))
+          .as("probabilities, ORT vs DJL")
+          .isLessThan(1e-4);
+      assertThat(maxDiff(p.attention(), djl.attention()))
+          .as("attention, ORT vs DJL")
+          .isLessThan(1e-4);
     }
     try (GainTrainer resumed = new GainTrainer(spec, settings.withSeed(99), backbone)) {
       Prediction fresh = resumed.predict(probe.images(), 4);
-      assertThat(maxDiff(fresh.attention(), djl.attention())).as("a fresh head differs before loading").isGreaterThan(1e-3);
+      assertThat(maxDiff(fresh.attention(), djl.attention()))
+          .as("a fresh head differs before loading")
+          .isGreaterThan(1e-3);
       ModelInfo info = OnnxImporter.load(release, resumed.network());
       resumed.resumeAt(info.steps(), info.miningActive());
       Prediction back = resumed.predict(probe.images(), 4);
@@ -84,22 +98,38 @@ class BackboneReleaseTest {
   @ParameterizedTest
   @ValueSource(strings = {"resnet", "mobilenet"})
   void shouldLabelAtALargerSizeThanItTrainedAt(String kind) {
-    Backbone backbone = new Backbone(OnnxBackbone.read(kind.equals("resnet") ? TestBackbones.resnetLike(31) : TestBackbones.mobilenetLike(32)),
-        Preprocessing.imagenet());
+    Backbone backbone =
+        new Backbone(
+            OnnxBackbone.read(
+                kind.equals("resnet")
+                    ? TestBackbones.resnetLike(31)
+                    : TestBackbones.mobilenetLike(32)),
+            Preprocessing.imagenet());
     NetworkSpec small = NetworkSpec.forBackbone(32, 3);
     NetworkSpec large = small.withInputSize(64);
     GainSettings settings = GainSettings.defaults(Method.CAM).withSeed(5).withBatchSize(4);
-    List<Example> train = Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 32, 8, 0.3, false, 0.9, 7)), 32, 0);
-    List<Example> big = Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 4, 0.3, false, 0.9, 8)), 64, 0);
+    List<Example> train =
+        Batches.fromSynthetic(
+            SyntheticDataset.generate(new SyntheticDataset.Spec(3, 32, 8, 0.3, false, 0.9, 7)),
+            32,
+            0);
+    List<Example> big =
+        Batches.fromSynthetic(
+            SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 4, 0.3, false, 0.9, 8)),
+            64,
+            0);
     Batch probe = Batches.of(big, 3, 64, false);
     byte[] release;
     Prediction djl;
-    try (GainTrainer t = new GainTrainer(small, settings, backbone); GainTrainer wide = new GainTrainer(large, settings, backbone)) {
+    try (GainTrainer t = new GainTrainer(small, settings, backbone);
+        GainTrainer wide = new GainTrainer(large, settings, backbone)) {
       Random rnd = new Random(5);
       for (int i = 0; i < 3; i++) {
         t.step(Batches.sample(train, 4, 3, 32, false, rnd));
       }
-      release = OnnxExporter.export(t.network(), new ModelInfo(large, CLASSES, "cam", 1, t.steps(), false, Map.of()));
+      release =
+          OnnxExporter.export(
+              t.network(), new ModelInfo(large, CLASSES, "cam", 1, t.steps(), false, Map.of()));
       wide.restore(t.snapshot(), wide.alpha());
       assertThat(wide.network().featureSize()).isEqualTo(2 * t.network().featureSize());
       djl = wide.predict(probe.images(), 4);
@@ -107,28 +137,40 @@ class BackboneReleaseTest {
     try (AttentionSession ort = new AttentionSession(release, InferenceOptions.cpu())) {
       assertThat(ort.info().spec().inputSize()).isEqualTo(64);
       Prediction p = ort.run(probe.images(), 4);
-      assertThat(maxDiff(p.probabilities(), djl.probabilities())).as("probabilities at 64, ORT vs DJL").isLessThan(1e-4);
-      assertThat(maxDiff(p.attention(), djl.attention())).as("attention at 64, ORT vs DJL").isLessThan(1e-4);
+      assertThat(maxDiff(p.probabilities(), djl.probabilities()))
+          .as("probabilities at 64, ORT vs DJL")
+          .isLessThan(1e-4);
+      assertThat(maxDiff(p.attention(), djl.attention()))
+          .as("attention at 64, ORT vs DJL")
+          .isLessThan(1e-4);
     }
     try (GainTrainer resumed = new GainTrainer(small, settings.withSeed(77), backbone)) {
       assertThat(OnnxImporter.load(release, resumed.network()).steps()).isEqualTo(3);
     }
   }
 
-  /** A release normalised one way does not load into a trainer whose backbone normalises another. */
+  /**
+   * A release normalised one way does not load into a trainer whose backbone normalises another.
+   */
   @org.junit.jupiter.api.Test
   void shouldRefuseAReleaseOfAnotherPreprocessing() {
     OnnxBackbone g = OnnxBackbone.read(TestBackbones.mobilenetLike(33));
     NetworkSpec spec = NetworkSpec.forBackbone(32, 3);
     GainSettings settings = GainSettings.defaults(Method.CAM).withSeed(5).withBatchSize(4);
     byte[] release;
-    try (GainTrainer t = new GainTrainer(spec, settings, new Backbone(g, Preprocessing.imagenet()))) {
-      release = OnnxExporter.export(t.network(), new ModelInfo(spec, CLASSES, "cam", 1, 0, false, Map.of()));
+    try (GainTrainer t =
+        new GainTrainer(spec, settings, new Backbone(g, Preprocessing.imagenet()))) {
+      release =
+          OnnxExporter.export(
+              t.network(), new ModelInfo(spec, CLASSES, "cam", 1, 0, false, Map.of()));
     }
-    try (GainTrainer same = new GainTrainer(spec, settings, new Backbone(g, Preprocessing.imagenet()));
-        GainTrainer other = new GainTrainer(spec, settings, new Backbone(g, Preprocessing.none()))) {
+    try (GainTrainer same =
+            new GainTrainer(spec, settings, new Backbone(g, Preprocessing.imagenet()));
+        GainTrainer other =
+            new GainTrainer(spec, settings, new Backbone(g, Preprocessing.none()))) {
       assertThat(OnnxImporter.load(release, same.network()).version()).isEqualTo(1);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxImporter.load(release, other.network()))
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> OnnxImporter.load(release, other.network()))
           .isInstanceOf(io.gainstream.model.onnx.InvalidModelException.class)
           .hasMessageContaining("normalises its input with mean [0.485");
     }
@@ -141,8 +183,14 @@ class BackboneReleaseTest {
     OnnxBackbone g = OnnxBackbone.read(TestBackbones.resnetLike(31));
     Backbone backbone = new Backbone(g, Preprocessing.imagenet(), fineTune, 0.1f);
     NetworkSpec spec = NetworkSpec.forBackbone(32, 3);
-    List<Example> train = Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 32, 8, 0.3, false, 0.9, 7)), 32, 0);
-    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(3).withBatchSize(4), backbone)) {
+    List<Example> train =
+        Batches.fromSynthetic(
+            SyntheticDataset.generate(new SyntheticDataset.Spec(3, 32, 8, 0.3, false, 0.9, 7)),
+            32,
+            0);
+    try (GainTrainer t =
+        new GainTrainer(
+            spec, GainSettings.defaults(Method.CAM).withSeed(3).withBatchSize(4), backbone)) {
       Random rnd = new Random(3);
       for (int i = 0; i < 3; i++) {
         t.step(Batches.sample(train, 4, 3, 32, false, rnd));
@@ -159,10 +207,13 @@ class BackboneReleaseTest {
         }
       }
       switch (fineTune) {
-        case NONE -> assertThat(changed).as("weights or statistics changed in a frozen backbone").isZero();
+        case NONE ->
+            assertThat(changed).as("weights or statistics changed in a frozen backbone").isZero();
         case LAST -> {
           assertThat(changed).isPositive();
-          assertThat(firstChanged).as("first changed of %d", names.size()).isGreaterThanOrEqualTo(names.size() / 2);
+          assertThat(firstChanged)
+              .as("first changed of %d", names.size())
+              .isGreaterThanOrEqualTo(names.size() / 2);
         }
         case ALL -> assertThat(firstChanged).as("the first layer trains").isZero();
       }

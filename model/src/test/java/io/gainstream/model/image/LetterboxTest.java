@@ -21,7 +21,9 @@ class LetterboxTest {
     assertThrows(IllegalArgumentException.class, () -> Letterbox.of(0, 10, 64));
   }
 
-  /** A 96×48 image, red on its left third: boxed into 48 pixels and mapped back, red stays there. */
+  /**
+   * A 96×48 image, red on its left third: boxed into 48 pixels and mapped back, red stays there.
+   */
   @Test
   void aMapOfTheBoxedInputLandsBackOnTheImagePixelsItCameFrom() {
     int w = 96;
@@ -46,7 +48,8 @@ class LetterboxTest {
         boolean isRed = back[y * w + x] > 0.5f;
         if (isRed != x < w / 3) {
           wrong++;
-          assertTrue(Math.abs(x - w / 3) <= 1, "only the edge column may differ, got x=" + x + " y=" + y);
+          assertTrue(
+              Math.abs(x - w / 3) <= 1, "only the edge column may differ, got x=" + x + " y=" + y);
         }
       }
     }
@@ -90,18 +93,26 @@ class LetterboxTest {
     Letterbox from = Letterbox.of(w, h, 40);
     Letterbox to = Letterbox.of(w, h, 60);
     for (int ch = 0; ch < 3; ch++) {
-      from.reframe(java.util.Arrays.copyOfRange(at40, ch * 1600, (ch + 1) * 1600), to, Letterbox.PAD[ch], moved, ch * 3600);
+      from.reframe(
+          java.util.Arrays.copyOfRange(at40, ch * 1600, (ch + 1) * 1600),
+          to,
+          Letterbox.PAD[ch],
+          moved,
+          ch * 3600);
     }
     double worst = 0;
     for (int ch = 0; ch < 3; ch++) {
       for (int y = to.y() + 1; y < to.y() + to.height() - 1; y++) {
         for (int x = 1; x < 59; x++) {
-          worst = Math.max(worst, Math.abs(moved[ch * 3600 + y * 60 + x] - direct[ch * 3600 + y * 60 + x]));
+          worst =
+              Math.max(
+                  worst, Math.abs(moved[ch * 3600 + y * 60 + x] - direct[ch * 3600 + y * 60 + x]));
         }
       }
       assertEquals(Letterbox.PAD[ch], moved[ch * 3600], 1e-6, "padding of channel " + ch);
     }
-    // a smooth ramp: resampling twice differs from once by well under one grey level step of the ramp
+    // a smooth ramp: resampling twice differs from once by well under one grey level step of the
+    // ramp
     assertTrue(worst < 0.02, "worst difference " + worst);
   }
 }

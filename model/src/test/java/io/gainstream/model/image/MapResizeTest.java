@@ -39,7 +39,17 @@ class MapResizeTest {
 
   @Test
   void shouldComputeTheSameTapsAsTheDenseMatrix() {
-    int[][] sizes = {{448, 640}, {448, 480}, {448, 427}, {14, 448}, {224, 333}, {640, 448}, {1, 7}, {7, 1}, {3, 1000}};
+    int[][] sizes = {
+      {448, 640},
+      {448, 480},
+      {448, 427},
+      {14, 448},
+      {224, 333},
+      {640, 448},
+      {1, 7},
+      {7, 1},
+      {3, 1000}
+    };
     for (int[] s : sizes) {
       assertSameTaps(s[0], s[1]);
     }

@@ -15,7 +15,7 @@ class RgbResizeTest {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
-        int r = (int) (127 + 120 * Math.sin(x / 9.0)) ;
+        int r = (int) (127 + 120 * Math.sin(x / 9.0));
         int g = (int) (127 + 120 * Math.cos(y / 7.0));
         int b = Math.min(255, (x * 3 + y * 2) % 256 + rnd.nextInt(4));
         img.setRGB(x, y, r << 16 | g << 8 | b);
@@ -27,7 +27,10 @@ class RgbResizeTest {
   private static int[] unpack(byte[] packed) {
     int[] rgb = new int[packed.length / 3];
     for (int i = 0; i < rgb.length; i++) {
-      rgb[i] = (packed[3 * i] & 0xff) << 16 | (packed[3 * i + 1] & 0xff) << 8 | (packed[3 * i + 2] & 0xff);
+      rgb[i] =
+          (packed[3 * i] & 0xff) << 16
+              | (packed[3 * i + 1] & 0xff) << 8
+              | (packed[3 * i + 2] & 0xff);
     }
     return rgb;
   }
@@ -37,13 +40,15 @@ class RgbResizeTest {
   void shouldReadASubImageAsItselfNotItsParent() {
     BufferedImage parent = photo(60, 40, 7);
     BufferedImage sub = parent.getSubimage(10, 5, 32, 32);
-    assertThat(unpack(RgbResize.packed(sub, 32))).isEqualTo(masked(sub.getRGB(0, 0, 32, 32, null, 0, 32)));
+    assertThat(unpack(RgbResize.packed(sub, 32)))
+        .isEqualTo(masked(sub.getRGB(0, 0, 32, 32, null, 0, 32)));
   }
 
   @Test
   void shouldCopyAnImageOfTheInputSizeUnchanged() {
     BufferedImage img = photo(32, 32, 2);
-    assertThat(unpack(RgbResize.packed(img, 32))).isEqualTo(masked(img.getRGB(0, 0, 32, 32, null, 0, 32)));
+    assertThat(unpack(RgbResize.packed(img, 32)))
+        .isEqualTo(masked(img.getRGB(0, 0, 32, 32, null, 0, 32)));
   }
 
   @Test
@@ -73,7 +78,8 @@ class RgbResizeTest {
       Graphics2D g = ref.createGraphics();
       g.setColor(new java.awt.Color(Letterbox.PAD_RGB));
       g.fillRect(0, 0, s, s);
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.drawImage(img, box.x(), box.y(), box.width(), box.height(), null);
       g.dispose();
       int[] want = ref.getRGB(0, 0, s, s, null, 0, s);
@@ -96,8 +102,14 @@ class RgbResizeTest {
   @Test
   void shouldTreatOtherImageKindsAsTheirRgbConversion() {
     BufferedImage rgb = photo(50, 34, 4);
-    for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_BYTE_INDEXED,
-        BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_USHORT_GRAY}) {
+    for (int type :
+        new int[] {
+          BufferedImage.TYPE_INT_RGB,
+          BufferedImage.TYPE_BYTE_GRAY,
+          BufferedImage.TYPE_BYTE_INDEXED,
+          BufferedImage.TYPE_4BYTE_ABGR,
+          BufferedImage.TYPE_USHORT_GRAY
+        }) {
       BufferedImage other = new BufferedImage(50, 34, type);
       Graphics2D g = other.createGraphics();
       g.drawImage(rgb, 0, 0, null);
@@ -106,7 +118,9 @@ class RgbResizeTest {
       g = asRgb.createGraphics();
       g.drawImage(other, 0, 0, null);
       g.dispose();
-      assertThat(RgbResize.packed(other, 40)).as("type %d", type).isEqualTo(RgbResize.packed(asRgb, 40));
+      assertThat(RgbResize.packed(other, 40))
+          .as("type %d", type)
+          .isEqualTo(RgbResize.packed(asRgb, 40));
     }
   }
 

@@ -19,14 +19,17 @@ class AttentionSessionTest {
   private static byte[] model() {
     NetworkSpec spec = new NetworkSpec(16, 2, 2, 2);
     try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM))) {
-      return OnnxExporter.export(t.network(), new ModelInfo(spec, List.of("a", "b"), "cam", 1, 0, false, Map.of()));
+      return OnnxExporter.export(
+          t.network(), new ModelInfo(spec, List.of("a", "b"), "cam", 1, 0, false, Map.of()));
     }
   }
 
   @Test
   void shouldFallBackToCpuWhenCudaIsMissingAndStillRun() {
-    // this machine has no GPU (and the default build has no CUDA provider): the session must run on CPU
-    try (AttentionSession s = new AttentionSession(model(), new InferenceOptions(InferenceOptions.CUDA, 1, 1, 0))) {
+    // this machine has no GPU (and the default build has no CUDA provider): the session must run on
+    // CPU
+    try (AttentionSession s =
+        new AttentionSession(model(), new InferenceOptions(InferenceOptions.CUDA, 1, 1, 0))) {
       assertThat(s.provider()).isEqualTo(InferenceOptions.CPU);
       Prediction p = s.run(new float[2 * 3 * 16 * 16], 2);
       assertThat(p.probabilities()).hasSize(4);
@@ -35,9 +38,12 @@ class AttentionSessionTest {
 
   @Test
   void shouldRejectAnUnknownProviderAndABatchOfTheWrongSize() {
-    assertThatThrownBy(() -> new InferenceOptions("tpu", 0, 0, 0)).hasMessageContaining("expected cpu or cuda");
+    assertThatThrownBy(() -> new InferenceOptions("tpu", 0, 0, 0))
+        .hasMessageContaining("expected cpu or cuda");
     try (AttentionSession s = new AttentionSession(model(), InferenceOptions.cpu())) {
-      assertThatThrownBy(() -> s.run(new float[10], 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3x16x16");
+      assertThatThrownBy(() -> s.run(new float[10], 1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("3x16x16");
     }
   }
 }

@@ -24,7 +24,8 @@ class BatchAttentionTest {
   private static byte[] release() {
     NetworkSpec spec = new NetworkSpec(S, 2, 2, 2);
     try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(3))) {
-      return OnnxExporter.export(t.network(), new ModelInfo(spec, List.of("a", "b"), "cam", 1, 0, false, Map.of()));
+      return OnnxExporter.export(
+          t.network(), new ModelInfo(spec, List.of("a", "b"), "cam", 1, 0, false, Map.of()));
     }
   }
 
@@ -40,13 +41,16 @@ class BatchAttentionTest {
     }
     int[][] classes = {{1, 2}, {2}};
     try (AttentionSession base = new AttentionSession(release, InferenceOptions.cpu());
-        AttentionSession big = new AttentionSession(ScaledRelease.at(release, z), InferenceOptions.cpu())) {
+        AttentionSession big =
+            new AttentionSession(ScaledRelease.at(release, z), InferenceOptions.cpu())) {
       BatchAttention.Result one = BatchAttention.run(base, images, 2, classes, true);
       BatchAttention.Result same = BatchAttention.run(base, List.of(), images, 2, classes, true);
       assertThat(same.maps()).isDeepEqualTo(one.maps());
 
-      BatchAttention.Result fused = BatchAttention.run(base, List.of(big), images, 2, classes, true);
-      // the reference, written out: each plane resized to 24², run with its mirror, maps back to 16²
+      BatchAttention.Result fused =
+          BatchAttention.run(base, List.of(big), images, 2, classes, true);
+      // the reference, written out: each plane resized to 24², run with its mirror, maps back to
+      // 16²
       float[] zImages = new float[2 * 3 * z * z];
       for (int k = 0; k < 6; k++) {
         float[] plane = java.util.Arrays.copyOfRange(images, k * S * S, (k + 1) * S * S);
@@ -69,7 +73,9 @@ class BatchAttentionTest {
           }
           float[] got = fused.maps()[i][c];
           for (int p = 0; p < want.length; p++) {
-            assertThat(got[p]).isCloseTo((want[p] - lo) / (hi - lo + 1e-5f), org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(got[p])
+                .isCloseTo(
+                    (want[p] - lo) / (hi - lo + 1e-5f), org.assertj.core.data.Offset.offset(1e-5f));
           }
           assertThat(got).contains(0f);
           assertThat(max(got)).isGreaterThan(0.999f);
@@ -88,7 +94,8 @@ class BatchAttentionTest {
     assertThat(TtaScales.single().isSingle()).isTrue();
     assertThatThrownBy(() -> TtaScales.parse("1.5,2")).hasMessageContaining("must include 1");
     assertThatThrownBy(() -> TtaScales.parse("1,9")).hasMessageContaining("[0.25, 4.0]");
-    assertThatThrownBy(() -> TtaScales.parse("1,x")).hasMessageContaining("comma-separated numbers");
+    assertThatThrownBy(() -> TtaScales.parse("1,x"))
+        .hasMessageContaining("comma-separated numbers");
     assertThatThrownBy(() -> TtaScales.parse("1,1")).hasMessageContaining("repeat");
   }
 

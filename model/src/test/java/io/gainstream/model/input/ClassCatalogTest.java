@@ -27,8 +27,12 @@ class ClassCatalogTest {
     assertThatThrownBy(() -> c.parseLabels("boat;dog"))
         .isInstanceOf(UnknownClassException.class)
         .hasMessage("unknown class 'dog', expected one of [boat, person]")
-        .satisfies(e -> assertThat(((UnknownClassException) e).reason()).isEqualTo(RejectReason.UNKNOWN_CLASS));
-    assertThatThrownBy(() -> c.indicesOf(List.of("boat;person"))).isInstanceOf(UnknownClassException.class);
+        .satisfies(
+            e ->
+                assertThat(((UnknownClassException) e).reason())
+                    .isEqualTo(RejectReason.UNKNOWN_CLASS));
+    assertThatThrownBy(() -> c.indicesOf(List.of("boat;person")))
+        .isInstanceOf(UnknownClassException.class);
   }
 
   @Test

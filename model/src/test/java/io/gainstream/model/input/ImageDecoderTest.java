@@ -25,7 +25,8 @@ class ImageDecoderTest {
 
   @Test
   void shouldRejectBytesThatAreNoImage() {
-    assertRejected("hello, not an image".getBytes(), RejectReason.IMAGE_UNDECODABLE, "not an image");
+    assertRejected(
+        "hello, not an image".getBytes(), RejectReason.IMAGE_UNDECODABLE, "not an image");
   }
 
   @Test
@@ -80,14 +81,16 @@ class ImageDecoderTest {
     byte[] b = new byte[256];
     r[1] = (byte) 200;
     BufferedImage palette =
-        new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 256, r, g, b));
+        new BufferedImage(
+            8, 8, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 256, r, g, b));
     palette.getRaster().setSample(3, 3, 0, 1);
     for (BufferedImage img : new BufferedImage[] {gray, gray16, alpha, palette}) {
       BufferedImage out = ImageDecoder.decodeRgb(TestImages.encode(img, "png"), LIMITS);
       assertThat(out.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
       assertThat(out.getWidth()).isEqualTo(8);
     }
-    BufferedImage decodedPalette = ImageDecoder.decodeRgb(TestImages.encode(palette, "png"), LIMITS);
+    BufferedImage decodedPalette =
+        ImageDecoder.decodeRgb(TestImages.encode(palette, "png"), LIMITS);
     assertThat(decodedPalette.getRGB(3, 3) & 0xffffff).isEqualTo(0xC80000);
     BufferedImage decodedAlpha = ImageDecoder.decodeRgb(TestImages.encode(alpha, "png"), LIMITS);
     assertThat(decodedAlpha.getRGB(2, 1) & 0xffffff).isEqualTo(alpha.getRGB(2, 1) & 0xffffff);
@@ -103,21 +106,25 @@ class ImageDecoderTest {
 
   @Test
   void shouldDecodeACmykJpegToItsColoursNotBlack() {
-    BufferedImage red = ImageDecoder.decodeRgb(TestImages.cmykJpeg(16, 8, new int[] {0, 255, 255, 0}), LIMITS);
+    BufferedImage red =
+        ImageDecoder.decodeRgb(TestImages.cmykJpeg(16, 8, new int[] {0, 255, 255, 0}), LIMITS);
     assertThat(red.getWidth()).isEqualTo(16);
     int rgb = red.getRGB(5, 5);
     assertThat((rgb >> 16) & 0xff).isGreaterThan(200);
     assertThat((rgb >> 8) & 0xff).isLessThan(60);
     assertThat(rgb & 0xff).isLessThan(60);
-    BufferedImage grey = ImageDecoder.decodeRgb(TestImages.cmykJpeg(8, 8, new int[] {0, 0, 0, 128}), LIMITS);
+    BufferedImage grey =
+        ImageDecoder.decodeRgb(TestImages.cmykJpeg(8, 8, new int[] {0, 0, 0, 128}), LIMITS);
     assertThat((grey.getRGB(3, 3) >> 8) & 0xff).isBetween(100, 155);
   }
 
   @Test
   void shouldConvertAdobeInvertedCmyk() {
     java.awt.image.WritableRaster r =
-        java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 1, 1, 4, null);
-    r.setPixel(0, 0, new int[] {255, 0, 0, 255}); // inverted: no cyan, full magenta and yellow, no black
+        java.awt.image.Raster.createInterleavedRaster(
+            java.awt.image.DataBuffer.TYPE_BYTE, 1, 1, 4, null);
+    r.setPixel(
+        0, 0, new int[] {255, 0, 0, 255}); // inverted: no cyan, full magenta and yellow, no black
     assertThat(ImageDecoder.cmykToRgb(r, true).getRGB(0, 0) & 0xffffff).isEqualTo(0xff0000);
     assertThat(ImageDecoder.cmykToRgb(r, false).getRGB(0, 0) & 0xffffff).isEqualTo(0x000000);
   }

@@ -31,7 +31,10 @@ class PixelLabelsTest {
         .isInstanceOf(InvalidMaskException.class)
         .hasMessageContaining("6x4")
         .hasMessageContaining("8x4")
-        .satisfies(e -> assertThat(((InvalidMaskException) e).reason()).isEqualTo(RejectReason.MASK_WRONG_SIZE));
+        .satisfies(
+            e ->
+                assertThat(((InvalidMaskException) e).reason())
+                    .isEqualTo(RejectReason.MASK_WRONG_SIZE));
   }
 
   @Test
@@ -40,7 +43,10 @@ class PixelLabelsTest {
     assertThatThrownBy(() -> PixelLabels.decode(png, 6, 4, 3, LIMITS))
         .isInstanceOf(InvalidMaskException.class)
         .hasMessageContaining("value 9 at (1,1)")
-        .satisfies(e -> assertThat(((InvalidMaskException) e).reason()).isEqualTo(RejectReason.MASK_VALUE_OUT_OF_RANGE));
+        .satisfies(
+            e ->
+                assertThat(((InvalidMaskException) e).reason())
+                    .isEqualTo(RejectReason.MASK_VALUE_OUT_OF_RANGE));
   }
 
   @Test
@@ -52,6 +58,9 @@ class PixelLabelsTest {
     assertThatThrownBy(() -> PixelLabels.decode(new byte[] {1, 2, 3}, 6, 4, 3, LIMITS))
         .isInstanceOf(InvalidMaskException.class)
         .hasMessageContaining("pixel label")
-        .satisfies(e -> assertThat(((InvalidMaskException) e).reason()).isEqualTo(RejectReason.MASK_UNDECODABLE));
+        .satisfies(
+            e ->
+                assertThat(((InvalidMaskException) e).reason())
+                    .isEqualTo(RejectReason.MASK_UNDECODABLE));
   }
 }

@@ -2,11 +2,7 @@ package io.gainstream.model.input;
 
 import io.gainstream.model.image.ImageBytes;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.zip.CRC32;
-import javax.imageio.ImageIO;
 
 /** Encoded test images of every awkward kind, built in memory. */
 final class TestImages {
@@ -48,15 +44,18 @@ final class TestImages {
   /** A JPEG stored as CMYK (four channels, no Adobe marker), every pixel {@code cmyk}. */
   static byte[] cmykJpeg(int w, int h, int[] cmyk) {
     java.awt.image.WritableRaster r =
-        java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
+        java.awt.image.Raster.createInterleavedRaster(
+            java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         r.setPixel(x, y, cmyk);
       }
     }
-    javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+    javax.imageio.ImageWriter writer =
+        javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
     java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
-    try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO.createImageOutputStream(bos)) {
+    try (javax.imageio.stream.ImageOutputStream out =
+        javax.imageio.ImageIO.createImageOutputStream(bos)) {
       writer.setOutput(out);
       writer.write(new javax.imageio.IIOImage(r, null, null));
     } catch (java.io.IOException e) {

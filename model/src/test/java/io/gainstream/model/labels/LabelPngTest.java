@@ -64,7 +64,9 @@ class LabelPngTest {
       byte[] v = new byte[s[0] * s[1]];
       rnd.nextBytes(v);
       byte[] png = LabelPng.writeGray(v, s[0], s[1]);
-      assertThat(LabelPng.read(png, DecodeLimits.defaults()).values()).as("%dx%d", s[0], s[1]).isEqualTo(v);
+      assertThat(LabelPng.read(png, DecodeLimits.defaults()).values())
+          .as("%dx%d", s[0], s[1])
+          .isEqualTo(v);
       BufferedImage seen = ImageIO.read(new ByteArrayInputStream(png));
       assertThat(seen.getWidth()).isEqualTo(s[0]);
       assertThat(seen.getHeight()).isEqualTo(s[1]);

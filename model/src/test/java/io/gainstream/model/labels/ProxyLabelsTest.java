@@ -37,7 +37,8 @@ class ProxyLabelsTest {
 
   @Test
   void shouldLabelAllZeroMapsAsBackground() {
-    byte[] out = ProxyLabels.assign(new float[][] {new float[10], new float[10]}, new int[] {1, 2}, 10, T);
+    byte[] out =
+        ProxyLabels.assign(new float[][] {new float[10], new float[10]}, new int[] {1, 2}, 10, T);
     assertThat(out).containsOnly((byte) 0);
   }
 
@@ -100,8 +101,10 @@ class ProxyLabelsTest {
     assertThatThrownBy(() -> ProxyLabels.assign(new float[][] {new float[3]}, new int[] {1}, 4, T))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected 4");
-    assertThatThrownBy(() -> ProxyLabels.assign(new float[][] {new float[3]}, new int[] {255}, 3, T))
+    assertThatThrownBy(
+            () -> ProxyLabels.assign(new float[][] {new float[3]}, new int[] {255}, 3, T))
         .hasMessageContaining("[1, 254]");
-    assertThatThrownBy(() -> new Thresholds(0.1f, 0.2f)).hasMessageContaining("background <= foreground");
+    assertThatThrownBy(() -> new Thresholds(0.1f, 0.2f))
+        .hasMessageContaining("background <= foreground");
   }
 }

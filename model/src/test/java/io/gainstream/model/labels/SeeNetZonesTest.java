@@ -45,7 +45,9 @@ class SeeNetZonesTest {
 
   @Test
   void shouldGiveTheConditionallyReversedReluMultipliers() {
-    byte[] z = {(byte) Zone.ATTENTION.code(), (byte) Zone.POTENTIAL.code(), (byte) Zone.BACKGROUND.code()};
+    byte[] z = {
+      (byte) Zone.ATTENTION.code(), (byte) Zone.POTENTIAL.code(), (byte) Zone.BACKGROUND.code()
+    };
     assertThat(SeeNetZones.multiplier(z)).containsExactly(0f, 1f, -1f);
   }
 
@@ -61,7 +63,8 @@ class SeeNetZonesTest {
       for (int i = 0; i < a.length; i++) {
         scaled[i] = a[i] * 4f; // a power of two keeps every comparison exact
       }
-      assertThat(SeeNetZones.zones(scaled, 0.8f, 0.05f)).isEqualTo(SeeNetZones.zones(a, 0.8f, 0.05f));
+      assertThat(SeeNetZones.zones(scaled, 0.8f, 0.05f))
+          .isEqualTo(SeeNetZones.zones(a, 0.8f, 0.05f));
     }
   }
 

@@ -57,7 +57,8 @@ class SoftMasksTest {
       for (int i = 0; i < 200_000; i++) {
         values.add(rnd.nextFloat());
       }
-      // every step of the quantiser and its neighbours, the ends, and values the table leaves to the formula
+      // every step of the quantiser and its neighbours, the ends, and values the table leaves to
+      // the formula
       for (int k = 0; k <= 4096; k++) {
         float a = k / 4096f;
         values.add(a);
@@ -67,13 +68,24 @@ class SoftMasksTest {
       for (float v = 0f; v <= 1f; v += 1e-5f) {
         values.add(v);
       }
-      values.addAll(java.util.List.of(-0f, -1e-9f, -0.3f, 1.0000001f, 1.7f, Float.NaN, Float.NEGATIVE_INFINITY,
-          Float.POSITIVE_INFINITY, Float.MIN_VALUE));
+      values.addAll(
+          java.util.List.of(
+              -0f,
+              -1e-9f,
+              -0.3f,
+              1.0000001f,
+              1.7f,
+              Float.NaN,
+              Float.NEGATIVE_INFINITY,
+              Float.POSITIVE_INFINITY,
+              Float.MIN_VALUE));
       float[] a = new float[values.size()];
       for (int i = 0; i < a.length; i++) {
         a[i] = values.get(i);
       }
-      assertThat(table.apply(a)).as("sigma %s omega %s", p[0], p[1]).isEqualTo(SoftMasks.toGray(SoftMasks.soft(a, p[0], p[1])));
+      assertThat(table.apply(a))
+          .as("sigma %s omega %s", p[0], p[1])
+          .isEqualTo(SoftMasks.toGray(SoftMasks.soft(a, p[0], p[1])));
       assertThat(SoftMasks.gray(a, p[0], p[1])).isEqualTo(table.apply(a));
     }
   }

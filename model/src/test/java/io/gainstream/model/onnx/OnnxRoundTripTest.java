@@ -46,8 +46,11 @@ class OnnxRoundTripTest {
       }
       assertThat(trainer.miningActive()).as("attention mining switched on").isTrue();
       djl = trainer.predict(probe.images(), probe.size());
-      onnx = OnnxExporter.export(trainer.network(),
-          new ModelInfo(SPEC, CLASSES, "gain", 3, trainer.steps(), true, Map.of("loss", "0.5")));
+      onnx =
+          OnnxExporter.export(
+              trainer.network(),
+              new ModelInfo(
+                  SPEC, CLASSES, "gain", 3, trainer.steps(), true, Map.of("loss", "0.5")));
     }
   }
 
@@ -106,7 +109,8 @@ class OnnxRoundTripTest {
 
   @Test
   void shouldRefuseImportIntoNetworkOfOtherShape() {
-    try (GainTrainer wider = new GainTrainer(new NetworkSpec(32, 16, 3, 3), GainSettings.defaults(Method.CAM))) {
+    try (GainTrainer wider =
+        new GainTrainer(new NetworkSpec(32, 16, 3, 3), GainSettings.defaults(Method.CAM))) {
       assertThatThrownBy(() -> OnnxImporter.load(onnx, wider.network()))
           .isInstanceOf(InvalidModelException.class)
           .hasMessageContaining("does not match");

@@ -26,20 +26,34 @@ class ScaledReleaseTest {
   @ParameterizedTest
   @ValueSource(strings = {"built-in", "resnet", "mobilenet"})
   void shouldEqualTheExportAtTheOtherSide(String kind) {
-    Backbone backbone = switch (kind) {
-      case "resnet" -> new Backbone(OnnxBackbone.read(TestBackbones.resnetLike(31)), Preprocessing.imagenet());
-      case "mobilenet" -> new Backbone(OnnxBackbone.read(TestBackbones.mobilenetLike(32)), Preprocessing.imagenet());
-      default -> null;
-    };
-    NetworkSpec spec = backbone == null ? new NetworkSpec(32, 4, 3, 3) : NetworkSpec.forBackbone(32, 3);
+    Backbone backbone =
+        switch (kind) {
+          case "resnet" ->
+              new Backbone(
+                  OnnxBackbone.read(TestBackbones.resnetLike(31)), Preprocessing.imagenet());
+          case "mobilenet" ->
+              new Backbone(
+                  OnnxBackbone.read(TestBackbones.mobilenetLike(32)), Preprocessing.imagenet());
+          default -> null;
+        };
+    NetworkSpec spec =
+        backbone == null ? new NetworkSpec(32, 4, 3, 3) : NetworkSpec.forBackbone(32, 3);
     byte[] release;
     byte[] exported;
     int stride;
-    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(9), backbone)) {
+    try (GainTrainer t =
+        new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(9), backbone)) {
       stride = 32 / t.network().featureSize();
       int other = 32 + 2 * stride;
-      release = OnnxExporter.export(t.network(), new ModelInfo(spec, CLASSES, "cam", 3, 7, false, Map.of("refine", "crf")));
-      exported = OnnxExporter.export(t.network(), new ModelInfo(spec.withInputSize(other), CLASSES, "cam", 3, 7, false, Map.of("refine", "crf")));
+      release =
+          OnnxExporter.export(
+              t.network(),
+              new ModelInfo(spec, CLASSES, "cam", 3, 7, false, Map.of("refine", "crf")));
+      exported =
+          OnnxExporter.export(
+              t.network(),
+              new ModelInfo(
+                  spec.withInputSize(other), CLASSES, "cam", 3, 7, false, Map.of("refine", "crf")));
     }
     ScaledRelease.Geometry geo = ScaledRelease.geometry(release);
     assertThat(geo.inputSize()).isEqualTo(32);
@@ -63,7 +77,8 @@ class ScaledReleaseTest {
     // the same side is the release itself; a side off the stride is refused
     assertThat(ScaledRelease.at(release, 32)).isSameAs(release);
     if (stride > 1) {
-      assertThatThrownBy(() -> ScaledRelease.at(release, 32 + 1)).hasMessageContaining("multiple of the release's stride " + stride);
+      assertThatThrownBy(() -> ScaledRelease.at(release, 32 + 1))
+          .hasMessageContaining("multiple of the release's stride " + stride);
     }
     assertThat(geo.sizeAt(1.5)).isEqualTo((int) Math.round(1.5 * 32 / stride) * stride);
     assertThat(geo.sizeAt(0.01)).isEqualTo(stride);
@@ -71,8 +86,10 @@ class ScaledReleaseTest {
 
   @org.junit.jupiter.api.Test
   void shouldRefuseBytesThatAreNotARelease() {
-    assertThatThrownBy(() -> ScaledRelease.geometry(new byte[] {1, 2, 3})).isInstanceOf(InvalidModelException.class);
-    assertThatThrownBy(() -> ScaledRelease.at(TestBackbones.resnetLike(31), 64)).isInstanceOf(InvalidModelException.class)
+    assertThatThrownBy(() -> ScaledRelease.geometry(new byte[] {1, 2, 3}))
+        .isInstanceOf(InvalidModelException.class);
+    assertThatThrownBy(() -> ScaledRelease.at(TestBackbones.resnetLike(31), 64))
+        .isInstanceOf(InvalidModelException.class)
         .hasMessageContaining("not a gainstream export");
   }
 

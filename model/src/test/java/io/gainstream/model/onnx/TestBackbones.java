@@ -11,11 +11,11 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.Random;
 
 /**
- * Small ImageNet-style classifiers generated in test code, the way {@code torch.onnx.export}
- * writes them: a ResNet-like one (conv + batch-norm + ReLU, residual adds, max pooling) and a
- * MobileNet-like one (depthwise convolutions, ReLU6 as Clip with a Constant-node bound, hard-swish, a hard-sigmoid gate,
- * concat, average pooling), each ending in GlobalAveragePool → Flatten → Gemm. Random weights
- * from a seed; batch-norm statistics that are not trivial.
+ * Small ImageNet-style classifiers generated in test code, the way {@code torch.onnx.export} writes
+ * them: a ResNet-like one (conv + batch-norm + ReLU, residual adds, max pooling) and a
+ * MobileNet-like one (depthwise convolutions, ReLU6 as Clip with a Constant-node bound, hard-swish,
+ * a hard-sigmoid gate, concat, average pooling), each ending in GlobalAveragePool → Flatten → Gemm.
+ * Random weights from a seed; batch-norm statistics that are not trivial.
  */
 public final class TestBackbones {
   private final GraphBuilder g = new GraphBuilder("test-backbone");
@@ -32,7 +32,13 @@ public final class TestBackbones {
   public static byte[] resnetLike(long seed) {
     TestBackbones b = new TestBackbones(seed);
     String x = b.convBnRelu("input", 3, 8, 3, 2, 1);
-    x = b.node("MaxPool", new String[] {x}, ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1));
+    x =
+        b.node(
+            "MaxPool",
+            new String[] {x},
+            ints("kernel_shape", 3, 3),
+            ints("strides", 2, 2),
+            ints("pads", 1, 1, 1, 1));
     String y = b.convBnRelu(x, 8, 8, 3, 1, 1);
     y = b.bn(b.conv(y, 8, 8, 3, 1, 1, 1, 1), 8);
     x = b.node("Relu", new String[] {b.node("Add", new String[] {x, y})});
@@ -53,14 +59,27 @@ public final class TestBackbones {
     String e = b.node("HardSwish", new String[] {b.bn(b.conv(x, 8, 16, 1, 1, 0, 1, 1), 16)});
     String d = b.relu6(b.bn(b.conv(e, 16, 16, 3, 1, 1, 1, 16), 16));
     // a hard-sigmoid gate on the depthwise output (squeeze-excitation style, per pixel here)
-    String gate = b.node("HardSigmoid", new String[] {b.conv(d, 16, 16, 1, 1, 0, 1, 1)}, floatAttr("alpha", 1f / 6), floatAttr("beta", 0.5f));
+    String gate =
+        b.node(
+            "HardSigmoid",
+            new String[] {b.conv(d, 16, 16, 1, 1, 0, 1, 1)},
+            floatAttr("alpha", 1f / 6),
+            floatAttr("beta", 0.5f));
     d = b.node("Mul", new String[] {d, gate});
     String p = b.bn(b.conv(d, 16, 8, 1, 1, 0, 1, 1), 8);
     x = b.node("Add", new String[] {x, p});
-    String l = b.node("LeakyRelu", new String[] {b.conv(x, 8, 8, 3, 2, 1, 1, 8)}, floatAttr("alpha", 0.1f));
+    String l =
+        b.node(
+            "LeakyRelu", new String[] {b.conv(x, 8, 8, 3, 2, 1, 1, 8)}, floatAttr("alpha", 0.1f));
     String s = b.node("Sigmoid", new String[] {b.conv(x, 8, 8, 1, 2, 0, 1, 1)});
     x = b.node("Concat", new String[] {l, s}, intAttr("axis", 1));
-    x = b.node("AveragePool", new String[] {x}, ints("kernel_shape", 3, 3), ints("strides", 1, 1), ints("pads", 1, 1, 1, 1));
+    x =
+        b.node(
+            "AveragePool",
+            new String[] {x},
+            ints("kernel_shape", 3, 3),
+            ints("strides", 1, 1),
+            ints("pads", 1, 1, 1, 1));
     x = b.node("Dropout", new String[] {b.node("Identity", new String[] {x})});
     return b.classifier(x, 16, "feature", 14);
   }
@@ -75,7 +94,8 @@ public final class TestBackbones {
   /** A classifier that flattens the image and has no spatial pooling. */
   public static byte[] withoutPooling() {
     TestBackbones b = new TestBackbones(1);
-    String x = b.node("Flatten", new String[] {b.conv("input", 3, 4, 3, 1, 1, 1, 1)}, intAttr("axis", 1));
+    String x =
+        b.node("Flatten", new String[] {b.conv("input", 3, 4, 3, 1, 1, 1, 1)}, intAttr("axis", 1));
     b.g.output(x, "N", 4 * 32 * 32);
     return b.model(13, 4);
   }
@@ -91,7 +111,8 @@ public final class TestBackbones {
     return classifier(feature, channels, featureName, opset, 4);
   }
 
-  private byte[] classifier(String feature, int channels, String featureName, int opset, int inputRank) {
+  private byte[] classifier(
+      String feature, int channels, String featureName, int opset, int inputRank) {
     String f = node("Identity", new String[] {feature}, featureName);
     String pooled = node("GlobalAveragePool", new String[] {f});
     String flat = node("Flatten", new String[] {pooled}, intAttr("axis", 1));
@@ -108,8 +129,13 @@ public final class TestBackbones {
     } else {
       g.input("input", 3, "H", "W");
     }
-    return ModelProto.newBuilder().setIrVersion(8).setProducerName("test")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(g.build()).build().toByteArray();
+    return ModelProto.newBuilder()
+        .setIrVersion(8)
+        .setProducerName("test")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+        .setGraph(g.build())
+        .build()
+        .toByteArray();
   }
 
   private String convBnRelu(String x, int in, int out, int k, int stride, int pad) {
@@ -124,18 +150,39 @@ public final class TestBackbones {
     return node("Clip", new String[] {x, scalar(0f), constantNode(6f)});
   }
 
-  /** A scalar as a Constant node (how torch.onnx.export often writes Clip's bounds), not an initializer. */
+  /**
+   * A scalar as a Constant node (how torch.onnx.export often writes Clip's bounds), not an
+   * initializer.
+   */
   private String constantNode(float v) {
-    TensorProto t = TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT.getNumber()).addFloatData(v).build();
-    return node("Constant", new String[] {},
-        AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR).setT(t).build());
+    TensorProto t =
+        TensorProto.newBuilder()
+            .setDataType(TensorProto.DataType.FLOAT.getNumber())
+            .addFloatData(v)
+            .build();
+    return node(
+        "Constant",
+        new String[] {},
+        AttributeProto.newBuilder()
+            .setName("value")
+            .setType(AttributeProto.AttributeType.TENSOR)
+            .setT(t)
+            .build());
   }
 
-  private String conv(String x, int in, int out, int k, int stride, int pad, int dilation, int groups) {
-    String w = init(new long[] {out, in / groups, k, k}, (float) Math.sqrt(2.0 / (in / groups * k * k)));
+  private String conv(
+      String x, int in, int out, int k, int stride, int pad, int dilation, int groups) {
+    String w =
+        init(new long[] {out, in / groups, k, k}, (float) Math.sqrt(2.0 / (in / groups * k * k)));
     String b = init(new long[] {out}, 0.1f);
-    return node("Conv", new String[] {x, w, b}, ints("kernel_shape", k, k), ints("strides", stride, stride),
-        ints("pads", pad, pad, pad, pad), ints("dilations", dilation, dilation), intAttr("group", groups));
+    return node(
+        "Conv",
+        new String[] {x, w, b},
+        ints("kernel_shape", k, k),
+        ints("strides", stride, stride),
+        ints("pads", pad, pad, pad, pad),
+        ints("dilations", dilation, dilation),
+        intAttr("group", groups));
   }
 
   private String bn(String x, int c) {
@@ -150,8 +197,11 @@ public final class TestBackbones {
       var[i] = 0.5f + rnd.nextFloat();
     }
     long[] d = {c};
-    return node("BatchNormalization", new String[] {x, init(d, scale), init(d, shift), init(d, mean), init(d, var)},
-        floatAttr("epsilon", 1e-5f), floatAttr("momentum", 0.9f));
+    return node(
+        "BatchNormalization",
+        new String[] {x, init(d, scale), init(d, shift), init(d, mean), init(d, var)},
+        floatAttr("epsilon", 1e-5f),
+        floatAttr("momentum", 0.9f));
   }
 
   private String scalar(float v) {
@@ -176,7 +226,6 @@ public final class TestBackbones {
     return name;
   }
 
-
   private String node(String op, String[] inputs, AttributeProto... attrs) {
     return node(op, inputs, "t" + count++, attrs);
   }
@@ -185,11 +234,13 @@ public final class TestBackbones {
     return g.node(op, output, inputs, attrs);
   }
 
-
   /** The same model with one more graph output: the named tensor (to read it from ONNX Runtime). */
   public static byte[] exposing(byte[] onnx, String tensor) throws Exception {
     ModelProto m = ModelProto.parseFrom(onnx);
-    return m.toBuilder().setGraph(m.getGraph().toBuilder().addOutput(GraphBuilder.valueInfo(tensor, "N", "C", "h", "w"))).build()
+    return m.toBuilder()
+        .setGraph(
+            m.getGraph().toBuilder().addOutput(GraphBuilder.valueInfo(tensor, "N", "C", "h", "w")))
+        .build()
         .toByteArray();
   }
 }

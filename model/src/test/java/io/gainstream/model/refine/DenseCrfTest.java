@@ -21,7 +21,10 @@ class DenseCrfTest {
     return rgb;
   }
 
-  /** A soft step whose 0.5 crossing is at {@code at}: the blurred attention of an object on the right. */
+  /**
+   * A soft step whose 0.5 crossing is at {@code at}: the blurred attention of an object on the
+   * right.
+   */
   private static float[] blurredStep(int w, int h, double at, double width) {
     float[] m = new float[w * h];
     for (int y = 0; y < h; y++) {
@@ -67,8 +70,12 @@ class DenseCrfTest {
           wrongAfter += after[y * w + x] != truth ? 1 : 0;
         }
       }
-      assertThat(wrongBefore).as("the unary alone is off by about 6 columns").isGreaterThanOrEqualTo(5 * h);
-      assertThat(wrongAfter).as("pixels on the wrong side of the edge after the CRF").isLessThanOrEqualTo(h);
+      assertThat(wrongBefore)
+          .as("the unary alone is off by about 6 columns")
+          .isGreaterThanOrEqualTo(5 * h);
+      assertThat(wrongAfter)
+          .as("pixels on the wrong side of the edge after the CRF")
+          .isLessThanOrEqualTo(h);
     }
   }
 
@@ -100,7 +107,9 @@ class DenseCrfTest {
     for (int t = 0; t <= 8; t++) {
       DenseCrf crf = DenseCrf.exact(rgb, w, h, new DenseCrf.Settings(t, 3f, 3f, 10f, 8f, 13f));
       double e = crf.energy(u, crf.infer(u));
-      assertThat(e).as("energy after %d iterations", t).isLessThanOrEqualTo(last + 1e-6 * Math.abs(last));
+      assertThat(e)
+          .as("energy after %d iterations", t)
+          .isLessThanOrEqualTo(last + 1e-6 * Math.abs(last));
       last = e;
     }
   }

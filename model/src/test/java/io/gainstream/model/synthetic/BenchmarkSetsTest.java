@@ -6,9 +6,13 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark sets are what they claim: exact masks of the labelled classes, and the promised context. */
+/**
+ * The benchmark sets are what they claim: exact masks of the labelled classes, and the promised
+ * context.
+ */
 class BenchmarkSetsTest {
-  private static void assertMasksMatchLabels(List<SyntheticDataset.Sample> set, int classes, int minPixels) {
+  private static void assertMasksMatchLabels(
+      List<SyntheticDataset.Sample> set, int classes, int minPixels) {
     for (SyntheticDataset.Sample s : set) {
       int[] count = new int[256];
       for (byte b : s.mask()) {
@@ -40,7 +44,8 @@ class BenchmarkSetsTest {
       for (int p = 0; p < s.mask().length; p++) {
         if (s.mask()[p] == s.classes()[0]) {
           int rgb = s.image().getRGB(p % 96, p / 96);
-          float[] hsb = java.awt.Color.RGBtoHSB((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff, null);
+          float[] hsb =
+              java.awt.Color.RGBtoHSB((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff, null);
           if (hsb[1] > 0.7f) {
             saturated++;
           }

@@ -50,7 +50,8 @@ class AugmentationTest {
       for (int c = 0; c < 3; c++) {
         for (int y = 0; y < S; y++) {
           for (int x = 0; x < S; x++) {
-            assertEquals(e.chw()[c * S * S + y * S + (S - 1 - x)], a.chw()[c * S * S + y * S + x], 1e-4);
+            assertEquals(
+                e.chw()[c * S * S + y * S + (S - 1 - x)], a.chw()[c * S * S + y * S + x], 1e-4);
             assertEquals(e.mask()[y * S + (S - 1 - x)], a.mask()[y * S + x]);
           }
         }
@@ -83,7 +84,9 @@ class AugmentationTest {
       assertEquals(100, v[S * S] - v[0], 1e-3);
       for (int y = 0; y < S; y++) {
         for (int x = 1; x < S; x++) {
-          assertTrue(a.mask()[y * S + x] <= a.mask()[y * S + x - 1], "the left-half label stays on the left");
+          assertTrue(
+              a.mask()[y * S + x] <= a.mask()[y * S + x - 1],
+              "the left-half label stays on the left");
         }
       }
     }

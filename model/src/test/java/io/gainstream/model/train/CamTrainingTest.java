@@ -10,8 +10,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CAM baseline learns the synthetic set: it classifies held-out images and its attention
- * peaks inside the object it names.
+ * The CAM baseline learns the synthetic set: it classifies held-out images and its attention peaks
+ * inside the object it names.
  */
 class CamTrainingTest {
   private static final int CLASSES = 4;
@@ -39,7 +39,8 @@ class CamTrainingTest {
 
       Batch batch = Batches.of(test, CLASSES, SIZE, false);
       Prediction p = trainer.predict(batch.images(), batch.size());
-      float accuracy = Metrics.exactMatch(p.probabilities(), batch.labels(), batch.size(), CLASSES, 0.5f);
+      float accuracy =
+          Metrics.exactMatch(p.probabilities(), batch.labels(), batch.size(), CLASSES, 0.5f);
 
       int pairs = 0;
       int inside = 0;

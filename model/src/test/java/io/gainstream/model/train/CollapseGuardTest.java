@@ -21,17 +21,23 @@ class CollapseGuardTest {
 
   @Test
   void shouldDetectACollapseRollBackAndEndWithAWorkingClassifier() {
-    GainSettings gs = GainSettings.defaults(Method.GAIN).withSeed(1).withBatchSize(8).withWarmup(100, 0f);
+    GainSettings gs =
+        GainSettings.defaults(Method.GAIN).withSeed(1).withBatchSize(8).withWarmup(100, 0f);
     gs = gs.withMining(100f, gs.sigma(), gs.omega());
     List<Example> train = new ArrayList<>();
     List<Example> held = new ArrayList<>();
-    for (Example e : Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 200, 0.35, false, 0.9, 3)), 32, 0)) {
+    for (Example e :
+        Batches.fromSynthetic(
+            SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 200, 0.35, false, 0.9, 3)),
+            32,
+            0)) {
       (Validation.heldOut(e.id(), 0.2) ? held : train).add(e);
     }
     CollapseGuard.Settings settings = new CollapseGuard.Settings(25, 0.10, 2, 8);
     List<CollapseGuard.Event> events = new ArrayList<>();
     try (GainTrainer t = new GainTrainer(SPEC, gs)) {
-      CollapseGuard guard = new CollapseGuard(settings, t, () -> held, ProxyLabels.Thresholds.defaults());
+      CollapseGuard guard =
+          new CollapseGuard(settings, t, () -> held, ProxyLabels.Thresholds.defaults());
       Random rnd = new Random(1);
       Validation.Figures lastPassed = null;
       for (int i = 0; i < 400; i++) {
@@ -58,7 +64,9 @@ class CollapseGuardTest {
       assertThat(t.alpha()).as("alpha after rollbacks").isLessThan(100f);
       guard.checkNow();
       Validation.Figures end = Validation.evaluate(t, held, ProxyLabels.Thresholds.defaults());
-      assertThat(end.exactMatch()).as("held-out exact match at the end").isGreaterThanOrEqualTo(baseline.exactMatch() - 0.10);
+      assertThat(end.exactMatch())
+          .as("held-out exact match at the end")
+          .isGreaterThanOrEqualTo(baseline.exactMatch() - 0.10);
     }
   }
 
@@ -66,21 +74,40 @@ class CollapseGuardTest {
   void shouldNotCallASingleFlippedHeldOutImageACollapse() {
     Validation.Figures start = new Validation.Figures(0.750, 1.000, Double.NaN, 8, 0);
     // one image of 8 misclassified more: 0.125 lower, above the 0.10 tolerance but only one image
-    assertThat(CollapseGuard.collapsed(start, new Validation.Figures(0.625, 0.875, Double.NaN, 8, 0), 0.10)).isFalse();
+    assertThat(
+            CollapseGuard.collapsed(
+                start, new Validation.Figures(0.625, 0.875, Double.NaN, 8, 0), 0.10))
+        .isFalse();
     // two images of 8
-    assertThat(CollapseGuard.collapsed(start, new Validation.Figures(0.500, 0.950, Double.NaN, 8, 0), 0.10)).isTrue();
+    assertThat(
+            CollapseGuard.collapsed(
+                start, new Validation.Figures(0.500, 0.950, Double.NaN, 8, 0), 0.10))
+        .isTrue();
     // mAP alone falling by more than one image's worth
-    assertThat(CollapseGuard.collapsed(start, new Validation.Figures(0.750, 0.800, Double.NaN, 8, 0), 0.10)).isTrue();
+    assertThat(
+            CollapseGuard.collapsed(
+                start, new Validation.Figures(0.750, 0.800, Double.NaN, 8, 0), 0.10))
+        .isTrue();
     // on 40 held-out images the tolerance decides: 5 images (0.125) is a collapse, 4 (0.10) is not
     Validation.Figures big = new Validation.Figures(0.750, 0.900, Double.NaN, 40, 0);
-    assertThat(CollapseGuard.collapsed(big, new Validation.Figures(0.625, 0.900, Double.NaN, 40, 0), 0.10)).isTrue();
-    assertThat(CollapseGuard.collapsed(big, new Validation.Figures(0.650, 0.900, Double.NaN, 40, 0), 0.10)).isFalse();
+    assertThat(
+            CollapseGuard.collapsed(
+                big, new Validation.Figures(0.625, 0.900, Double.NaN, 40, 0), 0.10))
+        .isTrue();
+    assertThat(
+            CollapseGuard.collapsed(
+                big, new Validation.Figures(0.650, 0.900, Double.NaN, 40, 0), 0.10))
+        .isFalse();
   }
 
   @Test
   void shouldRollBackToTheSnapshotExactly() {
     GainSettings gs = GainSettings.defaults(Method.CAM).withSeed(2).withBatchSize(8);
-    List<Example> train = Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.35, false, 0.9, 5)), 32, 0);
+    List<Example> train =
+        Batches.fromSynthetic(
+            SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.35, false, 0.9, 5)),
+            32,
+            0);
     try (GainTrainer t = new GainTrainer(SPEC, gs)) {
       Random rnd = new Random(2);
       for (int i = 0; i < 20; i++) {

@@ -10,12 +10,17 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The three methods compute the losses they promise, switch on when they should, and replay from a seed. */
+/**
+ * The three methods compute the losses they promise, switch on when they should, and replay from a
+ * seed.
+ */
 class GainTrainerTest {
   private static final NetworkSpec SPEC = new NetworkSpec(32, 8, 3, 3);
   private static final List<Example> DATA =
       Batches.fromSynthetic(
-          SyntheticDataset.generate(new SyntheticDataset.Spec(3, 32, 64, 0.4, false, 0.9, 21)), 32, 16);
+          SyntheticDataset.generate(new SyntheticDataset.Spec(3, 32, 64, 0.4, false, 0.9, 21)),
+          32,
+          16);
 
   private static List<StepResult> run(GainSettings settings, int steps, boolean masks) {
     List<StepResult> out = new ArrayList<>();
@@ -30,7 +35,8 @@ class GainTrainerTest {
 
   @Test
   void shouldTrainCamWithClassificationLossOnly() {
-    List<StepResult> r = run(GainSettings.defaults(Method.CAM).withBatchSize(8).withWarmup(0, 0f), 5, true);
+    List<StepResult> r =
+        run(GainSettings.defaults(Method.CAM).withBatchSize(8).withWarmup(0, 0f), 5, true);
     for (StepResult s : r) {
       assertThat(s.attentionMining()).isZero();
       assertThat(s.pixel()).isZero();
@@ -41,7 +47,8 @@ class GainTrainerTest {
 
   @Test
   void shouldStartAttentionMiningOnlyAfterWarmup() {
-    List<StepResult> r = run(GainSettings.defaults(Method.GAIN).withBatchSize(8).withWarmup(3, 0f), 6, false);
+    List<StepResult> r =
+        run(GainSettings.defaults(Method.GAIN).withBatchSize(8).withWarmup(3, 0f), 6, false);
     for (int i = 0; i < 3; i++) {
       assertThat(r.get(i).miningActive()).as("step %d", i + 1).isFalse();
       assertThat(r.get(i).attentionMining()).isZero();
@@ -50,14 +57,17 @@ class GainTrainerTest {
       StepResult s = r.get(i);
       assertThat(s.miningActive()).as("step %d", i + 1).isTrue();
       assertThat(s.attentionMining()).isBetween(0f, 1f).isPositive();
-      assertThat(s.total()).isCloseTo(s.classification() + s.attentionMining(), org.assertj.core.data.Offset.offset(1e-4f));
+      assertThat(s.total())
+          .isCloseTo(
+              s.classification() + s.attentionMining(), org.assertj.core.data.Offset.offset(1e-4f));
     }
   }
 
   @Test
   void shouldHoldAttentionMiningBackWhileTheClassifierIsStillWrong() {
     // an accuracy gate of 1.0 cannot be met after a handful of steps from scratch
-    List<StepResult> r = run(GainSettings.defaults(Method.GAIN).withBatchSize(8).withWarmup(0, 1f), 4, false);
+    List<StepResult> r =
+        run(GainSettings.defaults(Method.GAIN).withBatchSize(8).withWarmup(0, 1f), 4, false);
     assertThat(r).allSatisfy(s -> assertThat(s.miningActive()).isFalse());
   }
 
@@ -67,7 +77,9 @@ class GainTrainerTest {
     List<StepResult> withMasks = run(s, 3, true);
     assertThat(withMasks).anySatisfy(st -> assertThat(st.pixel()).isPositive());
     for (StepResult st : withMasks) {
-      assertThat(st.total()).isCloseTo(st.classification() + 10f * st.pixel(), org.assertj.core.data.Offset.offset(1e-3f));
+      assertThat(st.total())
+          .isCloseTo(
+              st.classification() + 10f * st.pixel(), org.assertj.core.data.Offset.offset(1e-3f));
     }
     List<StepResult> withoutMasks = run(s, 3, false);
     assertThat(withoutMasks).allSatisfy(st -> assertThat(st.pixel()).isZero());
@@ -75,7 +87,8 @@ class GainTrainerTest {
 
   @Test
   void shouldReplayTheSameRunFromTheSameSeed() {
-    GainSettings s = GainSettings.defaults(Method.GAIN).withBatchSize(8).withWarmup(2, 0f).withSeed(77);
+    GainSettings s =
+        GainSettings.defaults(Method.GAIN).withBatchSize(8).withWarmup(2, 0f).withSeed(77);
     List<StepResult> a = run(s, 5, false);
     List<StepResult> b = run(s, 5, false);
     assertThat(b).isEqualTo(a);

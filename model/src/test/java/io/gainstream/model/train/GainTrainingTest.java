@@ -19,8 +19,10 @@ class GainTrainingTest {
   void shouldKeepInferenceAccuracyAfterAttentionMining() {
     NetworkSpec spec = NetworkSpec.defaults(4);
     GainSettings settings = GainSettings.defaults(Method.GAIN).withSeed(3).withWarmup(200, 0.8f);
-    List<Example> train = Batches.fromSynthetic(SyntheticDataset.generate(SyntheticDataset.Spec.of(600, 11)), 64, 0);
-    List<Example> test = Batches.fromSynthetic(SyntheticDataset.generate(SyntheticDataset.Spec.of(150, 12)), 64, 0);
+    List<Example> train =
+        Batches.fromSynthetic(SyntheticDataset.generate(SyntheticDataset.Spec.of(600, 11)), 64, 0);
+    List<Example> test =
+        Batches.fromSynthetic(SyntheticDataset.generate(SyntheticDataset.Spec.of(150, 12)), 64, 0);
     try (GainTrainer trainer = new GainTrainer(spec, settings)) {
       Random rnd = new Random(3);
       int mined = 0;
@@ -33,7 +35,8 @@ class GainTrainingTest {
       assertThat(mined).as("steps with attention mining").isGreaterThan(150);
       Batch b = Batches.of(test, 4, 64, false);
       Prediction p = trainer.predict(b.images(), b.size());
-      assertThat(Metrics.exactMatch(p.probabilities(), b.labels(), b.size(), 4, 0.5f)).isGreaterThanOrEqualTo(0.85f);
+      assertThat(Metrics.exactMatch(p.probabilities(), b.labels(), b.size(), 4, 0.5f))
+          .isGreaterThanOrEqualTo(0.85f);
     }
   }
 }

@@ -22,11 +22,17 @@ class ReleaseGateTest {
   @Test
   void shouldHoldBackAReleaseWorseThanThePublishedOne() {
     Validation.Figures published = f(0.80, 0.90, 0.50);
-    assertThat(gate.decide(f(0.79, 0.88, 0.49), published).publish()).as("within tolerance").isTrue();
+    assertThat(gate.decide(f(0.79, 0.88, 0.49), published).publish())
+        .as("within tolerance")
+        .isTrue();
     assertThat(gate.decide(f(0.80, 0.86, 0.55), published).publish()).as("mAP down 0.04").isFalse();
-    assertThat(gate.decide(f(0.70, 0.95, 0.55), published).publish()).as("exact match down 0.10").isFalse();
+    assertThat(gate.decide(f(0.70, 0.95, 0.55), published).publish())
+        .as("exact match down 0.10")
+        .isFalse();
     assertThat(gate.decide(f(0.85, 0.95, 0.40), published).reason()).contains("fg mIoU");
-    assertThat(gate.decide(f(0.85, 0.95, Double.NaN), published).publish()).as("no pixel figure to compare").isTrue();
+    assertThat(gate.decide(f(0.85, 0.95, Double.NaN), published).publish())
+        .as("no pixel figure to compare")
+        .isTrue();
   }
 
   @Test

@@ -18,19 +18,27 @@ import org.junit.jupiter.api.Test;
  * GAIN on an imported backbone trains on one PyTorch thread, so that a seed repeats its run to the
  * last bit; the other trainers keep the engine's own count.
  *
- * <p>The generated backbone here is small enough that two threads repeat too (checked by hand);
- * the runs that did not were MobileNetV2 at 224 pixels (docs/QUALITY.md), which the tests may not
- * use. So this test holds the default thread count and the bit-for-bit repeat that rests on it.
+ * <p>The generated backbone here is small enough that two threads repeat too (checked by hand); the
+ * runs that did not were MobileNetV2 at 224 pixels (docs/QUALITY.md), which the tests may not use.
+ * So this test holds the default thread count and the bit-for-bit repeat that rests on it.
  */
 class TrainingThreadsTest {
   private static final int SIZE = 96;
   private static final Backbone BACKBONE =
-      new Backbone(OnnxBackbone.read(TestBackbones.mobilenetLike(41)), Preprocessing.imagenet(), Backbone.FineTune.ALL, 0.1f);
+      new Backbone(
+          OnnxBackbone.read(TestBackbones.mobilenetLike(41)),
+          Preprocessing.imagenet(),
+          Backbone.FineTune.ALL,
+          0.1f);
   private static final List<Example> DATA =
-      Batches.fromSynthetic(SyntheticDataset.generate(new SyntheticDataset.Spec(3, SIZE, 16, 0.3, false, 0.9, 41)), SIZE, 0);
+      Batches.fromSynthetic(
+          SyntheticDataset.generate(new SyntheticDataset.Spec(3, SIZE, 16, 0.3, false, 0.9, 41)),
+          SIZE,
+          0);
 
   private static Map<String, float[]> train(Method method, int[] threads) {
-    GainSettings settings = GainSettings.defaults(method).withSeed(6).withBatchSize(8).withWarmup(0, 0f);
+    GainSettings settings =
+        GainSettings.defaults(method).withSeed(6).withBatchSize(8).withWarmup(0, 0f);
     try (GainTrainer t = new GainTrainer(NetworkSpec.forBackbone(SIZE, 3), settings, BACKBONE)) {
       threads[0] = TrainingThreads.current();
       Random rnd = new Random(6);
@@ -58,13 +66,18 @@ class TrainingThreadsTest {
     train(Method.GAIN, threads);
     train(Method.CAM, threads);
     assertThat(threads[0]).as("cam on a backbone").isEqualTo(TrainingThreads.engineDefault());
-    try (GainTrainer t = new GainTrainer(new NetworkSpec(32, 8, 3, 3), GainSettings.defaults(Method.GAIN))) {
-      assertThat(TrainingThreads.current()).as("the built-in network").isEqualTo(TrainingThreads.engineDefault());
+    try (GainTrainer t =
+        new GainTrainer(new NetworkSpec(32, 8, 3, 3), GainSettings.defaults(Method.GAIN))) {
+      assertThat(TrainingThreads.current())
+          .as("the built-in network")
+          .isEqualTo(TrainingThreads.engineDefault());
     }
   }
 
   @Test
   void shouldRefuseANonPositiveCount() {
-    assertThatThrownBy(() -> TrainingThreads.set(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 1");
+    assertThatThrownBy(() -> TrainingThreads.set(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(">= 1");
   }
 }

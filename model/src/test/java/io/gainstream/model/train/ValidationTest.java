@@ -16,12 +16,15 @@ class ValidationTest {
       assertThat(Validation.heldOut(id, 0.1)).isEqualTo(h);
       if (h) {
         held++;
-        assertThat(Validation.heldOut(id, 0.2)).as("a larger share keeps what a smaller one held out").isTrue();
+        assertThat(Validation.heldOut(id, 0.2))
+            .as("a larger share keeps what a smaller one held out")
+            .isTrue();
       }
     }
     assertThat(held / 20_000.0).isCloseTo(0.1, within(0.01));
     assertThat(Validation.heldOut("anything", 0)).isFalse();
-    assertThatThrownBy(() -> Validation.heldOut("x", 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Validation.heldOut("x", 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -30,7 +33,8 @@ class ValidationTest {
     // class 2: perfect ranking -> AP = 1; class 3: no positive -> left out
     float[] scores = {0.9f, 0.1f, 0.2f, 0.8f, 0.9f, 0.3f, 0.7f, 0.2f, 0.4f, 0.1f, 0.1f, 0.5f};
     float[] labels = {1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0};
-    assertThat(Metrics.meanAveragePrecision(scores, labels, 4, 3)).isCloseTo((0.8333333 + 1) / 2, within(1e-6));
+    assertThat(Metrics.meanAveragePrecision(scores, labels, 4, 3))
+        .isCloseTo((0.8333333 + 1) / 2, within(1e-6));
     assertThat(Metrics.meanAveragePrecision(scores, new float[12], 4, 3)).isNaN();
   }
 

@@ -24,9 +24,9 @@ import java.util.Set;
  * {@code gainstream bench quality}: label quality as a user gets it. Each benchmark set is written
  * once as a folder in the {@code label} contract; then, for every method and training seed, the
  * {@code label} job runs on it end to end through Kafka (embedded broker, trainer service with its
- * held-out validation, collapse guard and release gate, pipeline, export) and the exported PNGs
- * are scored against the exact masks. The table gives every run, then per set, split and method
- * the mean over seeds, the spread (max − min) and the worst seed.
+ * held-out validation, collapse guard and release gate, pipeline, export) and the exported PNGs are
+ * scored against the exact masks. The table gives every run, then per set, split and method the
+ * mean over seeds, the spread (max − min) and the worst seed.
  *
  * <p>Sets: (a) {@link PartObjects} — biased images plus a shifted split (backgrounds never seen
  * with the biased ones), both labelled, scored apart; (b) {@link FashionComposites}. gain-ext gets
@@ -34,29 +34,54 @@ import java.util.Set;
  */
 public final class LabelQuality {
   /**
-   * @param images biased images of set (a) and images of set (b); set (a) adds a quarter as many shifted ones
+   * @param images biased images of set (a) and images of set (b); set (a) adds a quarter as many
+   *     shifted ones
    * @param steps training steps per run
    * @param seeds training seeds per method (1 … seeds)
    * @param dataSeed seed of the generated sets
    * @param refine crf or none for every run ({@code label --refine}); null: what each release names
-   * @param ttaScales test-time scales of every run ({@code label --tta-scales}); null: what each release names
-   * @param variants whether each run's release also labels the images without refinement, with the CRF, with multi-scale
-   *     fusion and with both ({@code label --model} on the saved release, through Kafka): a comparison on one release,
-   *     free of the training's own variance
-   * @param transfer whether set (a) also runs the boat-without-water protocol: each method trains on the biased split alone and
-   *     saves its release ({@code label --save-model}), which then labels the shifted split it never saw ({@code label --model})
+   * @param ttaScales test-time scales of every run ({@code label --tta-scales}); null: what each
+   *     release names
+   * @param variants whether each run's release also labels the images without refinement, with the
+   *     CRF, with multi-scale fusion and with both ({@code label --model} on the saved release,
+   *     through Kafka): a comparison on one release, free of the training's own variance
+   * @param transfer whether set (a) also runs the boat-without-water protocol: each method trains
+   *     on the biased split alone and saves its release ({@code label --save-model}), which then
+   *     labels the shifted split it never saw ({@code label --model})
    */
-  public record Options(int images, int steps, int seeds, long dataSeed, List<Method> methods, boolean synthetic, boolean fashion,
-      TrainerService.Guarding guarding, Photos photos, String refine, String ttaScales, boolean variants, boolean transfer) {}
+  public record Options(
+      int images,
+      int steps,
+      int seeds,
+      long dataSeed,
+      List<Method> methods,
+      boolean synthetic,
+      boolean fashion,
+      TrainerService.Guarding guarding,
+      Photos photos,
+      String refine,
+      String ttaScales,
+      boolean variants,
+      boolean transfer) {}
 
-  /** The set name of the transfer rows: trained on the biased split alone, scored on the shifted one. */
+  /**
+   * The set name of the transfer rows: trained on the biased split alone, scored on the shifted
+   * one.
+   */
   static final String TRANSFER_SET = "part, trained on biased only";
 
   /** The labelling variants, in the order of {@link Variant#fg}: none, crf, multi-scale, both. */
-  static final List<String> VARIANTS = List.of("none", "crf", "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode(),
-      "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode() + " + crf");
+  static final List<String> VARIANTS =
+      List.of(
+          "none",
+          "crf",
+          "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode(),
+          "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode() + " + crf");
 
-  /** One run's split labelled four ways by the same release: strict fg mIoU and mIoU per {@link #VARIANTS}. */
+  /**
+   * One run's split labelled four ways by the same release: strict fg mIoU and mIoU per {@link
+   * #VARIANTS}.
+   */
   record Variant(Run run, double[] fg, double[] miou) {}
 
   private final List<Variant> variants = new ArrayList<>();
@@ -64,8 +89,8 @@ public final class LabelQuality {
   /**
    * A folder of real photographs in the {@code label} contract with exact masks: {@code images/},
    * {@code labels.csv}, {@code classes.txt}, {@code masks/<stem>.png} (truth for every image) and
-   * {@code given_masks/} (the few pixel labels gain-ext may use), labelled with the built-in network
-   * and with a backbone.
+   * {@code given_masks/} (the few pixel labels gain-ext may use), labelled with the built-in
+   * network and with a backbone.
    *
    * @param backbone the backbone's rows; null for built-in rows only
    * @param steps training steps per backbone run (backbone steps are slow on a CPU)
@@ -73,7 +98,13 @@ public final class LabelQuality {
    * @param labelSize the backbone releases' input side (as {@code label --label-size})
    */
   public record Photos(
-      Path dir, io.gainstream.model.backbone.Backbone backbone, int inputSize, int steps, int builtInSteps, int labelSize, boolean builtIn) {}
+      Path dir,
+      io.gainstream.model.backbone.Backbone backbone,
+      int inputSize,
+      int steps,
+      int builtInSteps,
+      int labelSize,
+      boolean builtIn) {}
 
   /**
    * One run.
@@ -81,11 +112,29 @@ public final class LabelQuality {
    * @param unrefinedFgMiou fg mIoU of the same run's labels before refinement (NaN when unrefined)
    * @param unrefinedMiou their mIoU
    */
-  public record Run(String set, String split, Method method, long seed, double fgMiou, double miou, double labelledFgMiou,
-      double ignored, long version, String validation, double unrefinedFgMiou, double unrefinedMiou) {}
+  public record Run(
+      String set,
+      String split,
+      Method method,
+      long seed,
+      double fgMiou,
+      double miou,
+      double labelledFgMiou,
+      double ignored,
+      long version,
+      String validation,
+      double unrefinedFgMiou,
+      double unrefinedMiou) {}
 
-  private record Set0(String name, LabelledFolder.Written folder, Map<String, Map<String, byte[]>> splits, int classes,
-      io.gainstream.model.backbone.Backbone backbone, int inputSize, int labelSize, int steps) {}
+  private record Set0(
+      String name,
+      LabelledFolder.Written folder,
+      Map<String, Map<String, byte[]>> splits,
+      int classes,
+      io.gainstream.model.backbone.Backbone backbone,
+      int inputSize,
+      int labelSize,
+      int steps) {}
 
   private final Options o;
   private final Path work;
@@ -97,7 +146,8 @@ public final class LabelQuality {
    * @param progress bars of each label run (silent ones keep the table readable)
    * @param onRun called after every label run
    */
-  public LabelQuality(Options options, Path work, PrintStream out, LabelJob.Progress progress, Runnable onRun) {
+  public LabelQuality(
+      Options options, Path work, PrintStream out, LabelJob.Progress progress, Runnable onRun) {
     this.progress = progress;
     this.o = options;
     this.work = work;
@@ -107,8 +157,14 @@ public final class LabelQuality {
 
   /** Label runs of the whole benchmark. */
   public int runs() {
-    int photoSets = o.photos() == null ? 0 : (o.photos().builtIn() ? 1 : 0) + (o.photos().backbone() == null ? 0 : 1);
-    int sets = (!o.synthetic() ? 0 : o.fashion() ? 2 : 1) + photoSets + (o.synthetic() && o.transfer() ? 1 : 0);
+    int photoSets =
+        o.photos() == null
+            ? 0
+            : (o.photos().builtIn() ? 1 : 0) + (o.photos().backbone() == null ? 0 : 1);
+    int sets =
+        (!o.synthetic() ? 0 : o.fashion() ? 2 : 1)
+            + photoSets
+            + (o.synthetic() && o.transfer() ? 1 : 0);
     return sets * o.methods().size() * o.seeds();
   }
 
@@ -116,33 +172,60 @@ public final class LabelQuality {
     List<Set0> sets = new ArrayList<>();
     Set0[] transfer = null;
     if (o.synthetic()) {
-      List<Sample> biased = PartObjects.generate(o.images(), 96, PartObjects.Split.BIASED, o.dataSeed());
-      List<Sample> shifted = PartObjects.generate(Math.max(10, o.images() / 4), 96, PartObjects.Split.SHIFTED, o.dataSeed() + 1);
+      List<Sample> biased =
+          PartObjects.generate(o.images(), 96, PartObjects.Split.BIASED, o.dataSeed());
+      List<Sample> shifted =
+          PartObjects.generate(
+              Math.max(10, o.images() / 4), 96, PartObjects.Split.SHIFTED, o.dataSeed() + 1);
       sets.add(write("part", PartObjects.CLASSES, biased, shifted));
       if (o.transfer()) {
-        transfer = new Set0[] {write("part-biased", PartObjects.CLASSES, biased, List.of()), write("part-shifted", PartObjects.CLASSES,
-            shifted, List.of())};
+        transfer =
+            new Set0[] {
+              write("part-biased", PartObjects.CLASSES, biased, List.of()),
+              write("part-shifted", PartObjects.CLASSES, shifted, List.of())
+            };
       }
     }
     if (o.synthetic() && o.fashion()) {
-      sets.add(write("fashion", FashionComposites.CLASSES, FashionComposites.generate(o.images(), 96, o.dataSeed()), List.of()));
+      sets.add(
+          write(
+              "fashion",
+              FashionComposites.CLASSES,
+              FashionComposites.generate(o.images(), 96, o.dataSeed()),
+              List.of()));
     }
     if (o.photos() != null) {
       sets.addAll(photos(o.photos()));
     }
     out.printf("## gainstream label quality, through `label` (Kafka)%n%n");
-    out.printf("%s, seeds 1-%d, data seed %d, %s; fg mIoU counts pixels left at 255 as missed.%n%n",
+    out.printf(
+        "%s, seeds 1-%d, data seed %d, %s; fg mIoU counts pixels left at 255 as missed.%n%n",
         (o.synthetic() ? o.steps() + " steps per synthetic run" : "")
-            + (o.photos() == null ? "" : (o.synthetic() ? ", " : "")
-                + (o.photos().builtIn() ? o.photos().builtInSteps() + " steps per built-in photo run" : "no built-in photo runs")
-                + (o.photos().backbone() == null ? "" : ", " + o.photos().steps() + " per backbone photo run (trained at "
-                    + o.photos().inputSize() + ", labelled at " + o.photos().labelSize() + ")")),
-        o.seeds(), o.dataSeed(),
+            + (o.photos() == null
+                ? ""
+                : (o.synthetic() ? ", " : "")
+                    + (o.photos().builtIn()
+                        ? o.photos().builtInSteps() + " steps per built-in photo run"
+                        : "no built-in photo runs")
+                    + (o.photos().backbone() == null
+                        ? ""
+                        : ", "
+                            + o.photos().steps()
+                            + " per backbone photo run (trained at "
+                            + o.photos().inputSize()
+                            + ", labelled at "
+                            + o.photos().labelSize()
+                            + ")")),
+        o.seeds(),
+        o.dataSeed(),
         o.refine() == null && o.ttaScales() == null
             ? "default label settings"
-            : "refinement " + (o.refine() == null ? "as each release names" : o.refine()) + ", test-time scales "
+            : "refinement "
+                + (o.refine() == null ? "as each release names" : o.refine())
+                + ", test-time scales "
                 + (o.ttaScales() == null ? "as each release names" : o.ttaScales()));
-    out.println("| set | split | method | seed | fg mIoU | mIoU | unrefined fg / mIoU | labelled fg mIoU | ignored | release | validation |");
+    out.println(
+        "| set | split | method | seed | fg mIoU | mIoU | unrefined fg / mIoU | labelled fg mIoU | ignored | release | validation |");
     out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
     List<Run> runs = new ArrayList<>();
     for (Set0 set : sets) {
@@ -171,18 +254,27 @@ public final class LabelQuality {
     out.println();
     out.println("### Labelling variants, each run's own release (label --model, through Kafka)");
     out.println();
-    out.println("Strict fg mIoU / mIoU of the same release's labels: " + String.join(", ", VARIANTS) + ".");
+    out.println(
+        "Strict fg mIoU / mIoU of the same release's labels: " + String.join(", ", VARIANTS) + ".");
     out.println();
     out.println("| set | split | method | seed | " + String.join(" | ", VARIANTS) + " |");
     out.println("|---|---|---|---:|" + "---:|".repeat(VARIANTS.size()));
     Map<String, List<Variant>> groups = new LinkedHashMap<>();
     for (Variant v : variants) {
       Run r = v.run();
-      out.printf("| %s | %s | %s | %d |%s%n", r.set(), r.split(), r.method().id(), r.seed(), cells(v.fg(), v.miou()));
-      groups.computeIfAbsent(r.set() + "|" + r.split() + "|" + r.method().id(), k -> new ArrayList<>()).add(v);
+      out.printf(
+          "| %s | %s | %s | %d |%s%n",
+          r.set(), r.split(), r.method().id(), r.seed(), cells(v.fg(), v.miou()));
+      groups
+          .computeIfAbsent(
+              r.set() + "|" + r.split() + "|" + r.method().id(), k -> new ArrayList<>())
+          .add(v);
     }
     out.println();
-    out.println("| set | split | method | seeds | " + String.join(" | ", VARIANTS) + " | best − none (fg) |");
+    out.println(
+        "| set | split | method | seeds | "
+            + String.join(" | ", VARIANTS)
+            + " | best − none (fg) |");
     out.println("|---|---|---|---:|" + "---:|".repeat(VARIANTS.size() + 1));
     for (List<Variant> g : groups.values()) {
       double[] fg = new double[VARIANTS.size()];
@@ -198,8 +290,15 @@ public final class LabelQuality {
         best = fg[k] > fg[best] ? k : best;
       }
       Run r = g.get(0).run();
-      out.printf("| %s | %s | %s | %d |%s %+.1f (%s) |%n", r.set(), r.split(), r.method().id(), g.size(), cells(fg, miou),
-          100 * (fg[best] - fg[0]), VARIANTS.get(best));
+      out.printf(
+          "| %s | %s | %s | %d |%s %+.1f (%s) |%n",
+          r.set(),
+          r.split(),
+          r.method().id(),
+          g.size(),
+          cells(fg, miou),
+          100 * (fg[best] - fg[0]),
+          VARIANTS.get(best));
     }
     out.println();
   }
@@ -212,12 +311,14 @@ public final class LabelQuality {
     return b.toString();
   }
 
-  private Set0 write(String name, List<String> classes, List<Sample> main, List<Sample> extra) throws IOException {
+  private Set0 write(String name, List<String> classes, List<Sample> main, List<Sample> extra)
+      throws IOException {
     List<Sample> all = new ArrayList<>(main);
     all.addAll(extra);
     Set<String> few = new HashSet<>();
     main.subList(0, Math.max(1, main.size() / 20)).forEach(s -> few.add(s.id()));
-    LabelledFolder.Written w = LabelledFolder.write(work.resolve("set-" + name), classes, all, s -> few.contains(s.id()));
+    LabelledFolder.Written w =
+        LabelledFolder.write(work.resolve("set-" + name), classes, all, s -> few.contains(s.id()));
     Map<String, Map<String, byte[]>> splits = new LinkedHashMap<>();
     String mainName = extra.isEmpty() ? "all" : "biased";
     splits.put(mainName, pick(w.truth(), main));
@@ -227,35 +328,66 @@ public final class LabelQuality {
     return new Set0(name, w, splits, classes.size(), null, DEFAULT_INPUT, DEFAULT_INPUT, o.steps());
   }
 
-  private static final int DEFAULT_INPUT = io.gainstream.model.net.NetworkSpec.defaults(1).inputSize();
+  private static final int DEFAULT_INPUT =
+      io.gainstream.model.net.NetworkSpec.defaults(1).inputSize();
 
   /** The photo folder as one set per network, and the centre-ellipse baseline printed once. */
   private List<Set0> photos(Photos p) throws IOException {
-    io.gainstream.model.input.ClassCatalog classes = io.gainstream.model.input.ClassCatalog.read(p.dir().resolve("classes.txt"));
-    List<io.gainstream.services.io.LabelsCsv.Row> rows = io.gainstream.services.io.LabelsCsv.read(p.dir().resolve("labels.csv"));
+    io.gainstream.model.input.ClassCatalog classes =
+        io.gainstream.model.input.ClassCatalog.read(p.dir().resolve("classes.txt"));
+    List<io.gainstream.services.io.LabelsCsv.Row> rows =
+        io.gainstream.services.io.LabelsCsv.read(p.dir().resolve("labels.csv"));
     Map<String, byte[]> truth = new LinkedHashMap<>();
     ConfusionMatrix ellipse = new ConfusionMatrix(classes.size());
     for (io.gainstream.services.io.LabelsCsv.Row r : rows) {
       String stem = io.gainstream.services.io.ImagePublisher.stemOf(r.image());
-      io.gainstream.model.labels.LabelPng.Decoded d = io.gainstream.model.labels.LabelPng.read(
-          java.nio.file.Files.readAllBytes(p.dir().resolve("masks").resolve(stem + ".png")),
-          io.gainstream.model.input.DecodeLimits.defaults());
+      io.gainstream.model.labels.LabelPng.Decoded d =
+          io.gainstream.model.labels.LabelPng.read(
+              java.nio.file.Files.readAllBytes(p.dir().resolve("masks").resolve(stem + ".png")),
+              io.gainstream.model.input.DecodeLimits.defaults());
       truth.put(stem, d.values());
       int first = r.labels().isEmpty() ? 0 : classes.indexOf(r.labels().get(0));
       ellipse.add(Baselines.centreEllipse(d.width(), d.height(), first), d.values());
     }
-    out.printf("Photos (%s, %d images): a label-free centre ellipse (80 %% of width and height, the first class) scores "
-        + "fg mIoU %.3f, mIoU %.3f.%n%n", p.dir().getFileName(), truth.size(), ellipse.foregroundMeanIou(), ellipse.meanIou());
-    LabelledFolder.Written folder = new LabelledFolder.Written(p.dir().resolve("images"), p.dir().resolve("labels.csv"),
-        p.dir().resolve("classes.txt"), p.dir().resolve("given_masks"), truth);
+    out.printf(
+        "Photos (%s, %d images): a label-free centre ellipse (80 %% of width and height, the first class) scores "
+            + "fg mIoU %.3f, mIoU %.3f.%n%n",
+        p.dir().getFileName(), truth.size(), ellipse.foregroundMeanIou(), ellipse.meanIou());
+    LabelledFolder.Written folder =
+        new LabelledFolder.Written(
+            p.dir().resolve("images"),
+            p.dir().resolve("labels.csv"),
+            p.dir().resolve("classes.txt"),
+            p.dir().resolve("given_masks"),
+            truth);
     List<Set0> sets = new ArrayList<>();
     if (p.builtIn()) {
-      sets.add(new Set0("photos (built-in)", folder, Map.of("all", truth), classes.size(), null, DEFAULT_INPUT, DEFAULT_INPUT, p.builtInSteps()));
+      sets.add(
+          new Set0(
+              "photos (built-in)",
+              folder,
+              Map.of("all", truth),
+              classes.size(),
+              null,
+              DEFAULT_INPUT,
+              DEFAULT_INPUT,
+              p.builtInSteps()));
     }
     if (p.backbone() != null) {
-      String size = p.labelSize() == p.inputSize() ? "" + p.inputSize() : p.inputSize() + ", labels at " + p.labelSize();
-      sets.add(new Set0("photos (backbone " + size + ")", folder, Map.of("all", truth), classes.size(), p.backbone(), p.inputSize(),
-          p.labelSize(), p.steps()));
+      String size =
+          p.labelSize() == p.inputSize()
+              ? "" + p.inputSize()
+              : p.inputSize() + ", labels at " + p.labelSize();
+      sets.add(
+          new Set0(
+              "photos (backbone " + size + ")",
+              folder,
+              Map.of("all", truth),
+              classes.size(),
+              p.backbone(),
+              p.inputSize(),
+              p.labelSize(),
+              p.steps()));
     }
     return sets;
   }
@@ -268,23 +400,64 @@ public final class LabelQuality {
 
   private List<Run> label(Set0 set, Method m, long seed) throws IOException, InterruptedException {
     Path dir = work.resolve("out-" + set.name() + "-" + m.id() + "-" + seed);
-    Path release = o.variants() ? work.resolve("release-" + set.name() + "-" + m.id() + "-" + seed + ".onnx") : null;
+    Path release =
+        o.variants()
+            ? work.resolve("release-" + set.name() + "-" + m.id() + "-" + seed + ".onnx")
+            : null;
     LabelJob.Outcome outcome =
         LabelJob.run(
-            new LabelJob.Request(set.folder().images(), set.folder().labelsCsv(), set.folder().classesFile(), dir,
-                m == Method.GAIN_EXT ? set.folder().masks() : null, m, set.steps(), seed, null, null, null, false, o.guarding(),
-                set.backbone(), set.inputSize(), set.labelSize(), o.refine(), o.ttaScales(), null, release),
+            new LabelJob.Request(
+                set.folder().images(),
+                set.folder().labelsCsv(),
+                set.folder().classesFile(),
+                dir,
+                m == Method.GAIN_EXT ? set.folder().masks() : null,
+                m,
+                set.steps(),
+                seed,
+                null,
+                null,
+                null,
+                false,
+                o.guarding(),
+                set.backbone(),
+                set.inputSize(),
+                set.labelSize(),
+                o.refine(),
+                o.ttaScales(),
+                null,
+                release),
             progress);
-    // single scale and multi-scale, each refined: the unrefined labels beside them are the other two variants
+    // single scale and multi-scale, each refined: the unrefined labels beside them are the other
+    // two variants
     Path[] variantDirs = new Path[2];
     if (release != null && outcome.modelVersion() >= 0) {
       String[] scales = {"1", io.gainstream.model.infer.TtaScales.COMPARED.encode()};
       for (int k = 0; k < 2; k++) {
-        variantDirs[k] = work.resolve("variant-" + k + "-" + set.name() + "-" + m.id() + "-" + seed);
+        variantDirs[k] =
+            work.resolve("variant-" + k + "-" + set.name() + "-" + m.id() + "-" + seed);
         LabelJob.run(
-            new LabelJob.Request(set.folder().images(), set.folder().labelsCsv(), set.folder().classesFile(), variantDirs[k], null, m,
-                set.steps(), seed, null, null, null, false, o.guarding(), null, set.inputSize(), set.labelSize(),
-                io.gainstream.model.labels.CrfRefiner.CRF, scales[k], release, null),
+            new LabelJob.Request(
+                set.folder().images(),
+                set.folder().labelsCsv(),
+                set.folder().classesFile(),
+                variantDirs[k],
+                null,
+                m,
+                set.steps(),
+                seed,
+                null,
+                null,
+                null,
+                false,
+                o.guarding(),
+                null,
+                set.inputSize(),
+                set.labelSize(),
+                io.gainstream.model.labels.CrfRefiner.CRF,
+                scales[k],
+                release,
+                null),
             progress);
       }
     }
@@ -293,24 +466,59 @@ public final class LabelQuality {
     for (Map.Entry<String, Map<String, byte[]>> split : set.splits().entrySet()) {
       Run r;
       if (outcome.modelVersion() < 0) {
-        r = new Run(set.name(), split.getKey(), m, seed, 0, 0, 0, 1, -1, "held back: " + outcome.heldBack(), Double.NaN, Double.NaN);
+        r =
+            new Run(
+                set.name(),
+                split.getKey(),
+                m,
+                seed,
+                0,
+                0,
+                0,
+                1,
+                -1,
+                "held back: " + outcome.heldBack(),
+                Double.NaN,
+                Double.NaN);
       } else {
-        ConfusionMatrix c = Evaluation.score(dir.resolve("SegmentationClass"), split.getValue(), set.classes()).matrix();
+        ConfusionMatrix c =
+            Evaluation.score(dir.resolve("SegmentationClass"), split.getValue(), set.classes())
+                .matrix();
         Path unrefinedDir = dir.resolve(io.gainstream.services.io.LabelExporter.UNREFINED_DIR);
         ConfusionMatrix u =
-            java.nio.file.Files.isDirectory(unrefinedDir) ? Evaluation.score(unrefinedDir, split.getValue(), set.classes()).matrix() : null;
-        r = new Run(set.name(), split.getKey(), m, seed, c.strictForegroundMeanIou(), c.strictMeanIou(), c.foregroundMeanIou(),
-            c.ignoredShare(), outcome.modelVersion(), validation, u == null ? Double.NaN : u.strictForegroundMeanIou(),
-            u == null ? Double.NaN : u.strictMeanIou());
+            java.nio.file.Files.isDirectory(unrefinedDir)
+                ? Evaluation.score(unrefinedDir, split.getValue(), set.classes()).matrix()
+                : null;
+        r =
+            new Run(
+                set.name(),
+                split.getKey(),
+                m,
+                seed,
+                c.strictForegroundMeanIou(),
+                c.strictMeanIou(),
+                c.foregroundMeanIou(),
+                c.ignoredShare(),
+                outcome.modelVersion(),
+                validation,
+                u == null ? Double.NaN : u.strictForegroundMeanIou(),
+                u == null ? Double.NaN : u.strictMeanIou());
       }
       rows.add(r);
       if (variantDirs[0] != null) {
         double[] fg = new double[4];
         double[] miou = new double[4];
         for (int k = 0; k < 2; k++) {
-          ConfusionMatrix refined = Evaluation.score(variantDirs[k].resolve("SegmentationClass"), split.getValue(), set.classes()).matrix();
-          ConfusionMatrix plain = Evaluation.score(variantDirs[k].resolve(io.gainstream.services.io.LabelExporter.UNREFINED_DIR),
-              split.getValue(), set.classes()).matrix();
+          ConfusionMatrix refined =
+              Evaluation.score(
+                      variantDirs[k].resolve("SegmentationClass"), split.getValue(), set.classes())
+                  .matrix();
+          ConfusionMatrix plain =
+              Evaluation.score(
+                      variantDirs[k].resolve(io.gainstream.services.io.LabelExporter.UNREFINED_DIR),
+                      split.getValue(),
+                      set.classes())
+                  .matrix();
           fg[2 * k] = plain.strictForegroundMeanIou();
           miou[2 * k] = plain.strictMeanIou();
           fg[2 * k + 1] = refined.strictForegroundMeanIou();
@@ -337,28 +545,95 @@ public final class LabelQuality {
    * biased folder, then {@code label --model} with that file on the shifted folder, which the
    * release never saw; scored on the shifted images.
    */
-  private Run transfer(Set0 biased, Set0 shifted, Method m, long seed) throws IOException, InterruptedException {
+  private Run transfer(Set0 biased, Set0 shifted, Method m, long seed)
+      throws IOException, InterruptedException {
     Path trained = work.resolve("out-transfer-" + m.id() + "-" + seed);
     Path release = work.resolve("release-transfer-" + m.id() + "-" + seed + ".onnx");
     Path labelled = work.resolve("out-transfer-shifted-" + m.id() + "-" + seed);
     LabelJob.Outcome outcome =
         LabelJob.run(
-            new LabelJob.Request(biased.folder().images(), biased.folder().labelsCsv(), biased.folder().classesFile(), trained,
-                m == Method.GAIN_EXT ? biased.folder().masks() : null, m, biased.steps(), seed, null, null, null, false, o.guarding(),
-                null, biased.inputSize(), biased.labelSize(), o.refine(), o.ttaScales(), null, release),
+            new LabelJob.Request(
+                biased.folder().images(),
+                biased.folder().labelsCsv(),
+                biased.folder().classesFile(),
+                trained,
+                m == Method.GAIN_EXT ? biased.folder().masks() : null,
+                m,
+                biased.steps(),
+                seed,
+                null,
+                null,
+                null,
+                false,
+                o.guarding(),
+                null,
+                biased.inputSize(),
+                biased.labelSize(),
+                o.refine(),
+                o.ttaScales(),
+                null,
+                release),
             progress);
     Run r;
     if (outcome.modelVersion() < 0) {
-      r = new Run(TRANSFER_SET, "shifted", m, seed, 0, 0, 0, 1, -1, "held back: " + outcome.heldBack(), Double.NaN, Double.NaN);
+      r =
+          new Run(
+              TRANSFER_SET,
+              "shifted",
+              m,
+              seed,
+              0,
+              0,
+              0,
+              1,
+              -1,
+              "held back: " + outcome.heldBack(),
+              Double.NaN,
+              Double.NaN);
     } else {
       LabelJob.run(
-          new LabelJob.Request(shifted.folder().images(), shifted.folder().labelsCsv(), shifted.folder().classesFile(), labelled, null, m,
-              shifted.steps(), seed, null, null, null, false, o.guarding(), null, shifted.inputSize(), shifted.labelSize(), o.refine(),
-              o.ttaScales(), release, null),
+          new LabelJob.Request(
+              shifted.folder().images(),
+              shifted.folder().labelsCsv(),
+              shifted.folder().classesFile(),
+              labelled,
+              null,
+              m,
+              shifted.steps(),
+              seed,
+              null,
+              null,
+              null,
+              false,
+              o.guarding(),
+              null,
+              shifted.inputSize(),
+              shifted.labelSize(),
+              o.refine(),
+              o.ttaScales(),
+              release,
+              null),
           progress);
-      ConfusionMatrix c = Evaluation.score(labelled.resolve("SegmentationClass"), shifted.splits().get("all"), shifted.classes()).matrix();
-      r = new Run(TRANSFER_SET, "shifted", m, seed, c.strictForegroundMeanIou(), c.strictMeanIou(), c.foregroundMeanIou(), c.ignoredShare(),
-          outcome.modelVersion(), outcome.validation() == null ? "none" : outcome.validation().summary(), Double.NaN, Double.NaN);
+      ConfusionMatrix c =
+          Evaluation.score(
+                  labelled.resolve("SegmentationClass"),
+                  shifted.splits().get("all"),
+                  shifted.classes())
+              .matrix();
+      r =
+          new Run(
+              TRANSFER_SET,
+              "shifted",
+              m,
+              seed,
+              c.strictForegroundMeanIou(),
+              c.strictMeanIou(),
+              c.foregroundMeanIou(),
+              c.ignoredShare(),
+              outcome.modelVersion(),
+              outcome.validation() == null ? "none" : outcome.validation().summary(),
+              Double.NaN,
+              Double.NaN);
     }
     print(r);
     LabelJob.deleteTree(trained);
@@ -369,8 +644,18 @@ public final class LabelQuality {
 
   /** One run's row of the per-run table, printed as soon as it is known. */
   private void print(Run r) {
-    out.printf("| %s | %s | %s | %d | %.3f | %.3f | %s | %.3f | %.1f %% | %d | %s |%n", r.set(), r.split(), r.method().id(), r.seed(),
-        r.fgMiou(), r.miou(), unrefined(r.unrefinedFgMiou(), r.unrefinedMiou()), r.labelledFgMiou(), 100 * r.ignored(), r.version(),
+    out.printf(
+        "| %s | %s | %s | %d | %.3f | %.3f | %s | %.3f | %.1f %% | %d | %s |%n",
+        r.set(),
+        r.split(),
+        r.method().id(),
+        r.seed(),
+        r.fgMiou(),
+        r.miou(),
+        unrefined(r.unrefinedFgMiou(), r.unrefinedMiou()),
+        r.labelledFgMiou(),
+        100 * r.ignored(),
+        r.version(),
         r.validation());
     out.flush();
   }
@@ -381,11 +666,17 @@ public final class LabelQuality {
   }
 
   private void summary(List<Run> runs) {
-    out.println("| set | split | method | seeds | mean fg mIoU | spread (max - min) | worst seed (fg mIoU) | mean mIoU | mean unrefined fg / mIoU "
-        + "| vs cam, worst seed |");
+    out.println(
+        "| set | split | method | seeds | mean fg mIoU | spread (max - min) | worst seed (fg mIoU) | mean mIoU | mean unrefined fg / mIoU "
+            + "| vs cam, worst seed |");
     out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
     Map<String, List<Run>> groups = new LinkedHashMap<>();
-    runs.forEach(r -> groups.computeIfAbsent(r.set() + "|" + r.split() + "|" + r.method().id(), k -> new ArrayList<>()).add(r));
+    runs.forEach(
+        r ->
+            groups
+                .computeIfAbsent(
+                    r.set() + "|" + r.split() + "|" + r.method().id(), k -> new ArrayList<>())
+                .add(r));
     for (List<Run> g : groups.values()) {
       Run first = g.get(0);
       double mean = g.stream().mapToDouble(Run::fgMiou).average().orElse(Double.NaN);
@@ -393,15 +684,29 @@ public final class LabelQuality {
       Run worst = g.stream().min(Comparator.comparingDouble(Run::fgMiou)).orElseThrow();
       double miou = g.stream().mapToDouble(Run::miou).average().orElse(Double.NaN);
       boolean allRefined = g.stream().noneMatch(r -> Double.isNaN(r.unrefinedFgMiou()));
-      String unrefined = allRefined
-          ? unrefined(g.stream().mapToDouble(Run::unrefinedFgMiou).average().orElse(Double.NaN),
-              g.stream().mapToDouble(Run::unrefinedMiou).average().orElse(Double.NaN))
-          : "-";
-      out.printf("| %s | %s | %s | %d | %.3f | %.3f | %d (%.3f) | %.3f | %s | %s |%n", first.set(), first.split(), first.method().id(), g.size(),
-          mean, max - worst.fgMiou(), worst.seed(), worst.fgMiou(), miou, unrefined, versusCam(g, groups));
+      String unrefined =
+          allRefined
+              ? unrefined(
+                  g.stream().mapToDouble(Run::unrefinedFgMiou).average().orElse(Double.NaN),
+                  g.stream().mapToDouble(Run::unrefinedMiou).average().orElse(Double.NaN))
+              : "-";
+      out.printf(
+          "| %s | %s | %s | %d | %.3f | %.3f | %d (%.3f) | %.3f | %s | %s |%n",
+          first.set(),
+          first.split(),
+          first.method().id(),
+          g.size(),
+          mean,
+          max - worst.fgMiou(),
+          worst.seed(),
+          worst.fgMiou(),
+          miou,
+          unrefined,
+          versusCam(g, groups));
     }
     out.println();
-    out.println("\"vs cam, worst seed\": the smallest difference fg mIoU(method) - fg mIoU(cam) over the seeds both ran.");
+    out.println(
+        "\"vs cam, worst seed\": the smallest difference fg mIoU(method) - fg mIoU(cam) over the seeds both ran.");
   }
 
   private static String versusCam(List<Run> g, Map<String, List<Run>> groups) {

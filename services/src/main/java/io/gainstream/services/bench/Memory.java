@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Peak memory of the benchmark process: heap used (sampled every 50 ms, since pool peaks add up
- * to more than any moment held) and resident set size (the kernel's high-water mark, which also
- * counts ONNX Runtime's and RocksDB's native memory).
+ * Peak memory of the benchmark process: heap used (sampled every 50 ms, since pool peaks add up to
+ * more than any moment held) and resident set size (the kernel's high-water mark, which also counts
+ * ONNX Runtime's and RocksDB's native memory).
  */
 final class Memory implements AutoCloseable {
   private volatile long peakHeap;
@@ -16,19 +16,22 @@ final class Memory implements AutoCloseable {
   private Thread sampler;
 
   void start() {
-    sampler = new Thread(() -> {
-      while (running) {
-        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        if (used > peakHeap) {
-          peakHeap = used;
-        }
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "memory-sampler");
+    sampler =
+        new Thread(
+            () -> {
+              while (running) {
+                long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                if (used > peakHeap) {
+                  peakHeap = used;
+                }
+                try {
+                  Thread.sleep(50);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "memory-sampler");
     sampler.setDaemon(true);
     sampler.start();
   }

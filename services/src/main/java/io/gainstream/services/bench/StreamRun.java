@@ -26,16 +26,22 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * One run of the real pipeline against the broker, on topics of its own: a release is published,
  * the pipeline started and warmed up, then {@code n} images are published, as fast as the producer
- * goes or at a steady rate, while the proxy labels are read back (read_committed). Gives end-to-end images/s, per-image
- * latency (label committed − image published), the attention stage's images/s of busy time, and
- * how many images were lost or labelled twice.
+ * goes or at a steady rate, while the proxy labels are read back (read_committed). Gives end-to-end
+ * images/s, per-image latency (label committed − image published), the attention stage's images/s
+ * of busy time, and how many images were lost or labelled twice.
  */
 final class StreamRun {
   /**
    * @param latencies per labelled image, nanoseconds from publication to the committed label
    *     (millisecond resolution: record timestamps)
    */
-  record Result(int labelled, int lost, int doubled, double imagesPerSecond, double stageImagesPerSecond, long[] latencies) {}
+  record Result(
+      int labelled,
+      int lost,
+      int doubled,
+      double imagesPerSecond,
+      double stageImagesPerSecond,
+      long[] latencies) {}
 
   private final KafkaConnection kafka;
   private final Path work;
@@ -44,7 +50,13 @@ final class StreamRun {
   private final int threads;
   private final int ortThreads;
 
-  StreamRun(KafkaConnection kafka, Path work, ThroughputBenchmark.Subject subject, int batch, int threads, int ortThreads) {
+  StreamRun(
+      KafkaConnection kafka,
+      Path work,
+      ThroughputBenchmark.Subject subject,
+      int batch,
+      int threads,
+      int ortThreads) {
     this.kafka = kafka;
     this.work = work;
     this.subject = subject;
@@ -68,7 +80,10 @@ final class StreamRun {
     TopicSetup.ensure(kafka, config, Math.max(2, threads), (short) 1);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.consumer(null))) {
-      send(producer, new ProducerRecord<>(config.modelsTopic(), config.modelName(), release(config).toByteArray()));
+      send(
+          producer,
+          new ProducerRecord<>(
+              config.modelsTopic(), config.modelName(), release(config).toByteArray()));
       List<TopicPartition> parts =
           consumer.partitionsFor(config.proxyLabelsTopic(), Duration.ofSeconds(30)).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))
@@ -76,16 +91,24 @@ final class StreamRun {
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       try (PipelineService pipeline =
-          new PipelineService(kafka, config, new PipelineService.Options("bench-" + run, work.resolve("state-" + run), threads))
+          new PipelineService(
+                  kafka,
+                  config,
+                  new PipelineService.Options(
+                      "bench-" + run, work.resolve("state-" + run), threads))
               .start(Duration.ofMinutes(2))) {
         // warm-up: the JIT compiles the Kafka and labelling paths before the clock starts
-        int warm = subject.spec().inputSize() > 128 ? Math.max(2 * batch, 16) : Math.max(2 * batch, 300);
+        int warm =
+            subject.spec().inputSize() > 128 ? Math.max(2 * batch, 16) : Math.max(2 * batch, 300);
         publish(producer, config.imagesTopic(), "warm-", warm, 0);
         collect(consumer, "warm-", warm, null);
         PipelineMetrics.Snapshot m0 = pipeline.metrics().snapshot();
         long t0 = System.nanoTime();
 
-        Thread publisher = new Thread(() -> publish(producer, config.imagesTopic(), "img-", n, ratePerSecond), "bench-publisher");
+        Thread publisher =
+            new Thread(
+                () -> publish(producer, config.imagesTopic(), "img-", n, ratePerSecond),
+                "bench-publisher");
         publisher.start();
         Counts counts = new Counts(n);
         collect(consumer, "img-", n, counts);
@@ -94,7 +117,12 @@ final class StreamRun {
         PipelineMetrics.Snapshot m1 = pipeline.metrics().snapshot();
         double busy = (m1.stageNanos() - m0.stageNanos()) / 1e9 / threads;
         double stage = (m1.attended() - m0.attended()) / busy;
-        return new Result(counts.labelled, n - counts.labelled, counts.doubled, counts.labelled / seconds, stage,
+        return new Result(
+            counts.labelled,
+            n - counts.labelled,
+            counts.doubled,
+            counts.labelled / seconds,
+            stage,
             java.util.Arrays.copyOf(counts.latencies, counts.labelled));
       }
     }
@@ -120,9 +148,15 @@ final class StreamRun {
    * the pipeline's capacity, and a finite set split by hash is uneven: the 256 timed ids split
    * 141/115 over two partitions, so one stream thread would idle through the last tenth of the run
    * whatever the pipeline costs. A long-running stream evens the hash out; a 256-image run does
-   * not. Nothing in the pipeline depends on which partition an id lands in (its buffer is per task).
+   * not. Nothing in the pipeline depends on which partition an id lands in (its buffer is per
+   * task).
    */
-  private void publish(KafkaProducer<String, byte[]> producer, String topic, String prefix, int n, double ratePerSecond) {
+  private void publish(
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      String prefix,
+      int n,
+      double ratePerSecond) {
     List<byte[]> encoded = subject.encoded();
     List<String> names = subject.classNames();
     int partitions = producer.partitionsFor(topic).size();
@@ -137,12 +171,21 @@ final class StreamRun {
       }
       int j = i % encoded.size();
       ImageEvent.Builder e =
-          ImageEvent.newBuilder().setId(prefix + i).setImage(UnsafeByteOperations.unsafeWrap(encoded.get(j))).setMediaType(mediaType)
+          ImageEvent.newBuilder()
+              .setId(prefix + i)
+              .setImage(UnsafeByteOperations.unsafeWrap(encoded.get(j)))
+              .setMediaType(mediaType)
               .setSource("bench");
       for (int k : subject.classes().get(j)) {
         e.addLabels(names.get(k - 1));
       }
-      producer.send(new ProducerRecord<>(topic, i % partitions, System.currentTimeMillis(), prefix + i, e.build().toByteArray()));
+      producer.send(
+          new ProducerRecord<>(
+              topic,
+              i % partitions,
+              System.currentTimeMillis(),
+              prefix + i,
+              e.build().toByteArray()));
     }
     producer.flush();
   }
@@ -162,7 +205,8 @@ final class StreamRun {
   }
 
   /** Reads labels until every id {@code prefix + 0..n−1} has one; fails after 10 idle minutes. */
-  private static void collect(KafkaConsumer<String, byte[]> consumer, String prefix, int n, Counts counts) {
+  private static void collect(
+      KafkaConsumer<String, byte[]> consumer, String prefix, int n, Counts counts) {
     Map<String, Boolean> warm = counts == null ? new HashMap<>() : null;
     long idleSince = System.nanoTime();
     int got = 0;
@@ -185,7 +229,8 @@ final class StreamRun {
           continue;
         }
         counts.seen[i] = true;
-        counts.latencies[counts.labelled++] = (System.currentTimeMillis() - r.timestamp()) * 1_000_000L;
+        counts.latencies[counts.labelled++] =
+            (System.currentTimeMillis() - r.timestamp()) * 1_000_000L;
         counts.lastNanos = System.nanoTime();
         got++;
       }
@@ -208,11 +253,13 @@ final class StreamRun {
     }
   }
 
-  private static void send(KafkaProducer<String, byte[]> producer, ProducerRecord<String, byte[]> record) {
+  private static void send(
+      KafkaProducer<String, byte[]> producer, ProducerRecord<String, byte[]> record) {
     try {
       producer.send(record).get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot publish to " + record.topic() + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot publish to " + record.topic() + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

@@ -1,5 +1,6 @@
 package io.gainstream.services.bench;
 
+import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
@@ -10,7 +11,6 @@ import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.ImageDecoder;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.LabelPng;
-import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
@@ -30,14 +30,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * {@code gainstream bench throughput}: how much the streaming machinery costs on top of the model,
  * measured in one run on one exported model and one image set.
  *
  * <ul>
- *   <li>(a) bare ONNX Runtime: batched attention (with the pipeline's flip fusion) on ready tensors;
+ *   <li>(a) bare ONNX Runtime: batched attention (with the pipeline's flip fusion) on ready
+ *       tensors;
  *   <li>(a′) a plain in-process loop doing the pipeline's per-image work: decode → resize → model →
  *       thresholds → PNG encoding, what a script without Kafka would do;
  *   <li>(b) the attention stage inside the running topology against the broker: images per second
@@ -60,7 +60,8 @@ public final class ThroughputBenchmark {
    * @param soakImages images of the memory soak run (0 = none)
    * @param streamThreads Kafka Streams threads of the pipeline
    * @param ortThreads ONNX Runtime intra-op threads of the pipeline (0 = cores / stream threads)
-   * @param backbone an imported backbone to measure as a further model at {@code backboneSize}, or null
+   * @param backbone an imported backbone to measure as a further model at {@code backboneSize}, or
+   *     null
    * @param backboneSize its input side
    */
   public record Options(
@@ -80,28 +81,56 @@ public final class ThroughputBenchmark {
    * @param refined whether the pipeline (and the plain loop) refine the labels with the dense CRF
    * @param scales the test-time scales of the pipeline, the plain loop and the bare model
    */
-  record Subject(String name, NetworkSpec spec, int imageSize, int images, byte[] onnx, List<byte[]> encoded, List<int[]> classes,
-      String format, boolean refined, TtaScales scales) {
+  record Subject(
+      String name,
+      NetworkSpec spec,
+      int imageSize,
+      int images,
+      byte[] onnx,
+      List<byte[]> encoded,
+      List<int[]> classes,
+      String format,
+      boolean refined,
+      TtaScales scales) {
     List<String> classNames() {
       return SyntheticDataset.classNames(spec.numClasses());
     }
 
     /** The same model and images, labels refined by the dense CRF at its defaults. */
     Subject refinedByCrf() {
-      return new Subject(name + " + crf", spec, imageSize, images, onnx, encoded, classes, format, true, scales);
+      return new Subject(
+          name + " + crf", spec, imageSize, images, onnx, encoded, classes, format, true, scales);
     }
 
     /** The same model and images, fused over {@code scales}. */
     Subject at(TtaScales scales) {
-      return new Subject(name + " + scales " + scales.encode(), spec, imageSize, images, onnx, encoded, classes, format, refined, scales);
+      return new Subject(
+          name + " + scales " + scales.encode(),
+          spec,
+          imageSize,
+          images,
+          onnx,
+          encoded,
+          classes,
+          format,
+          refined,
+          scales);
     }
   }
 
   /** One cell of the table. */
-  record Cell(double a, double aPrime, double b, double c, Latency aLatency, Latency cLatency, Costs costs) {}
+  record Cell(
+      double a,
+      double aPrime,
+      double b,
+      double c,
+      Latency aLatency,
+      Latency cLatency,
+      Costs costs) {}
 
   /** Steady publishing rates of the latency table, as shares of the measured end-to-end rate. */
   private static final double[] STEADY_SHARES = {0.25, 0.5, 0.75};
+
   private static final int STEADY_SECONDS = 8;
 
   private final Options o;
@@ -111,8 +140,11 @@ public final class ThroughputBenchmark {
   private final Memory memory = new Memory();
   private final Runnable step;
 
-  /** @param step called after each timed run (for a progress bar; {@link #runs} of them) */
-  public ThroughputBenchmark(Options options, KafkaConnection kafka, Path work, PrintStream out, Runnable step) {
+  /**
+   * @param step called after each timed run (for a progress bar; {@link #runs} of them)
+   */
+  public ThroughputBenchmark(
+      Options options, KafkaConnection kafka, Path work, PrintStream out, Runnable step) {
     this.o = options;
     this.kafka = kafka;
     this.work = work;
@@ -123,17 +155,24 @@ public final class ThroughputBenchmark {
   /** Timed runs the benchmark will make. */
   public static long runs(Options o) {
     long models = o.models() ? 1 + (o.reference() ? 1 : 0) + (o.backbone() != null ? 1 : 0) : 0;
-    return models * o.batches().length * o.repeats() + (o.models() ? STEADY_SHARES.length * o.repeats() : 0)
-        + (o.trainer() ? o.repeats() : 0) + (o.soakImages() > 0 ? 1 : 0);
+    return models * o.batches().length * o.repeats()
+        + (o.models() ? STEADY_SHARES.length * o.repeats() : 0)
+        + (o.trainer() ? o.repeats() : 0)
+        + (o.soakImages() > 0 ? 1 : 0);
   }
 
   public void run() throws InterruptedException {
     memory.start();
     try {
       out.printf("## gainstream throughput%n%n");
-      out.printf("%d cores, Java %s, max heap %d MiB; pipeline: %d stream thread(s), ORT intra-op threads %s (bare model and plain loop: ORT default); median of %d runs%n%n",
-          Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
-          o.streamThreads(), o.ortThreads() == 0 ? "cores / stream threads" : Integer.toString(o.ortThreads()), o.repeats());
+      out.printf(
+          "%d cores, Java %s, max heap %d MiB; pipeline: %d stream thread(s), ORT intra-op threads %s (bare model and plain loop: ORT default); median of %d runs%n%n",
+          Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"),
+          Runtime.getRuntime().maxMemory() >> 20,
+          o.streamThreads(),
+          o.ortThreads() == 0 ? "cores / stream threads" : Integer.toString(o.ortThreads()),
+          o.repeats());
       List<Subject> subjects = new ArrayList<>();
       if (o.models()) {
         subjects.add(subject("default", NetworkSpec.defaults(4), 96, 3000));
@@ -144,10 +183,19 @@ public final class ThroughputBenchmark {
       }
       if (o.models() && o.backbone() != null) {
         // photo-sized images (decoded and resized at validation, as a camera's would be)
-        // photos come as JPEG (COCO's are): the backbone row, which stands for labelling photos, is fed JPEGs
-        Subject backbone = subject("backbone", NetworkSpec.forBackbone(o.backboneSize(), 4), o.backbone(), 480, 256, "jpeg");
+        // photos come as JPEG (COCO's are): the backbone row, which stands for labelling photos, is
+        // fed JPEGs
+        Subject backbone =
+            subject(
+                "backbone",
+                NetworkSpec.forBackbone(o.backboneSize(), 4),
+                o.backbone(),
+                480,
+                256,
+                "jpeg");
         subjects.add(backbone);
-        // what a backbone release labels with by default (it names the CRF): the pipeline's throughput with refinement on
+        // what a backbone release labels with by default (it names the CRF): the pipeline's
+        // throughput with refinement on
         subjects.add(backbone.refinedByCrf());
         // what a backbone release does by default: both scales it names, then the CRF
         subjects.add(backbone.at(TtaScales.COMPARED).refinedByCrf());
@@ -174,15 +222,26 @@ public final class ThroughputBenchmark {
       }
       if (o.soakImages() > 0) {
         Subject s = subject("default", NetworkSpec.defaults(4), 96, 512);
-        StreamRun.Result r = new StreamRun(kafka, work, s, 32, o.streamThreads(), o.ortThreads()).run(o.soakImages());
+        StreamRun.Result r =
+            new StreamRun(kafka, work, s, 32, o.streamThreads(), o.ortThreads())
+                .run(o.soakImages());
         step.run();
         out.printf("### Memory soak%n%n");
-        out.printf("%d images through the pipeline (default model, batch 32): %d labelled, %d lost, %d doubled, %.0f images/s; "
+        out.printf(
+            "%d images through the pipeline (default model, batch 32): %d labelled, %d lost, %d doubled, %.0f images/s; "
                 + "max heap %d MiB, peak heap used %d MiB, peak resident memory %d MiB%n%n",
-            o.soakImages(), r.labelled(), r.lost(), r.doubled(), r.imagesPerSecond(), Runtime.getRuntime().maxMemory() >> 20,
-            memory.peakHeapMiB(), Memory.peakRssMiB());
+            o.soakImages(),
+            r.labelled(),
+            r.lost(),
+            r.doubled(),
+            r.imagesPerSecond(),
+            Runtime.getRuntime().maxMemory() >> 20,
+            memory.peakHeapMiB(),
+            Memory.peakRssMiB());
       }
-      out.printf("Peak resident memory of the benchmark process: %d MiB (peak heap used %d MiB)%n", Memory.peakRssMiB(), memory.peakHeapMiB());
+      out.printf(
+          "Peak resident memory of the benchmark process: %d MiB (peak heap used %d MiB)%n",
+          Memory.peakRssMiB(), memory.peakHeapMiB());
     } finally {
       memory.close();
     }
@@ -213,9 +272,18 @@ public final class ThroughputBenchmark {
       scaled.forEach(AttentionSession::close);
     }
     for (int r = 0; r < o.repeats(); r++) {
-      StreamRun.Result res = new StreamRun(kafka, work, s, batch, o.streamThreads(), o.ortThreads()).run(s.images());
+      StreamRun.Result res =
+          new StreamRun(kafka, work, s, batch, o.streamThreads(), o.ortThreads()).run(s.images());
       if (res.lost() > 0 || res.doubled() > 0) {
-        throw new IllegalStateException(s.name() + " batch " + batch + ": " + res.lost() + " lost, " + res.doubled() + " doubled");
+        throw new IllegalStateException(
+            s.name()
+                + " batch "
+                + batch
+                + ": "
+                + res.lost()
+                + " lost, "
+                + res.doubled()
+                + " doubled");
       }
       b[r] = res.stageImagesPerSecond();
       c[r] = res.imagesPerSecond();
@@ -233,8 +301,9 @@ public final class ThroughputBenchmark {
    */
   private void steadyLatency(Subject s, int batch, double capacity) throws InterruptedException {
     PipelineConfig defaults = config("x", s, batch, 0);
-    out.printf("### Latency at a steady rate: %s model, batch %d (max wait %d ms, commit interval %d ms), %d s per run%n%n", s.name(),
-        batch, defaults.batchMaxWaitMs(), defaults.commitIntervalMs(), STEADY_SECONDS);
+    out.printf(
+        "### Latency at a steady rate: %s model, batch %d (max wait %d ms, commit interval %d ms), %d s per run%n%n",
+        s.name(), batch, defaults.batchMaxWaitMs(), defaults.commitIntervalMs(), STEADY_SECONDS);
     out.println("| offered img/s | share of (c) | labelled img/s | latency ms p50 / p90 / p99 |");
     out.println("|---:|---:|---:|---:|");
     for (double share : STEADY_SHARES) {
@@ -243,22 +312,43 @@ public final class ThroughputBenchmark {
       double[] got = new double[o.repeats()];
       Latency lat = new Latency();
       for (int r = 0; r < o.repeats(); r++) {
-        StreamRun.Result res = new StreamRun(kafka, work, s, batch, o.streamThreads(), o.ortThreads()).run(n, rate);
+        StreamRun.Result res =
+            new StreamRun(kafka, work, s, batch, o.streamThreads(), o.ortThreads()).run(n, rate);
         if (res.lost() > 0 || res.doubled() > 0) {
-          throw new IllegalStateException(s.name() + " at " + rate + " img/s: " + res.lost() + " lost, " + res.doubled() + " doubled");
+          throw new IllegalStateException(
+              s.name()
+                  + " at "
+                  + rate
+                  + " img/s: "
+                  + res.lost()
+                  + " lost, "
+                  + res.doubled()
+                  + " doubled");
         }
         got[r] = res.imagesPerSecond();
         lat.addAll(res.latencies());
         step.run();
       }
-      out.printf("| %.0f | %.2f | %.0f | %.0f / %.0f / %.0f |%n", rate, share, median(got), lat.percentileMs(50), lat.percentileMs(90),
+      out.printf(
+          "| %.0f | %.2f | %.0f | %.0f / %.0f / %.0f |%n",
+          rate,
+          share,
+          median(got),
+          lat.percentileMs(50),
+          lat.percentileMs(90),
           lat.percentileMs(99));
     }
     out.println();
   }
 
   /** (a): batched attention on ready tensors; images/s over the whole set. */
-  private static double bare(AttentionSession session, List<AttentionSession> scaled, Subject s, float[][] ready, int batch, int passes,
+  private static double bare(
+      AttentionSession session,
+      List<AttentionSession> scaled,
+      Subject s,
+      float[][] ready,
+      int batch,
+      int passes,
       Latency lat) {
     int n = s.images();
     long t0 = System.nanoTime();
@@ -267,7 +357,13 @@ public final class ThroughputBenchmark {
       for (int i = 0, j = 0; i < n; i += batch, j++) {
         int m = Math.min(batch, n - i);
         long b0 = System.nanoTime();
-        BatchAttention.run(session, scaled, ready[j], m, s.classes().subList(i, i + m).toArray(int[][]::new), true);
+        BatchAttention.run(
+            session,
+            scaled,
+            ready[j],
+            m,
+            s.classes().subList(i, i + m).toArray(int[][]::new),
+            true);
         lat.add(System.nanoTime() - b0);
         done += m;
       }
@@ -276,12 +372,18 @@ public final class ThroughputBenchmark {
   }
 
   /** (a′): the per-image work of the pipeline as a plain loop; stage costs go to {@code costs}. */
-  private static double loop(AttentionSession session, List<AttentionSession> scaled, Subject s, int batch, Costs costs) {
+  private static double loop(
+      AttentionSession session, List<AttentionSession> scaled, Subject s, int batch, Costs costs) {
     DecodeLimits limits = DecodeLimits.defaults();
-    ImageLabeler labeler = new ImageLabeler(s.refined()
-        ? ImageLabeler.Settings.defaults().withRefine(io.gainstream.model.labels.CrfRefiner.Settings.defaults())
-        : ImageLabeler.Settings.defaults());
-    io.gainstream.model.labels.CrfRefiner refiner = new io.gainstream.model.labels.CrfRefiner(io.gainstream.model.labels.CrfRefiner.Settings.defaults());
+    ImageLabeler labeler =
+        new ImageLabeler(
+            s.refined()
+                ? ImageLabeler.Settings.defaults()
+                    .withRefine(io.gainstream.model.labels.CrfRefiner.Settings.defaults())
+                : ImageLabeler.Settings.defaults());
+    io.gainstream.model.labels.CrfRefiner refiner =
+        new io.gainstream.model.labels.CrfRefiner(
+            io.gainstream.model.labels.CrfRefiner.Settings.defaults());
     int size = s.spec().inputSize();
     int plane = size * size;
     int n = s.images();
@@ -311,7 +413,8 @@ public final class ThroughputBenchmark {
       costs.model += System.nanoTime() - m0;
       for (int j = 0; j < m; j++) {
         long l0 = System.nanoTime();
-        ImageLabeler.Result lab = labeler.label(r.maps()[j], classes[j], size, widths[j], heights[j], packed[j]);
+        ImageLabeler.Result lab =
+            labeler.label(r.maps()[j], classes[j], size, widths[j], heights[j], packed[j]);
         long l1 = System.nanoTime();
         int bytes = LabelPng.writePalette(lab.classMap(), widths[j], heights[j]).length;
         for (int k : classes[j]) {
@@ -355,7 +458,10 @@ public final class ThroughputBenchmark {
   private static int imageIo(byte[] v, int w, int h, boolean palette) {
     java.awt.image.BufferedImage img =
         palette
-            ? new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_BYTE_INDEXED,
+            ? new java.awt.image.BufferedImage(
+                w,
+                h,
+                java.awt.image.BufferedImage.TYPE_BYTE_INDEXED,
                 io.gainstream.model.labels.VocPalette.colorModel())
             : new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
     img.getRaster().setDataElements(0, 0, w, h, v);
@@ -387,38 +493,78 @@ public final class ThroughputBenchmark {
    * As {@link #subject(String, NetworkSpec, int, int)}, on an imported backbone when one is given,
    * with the images encoded in {@code format} (png, or jpeg at ImageIO's default quality).
    */
-  static Subject subject(String name, NetworkSpec spec, Backbone backbone, int imageSize, int images, String format) {
+  static Subject subject(
+      String name, NetworkSpec spec, Backbone backbone, int imageSize, int images, String format) {
     byte[] onnx;
-    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(11), backbone)) {
-      onnx = OnnxExporter.export(t.network(),
-          new ModelInfo(spec, SyntheticDataset.classNames(spec.numClasses()), "cam", 1, 0, false, Map.of()));
+    try (GainTrainer t =
+        new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(11), backbone)) {
+      onnx =
+          OnnxExporter.export(
+              t.network(),
+              new ModelInfo(
+                  spec,
+                  SyntheticDataset.classNames(spec.numClasses()),
+                  "cam",
+                  1,
+                  0,
+                  false,
+                  Map.of()));
     }
     List<SyntheticDataset.Sample> samples =
-        SyntheticDataset.generate(new SyntheticDataset.Spec(spec.numClasses(), imageSize, images, 0.35, false, 0.9, 5));
+        SyntheticDataset.generate(
+            new SyntheticDataset.Spec(spec.numClasses(), imageSize, images, 0.35, false, 0.9, 5));
     List<byte[]> encoded = new ArrayList<>(images);
     List<int[]> classes = new ArrayList<>(images);
     for (SyntheticDataset.Sample s : samples) {
       encoded.add(ImageBytes.encode(s.image(), format));
       classes.add(s.classes());
     }
-    return new Subject(name, spec, imageSize, images, onnx, encoded, classes, format, false, TtaScales.single());
+    return new Subject(
+        name, spec, imageSize, images, onnx, encoded, classes, format, false, TtaScales.single());
   }
 
   private void table(Subject s, Map<Integer, Cell> cells) {
     NetworkSpec n = s.spec();
-    String net = (s.name().startsWith("backbone") ? "imported backbone + CAM head" : "width " + n.width() + ", depth " + n.depth())
-        + (s.refined() ? ", labels refined by the dense CRF (its defaults; in a′ and c, not in a)" : "")
-        + (s.scales().isSingle() ? "" : ", fused over scales " + s.scales().encode() + " (in a, a′ and c)");
-    out.printf("### %s model: %dx%d input, %s; %d images of %dx%d (%s), flip fusion on%n%n",
-        s.name(), n.inputSize(), n.inputSize(), net, s.images(), s.imageSize(), s.imageSize(), s.format().toUpperCase(java.util.Locale.ROOT));
-    out.println("| batch | (a) bare ORT img/s | (a′) plain loop img/s | (b) stage img/s | (c) end to end img/s "
-        + "| (a) ms/batch p50 / p99 | (c) latency ms p50 / p99 | b/a | c/a′ | c/a | a′/a |");
+    String net =
+        (s.name().startsWith("backbone")
+                ? "imported backbone + CAM head"
+                : "width " + n.width() + ", depth " + n.depth())
+            + (s.refined()
+                ? ", labels refined by the dense CRF (its defaults; in a′ and c, not in a)"
+                : "")
+            + (s.scales().isSingle()
+                ? ""
+                : ", fused over scales " + s.scales().encode() + " (in a, a′ and c)");
+    out.printf(
+        "### %s model: %dx%d input, %s; %d images of %dx%d (%s), flip fusion on%n%n",
+        s.name(),
+        n.inputSize(),
+        n.inputSize(),
+        net,
+        s.images(),
+        s.imageSize(),
+        s.imageSize(),
+        s.format().toUpperCase(java.util.Locale.ROOT));
+    out.println(
+        "| batch | (a) bare ORT img/s | (a′) plain loop img/s | (b) stage img/s | (c) end to end img/s "
+            + "| (a) ms/batch p50 / p99 | (c) latency ms p50 / p99 | b/a | c/a′ | c/a | a′/a |");
     out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Map.Entry<Integer, Cell> e : cells.entrySet()) {
       Cell c = e.getValue();
-      out.printf("| %d | %.0f | %.0f | %.0f | %.0f | %.1f / %.1f | %.0f / %.0f | %.2f | %.2f | %.2f | %.2f |%n",
-          e.getKey(), c.a(), c.aPrime(), c.b(), c.c(), c.aLatency().percentileMs(50), c.aLatency().percentileMs(99),
-          c.cLatency().percentileMs(50), c.cLatency().percentileMs(99), c.b() / c.a(), c.c() / c.aPrime(), c.c() / c.a(),
+      out.printf(
+          "| %d | %.0f | %.0f | %.0f | %.0f | %.1f / %.1f | %.0f / %.0f | %.2f | %.2f | %.2f | %.2f |%n",
+          e.getKey(),
+          c.a(),
+          c.aPrime(),
+          c.b(),
+          c.c(),
+          c.aLatency().percentileMs(50),
+          c.aLatency().percentileMs(99),
+          c.cLatency().percentileMs(50),
+          c.cLatency().percentileMs(99),
+          c.b() / c.a(),
+          c.c() / c.aPrime(),
+          c.c() / c.a(),
           c.aPrime() / c.a());
     }
     out.println();
@@ -426,15 +572,28 @@ public final class ThroughputBenchmark {
 
   private void costTable(Map<String, Costs> costs) {
     out.printf("### Per-image work outside the model (plain loop, batch 32), µs per image%n%n");
-    out.println("| model | decode | resize + pack | model (flip fused) | thresholds | PNG encode | PNG encode via ImageIO (before) | label bytes: PNG / raw "
-        + "| dense CRF (refine crf, not in a′) |");
+    out.println(
+        "| model | decode | resize + pack | model (flip fused) | thresholds | PNG encode | PNG encode via ImageIO (before) | label bytes: PNG / raw "
+            + "| dense CRF (refine crf, not in a′) |");
     out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Map.Entry<String, Costs> e : costs.entrySet()) {
       Costs c = e.getValue();
-      out.printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %s | %d / %d | %s |%n", e.getKey(), c.perImage(c.decode), c.perImage(c.resize),
-          c.perImage(c.model), c.perImage(c.threshold), c.perImage(c.encode),
-          c.imageIoSamples == 0 ? "-" : String.format("%.0f", c.imageIoEncode / 1e3 / c.imageIoSamples), c.pngBytes / Math.max(1, c.images),
-          c.rawBytes / Math.max(1, c.images), c.crfSamples == 0 ? "- (in thresholds)" : String.format("%.0f", c.crf / 1e3 / c.crfSamples));
+      out.printf(
+          "| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %s | %d / %d | %s |%n",
+          e.getKey(),
+          c.perImage(c.decode),
+          c.perImage(c.resize),
+          c.perImage(c.model),
+          c.perImage(c.threshold),
+          c.perImage(c.encode),
+          c.imageIoSamples == 0
+              ? "-"
+              : String.format("%.0f", c.imageIoEncode / 1e3 / c.imageIoSamples),
+          c.pngBytes / Math.max(1, c.images),
+          c.rawBytes / Math.max(1, c.images),
+          c.crfSamples == 0
+              ? "- (in thresholds)"
+              : String.format("%.0f", c.crf / 1e3 / c.crfSamples));
     }
     out.println();
   }
@@ -454,8 +613,13 @@ public final class ThroughputBenchmark {
     long encode;
     long imageIoEncode;
     long imageIoSamples;
-    /** Dense-CRF refinement at its default settings, sampled like the ImageIO encoding (not part of a′). */
+
+    /**
+     * Dense-CRF refinement at its default settings, sampled like the ImageIO encoding (not part of
+     * a′).
+     */
     long crf;
+
     long crfSamples;
     long pngBytes;
     long rawBytes;
@@ -477,10 +641,14 @@ public final class ThroughputBenchmark {
     c.put(PipelineConfig.ORT_INTRA_THREADS_CONFIG, ortThreads);
     c.put(PipelineConfig.REFINE_CONFIG, s.refined() ? "crf" : "none");
     c.put(PipelineConfig.TTA_SCALES_CONFIG, s.scales().encode());
-    for (String[] t : new String[][] {
-        {PipelineConfig.IMAGES_TOPIC_CONFIG, "images"}, {PipelineConfig.MODELS_TOPIC_CONFIG, "models"},
-        {PipelineConfig.PROXY_LABELS_TOPIC_CONFIG, "proxy-labels"}, {PipelineConfig.TRAINING_SAMPLES_TOPIC_CONFIG, "training-samples"},
-        {PipelineConfig.DEAD_LETTERS_TOPIC_CONFIG, "dead-letters"}}) {
+    for (String[] t :
+        new String[][] {
+          {PipelineConfig.IMAGES_TOPIC_CONFIG, "images"},
+          {PipelineConfig.MODELS_TOPIC_CONFIG, "models"},
+          {PipelineConfig.PROXY_LABELS_TOPIC_CONFIG, "proxy-labels"},
+          {PipelineConfig.TRAINING_SAMPLES_TOPIC_CONFIG, "training-samples"},
+          {PipelineConfig.DEAD_LETTERS_TOPIC_CONFIG, "dead-letters"}
+        }) {
       c.put(t[0], "bench-" + run + "-" + t[1]);
     }
     return new PipelineConfig(c);

@@ -44,14 +44,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class TrainerThroughput {
   private static final int SAMPLES = 256;
   private static final int STEPS = 150;
-  /** Steps not timed: the first steps of a fresh trainer, and JIT compilation of the Kafka paths. */
+
+  /**
+   * Steps not timed: the first steps of a fresh trainer, and JIT compilation of the Kafka paths.
+   */
   private static final int SKIP = 25;
+
   /** Samples arriving per second while the trainer trains: a 10 % sample of 300 images/s. */
   private static final int ARRIVALS_PER_SECOND = Integer.getInteger("bench.arrivals", 30);
 
   private static final int STREAMS_LINGER_MS = 100;
+
   /** A typical PASCAL VOC photo. */
   private static final int PHOTO_WIDTH = 500;
+
   private static final int PHOTO_HEIGHT = 375;
 
   private final KafkaConnection kafka;
@@ -72,49 +78,72 @@ final class TrainerThroughput {
     NetworkSpec spec = NetworkSpec.defaults(4);
     GainSettings settings = GainSettings.defaults(Method.GAIN).withWarmup(0, 0f).withSeed(3);
     List<SyntheticDataset.Sample> samples =
-        SyntheticDataset.generate(new SyntheticDataset.Spec(4, spec.inputSize(), SAMPLES, 0.35, false, 0.9, 8));
-    ThroughputBenchmark.Subject subject = ThroughputBenchmark.subject("trainer", spec, spec.inputSize(), 0);
+        SyntheticDataset.generate(
+            new SyntheticDataset.Spec(4, spec.inputSize(), SAMPLES, 0.35, false, 0.9, 8));
+    ThroughputBenchmark.Subject subject =
+        ThroughputBenchmark.subject("trainer", spec, spec.inputSize(), 0);
     List<String> names = SyntheticDataset.classNames(spec.numClasses());
     // the same samples as the pipeline would copy them: at the model's input size, and at the size
     // of a PASCAL VOC photo, whose decoding costs far more
-    List<ImageEvent> small = samples.stream().map(s -> sample(s, names, spec.inputSize(), spec.inputSize(), "png")).toList();
-    List<ImageEvent> photos = samples.stream().map(s -> sample(s, names, PHOTO_WIDTH, PHOTO_HEIGHT, "jpeg")).toList();
+    List<ImageEvent> small =
+        samples.stream()
+            .map(s -> sample(s, names, spec.inputSize(), spec.inputSize(), "png"))
+            .toList();
+    List<ImageEvent> photos =
+        samples.stream().map(s -> sample(s, names, PHOTO_WIDTH, PHOTO_HEIGHT, "jpeg")).toList();
     double[][] runs = new double[3][repeats];
     for (int r = 0; r < repeats; r++) {
       // the order rotates: a process's speed drifts over minutes, and a fixed order would hand
       // that drift to one side
       for (int j = 0; j < 3; j++) {
         int side = (r + j) % 3;
-        runs[side][r] = switch (side) {
-          case 0 -> memoryInFreshThread(spec, settings, samples);
-          case 1 -> fromKafka(spec, settings, small, subject);
-          default -> fromKafka(spec, settings, photos, subject);
-        };
+        runs[side][r] =
+            switch (side) {
+              case 0 -> memoryInFreshThread(spec, settings, samples);
+              case 1 -> fromKafka(spec, settings, small, subject);
+              default -> fromKafka(spec, settings, photos, subject);
+            };
       }
       step.run();
     }
     double m = ThroughputBenchmark.median(runs[0]);
     double k = ThroughputBenchmark.median(runs[1]);
     double p = ThroughputBenchmark.median(runs[2]);
-    out.printf("### Trainer (%s, batch %d, %d steps timed after %d, %dx%d input; Kafka-fed: %d samples/s arriving)%n%n",
-        settings.method().id(), settings.batchSize(), STEPS - SKIP, SKIP, spec.inputSize(), spec.inputSize(), ARRIVALS_PER_SECOND);
+    out.printf(
+        "### Trainer (%s, batch %d, %d steps timed after %d, %dx%d input; Kafka-fed: %d samples/s arriving)%n%n",
+        settings.method().id(),
+        settings.batchSize(),
+        STEPS - SKIP,
+        SKIP,
+        spec.inputSize(),
+        spec.inputSize(),
+        ARRIVALS_PER_SECOND);
     out.println("| fed from | steps/s | ratio |");
     out.println("|---|---:|---:|");
     out.printf("| memory | %.1f | 1.00 |%n", m);
-    out.printf("| Kafka (trainer service), %dx%d PNG samples | %.1f | %.2f |%n", spec.inputSize(), spec.inputSize(), k, k / m);
-    out.printf("| Kafka (trainer service), %dx%d JPEG samples | %.1f | %.2f |%n%n", PHOTO_WIDTH, PHOTO_HEIGHT, p, p / m);
-    out.printf("Single runs, steps/s: memory %s; Kafka PNG %s; Kafka JPEG %s.%n%n", runs(runs[0]), runs(runs[1]), runs(runs[2]));
+    out.printf(
+        "| Kafka (trainer service), %dx%d PNG samples | %.1f | %.2f |%n",
+        spec.inputSize(), spec.inputSize(), k, k / m);
+    out.printf(
+        "| Kafka (trainer service), %dx%d JPEG samples | %.1f | %.2f |%n%n",
+        PHOTO_WIDTH, PHOTO_HEIGHT, p, p / m);
+    out.printf(
+        "Single runs, steps/s: memory %s; Kafka PNG %s; Kafka JPEG %s.%n%n",
+        runs(runs[0]), runs(runs[1]), runs(runs[2]));
   }
 
   private static String runs(double[] v) {
-    return Arrays.stream(v).mapToObj(x -> String.format("%.1f", x)).collect(Collectors.joining(", "));
+    return Arrays.stream(v)
+        .mapToObj(x -> String.format("%.1f", x))
+        .collect(Collectors.joining(", "));
   }
 
   /**
    * Each side trains in a fresh thread, as the trainer service does (PyTorch keeps per-thread
    * worker pools, so a thread's first run and a long-lived thread's runs differ).
    */
-  private static double memoryInFreshThread(NetworkSpec spec, GainSettings settings, List<SyntheticDataset.Sample> samples)
+  private static double memoryInFreshThread(
+      NetworkSpec spec, GainSettings settings, List<SyntheticDataset.Sample> samples)
       throws InterruptedException {
     double[] m = new double[1];
     Thread t = new Thread(() -> m[0] = fromMemory(spec, settings, samples), "bench-memory-trainer");
@@ -123,7 +152,8 @@ final class TrainerThroughput {
     return m[0];
   }
 
-  private static double fromMemory(NetworkSpec spec, GainSettings settings, List<SyntheticDataset.Sample> samples) {
+  private static double fromMemory(
+      NetworkSpec spec, GainSettings settings, List<SyntheticDataset.Sample> samples) {
     List<Example> examples = Batches.fromSynthetic(samples, spec.inputSize(), 0);
     Random rnd = new Random(settings.seed());
     try (GainTrainer t = new GainTrainer(spec, settings)) {
@@ -132,14 +162,22 @@ final class TrainerThroughput {
         if (i == SKIP) {
           start = System.nanoTime();
         }
-        t.step(Batches.sample(examples, settings.batchSize(), spec.numClasses(), spec.inputSize(), false, rnd));
+        t.step(
+            Batches.sample(
+                examples, settings.batchSize(), spec.numClasses(), spec.inputSize(), false, rnd));
       }
       return (STEPS - SKIP) / ((System.nanoTime() - start) / 1e9);
     }
   }
 
-  /** @param encoded the samples, encoded once: the publisher's work is not the trainer's */
-  private double fromKafka(NetworkSpec spec, GainSettings settings, List<ImageEvent> encoded, ThroughputBenchmark.Subject subject)
+  /**
+   * @param encoded the samples, encoded once: the publisher's work is not the trainer's
+   */
+  private double fromKafka(
+      NetworkSpec spec,
+      GainSettings settings,
+      List<ImageEvent> encoded,
+      ThroughputBenchmark.Subject subject)
       throws InterruptedException {
     String run = UUID.randomUUID().toString().substring(0, 8);
     PipelineConfig config = ThroughputBenchmark.config(run, subject, 16, 0);
@@ -158,27 +196,46 @@ final class TrainerThroughput {
       }
       producer.flush();
       TrainerService.Options opts =
-          new TrainerService.Options(config.modelName(), names, spec, settings, 1_000_000, STEPS, 1000, SAMPLES, 3000,
-              new Checkpoints(work.resolve("trainer-" + run)), "bench-trainer-" + run, config.trainingSamplesTopic(),
-              config.modelsTopic(), DecodeLimits.defaults(),
-              // nothing held out and no releases: both sides train on every sample, like the memory-fed side
-              new TrainerService.Guarding(0, CollapseGuard.Settings.defaults(), ReleaseGate.defaults()), null);
-      TrainerService trainer = new TrainerService(kafka, opts, s -> stepAt[steps[0]++] = System.nanoTime());
+          new TrainerService.Options(
+              config.modelName(),
+              names,
+              spec,
+              settings,
+              1_000_000,
+              STEPS,
+              1000,
+              SAMPLES,
+              3000,
+              new Checkpoints(work.resolve("trainer-" + run)),
+              "bench-trainer-" + run,
+              config.trainingSamplesTopic(),
+              config.modelsTopic(),
+              DecodeLimits.defaults(),
+              // nothing held out and no releases: both sides train on every sample, like the
+              // memory-fed side
+              new TrainerService.Guarding(
+                  0, CollapseGuard.Settings.defaults(), ReleaseGate.defaults()),
+              null);
+      TrainerService trainer =
+          new TrainerService(kafka, opts, s -> stepAt[steps[0]++] = System.nanoTime());
       Thread t = new Thread(trainer, "bench-trainer");
       t.start();
       // samples keep arriving while it trains, as they do from a running pipeline
-      Thread trickle = new Thread(() -> {
-        int i = 0;
-        while (training.get() && ARRIVALS_PER_SECOND > 0) {
-          producer.send(record(config, encoded.get(i % encoded.size()), "t-" + i));
-          i++;
-          try {
-            Thread.sleep(ARRIVALS_PER_SECOND == 0 ? 3_600_000 : 1000 / ARRIVALS_PER_SECOND);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "bench-trickle");
+      Thread trickle =
+          new Thread(
+              () -> {
+                int i = 0;
+                while (training.get() && ARRIVALS_PER_SECOND > 0) {
+                  producer.send(record(config, encoded.get(i % encoded.size()), "t-" + i));
+                  i++;
+                  try {
+                    Thread.sleep(ARRIVALS_PER_SECOND == 0 ? 3_600_000 : 1000 / ARRIVALS_PER_SECOND);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "bench-trickle");
       trickle.start();
       t.join();
       training.set(false);
@@ -191,20 +248,27 @@ final class TrainerThroughput {
     return (STEPS - 1 - SKIP) / ((stepAt[STEPS - 1] - stepAt[SKIP]) / 1e9);
   }
 
-  private static ImageEvent sample(SyntheticDataset.Sample s, List<String> names, int width, int height, String format) {
+  private static ImageEvent sample(
+      SyntheticDataset.Sample s, List<String> names, int width, int height, String format) {
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(s.image(), 0, 0, width, height, null);
     g.dispose();
-    ImageEvent.Builder e = ImageEvent.newBuilder().setImage(ByteString.copyFrom(ImageBytes.encode(img, format))).setMediaType("image/" + format);
+    ImageEvent.Builder e =
+        ImageEvent.newBuilder()
+            .setImage(ByteString.copyFrom(ImageBytes.encode(img, format)))
+            .setMediaType("image/" + format);
     for (int k : s.classes()) {
       e.addLabels(names.get(k - 1));
     }
     return e.build();
   }
 
-  private static ProducerRecord<String, byte[]> record(PipelineConfig config, ImageEvent e, String id) {
-    return new ProducerRecord<>(config.trainingSamplesTopic(), id, e.toBuilder().setId(id).build().toByteArray());
+  private static ProducerRecord<String, byte[]> record(
+      PipelineConfig config, ImageEvent e, String id) {
+    return new ProducerRecord<>(
+        config.trainingSamplesTopic(), id, e.toBuilder().setId(id).build().toByteArray());
   }
 }

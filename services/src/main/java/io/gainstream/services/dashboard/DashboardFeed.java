@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DashboardFeed implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardFeed.class);
+
   /** Records read back per partition of images, labels and dead letters at start. */
   static final long HISTORY = 300;
 
@@ -46,14 +47,24 @@ public final class DashboardFeed implements Runnable, AutoCloseable {
   public void run() {
     try {
       List<TopicPartition> parts = new ArrayList<>();
-      for (String t : List.of(config.modelsTopic(), config.imagesTopic(), config.proxyLabelsTopic(), config.deadLettersTopic())) {
-        consumer.partitionsFor(t, Duration.ofSeconds(60)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+      for (String t :
+          List.of(
+              config.modelsTopic(),
+              config.imagesTopic(),
+              config.proxyLabelsTopic(),
+              config.deadLettersTopic())) {
+        consumer
+            .partitionsFor(t, Duration.ofSeconds(60))
+            .forEach(p -> parts.add(new TopicPartition(t, p.partition())));
       }
       consumer.assign(parts);
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       for (TopicPartition tp : parts) {
-        long from = tp.topic().equals(config.modelsTopic()) ? begin.get(tp) : Math.max(begin.get(tp), end.get(tp) - HISTORY);
+        long from =
+            tp.topic().equals(config.modelsTopic())
+                ? begin.get(tp)
+                : Math.max(begin.get(tp), end.get(tp) - HISTORY);
         consumer.seek(tp, from);
       }
       while (running) {

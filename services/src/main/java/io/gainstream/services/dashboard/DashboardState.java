@@ -29,14 +29,16 @@ import java.util.TreeMap;
  * What the dashboard shows, folded from the topics record by record: the newest labelled images
  * with their pictures (drawn once, when the page first shows them), the model releases with their
  * training metrics and — for images that came with pixel labels — the mIoU of each release, the
- * label throughput over time, and the dead letters by reason. Fed by {@link DashboardFeed};
- * {@link #json} is what the page polls.
+ * label throughput over time, and the dead letters by reason. Fed by {@link DashboardFeed}; {@link
+ * #json} is what the page polls.
  */
 public final class DashboardState {
   /** Newest labelled images kept with pictures. */
   static final int RECENT = 12;
+
   /** Image events kept to pair with labels that arrive later. */
   static final int PENDING_IMAGES = 512;
+
   static final long BUCKET_MS = 2000;
   static final int BUCKETS = 90;
 
@@ -45,14 +47,23 @@ public final class DashboardState {
    *
    * @param unrefined the label before the dense CRF when it was refined, else null
    */
-  record Card(String id, long version, int width, int height, String image, String label, String unrefined, List<ClassView> classes,
+  record Card(
+      String id,
+      long version,
+      int width,
+      int height,
+      String image,
+      String label,
+      String unrefined,
+      List<ClassView> classes,
       Map<String, Float> scores) {}
 
   /** Pictures of one labelled class. */
   record ClassView(String name, String heatmap, String soft, String zones) {}
 
   /** A release and its metrics. */
-  record Release(long version, long createdMs, long step, String method, Map<String, Double> metrics) {}
+  record Release(
+      long version, long createdMs, long step, String method, Map<String, Double> metrics) {}
 
   private final List<String> classNames;
   private final LinkedHashMap<String, ImageEvent> images =
@@ -77,7 +88,8 @@ public final class DashboardState {
   }
 
   /** Folds one record of one of the four topics in. */
-  public synchronized void accept(PipelineConfig c, String topic, String key, byte[] value, long nowMs) {
+  public synchronized void accept(
+      PipelineConfig c, String topic, String key, byte[] value, long nowMs) {
     if (value == null) {
       return;
     }
@@ -90,12 +102,18 @@ public final class DashboardState {
       } else if (topic.equals(c.modelsTopic())) {
         ModelRelease r = ModelRelease.parseFrom(value);
         if (r.getName().equals(c.modelName())) {
-          releases.put(r.getVersion(), new Release(r.getVersion(), r.getCreatedMs(), r.getStep(), r.getMethod(), r.getMetricsMap()));
+          releases.put(
+              r.getVersion(),
+              new Release(
+                  r.getVersion(), r.getCreatedMs(), r.getStep(), r.getMethod(), r.getMetricsMap()));
         }
       } else if (topic.equals(c.deadLettersTopic())) {
         DeadLetter d = DeadLetter.parseFrom(value);
         deadByReason.merge(d.getReason(), 1L, Long::sum);
-        lastDead.addFirst(new String[] {d.getOriginalKey().toStringUtf8(), d.getStage(), d.getReason(), d.getDetail()});
+        lastDead.addFirst(
+            new String[] {
+              d.getOriginalKey().toStringUtf8(), d.getStage(), d.getReason(), d.getDetail()
+            });
         while (lastDead.size() > 10) {
           lastDead.removeLast();
         }
@@ -131,10 +149,18 @@ public final class DashboardState {
   /** Adds the label against the image's pixel label to the confusion matrix of its release. */
   private void score(ProxyLabel l, ImageEvent e) {
     try {
-      byte[] classMap = LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
-      byte[] truth = PixelLabels.decode(e.getPixelLabel().toByteArray(), l.getWidth(), l.getHeight(), classNames.size(),
-          DecodeLimits.defaults());
-      quality.computeIfAbsent(l.getModelVersion(), v -> new ConfusionMatrix(classNames.size())).add(classMap, truth);
+      byte[] classMap =
+          LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
+      byte[] truth =
+          PixelLabels.decode(
+              e.getPixelLabel().toByteArray(),
+              l.getWidth(),
+              l.getHeight(),
+              classNames.size(),
+              DecodeLimits.defaults());
+      quality
+          .computeIfAbsent(l.getModelVersion(), v -> new ConfusionMatrix(classNames.size()))
+          .add(classMap, truth);
     } catch (RuntimeException ex) {
       // the pipeline dead-letters bad pixel labels; a label without usable truth just is not scored
     }
@@ -166,12 +192,25 @@ public final class DashboardState {
     for (Map.Entry<String, com.google.protobuf.ByteString> m : l.getSoftMasksMap().entrySet()) {
       byte[] soft = Overlays.grey(m.getValue().toByteArray());
       byte[] zones = Overlays.grey(l.getTernaryMasksOrThrow(m.getKey()).toByteArray());
-      views.add(new ClassView(m.getKey(), Overlays.dataUri(Overlays.heatmap(under, soft, w, h)),
-          Overlays.dataUri(m.getValue().toByteArray()), Overlays.dataUri(Overlays.zones(zones, w, h))));
+      views.add(
+          new ClassView(
+              m.getKey(),
+              Overlays.dataUri(Overlays.heatmap(under, soft, w, h)),
+              Overlays.dataUri(m.getValue().toByteArray()),
+              Overlays.dataUri(Overlays.zones(zones, w, h))));
     }
-    return new Card(l.getImageId(), l.getModelVersion(), w, h, base == null ? null : Overlays.dataUri(Overlays.fit(base, w, h)),
+    return new Card(
+        l.getImageId(),
+        l.getModelVersion(),
+        w,
+        h,
+        base == null ? null : Overlays.dataUri(Overlays.fit(base, w, h)),
         Overlays.dataUri(l.getClassPng().toByteArray()),
-        l.getUnrefinedClassPng().isEmpty() ? null : Overlays.dataUri(l.getUnrefinedClassPng().toByteArray()), views, l.getScoresMap());
+        l.getUnrefinedClassPng().isEmpty()
+            ? null
+            : Overlays.dataUri(l.getUnrefinedClassPng().toByteArray()),
+        views,
+        l.getScoresMap());
   }
 
   public synchronized long labels() {
@@ -201,8 +240,15 @@ public final class DashboardState {
       j.name("recent").beginArray();
       for (Shown shown : recent) {
         Card c = shown.card();
-        j.beginObject().name("id").value(c.id()).name("version").value(c.version()).name("width").value(c.width())
-            .name("height").value(c.height());
+        j.beginObject()
+            .name("id")
+            .value(c.id())
+            .name("version")
+            .value(c.version())
+            .name("width")
+            .value(c.width())
+            .name("height")
+            .value(c.height());
         if (c.image() != null) {
           j.name("image").value(c.image());
         }
@@ -216,16 +262,31 @@ public final class DashboardState {
         }
         j.endObject().name("classes").beginArray();
         for (ClassView v : c.classes()) {
-          j.beginObject().name("name").value(v.name()).name("heatmap").value(v.heatmap()).name("soft").value(v.soft())
-              .name("zones").value(v.zones()).endObject();
+          j.beginObject()
+              .name("name")
+              .value(v.name())
+              .name("heatmap")
+              .value(v.heatmap())
+              .name("soft")
+              .value(v.soft())
+              .name("zones")
+              .value(v.zones())
+              .endObject();
         }
         j.endArray().endObject();
       }
       j.endArray();
       j.name("releases").beginArray();
       for (Release r : releases.values()) {
-        j.beginObject().name("version").value(r.version()).name("createdMs").value(r.createdMs()).name("step").value(r.step())
-            .name("method").value(r.method());
+        j.beginObject()
+            .name("version")
+            .value(r.version())
+            .name("createdMs")
+            .value(r.createdMs())
+            .name("step")
+            .value(r.step())
+            .name("method")
+            .value(r.method());
         j.name("loss").value(r.metrics().getOrDefault("loss", Double.NaN));
         j.name("accuracy").value(r.metrics().getOrDefault("accuracy", Double.NaN));
         // held-out validation of the trainer (absent from releases of older trainers)
@@ -252,7 +313,16 @@ public final class DashboardState {
       j.endObject();
       j.name("lastDeadLetters").beginArray();
       for (String[] d : lastDead) {
-        j.beginObject().name("id").value(d[0]).name("stage").value(d[1]).name("reason").value(d[2]).name("detail").value(d[3]).endObject();
+        j.beginObject()
+            .name("id")
+            .value(d[0])
+            .name("stage")
+            .value(d[1])
+            .name("reason")
+            .value(d[2])
+            .name("detail")
+            .value(d[3])
+            .endObject();
       }
       j.endArray();
       j.endObject();

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Input checks shared by the exporters, run before anything is written so a bad item does not
- * leave half a dataset behind.
+ * Input checks shared by the exporters, run before anything is written so a bad item does not leave
+ * half a dataset behind.
  */
 final class ExportChecks {
   /** Class indices 1..254 are usable: 0 is background and 255 ignore. */
@@ -20,11 +20,15 @@ final class ExportChecks {
       throw new IllegalArgumentException("classes must not be null");
     }
     if (classes.size() > MAX_CLASSES) {
-      throw new IllegalArgumentException("at most " + MAX_CLASSES + " classes fit in an 8-bit class map, got " + classes.size());
+      throw new IllegalArgumentException(
+          "at most " + MAX_CLASSES + " classes fit in an 8-bit class map, got " + classes.size());
     }
     Set<String> seen = new HashSet<>();
     for (String c : classes) {
-      if (c == null || c.isBlank() || !c.equals(c.strip()) || c.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+      if (c == null
+          || c.isBlank()
+          || !c.equals(c.strip())
+          || c.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
         throw new IllegalArgumentException("bad class name '" + c + "'");
       }
       if (!seen.add(c)) {
@@ -52,8 +56,17 @@ final class ExportChecks {
         int v = m[i] & 0xff;
         if (v > classCount && v != ExportItem.IGNORE) {
           throw new IllegalArgumentException(
-              "class map of " + it.stem() + " has value " + v + " at x=" + i % it.width() + ", y=" + i / it.width()
-                  + " but there are only " + classCount + " classes");
+              "class map of "
+                  + it.stem()
+                  + " has value "
+                  + v
+                  + " at x="
+                  + i % it.width()
+                  + ", y="
+                  + i / it.width()
+                  + " but there are only "
+                  + classCount
+                  + " classes");
         }
       }
     }

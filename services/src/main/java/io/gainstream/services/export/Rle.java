@@ -6,9 +6,9 @@ import java.util.function.IntPredicate;
 /**
  * COCO's uncompressed run-length encoding of a binary mask: run lengths over the pixels in
  * column-major (Fortran) order, alternating background and foreground and always starting with a
- * background run (of length 0 when the first pixel is foreground). The runs add up to
- * {@code width * height}. This is the {@code counts} list pycocotools reads with
- * {@code frPyObjects}; kept apart from the JSON writing so it can be tested on its own.
+ * background run (of length 0 when the first pixel is foreground). The runs add up to {@code width
+ * * height}. This is the {@code counts} list pycocotools reads with {@code frPyObjects}; kept apart
+ * from the JSON writing so it can be tested on its own.
  *
  * <p>Masks are given and returned row-major, like every other pixel array in gainstream.
  */
@@ -66,7 +66,8 @@ public final class Rle {
     for (int r = 0; r < counts.length; r++) {
       int c = counts[r];
       if (c < 0 || pos + c > total) {
-        throw new IllegalArgumentException("run " + r + " (" + c + ") is negative or runs past the " + total + " pixels");
+        throw new IllegalArgumentException(
+            "run " + r + " (" + c + ") is negative or runs past the " + total + " pixels");
       }
       if (r % 2 == 1) {
         for (int j = (int) pos; j < pos + c; j++) {
@@ -84,7 +85,8 @@ public final class Rle {
   private static void requireLength(int length, int width, int height) {
     requireSize(width, height);
     if (length != width * height) {
-      throw new IllegalArgumentException("a " + width + "x" + height + " mask needs " + width * height + " values, got " + length);
+      throw new IllegalArgumentException(
+          "a " + width + "x" + height + " mask needs " + width * height + " values, got " + length);
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Writes proxy labels in the PASCAL VOC segmentation layout, the format most segmentation code
- * and CVAT ("Segmentation mask 1.1") read without conversion:
+ * Writes proxy labels in the PASCAL VOC segmentation layout, the format most segmentation code and
+ * CVAT ("Segmentation mask 1.1") read without conversion:
  *
  * <pre>
  * JPEGImages/&lt;stem&gt;.&lt;ext&gt;          original image bytes, as given (any format)
@@ -39,15 +39,17 @@ public final class VocExport {
    * Writes the dataset under {@code root}.
    *
    * @param classes class names; class index k (1-based) is {@code classes.get(k - 1)}
-   * @param split split name per stem ({@link #DEFAULT_SPLIT} when absent; may be null); stems of
-   *     no item are ignored
+   * @param split split name per stem ({@link #DEFAULT_SPLIT} when absent; may be null); stems of no
+   *     item are ignored
    */
-  public static void write(Path root, List<String> classes, List<ExportItem> items, Map<String, String> split)
+  public static void write(
+      Path root, List<String> classes, List<ExportItem> items, Map<String, String> split)
       throws IOException {
     ExportChecks.classes(classes);
     for (String c : classes) {
       if (c.contains(":") || c.startsWith("#") || c.equals("background")) {
-        throw new IllegalArgumentException("class name '" + c + "' cannot be written to labelmap.txt");
+        throw new IllegalArgumentException(
+            "class name '" + c + "' cannot be written to labelmap.txt");
       }
     }
     ExportChecks.items(items, classes.size());
@@ -56,7 +58,8 @@ public final class VocExport {
     for (ExportItem it : items) {
       String s = split == null ? DEFAULT_SPLIT : split.getOrDefault(it.stem(), DEFAULT_SPLIT);
       if (s == null || !SPLIT_NAME.matcher(s).matches() || s.equals(ALL)) {
-        throw new IllegalArgumentException("bad split name '" + s + "' for " + it.stem() + " (" + ALL + " holds every image)");
+        throw new IllegalArgumentException(
+            "bad split name '" + s + "' for " + it.stem() + " (" + ALL + " holds every image)");
       }
       bySplit.computeIfAbsent(s, k -> new ArrayList<>()).add(it.stem());
       all.add(it.stem());
@@ -69,9 +72,13 @@ public final class VocExport {
       if (it.image() != null) {
         Files.write(images.resolve(it.fileName()), it.image());
       }
-      // the pipeline's PNG is already this palette PNG: written as it is, not decoded and encoded again
-      Files.write(masks.resolve(it.stem() + ".png"),
-          it.classPng() != null ? it.classPng() : LabelPng.writePalette(it.classMap(), it.width(), it.height()));
+      // the pipeline's PNG is already this palette PNG: written as it is, not decoded and encoded
+      // again
+      Files.write(
+          masks.resolve(it.stem() + ".png"),
+          it.classPng() != null
+              ? it.classPng()
+              : LabelPng.writePalette(it.classMap(), it.width(), it.height()));
     }
     for (Map.Entry<String, List<String>> e : bySplit.entrySet()) {
       writeList(sets.resolve(e.getKey() + ".txt"), e.getValue());

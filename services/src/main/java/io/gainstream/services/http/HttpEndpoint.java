@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A read-only HTTP endpoint (metrics, dashboard) on the JDK's built-in server: GET only, a fixed
- * set of paths, no request body read, and bound to 127.0.0.1 unless the user names another
- * address, so nothing is exposed by accident.
+ * set of paths, no request body read, and bound to 127.0.0.1 unless the user names another address,
+ * so nothing is exposed by accident.
  */
 public final class HttpEndpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
@@ -39,21 +39,26 @@ public final class HttpEndpoint implements AutoCloseable {
     try {
       HttpServer s = HttpServer.create(new InetSocketAddress(bind, port), 16);
       s.createContext("/", ex -> handle(ex, routes));
-      s.setExecutor(Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "http-" + port);
-        t.setDaemon(true);
-        return t;
-      }));
+      s.setExecutor(
+          Executors.newFixedThreadPool(
+              2,
+              r -> {
+                Thread t = new Thread(r, "http-" + port);
+                t.setDaemon(true);
+                return t;
+              }));
       s.start();
       HttpEndpoint e = new HttpEndpoint(s);
       LOG.info("serving {} on http://{}:{}/", routes.keySet(), bind, e.port());
       return e;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
     }
   }
 
-  private static void handle(HttpExchange ex, Map<String, Supplier<Body>> routes) throws IOException {
+  private static void handle(HttpExchange ex, Map<String, Supplier<Body>> routes)
+      throws IOException {
     try (ex) {
       if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
         send(ex, 405, new Body("text/plain; charset=utf-8", "GET only\n".getBytes()));

@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prometheus text exposition (format 0.0.4), written directly: a handful of counters and gauges
- * do not need a metrics library on the class path.
+ * Prometheus text exposition (format 0.0.4), written directly: a handful of counters and gauges do
+ * not need a metrics library on the class path.
  */
 public final class Prometheus {
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -21,10 +21,19 @@ public final class Prometheus {
   }
 
   /** One metric with one label, a sample per label value. */
-  public Prometheus labelled(String name, String type, String help, String label, Map<String, ? extends Number> values) {
+  public Prometheus labelled(
+      String name, String type, String help, String label, Map<String, ? extends Number> values) {
     header(name, type, help);
-    values.forEach((k, v) -> out.append(name).append('{').append(label).append("=\"").append(escape(k)).append("\"} ")
-        .append(format(v.doubleValue())).append('\n'));
+    values.forEach(
+        (k, v) ->
+            out.append(name)
+                .append('{')
+                .append(label)
+                .append("=\"")
+                .append(escape(k))
+                .append("\"} ")
+                .append(format(v.doubleValue()))
+                .append('\n'));
     return this;
   }
 
@@ -43,7 +52,9 @@ public final class Prometheus {
     if (Double.isNaN(v)) {
       return "NaN";
     }
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6g", v);
+    return v == Math.rint(v) && Math.abs(v) < 1e15
+        ? Long.toString((long) v)
+        : String.format(Locale.ROOT, "%.6g", v);
   }
 
   private static String escape(String s) {

@@ -20,8 +20,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Publishes a folder of images with their labels (and optional pixel labels) to the images topic.
- * What cannot even be read here (missing file, a path outside the folder, a duplicate file name,
- * a file over the record limit) is reported as rejected, with its reason, instead of sent.
+ * What cannot even be read here (missing file, a path outside the folder, a duplicate file name, a
+ * file over the record limit) is reported as rejected, with its reason, instead of sent.
  */
 public final class ImagePublisher {
   /** An input that never reached Kafka. */
@@ -45,7 +45,12 @@ public final class ImagePublisher {
   }
 
   public static Result publish(
-      KafkaConnection kafka, String topic, Path imagesDir, List<LabelsCsv.Row> rows, Path masksDir, Runnable onEach)
+      KafkaConnection kafka,
+      String topic,
+      Path imagesDir,
+      List<LabelsCsv.Row> rows,
+      Path masksDir,
+      Runnable onEach)
       throws InterruptedException {
     List<String> published = Collections.synchronizedList(new ArrayList<>());
     List<Rejected> rejected = Collections.synchronizedList(new ArrayList<>());
@@ -64,7 +69,12 @@ public final class ImagePublisher {
           detail = row.image() + " is outside " + root;
         } else if (!stems.add(stemOf(id))) {
           reject = "DUPLICATE_NAME";
-          detail = "another image already has the file name " + stemOf(id) + " (line " + row.line() + ")";
+          detail =
+              "another image already has the file name "
+                  + stemOf(id)
+                  + " (line "
+                  + row.line()
+                  + ")";
         } else {
           try {
             bytes = Files.readAllBytes(file);
@@ -100,7 +110,11 @@ public final class ImagePublisher {
             try {
               e.setPixelLabel(ByteString.copyFrom(Files.readAllBytes(mask)));
             } catch (IOException ex) {
-              rejected.add(new Rejected(id, "FILE_UNREADABLE", "cannot read pixel label " + mask + ": " + ex.getMessage()));
+              rejected.add(
+                  new Rejected(
+                      id,
+                      "FILE_UNREADABLE",
+                      "cannot read pixel label " + mask + ": " + ex.getMessage()));
               inFlight.countDown();
               onEach.run();
               continue;

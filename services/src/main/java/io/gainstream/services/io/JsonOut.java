@@ -5,13 +5,13 @@ import java.io.Writer;
 import java.util.Arrays;
 
 /**
- * A small streaming JSON writer (COCO files, the dashboard's state). Written here because Jackson reaches this
- * module only at run time (through Kafka), so it is not on the compile class path, and
+ * A small streaming JSON writer (COCO files, the dashboard's state). Written here because Jackson
+ * reaches this module only at run time (through Kafka), so it is not on the compile class path, and
  * {@code io.gainstream.services.io.Json} writes flat string objects only; COCO needs nested arrays
  * and numbers. Streaming keeps memory flat however many annotations a dataset has.
  *
- * <p>It tracks commas only; callers are trusted to pair begin/end calls and to put a
- * {@link #name} before every value inside an object.
+ * <p>It tracks commas only; callers are trusted to pair begin/end calls and to put a {@link #name}
+ * before every value inside an object.
  */
 public final class JsonOut {
   private final Writer out;

@@ -1,14 +1,14 @@
 package io.gainstream.services.io;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.gainstream.proto.v1.DeadLetter;
-import io.gainstream.proto.v1.ProxyLabel;
-import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.labels.LabelPng;
+import io.gainstream.proto.v1.DeadLetter;
+import io.gainstream.proto.v1.ProxyLabel;
 import io.gainstream.services.export.CocoExport;
 import io.gainstream.services.export.ExportItem;
 import io.gainstream.services.export.VocExport;
+import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.view.ReportWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads proxy labels and dead letters back (read_committed, from the beginning: both topics keep
- * every image) and writes the output folder: {@code SegmentationClass/<stem>.png},
- * {@code classes.txt} and {@code dead-letters.jsonl}.
+ * every image) and writes the output folder: {@code SegmentationClass/<stem>.png}, {@code
+ * classes.txt} and {@code dead-letters.jsonl}.
  */
 public final class LabelExporter {
   private static final Logger LOG = LoggerFactory.getLogger(LabelExporter.class);
@@ -66,7 +66,8 @@ public final class LabelExporter {
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer(null))) {
       List<TopicPartition> parts = new ArrayList<>();
       for (String t : List.of(labelsTopic, deadLettersTopic)) {
-        c.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+        c.partitionsFor(t, Duration.ofSeconds(30))
+            .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
       }
       if (parts.isEmpty()) {
         total.accept(0);
@@ -77,7 +78,8 @@ public final class LabelExporter {
       Map<TopicPartition, Long> end = expected == null ? c.endOffsets(parts) : null;
       if (end != null) {
         Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
-        total.accept(end.entrySet().stream().mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum());
+        total.accept(
+            end.entrySet().stream().mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum());
       }
       int done = 0;
       while (true) {
@@ -107,7 +109,11 @@ public final class LabelExporter {
           }
         }
         if (expected != null) {
-          int now = (int) expected.stream().filter(id -> labels.containsKey(id) || dead.containsKey(id)).count();
+          int now =
+              (int)
+                  expected.stream()
+                      .filter(id -> labels.containsKey(id) || dead.containsKey(id))
+                      .count();
           if (now != done) {
             progress.accept(now - done);
             done = now;
@@ -120,7 +126,13 @@ public final class LabelExporter {
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
-              "timed out after " + timeout + " waiting for labels: " + done + " of " + (expected == null ? "?" : expected.size()) + " images done");
+              "timed out after "
+                  + timeout
+                  + " waiting for labels: "
+                  + done
+                  + " of "
+                  + (expected == null ? "?" : expected.size())
+                  + " images done");
         }
       }
     }
@@ -132,31 +144,40 @@ public final class LabelExporter {
    * JPEGImages/} when the originals are at hand, {@code ImageSets/Segmentation/}, {@code
    * labelmap.txt}), COCO JSON with RLE masks ({@code annotations.json}), {@code classes.txt}, the
    * labels before refinement where they were refined ({@code SegmentationClassUnrefined/}, the same
-   * PNGs as the pipeline wrote them), the
-   * rejected inputs ({@code dead-letters.jsonl}), which release labelled each image and when
-   * ({@code manifest.csv}, {@link Manifest}) and a static report ({@code report.html}).
+   * PNGs as the pipeline wrote them), the rejected inputs ({@code dead-letters.jsonl}), which
+   * release labelled each image and when ({@code manifest.csv}, {@link Manifest}) and a static
+   * report ({@code report.html}).
    *
    * @param stems output file stem per image id (ids not in the map use their own stem)
    * @param local inputs rejected before they reached Kafka
-   * @param imagesRoot folder the image ids are relative to, or null when the originals are not
-   *     at hand (export from the topics)
+   * @param imagesRoot folder the image ids are relative to, or null when the originals are not at
+   *     hand (export from the topics)
    */
   public static final String UNREFINED_DIR = "SegmentationClassUnrefined";
 
   public static int write(
-      Collected c, Path out, List<String> classNames, Map<String, String> stems, List<ImagePublisher.Rejected> local, Path imagesRoot)
+      Collected c,
+      Path out,
+      List<String> classNames,
+      Map<String, String> stems,
+      List<ImagePublisher.Rejected> local,
+      Path imagesRoot)
       throws IOException {
     Files.createDirectories(out);
-    Files.writeString(out.resolve("classes.txt"), String.join("\n", classNames) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        out.resolve("classes.txt"), String.join("\n", classNames) + "\n", StandardCharsets.UTF_8);
     List<ExportItem> items = new ArrayList<>(c.labels().size());
     List<ReportWriter.Item> report = new ArrayList<>();
     List<Manifest.Row> manifest = new ArrayList<>(c.labels().size());
     for (Map.Entry<String, ProxyLabel> e : new java.util.TreeMap<>(c.labels()).entrySet()) {
       String stem = stems.getOrDefault(e.getKey(), ImagePublisher.stemOf(e.getKey()));
       ProxyLabel l = e.getValue();
-      manifest.add(new Manifest.Row(e.getKey(), l.getModelVersion(), l.getModelMethod(), l.getLabelledMs()));
+      manifest.add(
+          new Manifest.Row(e.getKey(), l.getModelVersion(), l.getModelMethod(), l.getLabelledMs()));
       byte[] classPng = l.getClassPng().toByteArray();
-      byte[] classMap = LabelPng.read(classPng, DecodeLimits.defaults()).values(); // for COCO's RLE and the checks
+      byte[] classMap =
+          LabelPng.read(classPng, DecodeLimits.defaults())
+              .values(); // for COCO's RLE and the checks
       byte[] image = null;
       String ext = null;
       if (imagesRoot != null) {
@@ -177,11 +198,13 @@ public final class LabelExporter {
       }
     }
     VocExport.write(out, classNames, items, null);
-    CocoExport.write(out.resolve("annotations.json"), classNames, items, Manifest.releases(manifest));
+    CocoExport.write(
+        out.resolve("annotations.json"), classNames, items, Manifest.releases(manifest));
     Manifest.write(out.resolve(Manifest.FILE), manifest);
     ReportWriter.pictures(out, report);
     ReportWriter.html(out, "gainstream proxy labels", null);
-    try (BufferedWriter w = Files.newBufferedWriter(out.resolve("dead-letters.jsonl"), StandardCharsets.UTF_8)) {
+    try (BufferedWriter w =
+        Files.newBufferedWriter(out.resolve("dead-letters.jsonl"), StandardCharsets.UTF_8)) {
       for (ImagePublisher.Rejected r : local) {
         w.write(Json.object(row(r.image(), r.reason(), "publish", r.detail())));
         w.newLine();

@@ -21,15 +21,20 @@ import java.util.function.Predicate;
  */
 public final class LabelledFolder {
   /** Paths of a written folder and the exact masks by image stem. */
-  public record Written(Path images, Path labelsCsv, Path classesFile, Path masks, Map<String, byte[]> truth) {}
+  public record Written(
+      Path images, Path labelsCsv, Path classesFile, Path masks, Map<String, byte[]> truth) {}
 
   private LabelledFolder() {}
 
   /**
    * @param withMask which samples get a pixel label in {@code masks/} (gain-ext's few)
    */
-  public static Written write(Path dir, List<String> classes, List<SyntheticDataset.Sample> samples,
-      Predicate<SyntheticDataset.Sample> withMask) throws IOException {
+  public static Written write(
+      Path dir,
+      List<String> classes,
+      List<SyntheticDataset.Sample> samples,
+      Predicate<SyntheticDataset.Sample> withMask)
+      throws IOException {
     Path img = Files.createDirectories(dir.resolve("images"));
     Path truthDir = Files.createDirectories(dir.resolve("truth"));
     Path maskDir = Files.createDirectories(dir.resolve("masks"));

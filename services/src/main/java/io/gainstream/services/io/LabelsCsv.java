@@ -19,7 +19,9 @@ public final class LabelsCsv {
 
   private LabelsCsv() {}
 
-  /** @throws IllegalArgumentException naming the line when the file is malformed */
+  /**
+   * @throws IllegalArgumentException naming the line when the file is malformed
+   */
   public static List<Row> read(Path csv) throws IOException {
     List<Row> rows = new ArrayList<>();
     try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
@@ -29,7 +31,8 @@ public final class LabelsCsv {
       }
       List<String> h = fields(header.replace("\uFEFF", ""), 1);
       if (h.size() != 2 || !h.get(0).trim().equals("image") || !h.get(1).trim().equals("labels")) {
-        throw new IllegalArgumentException(csv + ": the first line must be the header 'image,labels', got '" + header + "'");
+        throw new IllegalArgumentException(
+            csv + ": the first line must be the header 'image,labels', got '" + header + "'");
       }
       String line;
       int n = 1;
@@ -40,7 +43,8 @@ public final class LabelsCsv {
         }
         List<String> f = fields(line, n);
         if (f.size() != 2) {
-          throw new IllegalArgumentException(csv + " line " + n + ": expected 2 fields (image,labels), got " + f.size());
+          throw new IllegalArgumentException(
+              csv + " line " + n + ": expected 2 fields (image,labels), got " + f.size());
         }
         String image = f.get(0).trim();
         if (image.isEmpty()) {

@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code OUT/manifest.csv}: which release labelled each exported image, and when. Labels follow
- * the newest release over time, so an export mixes versions; the manifest is how a user tells
- * which labels came from which model (and re-exports, or drops, the old ones).
+ * {@code OUT/manifest.csv}: which release labelled each exported image, and when. Labels follow the
+ * newest release over time, so an export mixes versions; the manifest is how a user tells which
+ * labels came from which model (and re-exports, or drops, the old ones).
  *
- * <p>Columns {@code image,model_version,model_method,labelled_at}: the image id as published,
- * the release version and method, and the label time in ISO-8601 UTC (empty when the label
- * predates the field). Fields are quoted as in RFC 4180 when they hold a comma, a quote or a line
- * break, as {@link LabelsCsv} reads them.
+ * <p>Columns {@code image,model_version,model_method,labelled_at}: the image id as published, the
+ * release version and method, and the label time in ISO-8601 UTC (empty when the label predates the
+ * field). Fields are quoted as in RFC 4180 when they hold a comma, a quote or a line break, as
+ * {@link LabelsCsv} reads them.
  */
 public final class Manifest {
   public static final String FILE = "manifest.csv";
@@ -28,7 +28,9 @@ public final class Manifest {
   /** One exported label's provenance. */
   public record Row(String image, long modelVersion, String modelMethod, long labelledMs) {}
 
-  /** One release and how many exported labels it produced: the COCO {@code info} block names them. */
+  /**
+   * One release and how many exported labels it produced: the COCO {@code info} block names them.
+   */
   public record Release(long version, String method, int images) {}
 
   private Manifest() {}
@@ -38,14 +40,23 @@ public final class Manifest {
       w.write(HEADER);
       w.newLine();
       for (Row r : rows) {
-        w.write(field(r.image()) + "," + r.modelVersion() + "," + field(r.modelMethod()) + ","
-            + (r.labelledMs() > 0 ? Instant.ofEpochMilli(r.labelledMs()).toString() : ""));
+        w.write(
+            field(r.image())
+                + ","
+                + r.modelVersion()
+                + ","
+                + field(r.modelMethod())
+                + ","
+                + (r.labelledMs() > 0 ? Instant.ofEpochMilli(r.labelledMs()).toString() : ""));
         w.newLine();
       }
     }
   }
 
-  /** The rows of a manifest, in file order; a malformed file is an {@link IllegalArgumentException} naming the line. */
+  /**
+   * The rows of a manifest, in file order; a malformed file is an {@link IllegalArgumentException}
+   * naming the line.
+   */
   public static List<Row> read(Path file) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
@@ -55,9 +66,15 @@ public final class Manifest {
     for (int n = 2; n <= lines.size(); n++) {
       List<String> f = LabelsCsv.fields(lines.get(n - 1), n);
       if (f.size() != 4) {
-        throw new IllegalArgumentException(file + " line " + n + ": expected 4 fields, got " + f.size());
+        throw new IllegalArgumentException(
+            file + " line " + n + ": expected 4 fields, got " + f.size());
       }
-      rows.add(new Row(f.get(0), Long.parseLong(f.get(1)), f.get(2), f.get(3).isEmpty() ? 0 : Instant.parse(f.get(3)).toEpochMilli()));
+      rows.add(
+          new Row(
+              f.get(0),
+              Long.parseLong(f.get(1)),
+              f.get(2),
+              f.get(3).isEmpty() ? 0 : Instant.parse(f.get(3)).toEpochMilli()));
     }
     return rows;
   }
@@ -66,7 +83,9 @@ public final class Manifest {
   public static List<Release> releases(List<Row> rows) {
     Map<Long, Release> by = new TreeMap<>();
     for (Row r : rows) {
-      by.merge(r.modelVersion(), new Release(r.modelVersion(), r.modelMethod(), 1),
+      by.merge(
+          r.modelVersion(),
+          new Release(r.modelVersion(), r.modelMethod(), 1),
           (a, b) -> new Release(a.version(), a.method(), a.images() + 1));
     }
     return List.copyOf(by.values());

@@ -60,17 +60,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         ByteArrayOutputStream msg = new ByteArrayOutputStream();
         int rc;
         try (PrintStream ps = new PrintStream(msg, true, StandardCharsets.UTF_8)) {
-          rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()}, ps);
+          rc =
+              StorageTool.execute(
+                  new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()},
+                  ps);
         }
         if (rc != 0) {
-          throw new IllegalStateException("formatting the embedded broker's storage failed: " + msg.toString(StandardCharsets.UTF_8));
+          throw new IllegalStateException(
+              "formatting the embedded broker's storage failed: "
+                  + msg.toString(StandardCharsets.UTF_8));
         }
       }
       long t0 = System.nanoTime();
       KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p), Time.SYSTEM);
       server.startup();
       String bootstrap = "127.0.0.1:" + port;
-      LOG.info("embedded Kafka broker up at {} in {} ms (data in {})", bootstrap, (System.nanoTime() - t0) / 1_000_000, dataDir);
+      LOG.info(
+          "embedded Kafka broker up at {} in {} ms (data in {})",
+          bootstrap,
+          (System.nanoTime() - t0) / 1_000_000,
+          dataDir);
       return new EmbeddedKafka(server, bootstrap, dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded broker in " + dataDir, e);
@@ -127,7 +136,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", "1");
     p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controller);
-    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
+    p.setProperty(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
     p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     p.setProperty("controller.listener.names", "CONTROLLER");
     p.setProperty("inter.broker.listener.name", "PLAINTEXT");
@@ -148,7 +158,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("log.cleaner.dedupe.buffer.size", "2097152");
     p.setProperty("message.max.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES));
     p.setProperty("replica.fetch.max.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES));
-    p.setProperty("socket.request.max.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES + (1 << 20)));
+    p.setProperty(
+        "socket.request.max.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES + (1 << 20)));
     return p;
   }
 

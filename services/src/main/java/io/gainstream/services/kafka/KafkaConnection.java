@@ -1,5 +1,6 @@
 package io.gainstream.services.kafka;
 
+import io.gainstream.topology.StreamsSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,12 +16,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import io.gainstream.topology.StreamsSettings;
 
 /**
- * How this process reaches Kafka: the bootstrap servers plus the user's client properties
- * (SASL/SSL and anything else), applied to every client the process creates — producers,
- * consumers, admin clients and Kafka Streams alike.
+ * How this process reaches Kafka: the bootstrap servers plus the user's client properties (SASL/SSL
+ * and anything else), applied to every client the process creates — producers, consumers, admin
+ * clients and Kafka Streams alike.
  */
 public record KafkaConnection(String bootstrapServers, Map<String, Object> clientProperties) {
   public KafkaConnection {

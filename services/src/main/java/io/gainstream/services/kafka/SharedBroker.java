@@ -22,22 +22,23 @@ import org.slf4j.LoggerFactory;
  * command starts {@code gainstream broker} as a process of its own, the others find it through a
  * file in the broker's data directory and connect to it.
  *
- * <p>Why a process of its own: a broker inside the first command dies with it, and a second
- * command starting its own broker on the same data directory and ports fails ({@code Address
- * already in use}). A separate process outlives the command that started it, so stopping the
- * pipeline, the trainer or an export breaks none of the others; and when the broker itself is
- * stopped, the next command starts it again on the same directory and ports, and the clients
- * already running reconnect to it. It runs in a session of its own ({@code setsid}), so Ctrl-C
- * in the terminal of the command that started it does not reach it.
+ * <p>Why a process of its own: a broker inside the first command dies with it, and a second command
+ * starting its own broker on the same data directory and ports fails ({@code Address already in
+ * use}). A separate process outlives the command that started it, so stopping the pipeline, the
+ * trainer or an export breaks none of the others; and when the broker itself is stopped, the next
+ * command starts it again on the same directory and ports, and the clients already running
+ * reconnect to it. It runs in a session of its own ({@code setsid}), so Ctrl-C in the terminal of
+ * the command that started it does not reach it.
  *
- * <p>The ready file ({@code broker.ready}: the broker's pid and bootstrap address) is written
- * once the broker serves and removed when it stops; a start lock in the same directory makes
- * commands that start at the same moment agree on one broker.
+ * <p>The ready file ({@code broker.ready}: the broker's pid and bootstrap address) is written once
+ * the broker serves and removed when it stops; a start lock in the same directory makes commands
+ * that start at the same moment agree on one broker.
  */
 public final class SharedBroker {
   private static final Logger LOG = LoggerFactory.getLogger(SharedBroker.class);
   static final String READY_FILE = "broker.ready";
   static final String LOCK_FILE = "broker.start.lock";
+
   /** The broker process's output, beside its data. */
   public static final String LOG_FILE = "broker.log";
 
@@ -53,11 +54,17 @@ public final class SharedBroker {
   public static String joinOrStart(Path dataDir, List<String> command, Duration timeout) {
     try {
       Files.createDirectories(dataDir);
-      try (FileChannel ch = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel ch =
+              FileChannel.open(
+                  dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock lock = ch.lock()) {
         Optional<Ready> up = running(dataDir);
         if (up.isPresent()) {
-          LOG.info("joining the embedded broker at {} (pid {}, data in {})", up.get().bootstrap(), up.get().pid(), dataDir);
+          LOG.info(
+              "joining the embedded broker at {} (pid {}, data in {})",
+              up.get().bootstrap(),
+              up.get().pid(),
+              dataDir);
           return up.get().bootstrap();
         }
         return start(dataDir, command, timeout);
@@ -70,9 +77,13 @@ public final class SharedBroker {
     }
   }
 
-  private static String start(Path dataDir, List<String> command, Duration timeout) throws IOException, InterruptedException {
+  private static String start(Path dataDir, List<String> command, Duration timeout)
+      throws IOException, InterruptedException {
     Path log = dataDir.resolve(LOG_FILE);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Process p = pb.start();
     LOG.info("starting the embedded broker for {} (pid {}, log {})", dataDir, p.pid(), log);
@@ -83,13 +94,19 @@ public final class SharedBroker {
         return up.get().bootstrap();
       }
       if (!p.isAlive()) {
-        throw new IllegalStateException("the embedded broker exited with " + p.exitValue() + " before it served; see " + log + ": "
-            + lastLine(log));
+        throw new IllegalStateException(
+            "the embedded broker exited with "
+                + p.exitValue()
+                + " before it served; see "
+                + log
+                + ": "
+                + lastLine(log));
       }
       Thread.sleep(100);
     }
     p.destroy();
-    throw new IllegalStateException("the embedded broker did not serve within " + timeout + "; see " + log);
+    throw new IllegalStateException(
+        "the embedded broker did not serve within " + timeout + "; see " + log);
   }
 
   /** The broker of {@code dataDir} if its process is alive and its port accepts connections. */
@@ -115,8 +132,15 @@ public final class SharedBroker {
   public static void markReady(Path dataDir, String bootstrap) {
     try {
       Path tmp = dataDir.resolve(READY_FILE + ".tmp");
-      Files.writeString(tmp, "pid=" + ProcessHandle.current().pid() + "\nbootstrap=" + bootstrap + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, dataDir.resolve(READY_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.writeString(
+          tmp,
+          "pid=" + ProcessHandle.current().pid() + "\nbootstrap=" + bootstrap + "\n",
+          StandardCharsets.UTF_8);
+      Files.move(
+          tmp,
+          dataDir.resolve(READY_FILE),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dataDir.resolve(READY_FILE), e);
     }
@@ -134,7 +158,10 @@ public final class SharedBroker {
   private static boolean accepts(String bootstrap) {
     int colon = bootstrap.lastIndexOf(':');
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(bootstrap.substring(0, colon), Integer.parseInt(bootstrap.substring(colon + 1))), 1000);
+      s.connect(
+          new InetSocketAddress(
+              bootstrap.substring(0, colon), Integer.parseInt(bootstrap.substring(colon + 1))),
+          1000);
       return true;
     } catch (IOException | RuntimeException e) {
       return false;

@@ -15,20 +15,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the pipeline's topics when they are missing: compacted {@code models} and {@code
- * proxy-labels} (newest value per key wins, late consumers still see every image's label),
- * record sizes large enough for images and releases, and {@code partitions} on the keyed topics so
- * more instances can share the work.
+ * proxy-labels} (newest value per key wins, late consumers still see every image's label), record
+ * sizes large enough for images and releases, and {@code partitions} on the keyed topics so more
+ * instances can share the work.
  */
 public final class TopicSetup {
   private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
   private TopicSetup() {}
 
-  public static void ensure(KafkaConnection kafka, PipelineConfig config, int partitions, short replication) {
+  public static void ensure(
+      KafkaConnection kafka, PipelineConfig config, int partitions, short replication) {
     String size = Integer.toString(StreamsSettings.MAX_RECORD_BYTES);
     Map<String, String> plain = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, size);
     Map<String, String> compact =
-        Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, size, TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        Map.of(
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            size,
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT);
     List<NewTopic> wanted = new ArrayList<>();
     wanted.add(new NewTopic(config.imagesTopic(), partitions, replication).configs(plain));
     wanted.add(new NewTopic(config.modelsTopic(), 1, replication).configs(compact));
@@ -46,7 +51,9 @@ public final class TopicSetup {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create topics on " + kafka.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot create topics on " + kafka.bootstrapServers() + ": " + e.getCause().getMessage(),
+          e.getCause());
     }
   }
 }

@@ -19,7 +19,8 @@ public final class Evaluation {
    * @param labels folder of {@code <stem>.png} class-index PNGs
    * @param truth per stem, the true class map at the image's size
    */
-  public static Score score(Path labels, Map<String, byte[]> truth, int numClasses) throws IOException {
+  public static Score score(Path labels, Map<String, byte[]> truth, int numClasses)
+      throws IOException {
     ConfusionMatrix m = new ConfusionMatrix(numClasses);
     int scored = 0;
     int missing = 0;

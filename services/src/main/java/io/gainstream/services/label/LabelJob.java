@@ -5,10 +5,10 @@ import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxImporter;
-import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.Method;
 import io.gainstream.model.train.Validation;
+import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.services.io.ImagePublisher;
 import io.gainstream.services.io.LabelExporter;
 import io.gainstream.services.io.LabelsCsv;
@@ -38,11 +38,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code label} job, end to end through Kafka: publish the images, let the trainer service
- * train the chosen method for the given steps on the sampled images and release the model, let
- * the pipeline label every image with that release, and export the labels and dead letters.
- * Without a cluster it runs on an embedded broker in a temporary work directory. Given a saved
- * release ({@code --model}) it skips training and the pipeline labels with that release; the
- * release that labelled can be saved ({@code --save-model}) to label more images later.
+ * train the chosen method for the given steps on the sampled images and release the model, let the
+ * pipeline label every image with that release, and export the labels and dead letters. Without a
+ * cluster it runs on an embedded broker in a temporary work directory. Given a saved release
+ * ({@code --model}) it skips training and the pipeline labels with that release; the release that
+ * labelled can be saved ({@code --save-model}) to label more images later.
  */
 public final class LabelJob {
   private static final Logger LOG = LoggerFactory.getLogger(LabelJob.class);
@@ -54,7 +54,8 @@ public final class LabelJob {
    * @param inputSize side the network trains at
    * @param labelSize side the release labels at (at least {@code inputSize})
    * @param refine crf or none ({@code gainstream.refine}); null: what the release names
-   * @param ttaScales test-time scales such as {@code 1,1.5} ({@code gainstream.tta.scales}); null: what the release names
+   * @param ttaScales test-time scales such as {@code 1,1.5} ({@code gainstream.tta.scales}); null:
+   *     what the release names
    * @param model a saved release to label with instead of training (null: train one)
    * @param saveModel where to write the release that labelled (null: nowhere)
    */
@@ -80,11 +81,44 @@ public final class LabelJob {
       Path model,
       Path saveModel) {
     /** As before refinement was an option: the release decides. */
-    public Request(Path images, Path labelsCsv, Path classesFile, Path out, Path masks, Method method, int trainSteps, long seed,
-        String bootstrap, Path clientConfig, Path workDir, boolean progress, TrainerService.Guarding guarding, Backbone backbone,
-        int inputSize, int labelSize) {
-      this(images, labelsCsv, classesFile, out, masks, method, trainSteps, seed, bootstrap, clientConfig, workDir, progress, guarding,
-          backbone, inputSize, labelSize, null, null, null, null);
+    public Request(
+        Path images,
+        Path labelsCsv,
+        Path classesFile,
+        Path out,
+        Path masks,
+        Method method,
+        int trainSteps,
+        long seed,
+        String bootstrap,
+        Path clientConfig,
+        Path workDir,
+        boolean progress,
+        TrainerService.Guarding guarding,
+        Backbone backbone,
+        int inputSize,
+        int labelSize) {
+      this(
+          images,
+          labelsCsv,
+          classesFile,
+          out,
+          masks,
+          method,
+          trainSteps,
+          seed,
+          bootstrap,
+          clientConfig,
+          workDir,
+          progress,
+          guarding,
+          backbone,
+          inputSize,
+          labelSize,
+          null,
+          null,
+          null,
+          null);
     }
   }
 
@@ -95,7 +129,12 @@ public final class LabelJob {
    * @param validation that release's held-out figures (null when too few images were held out)
    * @param heldBack why the gate kept the trained release back (null when it was published)
    */
-  public record Outcome(int labelled, int rejected, long modelVersion, List<String> classes, Validation.Figures validation,
+  public record Outcome(
+      int labelled,
+      int rejected,
+      long modelVersion,
+      List<String> classes,
+      Validation.Figures validation,
       String heldBack) {}
 
   /** Creates progress bars (or silent ones). */
@@ -128,7 +167,9 @@ public final class LabelJob {
       byte[] saved = r.model() == null ? null : Files.readAllBytes(r.model());
       ModelInfo savedInfo = saved == null ? null : OnnxImporter.readInfo(saved);
       // the pipeline resizes once, at validation, to the size the release labels at
-      c.put(PipelineConfig.INPUT_SIZE_CONFIG, savedInfo == null ? r.labelSize() : savedInfo.spec().inputSize());
+      c.put(
+          PipelineConfig.INPUT_SIZE_CONFIG,
+          savedInfo == null ? r.labelSize() : savedInfo.spec().inputSize());
       if (r.refine() != null) {
         c.put(PipelineConfig.REFINE_CONFIG, r.refine());
       }
@@ -140,29 +181,58 @@ public final class LabelJob {
 
       NetworkSpec spec =
           r.backbone() == null
-              ? new NetworkSpec(r.inputSize(), NetworkSpec.defaults(classes.size()).width(), NetworkSpec.defaults(classes.size()).depth(),
+              ? new NetworkSpec(
+                  r.inputSize(),
+                  NetworkSpec.defaults(classes.size()).width(),
+                  NetworkSpec.defaults(classes.size()).depth(),
                   classes.size())
               : NetworkSpec.forBackbone(r.inputSize(), classes.size());
       GainSettings settings = GainSettings.defaults(r.method()).withSeed(r.seed());
       if (r.backbone() != null) {
-        // pretrained features classify within a few dozen steps; a short run keeps a quarter for warm-up, not 300 of 400
-        settings = settings.withWarmup(Math.min(settings.warmupSteps(), r.trainSteps() / 4), settings.miningStartAccuracy());
+        // pretrained features classify within a few dozen steps; a short run keeps a quarter for
+        // warm-up, not 300 of 400
+        settings =
+            settings.withWarmup(
+                Math.min(settings.warmupSteps(), r.trainSteps() / 4),
+                settings.miningStartAccuracy());
       }
       TrainerService.Options topts =
-          new TrainerService.Options(config.modelName(), classes.names(), spec, settings, r.trainSteps(), r.trainSteps(),
-              Math.max(1000, rows.size()), rows.size(), 3000, new Checkpoints(work.resolve("checkpoints-" + run)),
-              "gainstream-trainer-" + run, config.trainingSamplesTopic(), config.modelsTopic(), config.decodeLimits(),
-              r.guarding(), r.backbone(), r.labelSize());
+          new TrainerService.Options(
+              config.modelName(),
+              classes.names(),
+              spec,
+              settings,
+              r.trainSteps(),
+              r.trainSteps(),
+              Math.max(1000, rows.size()),
+              rows.size(),
+              3000,
+              new Checkpoints(work.resolve("checkpoints-" + run)),
+              "gainstream-trainer-" + run,
+              config.trainingSamplesTopic(),
+              config.modelsTopic(),
+              config.decodeLimits(),
+              r.guarding(),
+              r.backbone(),
+              r.labelSize());
       try (PipelineService pipeline =
-              new PipelineService(kafka, config, new PipelineService.Options("gainstream-label-" + run, work.resolve("state"), Runtime.getRuntime().availableProcessors()))
-                  .start(Duration.ofMinutes(2))) {
+          new PipelineService(
+                  kafka,
+                  config,
+                  new PipelineService.Options(
+                      "gainstream-label-" + run,
+                      work.resolve("state"),
+                      Runtime.getRuntime().availableProcessors()))
+              .start(Duration.ofMinutes(2))) {
         ImagePublisher.Result published;
         long version;
         Validation.Figures figures = null;
         if (saved != null) {
           version = publishSaved(kafka, config, saved, savedInfo);
           try (ProgressBar bar = progress.bar("publish", rows.size())) {
-            published = ImagePublisher.publish(kafka, config.imagesTopic(), r.images(), rows, r.masks(), bar::step);
+            published =
+                ImagePublisher.publish(
+                    kafka, config.imagesTopic(), r.images(), rows, r.masks(), bar::step);
           }
         } else {
           TrainerService trainer;
@@ -171,17 +241,27 @@ public final class LabelJob {
             Thread trainerThread = new Thread(trainer, "gainstream-trainer");
             trainerThread.start();
             try (ProgressBar bar = progress.bar("publish", rows.size())) {
-              published = ImagePublisher.publish(kafka, config.imagesTopic(), r.images(), rows, r.masks(), bar::step);
+              published =
+                  ImagePublisher.publish(
+                      kafka, config.imagesTopic(), r.images(), rows, r.masks(), bar::step);
             }
             trainerThread.join();
           }
           if (trainer.failure().isPresent()) {
-            throw new IllegalStateException("training failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
+            throw new IllegalStateException(
+                "training failed: " + trainer.failure().get().getMessage(),
+                trainer.failure().get());
           }
           version = trainer.publishedVersion();
           if (version < 0) {
             LOG.warn("no release was published ({}); no labels written", trainer.lastHoldReason());
-            return new Outcome(0, published.rejected().size(), -1, classes.names(), null, trainer.lastHoldReason());
+            return new Outcome(
+                0,
+                published.rejected().size(),
+                -1,
+                classes.names(),
+                null,
+                trainer.lastHoldReason());
           }
           figures = trainer.publishedFigures();
           if (r.saveModel() != null) {
@@ -191,14 +271,30 @@ public final class LabelJob {
         LabelExporter.Collected collected;
         try (ProgressBar bar = progress.bar("label", published.published().size())) {
           collected =
-              LabelExporter.collect(kafka, config.proxyLabelsTopic(), config.deadLettersTopic(), new HashSet<>(published.published()),
-                  version, started, Duration.ofMinutes(30), bar::stepBy, t -> {});
+              LabelExporter.collect(
+                  kafka,
+                  config.proxyLabelsTopic(),
+                  config.deadLettersTopic(),
+                  new HashSet<>(published.published()),
+                  version,
+                  started,
+                  Duration.ofMinutes(30),
+                  bar::stepBy,
+                  t -> {});
         }
         Map<String, String> stems = new HashMap<>();
         published.published().forEach(id -> stems.put(id, ImagePublisher.stemOf(id)));
-        int written = LabelExporter.write(collected, r.out(), classes.names(), stems, published.rejected(), r.images());
-        int rejected = published.rejected().size() + (int) collected.deadLetters().keySet().stream().filter(k -> !collected.labels().containsKey(k)).count();
-        LOG.info("labelled {} images, rejected {}, with model version {}", written, rejected, version);
+        int written =
+            LabelExporter.write(
+                collected, r.out(), classes.names(), stems, published.rejected(), r.images());
+        int rejected =
+            published.rejected().size()
+                + (int)
+                    collected.deadLetters().keySet().stream()
+                        .filter(k -> !collected.labels().containsKey(k))
+                        .count();
+        LOG.info(
+            "labelled {} images, rejected {}, with model version {}", written, rejected, version);
         if (saved != null && r.saveModel() != null) {
           Files.write(r.saveModel(), saved);
         }
@@ -215,7 +311,8 @@ public final class LabelJob {
   }
 
   /** Publishes a saved release as the pipeline's model; returns its version. */
-  private static long publishSaved(KafkaConnection kafka, PipelineConfig config, byte[] onnx, ModelInfo info)
+  private static long publishSaved(
+      KafkaConnection kafka, PipelineConfig config, byte[] onnx, ModelInfo info)
       throws InterruptedException {
     ModelRelease release =
         ModelRelease.newBuilder()
@@ -230,18 +327,31 @@ public final class LabelJob {
             .setCreatedMs(System.currentTimeMillis())
             .build();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
-      producer.send(new ProducerRecord<>(config.modelsTopic(), config.modelName(), release.toByteArray())).get();
+      producer
+          .send(
+              new ProducerRecord<>(config.modelsTopic(), config.modelName(), release.toByteArray()))
+          .get();
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("cannot publish the saved release: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot publish the saved release: " + e.getCause().getMessage(), e.getCause());
     }
-    LOG.info("labelling with the saved release: {} version {}, {} steps", info.method(), info.version(), info.steps());
+    LOG.info(
+        "labelling with the saved release: {} version {}, {} steps",
+        info.method(),
+        info.version(),
+        info.steps());
     return info.version();
   }
 
   /** Copies the checkpoint of the published {@code version} to {@code file}. */
   private static void save(Checkpoints checkpoints, long version, Path file) throws IOException {
-    Checkpoints.Checkpoint c = checkpoints.newest().filter(k -> k.version() == version)
-        .orElseThrow(() -> new IllegalStateException("no checkpoint of the published release " + version));
+    Checkpoints.Checkpoint c =
+        checkpoints
+            .newest()
+            .filter(k -> k.version() == version)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException("no checkpoint of the published release " + version));
     Files.write(file, c.onnx());
     LOG.info("saved release {} to {}", version, file);
   }

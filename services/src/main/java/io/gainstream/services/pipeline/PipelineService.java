@@ -4,8 +4,8 @@ import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.PipelineTopology;
-import io.gainstream.topology.internals.ModelSessions;
 import io.gainstream.topology.StreamsSettings;
+import io.gainstream.topology.internals.ModelSessions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -40,10 +40,12 @@ public final class PipelineService implements AutoCloseable {
     PipelineConfig config = splitThreads(requested, options.streamThreads());
     this.imagesTopic = config.imagesTopic();
     Properties props = streamsProperties(kafka, config, options);
-    this.streams = new KafkaStreams(PipelineTopology.build(config, ModelSessions.shared(), metrics), props);
+    this.streams =
+        new KafkaStreams(PipelineTopology.build(config, ModelSessions.shared(), metrics), props);
     streams.setUncaughtExceptionHandler(
         e -> {
-          LOG.error("stream thread failed; replacing it (its tasks restart from the last commit)", e);
+          LOG.error(
+              "stream thread failed; replacing it (its tasks restart from the last commit)", e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
   }
@@ -53,7 +55,8 @@ public final class PipelineService implements AutoCloseable {
    * included, so every client Streams creates gets them), the pipeline's guarantees, and this
    * instance's id, state directory and threads.
    */
-  public static Properties streamsProperties(KafkaConnection kafka, PipelineConfig config, Options options) {
+  public static Properties streamsProperties(
+      KafkaConnection kafka, PipelineConfig config, Options options) {
     Properties props = new Properties();
     props.putAll(kafka.common());
     props.putAll(StreamsSettings.pipeline(config));
@@ -75,7 +78,9 @@ public final class PipelineService implements AutoCloseable {
       return c;
     }
     java.util.Map<String, Object> m = new java.util.HashMap<>(c.originals());
-    m.put(PipelineConfig.ORT_INTRA_THREADS_CONFIG, Math.max(1, Runtime.getRuntime().availableProcessors() / streamThreads));
+    m.put(
+        PipelineConfig.ORT_INTRA_THREADS_CONFIG,
+        Math.max(1, Runtime.getRuntime().availableProcessors() / streamThreads));
     return new PipelineConfig(m);
   }
 
@@ -91,7 +96,12 @@ public final class PipelineService implements AutoCloseable {
     streams.start();
     try {
       if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("pipeline did not reach RUNNING within " + timeout + " (state " + streams.state() + ")");
+        throw new IllegalStateException(
+            "pipeline did not reach RUNNING within "
+                + timeout
+                + " (state "
+                + streams.state()
+                + ")");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -112,14 +122,19 @@ public final class PipelineService implements AutoCloseable {
    */
   public java.util.Map<String, Double> timeSplit() {
     java.util.Map<String, double[]> sums = new java.util.TreeMap<>();
-    streams.metrics().forEach((name, metric) -> {
-      if (name.group().equals("stream-thread-metrics") && name.name().endsWith("-ratio") && metric.metricValue() instanceof Double d
-          && !d.isNaN()) {
-        double[] a = sums.computeIfAbsent(name.name(), k -> new double[2]);
-        a[0] += d;
-        a[1]++;
-      }
-    });
+    streams
+        .metrics()
+        .forEach(
+            (name, metric) -> {
+              if (name.group().equals("stream-thread-metrics")
+                  && name.name().endsWith("-ratio")
+                  && metric.metricValue() instanceof Double d
+                  && !d.isNaN()) {
+                double[] a = sums.computeIfAbsent(name.name(), k -> new double[2]);
+                a[0] += d;
+                a[1]++;
+              }
+            });
     java.util.Map<String, Double> out = new java.util.TreeMap<>();
     sums.forEach((k, v) -> out.put(k, v[0] / v[1]));
     return out;
@@ -131,19 +146,39 @@ public final class PipelineService implements AutoCloseable {
     java.util.Map<String, Long> sizes = new java.util.TreeMap<>();
     m.batchSizes().forEach((k, v) -> sizes.put(Integer.toString(k), v));
     return new io.gainstream.services.http.Prometheus()
-        .counter("gainstream_images_in_total", "Image events read from the images topic.", m.imagesIn())
+        .counter(
+            "gainstream_images_in_total", "Image events read from the images topic.", m.imagesIn())
         .counter("gainstream_images_attended_total", "Images run through the model.", m.attended())
         .counter("gainstream_labels_total", "Proxy labels written.", m.labelled())
-        .labelled("gainstream_dead_letters_total", "counter", "Records dead-lettered by this instance's processors, by reason.",
-            "reason", m.deadLetters())
+        .labelled(
+            "gainstream_dead_letters_total",
+            "counter",
+            "Records dead-lettered by this instance's processors, by reason.",
+            "reason",
+            m.deadLetters())
         .counter("gainstream_batches_total", "Micro-batches run through the model.", m.batches())
-        .labelled("gainstream_batches_by_size_total", "counter", "Micro-batches by size.", "size", sizes)
-        .counter("gainstream_inference_seconds_total", "Time in ONNX Runtime (divide by batches_total for the mean latency).",
+        .labelled(
+            "gainstream_batches_by_size_total", "counter", "Micro-batches by size.", "size", sizes)
+        .counter(
+            "gainstream_inference_seconds_total",
+            "Time in ONNX Runtime (divide by batches_total for the mean latency).",
             m.inferenceNanos() / 1e9)
-        .counter("gainstream_attention_stage_seconds_total", "Busy time of the attention stage, model included.", m.stageNanos() / 1e9)
-        .counter("gainstream_threshold_seconds_total", "Time turning attention maps into labels and PNGs.", m.thresholdNanos() / 1e9)
-        .gauge("gainstream_model_version", "Newest model release in use (-1 before the first).", m.modelVersion())
-        .gauge("gainstream_stream_threads_alive", "Kafka Streams threads of this instance.", streams.metadataForLocalThreads().size())
+        .counter(
+            "gainstream_attention_stage_seconds_total",
+            "Busy time of the attention stage, model included.",
+            m.stageNanos() / 1e9)
+        .counter(
+            "gainstream_threshold_seconds_total",
+            "Time turning attention maps into labels and PNGs.",
+            m.thresholdNanos() / 1e9)
+        .gauge(
+            "gainstream_model_version",
+            "Newest model release in use (-1 before the first).",
+            m.modelVersion())
+        .gauge(
+            "gainstream_stream_threads_alive",
+            "Kafka Streams threads of this instance.",
+            streams.metadataForLocalThreads().size())
         .body();
   }
 
@@ -151,7 +186,12 @@ public final class PipelineService implements AutoCloseable {
   public int assignedPartitions() {
     return streams.metadataForLocalThreads().stream()
         .flatMap(t -> t.activeTasks().stream())
-        .mapToInt(task -> (int) task.topicPartitions().stream().filter(tp -> tp.topic().equals(imagesTopic)).count())
+        .mapToInt(
+            task ->
+                (int)
+                    task.topicPartitions().stream()
+                        .filter(tp -> tp.topic().equals(imagesTopic))
+                        .count())
         .sum();
   }
 

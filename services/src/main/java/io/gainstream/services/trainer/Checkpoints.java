@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Release checkpoints on local disk: {@code model-v<version>.onnx} with a SHA-256 sidecar,
- * written atomically. Reading picks the newest checkpoint whose checksum and ONNX metadata are
- * intact; a corrupt or truncated one is skipped with a log line, never loaded.
+ * Release checkpoints on local disk: {@code model-v<version>.onnx} with a SHA-256 sidecar, written
+ * atomically. Reading picks the newest checkpoint whose checksum and ONNX metadata are intact; a
+ * corrupt or truncated one is skipped with a log line, never loaded.
  */
 public final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
@@ -40,7 +40,8 @@ public final class Checkpoints {
       Path file = dir.resolve(String.format("model-v%010d.onnx", version));
       Path tmp = dir.resolve(file.getFileName() + ".tmp");
       Files.write(tmp, onnx);
-      Files.writeString(dir.resolve(file.getFileName() + ".sha256"), sha256(onnx), StandardCharsets.US_ASCII);
+      Files.writeString(
+          dir.resolve(file.getFileName() + ".sha256"), sha256(onnx), StandardCharsets.US_ASCII);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return file;
     } catch (IOException e) {
@@ -55,7 +56,8 @@ public final class Checkpoints {
     }
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(p -> p.getFileName().toString().matches("model-v\\d+\\.onnx")).sorted().toList();
+      files =
+          s.filter(p -> p.getFileName().toString().matches("model-v\\d+\\.onnx")).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

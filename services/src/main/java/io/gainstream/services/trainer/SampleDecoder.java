@@ -22,14 +22,24 @@ public final class SampleDecoder {
     this.size = size;
   }
 
-  /** @throws io.gainstream.model.input.InvalidInputException when the event is unusable */
+  /**
+   * @throws io.gainstream.model.input.InvalidInputException when the event is unusable
+   */
   public Example decode(ImageEvent e) {
     int[] labels = classes.indicesOf(e.getLabelsList());
     BufferedImage img = ImageDecoder.decodeRgb(e.getImage().toByteArray(), limits);
     byte[] mask = null;
     if (!e.getPixelLabel().isEmpty()) {
-      byte[] full = PixelLabels.decode(e.getPixelLabel().toByteArray(), img.getWidth(), img.getHeight(), classes.size(), limits);
-      mask = Letterbox.of(img.getWidth(), img.getHeight(), size).placeLabels(full, img.getWidth(), img.getHeight());
+      byte[] full =
+          PixelLabels.decode(
+              e.getPixelLabel().toByteArray(),
+              img.getWidth(),
+              img.getHeight(),
+              classes.size(),
+              limits);
+      mask =
+          Letterbox.of(img.getWidth(), img.getHeight(), size)
+              .placeLabels(full, img.getWidth(), img.getHeight());
     }
     return new Example(e.getId(), Tensors.toChw(img, size), labels, mask);
   }

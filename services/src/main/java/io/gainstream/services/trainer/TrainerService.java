@@ -91,16 +91,49 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
     public Options {
       if (labelSize < spec.inputSize()) {
-        throw new IllegalArgumentException("label size " + labelSize + " is below the training input " + spec.inputSize());
+        throw new IllegalArgumentException(
+            "label size " + labelSize + " is below the training input " + spec.inputSize());
       }
     }
 
     /** Starts from scratch when there is nothing to resume. */
-    public Options(String modelName, List<String> classes, NetworkSpec spec, GainSettings settings, int releaseEvery, long maxSteps,
-        int replayCapacity, int startAfterSamples, long startAfterIdleMs, Checkpoints checkpoints, String groupId, String samplesTopic,
-        String modelsTopic, DecodeLimits limits, Guarding guarding, Backbone backbone, int labelSize) {
-      this(modelName, classes, spec, settings, releaseEvery, maxSteps, replayCapacity, startAfterSamples, startAfterIdleMs, checkpoints,
-          groupId, samplesTopic, modelsTopic, limits, guarding, backbone, labelSize, null);
+    public Options(
+        String modelName,
+        List<String> classes,
+        NetworkSpec spec,
+        GainSettings settings,
+        int releaseEvery,
+        long maxSteps,
+        int replayCapacity,
+        int startAfterSamples,
+        long startAfterIdleMs,
+        Checkpoints checkpoints,
+        String groupId,
+        String samplesTopic,
+        String modelsTopic,
+        DecodeLimits limits,
+        Guarding guarding,
+        Backbone backbone,
+        int labelSize) {
+      this(
+          modelName,
+          classes,
+          spec,
+          settings,
+          releaseEvery,
+          maxSteps,
+          replayCapacity,
+          startAfterSamples,
+          startAfterIdleMs,
+          checkpoints,
+          groupId,
+          samplesTopic,
+          modelsTopic,
+          limits,
+          guarding,
+          backbone,
+          labelSize,
+          null);
     }
 
     /**
@@ -109,16 +142,63 @@ public final class TrainerService implements Runnable, AutoCloseable {
      * release, never from this file again.
      */
     public Options withInit(byte[] onnx) {
-      return new Options(modelName, classes, spec, settings, releaseEvery, maxSteps, replayCapacity, startAfterSamples, startAfterIdleMs,
-          checkpoints, groupId, samplesTopic, modelsTopic, limits, guarding, backbone, labelSize, onnx);
+      return new Options(
+          modelName,
+          classes,
+          spec,
+          settings,
+          releaseEvery,
+          maxSteps,
+          replayCapacity,
+          startAfterSamples,
+          startAfterIdleMs,
+          checkpoints,
+          groupId,
+          samplesTopic,
+          modelsTopic,
+          limits,
+          guarding,
+          backbone,
+          labelSize,
+          onnx);
     }
 
     /** Releases label at the size the network trains at. */
-    public Options(String modelName, List<String> classes, NetworkSpec spec, GainSettings settings, int releaseEvery, long maxSteps,
-        int replayCapacity, int startAfterSamples, long startAfterIdleMs, Checkpoints checkpoints, String groupId, String samplesTopic,
-        String modelsTopic, DecodeLimits limits, Guarding guarding, Backbone backbone) {
-      this(modelName, classes, spec, settings, releaseEvery, maxSteps, replayCapacity, startAfterSamples, startAfterIdleMs, checkpoints,
-          groupId, samplesTopic, modelsTopic, limits, guarding, backbone, spec.inputSize());
+    public Options(
+        String modelName,
+        List<String> classes,
+        NetworkSpec spec,
+        GainSettings settings,
+        int releaseEvery,
+        long maxSteps,
+        int replayCapacity,
+        int startAfterSamples,
+        long startAfterIdleMs,
+        Checkpoints checkpoints,
+        String groupId,
+        String samplesTopic,
+        String modelsTopic,
+        DecodeLimits limits,
+        Guarding guarding,
+        Backbone backbone) {
+      this(
+          modelName,
+          classes,
+          spec,
+          settings,
+          releaseEvery,
+          maxSteps,
+          replayCapacity,
+          startAfterSamples,
+          startAfterIdleMs,
+          checkpoints,
+          groupId,
+          samplesTopic,
+          modelsTopic,
+          limits,
+          guarding,
+          backbone,
+          spec.inputSize());
     }
   }
 
@@ -179,7 +259,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return rollbacks;
   }
 
-  /** Held-out figures when attention mining started (null before it, or without enough held-out samples). */
+  /**
+   * Held-out figures when attention mining started (null before it, or without enough held-out
+   * samples).
+   */
   public Validation.Figures miningBaseline() {
     return miningBaseline;
   }
@@ -198,12 +281,18 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return Optional.ofNullable(failure);
   }
 
-  /** Thresholds this trainer's releases are labelled with: validated with, and carried by backbone releases. */
+  /**
+   * Thresholds this trainer's releases are labelled with: validated with, and carried by backbone
+   * releases.
+   */
   private ProxyLabels.Thresholds labelThresholds() {
     return o.backbone() == null ? ProxyLabels.Thresholds.defaults() : Backbone.LABEL_THRESHOLDS;
   }
 
-  /** Photos under a backbone train with flips and crops ({@link Augmentation#PHOTOS}); the built-in network without. */
+  /**
+   * Photos under a backbone train with flips and crops ({@link Augmentation#PHOTOS}); the built-in
+   * network without.
+   */
   private List<Example> augmented(List<Example> batch, Random rnd) {
     Augmentation aug = o.backbone() == null ? Augmentation.NONE : Augmentation.PHOTOS;
     int size = o.spec().inputSize();
@@ -223,7 +312,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private void train() {
     ReplayBuffer buffer = new ReplayBuffer(o.replayCapacity());
     ReplayBuffer heldOut = new ReplayBuffer(o.replayCapacity());
-    SampleDecoder decoder = new SampleDecoder(new ClassCatalog(o.classes()), o.limits(), o.spec().inputSize());
+    SampleDecoder decoder =
+        new SampleDecoder(new ClassCatalog(o.classes()), o.limits(), o.spec().inputSize());
     Random rnd = new Random(o.settings().seed());
     boolean masks = o.settings().method() == Method.GAIN_EXT;
     Map<String, Object> cprops = kafka.consumer(null);
@@ -231,8 +321,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
     try (GainTrainer trainer = new GainTrainer(o.spec(), o.settings(), o.backbone());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cprops);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
-      trainer.network().featureSizeAt(o.labelSize()); // a label size off the network's stride fails now, not at the first release
-      CollapseGuard guard = new CollapseGuard(o.guarding().guard(), trainer, heldOut::all, labelThresholds());
+      trainer
+          .network()
+          .featureSizeAt(
+              o.labelSize()); // a label size off the network's stride fails now, not at the
+      // first release
+      CollapseGuard guard =
+          new CollapseGuard(o.guarding().guard(), trainer, heldOut::all, labelThresholds());
       long version = resume(trainer);
       replayFromRecentSamples(consumer);
       long lastArrival = System.currentTimeMillis();
@@ -241,7 +336,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
       float accEma = Float.NaN;
       long sinceRelease = 0;
       while (running && (o.maxSteps() == 0 || trainer.steps() < o.maxSteps())) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(started ? 0 : 200))) {
+        for (ConsumerRecord<String, byte[]> r :
+            consumer.poll(Duration.ofMillis(started ? 0 : 200))) {
           try {
             Example e = decoder.decode(ImageEvent.parseFrom(r.value()));
             (Validation.heldOut(e.id(), o.guarding().heldOutShare()) ? heldOut : buffer).add(e);
@@ -251,19 +347,30 @@ public final class TrainerService implements Runnable, AutoCloseable {
           }
         }
         if (!started) {
-          boolean idle = buffer.size() > 0 && System.currentTimeMillis() - lastArrival >= o.startAfterIdleMs();
-          started = buffer.size() > 0 && (buffer.size() + heldOut.size() >= o.startAfterSamples() || idle);
+          boolean idle =
+              buffer.size() > 0 && System.currentTimeMillis() - lastArrival >= o.startAfterIdleMs();
+          started =
+              buffer.size() > 0
+                  && (buffer.size() + heldOut.size() >= o.startAfterSamples() || idle);
           if (started) {
             buffer.sortById();
             heldOut.sortById();
-            LOG.info("training {} on {} buffered samples, {} held out for validation", o.settings().method(), buffer.size(), heldOut.size());
+            LOG.info(
+                "training {} on {} buffered samples, {} held out for validation",
+                o.settings().method(),
+                buffer.size(),
+                heldOut.size());
           }
           continue;
         }
         for (int i = 0; i < 10 && (o.maxSteps() == 0 || trainer.steps() < o.maxSteps()); i++) {
           StepResult s =
-              trainer.step(Batches.of(augmented(buffer.sample(o.settings().batchSize(), rnd), rnd), o.spec().numClasses(),
-                  o.spec().inputSize(), masks));
+              trainer.step(
+                  Batches.of(
+                      augmented(buffer.sample(o.settings().batchSize(), rnd), rnd),
+                      o.spec().numClasses(),
+                      o.spec().inputSize(),
+                      masks));
           lossEma = Float.isNaN(lossEma) ? s.total() : lossEma + 0.05f * (s.total() - lossEma);
           accEma = Float.isNaN(accEma) ? s.accuracy() : accEma + 0.05f * (s.accuracy() - accEma);
           guard.afterStep();
@@ -276,7 +383,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
           buffered = buffer.size();
           mining = trainer.miningActive();
           if (++sinceRelease >= o.releaseEvery()) {
-            version = release(trainer, guard, heldOut, producer, version, lossEma, accEma, buffer.size());
+            version =
+                release(trainer, guard, heldOut, producer, version, lossEma, accEma, buffer.size());
             sinceRelease = 0;
           }
         }
@@ -289,8 +397,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   /**
    * Starts reading the samples topic far enough back to refill the replay buffer: the buffer is
-   * memory, so after a restart the newest {@code replayCapacity} samples are read again rather
-   * than continuing from a committed offset with an empty buffer.
+   * memory, so after a restart the newest {@code replayCapacity} samples are read again rather than
+   * continuing from a committed offset with an empty buffer.
    */
   private void replayFromRecentSamples(KafkaConsumer<String, byte[]> consumer) {
     List<TopicPartition> parts =
@@ -320,10 +428,14 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
     long version = Math.max(topicVersion, diskVersion);
     if (onnx == null && o.init() != null) {
-      // an explicit starting point: a file that does not fit this trainer is an error, not a silent fresh start
+      // an explicit starting point: a file that does not fit this trainer is an error, not a silent
+      // fresh start
       ModelInfo info = OnnxImporter.load(o.init(), trainer.network());
       trainer.resumeAt(info.steps(), info.miningActive());
-      LOG.info("starting from the given release ({} {} at step {}); first release of this stack: 1", info.method(), info.version(),
+      LOG.info(
+          "starting from the given release ({} {} at step {}); first release of this stack: 1",
+          info.method(),
+          info.version(),
           info.steps());
     } else if (onnx != null) {
       try {
@@ -332,7 +444,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
         publishedFigures = Validation.Figures.fromMetrics(parseMetrics(info.extra()));
         LOG.info("resumed from release {} at step {}", info.version(), info.steps());
       } catch (RuntimeException e) {
-        LOG.warn("cannot resume from release {} ({}); training from scratch, next version {}", version, e.getMessage(), version + 1);
+        LOG.warn(
+            "cannot resume from release {} ({}); training from scratch, next version {}",
+            version,
+            e.getMessage(),
+            version + 1);
       }
     }
     publishedVersion = version > 0 ? version : -1;
@@ -343,7 +459,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
     Map<String, Object> props = kafka.consumer(null);
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
       List<TopicPartition> parts =
-          c.partitionsFor(o.modelsTopic(), Duration.ofSeconds(30)).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+          c.partitionsFor(o.modelsTopic(), Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
@@ -374,8 +492,15 @@ public final class TrainerService implements Runnable, AutoCloseable {
    *
    * @return the newest published version
    */
-  private long release(GainTrainer trainer, CollapseGuard guard, ReplayBuffer heldOut, KafkaProducer<String, byte[]> producer,
-      long version, float loss, float acc, int buffered) {
+  private long release(
+      GainTrainer trainer,
+      CollapseGuard guard,
+      ReplayBuffer heldOut,
+      KafkaProducer<String, byte[]> producer,
+      long version,
+      float loss,
+      float acc,
+      int buffered) {
     guard.checkNow();
     rollbacks = guard.rollbacks();
     Validation.Figures f =
@@ -386,28 +511,44 @@ public final class TrainerService implements Runnable, AutoCloseable {
     if (!d.publish()) {
       heldBack++;
       lastHoldReason = d.reason();
-      LOG.warn("held back {} release at step {}: {} ({})", o.modelName(), trainer.steps(), d.reason(), f.summary());
+      LOG.warn(
+          "held back {} release at step {}: {} ({})",
+          o.modelName(),
+          trainer.steps(),
+          d.reason(),
+          f.summary());
       return version;
     }
     if (f == null) {
-      LOG.warn("release {} is not validated: {} held-out samples, {} needed", version + 1, heldOut.size(), o.guarding().guard().minImages());
+      LOG.warn(
+          "release {} is not validated: {} held-out samples, {} needed",
+          version + 1,
+          heldOut.size(),
+          o.guarding().guard().minImages());
     }
     return publish(trainer, producer, version + 1, loss, acc, buffered, f);
   }
 
   private static Map<String, Double> parseMetrics(Map<String, String> extra) {
     Map<String, Double> m = new HashMap<>();
-    extra.forEach((k, v) -> {
-      try {
-        m.put(k, Double.parseDouble(v));
-      } catch (NumberFormatException e) {
-        // not a figure (seeds, names)
-      }
-    });
+    extra.forEach(
+        (k, v) -> {
+          try {
+            m.put(k, Double.parseDouble(v));
+          } catch (NumberFormatException e) {
+            // not a figure (seeds, names)
+          }
+        });
     return m;
   }
 
-  private long publish(GainTrainer trainer, KafkaProducer<String, byte[]> producer, long version, float loss, float acc, int buffered,
+  private long publish(
+      GainTrainer trainer,
+      KafkaProducer<String, byte[]> producer,
+      long version,
+      float loss,
+      float acc,
+      int buffered,
       Validation.Figures figures) {
     Map<String, String> extra = new HashMap<>();
     extra.put("loss", Float.toString(loss));
@@ -421,9 +562,16 @@ public final class TrainerService implements Runnable, AutoCloseable {
       extra.put(io.gainstream.model.infer.TtaScales.EXTRA_KEY, Backbone.LABEL_SCALES.encode());
     }
     byte[] onnx =
-        OnnxExporter.export(trainer.network(),
-            new ModelInfo(o.spec().withInputSize(o.labelSize()), o.classes(), o.settings().method().id(), version, trainer.steps(),
-                trainer.miningActive(), extra));
+        OnnxExporter.export(
+            trainer.network(),
+            new ModelInfo(
+                o.spec().withInputSize(o.labelSize()),
+                o.classes(),
+                o.settings().method().id(),
+                version,
+                trainer.steps(),
+                trainer.miningActive(),
+                extra));
     o.checkpoints().write(version, onnx);
     ModelRelease.Builder release =
         ModelRelease.newBuilder()
@@ -444,35 +592,71 @@ public final class TrainerService implements Runnable, AutoCloseable {
       release.putAllMetrics(figures.metrics());
     }
     try {
-      producer.send(new ProducerRecord<>(o.modelsTopic(), o.modelName(), release.build().toByteArray())).get();
+      producer
+          .send(new ProducerRecord<>(o.modelsTopic(), o.modelName(), release.build().toByteArray()))
+          .get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while publishing release " + version, e);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("cannot publish release " + version + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot publish release " + version + ": " + e.getCause().getMessage(), e.getCause());
     }
     publishedVersion = version;
     publishedFigures = figures;
-    LOG.info("published {} release {} at step {} (loss {}, training accuracy {}; validation: {})", o.modelName(), version, trainer.steps(),
-        loss, acc, figures == null ? "none" : figures.summary());
+    LOG.info(
+        "published {} release {} at step {} (loss {}, training accuracy {}; validation: {})",
+        o.modelName(),
+        version,
+        trainer.steps(),
+        loss,
+        acc,
+        figures == null ? "none" : figures.summary());
     return version;
   }
 
   /** The trainer's state in Prometheus' text format (the {@code /metrics} endpoint). */
   public io.gainstream.services.http.HttpEndpoint.Body prometheus() {
     return new io.gainstream.services.http.Prometheus()
-        .counter("gainstream_trainer_steps_total", "Training steps taken (resumed count included).", steps)
+        .counter(
+            "gainstream_trainer_steps_total",
+            "Training steps taken (resumed count included).",
+            steps)
         .gauge("gainstream_trainer_loss", "Training loss, moving average.", lastLoss)
-        .gauge("gainstream_trainer_accuracy", "Classification accuracy on training batches, moving average.", lastAccuracy)
+        .gauge(
+            "gainstream_trainer_accuracy",
+            "Classification accuracy on training batches, moving average.",
+            lastAccuracy)
         .gauge("gainstream_trainer_replay_buffer", "Samples in the replay buffer.", buffered)
-        .gauge("gainstream_trainer_mining", "1 once self-guided attention mining is on.", mining ? 1 : 0)
-        .gauge("gainstream_model_version", "Newest release published (-1 before the first).", publishedVersion)
-        .gauge("gainstream_trainer_failed", "1 if the training loop stopped on an error.", failure == null ? 0 : 1)
-        .counter("gainstream_trainer_releases_held_back_total", "Releases the gate kept off the models topic.", heldBack)
-        .counter("gainstream_trainer_rollbacks_total", "Collapses detected and rolled back.", rollbacks)
-        .gauge("gainstream_model_validation_exact_match", "Held-out exact match of the newest published release.", figure(Validation.Figures::exactMatch))
-        .gauge("gainstream_model_validation_map", "Held-out mAP of the newest published release.", figure(Validation.Figures::meanAp))
-        .gauge("gainstream_model_validation_fg_miou", "Held-out foreground mIoU of the newest published release (NaN without pixel labels).",
+        .gauge(
+            "gainstream_trainer_mining",
+            "1 once self-guided attention mining is on.",
+            mining ? 1 : 0)
+        .gauge(
+            "gainstream_model_version",
+            "Newest release published (-1 before the first).",
+            publishedVersion)
+        .gauge(
+            "gainstream_trainer_failed",
+            "1 if the training loop stopped on an error.",
+            failure == null ? 0 : 1)
+        .counter(
+            "gainstream_trainer_releases_held_back_total",
+            "Releases the gate kept off the models topic.",
+            heldBack)
+        .counter(
+            "gainstream_trainer_rollbacks_total", "Collapses detected and rolled back.", rollbacks)
+        .gauge(
+            "gainstream_model_validation_exact_match",
+            "Held-out exact match of the newest published release.",
+            figure(Validation.Figures::exactMatch))
+        .gauge(
+            "gainstream_model_validation_map",
+            "Held-out mAP of the newest published release.",
+            figure(Validation.Figures::meanAp))
+        .gauge(
+            "gainstream_model_validation_fg_miou",
+            "Held-out foreground mIoU of the newest published release (NaN without pixel labels).",
             figure(Validation.Figures::fgMiou))
         .body();
   }

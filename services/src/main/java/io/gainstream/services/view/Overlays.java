@@ -11,9 +11,9 @@ import java.awt.image.BufferedImage;
 import java.util.Base64;
 
 /**
- * Pictures of a proxy label for people: the attention heat map blended over the image, the
- * SeeNet zones in three colours, and PNG data URIs for HTML. Shared by the live dashboard and the
- * static report of {@code label} and {@code demo}.
+ * Pictures of a proxy label for people: the attention heat map blended over the image, the SeeNet
+ * zones in three colours, and PNG data URIs for HTML. Shared by the live dashboard and the static
+ * report of {@code label} and {@code demo}.
  */
 public final class Overlays {
   private static final DecodeLimits LIMITS = DecodeLimits.defaults();
@@ -24,7 +24,8 @@ public final class Overlays {
   public static BufferedImage fit(BufferedImage img, int w, int h) {
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(img, 0, 0, w, h, null);
     g.dispose();
     return out;
@@ -54,7 +55,8 @@ public final class Overlays {
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     for (int i = 0; i < zones.length; i++) {
       int z = zones[i] & 0xff;
-      int c = z == Zone.ATTENTION.code() ? 0xE53935 : z == Zone.POTENTIAL.code() ? 0xFFB300 : 0x1A237E;
+      int c =
+          z == Zone.ATTENTION.code() ? 0xE53935 : z == Zone.POTENTIAL.code() ? 0xFFB300 : 0x1A237E;
       out.setRGB(i % w, i / w, c);
     }
     return out;

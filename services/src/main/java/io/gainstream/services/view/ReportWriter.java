@@ -45,20 +45,29 @@ public final class ReportWriter {
           base = null;
         }
       }
-      BufferedImage under = base != null ? base : new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-      for (Map.Entry<String, com.google.protobuf.ByteString> m : new TreeMap<>(l.getSoftMasksMap()).entrySet()) {
+      BufferedImage under =
+          base != null ? base : new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+      for (Map.Entry<String, com.google.protobuf.ByteString> m :
+          new TreeMap<>(l.getSoftMasksMap()).entrySet()) {
         byte[] soft = Overlays.grey(m.getValue().toByteArray());
-        Files.write(dir.resolve(it.stem() + ".1-" + m.getKey() + ".png"), Overlays.png(Overlays.heatmap(under, soft, w, h)));
+        Files.write(
+            dir.resolve(it.stem() + ".1-" + m.getKey() + ".png"),
+            Overlays.png(Overlays.heatmap(under, soft, w, h)));
       }
       if (!l.getUnrefinedClassPng().isEmpty()) {
         // sorts before ".2-label.png": the label before refinement, then the refined one
-        Files.write(dir.resolve(it.stem() + ".2-label-unrefined.png"), l.getUnrefinedClassPng().toByteArray());
+        Files.write(
+            dir.resolve(it.stem() + ".2-label-unrefined.png"),
+            l.getUnrefinedClassPng().toByteArray());
       }
       Files.write(dir.resolve(it.stem() + ".2-label.png"), l.getClassPng().toByteArray());
     }
   }
 
-  /** Writes {@code report.html} from the pictures in {@code report/}; {@code qualityMarkdown} may be null. */
+  /**
+   * Writes {@code report.html} from the pictures in {@code report/}; {@code qualityMarkdown} may be
+   * null.
+   */
   public static Path html(Path out, String title, String qualityMarkdown) throws IOException {
     Map<String, List<String>> byStem = new TreeMap<>();
     Path dir = out.resolve("report");
@@ -66,7 +75,10 @@ public final class ReportWriter {
       try (Stream<Path> files = Files.list(dir)) {
         for (Path f : files.sorted().toList()) {
           String name = f.getFileName().toString();
-          int dot = name.indexOf(".0-") > 0 ? name.indexOf(".0-") : name.indexOf(".1-") > 0 ? name.indexOf(".1-") : name.indexOf(".2-");
+          int dot =
+              name.indexOf(".0-") > 0
+                  ? name.indexOf(".0-")
+                  : name.indexOf(".1-") > 0 ? name.indexOf(".1-") : name.indexOf(".2-");
           if (dot > 0) {
             byStem.computeIfAbsent(name.substring(0, dot), k -> new ArrayList<>()).add(name);
           }
@@ -74,26 +86,46 @@ public final class ReportWriter {
       }
     }
     StringBuilder s = new StringBuilder();
-    s.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title><style>")
-        .append("body{font:14px system-ui,sans-serif;margin:20px;color:#1d2330}table{border-collapse:collapse}td,th{padding:3px 8px;")
-        .append("border-bottom:1px solid #e3e6eb;text-align:right}th:first-child,td:first-child{text-align:left}")
-        .append(".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px}")
-        .append(".card{border:1px solid #e3e6eb;border-radius:6px;padding:8px}.card img{width:80px;height:80px;object-fit:contain;")
-        .append("image-rendering:pixelated;background:#000;margin:2px}figure{display:inline-block;margin:0;text-align:center;font-size:11px}")
-        .append("</style></head><body><h1>").append(esc(title)).append("</h1>");
+    s.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+        .append(esc(title))
+        .append("</title><style>")
+        .append(
+            "body{font:14px system-ui,sans-serif;margin:20px;color:#1d2330}table{border-collapse:collapse}td,th{padding:3px 8px;")
+        .append(
+            "border-bottom:1px solid #e3e6eb;text-align:right}th:first-child,td:first-child{text-align:left}")
+        .append(
+            ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px}")
+        .append(
+            ".card{border:1px solid #e3e6eb;border-radius:6px;padding:8px}.card img{width:80px;height:80px;object-fit:contain;")
+        .append(
+            "image-rendering:pixelated;background:#000;margin:2px}figure{display:inline-block;margin:0;text-align:center;font-size:11px}")
+        .append("</style></head><body><h1>")
+        .append(esc(title))
+        .append("</h1>");
     if (qualityMarkdown != null) {
       s.append("<h2>Quality against the ground truth</h2>").append(markdownTable(qualityMarkdown));
     }
-    s.append("<h2>Proxy labels (").append(byStem.size()).append(" shown)</h2><p>Attention heat maps of each labelled class over the ")
-        .append("image, and the proxy label in VOC colours (cream = ignored); where the labels were refined by the dense CRF, the ")
-        .append("label before refinement is shown beside it. All labels are in SegmentationClass/.</p><div class=\"grid\">");
+    s.append("<h2>Proxy labels (")
+        .append(byStem.size())
+        .append(" shown)</h2><p>Attention heat maps of each labelled class over the ")
+        .append(
+            "image, and the proxy label in VOC colours (cream = ignored); where the labels were refined by the dense CRF, the ")
+        .append(
+            "label before refinement is shown beside it. All labels are in SegmentationClass/.</p><div class=\"grid\">");
     for (Map.Entry<String, List<String>> e : byStem.entrySet()) {
       s.append("<div class=\"card\"><div><b>").append(esc(e.getKey())).append("</b></div>");
       for (String f : e.getValue()) {
         String caption = f.substring(e.getKey().length() + 3, f.length() - 4);
         String cls = f.contains(".0-") ? "image" : f.contains(".1-") ? "overlay" : "label";
-        s.append("<figure><img class=\"").append(cls).append("\" src=\"report/").append(esc(f)).append("\" alt=\"")
-            .append(esc(caption)).append("\"><figcaption>").append(esc(caption)).append("</figcaption></figure>");
+        s.append("<figure><img class=\"")
+            .append(cls)
+            .append("\" src=\"report/")
+            .append(esc(f))
+            .append("\" alt=\"")
+            .append(esc(caption))
+            .append("\"><figcaption>")
+            .append(esc(caption))
+            .append("</figcaption></figure>");
       }
       s.append("</div>");
     }
@@ -120,7 +152,13 @@ public final class ReportWriter {
       s.append("<tr>");
       for (String c : cells) {
         String tag = header ? "th" : "td";
-        s.append('<').append(tag).append('>').append(esc(c.strip())).append("</").append(tag).append('>');
+        s.append('<')
+            .append(tag)
+            .append('>')
+            .append(esc(c.strip()))
+            .append("</")
+            .append(tag)
+            .append('>');
       }
       s.append("</tr>");
     }
@@ -128,6 +166,9 @@ public final class ReportWriter {
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

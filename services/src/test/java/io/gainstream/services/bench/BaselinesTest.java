@@ -14,7 +14,9 @@ class BaselinesTest {
       assertThat((int) b).isIn(0, 2);
       inside += b == 2 ? 1 : 0;
     }
-    assertThat(inside / (640.0 * 480)).as("area pi * 0.4 * 0.4").isCloseTo(Math.PI * 0.16, within(0.005));
+    assertThat(inside / (640.0 * 480))
+        .as("area pi * 0.4 * 0.4")
+        .isCloseTo(Math.PI * 0.16, within(0.005));
     assertThat(m[240 * 640 + 320]).as("centre").isEqualTo((byte) 2);
     assertThat(m[0]).as("corner").isZero();
     assertThat(m[240 * 640 + 20]).as("left edge, outside 10 %").isZero();

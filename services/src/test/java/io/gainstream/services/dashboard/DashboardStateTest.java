@@ -13,14 +13,22 @@ import org.junit.jupiter.api.Test;
 /** The page's data: a refined label is shown with its label before refinement beside it. */
 class DashboardStateTest {
   private static final long NOW = 1_764_547_200_000L;
-  private static final PipelineConfig CONFIG = new PipelineConfig(Map.of(PipelineConfig.CLASSES_CONFIG, "boat"));
+  private static final PipelineConfig CONFIG =
+      new PipelineConfig(Map.of(PipelineConfig.CLASSES_CONFIG, "boat"));
 
   private static ProxyLabel label(String id, boolean refined) {
     byte[] png = LabelPng.writePalette(new byte[] {0, 1, 1, 0}, 2, 2);
-    ProxyLabel.Builder b = ProxyLabel.newBuilder().setImageId(id).setModelVersion(1).setWidth(2).setHeight(2)
-        .setClassPng(ByteString.copyFrom(png)).putScores("boat", 0.9f);
+    ProxyLabel.Builder b =
+        ProxyLabel.newBuilder()
+            .setImageId(id)
+            .setModelVersion(1)
+            .setWidth(2)
+            .setHeight(2)
+            .setClassPng(ByteString.copyFrom(png))
+            .putScores("boat", 0.9f);
     if (refined) {
-      b.setUnrefinedClassPng(ByteString.copyFrom(LabelPng.writePalette(new byte[] {0, (byte) 255, 1, 0}, 2, 2)));
+      b.setUnrefinedClassPng(
+          ByteString.copyFrom(LabelPng.writePalette(new byte[] {0, (byte) 255, 1, 0}, 2, 2)));
     }
     return b.build();
   }
@@ -28,16 +36,20 @@ class DashboardStateTest {
   @Test
   void shouldShowTheUnrefinedLabelOnlyWhereTheLabelWasRefined() {
     DashboardState s = new DashboardState(List.of("boat"));
-    s.accept(CONFIG, CONFIG.proxyLabelsTopic(), "refined", label("refined", true).toByteArray(), NOW);
+    s.accept(
+        CONFIG, CONFIG.proxyLabelsTopic(), "refined", label("refined", true).toByteArray(), NOW);
     s.accept(CONFIG, CONFIG.proxyLabelsTopic(), "plain", label("plain", false).toByteArray(), NOW);
     String json = s.json(NOW + 1000);
-    assertThat(json.split("\"unrefined\"", -1)).as("one card carries an unrefined label").hasSize(2);
+    assertThat(json.split("\"unrefined\"", -1))
+        .as("one card carries an unrefined label")
+        .hasSize(2);
     int refined = json.indexOf("\"id\":\"refined\"");
     int plain = json.indexOf("\"id\":\"plain\"");
     int unrefined = json.indexOf("\"unrefined\"");
     assertThat(refined).isNotNegative();
     assertThat(plain).isNotNegative();
-    // the unrefined label belongs to the refined card: it sits between that card's id and the next card's
+    // the unrefined label belongs to the refined card: it sits between that card's id and the next
+    // card's
     int next = refined < plain ? plain : json.length();
     assertThat(unrefined).isBetween(refined, next);
   }

@@ -19,7 +19,9 @@ class CocoExportTest {
 
   @TempDir Path tmp;
 
-  /** Random class maps: each image uses a random subset of the classes, plus background and ignore. */
+  /**
+   * Random class maps: each image uses a random subset of the classes, plus background and ignore.
+   */
   private static List<ExportItem> randomItems() {
     Random rnd = new Random(7);
     int[][] shapes = {{1, 1}, {7, 5}, {5, 7}, {16, 9}, {1, 13}, {32, 32}};
@@ -40,11 +42,15 @@ class CocoExportTest {
       byte[] image = n == 1 ? new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff} : null;
       items.add(new ExportItem("img" + n, image, n == 1 ? "jpg" : null, w, h, map));
     }
-    items.add(new ExportItem("solid", null, ".jpeg", 4, 3, new byte[] {2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2}));
+    items.add(
+        new ExportItem(
+            "solid", null, ".jpeg", 4, 3, new byte[] {2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2}));
     return items;
   }
 
-  /** Expands uncompressed COCO RLE, written independently of {@link Rle} so both check each other. */
+  /**
+   * Expands uncompressed COCO RLE, written independently of {@link Rle} so both check each other.
+   */
   private static boolean[] expand(JsonNode counts, int w, int h) {
     boolean[] m = new boolean[w * h];
     int j = 0;
@@ -124,7 +130,12 @@ class CocoExportTest {
       assertThat(expand(seg.get("counts"), w, h)).as(what).containsExactly(expected);
       assertThat(Rle.decode(counts, w, h)).as(what).containsExactly(expected);
       assertThat(a.get("area").asLong()).as(what).isEqualTo(area);
-      assertThat(List.of(a.get("bbox").get(0).asInt(), a.get("bbox").get(1).asInt(), a.get("bbox").get(2).asInt(), a.get("bbox").get(3).asInt()))
+      assertThat(
+              List.of(
+                  a.get("bbox").get(0).asInt(),
+                  a.get("bbox").get(1).asInt(),
+                  a.get("bbox").get(2).asInt(),
+                  a.get("bbox").get(3).asInt()))
           .as(what)
           .containsExactly(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
     }

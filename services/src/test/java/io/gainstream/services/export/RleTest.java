@@ -60,9 +60,11 @@ class RleTest {
   @Test
   void shouldRefuseCountsThatDoNotCoverTheMask() {
     assertThatThrownBy(() -> Rle.decode(new int[] {2, 3}, 2, 3)).hasMessageContaining("expected 6");
-    assertThatThrownBy(() -> Rle.decode(new int[] {4, 4}, 2, 3)).hasMessageContaining("past the 6 pixels");
+    assertThatThrownBy(() -> Rle.decode(new int[] {4, 4}, 2, 3))
+        .hasMessageContaining("past the 6 pixels");
     assertThatThrownBy(() -> Rle.decode(new int[] {-1, 7}, 2, 3)).hasMessageContaining("negative");
-    assertThatThrownBy(() -> Rle.encode(new boolean[5], 2, 3)).hasMessageContaining("needs 6 values");
+    assertThatThrownBy(() -> Rle.encode(new boolean[5], 2, 3))
+        .hasMessageContaining("needs 6 values");
     assertThatThrownBy(() -> Rle.encode(new boolean[0], 0, 3)).hasMessageContaining("0x3");
   }
 }

@@ -58,7 +58,9 @@ class VocExportTest {
         assertThat(cm.getRGB(k) & 0xffffff).as("palette entry %d", k).isEqualTo(VocPalette.rgb(k));
       }
     }
-    IndexColorModel cm = (IndexColorModel) ImageIO.read(root.resolve("SegmentationClass/c.png").toFile()).getColorModel();
+    IndexColorModel cm =
+        (IndexColorModel)
+            ImageIO.read(root.resolve("SegmentationClass/c.png").toFile()).getColorModel();
     assertThat(cm.getRGB(255) & 0xffffff).as("ignore is VOC's cream").isEqualTo(0xe0e0c0);
     assertThat(cm.getRGB(1) & 0xffffff).as("class 1 is VOC's dark red").isEqualTo(0x800000);
 
@@ -67,7 +69,8 @@ class VocExportTest {
     assertThat(Files.readAllLines(sets.resolve("val.txt"))).containsExactly("b");
     assertThat(Files.readAllLines(sets.resolve("trainval.txt"))).containsExactly("a", "b", "c");
     try (var files = Files.list(sets)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("train.txt", "val.txt", "trainval.txt");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("train.txt", "val.txt", "trainval.txt");
     }
 
     assertThat(Files.readAllLines(root.resolve("labelmap.txt")))
@@ -103,7 +106,11 @@ class VocExportTest {
     crc.update("tEXt".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     crc.update(text);
     java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(12 + text.length);
-    chunk.putInt(text.length).put("tEXt".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).put(text).putInt((int) crc.getValue());
+    chunk
+        .putInt(text.length)
+        .put("tEXt".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+        .put(text)
+        .putInt((int) crc.getValue());
     byte[] out = new byte[png.length + chunk.capacity()];
     System.arraycopy(png, 0, out, 0, 33);
     System.arraycopy(chunk.array(), 0, out, 33, chunk.capacity());
@@ -126,9 +133,12 @@ class VocExportTest {
         .hasMessageContaining("bad split name");
     assertThatThrownBy(() -> VocExport.write(root, CLASSES, items(), Map.of("a", "trainval")))
         .hasMessageContaining("bad split name");
-    assertThatThrownBy(() -> new ExportItem("x/y", null, null, 1, 1, new byte[1])).hasMessageContaining("stem");
-    assertThatThrownBy(() -> new ExportItem("x", new byte[1], null, 1, 1, new byte[1])).hasMessageContaining("extension");
-    assertThatThrownBy(() -> new ExportItem("x", null, null, 2, 2, new byte[3])).hasMessageContaining("must hold 4");
+    assertThatThrownBy(() -> new ExportItem("x/y", null, null, 1, 1, new byte[1]))
+        .hasMessageContaining("stem");
+    assertThatThrownBy(() -> new ExportItem("x", new byte[1], null, 1, 1, new byte[1]))
+        .hasMessageContaining("extension");
+    assertThatThrownBy(() -> new ExportItem("x", null, null, 2, 2, new byte[3]))
+        .hasMessageContaining("must hold 4");
     assertThat(root.resolve("labelmap.txt")).doesNotExist();
   }
 }

@@ -14,7 +14,10 @@ class LabelsCsvTest {
 
   @Test
   void shouldReadQuotedPathsAndEmptyLabelLists() throws Exception {
-    Path f = Files.writeString(tmp.resolve("l.csv"), "image,labels\n\"a,b.png\",boat; person\nc.jpg,\n\n\"d\"\"q\"\".png\",boat\n");
+    Path f =
+        Files.writeString(
+            tmp.resolve("l.csv"),
+            "image,labels\n\"a,b.png\",boat; person\nc.jpg,\n\n\"d\"\"q\"\".png\",boat\n");
     List<LabelsCsv.Row> rows = LabelsCsv.read(f);
     assertThat(rows).hasSize(3);
     assertThat(rows.get(0).image()).isEqualTo("a,b.png");
@@ -30,9 +33,15 @@ class LabelsCsvTest {
         .hasMessageContaining("empty");
     assertThatThrownBy(() -> LabelsCsv.read(Files.writeString(tmp.resolve("b.csv"), "img,lab\n")))
         .hasMessageContaining("header 'image,labels'");
-    assertThatThrownBy(() -> LabelsCsv.read(Files.writeString(tmp.resolve("c.csv"), "image,labels\na.png,b,c\n")))
+    assertThatThrownBy(
+            () ->
+                LabelsCsv.read(
+                    Files.writeString(tmp.resolve("c.csv"), "image,labels\na.png,b,c\n")))
         .hasMessageContaining("line 2");
-    assertThatThrownBy(() -> LabelsCsv.read(Files.writeString(tmp.resolve("d.csv"), "image,labels\n\"a.png,b\n")))
+    assertThatThrownBy(
+            () ->
+                LabelsCsv.read(
+                    Files.writeString(tmp.resolve("d.csv"), "image,labels\n\"a.png,b\n")))
         .hasMessageContaining("unterminated quote");
   }
 

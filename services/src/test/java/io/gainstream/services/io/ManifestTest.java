@@ -9,33 +9,44 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** manifest.csv reads back what was written, whatever the image ids hold, and names its releases. */
+/**
+ * manifest.csv reads back what was written, whatever the image ids hold, and names its releases.
+ */
 class ManifestTest {
   @TempDir Path tmp;
 
   @Test
   void shouldReadBackEveryRowIncludingQuotedIdsAndAMissingTime() throws Exception {
-    List<Manifest.Row> rows = List.of(
-        new Manifest.Row("a/b.png", 3, "gain", 1_764_600_000_123L),
-        new Manifest.Row("with,comma \"and quote\".jpg", 4, "gain-ext", 1_764_600_001_000L),
-        new Manifest.Row("old.png", 1, "", 0));
+    List<Manifest.Row> rows =
+        List.of(
+            new Manifest.Row("a/b.png", 3, "gain", 1_764_600_000_123L),
+            new Manifest.Row("with,comma \"and quote\".jpg", 4, "gain-ext", 1_764_600_001_000L),
+            new Manifest.Row("old.png", 1, "", 0));
     Path f = tmp.resolve(Manifest.FILE);
     Manifest.write(f, rows);
-    assertThat(Files.readAllLines(f).get(0)).isEqualTo("image,model_version,model_method,labelled_at");
+    assertThat(Files.readAllLines(f).get(0))
+        .isEqualTo("image,model_version,model_method,labelled_at");
     assertThat(Files.readAllLines(f).get(1)).isEqualTo("a/b.png,3,gain,2025-12-01T14:40:00.123Z");
     assertThat(Manifest.read(f)).containsExactlyElementsOf(rows);
   }
 
   @Test
   void shouldCountTheLabelsOfEachRelease() {
-    List<Manifest.Release> r = Manifest.releases(List.of(
-        new Manifest.Row("x", 2, "gain", 1), new Manifest.Row("y", 1, "cam", 1), new Manifest.Row("z", 2, "gain", 1)));
-    assertThat(r).containsExactly(new Manifest.Release(1, "cam", 1), new Manifest.Release(2, "gain", 2));
+    List<Manifest.Release> r =
+        Manifest.releases(
+            List.of(
+                new Manifest.Row("x", 2, "gain", 1),
+                new Manifest.Row("y", 1, "cam", 1),
+                new Manifest.Row("z", 2, "gain", 1)));
+    assertThat(r)
+        .containsExactly(new Manifest.Release(1, "cam", 1), new Manifest.Release(2, "gain", 2));
   }
 
   @Test
   void shouldRefuseAFileWithoutItsHeader() throws Exception {
     Path f = Files.writeString(tmp.resolve("m.csv"), "image,labels\n");
-    assertThatThrownBy(() -> Manifest.read(f)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first line");
+    assertThatThrownBy(() -> Manifest.read(f))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("first line");
   }
 }

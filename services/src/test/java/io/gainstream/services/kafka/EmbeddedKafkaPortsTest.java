@@ -35,7 +35,8 @@ class EmbeddedKafkaPortsTest {
   }
 
   @Test
-  void shouldReplaceAPortsFileThatNamesOnePortForBothListeners(@TempDir Path dir) throws IOException {
+  void shouldReplaceAPortsFileThatNamesOnePortForBothListeners(@TempDir Path dir)
+      throws IOException {
     Properties bad = new Properties();
     bad.setProperty("broker", "34393");
     bad.setProperty("controller", "34393");

@@ -7,8 +7,8 @@ import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.ProxyLabel;
-import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.BrokerExtension;
+import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.topology.PipelineConfig;
@@ -68,27 +68,78 @@ class BadInputIT {
       }
     }
     byte[] bigPng = Fixture.png(noise);
-    assertThat(bigPng.length).as("the oversized image is over the 100 kB limit").isGreaterThan(100_000);
+    assertThat(bigPng.length)
+        .as("the oversized image is over the 100 kB limit")
+        .isGreaterThan(100_000);
 
     Map<String, ImageEvent> events = new LinkedHashMap<>();
     events.put("empty-bytes", good.toBuilder().setImage(ByteString.EMPTY).build());
-    events.put("truncated-png", good.toBuilder().setImage(ByteString.copyFrom(png, 0, png.length / 2)).build());
-    events.put("truncated-jpeg", good.toBuilder().setImage(ByteString.copyFrom(jpeg, 0, jpeg.length / 2)).setMediaType("image/jpeg").build());
-    events.put("not-an-image", good.toBuilder().setImage(ByteString.copyFromUtf8("hello, I am a text file")).build());
+    events.put(
+        "truncated-png",
+        good.toBuilder().setImage(ByteString.copyFrom(png, 0, png.length / 2)).build());
+    events.put(
+        "truncated-jpeg",
+        good.toBuilder()
+            .setImage(ByteString.copyFrom(jpeg, 0, jpeg.length / 2))
+            .setMediaType("image/jpeg")
+            .build());
+    events.put(
+        "not-an-image",
+        good.toBuilder().setImage(ByteString.copyFromUtf8("hello, I am a text file")).build());
     events.put("lying-media-type", good.toBuilder().setMediaType("image/jpeg").build());
-    events.put("zero-width", good.toBuilder().setImage(ByteString.copyFrom(Fixture.pngDeclaring(0, 10))).build());
-    events.put("decompression-bomb", good.toBuilder().setImage(ByteString.copyFrom(Fixture.pngDeclaring(100_000, 100_000))).build());
-    events.put("png-16-bit", good.toBuilder().setImage(ByteString.copyFrom(Fixture.png(redraw(s.image(), BufferedImage.TYPE_USHORT_GRAY)))).build());
-    events.put("png-grey", good.toBuilder().setImage(ByteString.copyFrom(Fixture.png(redraw(s.image(), BufferedImage.TYPE_BYTE_GRAY)))).build());
-    events.put("png-palette", good.toBuilder().setImage(ByteString.copyFrom(Fixture.png(redraw(s.image(), BufferedImage.TYPE_BYTE_INDEXED)))).build());
-    events.put("png-alpha", good.toBuilder().setImage(ByteString.copyFrom(Fixture.png(redraw(s.image(), BufferedImage.TYPE_INT_ARGB)))).build());
-    events.put("jpeg-cmyk", good.toBuilder().setImage(ByteString.copyFrom(Fixture.cmykJpeg(64, 64))).setMediaType("image/jpeg").build());
+    events.put(
+        "zero-width",
+        good.toBuilder().setImage(ByteString.copyFrom(Fixture.pngDeclaring(0, 10))).build());
+    events.put(
+        "decompression-bomb",
+        good.toBuilder()
+            .setImage(ByteString.copyFrom(Fixture.pngDeclaring(100_000, 100_000)))
+            .build());
+    events.put(
+        "png-16-bit",
+        good.toBuilder()
+            .setImage(
+                ByteString.copyFrom(Fixture.png(redraw(s.image(), BufferedImage.TYPE_USHORT_GRAY))))
+            .build());
+    events.put(
+        "png-grey",
+        good.toBuilder()
+            .setImage(
+                ByteString.copyFrom(Fixture.png(redraw(s.image(), BufferedImage.TYPE_BYTE_GRAY))))
+            .build());
+    events.put(
+        "png-palette",
+        good.toBuilder()
+            .setImage(
+                ByteString.copyFrom(
+                    Fixture.png(redraw(s.image(), BufferedImage.TYPE_BYTE_INDEXED))))
+            .build());
+    events.put(
+        "png-alpha",
+        good.toBuilder()
+            .setImage(
+                ByteString.copyFrom(Fixture.png(redraw(s.image(), BufferedImage.TYPE_INT_ARGB))))
+            .build());
+    events.put(
+        "jpeg-cmyk",
+        good.toBuilder()
+            .setImage(ByteString.copyFrom(Fixture.cmykJpeg(64, 64)))
+            .setMediaType("image/jpeg")
+            .build());
     events.put("unknown-class", good.toBuilder().addLabels("zebra").build());
     events.put("no-label", good.toBuilder().clearLabels().build());
-    events.put("mask-wrong-size", good.toBuilder().setPixelLabel(ByteString.copyFrom(LabelPng.writePalette(new byte[16], 4, 4))).build());
+    events.put(
+        "mask-wrong-size",
+        good.toBuilder()
+            .setPixelLabel(ByteString.copyFrom(LabelPng.writePalette(new byte[16], 4, 4)))
+            .build());
     byte[] outOfRange = s.mask().clone();
     outOfRange[10] = 9;
-    events.put("mask-out-of-range", good.toBuilder().setPixelLabel(ByteString.copyFrom(LabelPng.writePalette(outOfRange, 64, 64))).build());
+    events.put(
+        "mask-out-of-range",
+        good.toBuilder()
+            .setPixelLabel(ByteString.copyFrom(LabelPng.writePalette(outOfRange, 64, 64)))
+            .build());
     events.put("over-size-limit", good.toBuilder().setImage(ByteString.copyFrom(bigPng)).build());
 
     Map<String, String> expected = new LinkedHashMap<>();
@@ -114,41 +165,78 @@ class BadInputIT {
     expected.put("", "MISSING_ID");
     expected.put("after-all-that", LABELLED);
 
-    try (PipelineService p = new PipelineService(k, c, new PipelineService.Options("bad-app", tmp.resolve("state"), 1)).start(Duration.ofMinutes(1));
+    try (PipelineService p =
+            new PipelineService(
+                    k, c, new PipelineService.Options("bad-app", tmp.resolve("state"), 1))
+                .start(Duration.ofMinutes(1));
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(k.producer())) {
-      events.forEach((id, e) -> Fixture.send(producer, c.imagesTopic(), id, e.toBuilder().setId(id).build().toByteArray()));
-      Fixture.send(producer, c.imagesTopic(), "not-protobuf", new byte[] {(byte) 0xff, 0x00, 0x13, 0x37});
+      events.forEach(
+          (id, e) ->
+              Fixture.send(
+                  producer, c.imagesTopic(), id, e.toBuilder().setId(id).build().toByteArray()));
+      Fixture.send(
+          producer, c.imagesTopic(), "not-protobuf", new byte[] {(byte) 0xff, 0x00, 0x13, 0x37});
       producer.send(new ProducerRecord<>(c.imagesTopic(), "tombstone", null)).get();
       Fixture.send(producer, c.imagesTopic(), "", good.toBuilder().setId("").build().toByteArray());
-      // the same id twice: the second event is a re-label, and the newest label wins on the compacted topic
-      Fixture.send(producer, c.imagesTopic(), "duplicate-id", good.toBuilder().setId("duplicate-id").build().toByteArray());
-      ImageEvent second = good.toBuilder().setId("duplicate-id").clearLabels().addLabels(Fixture.CLASSES.get(2)).build();
+      // the same id twice: the second event is a re-label, and the newest label wins on the
+      // compacted topic
+      Fixture.send(
+          producer,
+          c.imagesTopic(),
+          "duplicate-id",
+          good.toBuilder().setId("duplicate-id").build().toByteArray());
+      ImageEvent second =
+          good.toBuilder()
+              .setId("duplicate-id")
+              .clearLabels()
+              .addLabels(Fixture.CLASSES.get(2))
+              .build();
       Fixture.send(producer, c.imagesTopic(), "duplicate-id", second.toByteArray());
-      Fixture.send(producer, c.imagesTopic(), "after-all-that", good.toBuilder().setId("after-all-that").build().toByteArray());
+      Fixture.send(
+          producer,
+          c.imagesTopic(),
+          "after-all-that",
+          good.toBuilder().setId("after-all-that").build().toByteArray());
 
       java.util.Set<String> ids = new java.util.HashSet<>(expected.keySet());
       ids.add("duplicate-id");
       Fixture.Ledger l = Fixture.ledger(k, c, ids, Duration.ofMinutes(2));
       Map<String, String> outcome = new LinkedHashMap<>();
       for (String id : expected.keySet()) {
-        outcome.put(id, l.labelled(id) == 1 && l.dead(id) == 0 ? LABELLED : l.dead(id) == 1 && l.labelled(id) == 0 ? l.reason(id) : "?");
+        outcome.put(
+            id,
+            l.labelled(id) == 1 && l.dead(id) == 0
+                ? LABELLED
+                : l.dead(id) == 1 && l.labelled(id) == 0 ? l.reason(id) : "?");
       }
-      System.out.printf("RELIABILITY bad-input: kinds=%d in=%d labelled=%d dead-lettered=%d lost=%d doubled=%d%n", expected.size() + 1,
-          ids.size(), ids.stream().filter(id -> l.labelled(id) > 0).count(), ids.stream().filter(id -> l.dead(id) > 0).count(),
-          l.missing(ids).size(), l.doubled(expected.keySet()).size());
+      System.out.printf(
+          "RELIABILITY bad-input: kinds=%d in=%d labelled=%d dead-lettered=%d lost=%d doubled=%d%n",
+          expected.size() + 1,
+          ids.size(),
+          ids.stream().filter(id -> l.labelled(id) > 0).count(),
+          ids.stream().filter(id -> l.dead(id) > 0).count(),
+          l.missing(ids).size(),
+          l.doubled(expected.keySet()).size());
       assertThat(outcome).containsExactlyEntriesOf(expected);
       for (String id : expected.keySet()) {
         if (l.dead(id) > 0) {
-          assertThat(l.deadLetters.get(id).get(0).getDetail()).as("reason detail of %s", id).isNotBlank();
+          assertThat(l.deadLetters.get(id).get(0).getDetail())
+              .as("reason detail of %s", id)
+              .isNotBlank();
         }
       }
       // one label when the second event replaced the first in the micro-batch buffer, two when the
       // first was labelled already; either way the last label on the topic is the newest event's
       List<ProxyLabel> dup = l.labels.get("duplicate-id");
       assertThat(dup).hasSizeBetween(1, 2);
-      assertThat(dup.get(dup.size() - 1).getSoftMasksMap()).as("the newest event's labels").containsOnlyKeys(Fixture.CLASSES.get(2));
-      byte[] none = LabelPng.read(l.labels.get("no-label").get(0).getClassPng().toByteArray(),
-          io.gainstream.model.input.DecodeLimits.defaults()).values();
+      assertThat(dup.get(dup.size() - 1).getSoftMasksMap())
+          .as("the newest event's labels")
+          .containsOnlyKeys(Fixture.CLASSES.get(2));
+      byte[] none =
+          LabelPng.read(
+                  l.labels.get("no-label").get(0).getClassPng().toByteArray(),
+                  io.gainstream.model.input.DecodeLimits.defaults())
+              .values();
       assertThat(none).as("no image-level label: every pixel background").containsOnly((byte) 0);
       assertThat(new String(p.prometheus().bytes(), java.nio.charset.StandardCharsets.UTF_8))
           .contains("gainstream_dead_letters_total{reason=\"UNKNOWN_CLASS\"} 1")

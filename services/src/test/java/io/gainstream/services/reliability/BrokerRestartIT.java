@@ -46,12 +46,30 @@ class BrokerRestartIT {
     List<SyntheticDataset.Sample> samples = Fixture.samples(30, 51);
     Set<String> ids = new LinkedHashSet<>();
     TrainerService.Options topts =
-        new TrainerService.Options(c.modelName(), Fixture.CLASSES, Fixture.SPEC, GainSettings.defaults(Method.CAM).withBatchSize(8), 15, 0,
-            200, 8, 1000, new Checkpoints(tmp.resolve("checkpoints")), "restart-trainer", c.trainingSamplesTopic(), c.modelsTopic(),
-            DecodeLimits.defaults(), new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)), null);
+        new TrainerService.Options(
+            c.modelName(),
+            Fixture.CLASSES,
+            Fixture.SPEC,
+            GainSettings.defaults(Method.CAM).withBatchSize(8),
+            15,
+            0,
+            200,
+            8,
+            1000,
+            new Checkpoints(tmp.resolve("checkpoints")),
+            "restart-trainer",
+            c.trainingSamplesTopic(),
+            c.modelsTopic(),
+            DecodeLimits.defaults(),
+            new TrainerService.Guarding(
+                0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)),
+            null);
     TrainerService trainer = new TrainerService(k, topts, s -> {});
     Thread trainerThread = new Thread(trainer, "trainer");
-    try (PipelineService p = new PipelineService(k, c, new PipelineService.Options("restart-app", tmp.resolve("state"), 1)).start(Duration.ofMinutes(1))) {
+    try (PipelineService p =
+        new PipelineService(
+                k, c, new PipelineService.Options("restart-app", tmp.resolve("state"), 1))
+            .start(Duration.ofMinutes(1))) {
       trainerThread.start();
       try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(k.producer())) {
         for (int i = 0; i < 150; i++) {
@@ -64,7 +82,9 @@ class BrokerRestartIT {
       long versionAtStop = trainer.publishedVersion();
       Thread.sleep(5000);
       broker = EmbeddedKafka.start(data);
-      assertThat(broker.bootstrapServers()).as("same address after the restart").isEqualTo(k.bootstrapServers());
+      assertThat(broker.bootstrapServers())
+          .as("same address after the restart")
+          .isEqualTo(k.bootstrapServers());
       try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(k.producer())) {
         for (int i = 0; i < 150; i++) {
           Fixture.publishImage(producer, c, samples, "after-", i, ids);
@@ -72,9 +92,15 @@ class BrokerRestartIT {
       }
       Fixture.Ledger l = Fixture.ledger(k, c, ids, Duration.ofMinutes(3));
       awaitRelease(trainer, versionAtStop + 2);
-      System.out.printf("RELIABILITY broker-restart: in=%d labelled=%d dead-lettered=%d lost=%d doubled=%d trainer-versions=%d->%d%n",
-          ids.size(), ids.stream().filter(id -> l.labelled(id) > 0).count(), ids.stream().filter(id -> l.dead(id) > 0).count(),
-          l.missing(ids).size(), l.doubled(ids).size(), versionAtStop, trainer.publishedVersion());
+      System.out.printf(
+          "RELIABILITY broker-restart: in=%d labelled=%d dead-lettered=%d lost=%d doubled=%d trainer-versions=%d->%d%n",
+          ids.size(),
+          ids.stream().filter(id -> l.labelled(id) > 0).count(),
+          ids.stream().filter(id -> l.dead(id) > 0).count(),
+          l.missing(ids).size(),
+          l.doubled(ids).size(),
+          versionAtStop,
+          trainer.publishedVersion());
       assertThat(l.missing(ids)).isEmpty();
       assertThat(l.doubled(ids)).isEmpty();
       assertThat(l.deadLetters).isEmpty();
@@ -91,11 +117,22 @@ class BrokerRestartIT {
     try (org.apache.kafka.clients.admin.Admin admin = k.admin()) {
       long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
       while (System.nanoTime() < until) {
-        var parts = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+        var parts =
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
         long total = 0;
         for (var p : parts) {
-          total += admin.listOffsets(java.util.Map.of(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
-              org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().values().iterator().next().offset();
+          total +=
+              admin
+                  .listOffsets(
+                      java.util.Map.of(
+                          new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                          org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                  .all()
+                  .get()
+                  .values()
+                  .iterator()
+                  .next()
+                  .offset();
         }
         System.out.println("samples on " + topic + ": " + total);
         if (total > 0) {
@@ -109,14 +146,16 @@ class BrokerRestartIT {
     throw new AssertionError("no training samples were written");
   }
 
-  private static void awaitRelease(TrainerService trainer, long version) throws InterruptedException {
+  private static void awaitRelease(TrainerService trainer, long version)
+      throws InterruptedException {
     long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (trainer.publishedVersion() < version) {
       if (trainer.failure().isPresent()) {
         throw new AssertionError("trainer failed", trainer.failure().get());
       }
       if (System.nanoTime() > until) {
-        throw new AssertionError("trainer stuck at release " + trainer.publishedVersion() + ", waiting for " + version);
+        throw new AssertionError(
+            "trainer stuck at release " + trainer.publishedVersion() + ", waiting for " + version);
       }
       Thread.sleep(200);
     }

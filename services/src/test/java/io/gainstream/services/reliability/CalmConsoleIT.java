@@ -23,15 +23,42 @@ class CalmConsoleIT {
   @Test
   void shouldShowOnlyGainstreamsOwnLinesOnTheConsoleAndLogTheRestToAFile() throws Exception {
     Path out = tmp.resolve("demo");
-    ChildJvm demo = ChildJvm.start(tmp.resolve("console.log"),
-        List.of("demo", "--images", "60", "--train-steps", "30", "--size", "64", "--min-map", "0", "--out", out.toString()));
-    assertThat(demo.awaitExit(Duration.ofMinutes(4))).as("demo exit code:%n%s", demo.tail()).isZero();
-    List<String> console = demo.logText().lines().flatMap(l -> java.util.Arrays.stream(l.split("\r"))).toList();
-    assertThat(console).as("the console of a healthy run").noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")
-        || l.contains("Exception"));
-    assertThat(console).anyMatch(l -> l.equals("gainstream: log of the broker, Kafka and the runtimes: " + out.resolve("gainstream.log")));
-    assertThat(console).as("gainstream's own lines stay").anyMatch(l -> l.contains("INFO  LabelJob - labelled 60 images"));
+    ChildJvm demo =
+        ChildJvm.start(
+            tmp.resolve("console.log"),
+            List.of(
+                "demo",
+                "--images",
+                "60",
+                "--train-steps",
+                "30",
+                "--size",
+                "64",
+                "--min-map",
+                "0",
+                "--out",
+                out.toString()));
+    assertThat(demo.awaitExit(Duration.ofMinutes(4)))
+        .as("demo exit code:%n%s", demo.tail())
+        .isZero();
+    List<String> console =
+        demo.logText().lines().flatMap(l -> java.util.Arrays.stream(l.split("\r"))).toList();
+    assertThat(console)
+        .as("the console of a healthy run")
+        .noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("Exception"));
+    assertThat(console)
+        .anyMatch(
+            l ->
+                l.equals(
+                    "gainstream: log of the broker, Kafka and the runtimes: "
+                        + out.resolve("gainstream.log")));
+    assertThat(console)
+        .as("gainstream's own lines stay")
+        .anyMatch(l -> l.contains("INFO  LabelJob - labelled 60 images"));
     String file = Files.readString(out.resolve("gainstream.log"));
-    assertThat(file).as("the broker's lines are in the file").contains("kafka.server.").contains("org.apache.kafka.streams.");
+    assertThat(file)
+        .as("the broker's lines are in the file")
+        .contains("kafka.server.")
+        .contains("org.apache.kafka.streams.");
   }
 }

@@ -36,7 +36,8 @@ final class ChildJvm implements AutoCloseable {
     cmd.add(jar.toString());
     cmd.addAll(args);
     Files.createDirectories(log.getParent());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new ChildJvm(p, log);
   }
 
@@ -48,11 +49,18 @@ final class ChildJvm implements AutoCloseable {
         return this;
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("child exited with " + process.exitValue() + " before logging '" + text + "':\n" + tail());
+        throw new IllegalStateException(
+            "child exited with "
+                + process.exitValue()
+                + " before logging '"
+                + text
+                + "':\n"
+                + tail());
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("child did not log '" + text + "' within " + timeout + ":\n" + tail());
+    throw new IllegalStateException(
+        "child did not log '" + text + "' within " + timeout + ":\n" + tail());
   }
 
   /** Waits for the process to exit on its own and returns its exit code; fails if time runs out. */

@@ -39,8 +39,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * What the reliability tests share: a pipeline config on topics of their own, model releases with
  * seeded random weights (what a model has learnt does not matter for delivery guarantees), image
- * events, and the ledger that reads back every label and dead letter (read_committed) to count
- * them per image id.
+ * events, and the ledger that reads back every label and dead letter (read_committed) to count them
+ * per image id.
  */
 final class Fixture {
   static final List<String> CLASSES = SyntheticDataset.classNames(3);
@@ -70,8 +70,11 @@ final class Fixture {
   /** A release with seeded random weights. */
   static ModelRelease release(PipelineConfig c, long version) {
     byte[] onnx;
-    try (GainTrainer t = new GainTrainer(SPEC, GainSettings.defaults(Method.CAM).withSeed(version))) {
-      onnx = OnnxExporter.export(t.network(), new ModelInfo(SPEC, CLASSES, "cam", version, 0, false, Map.of()));
+    try (GainTrainer t =
+        new GainTrainer(SPEC, GainSettings.defaults(Method.CAM).withSeed(version))) {
+      onnx =
+          OnnxExporter.export(
+              t.network(), new ModelInfo(SPEC, CLASSES, "cam", version, 0, false, Map.of()));
     }
     return ModelRelease.newBuilder()
         .setName(c.modelName())
@@ -98,15 +101,27 @@ final class Fixture {
   }
 
   static ImageEvent event(SyntheticDataset.Sample s, String id) {
-    ImageEvent.Builder e = ImageEvent.newBuilder().setId(id).setImage(ByteString.copyFrom(png(s.image()))).setMediaType("image/png");
+    ImageEvent.Builder e =
+        ImageEvent.newBuilder()
+            .setId(id)
+            .setImage(ByteString.copyFrom(png(s.image())))
+            .setMediaType("image/png");
     for (int k : s.classes()) {
       e.addLabels(CLASSES.get(k - 1));
     }
     return e.build();
   }
 
-  /** Publishes image {@code prefix + i} (the samples taken in turn) and records its id in {@code ids}. */
-  static void publishImage(KafkaProducer<String, byte[]> p, PipelineConfig c, List<SyntheticDataset.Sample> samples, String prefix, int i,
+  /**
+   * Publishes image {@code prefix + i} (the samples taken in turn) and records its id in {@code
+   * ids}.
+   */
+  static void publishImage(
+      KafkaProducer<String, byte[]> p,
+      PipelineConfig c,
+      List<SyntheticDataset.Sample> samples,
+      String prefix,
+      int i,
       Set<String> ids) {
     String id = prefix + i;
     send(p, c.imagesTopic(), id, event(samples.get(i % samples.size()), id).toByteArray());
@@ -134,6 +149,7 @@ final class Fixture {
   static final class Ledger {
     final Map<String, List<ProxyLabel>> labels = new HashMap<>();
     final Map<String, List<DeadLetter>> deadLetters = new HashMap<>();
+
     /** Model versions of the labels in offset order, per proxy-labels partition. */
     final Map<Integer, List<Long>> versionsByPartition = new HashMap<>();
 
@@ -170,7 +186,9 @@ final class Fixture {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(k.consumer(null))) {
       List<TopicPartition> parts = new ArrayList<>();
       for (String t : List.of(c.proxyLabelsTopic(), c.deadLettersTopic())) {
-        consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+        consumer
+            .partitionsFor(t, Duration.ofSeconds(30))
+            .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
       }
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
@@ -182,10 +200,15 @@ final class Fixture {
             if (r.topic().equals(c.proxyLabelsTopic())) {
               ProxyLabel p = ProxyLabel.parseFrom(r.value());
               l.labels.computeIfAbsent(r.key(), x -> new ArrayList<>()).add(p);
-              l.versionsByPartition.computeIfAbsent(r.partition(), x -> new ArrayList<>()).add(p.getModelVersion());
+              l.versionsByPartition
+                  .computeIfAbsent(r.partition(), x -> new ArrayList<>())
+                  .add(p.getModelVersion());
             } else {
               DeadLetter d = DeadLetter.parseFrom(r.value());
-              String key = d.getOriginalKey().isEmpty() ? String.valueOf(r.key()) : d.getOriginalKey().toStringUtf8();
+              String key =
+                  d.getOriginalKey().isEmpty()
+                      ? String.valueOf(r.key())
+                      : d.getOriginalKey().toStringUtf8();
               l.deadLetters.computeIfAbsent(key, x -> new ArrayList<>()).add(d);
             }
           } catch (InvalidProtocolBufferException e) {
@@ -209,7 +232,10 @@ final class Fixture {
   static byte[] pngDeclaring(int w, int h) {
     java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25);
     b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    b.putInt(13).put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(w).putInt(h);
+    b.putInt(13)
+        .put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        .putInt(w)
+        .putInt(h);
     b.put(new byte[] {8, 2, 0, 0, 0});
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     crc.update(b.array(), 12, 17);
@@ -220,7 +246,8 @@ final class Fixture {
   /** A red CMYK JPEG (four channels, as print workflows store them). */
   static byte[] cmykJpeg(int w, int h) {
     java.awt.image.WritableRaster r =
-        java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
+        java.awt.image.Raster.createInterleavedRaster(
+            java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         r.setPixel(x, y, new int[] {0, 255, 255, x < w / 2 ? 0 : 128});

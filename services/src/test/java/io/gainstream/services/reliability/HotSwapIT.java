@@ -3,8 +3,8 @@ package io.gainstream.services.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gainstream.model.synthetic.SyntheticDataset;
-import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.BrokerExtension;
+import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.topology.PipelineConfig;
@@ -30,21 +30,30 @@ class HotSwapIT {
   @TempDir static Path tmp;
   @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
-  private static void send(KafkaProducer<String, byte[]> producer, PipelineConfig c, List<SyntheticDataset.Sample> samples, int i,
-      Set<String> ids) throws InterruptedException {
+  private static void send(
+      KafkaProducer<String, byte[]> producer,
+      PipelineConfig c,
+      List<SyntheticDataset.Sample> samples,
+      int i,
+      Set<String> ids)
+      throws InterruptedException {
     Fixture.publishImage(producer, c, samples, "img-", i, ids);
     Thread.sleep(5);
   }
 
   @Test
-  void shouldSwapReleasesUnderLoadWithoutLossAndWithMonotonicVersionsPerPartition() throws Exception {
+  void shouldSwapReleasesUnderLoadWithoutLossAndWithMonotonicVersionsPerPartition()
+      throws Exception {
     PipelineConfig c = Fixture.config("swap.");
     KafkaConnection k = kafka.connection();
     TopicSetup.ensure(k, c, 2, (short) 1);
     Fixture.publishRelease(k, c, 1);
     List<SyntheticDataset.Sample> samples = Fixture.samples(30, 31);
     Set<String> ids = new LinkedHashSet<>();
-    try (PipelineService p = new PipelineService(k, c, new PipelineService.Options("swap-app", tmp.resolve("state"), 2)).start(Duration.ofMinutes(1));
+    try (PipelineService p =
+            new PipelineService(
+                    k, c, new PipelineService.Options("swap-app", tmp.resolve("state"), 2))
+                .start(Duration.ofMinutes(1));
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(k.producer())) {
       int i = 0;
       for (long release = 2; release <= 5; release++) {
@@ -56,7 +65,9 @@ class HotSwapIT {
         Fixture.publishRelease(k, c, release);
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (p.metrics().snapshot().modelVersion() < release) {
-          assertThat(System.nanoTime()).as("swap to release %d under load", release).isLessThan(until);
+          assertThat(System.nanoTime())
+              .as("swap to release %d under load", release)
+              .isLessThan(until);
           send(producer, c, samples, i++, ids);
         }
       }
@@ -67,15 +78,26 @@ class HotSwapIT {
       Fixture.Ledger l = Fixture.ledger(k, c, ids, Duration.ofMinutes(3));
       TreeSet<Long> versions = new TreeSet<>();
       l.versionsByPartition.values().forEach(versions::addAll);
-      System.out.printf("RELIABILITY hot-swap: in=%d labelled=%d dead-lettered=%d lost=%d doubled=%d versions=%s%n", n,
-          ids.stream().filter(id -> l.labelled(id) > 0).count(), ids.stream().filter(id -> l.dead(id) > 0).count(),
-          l.missing(ids).size(), l.doubled(ids).size(), versions);
+      System.out.printf(
+          "RELIABILITY hot-swap: in=%d labelled=%d dead-lettered=%d lost=%d doubled=%d versions=%s%n",
+          n,
+          ids.stream().filter(id -> l.labelled(id) > 0).count(),
+          ids.stream().filter(id -> l.dead(id) > 0).count(),
+          l.missing(ids).size(),
+          l.doubled(ids).size(),
+          versions);
       assertThat(l.missing(ids)).isEmpty();
       assertThat(l.doubled(ids)).isEmpty();
       assertThat(l.deadLetters).as("no image fails during a swap").isEmpty();
-      assertThat(versions).as("every release was swapped in while images flowed").containsExactly(1L, 2L, 3L, 4L, 5L);
-      l.versionsByPartition.forEach((partition, seen) -> assertThat(seen).as("versions on partition %d", partition).isSorted());
-      assertThat(p.metrics().snapshot().modelVersion()).as("the stage ends on the newest release").isEqualTo(5L);
+      assertThat(versions)
+          .as("every release was swapped in while images flowed")
+          .containsExactly(1L, 2L, 3L, 4L, 5L);
+      l.versionsByPartition.forEach(
+          (partition, seen) ->
+              assertThat(seen).as("versions on partition %d", partition).isSorted());
+      assertThat(p.metrics().snapshot().modelVersion())
+          .as("the stage ends on the newest release")
+          .isEqualTo(5L);
     }
   }
 }

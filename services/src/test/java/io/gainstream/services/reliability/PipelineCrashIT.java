@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.proto.v1.ImageEvent;
-import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.BrokerExtension;
+import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.file.Files;
@@ -25,9 +25,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code kill -9} of the pipeline process while images flow, then a restart: every image ends
- * with exactly one proxy label or exactly one dead letter (read_committed), none missing, none
- * doubled. The pipeline runs in a JVM of its own from the packaged jar.
+ * {@code kill -9} of the pipeline process while images flow, then a restart: every image ends with
+ * exactly one proxy label or exactly one dead letter (read_committed), none missing, none doubled.
+ * The pipeline runs in a JVM of its own from the packaged jar.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class PipelineCrashIT {
@@ -35,19 +35,40 @@ class PipelineCrashIT {
   @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
   /** Arguments of {@code gainstream pipeline} on the fixture's topics. */
-  static List<String> pipelineArgs(String bootstrap, Map<String, Object> settings, Path work, String appId, int threads)
+  static List<String> pipelineArgs(
+      String bootstrap, Map<String, Object> settings, Path work, String appId, int threads)
       throws Exception {
-    Path clientConfig = Files.writeString(work.resolve("client.properties").toAbsolutePath(),
-        "# a crashed member is noticed after 10 s, not the default 45 s\nsession.timeout.ms=10000\n");
-    List<String> args = new ArrayList<>(List.of("pipeline", "--bootstrap-servers", bootstrap, "--client-config", clientConfig.toString(),
-        "--classes", Fixture.classesFile(work).toString(), "--work-dir", work.resolve("work").toString(),
-        "--application-id", appId, "--threads", Integer.toString(threads), "--partitions", "2", "--metrics-port", "0"));
-    settings.forEach((k, v) -> {
-      if (!k.equals(PipelineConfig.CLASSES_CONFIG)) {
-        args.add("--set");
-        args.add(k + "=" + v);
-      }
-    });
+    Path clientConfig =
+        Files.writeString(
+            work.resolve("client.properties").toAbsolutePath(),
+            "# a crashed member is noticed after 10 s, not the default 45 s\nsession.timeout.ms=10000\n");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "pipeline",
+                "--bootstrap-servers",
+                bootstrap,
+                "--client-config",
+                clientConfig.toString(),
+                "--classes",
+                Fixture.classesFile(work).toString(),
+                "--work-dir",
+                work.resolve("work").toString(),
+                "--application-id",
+                appId,
+                "--threads",
+                Integer.toString(threads),
+                "--partitions",
+                "2",
+                "--metrics-port",
+                "0"));
+    settings.forEach(
+        (k, v) -> {
+          if (!k.equals(PipelineConfig.CLASSES_CONFIG)) {
+            args.add("--set");
+            args.add(k + "=" + v);
+          }
+        });
     return args;
   }
 
@@ -66,7 +87,9 @@ class PipelineCrashIT {
     int n = 360;
     Set<String> ids = new LinkedHashSet<>();
     Set<String> broken = new LinkedHashSet<>();
-    ChildJvm first = ChildJvm.start(work.resolve("first.log"), args).awaitLog("pipeline running", Duration.ofMinutes(2));
+    ChildJvm first =
+        ChildJvm.start(work.resolve("first.log"), args)
+            .awaitLog("pipeline running", Duration.ofMinutes(2));
     ChildJvm second = null;
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(k.producer())) {
       for (int i = 0; i < n; i++) {
@@ -74,7 +97,10 @@ class PipelineCrashIT {
         ImageEvent e = Fixture.event(samples.get(i % samples.size()), id);
         if (i % 30 == 7) {
           // a share of bad images: their outcome must survive the crash too
-          e = e.toBuilder().setImage(ByteString.copyFrom(e.getImage().toByteArray(), 0, 40)).build();
+          e =
+              e.toBuilder()
+                  .setImage(ByteString.copyFrom(e.getImage().toByteArray(), 0, 40))
+                  .build();
           broken.add(id);
         }
         Fixture.send(p, c.imagesTopic(), id, e.toByteArray());
@@ -90,9 +116,12 @@ class PipelineCrashIT {
       Fixture.Ledger l = Fixture.ledger(k, c, ids, Duration.ofMinutes(4));
       int labelled = (int) ids.stream().filter(id -> l.labelled(id) > 0).count();
       int dead = (int) ids.stream().filter(id -> l.dead(id) > 0).count();
-      System.out.printf("RELIABILITY pipeline-crash: in=%d labelled=%d dead-lettered=%d lost=%d doubled=%d%n",
+      System.out.printf(
+          "RELIABILITY pipeline-crash: in=%d labelled=%d dead-lettered=%d lost=%d doubled=%d%n",
           ids.size(), labelled, dead, l.missing(ids).size(), l.doubled(ids).size());
-      assertThat(first.logText()).as("the first process was killed while it ran").contains("pipeline running");
+      assertThat(first.logText())
+          .as("the first process was killed while it ran")
+          .contains("pipeline running");
       assertThat(l.missing(ids)).as("images with no outcome").isEmpty();
       assertThat(l.doubled(ids)).as("images with more than one outcome").isEmpty();
       for (String id : broken) {

@@ -16,27 +16,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Security basics: the client-properties file reaches every Kafka client a process creates, and
- * no class of the project deserialises Java objects.
+ * Security basics: the client-properties file reaches every Kafka client a process creates, and no
+ * class of the project deserialises Java objects.
  */
 class SecurityTest {
   @TempDir Path tmp;
 
-  private static final Map<String, String> SECURE = Map.of(
-      "security.protocol", "SASL_SSL",
-      "sasl.mechanism", "SCRAM-SHA-512",
-      "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
-      "ssl.truststore.location", "/etc/kafka/truststore.jks",
-      "ssl.truststore.password", "changeit");
+  private static final Map<String, String> SECURE =
+      Map.of(
+          "security.protocol", "SASL_SSL",
+          "sasl.mechanism", "SCRAM-SHA-512",
+          "sasl.jaas.config",
+              "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
+          "ssl.truststore.location", "/etc/kafka/truststore.jks",
+          "ssl.truststore.password", "changeit");
 
   private static void assertSecure(String client, Map<String, Object> effective) {
-    SECURE.forEach((key, value) -> assertThat(String.valueOf(effective.get(key))).as("%s of the %s", key, client).isEqualTo(value));
+    SECURE.forEach(
+        (key, value) ->
+            assertThat(String.valueOf(effective.get(key)))
+                .as("%s of the %s", key, client)
+                .isEqualTo(value));
   }
 
   @Test
   void shouldPassSecuritySettingsToEveryClient() throws Exception {
     StringBuilder props = new StringBuilder();
-    SECURE.forEach((k, v) -> props.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+    SECURE.forEach(
+        (k, v) -> props.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
     Path file = Files.writeString(tmp.resolve("client.properties"), props.toString());
     KafkaConnection k = KafkaConnection.of("broker:9093", file);
 
@@ -46,8 +53,12 @@ class SecurityTest {
     assertSecure("admin client", k.common());
 
     // every client Kafka Streams creates for the pipeline
-    StreamsConfig streams = new StreamsConfig(PipelineService.streamsProperties(k, Fixture.config("sec."),
-        new PipelineService.Options("sec-app", tmp.resolve("state"), 2)));
+    StreamsConfig streams =
+        new StreamsConfig(
+            PipelineService.streamsProperties(
+                k,
+                Fixture.config("sec."),
+                new PipelineService.Options("sec-app", tmp.resolve("state"), 2)));
     assertSecure("stream producer", streams.getProducerConfigs("p"));
     assertSecure("stream main consumer", streams.getMainConsumerConfigs("g", "c", 0));
     assertSecure("stream restore consumer", streams.getRestoreConsumerConfigs("c"));

@@ -27,31 +27,84 @@ class SharedBrokerIT {
   @TempDir Path tmp;
 
   @Test
-  void shouldLabelEveryImageWithTheServicesAsSeparateProcessesOnOneWorkDirectory() throws Exception {
+  void shouldLabelEveryImageWithTheServicesAsSeparateProcessesOnOneWorkDirectory()
+      throws Exception {
     Path work = tmp.resolve("work");
-    List<SyntheticDataset.Sample> samples = SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.3, false, 0.9, 5));
-    LabelledFolder.Written set = LabelledFolder.write(tmp.resolve("set"), SyntheticDataset.classNames(3), samples, x -> false);
-    List<String> common = List.of("--classes", set.classesFile().toString(), "--work-dir", work.toString());
-    try (ChildJvm pipeline = ChildJvm.start(tmp.resolve("pipeline.log"), args(List.of("pipeline", "--metrics-port", "-1", "--set",
-            "gainstream.sample.rate=1.0"), common)).awaitLog("pipeline running", Duration.ofMinutes(3));
-        ChildJvm trainer = ChildJvm.start(tmp.resolve("trainer.log"), args(List.of("trainer", "--method", "cam", "--release-every", "60",
-            "--max-steps", "60", "--min-map", "0", "--metrics-port", "-1"), common)).awaitLog("trainer running", Duration.ofMinutes(3))) {
-      assertThat(trainer.logText()).as("the trainer joined the broker the pipeline started").contains("joining the embedded broker");
-      ChildJvm publish = ChildJvm.start(tmp.resolve("publish.log"), List.of("publish", "--images", set.images().toString(), "--labels",
-          set.labelsCsv().toString(), "--work-dir", work.toString()));
-      assertThat(publish.awaitExit(Duration.ofMinutes(3))).as("publish exit code:%n%s", publish.tail()).isZero();
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.3, false, 0.9, 5));
+    LabelledFolder.Written set =
+        LabelledFolder.write(
+            tmp.resolve("set"), SyntheticDataset.classNames(3), samples, x -> false);
+    List<String> common =
+        List.of("--classes", set.classesFile().toString(), "--work-dir", work.toString());
+    try (ChildJvm pipeline =
+            ChildJvm.start(
+                    tmp.resolve("pipeline.log"),
+                    args(
+                        List.of(
+                            "pipeline",
+                            "--metrics-port",
+                            "-1",
+                            "--set",
+                            "gainstream.sample.rate=1.0"),
+                        common))
+                .awaitLog("pipeline running", Duration.ofMinutes(3));
+        ChildJvm trainer =
+            ChildJvm.start(
+                    tmp.resolve("trainer.log"),
+                    args(
+                        List.of(
+                            "trainer",
+                            "--method",
+                            "cam",
+                            "--release-every",
+                            "60",
+                            "--max-steps",
+                            "60",
+                            "--min-map",
+                            "0",
+                            "--metrics-port",
+                            "-1"),
+                        common))
+                .awaitLog("trainer running", Duration.ofMinutes(3))) {
+      assertThat(trainer.logText())
+          .as("the trainer joined the broker the pipeline started")
+          .contains("joining the embedded broker");
+      ChildJvm publish =
+          ChildJvm.start(
+              tmp.resolve("publish.log"),
+              List.of(
+                  "publish",
+                  "--images",
+                  set.images().toString(),
+                  "--labels",
+                  set.labelsCsv().toString(),
+                  "--work-dir",
+                  work.toString()));
+      assertThat(publish.awaitExit(Duration.ofMinutes(3)))
+          .as("publish exit code:%n%s", publish.tail())
+          .isZero();
       trainer.awaitLog("trainer stopped at release 1", Duration.ofMinutes(4));
 
       List<Manifest.Row> rows = List.of();
-      for (int i = 0; i < 30 && !(rows.size() == samples.size() && rows.stream().allMatch(r -> r.modelVersion() == 1)); i++) {
+      for (int i = 0;
+          i < 30
+              && !(rows.size() == samples.size()
+                  && rows.stream().allMatch(r -> r.modelVersion() == 1));
+          i++) {
         rows = export(tmp.resolve("export-" + i), set, work);
       }
-      assertThat(rows).as("every image labelled by release 1").hasSize(samples.size()).allSatisfy(r -> assertThat(r.modelVersion()).isEqualTo(1));
+      assertThat(rows)
+          .as("every image labelled by release 1")
+          .hasSize(samples.size())
+          .allSatisfy(r -> assertThat(r.modelVersion()).isEqualTo(1));
 
       pipeline.close(); // the process that started the broker stops: the others keep their broker
       assertThat(export(tmp.resolve("export-after"), set, work)).hasSize(samples.size());
     } finally {
-      ChildJvm.start(tmp.resolve("stop.log"), List.of("broker", "--stop", "--work-dir", work.toString())).awaitExit(Duration.ofMinutes(2));
+      ChildJvm.start(
+              tmp.resolve("stop.log"), List.of("broker", "--stop", "--work-dir", work.toString()))
+          .awaitExit(Duration.ofMinutes(2));
     }
     assertThat(SharedBroker.running(work.resolve("kafka"))).as("the broker stopped").isEmpty();
   }
@@ -63,10 +116,22 @@ class SharedBrokerIT {
   }
 
   /** One {@code export} process; its manifest's rows. */
-  private static List<Manifest.Row> export(Path out, LabelledFolder.Written set, Path work) throws Exception {
-    ChildJvm e = ChildJvm.start(out.resolveSibling(out.getFileName() + ".log"), List.of("export", "--classes", set.classesFile().toString(),
-        "--out", out.toString(), "--work-dir", work.toString()));
+  private static List<Manifest.Row> export(Path out, LabelledFolder.Written set, Path work)
+      throws Exception {
+    ChildJvm e =
+        ChildJvm.start(
+            out.resolveSibling(out.getFileName() + ".log"),
+            List.of(
+                "export",
+                "--classes",
+                set.classesFile().toString(),
+                "--out",
+                out.toString(),
+                "--work-dir",
+                work.toString()));
     assertThat(e.awaitExit(Duration.ofMinutes(2))).as("export exit code:%n%s", e.tail()).isZero();
-    return Files.exists(out.resolve(Manifest.FILE)) ? Manifest.read(out.resolve(Manifest.FILE)) : List.of();
+    return Files.exists(out.resolve(Manifest.FILE))
+        ? Manifest.read(out.resolve(Manifest.FILE))
+        : List.of();
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.proto.v1.ModelRelease;
-import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.BrokerExtension;
+import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.channels.FileChannel;
@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -9} of the trainer process mid-training, its newest checkpoint truncated, then a
- * restart: the truncated checkpoint is detected and skipped with a log line, training resumes
- * from the newest intact release, and versions never go back.
+ * restart: the truncated checkpoint is detected and skipped with a log line, training resumes from
+ * the newest intact release, and versions never go back.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class TrainerCrashIT {
@@ -41,7 +41,10 @@ class TrainerCrashIT {
   private static List<ModelRelease> releases(KafkaConnection k, String topic) throws Exception {
     List<ModelRelease> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(k.consumer(null))) {
-      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> parts =
+          c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
@@ -54,7 +57,8 @@ class TrainerCrashIT {
     return out;
   }
 
-  private static List<ModelRelease> awaitReleases(KafkaConnection k, String topic, int count) throws Exception {
+  private static List<ModelRelease> awaitReleases(KafkaConnection k, String topic, int count)
+      throws Exception {
     long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < until) {
       List<ModelRelease> r = releases(k, topic);
@@ -75,13 +79,17 @@ class TrainerCrashIT {
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(k.producer())) {
       int i = 0;
       for (SyntheticDataset.Sample s : Fixture.samples(70, 61)) {
-        Fixture.send(p, c.trainingSamplesTopic(), "s-" + i, Fixture.event(s, "s-" + i).toByteArray());
+        Fixture.send(
+            p, c.trainingSamplesTopic(), "s-" + i, Fixture.event(s, "s-" + i).toByteArray());
         i++;
       }
     }
     Path work = Files.createDirectories(tmp.resolve("trainer"));
-    List<String> args = new ArrayList<>(PipelineCrashIT.pipelineArgs(kafka.bootstrapServers(), settings, work, "unused", 1));
-    // same cluster, classes and topics as a pipeline; the trainer's own options instead of the pipeline's
+    List<String> args =
+        new ArrayList<>(
+            PipelineCrashIT.pipelineArgs(kafka.bootstrapServers(), settings, work, "unused", 1));
+    // same cluster, classes and topics as a pipeline; the trainer's own options instead of the
+    // pipeline's
     int app = args.indexOf("--application-id");
     args.subList(app, app + 4).clear();
     args.set(0, "trainer");
@@ -101,25 +109,38 @@ class TrainerCrashIT {
     Path newest;
     assertThat(checkpoints).as("checkpoint folder; trainer log:%n%s", firstLog).isDirectory();
     try (Stream<Path> files = Files.list(checkpoints)) {
-      newest = files.filter(f -> f.getFileName().toString().endsWith(".onnx")).max(Comparator.naturalOrder()).orElseThrow();
+      newest =
+          files
+              .filter(f -> f.getFileName().toString().endsWith(".onnx"))
+              .max(Comparator.naturalOrder())
+              .orElseThrow();
     }
     try (FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE)) {
       ch.truncate(ch.size() / 2);
     }
 
     try (ChildJvm second = ChildJvm.start(work.resolve("second.log"), args)) {
-      second.awaitLog("published " + c.modelName() + " release " + (lastVersion + 1), Duration.ofMinutes(3));
+      second.awaitLog(
+          "published " + c.modelName() + " release " + (lastVersion + 1), Duration.ofMinutes(3));
       String log = second.logText();
       List<ModelRelease> after = releases(k, c.modelsTopic());
       List<Long> versions = after.stream().map(ModelRelease::getVersion).toList();
       ModelRelease firstNew = after.get(before.size());
-      System.out.printf("RELIABILITY trainer-crash: releases-before=%d last=v%d@step%d truncated=%s resumed-first=v%d@step%d%n",
-          before.size(), lastVersion, lastStep, newest.getFileName(), firstNew.getVersion(), firstNew.getStep());
+      System.out.printf(
+          "RELIABILITY trainer-crash: releases-before=%d last=v%d@step%d truncated=%s resumed-first=v%d@step%d%n",
+          before.size(),
+          lastVersion,
+          lastStep,
+          newest.getFileName(),
+          firstNew.getVersion(),
+          firstNew.getStep());
       assertThat(log).contains("skipping checkpoint " + newest).contains("checksum mismatch");
       assertThat(log).contains("resumed from release");
       assertThat(versions).as("versions never go back").isSorted().doesNotHaveDuplicates();
       assertThat(firstNew.getVersion()).isEqualTo(lastVersion + 1);
-      assertThat(firstNew.getStep()).as("training resumed, not restarted from step 0").isGreaterThan(lastStep - 10);
+      assertThat(firstNew.getStep())
+          .as("training resumed, not restarted from step 0")
+          .isGreaterThan(lastStep - 10);
     }
   }
 }

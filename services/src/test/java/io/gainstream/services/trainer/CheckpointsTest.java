@@ -24,7 +24,8 @@ class CheckpointsTest {
   private static byte[] model(long version) {
     NetworkSpec spec = new NetworkSpec(16, 2, 2, 2);
     try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM))) {
-      return OnnxExporter.export(t.network(), new ModelInfo(spec, List.of("a", "b"), "cam", version, 0, false, Map.of()));
+      return OnnxExporter.export(
+          t.network(), new ModelInfo(spec, List.of("a", "b"), "cam", version, 0, false, Map.of()));
     }
   }
 
@@ -60,7 +61,9 @@ class CheckpointsTest {
     assertThat(r.size()).isEqualTo(3);
     List<Example> s = r.sample(300, new Random(1));
     assertThat(s).extracting(Example::id).containsOnly("id2", "id3", "id4");
-    assertThat(s).filteredOn(e -> e.id().equals("id4")).allSatisfy(e -> assertThat(e.classes()).containsExactly(2));
+    assertThat(s)
+        .filteredOn(e -> e.id().equals("id4"))
+        .allSatisfy(e -> assertThat(e.classes()).containsExactly(2));
   }
 
   @Test
@@ -73,6 +76,8 @@ class CheckpointsTest {
     }
     a.sortById();
     b.sortById();
-    assertThat(b.sample(50, new Random(4))).extracting(Example::id).isEqualTo(a.sample(50, new Random(4)).stream().map(Example::id).toList());
+    assertThat(b.sample(50, new Random(4)))
+        .extracting(Example::id)
+        .isEqualTo(a.sample(50, new Random(4)).stream().map(Example::id).toList());
   }
 }

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Kafka Streams exception handlers (KIP-1034) that write a {@link DeadLetter} to the dead-letter
  * topic and continue. All three are set explicitly: some built-in handlers fail the task after
- * writing their own dead letter, and theirs would carry a different value format than ours.
- * The topic is {@code errors.dead.letter.queue.topic.name}.
+ * writing their own dead letter, and theirs would carry a different value format than ours. The
+ * topic is {@code errors.dead.letter.queue.topic.name}.
  */
 public final class DeadLetterHandlers {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandlers.class);
@@ -29,7 +29,8 @@ public final class DeadLetterHandlers {
     Object t = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
     if (t == null || t.toString().isBlank()) {
       throw new IllegalStateException(
-          StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG + " must name the dead-letter topic");
+          StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG
+              + " must name the dead-letter topic");
     }
     return t.toString();
   }
@@ -57,11 +58,25 @@ public final class DeadLetterHandlers {
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext ctx, ConsumerRecord<byte[], byte[]> record, Exception e) {
-      LOG.warn("dead-lettering undeserializable record {}-{}@{}: {}", ctx.topic(), ctx.partition(), ctx.offset(), e.getMessage());
+    public Response handleError(
+        ErrorHandlerContext ctx, ConsumerRecord<byte[], byte[]> record, Exception e) {
+      LOG.warn(
+          "dead-lettering undeserializable record {}-{}@{}: {}",
+          ctx.topic(),
+          ctx.partition(),
+          ctx.offset(),
+          e.getMessage());
       DeadLetter letter =
-          DeadLetters.of(record.key(), record.value(), "deserialize", DeadLetters.NOT_PROTOBUF, describe(e),
-              ctx.topic(), ctx.partition(), ctx.offset(), ctx.timestamp());
+          DeadLetters.of(
+              record.key(),
+              record.value(),
+              "deserialize",
+              DeadLetters.NOT_PROTOBUF,
+              describe(e),
+              ctx.topic(),
+              ctx.partition(),
+              ctx.offset(),
+              ctx.timestamp());
       return Response.resume(List.of(record(dlq, record.key(), letter)));
     }
   }
@@ -77,15 +92,32 @@ public final class DeadLetterHandlers {
 
     @Override
     public Response handleError(ErrorHandlerContext ctx, Record<?, ?> record, Exception e) {
-      LOG.error("dead-lettering record {}-{}@{} after an unexpected error in {}", ctx.topic(), ctx.partition(), ctx.offset(), ctx.processorNodeId(), e);
+      LOG.error(
+          "dead-lettering record {}-{}@{} after an unexpected error in {}",
+          ctx.topic(),
+          ctx.partition(),
+          ctx.offset(),
+          ctx.processorNodeId(),
+          e);
       DeadLetter letter =
-          DeadLetters.of(ctx.sourceRawKey(), ctx.sourceRawValue(), ctx.processorNodeId(), DeadLetters.PROCESSING_FAILED,
-              describe(e), ctx.topic(), ctx.partition(), ctx.offset(), ctx.timestamp());
+          DeadLetters.of(
+              ctx.sourceRawKey(),
+              ctx.sourceRawValue(),
+              ctx.processorNodeId(),
+              DeadLetters.PROCESSING_FAILED,
+              describe(e),
+              ctx.topic(),
+              ctx.partition(),
+              ctx.offset(),
+              ctx.timestamp());
       return Response.resume(List.of(record(dlq, ctx.sourceRawKey(), letter)));
     }
   }
 
-  /** Output the broker refused (e.g. over its size limit) or that did not serialize: {@code PRODUCE_FAILED}. */
+  /**
+   * Output the broker refused (e.g. over its size limit) or that did not serialize: {@code
+   * PRODUCE_FAILED}.
+   */
   public static final class Production implements ProductionExceptionHandler {
     private String dlq;
 
@@ -95,25 +127,51 @@ public final class DeadLetterHandlers {
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext ctx, ProducerRecord<byte[], byte[]> record, Exception e) {
+    public Response handleError(
+        ErrorHandlerContext ctx, ProducerRecord<byte[], byte[]> record, Exception e) {
       if (dlq.equals(record.topic())) {
         LOG.error("a dead letter itself could not be written to {}: {}", dlq, e.getMessage());
         return Response.fail();
       }
-      LOG.warn("dead-lettering output to {} that could not be produced: {}", record.topic(), e.getMessage());
+      LOG.warn(
+          "dead-lettering output to {} that could not be produced: {}",
+          record.topic(),
+          e.getMessage());
       DeadLetter letter =
-          DeadLetters.of(ctx.sourceRawKey(), ctx.sourceRawValue(), "produce:" + record.topic(), DeadLetters.PRODUCE_FAILED,
-              describe(e), ctx.topic(), ctx.partition(), ctx.offset(), ctx.timestamp());
+          DeadLetters.of(
+              ctx.sourceRawKey(),
+              ctx.sourceRawValue(),
+              "produce:" + record.topic(),
+              DeadLetters.PRODUCE_FAILED,
+              describe(e),
+              ctx.topic(),
+              ctx.partition(),
+              ctx.offset(),
+              ctx.timestamp());
       return Response.resume(List.of(record(dlq, record.key(), letter)));
     }
 
     @Override
     public Response handleSerializationError(
-        ErrorHandlerContext ctx, ProducerRecord record, Exception e, SerializationExceptionOrigin origin) {
-      LOG.warn("dead-lettering output to {} that could not be serialized: {}", record.topic(), e.getMessage());
+        ErrorHandlerContext ctx,
+        ProducerRecord record,
+        Exception e,
+        SerializationExceptionOrigin origin) {
+      LOG.warn(
+          "dead-lettering output to {} that could not be serialized: {}",
+          record.topic(),
+          e.getMessage());
       DeadLetter letter =
-          DeadLetters.of(ctx.sourceRawKey(), ctx.sourceRawValue(), "serialize:" + record.topic(), DeadLetters.PRODUCE_FAILED,
-              describe(e), ctx.topic(), ctx.partition(), ctx.offset(), ctx.timestamp());
+          DeadLetters.of(
+              ctx.sourceRawKey(),
+              ctx.sourceRawValue(),
+              "serialize:" + record.topic(),
+              DeadLetters.PRODUCE_FAILED,
+              describe(e),
+              ctx.topic(),
+              ctx.partition(),
+              ctx.offset(),
+              ctx.timestamp());
       return Response.resume(List.of(record(dlq, ctx.sourceRawKey(), letter)));
     }
   }

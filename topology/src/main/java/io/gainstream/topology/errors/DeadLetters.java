@@ -14,6 +14,7 @@ public final class DeadLetters {
 
   /** Reason codes raised by the pipeline itself (decoding problems use {@code RejectReason}). */
   public static final String NOT_PROTOBUF = "NOT_PROTOBUF";
+
   public static final String EMPTY_VALUE = "EMPTY_VALUE";
   public static final String MISSING_ID = "MISSING_ID";
   public static final String INFERENCE_FAILED = "INFERENCE_FAILED";
@@ -24,7 +25,15 @@ public final class DeadLetters {
   private DeadLetters() {}
 
   public static DeadLetter of(
-      byte[] key, byte[] value, String stage, String reason, String detail, String topic, int partition, long offset, long timestampMs) {
+      byte[] key,
+      byte[] value,
+      String stage,
+      String reason,
+      String detail,
+      String topic,
+      int partition,
+      long offset,
+      long timestampMs) {
     DeadLetter.Builder b =
         DeadLetter.newBuilder()
             .setStage(stage)

@@ -1,15 +1,15 @@
 package io.gainstream.topology.internals;
 
-import io.gainstream.model.labels.ProxyLabels;
 import com.google.protobuf.Message;
+import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.proto.v1.AttentionResult;
 import io.gainstream.proto.v1.ClassAttention;
 import java.util.List;
 
 /**
  * What the attention stage hands the thresholding stage for one image. Both run in the same task,
- * so this travels as a plain object: building a Protobuf message with one boxed float per map
- * pixel only to read it back a microsecond later was measurable waste. It becomes an {@link
+ * so this travels as a plain object: building a Protobuf message with one boxed float per map pixel
+ * only to read it back a microsecond later was measurable waste. It becomes an {@link
  * AttentionResult} only when it has to leave the process, as a dead letter.
  *
  * @param modelMethod training method of that release
@@ -54,7 +54,10 @@ public record Attended(
     }
     for (int c = 0; c < classes.length; c++) {
       ClassAttention.Builder ca =
-          ClassAttention.newBuilder().setClassIndex(classes[c]).setClassName(classNames.get(classes[c] - 1)).setScore(scores[classes[c] - 1]);
+          ClassAttention.newBuilder()
+              .setClassIndex(classes[c])
+              .setClassName(classNames.get(classes[c] - 1))
+              .setScore(scores[classes[c] - 1]);
       for (float v : maps[c]) {
         ca.addMap(v);
       }

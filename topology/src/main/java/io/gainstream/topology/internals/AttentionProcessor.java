@@ -1,15 +1,15 @@
 package io.gainstream.topology.internals;
 
 import io.gainstream.model.image.Letterbox;
-import io.gainstream.model.labels.CrfRefiner;
-import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
 import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.infer.TtaScales;
-import io.gainstream.model.onnx.ScaledRelease;
+import io.gainstream.model.labels.CrfRefiner;
+import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.model.net.Prediction;
+import io.gainstream.model.onnx.ScaledRelease;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.proto.v1.PendingImage;
@@ -32,15 +32,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The attention stage: micro-batches validated images and runs them through ONNX Runtime.
  *
- * <p>Exactly-once: the batch buffer is a changelogged state store, not Java memory. An image is
- * put into the store when it arrives and deleted in the same transaction that forwards its
- * result, so a crash either loses neither or replays both (under {@code exactly_once_v2} the
- * store, the outputs and the input offsets commit together). A batch is flushed when it is full
- * or, by a wall-clock punctuator, when its oldest image has waited {@code batch.max.wait.ms}.
+ * <p>Exactly-once: the batch buffer is a changelogged state store, not Java memory. An image is put
+ * into the store when it arrives and deleted in the same transaction that forwards its result, so a
+ * crash either loses neither or replays both (under {@code exactly_once_v2} the store, the outputs
+ * and the input offsets commit together). A batch is flushed when it is full or, by a wall-clock
+ * punctuator, when its oldest image has waited {@code batch.max.wait.ms}.
  *
  * <p>Hot swap: before each batch the stage reads the newest release from the global {@code models}
- * store and, if its version changed, switches sessions — between batches, never inside one. Until
- * a release exists, images wait in the buffer. Every result carries the version that produced it.
+ * store and, if its version changed, switches sessions — between batches, never inside one. Until a
+ * release exists, images wait in the buffer. Every result carries the version that produced it.
  */
 public final class AttentionProcessor implements Processor<String, PendingImage, String, Object> {
   public static final String STAGE = "attention";
@@ -53,10 +53,13 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private final int maxBatch;
   private final long maxWaitMs;
   private final boolean flip;
+
   /** gainstream.refine when set (crf or none); null: the release decides. */
   private final String refineSet;
+
   /** gainstream.tta.scales when set; null: the release decides. */
   private final TtaScales scalesSet;
+
   private final InferenceOptions inference;
   private final String resultChild;
   private final String deadLetterChild;
@@ -67,22 +70,34 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private KeyValueStore<String, PendingImage> buffer;
   private KeyValueStore<String, ModelRelease> models;
   private AttentionSession session;
+
   /** The current release at its other test-time sides (multi-scale fusion); empty for one scale. */
   private List<AttentionSession> scaled = List.of();
+
   private long sessionVersion = -1;
   private String sessionMethod = "";
+
   /** Label thresholds the current release names (null: none, the pipeline's settings apply). */
   private ProxyLabels.Thresholds sessionThresholds;
-  /** Whether labels of the current release are refined (gainstream.refine, else what the release names). */
+
+  /**
+   * Whether labels of the current release are refined (gainstream.refine, else what the release
+   * names).
+   */
   private boolean sessionRefines;
-  /** Input side of the session's release: the pipeline takes it from the release, not from its config. */
+
+  /**
+   * Input side of the session's release: the pipeline takes it from the release, not from its
+   * config.
+   */
   private int sessionSize = -1;
+
   private long refusedVersion = -1;
   private long pending;
   private long oldestEnqueued = Long.MAX_VALUE;
 
   public AttentionProcessor(
-            PipelineConfig config,
+      PipelineConfig config,
       String bufferStore,
       String modelsStore,
       String resultChild,
@@ -172,7 +187,10 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     oldestEnqueued = Long.MAX_VALUE;
   }
 
-  /** Runs one batch and forwards its results (or its dead letters); returns the nanoseconds in the model. */
+  /**
+   * Runs one batch and forwards its results (or its dead letters); returns the nanoseconds in the
+   * model.
+   */
   private long runBatch(List<KeyValue<String, PendingImage>> batch) {
     int n = batch.size();
     int s = sessionSize;
@@ -208,9 +226,22 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
         scores[k - 1] = p.probability(i, k);
       }
       Attended out =
-          new Attended(img.getImageId(), sessionVersion, sessionMethod, s, img.getWidth(), img.getHeight(), img.getSource(), img.getTimestampMs(),
-              scores, classes[i], result.maps()[i], sessionThresholds, sessionRefines ? input(img, s, images, i * 3 * plane) : null);
-      context.forward(new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
+          new Attended(
+              img.getImageId(),
+              sessionVersion,
+              sessionMethod,
+              s,
+              img.getWidth(),
+              img.getHeight(),
+              img.getSource(),
+              img.getTimestampMs(),
+              scores,
+              classes[i],
+              result.maps()[i],
+              sessionThresholds,
+              sessionRefines ? input(img, s, images, i * 3 * plane) : null);
+      context.forward(
+          new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
     }
     return inferenceNs;
   }
@@ -264,10 +295,17 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     if (r.getVersion() == sessionVersion || r.getVersion() == refusedVersion) {
       return session != null;
     }
-    if (!r.getClassesList().equals(classNames) || r.getInputHeight() != r.getInputWidth() || r.getInputHeight() < 1) {
+    if (!r.getClassesList().equals(classNames)
+        || r.getInputHeight() != r.getInputWidth()
+        || r.getInputHeight() < 1) {
       LOG.error(
           "refusing release {} of {}: it has classes {} and input {}x{}, the pipeline is configured for {} (square inputs only)",
-          r.getVersion(), modelName, r.getClassesList(), r.getInputWidth(), r.getInputHeight(), classNames);
+          r.getVersion(),
+          modelName,
+          r.getClassesList(),
+          r.getInputWidth(),
+          r.getInputHeight(),
+          classNames);
       refusedVersion = r.getVersion();
       return session != null;
     }
@@ -282,27 +320,40 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     List<AttentionSession> nextScaled = acquireScaled(r, next);
     if (session != null) {
       releaseAll();
-      LOG.info("task {} swapped {} from version {} to {}", context.taskId(), modelName, sessionVersion, r.getVersion());
+      LOG.info(
+          "task {} swapped {} from version {} to {}",
+          context.taskId(),
+          modelName,
+          sessionVersion,
+          r.getVersion());
     }
     scaled = nextScaled;
     if (r.getInputHeight() != sessionSize && sessionSize > 0) {
-      LOG.info("release {} of {} takes {}x{} input (was {}x{}); buffered images are resized to it", r.getVersion(), modelName,
-          r.getInputHeight(), r.getInputHeight(), sessionSize, sessionSize);
+      LOG.info(
+          "release {} of {} takes {}x{} input (was {}x{}); buffered images are resized to it",
+          r.getVersion(),
+          modelName,
+          r.getInputHeight(),
+          r.getInputHeight(),
+          sessionSize,
+          sessionSize);
     }
     session = next;
     sessionSize = r.getInputHeight();
     sessionVersion = r.getVersion();
     sessionMethod = next.info().method();
     sessionThresholds = ProxyLabels.Thresholds.fromExtra(next.info().extra()).orElse(null);
-    sessionRefines = CrfRefiner.CRF.equals(refineSet != null ? refineSet : next.info().extra().get(CrfRefiner.EXTRA_KEY));
+    sessionRefines =
+        CrfRefiner.CRF.equals(
+            refineSet != null ? refineSet : next.info().extra().get(CrfRefiner.EXTRA_KEY));
     metrics.modelVersion(sessionVersion);
     return true;
   }
 
   /**
    * The release at its other test-time sides ({@code gainstream.tta.scales}, else what it names).
-   * When one cannot open or run (a backbone that fixes a shape inside its graph), the release labels at
-   * its own side alone, said once in the log, rather than not at all.
+   * When one cannot open or run (a backbone that fixes a shape inside its graph), the release
+   * labels at its own side alone, said once in the log, rather than not at all.
    */
   private List<AttentionSession> acquireScaled(ModelRelease r, AttentionSession base) {
     TtaScales scales = scalesSet;
@@ -311,7 +362,11 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       try {
         scales = named == null ? TtaScales.single() : TtaScales.parse(named);
       } catch (IllegalArgumentException e) {
-        LOG.error("release {} of {} names bad test-time scales ({}); labelling at one scale", r.getVersion(), modelName, e.getMessage());
+        LOG.error(
+            "release {} of {} names bad test-time scales ({}); labelling at one scale",
+            r.getVersion(),
+            modelName,
+            e.getMessage());
         scales = TtaScales.single();
       }
     }
@@ -323,12 +378,17 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       for (int size : ScaledRelease.otherSides(r.getOnnx().toByteArray(), scales)) {
         AttentionSession z = sessions.acquire(r, inference, size);
         out.add(z);
-        // one blank image first: a graph that opens at this side but cannot run there fails here, not on a batch
+        // one blank image first: a graph that opens at this side but cannot run there fails here,
+        // not on a batch
         z.run(new float[3 * size * size], 1);
       }
     } catch (RuntimeException e) {
-      LOG.error("cannot open release {} of {} at its test-time scales {}: {}; labelling at one scale", r.getVersion(), modelName,
-          scales.encode(), e.getMessage());
+      LOG.error(
+          "cannot open release {} of {} at its test-time scales {}: {}; labelling at one scale",
+          r.getVersion(),
+          modelName,
+          scales.encode(),
+          e.getMessage());
       out.forEach(sessions::release);
       return List.of();
     }
@@ -343,10 +403,19 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
 
   private void deadLetter(PendingImage img, String reason, String detail) {
     DeadLetter letter =
-        DeadLetters.of(DeadLetters.utf8(img.getImageId()), img.toByteArray(), STAGE, reason, detail,
-            img.getSourceTopic(), img.getSourcePartition(), img.getSourceOffset(), img.getTimestampMs());
+        DeadLetters.of(
+            DeadLetters.utf8(img.getImageId()),
+            img.toByteArray(),
+            STAGE,
+            reason,
+            detail,
+            img.getSourceTopic(),
+            img.getSourcePartition(),
+            img.getSourceOffset(),
+            img.getTimestampMs());
     metrics.deadLetter(reason);
-    context.forward(new Record<>(img.getImageId(), (Object) letter, img.getTimestampMs()), deadLetterChild);
+    context.forward(
+        new Record<>(img.getImageId(), (Object) letter, img.getTimestampMs()), deadLetterChild);
   }
 
   @Override

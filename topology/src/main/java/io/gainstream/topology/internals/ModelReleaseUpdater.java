@@ -35,7 +35,11 @@ public final class ModelReleaseUpdater implements Processor<String, ModelRelease
     }
     ModelRelease current = store.get(record.key());
     if (current != null && current.getVersion() >= r.getVersion()) {
-      LOG.info("ignoring release {} of {}: version {} is already current", r.getVersion(), record.key(), current.getVersion());
+      LOG.info(
+          "ignoring release {} of {}: version {} is already current",
+          r.getVersion(),
+          record.key(),
+          current.getVersion());
       return;
     }
     store.put(record.key(), r);

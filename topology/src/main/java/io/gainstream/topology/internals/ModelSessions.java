@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * One ONNX Runtime session per model release per process, shared by every stream task (its {@code
  * run} is thread-safe). Tasks acquire the release they want and release the one they leave; a
  * session closes when no task uses it any more, so a hot swap never closes a session under a
- * running batch. A release can also be opened at another input side (multi-scale fusion): that
- * is a session of its own, keyed by the side, over the release rewritten by {@link ScaledRelease}.
+ * running batch. A release can also be opened at another input side (multi-scale fusion): that is a
+ * session of its own, keyed by the side, over the release rewritten by {@link ScaledRelease}.
  */
 public final class ModelSessions {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSessions.class);
@@ -43,8 +43,12 @@ public final class ModelSessions {
     return acquire(release, options, release.getInputHeight());
   }
 
-  /** The session of a release at input side {@code size} (a multiple of its stride), opened on first use. */
-  public synchronized AttentionSession acquire(ModelRelease release, InferenceOptions options, int size) {
+  /**
+   * The session of a release at input side {@code size} (a multiple of its stride), opened on first
+   * use.
+   */
+  public synchronized AttentionSession acquire(
+      ModelRelease release, InferenceOptions options, int size) {
     Key k = new Key(release.getName(), release.getVersion(), size);
     Entry e = sessions.get(k);
     if (e == null) {
@@ -55,7 +59,12 @@ public final class ModelSessions {
       if (own) {
         LOG.info("opened model {} version {}", release.getName(), release.getVersion());
       } else {
-        LOG.info("opened model {} version {} at {}x{} (multi-scale fusion)", release.getName(), release.getVersion(), size, size);
+        LOG.info(
+            "opened model {} version {} at {}x{} (multi-scale fusion)",
+            release.getName(),
+            release.getVersion(),
+            size,
+            size);
       }
     }
     e.users++;
@@ -64,20 +73,27 @@ public final class ModelSessions {
 
   /** Gives a session back; the last user closes it. */
   public synchronized void release(AttentionSession session) {
-    sessions.entrySet().removeIf(
-        en -> {
-          Entry e = en.getValue();
-          if (e.session != session) {
-            return false;
-          }
-          e.users--;
-          if (e.users <= 0) {
-            e.session.close();
-            LOG.info("closed model {} version {} at {}x{}", en.getKey().name(), en.getKey().version(), en.getKey().size(), en.getKey().size());
-            return true;
-          }
-          return false;
-        });
+    sessions
+        .entrySet()
+        .removeIf(
+            en -> {
+              Entry e = en.getValue();
+              if (e.session != session) {
+                return false;
+              }
+              e.users--;
+              if (e.users <= 0) {
+                e.session.close();
+                LOG.info(
+                    "closed model {} version {} at {}x{}",
+                    en.getKey().name(),
+                    en.getKey().version(),
+                    en.getKey().size(),
+                    en.getKey().size());
+                return true;
+              }
+              return false;
+            });
   }
 
   /** Sessions open now (for tests and metrics). */

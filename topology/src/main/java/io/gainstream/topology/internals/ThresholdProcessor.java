@@ -1,8 +1,7 @@
 package io.gainstream.topology.internals;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Message;
+import com.google.protobuf.UnsafeByteOperations;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.proto.v1.DeadLetter;
@@ -10,7 +9,6 @@ import io.gainstream.proto.v1.ProxyLabel;
 import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.errors.DeadLetters;
-import io.gainstream.model.labels.ProxyLabels;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,17 +19,23 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The thresholding stage: attention maps → proxy label at the image's own size (VOC palette PNG,
  * 255 = ignore), GAIN soft masks and SeeNet ternary masks per labelled class, and the class scores.
- * Thresholds are the release's own when it names them (backbone releases do) and
- * {@code gainstream.threshold.*} is not set; the settings otherwise.
+ * Thresholds are the release's own when it names them (backbone releases do) and {@code
+ * gainstream.threshold.*} is not set; the settings otherwise.
  */
 public final class ThresholdProcessor implements Processor<String, Attended, String, Message> {
   public static final String STAGE = "threshold";
 
   private final ImageLabeler labeler;
+
   /** Whether gainstream.threshold.* was set: then it wins over the thresholds a release names. */
   private final boolean thresholdsSet;
-  /** Labelers by their settings: the releases' thresholds, refining or not (a few in a pipeline's life). */
+
+  /**
+   * Labelers by their settings: the releases' thresholds, refining or not (a few in a pipeline's
+   * life).
+   */
   private final Map<ImageLabeler.Settings, ImageLabeler> labelers = new HashMap<>();
+
   private final io.gainstream.model.labels.CrfRefiner.Settings crf;
   private final List<String> classNames;
   private final String labelChild;
@@ -39,7 +43,8 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
   private final PipelineMetrics metrics;
   private ProcessorContext<String, Message> context;
 
-  public ThresholdProcessor(PipelineConfig config, String labelChild, String deadLetterChild, PipelineMetrics metrics) {
+  public ThresholdProcessor(
+      PipelineConfig config, String labelChild, String deadLetterChild, PipelineMetrics metrics) {
     this.labeler = new ImageLabeler(config.labelerSettings());
     this.thresholdsSet = config.thresholdsSet();
     this.crf = config.crfSettings();
@@ -63,8 +68,16 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
       label = label(a);
     } catch (RuntimeException e) {
       DeadLetter letter =
-          DeadLetters.of(DeadLetters.utf8(record.key()), a.toProto(classNames).toByteArray(), STAGE, DeadLetters.LABELLING_FAILED,
-              e.getMessage(), "", -1, -1, record.timestamp());
+          DeadLetters.of(
+              DeadLetters.utf8(record.key()),
+              a.toProto(classNames).toByteArray(),
+              STAGE,
+              DeadLetters.LABELLING_FAILED,
+              e.getMessage(),
+              "",
+              -1,
+              -1,
+              record.timestamp());
       metrics.deadLetter(DeadLetters.LABELLING_FAILED);
       context.forward(record.withValue((Message) letter), deadLetterChild);
       return;
@@ -75,7 +88,8 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
 
   /**
    * The labeler of a result: the release's thresholds unless {@code gainstream.threshold.*} is set,
-   * refining when the attention stage sent the input along (it does when the label is to be refined).
+   * refining when the attention stage sent the input along (it does when the label is to be
+   * refined).
    */
   private ImageLabeler labeler(Attended a) {
     ImageLabeler.Settings s = labeler.settings();
@@ -87,7 +101,6 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
     }
     return s.equals(labeler.settings()) ? labeler : labelers.computeIfAbsent(s, ImageLabeler::new);
   }
-
 
   ProxyLabel label(Attended a) {
     int w = a.originalWidth();
@@ -104,12 +117,15 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
             .setHeight(h)
             .setSource(a.source());
     if (r.unrefinedClassMap() != null) {
-      out.setUnrefinedClassPng(UnsafeByteOperations.unsafeWrap(LabelPng.writePalette(r.unrefinedClassMap(), w, h)));
+      out.setUnrefinedClassPng(
+          UnsafeByteOperations.unsafeWrap(LabelPng.writePalette(r.unrefinedClassMap(), w, h)));
     }
     for (int k : a.classes()) {
       String name = classNames.get(k - 1);
-      out.putSoftMasks(name, UnsafeByteOperations.unsafeWrap(LabelPng.writeGray(r.softMasks().get(k), w, h)));
-      out.putTernaryMasks(name, UnsafeByteOperations.unsafeWrap(LabelPng.writeGray(r.zones().get(k), w, h)));
+      out.putSoftMasks(
+          name, UnsafeByteOperations.unsafeWrap(LabelPng.writeGray(r.softMasks().get(k), w, h)));
+      out.putTernaryMasks(
+          name, UnsafeByteOperations.unsafeWrap(LabelPng.writeGray(r.zones().get(k), w, h)));
     }
     float[] scores = a.scores();
     for (int k = 1; k <= scores.length; k++) {

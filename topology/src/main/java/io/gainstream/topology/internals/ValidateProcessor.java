@@ -1,8 +1,7 @@
 package io.gainstream.topology.internals;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Message;
+import com.google.protobuf.UnsafeByteOperations;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.input.DecodeLimits;
@@ -23,10 +22,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Validates an image event and decodes it once: labels against the class catalog, the image
- * against the byte and pixel limits (header first), the optional pixel label against the image.
- * Valid images go on resized (as {@link PendingImage}) to the attention stage, and — when sampled
- * — unchanged to the training samples; anything else becomes a dead letter with its reason.
+ * Validates an image event and decodes it once: labels against the class catalog, the image against
+ * the byte and pixel limits (header first), the optional pixel label against the image. Valid
+ * images go on resized (as {@link PendingImage}) to the attention stage, and — when sampled —
+ * unchanged to the training samples; anything else becomes a dead letter with its reason.
  */
 public final class ValidateProcessor implements Processor<String, ImageEvent, String, Message> {
   public static final String STAGE = "validate";
@@ -42,14 +41,19 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
   private ProcessorContext<String, Message> context;
   private final String modelsStore;
   private final String modelName;
-  private org.apache.kafka.streams.state.KeyValueStore<String, io.gainstream.proto.v1.ModelRelease> models;
+  private org.apache.kafka.streams.state.KeyValueStore<String, io.gainstream.proto.v1.ModelRelease>
+      models;
 
   /**
    * @param modelsStore the global store of releases: images are resized to the newest release's
    *     input size (to {@code gainstream.input.size} while there is none)
    */
   public ValidateProcessor(
-      PipelineConfig config, String modelsStore, String attentionChild, String samplesChild, String deadLetterChild,
+      PipelineConfig config,
+      String modelsStore,
+      String attentionChild,
+      String samplesChild,
+      String deadLetterChild,
       PipelineMetrics metrics) {
     this.modelsStore = modelsStore;
     this.modelName = config.modelName();
@@ -74,7 +78,8 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     metrics.imageIn();
     ImageEvent event = record.value();
     if (event == null) {
-      reject(record, DeadLetters.EMPTY_VALUE, "record has no value (a tombstone on the images topic)");
+      reject(
+          record, DeadLetters.EMPTY_VALUE, "record has no value (a tombstone on the images topic)");
       return;
     }
     String id = !isBlank(record.key()) ? record.key() : event.getId();
@@ -87,7 +92,12 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
       int[] labels = classes.indicesOf(event.getLabelsList());
       BufferedImage img = ImageDecoder.decodeRaw(event.getImage().toByteArray(), limits);
       if (!event.getPixelLabel().isEmpty()) {
-        PixelLabels.decode(event.getPixelLabel().toByteArray(), img.getWidth(), img.getHeight(), classes.size(), limits);
+        PixelLabels.decode(
+            event.getPixelLabel().toByteArray(),
+            img.getWidth(),
+            img.getHeight(),
+            classes.size(),
+            limits);
       }
       pending = pending(id, event, img, labels, record.timestamp());
     } catch (InvalidInputException e) {
@@ -113,7 +123,8 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     return r.getInputHeight();
   }
 
-  private PendingImage pending(String id, ImageEvent event, BufferedImage img, int[] labels, long timestamp) {
+  private PendingImage pending(
+      String id, ImageEvent event, BufferedImage img, int[] labels, long timestamp) {
     int size = packSize();
     byte[] packed = Tensors.packRgb(img, size);
     PendingImage.Builder b =
@@ -129,13 +140,19 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     for (int k : labels) {
       b.addClasses(k);
     }
-    context.recordMetadata().ifPresent(m -> b.setSourceTopic(m.topic()).setSourcePartition(m.partition()).setSourceOffset(m.offset()));
+    context
+        .recordMetadata()
+        .ifPresent(
+            m ->
+                b.setSourceTopic(m.topic())
+                    .setSourcePartition(m.partition())
+                    .setSourceOffset(m.offset()));
     return b.build();
   }
 
   /**
-   * Deterministic sampling by a hash of the id: a replayed record is sampled the same way, and
-   * the same image is sampled by every instance.
+   * Deterministic sampling by a hash of the id: a replayed record is sampled the same way, and the
+   * same image is sampled by every instance.
    */
   static boolean sampled(String id, double rate) {
     if (rate >= 1.0) {

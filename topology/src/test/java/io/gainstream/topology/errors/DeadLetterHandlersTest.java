@@ -18,23 +18,52 @@ import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.Test;
 
-/** The three handlers write our DeadLetter format to the configured topic and let processing go on. */
+/**
+ * The three handlers write our DeadLetter format to the configured topic and let processing go on.
+ */
 class DeadLetterHandlersTest {
-  private static final Map<String, Object> CONFIG = Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dlq");
+  private static final Map<String, Object> CONFIG =
+      Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dlq");
   private static final byte[] KEY = "img-1".getBytes(StandardCharsets.UTF_8);
   private static final byte[] VALUE = {(byte) 0xff, 1, 2, 3};
 
   private static ErrorHandlerContext context() {
     return new ErrorHandlerContext() {
-      public String topic() { return "images"; }
-      public int partition() { return 2; }
-      public long offset() { return 41; }
-      public org.apache.kafka.common.header.Headers headers() { return new RecordHeaders(); }
-      public String processorNodeId() { return "images-source"; }
-      public TaskId taskId() { return new TaskId(0, 2); }
-      public long timestamp() { return 1234; }
-      public byte[] sourceRawKey() { return KEY; }
-      public byte[] sourceRawValue() { return VALUE; }
+      public String topic() {
+        return "images";
+      }
+
+      public int partition() {
+        return 2;
+      }
+
+      public long offset() {
+        return 41;
+      }
+
+      public org.apache.kafka.common.header.Headers headers() {
+        return new RecordHeaders();
+      }
+
+      public String processorNodeId() {
+        return "images-source";
+      }
+
+      public TaskId taskId() {
+        return new TaskId(0, 2);
+      }
+
+      public long timestamp() {
+        return 1234;
+      }
+
+      public byte[] sourceRawKey() {
+        return KEY;
+      }
+
+      public byte[] sourceRawValue() {
+        return VALUE;
+      }
     };
   }
 
@@ -70,7 +99,10 @@ class DeadLetterHandlersTest {
     DeadLetterHandlers.Production h = new DeadLetterHandlers.Production();
     h.configure(CONFIG);
     ProductionExceptionHandler.Response r =
-        h.handleError(context(), new ProducerRecord<>("proxy-labels", KEY, new byte[10]), new RecordTooLargeException("too big"));
+        h.handleError(
+            context(),
+            new ProducerRecord<>("proxy-labels", KEY, new byte[10]),
+            new RecordTooLargeException("too big"));
     assertThat(r.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
     DeadLetter d = DeadLetter.parseFrom(r.deadLetterQueueRecords().get(0).value());
     assertThat(d.getReason()).isEqualTo("PRODUCE_FAILED");
@@ -78,7 +110,10 @@ class DeadLetterHandlersTest {
     assertThat(d.getDetail()).contains("too big");
 
     ProductionExceptionHandler.Response loop =
-        h.handleError(context(), new ProducerRecord<>("dlq", KEY, new byte[10]), new RecordTooLargeException("x"));
+        h.handleError(
+            context(),
+            new ProducerRecord<>("dlq", KEY, new byte[10]),
+            new RecordTooLargeException("x"));
     assertThat(loop.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
   }
 
@@ -86,8 +121,13 @@ class DeadLetterHandlersTest {
   void shouldDeadLetterUnexpectedProcessingErrors() throws Exception {
     DeadLetterHandlers.Processing h = new DeadLetterHandlers.Processing();
     h.configure(CONFIG);
-    var r = h.handleError(context(), new org.apache.kafka.streams.processor.api.Record<>("k", "v", 1L), new IllegalStateException("boom"));
-    assertThat(r.result()).isEqualTo(org.apache.kafka.streams.errors.ProcessingExceptionHandler.Result.RESUME);
+    var r =
+        h.handleError(
+            context(),
+            new org.apache.kafka.streams.processor.api.Record<>("k", "v", 1L),
+            new IllegalStateException("boom"));
+    assertThat(r.result())
+        .isEqualTo(org.apache.kafka.streams.errors.ProcessingExceptionHandler.Result.RESUME);
     DeadLetter d = DeadLetter.parseFrom(r.deadLetterQueueRecords().get(0).value());
     assertThat(d.getReason()).isEqualTo("PROCESSING_FAILED");
     assertThat(d.getStage()).isEqualTo("images-source");
