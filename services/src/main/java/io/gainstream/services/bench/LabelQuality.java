@@ -406,27 +406,8 @@ public final class LabelQuality {
             : null;
     LabelJob.Outcome outcome =
         LabelJob.run(
-            new LabelJob.Request(
-                set.folder().images(),
-                set.folder().labelsCsv(),
-                set.folder().classesFile(),
-                dir,
-                m == Method.GAIN_EXT ? set.folder().masks() : null,
-                m,
-                set.steps(),
-                seed,
-                null,
-                null,
-                null,
-                false,
-                o.guarding(),
-                set.backbone(),
-                set.inputSize(),
-                set.labelSize(),
-                o.refine(),
-                o.ttaScales(),
-                null,
-                release),
+            request(
+                set, dir, m, seed, true, set.backbone(), o.refine(), o.ttaScales(), null, release),
             progress);
     // single scale and multi-scale, each refined: the unrefined labels beside them are the other
     // two variants
@@ -437,23 +418,13 @@ public final class LabelQuality {
         variantDirs[k] =
             work.resolve("variant-" + k + "-" + set.name() + "-" + m.id() + "-" + seed);
         LabelJob.run(
-            new LabelJob.Request(
-                set.folder().images(),
-                set.folder().labelsCsv(),
-                set.folder().classesFile(),
+            request(
+                set,
                 variantDirs[k],
-                null,
                 m,
-                set.steps(),
                 seed,
-                null,
-                null,
-                null,
                 false,
-                o.guarding(),
                 null,
-                set.inputSize(),
-                set.labelSize(),
                 io.gainstream.model.labels.CrfRefiner.CRF,
                 scales[k],
                 release,
@@ -552,27 +523,7 @@ public final class LabelQuality {
     Path labelled = work.resolve("out-transfer-shifted-" + m.id() + "-" + seed);
     LabelJob.Outcome outcome =
         LabelJob.run(
-            new LabelJob.Request(
-                biased.folder().images(),
-                biased.folder().labelsCsv(),
-                biased.folder().classesFile(),
-                trained,
-                m == Method.GAIN_EXT ? biased.folder().masks() : null,
-                m,
-                biased.steps(),
-                seed,
-                null,
-                null,
-                null,
-                false,
-                o.guarding(),
-                null,
-                biased.inputSize(),
-                biased.labelSize(),
-                o.refine(),
-                o.ttaScales(),
-                null,
-                release),
+            request(biased, trained, m, seed, true, null, o.refine(), o.ttaScales(), null, release),
             progress);
     Run r;
     if (outcome.modelVersion() < 0) {
@@ -592,27 +543,8 @@ public final class LabelQuality {
               Double.NaN);
     } else {
       LabelJob.run(
-          new LabelJob.Request(
-              shifted.folder().images(),
-              shifted.folder().labelsCsv(),
-              shifted.folder().classesFile(),
-              labelled,
-              null,
-              m,
-              shifted.steps(),
-              seed,
-              null,
-              null,
-              null,
-              false,
-              o.guarding(),
-              null,
-              shifted.inputSize(),
-              shifted.labelSize(),
-              o.refine(),
-              o.ttaScales(),
-              release,
-              null),
+          request(
+              shifted, labelled, m, seed, false, null, o.refine(), o.ttaScales(), release, null),
           progress);
       ConfusionMatrix c =
           Evaluation.score(
@@ -640,6 +572,46 @@ public final class LabelQuality {
     LabelJob.deleteTree(labelled);
     java.nio.file.Files.deleteIfExists(release);
     return r;
+  }
+
+  /**
+   * A {@code label} run on {@code set} as the benchmark makes every one: its own embedded broker,
+   * the set's training steps and sizes, this benchmark's guarding.
+   *
+   * @param masks whether gain-ext gets the set's few pixel labels
+   */
+  private LabelJob.Request request(
+      Set0 set,
+      Path out,
+      Method m,
+      long seed,
+      boolean masks,
+      io.gainstream.model.backbone.Backbone backbone,
+      String refine,
+      String scales,
+      Path model,
+      Path saveModel) {
+    return new LabelJob.Request(
+        set.folder().images(),
+        set.folder().labelsCsv(),
+        set.folder().classesFile(),
+        out,
+        masks && m == Method.GAIN_EXT ? set.folder().masks() : null,
+        m,
+        set.steps(),
+        seed,
+        null,
+        null,
+        null,
+        false,
+        o.guarding(),
+        backbone,
+        set.inputSize(),
+        set.labelSize(),
+        refine,
+        scales,
+        model,
+        saveModel);
   }
 
   /** One run's row of the per-run table, printed as soon as it is known. */
