@@ -64,8 +64,9 @@ final class BackboneOptions {
       names = "--train-threads",
       paramLabel = "N",
       description =
-          "CPU threads of PyTorch while training. Default: 1 for gain and gain-ext on a --backbone (a seed then repeats "
-              + "its run and its labels; with more threads it does not, docs/QUALITY.md), every core otherwise.")
+          "CPU threads of PyTorch while training. Default: every core. With a --backbone, gain's runs of one seed "
+              + "differ between invocations; 1 thread makes that rarer, not impossible, and trains about 1.5 times slower "
+              + "(docs/QUALITY.md).")
   Integer trainThreads;
 
   /**

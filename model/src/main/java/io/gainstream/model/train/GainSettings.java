@@ -17,8 +17,8 @@ package io.gainstream.model.train;
  * @param learningRate Adam learning rate
  * @param weightDecay Adam weight decay
  * @param batchSize images per step
- * @param seed seed of weights, sampling and augmentation: the same seed gives the same run (with an
- *     imported backbone, at the default one training thread: {@link TrainingThreads})
+ * @param seed seed of weights, sampling and augmentation: the same seed gives the same run, except
+ *     for GAIN on an imported backbone, which does not always repeat ({@link TrainingThreads})
  */
 public record GainSettings(
     Method method,

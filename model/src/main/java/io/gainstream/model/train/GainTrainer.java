@@ -71,7 +71,7 @@ public final class GainTrainer implements AutoCloseable {
     this.spec = spec;
     this.settings = settings;
     Engine engine = Engine.getEngine("PyTorch");
-    TrainingThreads.apply(backbone != null && settings.method() != Method.CAM);
+    TrainingThreads.apply();
     engine.setRandomSeed((int) settings.seed());
     this.network = new GainNetwork(spec, backbone == null ? null : backbone.newBlock());
     this.model = Model.newInstance("gain", Device.cpu(), "PyTorch");

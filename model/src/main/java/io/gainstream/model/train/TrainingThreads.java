@@ -4,25 +4,23 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * How many CPU threads PyTorch's operators use while a {@link GainTrainer} trains: the setting that
- * decides whether a seed repeats its run of attention mining on an imported backbone.
+ * How many CPU threads PyTorch's operators use while a {@link GainTrainer} trains ({@code
+ * --train-threads}): the engine's own count unless the command names one.
  *
- * <p>With an imported backbone, GAIN's attention mining back-propagates through the backbone twice
- * per step (the image and its erased copy). With two intra-op threads on this 2-core machine that
- * step is not bit-reproducible: the same seed gave 87 of 160 different label files after 60 steps
- * of {@code label --backbone}, and Adam's first updates, which follow the sign of each gradient,
- * turn the rounding differences into up to 10 points of foreground mIoU over a 400-step run
- * (docs/QUALITY.md). With one thread the same runs repeated byte for byte. The built-in network and
- * {@code cam} (one stream, no mining) repeat at any thread count. So the default is one thread for
- * {@code gain} and {@code gain-ext} on a backbone (their training about 1.5 times slower,
- * docs/MODEL-SPEED.md) and the engine's own count (every core) otherwise; a user who prefers speed
- * to repeatable labels names a count.
+ * <p>Why it is a setting: GAIN on an imported backbone does not repeat from its seed on this
+ * machine, and the thread count is the one thing found that changes how often it does not. With two
+ * intra-op threads, two 60-step {@code label --backbone --method gain} runs of one seed differed in
+ * 87 of 160 label files; with one thread, two such pairs did not differ at all. But a 400-step run
+ * of seed 1 still gave fg mIoU 0.342 in one invocation and 0.299 in the next at one thread
+ * (docs/QUALITY.md), so one thread is no guarantee, and it makes GAIN's training about 1.5 times
+ * slower. The built-in network and {@code cam} repeated at any count. The default therefore stays
+ * the engine's; a user who wants the closest repeat there is, or who investigates, names 1.
  *
  * <p>PyTorch's thread pool belongs to the process, so this is a process-wide setting: {@link #set}
  * is called once by the command that trains, before any trainer exists.
  */
 public final class TrainingThreads {
-  /** 0: the default for each network. */
+  /** 0: the engine's own count. */
   private static volatile int chosen;
 
   /**
@@ -33,7 +31,7 @@ public final class TrainingThreads {
 
   private TrainingThreads() {}
 
-  /** Every later trainer uses {@code threads} intra-op threads, backbone or not. */
+  /** Every later trainer uses {@code threads} intra-op threads. */
   public static void set(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("training threads must be >= 1, got " + threads);
@@ -41,13 +39,17 @@ public final class TrainingThreads {
     chosen = threads;
   }
 
+  /** Back to the engine's own count (tests). */
+  static void clear() {
+    chosen = 0;
+  }
+
   /**
-   * Applies the count to the PyTorch engine and returns it: the chosen one, else 1 when attention
-   * mining will run through a backbone and the engine's own count otherwise. Called by a trainer
-   * before it draws its first weight.
+   * Applies the count to the PyTorch engine and returns it: the chosen one, else the engine's own.
+   * Called by a trainer before it draws its first weight.
    */
-  static synchronized int apply(boolean miningThroughBackbone) {
-    int n = chosen > 0 ? chosen : miningThroughBackbone ? 1 : engineDefault();
+  static synchronized int apply() {
+    int n = chosen > 0 ? chosen : engineDefault();
     if (JniUtils.getNumThreads() != n) {
       JniUtils.setNumThreads(n);
     }

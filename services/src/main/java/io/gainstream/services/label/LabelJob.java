@@ -154,7 +154,13 @@ public final class LabelJob {
     EmbeddedKafka broker = null;
     try {
       KafkaConnection kafka;
-      if (r.bootstrap() == null) {
+      java.util.Optional<io.gainstream.services.kafka.SharedBroker.Ready> shared =
+          io.gainstream.services.kafka.SharedBroker.running(work.resolve("kafka"));
+      if (r.bootstrap() == null && shared.isPresent()) {
+        // the services of this work directory run its broker: join it rather than start a second
+        // one on the same data and ports
+        kafka = KafkaConnection.of(shared.get().bootstrap(), r.clientConfig());
+      } else if (r.bootstrap() == null) {
         broker = EmbeddedKafka.start(work.resolve("kafka"));
         kafka = KafkaConnection.of(broker.bootstrapServers(), r.clientConfig());
       } else {
