@@ -143,7 +143,6 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Logs.toFile(java.nio.file.Path.of(""));
       if (photos != null && !java.nio.file.Files.isDirectory(photos.resolve("masks"))) {
         throw new UserError("--photos " + photos + " has no masks/ folder of exact masks");
       }
@@ -190,6 +189,7 @@ final class BenchCommand implements Runnable {
               LabelCommand.scalesOption(ttaScales),
               variants,
               transfer);
+      Logs.toFile(java.nio.file.Path.of(""));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
         io.gainstream.services.bench.LabelQuality q =
@@ -262,7 +262,6 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-      Logs.toFile(java.nio.file.Path.of(""));
       if (repeats < 1 || trainSteps < 1) {
         throw new UserError("--repeats and --train-steps must be >= 1");
       }
@@ -275,6 +274,7 @@ final class BenchCommand implements Runnable {
           || java.util.Arrays.stream(inferBatches).anyMatch(b -> b < 1)) {
         throw new UserError("--train-batches and --infer-batches must be >= 1");
       }
+      Logs.toFile(java.nio.file.Path.of(""));
       new ModelSpeedBenchmark(
               new ModelSpeedBenchmark.Options(
                   spec, repeats, trainSteps, trainBatches, inferBatches, bb),
@@ -358,7 +358,6 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Logs.toFile(java.nio.file.Path.of(""));
       if (repeats < 1
           || batches.length == 0
           || java.util.Arrays.stream(batches).anyMatch(b -> b < 1)
@@ -369,6 +368,7 @@ final class BenchCommand implements Runnable {
             "--repeats, --batches and --stream-threads must be >= 1; --soak and --ort-threads >= 0");
       }
       io.gainstream.model.backbone.Backbone bb = backbone.backbone();
+      Logs.toFile(java.nio.file.Path.of(""));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-bench-");
       io.gainstream.services.kafka.EmbeddedKafka broker = null;
       try {

@@ -52,9 +52,6 @@ final class BrokerCommand implements Callable<Integer> {
       throw new UserError("--idle-exit must be >= 0 minutes, got " + idleMinutes);
     }
     Path data = workDir.toAbsolutePath().resolve("kafka");
-    if (!stop) {
-      Logs.toFile(workDir);
-    }
     Optional<SharedBroker.Ready> up = SharedBroker.running(data);
     if (stop) {
       if (up.isEmpty()) {
@@ -77,6 +74,7 @@ final class BrokerCommand implements Callable<Integer> {
               + up.get().pid()
               + ")");
     }
+    Logs.toFile(workDir);
     CountDownLatch done = new CountDownLatch(1);
     try (ShutdownGate gate = new ShutdownGate()) {
       EmbeddedKafka k = EmbeddedKafka.start(data);

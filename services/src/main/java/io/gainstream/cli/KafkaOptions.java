@@ -49,14 +49,18 @@ final class KafkaOptions {
       throw new UserError("--client-config " + clientConfig + " is not a readable file");
     }
     try {
-      Logs.toFile(workDir);
+      KafkaConnection c;
       if (bootstrap != null) {
-        return new Cluster(KafkaConnection.of(bootstrap, clientConfig));
+        c = KafkaConnection.of(bootstrap, clientConfig);
+      } else {
+        Path dir = workDir.toAbsolutePath();
+        String address =
+            SharedBroker.joinOrStart(
+                dir.resolve("kafka"), brokerCommand(dir), Duration.ofMinutes(2));
+        c = KafkaConnection.of(address, clientConfig);
       }
-      Path dir = workDir.toAbsolutePath();
-      String address =
-          SharedBroker.joinOrStart(dir.resolve("kafka"), brokerCommand(dir), Duration.ofMinutes(2));
-      return new Cluster(KafkaConnection.of(address, clientConfig));
+      Logs.toFile(workDir); // after every argument has been accepted: an error stays one line
+      return new Cluster(c);
     } catch (IOException e) {
       throw new UserError("cannot read --client-config " + clientConfig + ": " + e.getMessage());
     }

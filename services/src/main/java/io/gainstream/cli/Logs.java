@@ -62,7 +62,12 @@ final class Logs {
     app.start();
     ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(app);
     if (!verbose) {
-      System.err.println("gainstream: log of the broker, Kafka and the runtimes: " + file);
+      // on stdout: stderr carries the one line of an error, and an argument found bad after this
+      // point (a CSV header) must still be that one line
+      System.out.println(
+          "log file: "
+              + file
+              + " (the broker's, Kafka's and the native runtimes' lines; --verbose shows them here)");
     }
   }
 
