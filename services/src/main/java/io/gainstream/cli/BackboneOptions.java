@@ -65,7 +65,7 @@ final class BackboneOptions {
       paramLabel = "N",
       description =
           "CPU threads of PyTorch while training. Default: every core. With a --backbone, gain's runs of one seed "
-              + "differ between invocations; 1 thread makes that rarer, not impossible, and trains about 1.5 times slower "
+              + "differ between invocations; 1 thread makes that rarer, not impossible, and trains 1.4 to 2 times slower "
               + "(docs/QUALITY.md).")
   Integer trainThreads;
 

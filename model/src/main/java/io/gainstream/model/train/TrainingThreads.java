@@ -12,9 +12,10 @@ import ai.djl.pytorch.jni.JniUtils;
  * intra-op threads, two 60-step {@code label --backbone --method gain} runs of one seed differed in
  * 87 of 160 label files; with one thread, two such pairs did not differ at all. But a 400-step run
  * of seed 1 still gave fg mIoU 0.342 in one invocation and 0.299 in the next at one thread
- * (docs/QUALITY.md), so one thread is no guarantee, and it makes GAIN's training about 1.5 times
- * slower. The built-in network and {@code cam} repeated at any count. The default therefore stays
- * the engine's; a user who wants the closest repeat there is, or who investigates, names 1.
+ * (docs/QUALITY.md), so one thread is no guarantee, and it makes GAIN's training 1.4 to 2 times
+ * slower (docs/MODEL-SPEED.md). The built-in network and {@code cam} repeated at any count. The
+ * default therefore stays the engine's; a user who wants the closest repeat there is, or who
+ * investigates, names 1.
  *
  * <p>PyTorch's thread pool belongs to the process, so this is a process-wide setting: {@link #set}
  * is called once by the command that trains, before any trainer exists.
