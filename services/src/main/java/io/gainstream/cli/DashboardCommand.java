@@ -46,10 +46,10 @@ final class DashboardCommand implements Callable<Integer> {
     }
     PipelineConfig config = pipeline.pipelineConfig();
     CountDownLatch stop = new CountDownLatch(1);
-    try (ShutdownGate gate = new ShutdownGate();
-        KafkaOptions.Cluster cluster = kafka.open()) {
+    try (ShutdownGate gate = new ShutdownGate()) {
+      io.gainstream.services.kafka.KafkaConnection connection = kafka.open();
       gate.onSignal(stop::countDown);
-      TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
+      TopicSetup.ensure(connection, config, partitions, (short) 1);
       DashboardState state = new DashboardState(config.classes().names());
       DashboardServer server;
       try {
@@ -58,12 +58,12 @@ final class DashboardCommand implements Callable<Integer> {
         throw new UserError("dashboard: " + e.getMessage());
       }
       try (server;
-          DashboardFeed feed = new DashboardFeed(cluster.connection(), config, state).start()) {
+          DashboardFeed feed = new DashboardFeed(connection, config, state).start()) {
         System.out.println(
             "dashboard on "
                 + server.url()
                 + " (Kafka "
-                + cluster.connection().bootstrapServers()
+                + connection.bootstrapServers()
                 + "); Ctrl-C stops it");
         stop.await();
       }

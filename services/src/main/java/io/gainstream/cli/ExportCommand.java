@@ -38,26 +38,24 @@ final class ExportCommand implements Callable<Integer> {
     PipelineConfig defaults =
         new PipelineConfig(Map.of(PipelineConfig.CLASSES_CONFIG, String.join(",", names)));
     Files.createDirectories(out);
-    try (KafkaOptions.Cluster cluster = kafka.open()) {
-      LabelExporter.Collected c = collect(cluster, defaults);
-      int n = LabelExporter.write(c, out, names, Map.of(), List.of(), null);
-      System.out.printf(
-          "exported %d labels to %s (VOC layout), %s (COCO), %s (which release labelled each) and %s%n",
-          n,
-          out,
-          out.resolve("annotations.json"),
-          out.resolve(io.gainstream.services.io.Manifest.FILE),
-          out.resolve("report.html"));
-    }
+    LabelExporter.Collected c = collect(kafka.open(), defaults);
+    int n = LabelExporter.write(c, out, names, Map.of(), List.of(), null);
+    System.out.printf(
+        "exported %d labels to %s (VOC layout), %s (COCO), %s (which release labelled each) and %s%n",
+        n,
+        out,
+        out.resolve("annotations.json"),
+        out.resolve(io.gainstream.services.io.Manifest.FILE),
+        out.resolve("report.html"));
     return 0;
   }
 
   private static LabelExporter.Collected collect(
-      KafkaOptions.Cluster cluster, PipelineConfig topics) {
+      io.gainstream.services.kafka.KafkaConnection connection, PipelineConfig topics) {
     me.tongfei.progressbar.ProgressBar[] bar = new me.tongfei.progressbar.ProgressBar[1];
     try {
       return LabelExporter.collect(
-          cluster.connection(),
+          connection,
           topics.proxyLabelsTopic(),
           topics.deadLettersTopic(),
           null,

@@ -38,13 +38,11 @@ final class KafkaOptions {
       description = "Embedded broker data and local state. Default: ${DEFAULT-VALUE}.")
   Path workDir;
 
-  /** A connection; the embedded broker, when it is one, outlives the command (it is shared). */
-  record Cluster(KafkaConnection connection) implements AutoCloseable {
-    @Override
-    public void close() {}
-  }
-
-  Cluster open() {
+  /**
+   * The connection to the given cluster, or to the work directory's broker (started when none
+   * runs). Nothing to close: the embedded broker is shared and outlives the command.
+   */
+  KafkaConnection open() {
     if (clientConfig != null && !Files.isReadable(clientConfig)) {
       throw new UserError("--client-config " + clientConfig + " is not a readable file");
     }
@@ -60,7 +58,7 @@ final class KafkaOptions {
         c = KafkaConnection.of(address, clientConfig);
       }
       Logs.toFile(workDir); // after every argument has been accepted: an error stays one line
-      return new Cluster(c);
+      return c;
     } catch (IOException e) {
       throw new UserError("cannot read --client-config " + clientConfig + ": " + e.getMessage());
     }

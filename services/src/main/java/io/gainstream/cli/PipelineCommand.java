@@ -84,13 +84,13 @@ final class PipelineCommand implements Callable<Integer> {
     int streamThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     PipelineConfig config = pipeline.pipelineConfig();
     CountDownLatch stop = new CountDownLatch(1);
-    try (ShutdownGate gate = new ShutdownGate();
-        KafkaOptions.Cluster cluster = kafka.open()) {
+    try (ShutdownGate gate = new ShutdownGate()) {
+      io.gainstream.services.kafka.KafkaConnection connection = kafka.open();
       gate.onSignal(stop::countDown);
-      TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
+      TopicSetup.ensure(connection, config, partitions, (short) 1);
       try (PipelineService service =
               new PipelineService(
-                      cluster.connection(),
+                      connection,
                       config,
                       new PipelineService.Options(
                           applicationId, kafka.workDir.resolve("state"), streamThreads))
@@ -99,7 +99,7 @@ final class PipelineCommand implements Callable<Integer> {
               MetricsEndpoint.open(metricsBind, metricsPort, service::prometheus)) {
         System.out.println(
             "pipeline running on "
-                + cluster.connection().bootstrapServers()
+                + connection.bootstrapServers()
                 + metrics.describe()
                 + "; Ctrl-C stops it");
         stop.await();

@@ -58,27 +58,26 @@ final class PublishCommand implements Callable<Integer> {
     LabelCommand.requireDir(images, "--images");
     LabelCommand.requireFile(labels, "--labels");
     List<LabelsCsv.Row> rows = LabelsCsv.read(labels);
-    try (KafkaOptions.Cluster cluster = kafka.open()) {
-      TopicSetup.ensure(
-          cluster.connection(),
-          new PipelineConfig(
-              Map.of(
-                  PipelineConfig.CLASSES_CONFIG,
-                  "unused",
-                  PipelineConfig.IMAGES_TOPIC_CONFIG,
-                  topic)),
-          partitions,
-          (short) 1);
-      ImagePublisher.Result r;
-      try (ProgressBar bar = Bars.bar("publish", rows.size())) {
-        r = ImagePublisher.publish(cluster.connection(), topic, images, rows, masks, bar::step);
-      }
-      System.out.printf(
-          "published %d images to %s; %d rejected%n",
-          r.published().size(), topic, r.rejected().size());
-      for (ImagePublisher.Rejected x : r.rejected()) {
-        System.out.printf("  %s: %s (%s)%n", x.image(), x.reason(), x.detail());
-      }
+    io.gainstream.services.kafka.KafkaConnection connection = kafka.open();
+    TopicSetup.ensure(
+        connection,
+        new PipelineConfig(
+            Map.of(
+                PipelineConfig.CLASSES_CONFIG,
+                "unused",
+                PipelineConfig.IMAGES_TOPIC_CONFIG,
+                topic)),
+        partitions,
+        (short) 1);
+    ImagePublisher.Result r;
+    try (ProgressBar bar = Bars.bar("publish", rows.size())) {
+      r = ImagePublisher.publish(connection, topic, images, rows, masks, bar::step);
+    }
+    System.out.printf(
+        "published %d images to %s; %d rejected%n",
+        r.published().size(), topic, r.rejected().size());
+    for (ImagePublisher.Rejected x : r.rejected()) {
+      System.out.printf("  %s: %s (%s)%n", x.image(), x.reason(), x.detail());
     }
     return 0;
   }

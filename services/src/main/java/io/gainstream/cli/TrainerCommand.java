@@ -146,20 +146,19 @@ final class TrainerCommand implements Callable<Integer> {
     if (init != null) {
       o = o.withInit(initRelease(init, o));
     }
-    try (ShutdownGate gate = new ShutdownGate();
-        KafkaOptions.Cluster cluster = kafka.open()) {
-      TopicSetup.ensure(cluster.connection(), config, partitions, (short) 1);
+    try (ShutdownGate gate = new ShutdownGate()) {
+      io.gainstream.services.kafka.KafkaConnection connection = kafka.open();
+      TopicSetup.ensure(connection, config, partitions, (short) 1);
       me.tongfei.progressbar.ProgressBar bar =
           Bars.bar("train " + m.id(), maxSteps > 0 ? maxSteps : -1);
-      TrainerService trainer =
-          new TrainerService(cluster.connection(), o, s -> bar.stepTo(s.step()));
+      TrainerService trainer = new TrainerService(connection, o, s -> bar.stepTo(s.step()));
       Thread t = new Thread(trainer, "gainstream-trainer");
       gate.onSignal(trainer::close); // stop after the current step
       try (MetricsEndpoint metrics =
           MetricsEndpoint.open(metricsBind, metricsPort, trainer::prometheus)) {
         System.out.println(
             "trainer running on "
-                + cluster.connection().bootstrapServers()
+                + connection.bootstrapServers()
                 + metrics.describe()
                 + "; Ctrl-C stops it");
         t.start();
