@@ -310,7 +310,8 @@ class ServicesIT {
               1.0f,
               cam.weightDecay(),
               8,
-              cam.seed());
+              cam.seed(),
+              cam.averaging());
       TrainerService bad =
           new TrainerService(k, trainer(c, spec, wrecking, 330, 30, 120, cp, guarding), s -> {});
       bad.run();

@@ -58,6 +58,12 @@ public final class GainTrainer implements AutoCloseable {
   /** α in use: the settings' α until a rollback makes mining gentler. */
   private float alpha;
 
+  /**
+   * The moving average of every weight over the mined steps ({@link GainSettings#averaging}), in
+   * the trainer's manager and outside autograd; null before the first mined step or when off.
+   */
+  private Map<String, NDArray> average;
+
   /** A fresh built-in network, weights drawn from the settings' seed. */
   public GainTrainer(NetworkSpec spec, GainSettings settings) {
     this(spec, settings, null);
@@ -165,6 +171,69 @@ public final class GainTrainer implements AutoCloseable {
       p.getValue().getArray().set(v);
     }
     this.alpha = newAlpha;
+    dropAverage(); // the average starts again from the weights rolled back to
+  }
+
+  /** Whether releases would publish averaged weights now (mining has run with averaging on). */
+  public boolean averaging() {
+    return average != null;
+  }
+
+  /**
+   * Puts the averaged weights into the network until the handle is closed, which puts the last
+   * step's weights back so that training continues where it was. Everything that reads the network
+   * in between (validation, export, {@link #predict}) sees the weights a release publishes. Without
+   * an average (mining has not run, or averaging is off) it changes nothing.
+   */
+  public AveragedWeights useAveragedWeights() {
+    if (average == null) {
+      return () -> {};
+    }
+    Map<String, float[]> live = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : network.getParameters()) {
+      NDArray w = p.getValue().getArray();
+      live.put(p.getKey(), w.toFloatArray());
+      w.set(average.get(p.getKey()).toFloatArray());
+    }
+    return () -> {
+      for (Pair<String, Parameter> p : network.getParameters()) {
+        p.getValue().getArray().set(live.get(p.getKey()));
+      }
+    };
+  }
+
+  /** The averaged weights in the network, for as long as this is open. */
+  @FunctionalInterface
+  public interface AveragedWeights extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** {@code average = d·average + (1 − d)·weights}, after a mined step; the first one copies. */
+  private void updateAverage() {
+    float d = settings.averaging();
+    if (average == null) {
+      average = new LinkedHashMap<>();
+      for (Pair<String, Parameter> p : network.getParameters()) {
+        NDArray w = p.getValue().getArray();
+        average.put(p.getKey(), trainer.getManager().create(w.toFloatArray(), w.getShape()));
+      }
+      return;
+    }
+    for (Pair<String, Parameter> p : network.getParameters()) {
+      // a detached view: the update must not enter autograd's graph
+      try (NDArray w = p.getValue().getArray().stopGradient();
+          NDArray share = w.mul(1 - d)) {
+        average.get(p.getKey()).muli(d).addi(share);
+      }
+    }
+  }
+
+  private void dropAverage() {
+    if (average != null) {
+      average.values().forEach(NDArray::close);
+      average = null;
+    }
   }
 
   /** Weights at a step, copied out of the engine. */
@@ -217,6 +286,9 @@ public final class GainTrainer implements AutoCloseable {
         gc.backward(loss);
       }
       trainer.step();
+      if (mining && settings.averaging() > 0) {
+        updateAverage();
+      }
       float acc = Metrics.exactMatch(logits, batch.labels(), n, c, 0f);
       accuracyEma = step == 1 ? acc : accuracyEma + ACCURACY_EMA * (acc - accuracyEma);
       updateMiningSwitch();
@@ -392,6 +464,7 @@ public final class GainTrainer implements AutoCloseable {
 
   @Override
   public void close() {
+    dropAverage();
     trainer.close();
     model.close();
   }

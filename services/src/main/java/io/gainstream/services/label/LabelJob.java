@@ -198,9 +198,11 @@ public final class LabelJob {
         // pretrained features classify within a few dozen steps; a short run keeps a quarter for
         // warm-up, not 300 of 400
         settings =
-            settings.withWarmup(
-                Math.min(settings.warmupSteps(), r.trainSteps() / 4),
-                settings.miningStartAccuracy());
+            settings
+                .withWarmup(
+                    Math.min(settings.warmupSteps(), r.trainSteps() / 4),
+                    settings.miningStartAccuracy())
+                .withAveraging(Backbone.WEIGHT_AVERAGING);
       }
       TrainerService.Options topts =
           new TrainerService.Options(

@@ -503,6 +503,21 @@ public final class TrainerService implements Runnable, AutoCloseable {
       int buffered) {
     guard.checkNow();
     rollbacks = guard.rollbacks();
+    // the release is the moving average of the mined weights when averaging is on: validate and
+    // publish that, then train on from the last step's weights
+    try (GainTrainer.AveragedWeights averaged = trainer.useAveragedWeights()) {
+      return validateAndPublish(trainer, heldOut, producer, version, loss, acc, buffered);
+    }
+  }
+
+  private long validateAndPublish(
+      GainTrainer trainer,
+      ReplayBuffer heldOut,
+      KafkaProducer<String, byte[]> producer,
+      long version,
+      float loss,
+      float acc,
+      int buffered) {
     Validation.Figures f =
         heldOut.size() >= o.guarding().guard().minImages()
             ? Validation.evaluate(trainer, heldOut.all(), labelThresholds())
@@ -555,6 +570,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
     extra.put("accuracy", Float.toString(acc));
     if (figures != null) {
       figures.metrics().forEach((k, v) -> extra.put(k, Double.toString(v)));
+    }
+    if (trainer.averaging()) {
+      extra.put("weight_average_decay", Float.toString(o.settings().averaging()));
     }
     if (o.backbone() != null) {
       extra.putAll(labelThresholds().toExtra());
