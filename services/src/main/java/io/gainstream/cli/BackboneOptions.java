@@ -69,6 +69,32 @@ final class BackboneOptions {
               + "(docs/QUALITY.md).")
   Integer trainThreads;
 
+  @Option(
+      names = "--weight-averaging",
+      paramLabel = "DECAY",
+      description =
+          "Releases publish the moving average of the weights over the attention-mining steps, with this decay "
+              + "(0: the last step's weights). Default: "
+              + Backbone.WEIGHT_AVERAGING
+              + " with a --backbone (about the last 100 steps; docs/QUALITY.md), 0 for the built-in network.")
+  Float weightAveraging;
+
+  /**
+   * {@code --weight-averaging} as given (null: the network's default); out of range is an error.
+   */
+  Float weightAveraging() {
+    if (weightAveraging != null && !(weightAveraging >= 0 && weightAveraging < 1)) {
+      throw new UserError("--weight-averaging must be in [0, 1), got " + weightAveraging);
+    }
+    return weightAveraging;
+  }
+
+  /** The decay a trainer on {@code bb} (null: the built-in network) uses. */
+  float averaging(Backbone bb) {
+    Float given = weightAveraging();
+    return given != null ? given : bb != null ? Backbone.WEIGHT_AVERAGING : 0f;
+  }
+
   /**
    * The backbone, or null for the built-in network; an unusable file is a one-line error (exit 2).
    * Also applies {@code --train-threads}: every trainer of the command is built after this.
@@ -96,6 +122,7 @@ final class BackboneOptions {
   }
 
   private void applyTrainThreads() {
+    weightAveraging(); // checked with the other training options, before any work
     if (trainThreads != null) {
       if (trainThreads < 1 || trainThreads > 256) {
         throw new UserError("--train-threads must be in [1, 256], got " + trainThreads);

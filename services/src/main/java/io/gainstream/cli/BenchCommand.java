@@ -188,7 +188,8 @@ final class BenchCommand implements Runnable {
               LabelCommand.refineOption(refine),
               LabelCommand.scalesOption(ttaScales),
               variants,
-              transfer);
+              transfer,
+              backbone.weightAveraging());
       Logs.toFile(java.nio.file.Path.of(""));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {

@@ -195,7 +195,8 @@ final class LabelCommand implements Callable<Integer> {
                 refinement,
                 scales,
                 model,
-                saveModel),
+                saveModel,
+                backbone.weightAveraging()),
             Bars::bar);
     requireRelease(o);
     System.out.printf(

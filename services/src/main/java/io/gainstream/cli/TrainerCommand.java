@@ -129,7 +129,7 @@ final class TrainerCommand implements Callable<Integer> {
             config.modelName(),
             classes.names(),
             spec,
-            GainSettings.defaults(m).withSeed(seed),
+            GainSettings.defaults(m).withSeed(seed).withAveraging(backbone.averaging(bb)),
             releaseEvery,
             maxSteps,
             replayCapacity,

@@ -99,6 +99,17 @@ class CliArgumentsTest {
   }
 
   @Test
+  void shouldRefuseAWeightAveragingDecayOutOfRangeWithOneLine() throws Exception {
+    Run r = run(emptyLabel("--weight-averaging", "1"));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("gainstream: --weight-averaging must be in [0, 1), got 1.0");
+    Run t =
+        run("trainer", "--classes", tmp.resolve("c.txt").toString(), "--weight-averaging", "-0.5");
+    assertThat(t.code()).isEqualTo(2);
+    assertThat(t.err()).isEqualTo("gainstream: --weight-averaging must be in [0, 1), got -0.5");
+  }
+
+  @Test
   void shouldRefuseBadTestTimeScalesWithOneLine() throws Exception {
     Run r = run(emptyLabel("--tta-scales", "1.5,2"));
     assertThat(r.code()).isEqualTo(2);

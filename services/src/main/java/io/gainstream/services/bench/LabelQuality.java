@@ -62,7 +62,8 @@ public final class LabelQuality {
       String refine,
       String ttaScales,
       boolean variants,
-      boolean transfer) {}
+      boolean transfer,
+      Float weightAveraging) {}
 
   /**
    * The set name of the transfer rows: trained on the biased split alone, scored on the shifted
@@ -611,7 +612,8 @@ public final class LabelQuality {
         refine,
         scales,
         model,
-        saveModel);
+        saveModel,
+        o.weightAveraging());
   }
 
   /** One run's row of the per-run table, printed as soon as it is known. */

@@ -79,7 +79,8 @@ public final class LabelJob {
       String refine,
       String ttaScales,
       Path model,
-      Path saveModel) {
+      Path saveModel,
+      Float weightAveraging) {
     /** As before refinement was an option: the release decides. */
     public Request(
         Path images,
@@ -118,7 +119,19 @@ public final class LabelJob {
           null,
           null,
           null,
+          null,
           null);
+    }
+
+    /**
+     * The decay of the mined weights' moving average that releases publish: as given, otherwise
+     * {@link Backbone#WEIGHT_AVERAGING} on a backbone and off for the built-in network (whose runs
+     * repeat, and whose tables were measured without it).
+     */
+    public float averaging() {
+      return weightAveraging != null
+          ? weightAveraging
+          : backbone != null ? Backbone.WEIGHT_AVERAGING : 0f;
     }
   }
 
@@ -198,12 +211,11 @@ public final class LabelJob {
         // pretrained features classify within a few dozen steps; a short run keeps a quarter for
         // warm-up, not 300 of 400
         settings =
-            settings
-                .withWarmup(
-                    Math.min(settings.warmupSteps(), r.trainSteps() / 4),
-                    settings.miningStartAccuracy())
-                .withAveraging(Backbone.WEIGHT_AVERAGING);
+            settings.withWarmup(
+                Math.min(settings.warmupSteps(), r.trainSteps() / 4),
+                settings.miningStartAccuracy());
       }
+      settings = settings.withAveraging(r.averaging());
       TrainerService.Options topts =
           new TrainerService.Options(
               config.modelName(),
