@@ -163,7 +163,7 @@ public final class CollapseGuard {
                 + " rollbacks (the run finishes as a classifier)"
             : "alpha " + trainer.alpha() + " -> " + alpha);
     trainer.restore(lastGood, alpha);
-    lastGood = new GainTrainer.Snapshot(trainer.steps(), lastGood.values());
+    lastGood = new GainTrainer.Snapshot(trainer.steps(), lastGood.values(), lastGood.average());
     return off ? Event.MINING_OFF : Event.ROLLED_BACK;
   }
 

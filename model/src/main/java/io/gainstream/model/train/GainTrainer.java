@@ -145,13 +145,23 @@ public final class GainTrainer implements AutoCloseable {
     return alpha;
   }
 
-  /** A copy of every weight and batch-norm statistic, for {@link #restore}. */
+  /**
+   * A copy of every weight and batch-norm statistic, and of the weights' moving average when there
+   * is one, for {@link #restore}.
+   */
   public Snapshot snapshot() {
     Map<String, float[]> values = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : network.getParameters()) {
       values.put(p.getKey(), p.getValue().getArray().toFloatArray());
     }
-    return new Snapshot(step, values);
+    Map<String, float[]> averaged = null;
+    if (average != null) {
+      averaged = new LinkedHashMap<>();
+      for (Map.Entry<String, NDArray> e : average.entrySet()) {
+        averaged.put(e.getKey(), e.getValue().toFloatArray());
+      }
+    }
+    return new Snapshot(step, values, averaged);
   }
 
   /**
@@ -171,7 +181,18 @@ public final class GainTrainer implements AutoCloseable {
       p.getValue().getArray().set(v);
     }
     this.alpha = newAlpha;
-    dropAverage(); // the average starts again from the weights rolled back to
+    // the average goes back with the weights: a collapse after the last good check must not reach a
+    // release through it either
+    dropAverage();
+    if (snapshot.average() != null) {
+      average = new LinkedHashMap<>();
+      for (Pair<String, Parameter> p : network.getParameters()) {
+        NDArray w = p.getValue().getArray();
+        average.put(
+            p.getKey(),
+            trainer.getManager().create(snapshot.average().get(p.getKey()), w.getShape()));
+      }
+    }
   }
 
   /** Whether releases would publish averaged weights now (mining has run with averaging on). */
@@ -236,8 +257,12 @@ public final class GainTrainer implements AutoCloseable {
     }
   }
 
-  /** Weights at a step, copied out of the engine. */
-  public record Snapshot(long step, Map<String, float[]> values) {}
+  /**
+   * Weights at a step, copied out of the engine.
+   *
+   * @param average the weights' moving average at that step, or null when there was none
+   */
+  public record Snapshot(long step, Map<String, float[]> values, Map<String, float[]> average) {}
 
   /** One optimisation step on a batch. */
   public StepResult step(Batch batch) {

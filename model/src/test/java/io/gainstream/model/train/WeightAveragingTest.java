@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * The moving average a release publishes ({@link GainSettings#averaging}): it starts at the first
  * mined step, follows {@code a = d·a + (1 − d)·w} after each one, is what the network holds while
  * the handle is open, and gives the last step's weights back exactly when it closes, so training
- * goes on from where it was. A rollback starts it again. Checked against the same average computed
- * here from the weights each step left.
+ * goes on from where it was. A rollback takes it back with the weights. Checked against the same
+ * average computed here from the weights each step left.
  */
 class WeightAveragingTest {
   private static final NetworkSpec SPEC = new NetworkSpec(32, 8, 3, 3);
@@ -101,7 +101,7 @@ class WeightAveragingTest {
   }
 
   @Test
-  void shouldStartAgainAfterARollbackAndDoNothingWhenOff() {
+  void shouldRollTheAverageBackWithTheWeightsAndDoNothingWhenOff() {
     List<Example> train = train();
     GainSettings gs =
         GainSettings.defaults(Method.GAIN)
@@ -115,12 +115,33 @@ class WeightAveragingTest {
         t.step(Batches.sample(train, 8, 3, 32, false, rnd));
       }
       assertThat(t.averaging()).isTrue();
-      GainTrainer.Snapshot s = t.snapshot();
-      t.restore(s, 0.5f);
-      assertThat(t.averaging()).as("a rollback drops the average").isFalse();
-      try (GainTrainer.AveragedWeights none = t.useAveragedWeights()) {
-        assertThat(t.snapshot().values()).usingRecursiveComparison().isEqualTo(s.values());
+      GainTrainer.Snapshot good = t.snapshot();
+      assertThat(good.average()).as("the snapshot keeps the average").isNotNull();
+      for (int i = 0; i < 6; i++) {
+        t.step(Batches.sample(train, 8, 3, 32, false, rnd));
       }
+      assertThat(t.snapshot().average())
+          .as("the average moved on")
+          .usingRecursiveComparison()
+          .isNotEqualTo(good.average());
+      t.restore(good, 0.5f);
+      try (GainTrainer.AveragedWeights averaged = t.useAveragedWeights()) {
+        assertThat(t.snapshot().values())
+            .as("a rollback restores the average of the last good check")
+            .usingRecursiveComparison()
+            .isEqualTo(good.average());
+      }
+      assertThat(t.snapshot().values()).usingRecursiveComparison().isEqualTo(good.values());
+    }
+    try (GainTrainer t = new GainTrainer(SPEC, gs)) {
+      GainTrainer.Snapshot before = t.snapshot();
+      assertThat(before.average()).isNull();
+      Random rnd = new Random(5);
+      for (int i = 0; i < 6; i++) {
+        t.step(Batches.sample(train, 8, 3, 32, false, rnd));
+      }
+      t.restore(before, 0.5f);
+      assertThat(t.averaging()).as("rolled back to before mining: no average").isFalse();
     }
     try (GainTrainer t = new GainTrainer(SPEC, gs.withAveraging(0f))) {
       Random rnd = new Random(5);
