@@ -8,18 +8,21 @@ ARG RUNTIME=eclipse-temurin:17-jre
 FROM maven:3.9-eclipse-temurin-17 AS build
 ARG MAVEN_PROFILE=
 WORKDIR /src
-# poms first, so the dependency layer is cached while sources change
+# The dependency layer: the poms and the (small) proto module, built as a reactor whose other
+# modules have no sources yet. That resolves every dependency and build plugin, protoc included,
+# and the layer stays cached while the Java sources change. (dependency:go-offline cannot do this:
+# in an empty repository it fails on the modules' own SNAPSHOT artifacts.) The build below runs
+# offline, so anything this layer missed fails the image instead of being fetched quietly.
 COPY pom.xml .
-COPY proto/pom.xml proto/
+COPY proto proto
 COPY model/pom.xml model/
 COPY topology/pom.xml topology/
 COPY services/pom.xml services/
-RUN mvn -B -q ${MAVEN_PROFILE} -pl services -am dependency:go-offline -DexcludeReactor=true || true
-COPY proto proto
+RUN mvn -B -q ${MAVEN_PROFILE} -DskipTests -pl services -am package
 COPY model model
 COPY topology topology
 COPY services services
-RUN mvn -B -q ${MAVEN_PROFILE} -DskipTests -pl services -am package
+RUN mvn -B -q -o ${MAVEN_PROFILE} -DskipTests -pl services -am package
 
 FROM ${RUNTIME}
 # the CUDA base image has no Java: install a JRE there (a no-op on the Temurin image)

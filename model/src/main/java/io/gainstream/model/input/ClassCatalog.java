@@ -19,6 +19,9 @@ public final class ClassCatalog {
   private final List<String> names;
   private final Map<String, Integer> index = new HashMap<>();
 
+  /** The name of index 255 (ignore) in exports' labelmap.txt, as in Datumaro's VOC label map. */
+  public static final String IGNORED = "ignored";
+
   public ClassCatalog(List<String> names) {
     if (names.isEmpty()) {
       throw new IllegalArgumentException("no class names given");
@@ -32,6 +35,18 @@ public final class ClassCatalog {
       String n = names.get(i).trim();
       if (n.isEmpty() || n.contains(";")) {
         throw new IllegalArgumentException("class " + (i + 1) + " has an invalid name '" + n + "'");
+      }
+      if (n.contains(":") || n.startsWith("#") || isBackgroundName(n) || n.equals(IGNORED)) {
+        // refused here, before any work, rather than when the export writes labelmap.txt
+        throw new IllegalArgumentException(
+            "class "
+                + (i + 1)
+                + " '"
+                + n
+                + "' cannot be written to labelmap.txt: no ':', no leading '#', and 'background'"
+                + " and '"
+                + IGNORED
+                + "' (index 255) are taken");
       }
       if (index.put(n, i + 1) != null) {
         throw new IllegalArgumentException("class name '" + n + "' appears twice");

@@ -40,4 +40,14 @@ class ClassCatalogTest {
     assertThatThrownBy(() -> new ClassCatalog(List.of("a", "a"))).hasMessageContaining("twice");
     assertThatThrownBy(() -> new ClassCatalog(List.of())).hasMessageContaining("no class");
   }
+
+  @Test
+  void shouldRejectNamesAnExportCannotWriteBeforeAnyWork() {
+    for (String bad : List.of("a:b", "#note", "background", "ignored")) {
+      assertThatThrownBy(() -> new ClassCatalog(List.of("cat", bad)))
+          .as(bad)
+          .hasMessageStartingWith("class 2 '" + bad + "' cannot be written to labelmap.txt");
+    }
+    assertThat(new ClassCatalog(List.of("cat", "ignored-ish", "a#b")).size()).isEqualTo(3);
+  }
 }

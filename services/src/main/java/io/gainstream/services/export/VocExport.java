@@ -23,8 +23,14 @@ import java.util.regex.Pattern;
  * labelmap.txt                     label:color_rgb:parts:actions lines, as CVAT reads them
  * </pre>
  *
- * <p>Index 255 (ignore) keeps VOC's cream colour and has no labelmap line. Files are written into
- * {@code root} as they are; files of an earlier export that are not rewritten stay.
+ * <p>Index 255 (ignore) keeps VOC's cream colour, and labelmap.txt ends with a line for it, {@code
+ * ignored:224,224,192::}. CVAT imports "Segmentation mask 1.1" through Datumaro, which reads a
+ * palette PNG as colours and maps each colour through labelmap.txt; a colour the file does not
+ * declare fails the item ("Undeclared color"), so a label with uncertain pixels would not import at
+ * all. Datumaro's own VOC label map names index 255 {@code ignored} with this colour; here it is
+ * the same. In CVAT the uncertain pixels then arrive as a mask of the label {@code ignored}, to be
+ * reviewed or deleted (README, "Output"). Files are written into {@code root} as they are; files of
+ * an earlier export that are not rewritten stay.
  */
 public final class VocExport {
   /** Split of stems missing from the split map. */
@@ -47,7 +53,7 @@ public final class VocExport {
       throws IOException {
     ExportChecks.classes(classes);
     for (String c : classes) {
-      if (c.contains(":") || c.startsWith("#") || c.equals("background")) {
+      if (c.contains(":") || c.startsWith("#") || c.equals("background") || c.equals(IGNORED)) {
         throw new IllegalArgumentException(
             "class name '" + c + "' cannot be written to labelmap.txt");
       }
@@ -87,13 +93,20 @@ public final class VocExport {
     Files.writeString(root.resolve("labelmap.txt"), labelmap(classes), StandardCharsets.UTF_8);
   }
 
-  /** The labelmap.txt text: header, background, then one line per class in index order. */
+  /** The name labelmap.txt gives index 255, as Datumaro's VOC label map does. */
+  static final String IGNORED = io.gainstream.model.input.ClassCatalog.IGNORED;
+
+  /**
+   * The labelmap.txt text: header, background, one line per class in index order, then {@link
+   * #IGNORED} for index 255.
+   */
   static String labelmap(List<String> classes) {
     StringBuilder b = new StringBuilder("# label:color_rgb:parts:actions\n");
     b.append("background:").append(color(0)).append("::\n");
     for (int k = 1; k <= classes.size(); k++) {
       b.append(classes.get(k - 1)).append(':').append(color(k)).append("::\n");
     }
+    b.append(IGNORED).append(':').append(color(255)).append("::\n");
     return b.toString();
   }
 

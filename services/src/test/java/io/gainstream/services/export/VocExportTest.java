@@ -79,7 +79,8 @@ class VocExportTest {
             "background:0,0,0::",
             "cat:128,0,0::",
             "dog:0,128,0::",
-            "boat:128,128,0::");
+            "boat:128,128,0::",
+            "ignored:224,224,192::");
   }
 
   @Test
@@ -124,6 +125,8 @@ class VocExportTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("labelmap");
     assertThatThrownBy(() -> VocExport.write(root, List.of("background"), List.of(), Map.of()))
+        .hasMessageContaining("labelmap");
+    assertThatThrownBy(() -> VocExport.write(root, List.of("ignored"), List.of(), Map.of()))
         .hasMessageContaining("labelmap");
     assertThatThrownBy(() -> VocExport.write(root, List.of("cat", "cat"), List.of(), Map.of()))
         .hasMessageContaining("twice");
