@@ -3,12 +3,9 @@ package io.gainstream.cli;
 import io.gainstream.services.dashboard.DashboardFeed;
 import io.gainstream.services.dashboard.DashboardServer;
 import io.gainstream.services.dashboard.DashboardState;
-import io.gainstream.services.kafka.TopicSetup;
+import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.PipelineConfig;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gainstream dashboard}: the live dashboard, fed from the topics. */
@@ -17,10 +14,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Serves the live dashboard (newest labels with attention overlays, releases, throughput, dead letters) until Ctrl-C.")
-final class DashboardCommand implements Callable<Integer> {
-  @Mixin PipelineOptions pipeline;
-  @Mixin KafkaOptions kafka;
-
+final class DashboardCommand extends ServiceCommand {
   @Option(
       names = "--bind",
       defaultValue = "127.0.0.1",
@@ -33,41 +27,33 @@ final class DashboardCommand implements Callable<Integer> {
       description = "Port (0: any free one). Default: ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(
-      names = "--partitions",
-      defaultValue = "4",
-      description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
-  int partitions;
-
   @Override
-  public Integer call() throws Exception {
+  PipelineConfig configure() {
     if (port < 0 || port > 65535) {
       throw new UserError("--port must be in [0, 65535], got " + port);
     }
-    PipelineConfig config = pipeline.pipelineConfig();
-    CountDownLatch stop = new CountDownLatch(1);
-    try (ShutdownGate gate = new ShutdownGate()) {
-      io.gainstream.services.kafka.KafkaConnection connection = kafka.open();
-      gate.onSignal(stop::countDown);
-      TopicSetup.ensure(connection, config, partitions, (short) 1);
-      DashboardState state = new DashboardState(config.classes().names());
-      DashboardServer server;
-      try {
-        server = DashboardServer.start(bind, port, state);
-      } catch (java.io.UncheckedIOException e) {
-        throw new UserError("dashboard: " + e.getMessage());
-      }
-      try (server;
-          DashboardFeed feed = new DashboardFeed(connection, config, state).start()) {
-        System.out.println(
-            "dashboard on "
-                + server.url()
-                + " (Kafka "
-                + connection.bootstrapServers()
-                + "); Ctrl-C stops it");
-        stop.await();
-      }
+    return pipeline.pipelineConfig();
+  }
+
+  @Override
+  void serve(KafkaConnection connection, PipelineConfig config, ShutdownGate gate)
+      throws Exception {
+    DashboardState state = new DashboardState(config.classes().names());
+    DashboardServer server;
+    try {
+      server = DashboardServer.start(bind, port, state);
+    } catch (java.io.UncheckedIOException e) {
+      throw new UserError("dashboard: " + e.getMessage());
     }
-    return 0;
+    try (server;
+        DashboardFeed feed = new DashboardFeed(connection, config, state).start()) {
+      System.out.println(
+          "dashboard on "
+              + server.url()
+              + " (Kafka "
+              + connection.bootstrapServers()
+              + "); Ctrl-C stops it");
+      gate.awaitSignal();
+    }
   }
 }

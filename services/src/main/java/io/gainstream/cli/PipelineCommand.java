@@ -1,11 +1,9 @@
 package io.gainstream.cli;
 
-import io.gainstream.services.kafka.TopicSetup;
+import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.topology.PipelineConfig;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,23 +14,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Runs the pipeline service (validate → attention → thresholds → proxy-labels) until Ctrl-C.")
-final class PipelineCommand implements Callable<Integer> {
-  @Mixin PipelineOptions pipeline;
-  @Mixin KafkaOptions kafka;
-
-  @Option(
-      names = "--metrics-bind",
-      defaultValue = "127.0.0.1",
-      description =
-          "Address of the Prometheus /metrics endpoint. Default: ${DEFAULT-VALUE} (this machine only).")
-  String metricsBind;
-
-  @Option(
-      names = "--metrics-port",
-      defaultValue = "9464",
-      description =
-          "Port of the /metrics endpoint (0: any free port, -1: none). Default: ${DEFAULT-VALUE}.")
-  int metricsPort;
+final class PipelineCommand extends ServiceCommand {
+  @Mixin MetricsOptions metrics = new MetricsOptions(9464);
 
   @Option(
       names = "--application-id",
@@ -45,12 +28,6 @@ final class PipelineCommand implements Callable<Integer> {
       defaultValue = "0",
       description = "Stream threads (0: one per core). Default: ${DEFAULT-VALUE}.")
   int threads;
-
-  @Option(
-      names = "--partitions",
-      defaultValue = "4",
-      description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
-  int partitions;
 
   @Option(
       names = "--refine",
@@ -67,8 +44,10 @@ final class PipelineCommand implements Callable<Integer> {
               + "Default: what each release names (1,1.5 on a backbone), otherwise 1.")
   String ttaScales;
 
+  private int streamThreads;
+
   @Override
-  public Integer call() throws Exception {
+  PipelineConfig configure() {
     if (ttaScales != null) {
       pipeline.sets.put(
           io.gainstream.topology.PipelineConfig.TTA_SCALES_CONFIG,
@@ -81,30 +60,27 @@ final class PipelineCommand implements Callable<Integer> {
     if (threads < 0) {
       throw new UserError("--threads must be >= 0");
     }
-    int streamThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-    PipelineConfig config = pipeline.pipelineConfig();
-    CountDownLatch stop = new CountDownLatch(1);
-    try (ShutdownGate gate = new ShutdownGate()) {
-      io.gainstream.services.kafka.KafkaConnection connection = kafka.open();
-      gate.onSignal(stop::countDown);
-      TopicSetup.ensure(connection, config, partitions, (short) 1);
-      try (PipelineService service =
-              new PipelineService(
-                      connection,
-                      config,
-                      new PipelineService.Options(
-                          applicationId, kafka.workDir.resolve("state"), streamThreads))
-                  .start(Duration.ofMinutes(2));
-          MetricsEndpoint metrics =
-              MetricsEndpoint.open(metricsBind, metricsPort, service::prometheus)) {
-        System.out.println(
-            "pipeline running on "
-                + connection.bootstrapServers()
-                + metrics.describe()
-                + "; Ctrl-C stops it");
-        stop.await();
-      }
+    streamThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    return pipeline.pipelineConfig();
+  }
+
+  @Override
+  void serve(KafkaConnection connection, PipelineConfig config, ShutdownGate gate)
+      throws Exception {
+    try (PipelineService service =
+            new PipelineService(
+                    connection,
+                    config,
+                    new PipelineService.Options(
+                        applicationId, kafka.workDir.resolve("state"), streamThreads))
+                .start(Duration.ofMinutes(2));
+        MetricsEndpoint endpoint = metrics.open(service::prometheus)) {
+      System.out.println(
+          "pipeline running on "
+              + connection.bootstrapServers()
+              + endpoint.describe()
+              + "; Ctrl-C stops it");
+      gate.awaitSignal();
     }
-    return 0;
   }
 }

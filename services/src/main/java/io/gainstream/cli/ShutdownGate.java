@@ -21,6 +21,13 @@ final class ShutdownGate implements AutoCloseable {
     this.stop = action;
   }
 
+  /** Blocks until the signal, for a command whose services run on threads of their own. */
+  void awaitSignal() throws InterruptedException {
+    CountDownLatch signalled = new CountDownLatch(1);
+    onSignal(signalled::countDown);
+    signalled.await();
+  }
+
   private void onSignal() {
     stop.run();
     try {

@@ -4,11 +4,10 @@ import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.Method;
-import io.gainstream.services.kafka.TopicSetup;
+import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.trainer.Checkpoints;
 import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,23 +18,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Consumes training-samples, trains GAIN continuously and publishes releases to the models topic.")
-final class TrainerCommand implements Callable<Integer> {
-  @Mixin PipelineOptions pipeline;
-  @Mixin KafkaOptions kafka;
-
-  @Option(
-      names = "--metrics-bind",
-      defaultValue = "127.0.0.1",
-      description =
-          "Address of the Prometheus /metrics endpoint. Default: ${DEFAULT-VALUE} (this machine only).")
-  String metricsBind;
-
-  @Option(
-      names = "--metrics-port",
-      defaultValue = "9465",
-      description =
-          "Port of the /metrics endpoint (0: any free port, -1: none). Default: ${DEFAULT-VALUE}.")
-  int metricsPort;
+final class TrainerCommand extends ServiceCommand {
+  @Mixin MetricsOptions metrics = new MetricsOptions(9465);
 
   @Option(
       names = "--method",
@@ -63,12 +47,6 @@ final class TrainerCommand implements Callable<Integer> {
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
   long seed;
-
-  @Option(
-      names = "--partitions",
-      defaultValue = "4",
-      description = "Partitions when the topics are created. Default: ${DEFAULT-VALUE}.")
-  int partitions;
 
   @Mixin ValidationOptions validation;
 
@@ -101,8 +79,11 @@ final class TrainerCommand implements Callable<Integer> {
               + "trainer. --max-steps counts the steps behind it.")
   java.nio.file.Path init;
 
+  /** What {@link #configure} built: the trainer's options. */
+  private TrainerService.Options options;
+
   @Override
-  public Integer call() throws Exception {
+  PipelineConfig configure() throws Exception {
     Method m = Method.fromId(method);
     if (releaseEvery < 1 || maxSteps < 0 || replayCapacity < 1) {
       throw new UserError("--release-every and --replay-capacity must be >= 1, --max-steps >= 0");
@@ -146,32 +127,34 @@ final class TrainerCommand implements Callable<Integer> {
     if (init != null) {
       o = o.withInit(initRelease(init, o));
     }
-    try (ShutdownGate gate = new ShutdownGate()) {
-      io.gainstream.services.kafka.KafkaConnection connection = kafka.open();
-      TopicSetup.ensure(connection, config, partitions, (short) 1);
-      me.tongfei.progressbar.ProgressBar bar =
-          Bars.bar("train " + m.id(), maxSteps > 0 ? maxSteps : -1);
-      TrainerService trainer = new TrainerService(connection, o, s -> bar.stepTo(s.step()));
-      Thread t = new Thread(trainer, "gainstream-trainer");
-      gate.onSignal(trainer::close); // stop after the current step
-      try (MetricsEndpoint metrics =
-          MetricsEndpoint.open(metricsBind, metricsPort, trainer::prometheus)) {
-        System.out.println(
-            "trainer running on "
-                + connection.bootstrapServers()
-                + metrics.describe()
-                + "; Ctrl-C stops it");
-        t.start();
-        t.join();
-      }
-      bar.close();
-      if (trainer.failure().isPresent()) {
-        throw new IllegalStateException(
-            "trainer failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
-      }
-      System.out.println("trainer stopped at release " + trainer.publishedVersion());
+    this.options = o;
+    return config;
+  }
+
+  @Override
+  void serve(KafkaConnection connection, PipelineConfig config, ShutdownGate gate)
+      throws Exception {
+    TrainerService.Options o = options;
+    me.tongfei.progressbar.ProgressBar bar =
+        Bars.bar("train " + o.settings().method().id(), o.maxSteps() > 0 ? o.maxSteps() : -1);
+    TrainerService trainer = new TrainerService(connection, o, s -> bar.stepTo(s.step()));
+    Thread t = new Thread(trainer, "gainstream-trainer");
+    gate.onSignal(trainer::close); // stop after the current step
+    try (MetricsEndpoint endpoint = metrics.open(trainer::prometheus)) {
+      System.out.println(
+          "trainer running on "
+              + connection.bootstrapServers()
+              + endpoint.describe()
+              + "; Ctrl-C stops it");
+      t.start();
+      t.join();
     }
-    return 0;
+    bar.close();
+    if (trainer.failure().isPresent()) {
+      throw new IllegalStateException(
+          "trainer failed: " + trainer.failure().get().getMessage(), trainer.failure().get());
+    }
+    System.out.println("trainer stopped at release " + trainer.publishedVersion());
   }
 
   /**
