@@ -11,9 +11,10 @@ import picocli.CommandLine.Option;
 final class MetricsOptions {
   @Option(
       names = "--metrics-bind",
+      defaultValue = "127.0.0.1",
       description =
           "Address of the Prometheus /metrics endpoint. Default: ${DEFAULT-VALUE} (this machine only).")
-  String bind = "127.0.0.1";
+  String bind;
 
   @Option(
       names = "--metrics-port",
