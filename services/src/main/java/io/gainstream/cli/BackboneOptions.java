@@ -11,15 +11,15 @@ import picocli.CommandLine.Option;
 /**
  * The feature extractor a trainer builds on: options shared by {@code label} and {@code trainer}.
  */
-final class BackboneOptions {
+public final class BackboneOptions {
   /** Default network input with an imported backbone (its ImageNet training size). */
-  static final int BACKBONE_INPUT_SIZE = 224;
+  public static final int BACKBONE_INPUT_SIZE = 224;
 
   /**
    * Default input side of the releases with a backbone: it trains at {@link #BACKBONE_INPUT_SIZE}
    * and labels at this (the same weights on a finer grid; docs/QUALITY.md).
    */
-  static final int BACKBONE_LABEL_SIZE = 448;
+  public static final int BACKBONE_LABEL_SIZE = 448;
 
   /**
    * Default training steps of {@code label} with a backbone: on coco-dev GAIN labelled better after
@@ -27,7 +27,7 @@ final class BackboneOptions {
    * learnt by heart soon, augmentation or not), and 400 GAIN steps at 224 pixels take about 6 min
    * on 2 CPU cores.
    */
-  static final int BACKBONE_STEPS = 400;
+  public static final int BACKBONE_STEPS = 400;
 
   @Option(
       names = "--backbone",
@@ -79,10 +79,15 @@ final class BackboneOptions {
               + " with a --backbone (about the last 100 steps; docs/QUALITY.md), 0 for the built-in network.")
   Float weightAveraging;
 
+  /** Whether {@code --backbone} was given. */
+  public boolean given() {
+    return file != null;
+  }
+
   /**
    * {@code --weight-averaging} as given (null: the network's default); out of range is an error.
    */
-  Float weightAveraging() {
+  public Float weightAveraging() {
     if (weightAveraging != null && !(weightAveraging >= 0 && weightAveraging < 1)) {
       throw new UserError("--weight-averaging must be in [0, 1), got " + weightAveraging);
     }
@@ -99,7 +104,7 @@ final class BackboneOptions {
    * The backbone, or null for the built-in network; an unusable file is a one-line error (exit 2).
    * Also applies {@code --train-threads}: every trainer of the command is built after this.
    */
-  Backbone backbone() {
+  public Backbone backbone() {
     applyTrainThreads();
     return file == null ? null : read("--backbone", file, preprocessing, fineTune, dilate);
   }
@@ -135,7 +140,7 @@ final class BackboneOptions {
    * The network input side: as given, otherwise {@code builtIn} for the built-in network and {@link
    * #BACKBONE_INPUT_SIZE} with a backbone; out of range is a one-line error.
    */
-  static int inputSize(Integer given, Backbone bb, int builtIn) {
+  public static int inputSize(Integer given, Backbone bb, int builtIn) {
     int size = given != null ? given : bb == null ? builtIn : BACKBONE_INPUT_SIZE;
     if (size < 16 || size > 1024 || (bb == null && size % 4 != 0)) {
       throw new UserError(
@@ -149,7 +154,7 @@ final class BackboneOptions {
    * The releases' input side: as given, otherwise {@link #BACKBONE_LABEL_SIZE} with a backbone (at
    * least the training size) and the training size for the built-in network.
    */
-  static int labelSize(Integer given, Backbone bb, int inputSize) {
+  public static int labelSize(Integer given, Backbone bb, int inputSize) {
     int size =
         given != null ? given : bb == null ? inputSize : Math.max(inputSize, BACKBONE_LABEL_SIZE);
     if (size < inputSize || size > 2048) {

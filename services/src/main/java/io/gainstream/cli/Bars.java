@@ -5,10 +5,10 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Progress bars with rate and ETA for long commands. */
-final class Bars {
+public final class Bars {
   private Bars() {}
 
-  static ProgressBar bar(String task, long max) {
+  public static ProgressBar bar(String task, long max) {
     return new ProgressBarBuilder()
         .setTaskName(task)
         .setInitialMax(max)
@@ -20,7 +20,7 @@ final class Bars {
   }
 
   /** A bar that draws nothing (for runs nested in a benchmark with its own bar). */
-  static ProgressBar silent(String task, long max) {
+  public static ProgressBar silent(String task, long max) {
     return new ProgressBarBuilder()
         .setTaskName(task)
         .setInitialMax(max)

@@ -22,7 +22,6 @@ import picocli.CommandLine.HelpCommand;
       TrainerCommand.class,
       DashboardCommand.class,
       BrokerCommand.class,
-      BenchCommand.class,
       HelpCommand.class
     })
 public final class Gainstream implements Runnable {
@@ -58,6 +57,9 @@ public final class Gainstream implements Runnable {
   public static int execute(String... args) {
     NativeRuntime.configure();
     CommandLine cl = new CommandLine(new Gainstream());
+    for (Extension e : java.util.ServiceLoader.load(Extension.class)) {
+      cl.addSubcommand(e.name(), e.command());
+    }
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           CommandLine c = ex.getCommandLine();

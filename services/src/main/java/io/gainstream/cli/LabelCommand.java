@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
       "and writes OUT/classes.txt, OUT/SegmentationClass/<stem>.png (0 background, k class, 255 ignore) and",
       "OUT/dead-letters.jsonl. Runs on an embedded Kafka broker unless --bootstrap-servers is given."
     })
-final class LabelCommand implements Callable<Integer> {
+public final class LabelCommand implements Callable<Integer> {
   @Option(
       names = "--images",
       required = true,
@@ -234,7 +234,7 @@ final class LabelCommand implements Callable<Integer> {
    * {@code --tta-scales}: a valid list of scales or unset (null); anything else is a one-line
    * error.
    */
-  static String scalesOption(String scales) {
+  public static String scalesOption(String scales) {
     if (scales == null) {
       return null;
     }
@@ -246,7 +246,7 @@ final class LabelCommand implements Callable<Integer> {
   }
 
   /** {@code --refine}: crf, none or unset (null); anything else is a one-line error. */
-  static String refineOption(String refine) {
+  public static String refineOption(String refine) {
     if (refine != null && !refine.equals("crf") && !refine.equals("none")) {
       throw new UserError("--refine must be crf or none, got " + refine);
     }

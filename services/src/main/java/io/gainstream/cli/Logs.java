@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * work directory, whose path the command prints once. {@code --verbose} puts every line on the
  * console as well.
  */
-final class Logs {
+public final class Logs {
   static final String FILE = "gainstream.log";
   private static volatile boolean verbose;
   private static Path file;
@@ -35,7 +35,7 @@ final class Logs {
    * Adds {@code dir/gainstream.log} (appended) for every line, once per process, and says where it
    * is. Lines logged before this call by other libraries are not in it; there are none of interest.
    */
-  static synchronized void toFile(Path dir) {
+  public static synchronized void toFile(Path dir) {
     if (file != null || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       return;
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
  * How a trainer validates itself: options shared by {@code trainer}, {@code label} and {@code
  * demo}.
  */
-final class ValidationOptions {
+public final class ValidationOptions {
   @Option(
       names = "--held-out",
       defaultValue = "0.1",
@@ -41,7 +41,7 @@ final class ValidationOptions {
               + "Default: ${DEFAULT-VALUE}.")
   double collapseTolerance;
 
-  TrainerService.Guarding guarding() {
+  public TrainerService.Guarding guarding() {
     if (!(heldOut >= 0 && heldOut < 1)) {
       throw new UserError("--held-out must be in [0, 1), got " + heldOut);
     }

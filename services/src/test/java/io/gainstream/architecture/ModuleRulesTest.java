@@ -8,9 +8,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module rules of docs/ARCHITECTURE.md, on the main classes of every module: the model core
- * knows nothing of Kafka, the topology nothing of the services around it, and neither writes to the
- * console (the CLI and the services decide what a user sees).
+ * The module rules of docs/ARCHITECTURE.md, on the main classes of every product module: the model
+ * core knows nothing of Kafka, the topology nothing of the services around it, neither writes to
+ * the console (the CLI and the services decide what a user sees), and no benchmark lives in them.
  */
 class ModuleRulesTest {
   /**
@@ -46,6 +46,20 @@ class ModuleRulesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.gainstream.services..", "io.gainstream.cli..")
+        .check(MAIN);
+  }
+
+  @Test
+  void theProductHoldsNoMeasuringTools() {
+    // the benchmarks and their harnesses live in the bench module, which depends on the product;
+    // on this module's class path (proto, model, topology, services) none may appear
+    noClasses()
+        .should()
+        .resideInAnyPackage("io.gainstream.bench..", "..bench..", "..quality..")
+        .orShould()
+        .haveSimpleNameEndingWith("Benchmark")
+        .orShould()
+        .haveSimpleNameEndingWith("Harness")
         .check(MAIN);
   }
 

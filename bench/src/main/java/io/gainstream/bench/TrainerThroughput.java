@@ -1,4 +1,4 @@
-package io.gainstream.services.bench;
+package io.gainstream.bench;
 
 import com.google.protobuf.ByteString;
 import io.gainstream.model.image.ImageBytes;

@@ -1,6 +1,12 @@
-package io.gainstream.cli;
+package io.gainstream.bench.cli;
 
-import io.gainstream.model.bench.ModelSpeedBenchmark;
+import io.gainstream.bench.model.ModelSpeedBenchmark;
+import io.gainstream.cli.BackboneOptions;
+import io.gainstream.cli.Bars;
+import io.gainstream.cli.LabelCommand;
+import io.gainstream.cli.Logs;
+import io.gainstream.cli.UserError;
+import io.gainstream.cli.ValidationOptions;
 import io.gainstream.model.net.NetworkSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +21,7 @@ import picocli.CommandLine.Option;
       BenchCommand.Quality.class,
       BenchCommand.Throughput.class
     })
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -151,7 +157,7 @@ final class BenchCommand implements Runnable {
       }
       java.util.List<io.gainstream.model.train.Method> ms =
           methods.stream().map(io.gainstream.model.train.Method::fromId).toList();
-      if (noBuiltIn && (photos == null || backbone.file == null)) {
+      if (noBuiltIn && (photos == null || !backbone.given())) {
         throw new UserError(
             "--no-built-in needs --photos and --backbone (it leaves the backbone's photo rows only)");
       }
@@ -165,8 +171,8 @@ final class BenchCommand implements Runnable {
             "set (b) needs Debian's dataset-fashion-mnist and python3-skimage; install them or pass --no-fashion");
       }
       io.gainstream.model.backbone.Backbone bb = backbone.backbone();
-      io.gainstream.services.bench.LabelQuality.Options o =
-          new io.gainstream.services.bench.LabelQuality.Options(
+      io.gainstream.bench.LabelQuality.Options o =
+          new io.gainstream.bench.LabelQuality.Options(
               images,
               steps,
               seeds,
@@ -177,7 +183,7 @@ final class BenchCommand implements Runnable {
               validation.guarding(),
               photos == null
                   ? null
-                  : new io.gainstream.services.bench.LabelQuality.Photos(
+                  : new io.gainstream.bench.LabelQuality.Photos(
                       photos,
                       bb,
                       inputSize,
@@ -193,13 +199,10 @@ final class BenchCommand implements Runnable {
       Logs.toFile(java.nio.file.Path.of(""));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
-        io.gainstream.services.bench.LabelQuality q =
-            new io.gainstream.services.bench.LabelQuality(
-                o, work, System.out, Bars::silent, () -> {});
+        io.gainstream.bench.LabelQuality q =
+            new io.gainstream.bench.LabelQuality(o, work, System.out, Bars::silent, () -> {});
         try (me.tongfei.progressbar.ProgressBar bar = Bars.bar("label runs", q.runs())) {
-          new io.gainstream.services.bench.LabelQuality(
-                  o, work, System.out, Bars::silent, bar::step)
-              .run();
+          new io.gainstream.bench.LabelQuality(o, work, System.out, Bars::silent, bar::step).run();
         }
       } finally {
         io.gainstream.services.label.LabelJob.deleteTree(work);
@@ -380,8 +383,8 @@ final class BenchCommand implements Runnable {
         } else {
           kafka = io.gainstream.services.kafka.KafkaConnection.of(bootstrap);
         }
-        io.gainstream.services.bench.ThroughputBenchmark.Options o =
-            new io.gainstream.services.bench.ThroughputBenchmark.Options(
+        io.gainstream.bench.ThroughputBenchmark.Options o =
+            new io.gainstream.bench.ThroughputBenchmark.Options(
                 batches,
                 repeats,
                 !noModels,
@@ -393,10 +396,8 @@ final class BenchCommand implements Runnable {
                 bb,
                 backboneSize != null ? backboneSize : BackboneOptions.BACKBONE_LABEL_SIZE);
         try (me.tongfei.progressbar.ProgressBar bar =
-            Bars.bar("bench runs", io.gainstream.services.bench.ThroughputBenchmark.runs(o))) {
-          new io.gainstream.services.bench.ThroughputBenchmark(
-                  o, kafka, work, System.out, bar::step)
-              .run();
+            Bars.bar("bench runs", io.gainstream.bench.ThroughputBenchmark.runs(o))) {
+          new io.gainstream.bench.ThroughputBenchmark(o, kafka, work, System.out, bar::step).run();
         }
         return 0;
       } finally {

@@ -1,4 +1,4 @@
-package io.gainstream.model.quality;
+package io.gainstream.bench.model;
 
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;

@@ -1,4 +1,4 @@
-package io.gainstream.services.bench;
+package io.gainstream.bench;
 
 import io.gainstream.model.labels.ConfusionMatrix;
 import io.gainstream.model.synthetic.FashionComposites;

@@ -1,4 +1,4 @@
-package io.gainstream.services.bench;
+package io.gainstream.bench;
 
 /** Label-free baselines that a weakly supervised labeller has to beat. */
 final class Baselines {

@@ -1,4 +1,4 @@
-package io.gainstream.services.bench;
+package io.gainstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.gainstream.model.quality;
+package io.gainstream.bench.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

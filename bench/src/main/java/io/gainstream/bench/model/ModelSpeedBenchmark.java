@@ -1,4 +1,4 @@
-package io.gainstream.model.bench;
+package io.gainstream.bench.model;
 
 import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.image.ImageBytes;

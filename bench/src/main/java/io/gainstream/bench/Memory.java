@@ -1,4 +1,4 @@
-package io.gainstream.services.bench;
+package io.gainstream.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
