@@ -18,11 +18,13 @@ COPY proto proto
 COPY model/pom.xml model/
 COPY topology/pom.xml topology/
 COPY services/pom.xml services/
-RUN mvn -B -q ${MAVEN_PROFILE} -DskipTests -pl services -am package
+COPY bench/pom.xml bench/
+RUN mvn -B -q ${MAVEN_PROFILE} -DskipTests -pl bench -am package
 COPY model model
 COPY topology topology
 COPY services services
-RUN mvn -B -q -o ${MAVEN_PROFILE} -DskipTests -pl services -am package
+COPY bench bench
+RUN mvn -B -q -o ${MAVEN_PROFILE} -DskipTests -pl bench -am package
 
 FROM ${RUNTIME}
 # the CUDA base image has no Java: install a JRE there (a no-op on the Temurin image)
@@ -31,9 +33,11 @@ RUN if ! command -v java >/dev/null; then apt-get update && apt-get install -y -
     && useradd --create-home --uid 10001 gainstream
 COPY --from=build /src/services/target/gainstream.jar /app/gainstream.jar
 COPY --from=build /src/services/target/lib /app/lib
+COPY --from=build /src/bench/target/gainstream-bench.jar /app/gainstream-bench.jar
 USER gainstream
 WORKDIR /home/gainstream
 ENV GAINSTREAM_JAVA_OPTS="-Xmx2g -XX:+UseParallelGC"
 # glibc keeps freed memory instead of returning it at once: the same as ./gainstream (see there)
 ENV MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TOP_PAD_=67108864
-ENTRYPOINT ["sh", "-c", "exec java $GAINSTREAM_JAVA_OPTS -Dai.djl.offline=true -jar /app/gainstream.jar \"$@\"", "gainstream"]
+# as ./gainstream: the product's jar (its manifest names lib/) and the benchmarks' beside it
+ENTRYPOINT ["sh", "-c", "exec java $GAINSTREAM_JAVA_OPTS -Dai.djl.offline=true -cp /app/gainstream.jar:/app/gainstream-bench.jar io.gainstream.cli.Gainstream \"$@\"", "gainstream"]
