@@ -30,14 +30,18 @@ class WeightAveragingTest {
         0);
   }
 
+  /** gain with mining from step {@code warmup} on and averaging at {@link #DECAY}. */
+  private static GainSettings settings(long seed, int warmup) {
+    return GainSettings.defaults(Method.GAIN)
+        .withSeed(seed)
+        .withBatchSize(8)
+        .withWarmup(warmup, 0f)
+        .withAveraging(DECAY);
+  }
+
   @Test
   void shouldPublishTheMovingAverageOfTheMinedStepsAndGiveTheLastStepBack() {
-    GainSettings gs =
-        GainSettings.defaults(Method.GAIN)
-            .withSeed(4)
-            .withBatchSize(8)
-            .withWarmup(5, 0f)
-            .withAveraging(DECAY);
+    GainSettings gs = settings(4, 5);
     List<Example> train = train();
     try (GainTrainer t = new GainTrainer(SPEC, gs)) {
       Random rnd = new Random(4);
@@ -103,12 +107,7 @@ class WeightAveragingTest {
   @Test
   void shouldRollTheAverageBackWithTheWeightsAndDoNothingWhenOff() {
     List<Example> train = train();
-    GainSettings gs =
-        GainSettings.defaults(Method.GAIN)
-            .withSeed(5)
-            .withBatchSize(8)
-            .withWarmup(2, 0f)
-            .withAveraging(DECAY);
+    GainSettings gs = settings(5, 2);
     try (GainTrainer t = new GainTrainer(SPEC, gs)) {
       Random rnd = new Random(5);
       for (int i = 0; i < 6; i++) {

@@ -506,42 +506,31 @@ public final class TrainerService implements Runnable, AutoCloseable {
     // the release is the moving average of the mined weights when averaging is on: validate and
     // publish that, then train on from the last step's weights
     try (GainTrainer.AveragedWeights averaged = trainer.useAveragedWeights()) {
-      return validateAndPublish(trainer, heldOut, producer, version, loss, acc, buffered);
+      Validation.Figures f =
+          heldOut.size() >= o.guarding().guard().minImages()
+              ? Validation.evaluate(trainer, heldOut.all(), labelThresholds())
+              : null;
+      ReleaseGate.Decision d = o.guarding().gate().decide(f, publishedFigures);
+      if (!d.publish()) {
+        heldBack++;
+        lastHoldReason = d.reason();
+        LOG.warn(
+            "held back {} release at step {}: {} ({})",
+            o.modelName(),
+            trainer.steps(),
+            d.reason(),
+            f.summary());
+        return version;
+      }
+      if (f == null) {
+        LOG.warn(
+            "release {} is not validated: {} held-out samples, {} needed",
+            version + 1,
+            heldOut.size(),
+            o.guarding().guard().minImages());
+      }
+      return publish(trainer, producer, version + 1, loss, acc, buffered, f);
     }
-  }
-
-  private long validateAndPublish(
-      GainTrainer trainer,
-      ReplayBuffer heldOut,
-      KafkaProducer<String, byte[]> producer,
-      long version,
-      float loss,
-      float acc,
-      int buffered) {
-    Validation.Figures f =
-        heldOut.size() >= o.guarding().guard().minImages()
-            ? Validation.evaluate(trainer, heldOut.all(), labelThresholds())
-            : null;
-    ReleaseGate.Decision d = o.guarding().gate().decide(f, publishedFigures);
-    if (!d.publish()) {
-      heldBack++;
-      lastHoldReason = d.reason();
-      LOG.warn(
-          "held back {} release at step {}: {} ({})",
-          o.modelName(),
-          trainer.steps(),
-          d.reason(),
-          f.summary());
-      return version;
-    }
-    if (f == null) {
-      LOG.warn(
-          "release {} is not validated: {} held-out samples, {} needed",
-          version + 1,
-          heldOut.size(),
-          o.guarding().guard().minImages());
-    }
-    return publish(trainer, producer, version + 1, loss, acc, buffered, f);
   }
 
   private static Map<String, Double> parseMetrics(Map<String, String> extra) {
