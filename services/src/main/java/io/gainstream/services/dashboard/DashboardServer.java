@@ -46,6 +46,18 @@ public final class DashboardServer implements AutoCloseable {
                             "gainstream_dashboard_releases",
                             "Model releases known.",
                             state.releases())
+                        .gauge(
+                            "gainstream_dashboard_labelled_images",
+                            "Images with a proxy label.",
+                            state.freshness().images())
+                        .gauge(
+                            "gainstream_dashboard_labels_on_newest_release_ratio",
+                            "Share of the labelled images whose newest label is the newest release's.",
+                            state.freshness().share())
+                        .gauge(
+                            "gainstream_dashboard_labels_behind_newest_release",
+                            "Labelled images whose newest label comes from an older release (nothing re-labels them yet).",
+                            state.freshness().behind())
                         .body());
     return new DashboardServer(HttpEndpoint.start(bind, port, routes));
   }

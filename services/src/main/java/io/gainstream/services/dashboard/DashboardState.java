@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,34 @@ public final class DashboardState {
   private long labels;
   private long unreadable;
 
+  /**
+   * The release that labelled each image last, and how many images each release holds: what share
+   * of the labels the newest release stands behind. One entry per labelled image (an id and a
+   * long), the price of knowing it exactly.
+   */
+  private final Map<String, Long> labelledBy = new HashMap<>();
+
+  private final TreeMap<Long, Long> imagesByVersion = new TreeMap<>();
+
+  /**
+   * How current the labels are.
+   *
+   * @param images images with a label
+   * @param newestVersion the newest release known (from the models topic, else the labels)
+   * @param onNewest images whose newest label is that release's
+   */
+  public record Freshness(long images, long newestVersion, long onNewest) {
+    /** Images labelled by an older release only: what re-labelling would still have to do. */
+    public long behind() {
+      return images - onNewest;
+    }
+
+    /** Share of the labelled images on the newest release (1 when nothing is labelled yet). */
+    public double share() {
+      return images == 0 ? 1.0 : (double) onNewest / images;
+    }
+  }
+
   public DashboardState(List<String> classNames) {
     this.classNames = classNames;
   }
@@ -127,6 +156,14 @@ public final class DashboardState {
 
   private void label(ProxyLabel l, long nowMs) {
     labels++;
+    Long before = labelledBy.get(l.getImageId());
+    if (before == null || before < l.getModelVersion()) {
+      labelledBy.put(l.getImageId(), l.getModelVersion());
+      if (before != null) {
+        imagesByVersion.merge(before, -1L, (a, b) -> a + b == 0 ? null : a + b);
+      }
+      imagesByVersion.merge(l.getModelVersion(), 1L, Long::sum);
+    }
     int b = (int) ((nowMs / BUCKET_MS) % BUCKETS);
     long start = nowMs / BUCKET_MS * BUCKET_MS;
     if (bucketStart[b] != start) {
@@ -225,6 +262,15 @@ public final class DashboardState {
     return releases.size();
   }
 
+  /** The share of labels on the newest release, and the images still behind it. */
+  public synchronized Freshness freshness() {
+    long newest =
+        Math.max(
+            releases.isEmpty() ? 0 : releases.lastKey(),
+            imagesByVersion.isEmpty() ? 0 : imagesByVersion.lastKey());
+    return new Freshness(labelledBy.size(), newest, imagesByVersion.getOrDefault(newest, 0L));
+  }
+
   /** The page's data. */
   public synchronized String json(long nowMs) {
     StringWriter w = new StringWriter();
@@ -232,6 +278,18 @@ public final class DashboardState {
       JsonOut j = new JsonOut(w).beginObject();
       j.name("labels").value(labels);
       j.name("unreadableRecords").value(unreadable);
+      Freshness f = freshness();
+      j.name("freshness")
+          .beginObject()
+          .name("images")
+          .value(f.images())
+          .name("newestVersion")
+          .value(f.newestVersion())
+          .name("onNewest")
+          .value(f.onNewest())
+          .name("behind")
+          .value(f.behind())
+          .endObject();
       j.name("classes").beginArray();
       for (String n : classNames) {
         j.value(n);

@@ -17,11 +17,15 @@ class DashboardStateTest {
       new PipelineConfig(Map.of(PipelineConfig.CLASSES_CONFIG, "boat"));
 
   private static ProxyLabel label(String id, boolean refined) {
+    return label(id, refined, 1);
+  }
+
+  private static ProxyLabel label(String id, boolean refined, long version) {
     byte[] png = LabelPng.writePalette(new byte[] {0, 1, 1, 0}, 2, 2);
     ProxyLabel.Builder b =
         ProxyLabel.newBuilder()
             .setImageId(id)
-            .setModelVersion(1)
+            .setModelVersion(version)
             .setWidth(2)
             .setHeight(2)
             .setClassPng(ByteString.copyFrom(png))
@@ -52,5 +56,37 @@ class DashboardStateTest {
     // card's
     int next = refined < plain ? plain : json.length();
     assertThat(unrefined).isBetween(refined, next);
+  }
+
+  @Test
+  void shouldCountTheImagesOnTheNewestReleaseAndThoseBehindIt() {
+    DashboardState s = new DashboardState(List.of("boat"));
+    assertThat(s.freshness().share()).as("nothing labelled: nothing behind").isEqualTo(1.0);
+    for (String id : List.of("a", "b", "c")) {
+      s.accept(CONFIG, CONFIG.proxyLabelsTopic(), id, label(id, false, 1).toByteArray(), NOW);
+    }
+    assertThat(s.freshness()).isEqualTo(new DashboardState.Freshness(3, 1, 3));
+    // release 2 arrives: every label is now behind it until images are labelled again
+    s.accept(
+        CONFIG,
+        CONFIG.modelsTopic(),
+        CONFIG.modelName(),
+        io.gainstream.proto.v1.ModelRelease.newBuilder()
+            .setName(CONFIG.modelName())
+            .setVersion(2)
+            .build()
+            .toByteArray(),
+        NOW);
+    assertThat(s.freshness()).isEqualTo(new DashboardState.Freshness(3, 2, 0));
+    s.accept(CONFIG, CONFIG.proxyLabelsTopic(), "a", label("a", false, 2).toByteArray(), NOW);
+    // a label of an older release read late does not move an image back
+    s.accept(CONFIG, CONFIG.proxyLabelsTopic(), "a", label("a", false, 1).toByteArray(), NOW);
+    s.accept(CONFIG, CONFIG.proxyLabelsTopic(), "d", label("d", false, 2).toByteArray(), NOW);
+    DashboardState.Freshness f = s.freshness();
+    assertThat(f).isEqualTo(new DashboardState.Freshness(4, 2, 2));
+    assertThat(f.behind()).isEqualTo(2);
+    assertThat(f.share()).isEqualTo(0.5);
+    assertThat(s.json(NOW + 1000))
+        .contains("\"freshness\":{\"images\":4,\"newestVersion\":2,\"onNewest\":2,\"behind\":2}");
   }
 }
