@@ -62,17 +62,6 @@ class CliArgumentsTest {
         .isEqualTo("gainstream: --images " + tmp.resolve("nope") + " is not a folder");
   }
 
-  @Test
-  void shouldRefuseBenchQualityWithoutBuiltInRowsButNoBackbone() throws Exception {
-    Path photos = Files.createDirectories(tmp.resolve("photos").resolve("masks")).getParent();
-    Run r =
-        run("bench", "quality", "--no-synthetic", "--photos", photos.toString(), "--no-built-in");
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err())
-        .isEqualTo(
-            "gainstream: --no-built-in needs --photos and --backbone (it leaves the backbone's photo rows only)");
-  }
-
   /** {@code label} on an empty folder, an empty CSV and one class, with {@code more} options. */
   private String[] emptyLabel(String... more) throws Exception {
     Path csv = Files.writeString(tmp.resolve("l.csv"), "image,labels\n");
@@ -224,7 +213,9 @@ class CliArgumentsTest {
   @Test
   void shouldPrintHelpForEveryCommand() {
     for (String cmd :
-        new String[] {"label", "demo", "publish", "export", "pipeline", "trainer", "bench"}) {
+        new String[] {
+          "label", "demo", "publish", "export", "pipeline", "trainer", "dashboard", "broker"
+        }) {
       Run r = run(cmd, "--help");
       assertThat(r.code()).as(cmd).isZero();
       assertThat(r.out()).as(cmd).contains("Usage: gainstream " + cmd);
