@@ -95,7 +95,7 @@ public final class BackboneOptions {
   }
 
   /** The decay a trainer on {@code bb} (null: the built-in network) uses. */
-  float averaging(Backbone bb) {
+  public float averaging(Backbone bb) {
     Float given = weightAveraging();
     return given != null ? given : bb != null ? Backbone.WEIGHT_AVERAGING : 0f;
   }

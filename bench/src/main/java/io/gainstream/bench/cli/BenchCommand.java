@@ -281,7 +281,13 @@ public final class BenchCommand implements Runnable {
       Logs.toFile(java.nio.file.Path.of(""));
       new ModelSpeedBenchmark(
               new ModelSpeedBenchmark.Options(
-                  spec, repeats, trainSteps, trainBatches, inferBatches, bb),
+                  spec,
+                  repeats,
+                  trainSteps,
+                  trainBatches,
+                  inferBatches,
+                  bb,
+                  backbone.averaging(bb)),
               System.out)
           .run();
     }

@@ -40,6 +40,7 @@ public final class ModelSpeedBenchmark {
    * @param trainSteps steps per timed training run
    * @param trainBatches batch sizes for training
    * @param inferBatches batch sizes for inference
+   * @param averaging the decay of the mined weights' moving average (0: off), as training uses it
    */
   public record Options(
       NetworkSpec spec,
@@ -47,10 +48,17 @@ public final class ModelSpeedBenchmark {
       int trainSteps,
       int[] trainBatches,
       int[] inferBatches,
-      Backbone backbone) {
+      Backbone backbone,
+      float averaging) {
     public static Options defaults() {
       return new Options(
-          NetworkSpec.defaults(4), 5, 20, new int[] {8, 16, 32}, new int[] {1, 8, 32, 64}, null);
+          NetworkSpec.defaults(4),
+          5,
+          20,
+          new int[] {8, 16, 32},
+          new int[] {1, 8, 32, 64},
+          null,
+          0f);
     }
   }
 
@@ -78,14 +86,16 @@ public final class ModelSpeedBenchmark {
                 options.backbone().graph().nodes().size(),
                 options.backbone().fineTune().name().toLowerCase());
     out.printf(
-        "network: %dx%d input, %s, %d classes; %d cores; Java %s; median of %d runs%n%n",
+        "network: %dx%d input, %s, %d classes; %d cores; Java %s; median of %d runs; gain's weights"
+            + " averaged at decay %s%n%n",
         s,
         s,
         net,
         spec.numClasses(),
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"),
-        options.repeats());
+        options.repeats(),
+        options.averaging() > 0 ? Float.toString(options.averaging()) : "0 (off)");
     training(examples);
     byte[] onnx = inference(examples);
     perImage(samples, onnx);
@@ -98,7 +108,13 @@ public final class ModelSpeedBenchmark {
     out.println("|---|---:|---:|---:|");
     for (Method m : new Method[] {Method.CAM, Method.GAIN}) {
       for (int b : options.trainBatches()) {
-        GainSettings st = GainSettings.defaults(m).withBatchSize(b).withWarmup(0, 0f);
+        // mining from the first step, so gain's rows are all mined steps (and averaged ones when
+        // on)
+        GainSettings st =
+            GainSettings.defaults(m)
+                .withBatchSize(b)
+                .withWarmup(0, 0f)
+                .withAveraging(options.averaging());
         double[] rates = new double[options.repeats()];
         try (GainTrainer t = new GainTrainer(spec, st, options.backbone())) {
           Random rnd = new Random(1);
