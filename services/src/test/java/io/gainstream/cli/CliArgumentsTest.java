@@ -2,9 +2,6 @@ package io.gainstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,23 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CliArgumentsTest {
   @TempDir Path tmp;
 
-  private record Run(int code, String err, String out) {}
-
-  private static Run run(String... args) {
-    PrintStream oldErr = System.err;
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      int code = Gainstream.execute(args);
-      return new Run(
-          code, err.toString(StandardCharsets.UTF_8).trim(), out.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(oldErr);
-      System.setOut(oldOut);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private String[] label(Path images, Path labels, Path classes, String... more) {
@@ -56,7 +38,7 @@ class CliArgumentsTest {
   void shouldRefuseAMissingImagesFolder() throws Exception {
     Path csv = Files.writeString(tmp.resolve("l.csv"), "image,labels\n");
     Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
-    Run r = run(label(tmp.resolve("nope"), csv, classes));
+    CliRun r = run(label(tmp.resolve("nope"), csv, classes));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err())
         .isEqualTo("gainstream: --images " + tmp.resolve("nope") + " is not a folder");
@@ -72,27 +54,28 @@ class CliArgumentsTest {
 
   @Test
   void shouldRefuseAnUnknownRefinementWithOneLine() throws Exception {
-    Run r = run(emptyLabel("--refine", "bilateral"));
+    CliRun r = run(emptyLabel("--refine", "bilateral"));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("gainstream: --refine must be crf or none, got bilateral");
   }
 
   @Test
   void shouldRefuseATrainingThreadCountOutOfRangeWithOneLine() throws Exception {
-    Run r = run(emptyLabel("--train-threads", "0"));
+    CliRun r = run(emptyLabel("--train-threads", "0"));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("gainstream: --train-threads must be in [1, 256], got 0");
-    Run t = run("trainer", "--classes", tmp.resolve("c.txt").toString(), "--train-threads", "300");
+    CliRun t =
+        run("trainer", "--classes", tmp.resolve("c.txt").toString(), "--train-threads", "300");
     assertThat(t.code()).isEqualTo(2);
     assertThat(t.err()).isEqualTo("gainstream: --train-threads must be in [1, 256], got 300");
   }
 
   @Test
   void shouldRefuseAWeightAveragingDecayOutOfRangeWithOneLine() throws Exception {
-    Run r = run(emptyLabel("--weight-averaging", "1"));
+    CliRun r = run(emptyLabel("--weight-averaging", "1"));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("gainstream: --weight-averaging must be in [0, 1), got 1.0");
-    Run t =
+    CliRun t =
         run("trainer", "--classes", tmp.resolve("c.txt").toString(), "--weight-averaging", "-0.5");
     assertThat(t.code()).isEqualTo(2);
     assertThat(t.err()).isEqualTo("gainstream: --weight-averaging must be in [0, 1), got -0.5");
@@ -100,11 +83,12 @@ class CliArgumentsTest {
 
   @Test
   void shouldRefuseBadTestTimeScalesWithOneLine() throws Exception {
-    Run r = run(emptyLabel("--tta-scales", "1.5,2"));
+    CliRun r = run(emptyLabel("--tta-scales", "1.5,2"));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err())
         .isEqualTo("gainstream: --tta-scales: test-time scales must include 1, got [1.5, 2.0]");
-    Run p = run("pipeline", "--classes", tmp.resolve("c.txt").toString(), "--tta-scales", "1,abc");
+    CliRun p =
+        run("pipeline", "--classes", tmp.resolve("c.txt").toString(), "--tta-scales", "1,abc");
     assertThat(p.code()).isEqualTo(2);
     assertThat(p.err())
         .isEqualTo(
@@ -115,7 +99,7 @@ class CliArgumentsTest {
   void shouldRefuseASavedModelOfOtherClassesOrNoModelAtAllWithOneLine() throws Exception {
     io.gainstream.model.net.NetworkSpec spec = new io.gainstream.model.net.NetworkSpec(16, 2, 2, 2);
     Path model = Files.write(tmp.resolve("m.onnx"), release(spec, List.of("cat", "dog")));
-    Run r = run(emptyLabel("--model", model.toString()));
+    CliRun r = run(emptyLabel("--model", model.toString()));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err())
         .isEqualTo(
@@ -123,7 +107,7 @@ class CliArgumentsTest {
                 + model
                 + " was trained on classes [cat, dog], --classes names [boat]");
     Path junk = Files.writeString(tmp.resolve("junk.onnx"), "not a model");
-    Run j = run(emptyLabel("--model", junk.toString()));
+    CliRun j = run(emptyLabel("--model", junk.toString()));
     assertThat(j.code()).isEqualTo(2);
     assertThat(j.err())
         .startsWith("gainstream: --model " + junk + ": not an ONNX model")
@@ -137,7 +121,7 @@ class CliArgumentsTest {
         Files.write(
             tmp.resolve("other.onnx"),
             release(new io.gainstream.model.net.NetworkSpec(16, 2, 2, 2), List.of("cat", "dog")));
-    Run r = run("trainer", "--classes", classes.toString(), "--init", other.toString());
+    CliRun r = run("trainer", "--classes", classes.toString(), "--init", other.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err())
         .isEqualTo(
@@ -149,13 +133,13 @@ class CliArgumentsTest {
         Files.write(
             tmp.resolve("narrow.onnx"),
             release(new io.gainstream.model.net.NetworkSpec(64, 8, 3, 1), List.of("boat")));
-    Run n = run("trainer", "--classes", classes.toString(), "--init", narrow.toString());
+    CliRun n = run("trainer", "--classes", classes.toString(), "--init", narrow.toString());
     assertThat(n.code()).isEqualTo(2);
     assertThat(n.err())
         .startsWith("gainstream: --init " + narrow + ": model spec")
         .doesNotContain("\n");
     Path junk = Files.writeString(tmp.resolve("junk.onnx"), "not a model");
-    Run j = run("trainer", "--classes", classes.toString(), "--init", junk.toString());
+    CliRun j = run("trainer", "--classes", classes.toString(), "--init", junk.toString());
     assertThat(j.code()).isEqualTo(2);
     assertThat(j.err())
         .startsWith("gainstream: --init " + junk + ": not an ONNX model")
@@ -177,7 +161,7 @@ class CliArgumentsTest {
 
   @Test
   void shouldRefuseAnUnknownOptionWithAHint() {
-    Run r = run("label", "--bogus");
+    CliRun r = run("label", "--bogus");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().lines().count()).isEqualTo(1);
     assertThat(r.err()).startsWith("gainstream: ").contains("--help");
@@ -188,13 +172,13 @@ class CliArgumentsTest {
     Path images = Files.createDirectories(tmp.resolve("img"));
     Path csv = Files.writeString(tmp.resolve("l.csv"), "file;classes\na.png;boat\n");
     Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
-    Run r = run(label(images, csv, classes));
+    CliRun r = run(label(images, csv, classes));
     assertThat(r.code()).isNotZero();
     assertThat(r.err().lines().count()).isEqualTo(1);
     assertThat(r.err()).contains("header 'image,labels'");
 
     Path good = Files.writeString(tmp.resolve("g.csv"), "image,labels\n");
-    Run m = run(label(images, good, classes, "--method", "gradcam"));
+    CliRun m = run(label(images, good, classes, "--method", "gradcam"));
     assertThat(m.code()).isEqualTo(2);
     assertThat(m.err())
         .isEqualTo("gainstream: unknown method 'gradcam', expected one of cam, gain, gain-ext");
@@ -205,7 +189,7 @@ class CliArgumentsTest {
     Path images = Files.createDirectories(tmp.resolve("img"));
     Path csv = Files.writeString(tmp.resolve("l.csv"), "image,labels\n");
     Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
-    Run r = run(label(images, csv, classes, "--method", "gain-ext"));
+    CliRun r = run(label(images, csv, classes, "--method", "gain-ext"));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--masks");
   }
@@ -216,7 +200,7 @@ class CliArgumentsTest {
         new String[] {
           "label", "demo", "publish", "export", "pipeline", "trainer", "dashboard", "broker"
         }) {
-      Run r = run(cmd, "--help");
+      CliRun r = run(cmd, "--help");
       assertThat(r.code()).as(cmd).isZero();
       assertThat(r.out()).as(cmd).contains("Usage: gainstream " + cmd);
     }
@@ -302,7 +286,7 @@ class CliArgumentsTest {
       },
     };
     for (String[] c : cases) {
-      Run r = run(label(images, csv, classes, "--backbone", c[0]));
+      CliRun r = run(label(images, csv, classes, "--backbone", c[0]));
       assertThat(r.code()).as(c[0]).isEqualTo(2);
       assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
       assertThat(r.err()).startsWith("gainstream: --backbone " + c[0] + ": ").contains(c[1]);
@@ -313,7 +297,7 @@ class CliArgumentsTest {
   void shouldRefuseABadBackboneSettingOfTheTrainerWithOneLine() throws Exception {
     Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
     Path notOnnx = Files.writeString(tmp.resolve("not.onnx"), "hello, I am not a model");
-    Run r =
+    CliRun r =
         run(
             "trainer",
             "--classes",
@@ -326,7 +310,7 @@ class CliArgumentsTest {
         .startsWith("gainstream: gainstream.backbone.file " + notOnnx + ": ")
         .contains("not an ONNX model");
 
-    Run missing =
+    CliRun missing =
         run(
             "trainer",
             "--classes",
@@ -338,7 +322,7 @@ class CliArgumentsTest {
         .startsWith("gainstream: gainstream.backbone.file ")
         .contains("is not a readable file");
 
-    Run mode =
+    CliRun mode =
         run(
             "trainer",
             "--classes",

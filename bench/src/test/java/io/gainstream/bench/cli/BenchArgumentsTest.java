@@ -2,10 +2,7 @@ package io.gainstream.bench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gainstream.cli.Gainstream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.gainstream.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,23 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchArgumentsTest {
   @TempDir Path tmp;
 
-  private record Run(int code, String err, String out) {}
-
-  private static Run run(String... args) {
-    PrintStream oldErr = System.err;
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      int code = Gainstream.execute(args);
-      return new Run(
-          code, err.toString(StandardCharsets.UTF_8).trim(), out.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(oldErr);
-      System.setOut(oldOut);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -48,7 +30,7 @@ class BenchArgumentsTest {
       String name = String.join(" ", cmd);
       String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
       args[cmd.length] = "--help";
-      Run r = run(args);
+      CliRun r = run(args);
       assertThat(r.code()).as(name).isZero();
       assertThat(r.out()).as(name).contains("Usage: gainstream " + name);
     }
@@ -57,7 +39,7 @@ class BenchArgumentsTest {
   @Test
   void shouldRefuseBenchQualityWithoutBuiltInRowsButNoBackbone() throws Exception {
     Path photos = Files.createDirectories(tmp.resolve("photos").resolve("masks")).getParent();
-    Run r =
+    CliRun r =
         run("bench", "quality", "--no-synthetic", "--photos", photos.toString(), "--no-built-in");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err())
