@@ -76,7 +76,7 @@ public final class BackboneOptions {
           "Releases publish the moving average of the weights over the attention-mining steps, with this decay "
               + "(0: the last step's weights). Default: "
               + Backbone.WEIGHT_AVERAGING
-              + " with a --backbone (about the last 100 steps; docs/QUALITY.md), 0 for the built-in network.")
+              + " with a --backbone (a window of about 200 steps; docs/QUALITY.md), 0 for the built-in network.")
   Float weightAveraging;
 
   /** Whether {@code --backbone} was given. */
