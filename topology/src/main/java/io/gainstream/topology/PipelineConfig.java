@@ -57,6 +57,13 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String SAMPLE_RATE_CONFIG = "gainstream.sample.rate";
   private static final String SAMPLE_RATE_DOC =
       "Share of valid images copied to the training-samples topic (by a hash of the id, so replays agree). Images with pixel labels are always copied.";
+  public static final String RELABEL_ENABLED_CONFIG = "gainstream.relabel.enabled";
+  private static final String RELABEL_ENABLED_DOC =
+      "Re-label every image when a newer release is promoted, until proxy-labels holds the newest release's label for each. "
+          + "Keeps each validated image's encoded bytes in a changelogged store (disk and broker traffic: about one more copy of the images topic).";
+  public static final String RELABEL_MAX_SHARE_CONFIG = "gainstream.relabel.max.share";
+  private static final String RELABEL_MAX_SHARE_DOC =
+      "Largest share of the attention stage's wall time that re-labelling may take; new images go first and fill each batch before re-labelled ones do.";
   public static final String FLIP_TTA_CONFIG = "gainstream.flip.tta";
   private static final String FLIP_TTA_DOC =
       "Fuse each map with the map of the mirrored image (max), as SeeNet and IRN do.";
@@ -187,6 +194,15 @@ public final class PipelineConfig extends AbstractConfig {
               Range.between(0.0, 1.0),
               Importance.MEDIUM,
               SAMPLE_RATE_DOC)
+          .define(
+              RELABEL_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, RELABEL_ENABLED_DOC)
+          .define(
+              RELABEL_MAX_SHARE_CONFIG,
+              Type.DOUBLE,
+              0.5,
+              Range.between(0.01, 1.0),
+              Importance.LOW,
+              RELABEL_MAX_SHARE_DOC)
           .define(FLIP_TTA_CONFIG, Type.BOOLEAN, true, Importance.LOW, FLIP_TTA_DOC)
           .define(BACKBONE_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, BACKBONE_FILE_DOC)
           .define(
@@ -420,6 +436,14 @@ public final class PipelineConfig extends AbstractConfig {
 
   public double sampleRate() {
     return getDouble(SAMPLE_RATE_CONFIG);
+  }
+
+  public boolean relabelEnabled() {
+    return getBoolean(RELABEL_ENABLED_CONFIG);
+  }
+
+  public double relabelMaxShare() {
+    return getDouble(RELABEL_MAX_SHARE_CONFIG);
   }
 
   public boolean flipTta() {

@@ -23,6 +23,10 @@ public final class PipelineMetrics {
   private final Map<Integer, LongAdder> batchSizes = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
   private final AtomicLong modelVersion = new AtomicLong(-1);
+  private final LongAdder relabelled = new LongAdder();
+
+  /** Images each task still has to re-label with its newest release, by task id. */
+  private final Map<String, Long> relabelBacklog = new ConcurrentHashMap<>();
 
   /** A consistent-enough copy for reports (counters are read one after another). */
   public record Snapshot(
@@ -65,6 +69,25 @@ public final class PipelineMetrics {
 
   public void modelVersion(long version) {
     modelVersion.accumulateAndGet(version, Math::max);
+  }
+
+  /** Images sent through the model again because a newer release was promoted. */
+  public void relabelled(int images) {
+    relabelled.add(images);
+  }
+
+  /** What one task has left to re-label (its stale images, as it last counted them). */
+  public void relabelBacklog(String task, long images) {
+    relabelBacklog.put(task, images);
+  }
+
+  public long relabelledTotal() {
+    return relabelled.sum();
+  }
+
+  /** Stale images over every task of this process. */
+  public long relabelBacklog() {
+    return relabelBacklog.values().stream().mapToLong(Long::longValue).sum();
   }
 
   public Snapshot snapshot() {

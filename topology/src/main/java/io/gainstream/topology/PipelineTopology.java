@@ -1,5 +1,6 @@
 package io.gainstream.topology;
 
+import io.gainstream.proto.v1.IndexedImage;
 import io.gainstream.proto.v1.PendingImage;
 import io.gainstream.topology.internals.AttentionProcessor;
 import io.gainstream.topology.internals.ModelReleaseUpdater;
@@ -24,7 +25,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * Input topics: {@code images}, {@code models}. Output topics: {@code proxy-labels}, {@code
  * training-samples}, {@code dead-letters}. Stores: {@code attention-buffer} (changelogged
- * micro-batch buffer), {@code models-store} (global, newest release per model name).
+ * micro-batch buffer), {@code models-store} (global, newest release per model name), and while
+ * re-labelling is on ({@code gainstream.relabel.enabled}) {@code relabel-images} (each valid
+ * image's encoded bytes, written by validate-images) and {@code label-versions} (the release of
+ * each image's newest label, written by attention-stage), both changelogged.
  */
 public final class PipelineTopology {
   public static final String IMAGES_SOURCE = "images-source";
@@ -35,6 +39,8 @@ public final class PipelineTopology {
   public static final String TRAINING_SAMPLES_SINK = "training-samples-sink";
   public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
   public static final String BUFFER_STORE = "attention-buffer";
+  public static final String RELABEL_IMAGES_STORE = "relabel-images";
+  public static final String LABEL_VERSIONS_STORE = "label-versions";
   public static final String MODELS_STORE = "models-store";
   public static final String MODELS_SOURCE = "models-source";
   public static final String MODELS_UPDATER = "models-updater";
@@ -53,6 +59,9 @@ public final class PipelineTopology {
   public static Topology build(
       PipelineConfig config, ModelSessions sessions, PipelineMetrics metrics) {
     Topics t = Topics.of(config);
+    boolean relabel = config.relabelEnabled();
+    String index = relabel ? RELABEL_IMAGES_STORE : null;
+    String versions = relabel ? LABEL_VERSIONS_STORE : null;
     Topology topology = new Topology();
     topology.addSource(
         IMAGES_SOURCE,
@@ -63,7 +72,13 @@ public final class PipelineTopology {
         VALIDATE,
         () ->
             new ValidateProcessor(
-                config, MODELS_STORE, ATTENTION, TRAINING_SAMPLES_SINK, DEAD_LETTERS_SINK, metrics),
+                config,
+                MODELS_STORE,
+                index,
+                ATTENTION,
+                TRAINING_SAMPLES_SINK,
+                DEAD_LETTERS_SINK,
+                metrics),
         IMAGES_SOURCE);
     topology.addProcessor(
         ATTENTION,
@@ -71,6 +86,8 @@ public final class PipelineTopology {
             new AttentionProcessor(
                 config,
                 BUFFER_STORE,
+                index,
+                versions,
                 MODELS_STORE,
                 THRESHOLD,
                 DEAD_LETTERS_SINK,
@@ -78,6 +95,19 @@ public final class PipelineTopology {
                 metrics),
         VALIDATE);
     topology.addStateStore(bufferStore(), ATTENTION);
+    if (relabel) {
+      topology.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.persistentKeyValueStore(RELABEL_IMAGES_STORE),
+              Serdes.String(),
+              ProtoSerde.of(IndexedImage.parser())),
+          VALIDATE,
+          ATTENTION);
+      topology.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.persistentKeyValueStore(LABEL_VERSIONS_STORE), Serdes.String(), Serdes.Long()),
+          ATTENTION);
+    }
     topology.addProcessor(
         THRESHOLD,
         () -> new ThresholdProcessor(config, PROXY_LABELS_SINK, DEAD_LETTERS_SINK, metrics),

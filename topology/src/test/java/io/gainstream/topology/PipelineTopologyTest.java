@@ -154,7 +154,8 @@ class PipelineTopologyTest {
 
   @Test
   void shouldHotSwapToNewerReleasesBetweenBatchesAndNeverGoBack() {
-    start();
+    // the swap itself: re-labelling the first images with release 2 is the tests below
+    start(Map.of(PipelineConfig.RELABEL_ENABLED_CONFIG, false));
     models.pipeInput("gain", TestReleases.release(1));
     List<SyntheticDataset.Sample> batch = TestReleases.samples(12, 3);
     publish(batch.subList(0, 4));
@@ -170,6 +171,98 @@ class PipelineTopologyTest {
     assertThat(sessions.openSessions())
         .as("the old session was closed after the swap")
         .isEqualTo(1);
+  }
+
+  /**
+   * Lets the wall clock run for {@code seconds} in steps of 300 ms: the driver fires a wall-clock
+   * punctuator once per advance, however far it goes.
+   */
+  private void run(int seconds) {
+    for (int i = 0; i < seconds * 10 / 3; i++) {
+      driver.advanceWallClockTime(Duration.ofMillis(300));
+    }
+  }
+
+  /** Labels written since the last read, by image id, in the order they came. */
+  private Map<String, List<Long>> versionsRead() {
+    Map<String, List<Long>> out = new java.util.TreeMap<>();
+    for (var kv : labels.readKeyValuesToList()) {
+      out.computeIfAbsent(kv.key, k -> new java.util.ArrayList<>()).add(kv.value.getModelVersion());
+    }
+    return out;
+  }
+
+  @Test
+  void shouldRelabelEveryImageWithEachNewlyPromotedRelease() {
+    start();
+    models.pipeInput("gain", TestReleases.release(1));
+    List<SyntheticDataset.Sample> batch = TestReleases.samples(10, 11);
+    List<String> ids = batch.stream().map(SyntheticDataset.Sample::id).toList();
+    publish(batch);
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    assertThat(versionsRead())
+        .containsOnlyKeys(ids)
+        .allSatisfy((id, v) -> assertThat(v).containsExactly(1L));
+
+    for (long version = 2; version <= 3; version++) {
+      models.pipeInput("gain", TestReleases.release(version));
+      run(10);
+      long v = version;
+      assertThat(versionsRead())
+          .as("every image once more, with release %d, and only once", v)
+          .containsOnlyKeys(ids)
+          .allSatisfy((id, got) -> assertThat(got).containsExactly(v));
+      assertThat(metrics.relabelBacklog()).isZero();
+    }
+    assertThat(metrics.relabelledTotal()).isEqualTo(20);
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldSendNewImagesAheadOfTheirMaxWaitWhileRelabellingAndNotRelabelThemTwice() {
+    start(); // batches of 4, max wait 1 s
+    models.pipeInput("gain", TestReleases.release(1));
+    List<SyntheticDataset.Sample> batch = TestReleases.samples(14, 12);
+    publish(batch.subList(0, 12));
+    versionsRead();
+    models.pipeInput("gain", TestReleases.release(2));
+    // two new images: under the max wait they would sit for a second; with a backlog to fill the
+    // batch they go at the next punctuation (every 250 ms), two old images beside them
+    publish(batch.subList(12, 14));
+    driver.advanceWallClockTime(Duration.ofMillis(260));
+    Map<String, List<Long>> first = versionsRead();
+    assertThat(first)
+        .containsKeys(batch.get(12).id(), batch.get(13).id())
+        .hasSize(4)
+        .allSatisfy((id, v) -> assertThat(v).containsExactly(2L));
+    run(10);
+    Map<String, List<Long>> rest = versionsRead();
+    assertThat(rest).hasSize(10).doesNotContainKeys(first.keySet().toArray(String[]::new));
+    assertThat(rest.values()).allSatisfy(v -> assertThat(v).containsExactly(2L));
+  }
+
+  @Test
+  void shouldNotRelabelWhenTheSettingIsOffOrTheImageWasWithdrawn() {
+    start(Map.of(PipelineConfig.RELABEL_ENABLED_CONFIG, false));
+    models.pipeInput("gain", TestReleases.release(1));
+    publish(TestReleases.samples(4, 14));
+    versionsRead();
+    models.pipeInput("gain", TestReleases.release(2));
+    run(10);
+    assertThat(labels.isEmpty()).as("re-labelling is off").isTrue();
+    driver.close();
+
+    start();
+    models.pipeInput("gain", TestReleases.release(1));
+    List<SyntheticDataset.Sample> batch = TestReleases.samples(4, 15);
+    publish(batch);
+    versionsRead();
+    images.pipeInput(batch.get(0).id(), (ImageEvent) null);
+    models.pipeInput("gain", TestReleases.release(2));
+    run(10);
+    assertThat(versionsRead())
+        .as("a tombstone withdraws the image from re-labelling")
+        .containsOnlyKeys(batch.get(1).id(), batch.get(2).id(), batch.get(3).id());
   }
 
   @Test

@@ -175,6 +175,14 @@ public final class PipelineService implements AutoCloseable {
             "gainstream_model_version",
             "Newest model release in use (-1 before the first).",
             m.modelVersion())
+        .counter(
+            "gainstream_relabelled_total",
+            "Images labelled again because a newer release was promoted.",
+            metrics.relabelledTotal())
+        .gauge(
+            "gainstream_relabel_backlog",
+            "Labelled images whose newest label is an older release's, still to be re-labelled.",
+            metrics.relabelBacklog())
         .gauge(
             "gainstream_stream_threads_alive",
             "Kafka Streams threads of this instance.",

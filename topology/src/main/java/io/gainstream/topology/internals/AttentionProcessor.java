@@ -41,12 +41,27 @@ import org.slf4j.LoggerFactory;
  * <p>Hot swap: before each batch the stage reads the newest release from the global {@code models}
  * store and, if its version changed, switches sessions — between batches, never inside one. Until a
  * release exists, images wait in the buffer. Every result carries the version that produced it.
+ *
+ * <p>Re-labelling ({@code gainstream.relabel.enabled}): once a newer release is in use, images that
+ * an older one labelled go through the model again, a {@link Relabeller}'s share of the time at
+ * most. They only fill the slots new images leave in a batch, and when the buffer holds a partial
+ * batch the stage sends it at once with them rather than letting it wait, so new images are not
+ * delayed by the backlog. Their labels commit in the same transaction as the stores that record
+ * them.
  */
 public final class AttentionProcessor implements Processor<String, PendingImage, String, Object> {
   public static final String STAGE = "attention";
   private static final Logger LOG = LoggerFactory.getLogger(AttentionProcessor.class);
 
   private final String bufferStore;
+
+  /** The re-labelling stores; null when re-labelling is off. */
+  private final String indexStore;
+
+  private final String versionsStore;
+  private final io.gainstream.model.input.DecodeLimits limits;
+  private final double relabelShare;
+  private Relabeller relabeller;
   private final String modelsStore;
   private final String modelName;
   private final List<String> classNames;
@@ -99,12 +114,18 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   public AttentionProcessor(
       PipelineConfig config,
       String bufferStore,
+      String indexStore,
+      String versionsStore,
       String modelsStore,
       String resultChild,
       String deadLetterChild,
       ModelSessions sessions,
       PipelineMetrics metrics) {
     this.bufferStore = bufferStore;
+    this.indexStore = indexStore;
+    this.versionsStore = versionsStore;
+    this.limits = config.decodeLimits();
+    this.relabelShare = config.relabelMaxShare();
     this.modelsStore = modelsStore;
     this.modelName = config.modelName();
     this.classNames = config.classes().names();
@@ -125,6 +146,14 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     this.context = context;
     this.buffer = context.getStateStore(bufferStore);
     this.models = context.getStateStore(modelsStore);
+    if (versionsStore != null) {
+      this.relabeller =
+          new Relabeller(
+              context.getStateStore(indexStore),
+              context.getStateStore(versionsStore),
+              limits,
+              relabelShare);
+    }
     try (KeyValueIterator<String, PendingImage> it = buffer.all()) {
       while (it.hasNext()) {
         PendingImage p = it.next().value;
@@ -152,9 +181,21 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   }
 
   private void punctuate(long now) {
-    if (pending > 0 && now - oldestEnqueued >= maxWaitMs) {
+    if ((pending > 0 && now - oldestEnqueued >= maxWaitMs) || relabelDue()) {
       flush();
     }
+  }
+
+  /**
+   * Whether a batch should go now for the sake of re-labelling: the budget allows it, the buffer
+   * holds less than a batch, and some image is older than the session's release.
+   */
+  private boolean relabelDue() {
+    return relabeller != null
+        && pending < maxBatch
+        && relabeller.allowed(context.currentSystemTimeMs())
+        && ensureSession()
+        && relabeller.hasWork(sessionVersion);
   }
 
   /** Drains the buffer batch by batch, if a usable release is there. */
@@ -163,35 +204,59 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       return;
     }
     long started = System.nanoTime();
-    while (pending > 0) {
+    while (true) {
       List<KeyValue<String, PendingImage>> batch = new ArrayList<>(maxBatch);
       try (KeyValueIterator<String, PendingImage> it = buffer.all()) {
         while (it.hasNext() && batch.size() < maxBatch) {
           batch.add(it.next());
         }
       }
+      int fresh = batch.size();
+      long startMs = context.currentSystemTimeMs();
+      if (fresh < maxBatch && relabeller != null && relabeller.allowed(startMs)) {
+        batch.addAll(
+            relabeller.take(
+                maxBatch - fresh,
+                sessionVersion,
+                sessionSize,
+                startMs,
+                id -> buffer.get(id) != null));
+      }
       if (batch.isEmpty()) {
         pending = 0;
         break;
       }
-      long inferenceNs = runBatch(batch);
-      for (KeyValue<String, PendingImage> kv : batch) {
+      long inferenceNs = runBatch(batch, fresh);
+      for (KeyValue<String, PendingImage> kv : batch.subList(0, fresh)) {
         buffer.delete(kv.key);
       }
-      pending -= batch.size();
+      pending -= fresh;
       long now = System.nanoTime();
+      int again = batch.size() - fresh;
+      if (again > 0) {
+        relabeller.spent(startMs, now - started, (now - started) * again / batch.size());
+        metrics.relabelled(again);
+      }
       metrics.batch(batch.size(), now - started, inferenceNs);
       started = now;
+      if (fresh < maxBatch) {
+        break;
+      }
     }
     pending = Math.max(0, pending);
     oldestEnqueued = Long.MAX_VALUE;
+    if (relabeller != null) {
+      metrics.relabelBacklog(context.taskId().toString(), relabeller.backlog());
+    }
   }
 
   /**
    * Runs one batch and forwards its results (or its dead letters); returns the nanoseconds in the
-   * model.
+   * model. The first {@code fresh} images are new; the rest are re-labelled, and a failed run
+   * leaves them with the label they have (they are tried again after a restart or the next
+   * promotion) instead of dead-lettering an image that is labelled.
    */
-  private long runBatch(List<KeyValue<String, PendingImage>> batch) {
+  private long runBatch(List<KeyValue<String, PendingImage>> batch, int fresh) {
     int n = batch.size();
     int s = sessionSize;
     int plane = s * s;
@@ -212,7 +277,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       result = BatchAttention.run(session, scaled, images, n, classes, flip);
     } catch (RuntimeException e) {
       LOG.error("inference failed for a batch of {}; dead-lettering it", n, e);
-      for (KeyValue<String, PendingImage> kv : batch) {
+      for (KeyValue<String, PendingImage> kv : batch.subList(0, fresh)) {
         deadLetter(kv.value, DeadLetters.INFERENCE_FAILED, e.getMessage());
       }
       return System.nanoTime() - t0;
@@ -242,6 +307,9 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
               sessionRefines ? input(img, s, images, i * 3 * plane) : null);
       context.forward(
           new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
+      if (relabeller != null) {
+        relabeller.labelled(img.getImageId(), sessionVersion);
+      }
     }
     return inferenceNs;
   }

@@ -10,6 +10,7 @@ import io.gainstream.model.input.InvalidInputException;
 import io.gainstream.model.input.PixelLabels;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ImageEvent;
+import io.gainstream.proto.v1.IndexedImage;
 import io.gainstream.proto.v1.PendingImage;
 import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
@@ -20,6 +21,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Validates an image event and decodes it once: labels against the class catalog, the image against
@@ -44,18 +46,26 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
   private org.apache.kafka.streams.state.KeyValueStore<String, io.gainstream.proto.v1.ModelRelease>
       models;
 
+  /** The re-labelling index ({@code relabel-images}); null when re-labelling is off. */
+  private final String indexStore;
+
+  private KeyValueStore<String, IndexedImage> index;
+
   /**
    * @param modelsStore the global store of releases: images are resized to the newest release's
    *     input size (to {@code gainstream.input.size} while there is none)
+   * @param indexStore where valid images are kept for re-labelling (null: re-labelling is off)
    */
   public ValidateProcessor(
       PipelineConfig config,
       String modelsStore,
+      String indexStore,
       String attentionChild,
       String samplesChild,
       String deadLetterChild,
       PipelineMetrics metrics) {
     this.modelsStore = modelsStore;
+    this.indexStore = indexStore;
     this.modelName = config.modelName();
     this.classes = config.classes();
     this.limits = config.decodeLimits();
@@ -71,6 +81,7 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
   public void init(ProcessorContext<String, Message> context) {
     this.context = context;
     this.models = context.getStateStore(modelsStore);
+    this.index = indexStore == null ? null : context.getStateStore(indexStore);
   }
 
   @Override
@@ -78,6 +89,10 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     metrics.imageIn();
     ImageEvent event = record.value();
     if (event == null) {
+      if (index != null && !isBlank(record.key())) {
+        // a tombstone withdraws the image: a newer release does not re-label it
+        index.delete(record.key());
+      }
       reject(
           record, DeadLetters.EMPTY_VALUE, "record has no value (a tombstone on the images topic)");
       return;
@@ -103,6 +118,9 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     } catch (InvalidInputException e) {
       reject(record, e.reason().name(), e.getMessage());
       return;
+    }
+    if (index != null) {
+      index.put(id, indexed(pending, event));
     }
     context.forward(record.withKey(id).withValue(pending), attentionChild);
     if (!event.getPixelLabel().isEmpty() || sampled(id, sampleRate)) {
@@ -148,6 +166,20 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
                     .setSourcePartition(m.partition())
                     .setSourceOffset(m.offset()));
     return b.build();
+  }
+
+  /** What re-labelling needs of a valid image: its encoded bytes, not its resized pixels. */
+  private static IndexedImage indexed(PendingImage p, ImageEvent event) {
+    return IndexedImage.newBuilder()
+        .setImageId(p.getImageId())
+        .setSource(p.getSource())
+        .setImage(event.getImage())
+        .addAllClasses(p.getClassesList())
+        .setTimestampMs(p.getTimestampMs())
+        .setSourceTopic(p.getSourceTopic())
+        .setSourcePartition(p.getSourcePartition())
+        .setSourceOffset(p.getSourceOffset())
+        .build();
   }
 
   /**
