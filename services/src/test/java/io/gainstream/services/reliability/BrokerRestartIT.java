@@ -2,17 +2,11 @@ package io.gainstream.services.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.synthetic.SyntheticDataset;
-import io.gainstream.model.train.CollapseGuard;
-import io.gainstream.model.train.GainSettings;
-import io.gainstream.model.train.Method;
-import io.gainstream.model.train.ReleaseGate;
 import io.gainstream.services.kafka.EmbeddedKafka;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
-import io.gainstream.services.trainer.Checkpoints;
 import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.file.Path;
@@ -46,24 +40,7 @@ class BrokerRestartIT {
     List<SyntheticDataset.Sample> samples = Fixture.samples(30, 51);
     Set<String> ids = new LinkedHashSet<>();
     TrainerService.Options topts =
-        new TrainerService.Options(
-            c.modelName(),
-            Fixture.CLASSES,
-            Fixture.SPEC,
-            GainSettings.defaults(Method.CAM).withBatchSize(8),
-            15,
-            0,
-            200,
-            8,
-            1000,
-            new Checkpoints(tmp.resolve("checkpoints")),
-            "restart-trainer",
-            c.trainingSamplesTopic(),
-            c.modelsTopic(),
-            DecodeLimits.defaults(),
-            new TrainerService.Guarding(
-                0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)),
-            null);
+        Fixture.trainer(c, 15, 0, tmp.resolve("checkpoints"), "restart-trainer");
     TrainerService trainer = new TrainerService(k, topts, s -> {});
     Thread trainerThread = new Thread(trainer, "trainer");
     try (PipelineService p =

@@ -3,18 +3,23 @@ package io.gainstream.services.reliability;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gainstream.model.image.ImageBytes;
+import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
 import io.gainstream.model.synthetic.SyntheticDataset;
+import io.gainstream.model.train.CollapseGuard;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.Method;
+import io.gainstream.model.train.ReleaseGate;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.proto.v1.ProxyLabel;
 import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.services.trainer.Checkpoints;
+import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -86,6 +91,31 @@ final class Fixture {
         .setMethod("cam")
         .setCreatedMs(System.currentTimeMillis())
         .build();
+  }
+
+  /**
+   * A cam trainer on the fixture's topics that publishes every release it makes ({@code maxSteps}
+   * 0: until stopped).
+   */
+  static TrainerService.Options trainer(
+      PipelineConfig c, int releaseEvery, long maxSteps, Path checkpoints, String groupId) {
+    return new TrainerService.Options(
+        c.modelName(),
+        CLASSES,
+        SPEC,
+        GainSettings.defaults(Method.CAM).withBatchSize(8),
+        releaseEvery,
+        maxSteps,
+        200,
+        8,
+        1000,
+        new Checkpoints(checkpoints),
+        groupId,
+        c.trainingSamplesTopic(),
+        c.modelsTopic(),
+        DecodeLimits.defaults(),
+        new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)),
+        null);
   }
 
   static List<SyntheticDataset.Sample> samples(int n, long seed) {
@@ -166,9 +196,28 @@ final class Fixture {
       return ids.stream().filter(id -> labelled(id) + dead(id) == 0).sorted().toList();
     }
 
-    /** Ids with more than one outcome. */
+    /**
+     * Ids with more than one outcome of one release: two labels of the same version, a label and a
+     * dead letter, or two dead letters. A newer release's label beside an older one's is no double:
+     * re-labelling writes one per promoted release.
+     */
     List<String> doubled(Set<String> ids) {
-      return ids.stream().filter(id -> labelled(id) + dead(id) > 1).sorted().toList();
+      return ids.stream()
+          .filter(
+              id -> {
+                List<ProxyLabel> ls = labels.getOrDefault(id, List.of());
+                long versions =
+                    ls.stream().mapToLong(ProxyLabel::getModelVersion).distinct().count();
+                return versions < ls.size() || (dead(id) > 0 && (dead(id) > 1 || !ls.isEmpty()));
+              })
+          .sorted()
+          .toList();
+    }
+
+    /** The release of the image's newest label (offset order), or -1 when it has none. */
+    long newest(String id) {
+      List<ProxyLabel> ls = labels.getOrDefault(id, List.of());
+      return ls.isEmpty() ? -1 : ls.get(ls.size() - 1).getModelVersion();
     }
 
     String reason(String id) {
@@ -182,6 +231,19 @@ final class Fixture {
    * doubles) or the timeout passes.
    */
   static Ledger ledger(KafkaConnection k, PipelineConfig c, Set<String> ids, Duration timeout) {
+    return ledger(k, c, timeout, l -> l.missing(ids).isEmpty(), Duration.ofSeconds(3));
+  }
+
+  /**
+   * Reads both topics until {@code done} holds, then for {@code settle} longer (to see doubles), or
+   * until the timeout passes.
+   */
+  static Ledger ledger(
+      KafkaConnection k,
+      PipelineConfig c,
+      Duration timeout,
+      java.util.function.Predicate<Ledger> done,
+      Duration settle) {
     Ledger l = new Ledger();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(k.consumer(null))) {
       List<TopicPartition> parts = new ArrayList<>();
@@ -215,8 +277,8 @@ final class Fixture {
             throw new IllegalStateException("unreadable record on " + r.topic(), e);
           }
         }
-        if (settleUntil == Long.MAX_VALUE && l.missing(ids).isEmpty()) {
-          settleUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        if (settleUntil == Long.MAX_VALUE && done.test(l)) {
+          settleUntil = System.nanoTime() + settle.toNanos();
         }
       }
     }

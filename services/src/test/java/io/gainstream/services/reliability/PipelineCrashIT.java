@@ -134,4 +134,69 @@ class PipelineCrashIT {
       }
     }
   }
+
+  /** Images of {@code ids} whose newest label is release {@code version}'s. */
+  private static long on(Fixture.Ledger l, Set<String> ids, long version) {
+    return ids.stream().filter(id -> l.newest(id) == version).count();
+  }
+
+  @Test
+  void shouldConvergeOnTheNewestReleaseAcrossAKill9DuringRelabelling() throws Exception {
+    Map<String, Object> settings = Fixture.settings("recrash.");
+    // a 5 % share stretches re-labelling over seconds, so that the kill lands inside it
+    settings.put(PipelineConfig.RELABEL_MAX_SHARE_CONFIG, 0.05);
+    PipelineConfig c = new PipelineConfig(settings);
+    KafkaConnection k = kafka.connection();
+    TopicSetup.ensure(k, c, 2, (short) 1);
+    Fixture.publishRelease(k, c, 1);
+    Path work = Files.createDirectories(tmp.resolve("recrash"));
+    List<String> args = pipelineArgs(kafka.bootstrapServers(), settings, work, "recrash-app", 1);
+    List<SyntheticDataset.Sample> samples = Fixture.samples(40, 23);
+    Set<String> ids = new LinkedHashSet<>();
+    ChildJvm first =
+        ChildJvm.start(work.resolve("first.log"), args)
+            .awaitLog("pipeline running", Duration.ofMinutes(2));
+    ChildJvm second = null;
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(k.producer())) {
+      for (int i = 0; i < 240; i++) {
+        Fixture.publishImage(p, c, samples, "img-", i, ids);
+      }
+      Fixture.Ledger before = Fixture.ledger(k, c, ids, Duration.ofMinutes(3));
+      assertThat(on(before, ids, 1)).as("labelled by release 1 first").isEqualTo(ids.size());
+
+      Fixture.publishRelease(k, c, 2);
+      Fixture.Ledger during =
+          Fixture.ledger(k, c, Duration.ofMinutes(2), l -> on(l, ids, 2) >= 16, Duration.ZERO);
+      first.kill9();
+      long relabelledBeforeKill = on(during, ids, 2);
+      assertThat(relabelledBeforeKill)
+          .as("killed while re-labelling: some images on release 2, not all")
+          .isBetween(16L, ids.size() - 1L);
+
+      second =
+          ChildJvm.start(work.resolve("second.log"), args)
+              .awaitLog("pipeline running", Duration.ofMinutes(2));
+      Fixture.Ledger l =
+          Fixture.ledger(
+              k, c, Duration.ofMinutes(4), x -> on(x, ids, 2) == ids.size(), Duration.ofSeconds(3));
+      System.out.printf(
+          "RELIABILITY relabel-crash: in=%d on-release-2-at-kill=%d on-release-2=%d lost=%d doubled=%d dead-lettered=%d%n",
+          ids.size(),
+          relabelledBeforeKill,
+          on(l, ids, 2),
+          l.missing(ids).size(),
+          l.doubled(ids).size(),
+          l.deadLetters.size());
+      assertThat(l.missing(ids)).as("images with no label").isEmpty();
+      assertThat(l.doubled(ids)).as("images with two labels of one release").isEmpty();
+      assertThat(l.deadLetters).isEmpty();
+      assertThat(on(l, ids, 2)).as("re-labelling resumed and completed").isEqualTo(ids.size());
+    } finally {
+      if (second != null) {
+        second.close();
+      } else {
+        first.close();
+      }
+    }
+  }
 }
