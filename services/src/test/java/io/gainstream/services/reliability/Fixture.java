@@ -214,6 +214,11 @@ final class Fixture {
           .toList();
     }
 
+    /** How many images of {@code ids} have their newest label from release {@code version}. */
+    long on(Set<String> ids, long version) {
+      return ids.stream().filter(id -> newest(id) == version).count();
+    }
+
     /** The release of the image's newest label (offset order), or -1 when it has none. */
     long newest(String id) {
       List<ProxyLabel> ls = labels.getOrDefault(id, List.of());

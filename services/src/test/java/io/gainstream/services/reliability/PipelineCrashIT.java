@@ -135,11 +135,6 @@ class PipelineCrashIT {
     }
   }
 
-  /** Images of {@code ids} whose newest label is release {@code version}'s. */
-  private static long on(Fixture.Ledger l, Set<String> ids, long version) {
-    return ids.stream().filter(id -> l.newest(id) == version).count();
-  }
-
   @Test
   void shouldConvergeOnTheNewestReleaseAcrossAKill9DuringRelabelling() throws Exception {
     Map<String, Object> settings = Fixture.settings("recrash.");
@@ -162,13 +157,13 @@ class PipelineCrashIT {
         Fixture.publishImage(p, c, samples, "img-", i, ids);
       }
       Fixture.Ledger before = Fixture.ledger(k, c, ids, Duration.ofMinutes(3));
-      assertThat(on(before, ids, 1)).as("labelled by release 1 first").isEqualTo(ids.size());
+      assertThat(before.on(ids, 1)).as("labelled by release 1 first").isEqualTo(ids.size());
 
       Fixture.publishRelease(k, c, 2);
       Fixture.Ledger during =
-          Fixture.ledger(k, c, Duration.ofMinutes(2), l -> on(l, ids, 2) >= 16, Duration.ZERO);
+          Fixture.ledger(k, c, Duration.ofMinutes(2), l -> l.on(ids, 2) >= 16, Duration.ZERO);
       first.kill9();
-      long relabelledBeforeKill = on(during, ids, 2);
+      long relabelledBeforeKill = during.on(ids, 2);
       assertThat(relabelledBeforeKill)
           .as("killed while re-labelling: some images on release 2, not all")
           .isBetween(16L, ids.size() - 1L);
@@ -178,19 +173,19 @@ class PipelineCrashIT {
               .awaitLog("pipeline running", Duration.ofMinutes(2));
       Fixture.Ledger l =
           Fixture.ledger(
-              k, c, Duration.ofMinutes(4), x -> on(x, ids, 2) == ids.size(), Duration.ofSeconds(3));
+              k, c, Duration.ofMinutes(4), x -> x.on(ids, 2) == ids.size(), Duration.ofSeconds(3));
       System.out.printf(
           "RELIABILITY relabel-crash: in=%d on-release-2-at-kill=%d on-release-2=%d lost=%d doubled=%d dead-lettered=%d%n",
           ids.size(),
           relabelledBeforeKill,
-          on(l, ids, 2),
+          l.on(ids, 2),
           l.missing(ids).size(),
           l.doubled(ids).size(),
           l.deadLetters.size());
       assertThat(l.missing(ids)).as("images with no label").isEmpty();
       assertThat(l.doubled(ids)).as("images with two labels of one release").isEmpty();
       assertThat(l.deadLetters).isEmpty();
-      assertThat(on(l, ids, 2)).as("re-labelling resumed and completed").isEqualTo(ids.size());
+      assertThat(l.on(ids, 2)).as("re-labelling resumed and completed").isEqualTo(ids.size());
     } finally {
       if (second != null) {
         second.close();

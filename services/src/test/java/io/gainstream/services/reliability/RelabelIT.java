@@ -35,11 +35,6 @@ class RelabelIT {
   @TempDir static Path tmp;
   @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
-  /** Images of {@code ids} whose newest label is release {@code version}'s. */
-  private static long on(Fixture.Ledger l, Set<String> ids, long version) {
-    return ids.stream().filter(id -> l.newest(id) == version).count();
-  }
-
   @Test
   void shouldBringEveryLabelToTheTrainersLastReleaseWhileNewImagesKeepTheirLatency()
       throws Exception {
@@ -89,7 +84,7 @@ class RelabelIT {
               k,
               c,
               Duration.ofMinutes(3),
-              x -> on(x, all, last) == all.size(),
+              x -> x.on(all, last) == all.size(),
               Duration.ofSeconds(3));
 
       long relabelledLast =
@@ -112,13 +107,13 @@ class RelabelIT {
           "RELIABILITY relabel: images=%d releases=%d on-last=%d lost=%d doubled=%d relabelled=%d new-images-worst-latency-ms=%d relabel-ended-after-new-ms=%d%n",
           ids.size(),
           last,
-          on(l, all, last),
+          l.on(all, last),
           l.missing(all).size(),
           l.doubled(all).size(),
           p.metrics().relabelledTotal(),
           worstLatency,
           relabelledLast - freshLast);
-      assertThat(on(l, all, last))
+      assertThat(l.on(all, last))
           .as("every newest label on release %d", last)
           .isEqualTo(all.size());
       assertThat(l.missing(all)).isEmpty();
