@@ -242,6 +242,24 @@ class PipelineTopologyTest {
   }
 
   @Test
+  void shouldHoldTheNextRelabelledImagesBackUntilTheBudgetAllows() {
+    start(Map.of(PipelineConfig.RELABEL_MAX_SHARE_CONFIG, 0.01));
+    models.pipeInput("gain", TestReleases.release(1));
+    List<SyntheticDataset.Sample> batch = TestReleases.samples(16, 16);
+    publish(batch.subList(0, 12));
+    versionsRead();
+    models.pipeInput("gain", TestReleases.release(2));
+    driver.advanceWallClockTime(Duration.ofMillis(260));
+    assertThat(versionsRead()).as("one batch of the backlog").hasSize(4);
+    // the driver's clock stands still now: a full batch of new images goes at once, and at a 1 %
+    // share the budget holds the backlog back (99 times what the first batch took)
+    publish(batch.subList(12, 16));
+    assertThat(versionsRead())
+        .as("only the new images")
+        .containsOnlyKeys(batch.subList(12, 16).stream().map(SyntheticDataset.Sample::id).toList());
+  }
+
+  @Test
   void shouldNotRelabelWhenTheSettingIsOffOrTheImageWasWithdrawn() {
     start(Map.of(PipelineConfig.RELABEL_ENABLED_CONFIG, false));
     models.pipeInput("gain", TestReleases.release(1));

@@ -108,6 +108,10 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private int sessionSize = -1;
 
   private long refusedVersion = -1;
+
+  /** Whether the last batch's re-labelled images failed (they were not labelled). */
+  private boolean relabelFailed;
+
   private long pending;
   private long oldestEnqueued = Long.MAX_VALUE;
 
@@ -226,6 +230,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
         pending = 0;
         break;
       }
+      relabelFailed = false;
       long inferenceNs = runBatch(batch, fresh);
       for (KeyValue<String, PendingImage> kv : batch.subList(0, fresh)) {
         buffer.delete(kv.key);
@@ -235,7 +240,9 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       int again = batch.size() - fresh;
       if (again > 0) {
         relabeller.spent(startMs, now - started, (now - started) * again / batch.size());
-        metrics.relabelled(again);
+        if (!relabelFailed) {
+          metrics.relabelled(again);
+        }
       }
       metrics.batch(batch.size(), now - started, inferenceNs);
       started = now;
@@ -276,6 +283,17 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     try {
       result = BatchAttention.run(session, scaled, images, n, classes, flip);
     } catch (RuntimeException e) {
+      if (fresh < n) {
+        // a re-labelled image may be what failed: the new ones run again alone, and the others
+        // keep their labels (tried again after a restart or the next promotion)
+        LOG.error(
+            "inference failed for a batch with {} re-labelled images; running the {} new ones alone",
+            n - fresh,
+            fresh,
+            e);
+        relabelFailed = true;
+        return fresh == 0 ? System.nanoTime() - t0 : runBatch(batch.subList(0, fresh), fresh);
+      }
       LOG.error("inference failed for a batch of {}; dead-lettering it", n, e);
       for (KeyValue<String, PendingImage> kv : batch.subList(0, fresh)) {
         deadLetter(kv.value, DeadLetters.INFERENCE_FAILED, e.getMessage());
@@ -488,6 +506,10 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
 
   @Override
   public void close() {
+    if (relabeller != null) {
+      // the task may move to another instance: its backlog is counted there
+      metrics.relabelBacklog(context.taskId().toString(), 0);
+    }
     if (session != null) {
       releaseAll();
       session = null;

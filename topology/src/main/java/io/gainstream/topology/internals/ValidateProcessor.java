@@ -89,10 +89,6 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     metrics.imageIn();
     ImageEvent event = record.value();
     if (event == null) {
-      if (index != null && !isBlank(record.key())) {
-        // a tombstone withdraws the image: a newer release does not re-label it
-        index.delete(record.key());
-      }
       reject(
           record, DeadLetters.EMPTY_VALUE, "record has no value (a tombstone on the images topic)");
       return;
@@ -119,7 +115,9 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
       reject(record, e.reason().name(), e.getMessage());
       return;
     }
-    if (index != null) {
+    if (index != null && !isBlank(record.key())) {
+      // keyed records only: an id without a key could land on any partition, in several tasks'
+      // indexes at once
       index.put(id, indexed(pending, event));
     }
     context.forward(record.withKey(id).withValue(pending), attentionChild);
@@ -208,6 +206,11 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
   }
 
   private void reject(Record<String, ImageEvent> record, String reason, String detail) {
+    if (index != null && !isBlank(record.key())) {
+      // a tombstone withdraws the image, and a rejected publication replaces the one before it:
+      // either way a newer release does not re-label what was there
+      index.delete(record.key());
+    }
     RecordMetadata m = context.recordMetadata().orElse(null);
     DeadLetter letter =
         DeadLetters.of(
