@@ -91,7 +91,8 @@ public final class ThroughputBenchmark {
       List<int[]> classes,
       String format,
       boolean refined,
-      TtaScales scales) {
+      TtaScales scales,
+      boolean relabel) {
     List<String> classNames() {
       return SyntheticDataset.classNames(spec.numClasses());
     }
@@ -99,7 +100,36 @@ public final class ThroughputBenchmark {
     /** The same model and images, labels refined by the dense CRF at its defaults. */
     Subject refinedByCrf() {
       return new Subject(
-          name + " + crf", spec, imageSize, images, onnx, encoded, classes, format, true, scales);
+          name + " + crf",
+          spec,
+          imageSize,
+          images,
+          onnx,
+          encoded,
+          classes,
+          format,
+          true,
+          scales,
+          relabel);
+    }
+
+    /**
+     * The same model and images with re-labelling off: what the index of encoded images it keeps
+     * costs the pipeline ({@code gainstream.relabel.enabled}).
+     */
+    Subject withoutRelabelling() {
+      return new Subject(
+          name + ", re-labelling off",
+          spec,
+          imageSize,
+          images,
+          onnx,
+          encoded,
+          classes,
+          format,
+          refined,
+          scales,
+          false);
     }
 
     /** The same model and images, fused over {@code scales}. */
@@ -114,7 +144,8 @@ public final class ThroughputBenchmark {
           classes,
           format,
           refined,
-          scales);
+          scales,
+          relabel);
     }
   }
 
@@ -175,7 +206,11 @@ public final class ThroughputBenchmark {
           o.repeats());
       List<Subject> subjects = new ArrayList<>();
       if (o.models()) {
-        subjects.add(subject("default", NetworkSpec.defaults(4), 96, 3000));
+        Subject small = subject("default", NetworkSpec.defaults(4), 96, 3000);
+        subjects.add(small);
+        // the re-labelling index writes every image once more (store and changelog): on a model
+        // this fast that is seen end to end
+        subjects.add(small.withoutRelabelling());
       }
       if (o.models() && o.reference()) {
         // ResNet-18-class compute: about 2.4 GMAC per pass (ResNet-18: 1.8)
@@ -520,7 +555,17 @@ public final class ThroughputBenchmark {
       classes.add(s.classes());
     }
     return new Subject(
-        name, spec, imageSize, images, onnx, encoded, classes, format, false, TtaScales.single());
+        name,
+        spec,
+        imageSize,
+        images,
+        onnx,
+        encoded,
+        classes,
+        format,
+        false,
+        TtaScales.single(),
+        true);
   }
 
   private void table(Subject s, Map<Integer, Cell> cells) {
@@ -641,6 +686,7 @@ public final class ThroughputBenchmark {
     c.put(PipelineConfig.ORT_INTRA_THREADS_CONFIG, ortThreads);
     c.put(PipelineConfig.REFINE_CONFIG, s.refined() ? "crf" : "none");
     c.put(PipelineConfig.TTA_SCALES_CONFIG, s.scales().encode());
+    c.put(PipelineConfig.RELABEL_ENABLED_CONFIG, s.relabel());
     for (String[] t :
         new String[][] {
           {PipelineConfig.IMAGES_TOPIC_CONFIG, "images"},
