@@ -98,14 +98,18 @@ public final class PipelineTopology {
     if (relabel) {
       topology.addStateStore(
           Stores.keyValueStoreBuilder(
-              Stores.persistentKeyValueStore(RELABEL_IMAGES_STORE),
-              Serdes.String(),
-              ProtoSerde.of(IndexedImage.parser())),
+                  Stores.persistentKeyValueStore(RELABEL_IMAGES_STORE),
+                  Serdes.String(),
+                  ProtoSerde.of(IndexedImage.parser()))
+              .withCachingEnabled(),
           VALIDATE,
           ATTENTION);
       topology.addStateStore(
           Stores.keyValueStoreBuilder(
-              Stores.persistentKeyValueStore(LABEL_VERSIONS_STORE), Serdes.String(), Serdes.Long()),
+                  Stores.persistentKeyValueStore(LABEL_VERSIONS_STORE),
+                  Serdes.String(),
+                  Serdes.Long())
+              .withCachingEnabled(),
           ATTENTION);
     }
     topology.addProcessor(
