@@ -99,18 +99,7 @@ public final class ThroughputBenchmark {
 
     /** The same model and images, labels refined by the dense CRF at its defaults. */
     Subject refinedByCrf() {
-      return new Subject(
-          name + " + crf",
-          spec,
-          imageSize,
-          images,
-          onnx,
-          encoded,
-          classes,
-          format,
-          true,
-          scales,
-          relabel);
+      return variant(name + " + crf", true, scales, relabel);
     }
 
     /**
@@ -118,34 +107,17 @@ public final class ThroughputBenchmark {
      * costs the pipeline ({@code gainstream.relabel.enabled}).
      */
     Subject withoutRelabelling() {
-      return new Subject(
-          name + ", re-labelling off",
-          spec,
-          imageSize,
-          images,
-          onnx,
-          encoded,
-          classes,
-          format,
-          refined,
-          scales,
-          false);
+      return variant(name + ", re-labelling off", refined, scales, false);
     }
 
     /** The same model and images, fused over {@code scales}. */
     Subject at(TtaScales scales) {
+      return variant(name + " + scales " + scales.encode(), refined, scales, relabel);
+    }
+
+    private Subject variant(String name, boolean refined, TtaScales scales, boolean relabel) {
       return new Subject(
-          name + " + scales " + scales.encode(),
-          spec,
-          imageSize,
-          images,
-          onnx,
-          encoded,
-          classes,
-          format,
-          refined,
-          scales,
-          relabel);
+          name, spec, imageSize, images, onnx, encoded, classes, format, refined, scales, relabel);
     }
   }
 
