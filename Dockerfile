@@ -39,5 +39,7 @@ WORKDIR /home/gainstream
 ENV GAINSTREAM_JAVA_OPTS="-Xmx2g -XX:+UseParallelGC"
 # glibc keeps freed memory instead of returning it at once: the same as ./gainstream (see there)
 ENV MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TOP_PAD_=67108864
+# PyTorch's AVX-512 CPU kernels gave NaN weights on an AMD EPYC (docs/QUALITY.md, session 10)
+ENV ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2
 # as ./gainstream: the product's jar (its manifest names lib/) and the benchmarks' beside it
 ENTRYPOINT ["sh", "-c", "exec java $GAINSTREAM_JAVA_OPTS -Dai.djl.offline=true -cp /app/gainstream.jar:/app/gainstream-bench.jar io.gainstream.cli.Gainstream \"$@\"", "gainstream"]
