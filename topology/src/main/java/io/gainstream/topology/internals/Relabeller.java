@@ -1,7 +1,5 @@
 package io.gainstream.topology.internals;
 
-import com.google.protobuf.UnsafeByteOperations;
-import io.gainstream.model.image.Tensors;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.ImageDecoder;
 import io.gainstream.proto.v1.IndexedImage;
@@ -143,14 +141,10 @@ final class Relabeller {
 
   private PendingImage pending(IndexedImage img, int size, long nowMs) {
     BufferedImage decoded = ImageDecoder.decodeRaw(img.getImage().toByteArray(), limits);
-    return PendingImage.newBuilder()
+    return ValidateProcessor.boxed(decoded, size)
         .setImageId(img.getImageId())
         .setSource(img.getSource())
-        .setWidth(decoded.getWidth())
-        .setHeight(decoded.getHeight())
         .addAllClasses(img.getClassesList())
-        .setSize(size)
-        .setRgb(UnsafeByteOperations.unsafeWrap(Tensors.packRgb(decoded, size)))
         .setTimestampMs(img.getTimestampMs())
         .setSourceTopic(img.getSourceTopic())
         .setSourcePartition(img.getSourcePartition())

@@ -141,16 +141,10 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
 
   private PendingImage pending(
       String id, ImageEvent event, BufferedImage img, int[] labels, long timestamp) {
-    int size = packSize();
-    byte[] packed = Tensors.packRgb(img, size);
     PendingImage.Builder b =
-        PendingImage.newBuilder()
+        boxed(img, packSize())
             .setImageId(id)
             .setSource(event.getSource())
-            .setWidth(img.getWidth())
-            .setHeight(img.getHeight())
-            .setSize(size)
-            .setRgb(UnsafeByteOperations.unsafeWrap(packed))
             .setTimestampMs(timestamp)
             .setEnqueuedMs(context.currentSystemTimeMs());
     for (int k : labels) {
@@ -164,6 +158,18 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
                     .setSourcePartition(m.partition())
                     .setSourceOffset(m.offset()));
     return b.build();
+  }
+
+  /**
+   * A decoded image resized once to the model input {@code size}, with its original size: what the
+   * attention stage batches, for a new image here and for a re-labelled one in {@link Relabeller}.
+   */
+  static PendingImage.Builder boxed(BufferedImage img, int size) {
+    return PendingImage.newBuilder()
+        .setWidth(img.getWidth())
+        .setHeight(img.getHeight())
+        .setSize(size)
+        .setRgb(UnsafeByteOperations.unsafeWrap(Tensors.packRgb(img, size)));
   }
 
   /** What re-labelling needs of a valid image: its encoded bytes, not its resized pixels. */
