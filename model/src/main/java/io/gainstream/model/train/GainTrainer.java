@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
@@ -26,6 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains a {@link GainNetwork} with DJL's PyTorch engine: {@code cam} (classification only), {@code
@@ -38,6 +41,7 @@ import java.util.Map;
  * the two streams apart by their normalisation; gradients still flow through both.
  */
 public final class GainTrainer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GainTrainer.class);
   private static final float ACCURACY_EMA = 0.05f;
 
   private final NetworkSpec spec;
@@ -54,6 +58,11 @@ public final class GainTrainer implements AutoCloseable {
   private float bestAccuracyEma;
   private long bestAccuracyStep;
   private boolean miningActive;
+
+  /** Non-finite steps in a row, and in all. */
+  private int nonFinite;
+
+  private long skipped;
 
   /** α in use: the settings' α until a rollback makes mining gentler. */
   private float alpha;
@@ -281,6 +290,9 @@ public final class GainTrainer implements AutoCloseable {
       float lE = 0;
       float total;
       float[] logits;
+      // training-mode batch-norm updates its running statistics in the forward pass: kept, so that
+      // a non-finite batch cannot poison the statistics inference uses
+      Map<Parameter, float[]> stats = mining ? Map.of() : runningStatistics();
       try (GradientCollector gc = trainer.newGradientCollector()) {
         // Once attention mining is on, both streams use the frozen batch-norm statistics. If only
         // the erased stream did, the network could learn to score low under running statistics
@@ -308,8 +320,15 @@ public final class GainTrainer implements AutoCloseable {
         }
         total = loss.getFloat();
         logits = logit.toFloatArray();
-        gc.backward(loss);
+        if (Float.isFinite(total)) {
+          gc.backward(loss);
+        }
       }
+      if (!Float.isFinite(total) || !gradientsFinite()) {
+        stats.forEach((p, v) -> p.getArray().set(v));
+        return skip(total, lCl, lAm, lE, mining);
+      }
+      nonFinite = 0;
       trainer.step();
       if (mining && settings.averaging() > 0) {
         updateAverage();
@@ -317,8 +336,103 @@ public final class GainTrainer implements AutoCloseable {
       float acc = Metrics.exactMatch(logits, batch.labels(), n, c, 0f);
       accuracyEma = step == 1 ? acc : accuracyEma + ACCURACY_EMA * (acc - accuracyEma);
       updateMiningSwitch();
-      return new StepResult(step, total, lCl, lAm, lE, acc, mining);
+      return new StepResult(step, total, lCl, lAm, lE, acc, mining, false);
     }
+  }
+
+  /**
+   * Steps in a row whose loss or gradients were not finite before the trainer gives up: one such
+   * batch is skipped, a run of them means the weights or the data are broken.
+   */
+  static final int MAX_NON_FINITE_STEPS = 10;
+
+  /**
+   * A step whose loss or gradients are NaN or infinite changes nothing: no optimiser update (Adam's
+   * moments would carry the NaN into every later step), no moving average, no accuracy, and the
+   * batch-norm statistics as they were before the batch. PyTorch's AVX-512 kernels on this
+   * project's machine produced such steps (docs/QUALITY.md, session 10); before this check they
+   * turned every weight into NaN and the release into noise.
+   */
+  private StepResult skip(float total, float lCl, float lAm, float lE, boolean mining) {
+    zeroGradients();
+    nonFinite++;
+    skipped++;
+    LOG.warn(
+        "step {}: non-finite {} (loss {}): update skipped ({} in a row)",
+        step,
+        Float.isFinite(total) ? "gradients" : "loss",
+        total,
+        nonFinite);
+    if (nonFinite >= MAX_NON_FINITE_STEPS) {
+      throw new IllegalStateException(
+          "training diverged: "
+              + nonFinite
+              + " steps in a row gave a non-finite loss or gradients (last loss "
+              + total
+              + ")");
+    }
+    return new StepResult(step, total, lCl, lAm, lE, Float.NaN, mining, true);
+  }
+
+  /** A copy of every batch-norm running mean and variance (a few thousand floats). */
+  private Map<Parameter, float[]> runningStatistics() {
+    Map<Parameter, float[]> m = new java.util.IdentityHashMap<>();
+    for (Pair<String, Parameter> p : network.getParameters()) {
+      Parameter.Type t = p.getValue().getType();
+      if (t == Parameter.Type.RUNNING_MEAN || t == Parameter.Type.RUNNING_VAR) {
+        m.put(p.getValue(), p.getValue().getArray().toFloatArray());
+      }
+    }
+    return m;
+  }
+
+  /** Whether every gradient of this step is finite; one sum over all of them, read once. */
+  private boolean gradientsFinite() {
+    NDArray sum = null;
+    List<NDArray> parts = new ArrayList<>();
+    for (Pair<String, Parameter> p : network.getParameters()) {
+      NDArray w = p.getValue().getArray();
+      if (!w.hasGradient()) {
+        continue;
+      }
+      NDArray g = w.getGradient();
+      if (g == null) {
+        continue;
+      }
+      parts.add(g);
+      NDArray s = g.sum();
+      parts.add(s);
+      sum = sum == null ? s : sum.add(s);
+      parts.add(sum);
+    }
+    try {
+      return sum == null || Float.isFinite(sum.getFloat());
+    } finally {
+      parts.forEach(NDArray::close);
+    }
+  }
+
+  /**
+   * Writes zeros into every gradient in place (NaN · 0 is NaN, so no arithmetic can clear them; and
+   * {@code set(float[])} would swap the gradient's storage for a Java buffer, which the next
+   * backward pass cannot write into).
+   */
+  private void zeroGradients() {
+    for (Pair<String, Parameter> p : network.getParameters()) {
+      NDArray w = p.getValue().getArray();
+      if (w.hasGradient()) {
+        NDArray g = w.getGradient();
+        if (g != null) {
+          g.set(new NDIndex("..."), 0f);
+          g.close();
+        }
+      }
+    }
+  }
+
+  /** Steps skipped so far for a non-finite loss or gradients. */
+  public long skippedSteps() {
+    return skipped;
   }
 
   private void checkBatch(Batch b) {

@@ -10,6 +10,8 @@ package io.gainstream.model.train;
  * @param pixel {@code L_e} (0 without pixel labels)
  * @param accuracy exact-match multi-label accuracy of this batch
  * @param miningActive whether attention mining contributed to this step
+ * @param skipped the loss or a gradient was not finite, so the weights were not updated (accuracy
+ *     is then NaN)
  */
 public record StepResult(
     long step,
@@ -18,4 +20,5 @@ public record StepResult(
     float attentionMining,
     float pixel,
     float accuracy,
-    boolean miningActive) {}
+    boolean miningActive,
+    boolean skipped) {}

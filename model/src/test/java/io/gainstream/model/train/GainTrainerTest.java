@@ -97,6 +97,85 @@ class GainTrainerTest {
   }
 
   @Test
+  void shouldSkipAStepWhoseLossIsNotFiniteAndTrainOnAfterIt() {
+    GainSettings s = GainSettings.defaults(Method.GAIN).withBatchSize(8).withWarmup(0, 0f);
+    try (GainTrainer t = new GainTrainer(SPEC, s)) {
+      Random rnd = new Random(5);
+      t.step(Batches.sample(DATA, 8, 3, 32, false, rnd));
+      Batch good = Batches.sample(DATA, 8, 3, 32, false, rnd);
+      float[] poisoned = good.images().clone();
+      poisoned[100] = Float.NaN;
+      Batch bad = new Batch(good.size(), poisoned, good.labels(), null, null);
+      java.util.Map<String, float[]> before = t.snapshot().values();
+
+      StepResult r = t.step(bad);
+
+      assertThat(r.skipped()).isTrue();
+      assertThat(r.total()).isNaN();
+      assertThat(t.skippedSteps()).isEqualTo(1);
+      assertThat(t.snapshot().values())
+          .allSatisfy((k, v) -> assertThat(v).as(k).containsExactly(before.get(k)));
+      // the next good batch trains, and no NaN reached the weights through Adam's moments
+      StepResult next = t.step(good);
+      assertThat(next.skipped()).isFalse();
+      assertThat(next.total()).isFinite();
+      assertThat(t.snapshot().values())
+          .anySatisfy((k, v) -> assertThat(v).as(k).isNotEqualTo(before.get(k)))
+          .allSatisfy(
+              (k, v) -> {
+                for (float f : v) {
+                  assertThat(f).as(k).isFinite();
+                }
+              });
+    }
+  }
+
+  @Test
+  void shouldKeepTheBatchNormStatisticsOfASkippedClassificationStep() {
+    // before mining, batch-norm trains on batch statistics and updates its running ones
+    GainSettings s = GainSettings.defaults(Method.CAM).withBatchSize(8);
+    try (GainTrainer t = new GainTrainer(SPEC, s)) {
+      Random rnd = new Random(6);
+      t.step(Batches.sample(DATA, 8, 3, 32, false, rnd));
+      Batch good = Batches.sample(DATA, 8, 3, 32, false, rnd);
+      float[] poisoned = good.images().clone();
+      java.util.Arrays.fill(poisoned, 0, 3 * 32 * 32, Float.POSITIVE_INFINITY);
+      java.util.Map<String, float[]> before = t.snapshot().values();
+
+      assertThat(t.step(new Batch(8, poisoned, good.labels(), null, null)).skipped()).isTrue();
+
+      assertThat(t.snapshot().values())
+          .allSatisfy((k, v) -> assertThat(v).as(k).containsExactly(before.get(k)));
+      float[] probs = t.predict(good.images(), 8).probabilities();
+      for (float p : probs) {
+        assertThat(p).isFinite();
+      }
+      // the restored statistics still take the next batch's in-place update
+      assertThat(t.step(good).skipped()).isFalse();
+      for (float p : t.predict(good.images(), 8).probabilities()) {
+        assertThat(p).isFinite();
+      }
+    }
+  }
+
+  @Test
+  void shouldStopWhenEveryStepIsNotFinite() {
+    GainSettings s = GainSettings.defaults(Method.CAM).withBatchSize(8);
+    try (GainTrainer t = new GainTrainer(SPEC, s)) {
+      Batch good = Batches.sample(DATA, 8, 3, 32, false, new Random(5));
+      float[] poisoned = good.images().clone();
+      java.util.Arrays.fill(poisoned, Float.POSITIVE_INFINITY);
+      Batch bad = new Batch(good.size(), poisoned, good.labels(), null, null);
+      for (int i = 1; i < GainTrainer.MAX_NON_FINITE_STEPS; i++) {
+        assertThat(t.step(bad).skipped()).isTrue();
+      }
+      assertThatThrownBy(() -> t.step(bad))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("training diverged: 10 steps in a row");
+    }
+  }
+
+  @Test
   void shouldNameTheValidMethodsForAnUnknownOne() {
     assertThat(Method.fromId("GAIN-EXT")).isEqualTo(Method.GAIN_EXT);
     assertThatThrownBy(() -> Method.fromId("gradcam"))

@@ -371,8 +371,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
                       o.spec().numClasses(),
                       o.spec().inputSize(),
                       masks));
-          lossEma = Float.isNaN(lossEma) ? s.total() : lossEma + 0.05f * (s.total() - lossEma);
-          accEma = Float.isNaN(accEma) ? s.accuracy() : accEma + 0.05f * (s.accuracy() - accEma);
+          if (!s.skipped()) {
+            lossEma = Float.isNaN(lossEma) ? s.total() : lossEma + 0.05f * (s.total() - lossEma);
+            accEma = Float.isNaN(accEma) ? s.accuracy() : accEma + 0.05f * (s.accuracy() - accEma);
+          }
           guard.afterStep();
           rollbacks = guard.rollbacks();
           miningBaseline = guard.baseline();
