@@ -53,7 +53,8 @@ public final class LabelCommand implements Callable<Integer> {
   @Option(
       names = "--method",
       defaultValue = "gain",
-      description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
+      description =
+          "cam, gain, gain-ext or abn (docs/QUALITY.md compares them). Default: ${DEFAULT-VALUE}.")
   String method;
 
   @Option(

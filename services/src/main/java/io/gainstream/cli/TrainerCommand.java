@@ -24,7 +24,8 @@ final class TrainerCommand extends ServiceCommand {
   @Option(
       names = "--method",
       defaultValue = "gain",
-      description = "cam, gain or gain-ext. Default: ${DEFAULT-VALUE}.")
+      description =
+          "cam, gain, gain-ext or abn (docs/QUALITY.md compares them). Default: ${DEFAULT-VALUE}.")
   String method;
 
   @Option(

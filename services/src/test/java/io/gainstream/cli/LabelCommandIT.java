@@ -335,6 +335,69 @@ class LabelCommandIT {
     assertThat(Files.readString(out.resolve("report.html"))).contains("label-unrefined");
   }
 
+  /** The seeds' other methods run end to end through Kafka like gain, under the same contract. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"abn"})
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void shouldLabelThroughKafkaWithTheSeedsOtherMethods(String method) throws Exception {
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.3, false, 0.9, 12));
+    LabelledFolder.Written set =
+        LabelledFolder.write(
+            tmp.resolve("set"), SyntheticDataset.classNames(3), samples, x -> false);
+    Path out = tmp.resolve("out");
+    Path saved = tmp.resolve("release.onnx");
+    Captured run;
+    try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
+      run =
+          capture(
+              () ->
+                  Gainstream.execute(
+                      "label",
+                      "--images",
+                      set.images().toString(),
+                      "--labels",
+                      set.labelsCsv().toString(),
+                      "--classes",
+                      set.classesFile().toString(),
+                      "--out",
+                      out.toString(),
+                      "--method",
+                      method,
+                      "--train-steps",
+                      "60",
+                      "--min-map",
+                      "0",
+                      "--save-model",
+                      saved.toString(),
+                      "--bootstrap-servers",
+                      kafka.bootstrapServers()));
+    }
+    assertThat(run.rc()).isZero();
+    assertThat(run.out())
+        .contains("labelled 40 images, rejected 0")
+        .contains("release 1 validation:");
+    assertThat(io.gainstream.model.onnx.OnnxImporter.readInfo(Files.readAllBytes(saved)).method())
+        .isEqualTo(method);
+    assertThat(io.gainstream.services.io.Manifest.read(out.resolve("manifest.csv")))
+        .hasSize(40)
+        .allSatisfy(r -> assertThat(r.modelMethod()).isEqualTo(method));
+    for (SyntheticDataset.Sample s : samples) {
+      LabelPng.Decoded d =
+          LabelPng.read(
+              Files.readAllBytes(out.resolve("SegmentationClass").resolve(s.id() + ".png")),
+              DecodeLimits.defaults());
+      assertThat(d.width()).isEqualTo(64);
+      assertThat(d.height()).isEqualTo(64);
+      for (byte v : d.values()) {
+        int k = v & 0xff;
+        assertThat(k == 0 || k == 255 || java.util.Arrays.stream(s.classes()).anyMatch(c -> c == k))
+            .as("%s: label value %d is background, ignore or one of its classes", s.id(), k)
+            .isTrue();
+      }
+    }
+  }
+
   private record Captured(int rc, String out, String err) {}
 
   /** Runs the CLI with System.out and System.err copied into strings (and still shown). */

@@ -25,8 +25,8 @@ import java.util.List;
  * <p>With this head Grad-CAM equals ReLU(CAM) up to a constant (see docs/PAPERS), so the attention
  * map is a plain, differentiable forward output: GAIN trains through it with first-order gradients
  * and the export to ONNX needs no backprop. {@link #forward} returns {@code [logits (N,C), cam
- * (N,C,h,w)]}; {@link #attention} turns the raw CAM into the normalised maps the exported model
- * outputs.
+ * (N,C,h,w)]} (an ABN {@link Head} adds its attention branch's logits); {@link #attention} turns
+ * the raw CAM into the normalised maps the exported model outputs.
  */
 public final class GainNetwork extends AbstractBlock {
   /** Added to {@code max − min} in the per-map normalisation; the ONNX graph uses the same. */
@@ -41,6 +41,14 @@ public final class GainNetwork extends AbstractBlock {
   private final List<Conv2d> convs = new ArrayList<>();
   private final List<BatchNorm> norms = new ArrayList<>();
   private final Conv2d camHead;
+
+  private final Head head;
+
+  /** ABN: the 1×1 conv from the class maps to the one attention map M; null for a CAM head. */
+  private final Conv2d abnAttention;
+
+  /** ABN: the perception branch's 1×1 conv on the gated features; null for a CAM head. */
+  private final Conv2d abnPerception;
 
   /** An imported feature extractor in place of the built-in stages, or null. */
   private final BackboneBlock backbone;
@@ -59,8 +67,14 @@ public final class GainNetwork extends AbstractBlock {
    * {@code spec}'s input size and classes matter.
    */
   public GainNetwork(NetworkSpec spec, BackboneBlock backbone) {
+    this(spec, backbone, Head.CAM);
+  }
+
+  /** A network with {@code head} on the feature extractor ({@code backbone}, or the built-in). */
+  public GainNetwork(NetworkSpec spec, BackboneBlock backbone, Head head) {
     super(VERSION);
     this.spec = spec;
+    this.head = head;
     this.backbone = backbone;
     this.featureSize = spec.featureSize();
     if (backbone != null) {
@@ -83,6 +97,37 @@ public final class GainNetwork extends AbstractBlock {
         addChildBlock(
             "cam",
             Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(spec.numClasses()).build());
+    if (head == Head.ABN) {
+      abnAttention =
+          addChildBlock(
+              "abn_attention",
+              Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(1).build());
+      abnPerception =
+          addChildBlock(
+              "abn_perception",
+              Conv2d.builder()
+                  .setKernelShape(new Shape(1, 1))
+                  .setFilters(spec.numClasses())
+                  .build());
+    } else {
+      abnAttention = null;
+      abnPerception = null;
+    }
+  }
+
+  /** What sits on the feature map. */
+  public Head head() {
+    return head;
+  }
+
+  /** ABN's conv from the class maps to M (for weight transfer); null for a CAM head. */
+  public Conv2d abnAttention() {
+    return abnAttention;
+  }
+
+  /** ABN's perception conv (for weight transfer); null for a CAM head. */
+  public Conv2d abnPerception() {
+    return abnPerception;
   }
 
   public NetworkSpec spec() {
@@ -156,9 +201,37 @@ public final class GainNetwork extends AbstractBlock {
       }
     }
     NDArray cam = camHead.forward(store, new NDList(x), training).head();
-    // Global average pool; PyTorch's mean reduces one axis per call.
-    NDArray logits = cam.mean(new int[] {3}).mean(new int[] {2});
+    NDArray logits = globalPool(cam);
+    if (head == Head.ABN) {
+      NDArray m = gate(store, cam, training);
+      NDArray gated = x.mul(m.add(1));
+      NDArray perception =
+          globalPool(abnPerception.forward(store, new NDList(gated), training).head());
+      return new NDList(perception, cam, logits);
+    }
     return new NDList(logits, cam);
+  }
+
+  /** Global average pool over the two spatial axes (PyTorch's mean reduces one axis per call). */
+  private static NDArray globalPool(NDArray maps) {
+    return maps.mean(new int[] {3}).mean(new int[] {2});
+  }
+
+  /** ABN's attention map {@code M = sigmoid(conv(class maps))}, N×1×h×w in (0, 1). */
+  private NDArray gate(ParameterStore store, NDArray cam, boolean training) {
+    return Activation.sigmoid(abnAttention.forward(store, new NDList(cam), training).head());
+  }
+
+  /**
+   * ABN's attention map M of a batch, N×1×h×w, with inference-mode batch-norm: what gates the
+   * perception branch's features.
+   */
+  public NDArray abnGate(ParameterStore store, NDArray images) {
+    if (head != Head.ABN) {
+      throw new IllegalStateException("a " + head + " head has no attention gate");
+    }
+    NDList out = forward(store, new NDList(images), false);
+    return gate(store, out.get(1), false);
   }
 
   /**
@@ -181,11 +254,17 @@ public final class GainNetwork extends AbstractBlock {
     return a.sub(min).div(max.sub(min).add(NORM_EPS));
   }
 
+  /**
+   * {@code [scores (N,C), class maps (N,C,f,f)]}, and for ABN the attention branch's own logits
+   * {@code (N,C)} third.
+   */
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long n = inputShapes[0].get(0);
     long f = featureSize;
-    return new Shape[] {new Shape(n, spec.numClasses()), new Shape(n, spec.numClasses(), f, f)};
+    Shape logits = new Shape(n, spec.numClasses());
+    Shape maps = new Shape(n, spec.numClasses(), f, f);
+    return head == Head.ABN ? new Shape[] {logits, maps, logits} : new Shape[] {logits, maps};
   }
 
   @Override
@@ -215,5 +294,9 @@ public final class GainNetwork extends AbstractBlock {
       }
     }
     camHead.initialize(manager, dataType, shape);
+    if (head == Head.ABN) {
+      abnAttention.initialize(manager, dataType, camHead.getOutputShapes(new Shape[] {shape})[0]);
+      abnPerception.initialize(manager, dataType, shape);
+    }
   }
 }

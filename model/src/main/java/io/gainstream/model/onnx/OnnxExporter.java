@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import io.gainstream.model.net.GainNetwork;
+import io.gainstream.model.net.Head;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.net.Upsampling;
 import java.util.LinkedHashMap;
@@ -17,9 +18,10 @@ import java.util.Map;
  * Exports a trained {@link GainNetwork} to an ONNX model (opset 17, IR 8) built in Java.
  *
  * <p>Input {@code images [N,3,S,S]} (floats in [0, 1]); outputs {@code probabilities [N,C]}
- * (sigmoid scores) and {@code attention [N,C,S,S]} (ReLU'd CAM, bilinearly upsampled by constant
- * matrices, normalised per image and class to [0, 1]) — the same arithmetic as {@link
- * GainNetwork#attention}, so DJL and ONNX Runtime agree to float rounding.
+ * (sigmoid scores; for an ABN head, its perception branch's) and {@code attention [N,C,S,S]}
+ * (ReLU'd CAM, bilinearly upsampled by constant matrices, normalised per image and class to [0, 1])
+ * — the same arithmetic as {@link GainNetwork#attention}, so DJL and ONNX Runtime agree to float
+ * rounding.
  */
 public final class OnnxExporter {
   /** Name of the graph input. */
@@ -97,7 +99,11 @@ public final class OnnxExporter {
             "cam",
             new String[] {x, WeightTable.CAM_WEIGHT, WeightTable.CAM_BIAS},
             ints("kernel_shape", 1, 1));
-    String gap = g.node("GlobalAveragePool", "gap", new String[] {cam});
+    String scored = cam;
+    if (net.head() == Head.ABN) {
+      scored = abnPerception(g, x, cam);
+    }
+    String gap = g.node("GlobalAveragePool", "gap", new String[] {scored});
     String logits = g.node("Flatten", "logits", new String[] {gap}, intAttr("axis", 1));
     g.node("Sigmoid", PROBABILITIES, new String[] {logits});
 
@@ -150,6 +156,29 @@ public final class OnnxExporter {
           StringStringEntryProto.newBuilder().setKey(m.getKey()).setValue(m.getValue()));
     }
     return model.build().toByteArray();
+  }
+
+  /**
+   * ABN's perception branch on the features {@code x}: {@code M = sigmoid(conv(cam))}, then the
+   * perception conv on {@code (1 + M) · x}; returns its class maps, which the caller pools into the
+   * scores. The attention output stays the attention branch's CAM.
+   */
+  private static String abnPerception(GraphBuilder g, String x, String cam) {
+    String gate =
+        g.node(
+            "Conv",
+            "abn_attention",
+            new String[] {cam, WeightTable.ABN_ATTENTION_WEIGHT, WeightTable.ABN_ATTENTION_BIAS},
+            ints("kernel_shape", 1, 1));
+    String m = g.node("Sigmoid", "abn_gate", new String[] {gate});
+    g.initializer("abn.one", new long[] {}, new float[] {1f});
+    String onePlus = g.node("Add", "abn_one_plus_gate", new String[] {m, "abn.one"});
+    String gated = g.node("Mul", "abn_gated", new String[] {x, onePlus});
+    return g.node(
+        "Conv",
+        "abn_perception",
+        new String[] {gated, WeightTable.ABN_PERCEPTION_WEIGHT, WeightTable.ABN_PERCEPTION_BIAS},
+        ints("kernel_shape", 1, 1));
   }
 
   /** Metadata keys, shared with the importer. */

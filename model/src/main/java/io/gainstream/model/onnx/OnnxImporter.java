@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gainstream.model.backbone.OnnxBackbone;
 import io.gainstream.model.net.GainNetwork;
+import io.gainstream.model.net.Head;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.OnnxExporter.Metadata;
 import java.util.Arrays;
@@ -69,6 +70,17 @@ public final class OnnxImporter {
     Map<String, TensorProto> inits = new HashMap<>();
     for (TensorProto t : model.getGraph().getInitializerList()) {
       inits.put(t.getName(), t);
+    }
+    Head theirs = inits.containsKey(WeightTable.ABN_PERCEPTION_WEIGHT) ? Head.ABN : Head.CAM;
+    if (theirs != net.head()) {
+      throw new InvalidModelException(
+          "the release ("
+              + info.method()
+              + ") has "
+              + (theirs == Head.ABN ? "ABN's attention and perception branches" : "a CAM head")
+              + ", this trainer's network "
+              + (net.head() == Head.ABN ? "ABN's branches" : "a CAM head")
+              + ": train it on with a method of the same head");
     }
     for (WeightTable.Entry e : WeightTable.of(net)) {
       TensorProto t = inits.get(e.onnxName());

@@ -2,6 +2,7 @@ package io.gainstream.model.onnx;
 
 import ai.djl.nn.Parameter;
 import io.gainstream.model.net.GainNetwork;
+import io.gainstream.model.net.Head;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +32,16 @@ final class WeightTable {
   static final String CAM_WEIGHT = "cam.weight";
   static final String CAM_BIAS = "cam.bias";
 
+  /** ABN's conv from the class maps to its attention map M. */
+  static final String ABN_ATTENTION_WEIGHT = "abn_attention.weight";
+
+  static final String ABN_ATTENTION_BIAS = "abn_attention.bias";
+
+  /** ABN's perception conv on the gated features. */
+  static final String ABN_PERCEPTION_WEIGHT = "abn_perception.weight";
+
+  static final String ABN_PERCEPTION_BIAS = "abn_perception.bias";
+
   /** Prefix of a backbone's tensor names inside a release, so they cannot clash with ours. */
   static final String BACKBONE = "bb/";
 
@@ -51,6 +62,12 @@ final class WeightTable {
     }
     e.add(new Entry(CAM_WEIGHT, GainNetwork.parameter(net.camHead(), "weight")));
     e.add(new Entry(CAM_BIAS, GainNetwork.parameter(net.camHead(), "bias")));
+    if (net.head() == Head.ABN) {
+      e.add(new Entry(ABN_ATTENTION_WEIGHT, GainNetwork.parameter(net.abnAttention(), "weight")));
+      e.add(new Entry(ABN_ATTENTION_BIAS, GainNetwork.parameter(net.abnAttention(), "bias")));
+      e.add(new Entry(ABN_PERCEPTION_WEIGHT, GainNetwork.parameter(net.abnPerception(), "weight")));
+      e.add(new Entry(ABN_PERCEPTION_BIAS, GainNetwork.parameter(net.abnPerception(), "bias")));
+    }
     return e;
   }
 }

@@ -21,6 +21,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.net.GainNetwork;
+import io.gainstream.model.net.Head;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.net.Prediction;
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains a {@link GainNetwork} with DJL's PyTorch engine: {@code cam} (classification only), {@code
- * gain} (self-guided attention mining) or {@code gain-ext} (plus pixel supervision).
+ * gain} (self-guided attention mining), {@code gain-ext} (plus pixel supervision) or {@code abn}
+ * (the attention branch gating a perception branch, {@code L_att + L_per}).
  *
  * <p>Per step, tensors live in a sub-manager closed at the end of the step, so memory stays flat
  * over long runs. Once attention mining starts, batch-norm statistics are frozen (running
@@ -88,7 +90,9 @@ public final class GainTrainer implements AutoCloseable {
     Engine engine = Engine.getEngine("PyTorch");
     TrainingThreads.apply();
     engine.setRandomSeed((int) settings.seed());
-    this.network = new GainNetwork(spec, backbone == null ? null : backbone.newBlock());
+    this.network =
+        new GainNetwork(
+            spec, backbone == null ? null : backbone.newBlock(), settings.method().head());
     this.model = Model.newInstance("gain", Device.cpu(), "PyTorch");
     model.setBlock(network);
     Optimizer optimizer = adam(settings.learningRate(), settings.weightDecay());
@@ -146,7 +150,7 @@ public final class GainTrainer implements AutoCloseable {
    */
   public void resumeAt(long steps, boolean mining) {
     this.step = steps;
-    this.miningActive = mining && settings.method() != Method.CAM;
+    this.miningActive = mining && settings.method().mines();
   }
 
   /** The attention-mining weight α in use now (lowered by {@link #restore}). */
@@ -283,7 +287,7 @@ public final class GainTrainer implements AutoCloseable {
     try (NDManager sub = trainer.getManager().newSubManager()) {
       NDArray x = sub.create(batch.images(), new Shape(n, 3, s, s));
       NDArray y = sub.create(batch.labels(), new Shape(n, c));
-      boolean mining = settings.method() != Method.CAM && miningActive && alpha > 0;
+      boolean mining = settings.method().mines() && miningActive && alpha > 0;
       boolean pixels = settings.method() == Method.GAIN_EXT && batch.anyMask();
       float lCl;
       float lAm = 0;
@@ -302,6 +306,10 @@ public final class GainTrainer implements AutoCloseable {
             mining ? network.forward(store, new NDList(x), false) : trainer.forward(new NDList(x));
         NDArray logit = out.get(0);
         NDArray loss = classificationLoss(logit, y);
+        if (network.head() == Head.ABN) {
+          // L_per on the perception branch's scores, plus L_att on the attention branch's own
+          loss = loss.add(classificationLoss(out.get(2), y));
+        }
         lCl = loss.getFloat();
         NDArray attention = mining || pixels ? network.attention(out.get(1)) : null;
         if (mining) {
@@ -478,10 +486,7 @@ public final class GainTrainer implements AutoCloseable {
     }
     boolean converged =
         accuracyEma >= settings.miningStartAccuracy() || step - bestAccuracyStep >= PLATEAU_STEPS;
-    if (!miningActive
-        && settings.method() != Method.CAM
-        && step >= settings.warmupSteps()
-        && converged) {
+    if (!miningActive && settings.method().mines() && step >= settings.warmupSteps() && converged) {
       miningActive = true;
     }
   }

@@ -11,7 +11,12 @@ public enum Method {
   /** Self-guided GAIN: {@code L_cl + α·L_am} after a classification-only warm-up. */
   GAIN("gain"),
   /** GAIN_ext: adds {@code ω_e·L_e} on the images that carry pixel labels. */
-  GAIN_EXT("gain-ext");
+  GAIN_EXT("gain-ext"),
+  /**
+   * ABN: an attention branch (the CAM head, its own {@code L_att}) gates the features a perception
+   * branch classifies ({@code L_per}); trained on {@code L_att + L_per}, no erasing.
+   */
+  ABN("abn");
 
   private final String id;
 
@@ -22,6 +27,16 @@ public enum Method {
   /** The name users type, e.g. {@code gain-ext}. */
   public String id() {
     return id;
+  }
+
+  /** Whether the method erases what its maps attend to and trains on the rest (GAIN's mining). */
+  public boolean mines() {
+    return this == GAIN || this == GAIN_EXT;
+  }
+
+  /** The head its network carries. */
+  public io.gainstream.model.net.Head head() {
+    return this == ABN ? io.gainstream.model.net.Head.ABN : io.gainstream.model.net.Head.CAM;
   }
 
   /** Parses a method name; the message lists the valid ones. */

@@ -5,7 +5,7 @@ package io.gainstream.model.train;
  *
  * @param step 1-based step number
  * @param total the loss that was back-propagated
- * @param classification {@code L_cl}
+ * @param classification {@code L_cl} (for abn {@code L_att + L_per})
  * @param attentionMining {@code L_am} (0 while warming up or for cam)
  * @param pixel {@code L_e} (0 without pixel labels)
  * @param accuracy exact-match multi-label accuracy of this batch
