@@ -54,7 +54,7 @@ public final class LabelCommand implements Callable<Integer> {
       names = "--method",
       defaultValue = "gain",
       description =
-          "cam, gain, gain-ext or abn (docs/QUALITY.md compares them). Default: ${DEFAULT-VALUE}.")
+          "cam, gain, gain-ext, abn or seenet (docs/QUALITY.md compares them). Default: ${DEFAULT-VALUE}.")
   String method;
 
   @Option(

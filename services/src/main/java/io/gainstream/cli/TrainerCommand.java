@@ -25,7 +25,7 @@ final class TrainerCommand extends ServiceCommand {
       names = "--method",
       defaultValue = "gain",
       description =
-          "cam, gain, gain-ext or abn (docs/QUALITY.md compares them). Default: ${DEFAULT-VALUE}.")
+          "cam, gain, gain-ext, abn or seenet (docs/QUALITY.md compares them). Default: ${DEFAULT-VALUE}.")
   String method;
 
   @Option(

@@ -337,7 +337,7 @@ class LabelCommandIT {
 
   /** The seeds' other methods run end to end through Kafka like gain, under the same contract. */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"abn"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"abn", "seenet"})
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
   void shouldLabelThroughKafkaWithTheSeedsOtherMethods(String method) throws Exception {
     List<SyntheticDataset.Sample> samples =

@@ -37,7 +37,7 @@ public final class BenchCommand implements Runnable {
       name = "quality",
       mixinStandardHelpOptions = true,
       description =
-          "Runs 'label' (embedded Kafka) with cam, gain, gain-ext and abn on the benchmark sets for several seeds and prints "
+          "Runs 'label' (embedded Kafka) with cam, gain, gain-ext, abn and seenet on the benchmark sets for several seeds and prints "
               + "every run's label quality, then the mean, spread and worst seed of each method.")
   static final class Quality implements java.util.concurrent.Callable<Integer> {
     @Option(
@@ -67,7 +67,7 @@ public final class BenchCommand implements Runnable {
 
     @Option(
         names = "--methods",
-        defaultValue = "cam,gain,gain-ext,abn",
+        defaultValue = "cam,gain,gain-ext,abn,seenet",
         split = ",",
         description = "Methods. Default: ${DEFAULT-VALUE}.")
     java.util.List<String> methods;

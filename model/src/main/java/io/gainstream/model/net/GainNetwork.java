@@ -1,6 +1,7 @@
 package io.gainstream.model.net;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -49,6 +50,9 @@ public final class GainNetwork extends AbstractBlock {
 
   /** ABN: the perception branch's 1×1 conv on the gated features; null for a CAM head. */
   private final Conv2d abnPerception;
+
+  /** SeeNet: the 1×1 conv of S_B and S_C on the C-ReLU'd features; null for other heads. */
+  private final Conv2d seenetBranch;
 
   /** An imported feature extractor in place of the built-in stages, or null. */
   private final BackboneBlock backbone;
@@ -113,6 +117,15 @@ public final class GainNetwork extends AbstractBlock {
       abnAttention = null;
       abnPerception = null;
     }
+    seenetBranch =
+        head == Head.SEENET
+            ? addChildBlock(
+                "seenet_b",
+                Conv2d.builder()
+                    .setKernelShape(new Shape(1, 1))
+                    .setFilters(spec.numClasses())
+                    .build())
+            : null;
   }
 
   /** What sits on the feature map. */
@@ -123,6 +136,11 @@ public final class GainNetwork extends AbstractBlock {
   /** ABN's conv from the class maps to M (for weight transfer); null for a CAM head. */
   public Conv2d abnAttention() {
     return abnAttention;
+  }
+
+  /** SeeNet's S_B (and S_C) conv (for weight transfer); null for other heads. */
+  public Conv2d seenetBranch() {
+    return seenetBranch;
   }
 
   /** ABN's perception conv (for weight transfer); null for a CAM head. */
@@ -202,6 +220,9 @@ public final class GainNetwork extends AbstractBlock {
     }
     NDArray cam = camHead.forward(store, new NDList(x), training).head();
     NDArray logits = globalPool(cam);
+    if (head == Head.SEENET) {
+      return selfErasing(store, x, cam, logits, training);
+    }
     if (head == Head.ABN) {
       NDArray m = gate(store, cam, training);
       NDArray gated = x.mul(m.add(1));
@@ -210,6 +231,42 @@ public final class GainNetwork extends AbstractBlock {
       return new NDList(perception, cam, logits);
     }
     return new NDList(logits, cam);
+  }
+
+  /**
+   * SeeNet's outputs: {@code [S_A's logits, S_A's maps, S_B's logits, S_C's logits, S_B's maps]}.
+   * S_B's map of class c is the branch's conv on the features C-ReLU'd by c's ternary mask; S_C's
+   * logits pool the same conv over c's background zone alone.
+   */
+  private NDList selfErasing(
+      ParameterStore store, NDArray x, NDArray cam, NDArray logits, boolean training) {
+    NDArray bias = store.getValue(parameter(seenetBranch, "bias"), x.getDevice(), training);
+    // the conv without its bias, on relu(F); each class's mask then scales its own map
+    NDArray z =
+        seenetBranch
+            .forward(store, new NDList(Activation.relu(x)), training)
+            .head()
+            .sub(bias.reshape(1, spec.numClasses(), 1, 1));
+    NDArray norm = SelfErasing.normalised(cam);
+    NDArray b = z.mul(SelfErasing.ternary(norm));
+    NDArray c = z.mul(SelfErasing.background(norm));
+    NDArray logitsB = globalPool(b).add(bias);
+    NDArray logitsC = globalPool(c).add(bias);
+    return new NDList(
+        logits, cam, logitsB, logitsC, b.add(bias.reshape(1, spec.numClasses(), 1, 1)));
+  }
+
+  /**
+   * The maps the network labels with, normalised to [0, 1] at input resolution, from a forward
+   * pass's outputs: {@link #attention} of the class maps, and for SeeNet the maximum of S_A's and
+   * S_B's, each normalised on its own (the paper's fusion).
+   */
+  public NDArray maps(NDList out) {
+    NDArray a = attention(out.get(1));
+    if (head != Head.SEENET) {
+      return a;
+    }
+    return NDArrays.maximum(a, attention(out.get(4)));
   }
 
   /** Global average pool over the two spatial axes (PyTorch's mean reduces one axis per call). */
@@ -264,7 +321,11 @@ public final class GainNetwork extends AbstractBlock {
     long f = featureSize;
     Shape logits = new Shape(n, spec.numClasses());
     Shape maps = new Shape(n, spec.numClasses(), f, f);
-    return head == Head.ABN ? new Shape[] {logits, maps, logits} : new Shape[] {logits, maps};
+    return switch (head) {
+      case ABN -> new Shape[] {logits, maps, logits};
+      case SEENET -> new Shape[] {logits, maps, logits, logits, maps};
+      case CAM -> new Shape[] {logits, maps};
+    };
   }
 
   @Override
@@ -297,6 +358,9 @@ public final class GainNetwork extends AbstractBlock {
     if (head == Head.ABN) {
       abnAttention.initialize(manager, dataType, camHead.getOutputShapes(new Shape[] {shape})[0]);
       abnPerception.initialize(manager, dataType, shape);
+    }
+    if (head == Head.SEENET) {
+      seenetBranch.initialize(manager, dataType, shape);
     }
   }
 }

@@ -17,5 +17,17 @@ public enum Head {
    * maps stay the attention branch's: they are what ABN trains to point at the evidence the
    * perception branch uses.
    */
-  ABN
+  ABN,
+
+  /**
+   * SeeNet's self-erasing branches (Hou et al., NeurIPS 2018; {@link SelfErasing}). S_A is the CAM
+   * head. S_B, a 1×1 conv of its own, classifies the features through the C-ReLU of each class's
+   * ternary mask; S_C, the same conv, classifies the background alone and is trained to predict
+   * nothing. The class maps are S_A's and S_B's, each normalised, fused by maximum.
+   *
+   * <p>S_B and S_C share their weights, so S_C teaches S_B not to fire on the background. With a
+   * 1×1 conv the C-ReLU needs no per-class copy of the features: the mask is a per-pixel factor, so
+   * {@code conv(relu(F) · T_c)_c = T_c · conv(relu(F))_c}.
+   */
+  SEENET
 }

@@ -44,6 +44,18 @@ final class GraphBuilder {
     graph.addInitializer(floats(name, dims, values));
   }
 
+  /** An int64 initializer (a shape, for Reshape) stored little-endian in {@code raw_data}. */
+  void initializer(String name, long[] dims, long[] values) {
+    ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asLongBuffer().put(values);
+    TensorProto.Builder t =
+        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber());
+    for (long d : dims) {
+      t.addDims(d);
+    }
+    graph.addInitializer(t.setRawData(ByteString.copyFrom(buf.array())).build());
+  }
+
   /** A float tensor stored little-endian in {@code raw_data}. */
   static TensorProto floats(String name, long[] dims, float[] values) {
     ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);

@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param spec network shape
  * @param classes foreground class names, index k − 1 holding class k
- * @param method training method id (cam, gain, gain-ext, abn)
+ * @param method training method id (cam, gain, gain-ext, abn, seenet)
  * @param version release version
  * @param steps training steps behind the weights
  * @param miningActive whether attention mining had switched on (a resumed run skips warm-up)

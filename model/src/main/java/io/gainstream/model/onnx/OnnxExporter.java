@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import io.gainstream.model.net.GainNetwork;
 import io.gainstream.model.net.Head;
 import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.net.SelfErasing;
 import io.gainstream.model.net.Upsampling;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,27 +112,14 @@ public final class OnnxExporter {
     g.initializer(ScaledRelease.UPSAMPLE_ROWS, new long[] {s, f}, up);
     g.initializer(ScaledRelease.UPSAMPLE_COLS, new long[] {f, s}, Upsampling.transpose(up, s, f));
     g.initializer("norm.eps", new long[] {}, new float[] {GainNetwork.NORM_EPS});
-    String relu = g.node("Relu", "cam_relu", new String[] {cam});
-    String wide = g.node("MatMul", "cam_wide", new String[] {relu, ScaledRelease.UPSAMPLE_COLS});
-    String full = g.node("MatMul", "cam_full", new String[] {ScaledRelease.UPSAMPLE_ROWS, wide});
-    String min =
-        g.node(
-            "ReduceMin",
-            "att_min",
-            new String[] {full},
-            ints("axes", 2, 3),
-            intAttr("keepdims", 1));
-    String max =
-        g.node(
-            "ReduceMax",
-            "att_max",
-            new String[] {full},
-            ints("axes", 2, 3),
-            intAttr("keepdims", 1));
-    String shifted = g.node("Sub", "att_shifted", new String[] {full, min});
-    String range = g.node("Sub", "att_range", new String[] {max, min});
-    String den = g.node("Add", "att_den", new String[] {range, "norm.eps"});
-    g.node("Div", ATTENTION, new String[] {shifted, den});
+    if (net.head() == Head.SEENET) {
+      String b = seenetBranch(g, x, cam, c);
+      String a = normalisedMaps(g, cam, "cam", "att_a");
+      String bm = normalisedMaps(g, b, "seenet_b", "att_b");
+      g.node("Max", ATTENTION, new String[] {a, bm});
+    } else {
+      normalisedMaps(g, cam, "cam", ATTENTION);
+    }
     g.output(PROBABILITIES, "batch", c);
     g.output(ATTENTION, "batch", c, s, s);
 
@@ -156,6 +144,86 @@ public final class OnnxExporter {
           StringStringEntryProto.newBuilder().setKey(m.getKey()).setValue(m.getValue()));
     }
     return model.build().toByteArray();
+  }
+
+  /**
+   * Raw maps at the feature grid to maps at input resolution in [0, 1], as {@link
+   * GainNetwork#attention}: ReLU, the two constant upsampling matmuls, min-max per image and class.
+   * The last node is named {@code output}.
+   */
+  private static String normalisedMaps(GraphBuilder g, String maps, String prefix, String output) {
+    String relu = g.node("Relu", prefix + "_relu", new String[] {maps});
+    String wide =
+        g.node("MatMul", prefix + "_wide", new String[] {relu, ScaledRelease.UPSAMPLE_COLS});
+    String full =
+        g.node("MatMul", prefix + "_full", new String[] {ScaledRelease.UPSAMPLE_ROWS, wide});
+    String min =
+        g.node(
+            "ReduceMin",
+            output + "_min",
+            new String[] {full},
+            ints("axes", 2, 3),
+            intAttr("keepdims", 1));
+    String max =
+        g.node(
+            "ReduceMax",
+            output + "_max",
+            new String[] {full},
+            ints("axes", 2, 3),
+            intAttr("keepdims", 1));
+    String shifted = g.node("Sub", output + "_shifted", new String[] {full, min});
+    String range = g.node("Sub", output + "_range", new String[] {max, min});
+    String den = g.node("Add", output + "_den", new String[] {range, "norm.eps"});
+    return g.node("Div", output, new String[] {shifted, den});
+  }
+
+  /**
+   * SeeNet's S_B maps, as {@link GainNetwork}'s forward computes them: each class's ternary mask
+   * from S_A's maps ({@link io.gainstream.model.net.SelfErasing}) times the branch's conv of
+   * relu(features) without its bias, the bias added after.
+   */
+  private static String seenetBranch(GraphBuilder g, String x, String cam, int c) {
+    String relu = g.node("Relu", "seenet_a_relu", new String[] {cam});
+    String max =
+        g.node(
+            "ReduceMax",
+            "seenet_a_max",
+            new String[] {relu},
+            ints("axes", 2, 3),
+            intAttr("keepdims", 1));
+    String den = g.node("Add", "seenet_a_den", new String[] {max, "norm.eps"});
+    String norm = g.node("Div", "seenet_a_norm", new String[] {relu, den});
+    g.initializer("seenet.high", new long[] {}, new float[] {SelfErasing.HIGH});
+    g.initializer("seenet.low", new long[] {}, new float[] {SelfErasing.LOW});
+    g.initializer("seenet.one", new long[] {}, new float[] {1f});
+    g.initializer("seenet.shape", new long[] {4}, new long[] {1, c, 1, 1});
+    String high =
+        g.node(
+            "Cast",
+            "seenet_high",
+            new String[] {g.node("Greater", "seenet_gt", new String[] {norm, "seenet.high"})},
+            intAttr("to", 1));
+    String low =
+        g.node(
+            "Cast",
+            "seenet_low",
+            new String[] {g.node("Less", "seenet_lt", new String[] {norm, "seenet.low"})},
+            intAttr("to", 1));
+    // 1 − high − 2·low: 0 in the attention zone, −1 in the background, 1 in the potential zone
+    String minusHigh = g.node("Sub", "seenet_t1", new String[] {"seenet.one", high});
+    String minusLow = g.node("Sub", "seenet_t2", new String[] {minusHigh, low});
+    String ternary = g.node("Sub", "seenet_ternary", new String[] {minusLow, low});
+    String features = g.node("Relu", "seenet_features", new String[] {x});
+    String z =
+        g.node(
+            "Conv",
+            "seenet_conv",
+            new String[] {features, WeightTable.SEENET_WEIGHT},
+            ints("kernel_shape", 1, 1));
+    String erased = g.node("Mul", "seenet_erased", new String[] {z, ternary});
+    String bias =
+        g.node("Reshape", "seenet_bias", new String[] {WeightTable.SEENET_BIAS, "seenet.shape"});
+    return g.node("Add", "seenet_b", new String[] {erased, bias});
   }
 
   /**

@@ -71,15 +71,18 @@ public final class OnnxImporter {
     for (TensorProto t : model.getGraph().getInitializerList()) {
       inits.put(t.getName(), t);
     }
-    Head theirs = inits.containsKey(WeightTable.ABN_PERCEPTION_WEIGHT) ? Head.ABN : Head.CAM;
+    Head theirs =
+        inits.containsKey(WeightTable.ABN_PERCEPTION_WEIGHT)
+            ? Head.ABN
+            : inits.containsKey(WeightTable.SEENET_WEIGHT) ? Head.SEENET : Head.CAM;
     if (theirs != net.head()) {
       throw new InvalidModelException(
           "the release ("
               + info.method()
               + ") has "
-              + (theirs == Head.ABN ? "ABN's attention and perception branches" : "a CAM head")
+              + describe(theirs)
               + ", this trainer's network "
-              + (net.head() == Head.ABN ? "ABN's branches" : "a CAM head")
+              + describe(net.head())
               + ": train it on with a method of the same head");
     }
     for (WeightTable.Entry e : WeightTable.of(net)) {
@@ -101,6 +104,14 @@ public final class OnnxImporter {
       e.parameter().getArray().set(floats(t));
     }
     return info;
+  }
+
+  private static String describe(Head head) {
+    return switch (head) {
+      case ABN -> "ABN's attention and perception branches";
+      case SEENET -> "SeeNet's self-erasing branches";
+      case CAM -> "a CAM head";
+    };
   }
 
   /** The bytes as an ONNX model, or a one-line {@link InvalidModelException}. */

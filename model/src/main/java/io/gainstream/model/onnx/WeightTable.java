@@ -42,6 +42,11 @@ final class WeightTable {
 
   static final String ABN_PERCEPTION_BIAS = "abn_perception.bias";
 
+  /** SeeNet's S_B / S_C conv. */
+  static final String SEENET_WEIGHT = "seenet_b.weight";
+
+  static final String SEENET_BIAS = "seenet_b.bias";
+
   /** Prefix of a backbone's tensor names inside a release, so they cannot clash with ours. */
   static final String BACKBONE = "bb/";
 
@@ -67,6 +72,10 @@ final class WeightTable {
       e.add(new Entry(ABN_ATTENTION_BIAS, GainNetwork.parameter(net.abnAttention(), "bias")));
       e.add(new Entry(ABN_PERCEPTION_WEIGHT, GainNetwork.parameter(net.abnPerception(), "weight")));
       e.add(new Entry(ABN_PERCEPTION_BIAS, GainNetwork.parameter(net.abnPerception(), "bias")));
+    }
+    if (net.head() == Head.SEENET) {
+      e.add(new Entry(SEENET_WEIGHT, GainNetwork.parameter(net.seenetBranch(), "weight")));
+      e.add(new Entry(SEENET_BIAS, GainNetwork.parameter(net.seenetBranch(), "bias")));
     }
     return e;
   }

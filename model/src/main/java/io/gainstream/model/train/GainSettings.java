@@ -4,7 +4,7 @@ package io.gainstream.model.train;
  * Hyper-parameters of a training run. Defaults follow the GAIN paper and its public
  * re-implementations (see docs/PAPERS): σ = 0.5, ω = 10, α = 1, ω_e = 10.
  *
- * @param method cam, gain, gain-ext or abn
+ * @param method cam, gain, gain-ext, abn or seenet
  * @param sigma soft-mask threshold σ in {@code T(A) = sigmoid(ω(A − σ))}
  * @param omega soft-mask scale ω
  * @param alpha weight α of the attention-mining loss

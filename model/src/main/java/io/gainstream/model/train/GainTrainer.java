@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains a {@link GainNetwork} with DJL's PyTorch engine: {@code cam} (classification only), {@code
  * gain} (self-guided attention mining), {@code gain-ext} (plus pixel supervision) or {@code abn}
- * (the attention branch gating a perception branch, {@code L_att + L_per}).
+ * (the attention branch gating a perception branch, {@code L_att + L_per}) or {@code seenet} (S_A,
+ * and S_B and S_C on the self-erased features, {@code L_A + L_B + L_C}).
  *
  * <p>Per step, tensors live in a sub-manager closed at the end of the step, so memory stays flat
  * over long runs. Once attention mining starts, batch-norm statistics are frozen (running
@@ -309,6 +310,11 @@ public final class GainTrainer implements AutoCloseable {
         if (network.head() == Head.ABN) {
           // L_per on the perception branch's scores, plus L_att on the attention branch's own
           loss = loss.add(classificationLoss(out.get(2), y));
+        }
+        if (network.head() == Head.SEENET) {
+          // S_B finds the classes in the potential zone; S_C sees the background and must find none
+          loss = loss.add(classificationLoss(out.get(2), y));
+          loss = loss.add(classificationLoss(out.get(3), y.zerosLike()));
         }
         lCl = loss.getFloat();
         NDArray attention = mining || pixels ? network.attention(out.get(1)) : null;
@@ -601,7 +607,7 @@ public final class GainTrainer implements AutoCloseable {
       NDArray x = sub.create(images, new Shape(n, 3, s, s));
       NDList out = network.forward(new ParameterStore(sub, false), new NDList(x), false);
       float[] probs = Activation.sigmoid(out.get(0)).toFloatArray();
-      float[] att = network.attention(out.get(1)).toFloatArray();
+      float[] att = network.maps(out).toFloatArray();
       return new Prediction(n, spec.numClasses(), s, probs, att);
     }
   }

@@ -16,7 +16,13 @@ public enum Method {
    * ABN: an attention branch (the CAM head, its own {@code L_att}) gates the features a perception
    * branch classifies ({@code L_per}); trained on {@code L_att + L_per}, no erasing.
    */
-  ABN("abn");
+  ABN("abn"),
+  /**
+   * SeeNet: S_A's maps make each class's ternary mask; S_B classifies the features C-ReLU'd by it,
+   * S_C the background alone (to predict nothing); {@code L_A + L_B + L_C}, labelled by the fusion
+   * of S_A's and S_B's maps.
+   */
+  SEENET("seenet");
 
   private final String id;
 
@@ -36,7 +42,11 @@ public enum Method {
 
   /** The head its network carries. */
   public io.gainstream.model.net.Head head() {
-    return this == ABN ? io.gainstream.model.net.Head.ABN : io.gainstream.model.net.Head.CAM;
+    return switch (this) {
+      case ABN -> io.gainstream.model.net.Head.ABN;
+      case SEENET -> io.gainstream.model.net.Head.SEENET;
+      default -> io.gainstream.model.net.Head.CAM;
+    };
   }
 
   /** Parses a method name; the message lists the valid ones. */

@@ -1,42 +1,27 @@
 package io.gainstream.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.gainstream.model.backbone.Backbone;
-import io.gainstream.model.backbone.OnnxBackbone;
-import io.gainstream.model.backbone.Preprocessing;
-import io.gainstream.model.infer.AttentionSession;
-import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.net.GainNetwork;
 import io.gainstream.model.net.Head;
 import io.gainstream.model.net.NetworkSpec;
-import io.gainstream.model.net.Prediction;
-import io.gainstream.model.onnx.InvalidModelException;
-import io.gainstream.model.onnx.ModelInfo;
-import io.gainstream.model.onnx.OnnxExporter;
-import io.gainstream.model.onnx.OnnxImporter;
-import io.gainstream.model.onnx.TestBackbones;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * ABN (method {@code abn}): the perception branch classifies {@code (1 + M) · g(x)}, training
- * reaches both branches, and a release computes under ONNX Runtime what DJL computes and resumes.
+ * ABN (method {@code abn}): the perception branch classifies {@code (1 + M) · g(x)}, and training
+ * reaches both branches ({@link OtherMethodsReleaseTest}: its releases).
  */
 class AbnTest {
   private static final NetworkSpec SPEC = new NetworkSpec(32, 8, 3, 3);
-  private static final List<String> CLASSES = SyntheticDataset.classNames(3);
   private static final List<Example> DATA =
       Batches.fromSynthetic(
           SyntheticDataset.generate(new SyntheticDataset.Spec(3, 32, 48, 0.4, false, 0.9, 31)),
@@ -111,61 +96,5 @@ class AbnTest {
       }
       assertThat(t.miningActive()).isFalse();
     }
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"built-in", "mobilenet"})
-  void shouldExportAReleaseOnnxRuntimeAgreesWithAndResumeFromIt(String kind) {
-    Backbone backbone =
-        kind.equals("built-in")
-            ? null
-            : new Backbone(
-                OnnxBackbone.read(TestBackbones.mobilenetLike(41)), Preprocessing.imagenet());
-    NetworkSpec spec = backbone == null ? SPEC : NetworkSpec.forBackbone(32, 3);
-    GainSettings settings = GainSettings.defaults(Method.ABN).withSeed(6).withBatchSize(4);
-    Batch probe = Batches.of(DATA.subList(0, 6), 3, 32, false);
-    byte[] release;
-    Prediction djl;
-    try (GainTrainer t = new GainTrainer(spec, settings, backbone)) {
-      Random rnd = new Random(6);
-      for (int i = 0; i < 8; i++) {
-        t.step(Batches.sample(DATA, 4, 3, 32, false, rnd));
-      }
-      djl = t.predict(probe.images(), 6);
-      release =
-          OnnxExporter.export(
-              t.network(), new ModelInfo(spec, CLASSES, "abn", 1, t.steps(), false, Map.of()));
-    }
-    try (AttentionSession ort = new AttentionSession(release, InferenceOptions.cpu())) {
-      Prediction p = ort.run(probe.images(), 6);
-      assertThat(maxDiff(p.probabilities(), djl.probabilities())).isLessThan(1e-4f);
-      assertThat(maxDiff(p.attention(), djl.attention())).isLessThan(1e-4f);
-    }
-    try (GainTrainer resumed = new GainTrainer(spec, settings.withSeed(77), backbone)) {
-      assertThat(maxDiff(resumed.predict(probe.images(), 6).probabilities(), djl.probabilities()))
-          .as("a fresh network differs before loading")
-          .isGreaterThan(1e-3f);
-      ModelInfo info = OnnxImporter.load(release, resumed.network());
-      resumed.resumeAt(info.steps(), info.miningActive());
-      Prediction back = resumed.predict(probe.images(), 6);
-      assertThat(maxDiff(back.probabilities(), djl.probabilities())).isLessThan(1e-6f);
-      assertThat(maxDiff(back.attention(), djl.attention())).isLessThan(1e-6f);
-      assertThat(info.method()).isEqualTo("abn");
-      assertThat(resumed.steps()).isEqualTo(8);
-    }
-    try (GainTrainer cam = new GainTrainer(spec, GainSettings.defaults(Method.GAIN), backbone)) {
-      assertThatThrownBy(() -> OnnxImporter.load(release, cam.network()))
-          .isInstanceOf(InvalidModelException.class)
-          .hasMessageContaining("the release (abn) has ABN's attention and perception branches");
-    }
-  }
-
-  private static float maxDiff(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    float d = 0;
-    for (int i = 0; i < a.length; i++) {
-      d = Math.max(d, Math.abs(a[i] - b[i]));
-    }
-    return d;
   }
 }

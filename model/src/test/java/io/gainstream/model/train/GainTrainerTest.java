@@ -179,6 +179,6 @@ class GainTrainerTest {
   void shouldNameTheValidMethodsForAnUnknownOne() {
     assertThat(Method.fromId("GAIN-EXT")).isEqualTo(Method.GAIN_EXT);
     assertThatThrownBy(() -> Method.fromId("gradcam"))
-        .hasMessage("unknown method 'gradcam', expected one of cam, gain, gain-ext, abn");
+        .hasMessage("unknown method 'gradcam', expected one of cam, gain, gain-ext, abn, seenet");
   }
 }
