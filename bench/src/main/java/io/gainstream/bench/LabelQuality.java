@@ -56,6 +56,7 @@ public final class LabelQuality {
       long dataSeed,
       List<Method> methods,
       boolean synthetic,
+      boolean parts,
       boolean fashion,
       TrainerService.Guarding guarding,
       Photos photos,
@@ -163,16 +164,17 @@ public final class LabelQuality {
             ? 0
             : (o.photos().builtIn() ? 1 : 0) + (o.photos().backbone() == null ? 0 : 1);
     int sets =
-        (!o.synthetic() ? 0 : o.fashion() ? 2 : 1)
+        (o.synthetic() && o.parts() ? 1 : 0)
+            + (o.synthetic() && o.fashion() ? 1 : 0)
             + photoSets
-            + (o.synthetic() && o.transfer() ? 1 : 0);
+            + (o.synthetic() && o.parts() && o.transfer() ? 1 : 0);
     return sets * o.methods().size() * o.seeds();
   }
 
   public List<Run> run() throws IOException, InterruptedException {
     List<Set0> sets = new ArrayList<>();
     Set0[] transfer = null;
-    if (o.synthetic()) {
+    if (o.synthetic() && o.parts()) {
       List<Sample> biased =
           PartObjects.generate(o.images(), 96, PartObjects.Split.BIASED, o.dataSeed());
       List<Sample> shifted =

@@ -94,6 +94,11 @@ public final class BenchCommand implements Runnable {
     boolean noSynthetic;
 
     @Option(
+        names = "--no-parts",
+        description = "Skip set (a), the part objects (biased and shifted splits).")
+    boolean noParts;
+
+    @Option(
         names = "--refine",
         paramLabel = "crf|none",
         description =
@@ -164,6 +169,10 @@ public final class BenchCommand implements Runnable {
       if (noSynthetic && photos == null) {
         throw new UserError("--no-synthetic leaves nothing to measure without --photos");
       }
+      if (noParts && (noFashion || noSynthetic) && photos == null) {
+        throw new UserError(
+            "--no-parts with --no-fashion leaves nothing to measure without --photos");
+      }
       if (!noSynthetic
           && !noFashion
           && !io.gainstream.model.synthetic.FashionComposites.available()) {
@@ -179,6 +188,7 @@ public final class BenchCommand implements Runnable {
               dataSeed,
               ms,
               !noSynthetic,
+              !noParts,
               !noFashion,
               validation.guarding(),
               photos == null
