@@ -48,24 +48,23 @@ final class GraphBuilder {
   void initializer(String name, long[] dims, long[] values) {
     ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
     buf.asLongBuffer().put(values);
-    TensorProto.Builder t =
-        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber());
-    for (long d : dims) {
-      t.addDims(d);
-    }
-    graph.addInitializer(t.setRawData(ByteString.copyFrom(buf.array())).build());
+    graph.addInitializer(tensor(name, dims, TensorProto.DataType.INT64, buf));
   }
 
   /** A float tensor stored little-endian in {@code raw_data}. */
   static TensorProto floats(String name, long[] dims, float[] values) {
     ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     buf.asFloatBuffer().put(values);
-    TensorProto.Builder t =
-        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber());
+    return tensor(name, dims, TensorProto.DataType.FLOAT, buf);
+  }
+
+  private static TensorProto tensor(
+      String name, long[] dims, TensorProto.DataType type, ByteBuffer data) {
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
     for (long d : dims) {
       t.addDims(d);
     }
-    return t.setRawData(ByteString.copyFrom(buf.array())).build();
+    return t.setRawData(ByteString.copyFrom(data.array())).build();
   }
 
   /** Adds a node as it is (a backbone's node, renamed by the caller). */

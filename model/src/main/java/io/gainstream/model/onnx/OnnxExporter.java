@@ -157,20 +157,8 @@ public final class OnnxExporter {
         g.node("MatMul", prefix + "_wide", new String[] {relu, ScaledRelease.UPSAMPLE_COLS});
     String full =
         g.node("MatMul", prefix + "_full", new String[] {ScaledRelease.UPSAMPLE_ROWS, wide});
-    String min =
-        g.node(
-            "ReduceMin",
-            output + "_min",
-            new String[] {full},
-            ints("axes", 2, 3),
-            intAttr("keepdims", 1));
-    String max =
-        g.node(
-            "ReduceMax",
-            output + "_max",
-            new String[] {full},
-            ints("axes", 2, 3),
-            intAttr("keepdims", 1));
+    String min = spatial(g, "ReduceMin", output + "_min", full);
+    String max = spatial(g, "ReduceMax", output + "_max", full);
     String shifted = g.node("Sub", output + "_shifted", new String[] {full, min});
     String range = g.node("Sub", output + "_range", new String[] {max, min});
     String den = g.node("Add", output + "_den", new String[] {range, "norm.eps"});
@@ -184,31 +172,15 @@ public final class OnnxExporter {
    */
   private static String seenetBranch(GraphBuilder g, String x, String cam, int c) {
     String relu = g.node("Relu", "seenet_a_relu", new String[] {cam});
-    String max =
-        g.node(
-            "ReduceMax",
-            "seenet_a_max",
-            new String[] {relu},
-            ints("axes", 2, 3),
-            intAttr("keepdims", 1));
+    String max = spatial(g, "ReduceMax", "seenet_a_max", relu);
     String den = g.node("Add", "seenet_a_den", new String[] {max, "norm.eps"});
     String norm = g.node("Div", "seenet_a_norm", new String[] {relu, den});
     g.initializer("seenet.high", new long[] {}, new float[] {SelfErasing.HIGH});
     g.initializer("seenet.low", new long[] {}, new float[] {SelfErasing.LOW});
     g.initializer("seenet.one", new long[] {}, new float[] {1f});
     g.initializer("seenet.shape", new long[] {4}, new long[] {1, c, 1, 1});
-    String high =
-        g.node(
-            "Cast",
-            "seenet_high",
-            new String[] {g.node("Greater", "seenet_gt", new String[] {norm, "seenet.high"})},
-            intAttr("to", 1));
-    String low =
-        g.node(
-            "Cast",
-            "seenet_low",
-            new String[] {g.node("Less", "seenet_lt", new String[] {norm, "seenet.low"})},
-            intAttr("to", 1));
+    String high = zone(g, "Greater", "seenet_high", norm, "seenet.high");
+    String low = zone(g, "Less", "seenet_low", norm, "seenet.low");
     // 1 − high − 2·low: 0 in the attention zone, −1 in the background, 1 in the potential zone
     String minusHigh = g.node("Sub", "seenet_t1", new String[] {"seenet.one", high});
     String minusLow = g.node("Sub", "seenet_t2", new String[] {minusHigh, low});
@@ -224,6 +196,18 @@ public final class OnnxExporter {
     String bias =
         g.node("Reshape", "seenet_bias", new String[] {WeightTable.SEENET_BIAS, "seenet.shape"});
     return g.node("Add", "seenet_b", new String[] {erased, bias});
+  }
+
+  /** A reduction over the two spatial axes of N×C×H×W maps, keeping them (N×C×1×1). */
+  private static String spatial(GraphBuilder g, String op, String name, String maps) {
+    return g.node(op, name, new String[] {maps}, ints("axes", 2, 3), intAttr("keepdims", 1));
+  }
+
+  /** 1.0 where {@code op(maps, threshold)} holds, else 0.0 (a comparison cast to float). */
+  private static String zone(
+      GraphBuilder g, String op, String name, String maps, String threshold) {
+    String test = g.node(op, name + "_test", new String[] {maps, threshold});
+    return g.node("Cast", name, new String[] {test}, intAttr("to", 1));
   }
 
   /**

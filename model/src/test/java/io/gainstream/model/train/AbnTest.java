@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ABN (method {@code abn}): the perception branch classifies {@code (1 + M) · g(x)}, and training
- * reaches both branches ({@link OtherMethodsReleaseTest}: its releases).
+ * reaches both branches ({@link io.gainstream.model.onnx.OtherMethodsReleaseTest}: its releases).
  */
 class AbnTest {
   private static final NetworkSpec SPEC = new NetworkSpec(32, 8, 3, 3);

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * SeeNet (method {@code seenet}): the ternary and background masks cut a map where the paper does,
  * the C-ReLU erases, negates and keeps the right regions and lets gradients through only there, and
- * training reaches all three branches ({@link OtherMethodsReleaseTest}: its releases).
+ * training reaches all three branches ({@link io.gainstream.model.onnx.OtherMethodsReleaseTest}:
+ * its releases).
  */
 class SeeNetTest {
   private static final NetworkSpec SPEC = new NetworkSpec(32, 8, 3, 3);

@@ -1,4 +1,4 @@
-package io.gainstream.model.train;
+package io.gainstream.model.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,12 +10,13 @@ import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.net.Prediction;
-import io.gainstream.model.onnx.InvalidModelException;
-import io.gainstream.model.onnx.ModelInfo;
-import io.gainstream.model.onnx.OnnxExporter;
-import io.gainstream.model.onnx.OnnxImporter;
-import io.gainstream.model.onnx.TestBackbones;
 import io.gainstream.model.synthetic.SyntheticDataset;
+import io.gainstream.model.train.Batch;
+import io.gainstream.model.train.Batches;
+import io.gainstream.model.train.Example;
+import io.gainstream.model.train.GainSettings;
+import io.gainstream.model.train.GainTrainer;
+import io.gainstream.model.train.Method;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -75,18 +76,22 @@ class OtherMethodsReleaseTest {
     }
     try (AttentionSession ort = new AttentionSession(release, InferenceOptions.cpu())) {
       Prediction p = ort.run(probe.images(), 6);
-      assertThat(maxDiff(p.probabilities(), djl.probabilities())).isLessThan(1e-4f);
-      assertThat(maxDiff(p.attention(), djl.attention())).isLessThan(1e-4f);
+      assertThat(OnnxRoundTripTest.maxAbsDiff(p.probabilities(), djl.probabilities()))
+          .isLessThan(1e-4f);
+      assertThat(OnnxRoundTripTest.maxAbsDiff(p.attention(), djl.attention())).isLessThan(1e-4f);
     }
     try (GainTrainer resumed = new GainTrainer(spec, settings.withSeed(77), backbone)) {
-      assertThat(maxDiff(resumed.predict(probe.images(), 6).probabilities(), djl.probabilities()))
+      assertThat(
+              OnnxRoundTripTest.maxAbsDiff(
+                  resumed.predict(probe.images(), 6).probabilities(), djl.probabilities()))
           .as("a fresh network differs before loading")
           .isGreaterThan(1e-3f);
       ModelInfo info = OnnxImporter.load(release, resumed.network());
       resumed.resumeAt(info.steps(), info.miningActive());
       Prediction back = resumed.predict(probe.images(), 6);
-      assertThat(maxDiff(back.probabilities(), djl.probabilities())).isLessThan(1e-6f);
-      assertThat(maxDiff(back.attention(), djl.attention())).isLessThan(1e-6f);
+      assertThat(OnnxRoundTripTest.maxAbsDiff(back.probabilities(), djl.probabilities()))
+          .isLessThan(1e-6f);
+      assertThat(OnnxRoundTripTest.maxAbsDiff(back.attention(), djl.attention())).isLessThan(1e-6f);
       assertThat(info.method()).isEqualTo(method);
       assertThat(resumed.steps()).isEqualTo(8);
     }
@@ -98,14 +103,5 @@ class OtherMethodsReleaseTest {
             .hasMessageContaining("train it on with a method of the same head");
       }
     }
-  }
-
-  static float maxDiff(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    float d = 0;
-    for (int i = 0; i < a.length; i++) {
-      d = Math.max(d, Math.abs(a[i] - b[i]));
-    }
-    return d;
   }
 }
