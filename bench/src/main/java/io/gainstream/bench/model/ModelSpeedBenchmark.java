@@ -106,7 +106,7 @@ public final class ModelSpeedBenchmark {
     out.printf("### Training (DJL %s, PyTorch CPU)%n%n", "0.35.1");
     out.println("| method | batch | steps/s | images/s |");
     out.println("|---|---:|---:|---:|");
-    for (Method m : new Method[] {Method.CAM, Method.GAIN}) {
+    for (Method m : new Method[] {Method.CAM, Method.GAIN, Method.ABN, Method.SEENET}) {
       for (int b : options.trainBatches()) {
         // mining from the first step, so gain's rows are all mined steps (and averaged ones when
         // on)
