@@ -181,7 +181,8 @@ class CliArgumentsTest {
     CliRun m = run(label(images, good, classes, "--method", "gradcam"));
     assertThat(m.code()).isEqualTo(2);
     assertThat(m.err())
-        .isEqualTo("gainstream: unknown method 'gradcam', expected one of cam, gain, gain-ext");
+        .isEqualTo(
+            "gainstream: unknown method 'gradcam', expected one of cam, gain, gain-ext, abn, seenet");
   }
 
   @Test

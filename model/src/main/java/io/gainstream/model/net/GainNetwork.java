@@ -235,25 +235,25 @@ public final class GainNetwork extends AbstractBlock {
 
   /**
    * SeeNet's outputs: {@code [S_A's logits, S_A's maps, S_B's logits, S_C's logits, S_B's maps]}.
-   * S_B's map of class c is the branch's conv on the features C-ReLU'd by c's ternary mask; S_C's
-   * logits pool the same conv over c's background zone alone.
+   * S_B's map of class c is the C-ReLU, by c's ternary mask, of the branch's 1×1 conv of relu(F);
+   * S_C's logits pool the C-ReLU of the same response by c's background mask ({@link SelfErasing}
+   * says why the C-ReLU comes after the conv here).
    */
   private NDList selfErasing(
       ParameterStore store, NDArray x, NDArray cam, NDArray logits, boolean training) {
     NDArray bias = store.getValue(parameter(seenetBranch, "bias"), x.getDevice(), training);
-    // the conv without its bias, on relu(F); each class's mask then scales its own map
+    // a view of the parameter: owned by this pass's manager, or every pass would leak one
+    NDArray bias4 = bias.reshape(1, spec.numClasses(), 1, 1);
+    bias4.attach(x.getManager());
+    // the branch's response without its bias; each class's mask then gates its own map
     NDArray z =
-        seenetBranch
-            .forward(store, new NDList(Activation.relu(x)), training)
-            .head()
-            .sub(bias.reshape(1, spec.numClasses(), 1, 1));
+        seenetBranch.forward(store, new NDList(Activation.relu(x)), training).head().sub(bias4);
     NDArray norm = SelfErasing.normalised(cam);
-    NDArray b = z.mul(SelfErasing.ternary(norm));
-    NDArray c = z.mul(SelfErasing.background(norm));
+    NDArray b = SelfErasing.cRelu(z, SelfErasing.ternary(norm));
+    NDArray c = SelfErasing.cRelu(z, SelfErasing.background(norm));
     NDArray logitsB = globalPool(b).add(bias);
     NDArray logitsC = globalPool(c).add(bias);
-    return new NDList(
-        logits, cam, logitsB, logitsC, b.add(bias.reshape(1, spec.numClasses(), 1, 1)));
+    return new NDList(logits, cam, logitsB, logitsC, b.add(bias4));
   }
 
   /**

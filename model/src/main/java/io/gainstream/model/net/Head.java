@@ -21,13 +21,13 @@ public enum Head {
 
   /**
    * SeeNet's self-erasing branches (Hou et al., NeurIPS 2018; {@link SelfErasing}). S_A is the CAM
-   * head. S_B, a 1×1 conv of its own, classifies the features through the C-ReLU of each class's
-   * ternary mask; S_C, the same conv, classifies the background alone and is trained to predict
-   * nothing. The class maps are S_A's and S_B's, each normalised, fused by maximum.
+   * head. S_B, a 1×1 conv of its own on relu(features), has its response C-ReLU'd by each class's
+   * ternary mask; S_C, the same conv, sees its response on the background alone and is trained to
+   * predict nothing. The class maps are S_A's and S_B's, each normalised, fused by maximum.
    *
-   * <p>S_B and S_C share their weights, so S_C teaches S_B not to fire on the background. With a
-   * 1×1 conv the C-ReLU needs no per-class copy of the features: the mask is a per-pixel factor, so
-   * {@code conv(relu(F) · T_c)_c = T_c · conv(relu(F))_c}.
+   * <p>S_B and S_C share their weights, so S_C teaches S_B not to fire on the background. The masks
+   * are per class and per pixel, so one response map per class serves every class's mask without a
+   * per-class copy of the features.
    */
   SEENET
 }

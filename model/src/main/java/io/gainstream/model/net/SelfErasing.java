@@ -8,10 +8,18 @@ import ai.djl.nn.Activation;
  * SeeNet's self-erasing arithmetic (Hou et al., NeurIPS 2018), on the feature grid. The initial
  * attention map of each class, ReLU'd and divided by its maximum, splits the grid into three zones:
  * the attention zone (above δ_h), the background zone (below δ_l) and the potential zone between
- * them. The conditionally reversed ReLU multiplies the features by the ternary mask: attention zone
- * erased (0), background negated (−1), potential zone kept (1), so branch S_B must find the class
- * in what the first map missed, and is pushed off the background. Branch S_C sees the background
+ * them. The conditionally reversed ReLU multiplies by the ternary mask: attention zone erased (0),
+ * background negated (−1), potential zone kept (1), so branch S_B must find the class in what the
+ * first map missed, and the background can only count against it. Branch S_C sees the background
  * alone (below (δ_h + δ_l) / 2) and must predict nothing.
+ *
+ * <p>Where the C-ReLU sits: the paper puts it on the shared features and runs S_B's convolutions
+ * (with ReLUs between them) on the result. Our S_B is one 1×1 conv per class, which is linear: on
+ * features negated in the background it would output exactly minus its response there, so L_B would
+ * reward a negative response on the background, and S_B's map, which labels, would light the
+ * background up. We apply the C-ReLU to the branch's response instead, {@code relu(conv(relu(F))) ·
+ * T}: the background can only lower S_B's score, as the paper intends, and S_B's map is ≤ its bias
+ * there.
  *
  * <p>The masks are constants of the step: no gradient flows through the thresholds into the map
  * that made them (they are step functions; the paper treats them the same way).
@@ -51,10 +59,10 @@ public final class SelfErasing {
   }
 
   /**
-   * The conditionally reversed ReLU: {@code max(x, 0) · mask}, a mask of N×1×h×w or N×C×h×w
-   * broadcast over the channels of {@code features} (N×K×h×w).
+   * The conditionally reversed ReLU: {@code max(x, 0) · mask}; {@code x} N×C×h×w (S_B's response,
+   * one map per class), {@code mask} N×C×h×w or one N×1×h×w map broadcast over the classes.
    */
-  public static NDArray cRelu(NDArray features, NDArray mask) {
-    return Activation.relu(features).mul(mask);
+  public static NDArray cRelu(NDArray x, NDArray mask) {
+    return Activation.relu(x).mul(mask);
   }
 }

@@ -166,9 +166,9 @@ public final class OnnxExporter {
   }
 
   /**
-   * SeeNet's S_B maps, as {@link GainNetwork}'s forward computes them: each class's ternary mask
-   * from S_A's maps ({@link io.gainstream.model.net.SelfErasing}) times the branch's conv of
-   * relu(features) without its bias, the bias added after.
+   * SeeNet's S_B maps, as {@link GainNetwork}'s forward computes them: the C-ReLU, by each class's
+   * ternary mask from S_A's maps ({@link io.gainstream.model.net.SelfErasing}), of the branch's
+   * conv of relu(features) without its bias, the bias added after.
    */
   private static String seenetBranch(GraphBuilder g, String x, String cam, int c) {
     String relu = g.node("Relu", "seenet_a_relu", new String[] {cam});
@@ -192,7 +192,8 @@ public final class OnnxExporter {
             "seenet_conv",
             new String[] {features, WeightTable.SEENET_WEIGHT},
             ints("kernel_shape", 1, 1));
-    String erased = g.node("Mul", "seenet_erased", new String[] {z, ternary});
+    String response = g.node("Relu", "seenet_response", new String[] {z});
+    String erased = g.node("Mul", "seenet_erased", new String[] {response, ternary});
     String bias =
         g.node("Reshape", "seenet_bias", new String[] {WeightTable.SEENET_BIAS, "seenet.shape"});
     return g.node("Add", "seenet_b", new String[] {erased, bias});

@@ -58,6 +58,10 @@ public final class GainTrainer implements AutoCloseable {
 
   private long step;
   private float accuracyEma;
+
+  /** Whether a step has updated the weights yet (the first one seeds the accuracy average). */
+  private boolean accuracySeeded;
+
   private float bestAccuracyEma;
   private long bestAccuracyStep;
   private boolean miningActive;
@@ -348,7 +352,8 @@ public final class GainTrainer implements AutoCloseable {
         updateAverage();
       }
       float acc = Metrics.exactMatch(logits, batch.labels(), n, c, 0f);
-      accuracyEma = step == 1 ? acc : accuracyEma + ACCURACY_EMA * (acc - accuracyEma);
+      accuracyEma = !accuracySeeded ? acc : accuracyEma + ACCURACY_EMA * (acc - accuracyEma);
+      accuracySeeded = true;
       updateMiningSwitch();
       return new StepResult(step, total, lCl, lAm, lE, acc, mining, false);
     }

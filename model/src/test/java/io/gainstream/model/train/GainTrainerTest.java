@@ -152,6 +152,13 @@ class GainTrainerTest {
       }
       // the restored statistics still take the next batch's in-place update
       assertThat(t.step(good).skipped()).isFalse();
+      assertThat(t.snapshot().values())
+          .anySatisfy(
+              (k, v) ->
+                  assertThat(
+                          k.contains("runningMean") && !java.util.Arrays.equals(v, before.get(k)))
+                      .as("%s moved", k)
+                      .isTrue());
       for (float p : t.predict(good.images(), 8).probabilities()) {
         assertThat(p).isFinite();
       }

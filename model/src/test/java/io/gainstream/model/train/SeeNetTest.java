@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SeeNet (method {@code seenet}): the ternary and background masks cut a map where the paper does,
- * the C-ReLU erases, negates and keeps the right regions and lets gradients through only there, and
- * training reaches all three branches ({@link io.gainstream.model.onnx.OtherMethodsReleaseTest}:
- * its releases).
+ * the C-ReLU erases, negates and keeps the right regions and lets gradients through only there, the
+ * network's S_B maps follow each class's zones, and training reaches all three branches ({@link
+ * io.gainstream.model.onnx.OtherMethodsReleaseTest}: its releases).
  */
 class SeeNetTest {
   private static final NetworkSpec SPEC = new NetworkSpec(32, 8, 3, 3);
@@ -44,29 +44,83 @@ class SeeNetTest {
   }
 
   @Test
-  void shouldEraseNegateAndKeepFeaturesAndPassGradientsOnlyThere() {
+  void shouldEraseNegateAndKeepTheResponseAndPassGradientsOnlyThere() {
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-      // two feature channels over the same 8 cells; one negative feature value (cell 2, channel 0)
+      // two classes' responses over the same 8 cells, one negative (cell 2, class 0), and one
+      // mask broadcast over both
       float[] f = {3f, 3f, -2f, 3f, 3f, 3f, 3f, 3f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f};
-      NDArray features = m.create(f, new Shape(1, 2, 2, 4));
+      NDArray response = m.create(f, new Shape(1, 2, 2, 4));
       NDArray map = m.create(MAP, new Shape(1, 1, 2, 4));
-      features.setRequiresGradient(true);
+      response.setRequiresGradient(true);
       map.setRequiresGradient(true);
       NDArray out;
       try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
         NDArray mask = SelfErasing.ternary(SelfErasing.normalised(map));
-        out = SelfErasing.cRelu(features, mask);
+        out = SelfErasing.cRelu(response, mask);
         gc.backward(out.sum().add(map.sum().mul(0)));
       }
       assertThat(out.toFloatArray())
           .containsExactly(0f, 0f, 0f, 3f, -3f, -3f, -3f, 3f, 0f, 0f, 1f, 1f, -1f, -1f, -1f, 1f);
-      // d out / d features: the mask where the feature is positive, 0 where ReLU cut it
-      assertThat(features.getGradient().toFloatArray())
+      // d out / d response: the mask where the response is positive, 0 where ReLU cut it
+      assertThat(response.getGradient().toFloatArray())
           .containsExactly(0f, 0f, 0f, 1f, -1f, -1f, -1f, 1f, 0f, 0f, 1f, 1f, -1f, -1f, -1f, 1f);
       // the thresholds are constants: nothing flows back into the map that made them
       assertThat(map.getGradient().toFloatArray()).containsOnly(0f);
     }
   }
+
+  /**
+   * In the network, S_B's map of each class sits at the branch's bias in that class's attention
+   * zone, never above it in its background and never below it in its potential zone: the background
+   * can only count against a class.
+   */
+  @Test
+  void shouldGateSbsMapsByEachClasssZones() {
+    List<Example> data =
+        Batches.fromSynthetic(
+            SyntheticDataset.generate(new SyntheticDataset.Spec(3, 32, 24, 0.4, false, 0.9, 33)),
+            32,
+            0);
+    GainSettings s = GainSettings.defaults(Method.SEENET).withBatchSize(8).withSeed(4);
+    try (GainTrainer t = new GainTrainer(SPEC, s);
+        NDManager m = NDManager.newBaseManager("PyTorch")) {
+      Random rnd = new Random(4);
+      for (int i = 0; i < 10; i++) {
+        t.step(Batches.sample(data, 8, 3, 32, false, rnd));
+      }
+      NDArray x =
+          m.create(Batches.of(data.subList(0, 8), 3, 32, false).images(), new Shape(8, 3, 32, 32));
+      ai.djl.ndarray.NDList out =
+          t.network()
+              .forward(
+                  new ai.djl.training.ParameterStore(m, false),
+                  new ai.djl.ndarray.NDList(x),
+                  false);
+      float[] zones = SelfErasing.ternary(SelfErasing.normalised(out.get(1))).toFloatArray();
+      float[] b = out.get(4).toFloatArray();
+      float[] bias =
+          io.gainstream.model.net.GainNetwork.parameter(t.network().seenetBranch(), "bias")
+              .getArray()
+              .toFloatArray();
+      int plane = 8 * 8;
+      int[] seen = new int[3];
+      for (int i = 0; i < b.length; i++) {
+        float at = bias[(i / plane) % 3];
+        int zone = (int) zones[i];
+        seen[zone + 1]++;
+        switch (zone) {
+          case 0 -> assertThat(b[i]).as("attention zone, cell %d", i).isCloseTo(at, within);
+          case -1 -> assertThat(b[i]).as("background, cell %d", i).isLessThanOrEqualTo(at + 1e-5f);
+          default ->
+              assertThat(b[i]).as("potential zone, cell %d", i).isGreaterThanOrEqualTo(at - 1e-5f);
+        }
+      }
+      assertThat(seen).as("cells per zone (background, attention, potential)").doesNotContain(0);
+    }
+  }
+
+  private static final org.assertj.core.data.Offset<Float> within =
+      org.assertj.core.data.Offset.offset(1e-5f);
 
   @Test
   void shouldTrainAllThreeBranchesOnTheSumOfTheirLosses() {
@@ -92,7 +146,7 @@ class SeeNetTest {
       Map<String, float[]> after = t.snapshot().values();
       assertThat(after.keySet()).anyMatch(k -> k.contains("seenet_b"));
       for (String k : after.keySet()) {
-        if (k.contains("seenet_b") || k.startsWith("cam")) {
+        if (k.contains("seenet_b") || k.contains("cam_")) {
           assertThat(after.get(k)).as("%s trained", k).isNotEqualTo(before.get(k));
         }
       }
