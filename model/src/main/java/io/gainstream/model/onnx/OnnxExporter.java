@@ -94,12 +94,7 @@ public final class OnnxExporter {
                 ints("strides", 2, 2));
       }
     }
-    String cam =
-        g.node(
-            "Conv",
-            "cam",
-            new String[] {x, WeightTable.CAM_WEIGHT, WeightTable.CAM_BIAS},
-            ints("kernel_shape", 1, 1));
+    String cam = pointwise(g, "cam", x, WeightTable.CAM_WEIGHT, WeightTable.CAM_BIAS);
     String scored = cam;
     if (net.head() == Head.ABN) {
       scored = abnPerception(g, x, cam);
@@ -186,12 +181,7 @@ public final class OnnxExporter {
     String minusLow = g.node("Sub", "seenet_t2", new String[] {minusHigh, low});
     String ternary = g.node("Sub", "seenet_ternary", new String[] {minusLow, low});
     String features = g.node("Relu", "seenet_features", new String[] {x});
-    String z =
-        g.node(
-            "Conv",
-            "seenet_conv",
-            new String[] {features, WeightTable.SEENET_WEIGHT},
-            ints("kernel_shape", 1, 1));
+    String z = pointwise(g, "seenet_conv", features, WeightTable.SEENET_WEIGHT);
     String response = g.node("Relu", "seenet_response", new String[] {z});
     String erased = g.node("Mul", "seenet_erased", new String[] {response, ternary});
     String bias =
@@ -218,20 +208,30 @@ public final class OnnxExporter {
    */
   private static String abnPerception(GraphBuilder g, String x, String cam) {
     String gate =
-        g.node(
-            "Conv",
+        pointwise(
+            g,
             "abn_attention",
-            new String[] {cam, WeightTable.ABN_ATTENTION_WEIGHT, WeightTable.ABN_ATTENTION_BIAS},
-            ints("kernel_shape", 1, 1));
+            cam,
+            WeightTable.ABN_ATTENTION_WEIGHT,
+            WeightTable.ABN_ATTENTION_BIAS);
     String m = g.node("Sigmoid", "abn_gate", new String[] {gate});
     g.initializer("abn.one", new long[] {}, new float[] {1f});
     String onePlus = g.node("Add", "abn_one_plus_gate", new String[] {m, "abn.one"});
     String gated = g.node("Mul", "abn_gated", new String[] {x, onePlus});
-    return g.node(
-        "Conv",
+    return pointwise(
+        g,
         "abn_perception",
-        new String[] {gated, WeightTable.ABN_PERCEPTION_WEIGHT, WeightTable.ABN_PERCEPTION_BIAS},
-        ints("kernel_shape", 1, 1));
+        gated,
+        WeightTable.ABN_PERCEPTION_WEIGHT,
+        WeightTable.ABN_PERCEPTION_BIAS);
+  }
+
+  /** A 1×1 convolution of {@code input} by the named weight (and bias, when given). */
+  private static String pointwise(GraphBuilder g, String name, String input, String... weights) {
+    String[] inputs = new String[1 + weights.length];
+    inputs[0] = input;
+    System.arraycopy(weights, 0, inputs, 1, weights.length);
+    return g.node("Conv", name, inputs, ints("kernel_shape", 1, 1));
   }
 
   /** Metadata keys, shared with the importer. */
