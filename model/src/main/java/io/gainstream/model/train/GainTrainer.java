@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains a {@link GainNetwork} with DJL's PyTorch engine: {@code cam} (classification only), {@code
- * gain} (self-guided attention mining), {@code gain-ext} (plus pixel supervision) or {@code abn}
- * (the attention branch gating a perception branch, {@code L_att + L_per}) or {@code seenet} (S_A,
- * and S_B and S_C on the self-erased features, {@code L_A + L_B + L_C}).
+ * gain} (self-guided attention mining), {@code gain-ext} (plus pixel supervision), {@code abn} (the
+ * attention branch gating a perception branch, {@code L_att + L_per}) or {@code seenet} (S_A, and
+ * S_B and S_C on the self-erased features, {@code L_A + L_B + L_C}).
  *
  * <p>Per step, tensors live in a sub-manager closed at the end of the step, so memory stays flat
  * over long runs. Once attention mining starts, batch-norm statistics are frozen (running
