@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print a table (medians of several runs).",
     subcommands = {
+      BenchCommand.Affinity.class,
       BenchCommand.Model.class,
       BenchCommand.Quality.class,
       BenchCommand.Throughput.class
@@ -422,6 +423,128 @@ public final class BenchCommand implements Runnable {
         }
         io.gainstream.services.label.LabelJob.deleteTree(work);
       }
+    }
+  }
+
+  /**
+   * {@code gainstream bench affinity}: issue 13's learned-affinity random walk against thresholds
+   * and the dense CRF, on one saved release's maps (a measurement, not a pipeline option).
+   */
+  @Command(
+      name = "affinity",
+      mixinStandardHelpOptions = true,
+      description =
+          "Labels a folder with one saved release four ways (thresholds, dense CRF, random walk on learned "
+              + "affinities, random walk on colour) and scores each against exact masks.")
+  static final class Affinity implements java.util.concurrent.Callable<Integer> {
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "FILE.onnx",
+        description = "A saved release (label --save-model).")
+    java.nio.file.Path model;
+
+    @Option(
+        names = "--folder",
+        required = true,
+        paramLabel = "DIR",
+        description = "A folder in the label contract (images/, labels.csv, classes.txt).")
+    java.nio.file.Path folder;
+
+    @Option(
+        names = "--truth",
+        paramLabel = "DIR",
+        description =
+            "Exact masks <stem>.png. Default: FOLDER/truth if it exists, else FOLDER/masks.")
+    java.nio.file.Path truth;
+
+    @Option(
+        names = "--tta-scales",
+        paramLabel = "S[,S...]",
+        description = "Test-time scales. Default: the release's own.")
+    String scales;
+
+    @Option(
+        names = "--grid",
+        defaultValue = "56",
+        description =
+            "Side of the walk's grid (the affinity network's input is 4 times it). Default: ${DEFAULT-VALUE}.")
+    int grid;
+
+    @Option(
+        names = "--radius",
+        defaultValue = "5",
+        description = "Neighbour radius of the walk, grid cells. Default: ${DEFAULT-VALUE}.")
+    int radius;
+
+    @Option(
+        names = "--beta",
+        defaultValue = "8",
+        description = "Exponent on the affinities. Default: ${DEFAULT-VALUE}.")
+    float beta;
+
+    @Option(
+        names = "--walk-steps",
+        defaultValue = "256",
+        description = "Random-walk steps. Default: ${DEFAULT-VALUE}.")
+    int walkSteps;
+
+    @Option(
+        names = "--steps",
+        defaultValue = "400",
+        description = "Affinity training steps. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(
+        names = "--batch",
+        defaultValue = "8",
+        description = "Affinity training batch. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "Affinity training seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      if (grid < 8 || radius < 1 || !(beta > 0) || walkSteps < 0 || steps < 1 || batch < 1) {
+        throw new UserError(
+            "--grid must be >= 8, --radius, --steps and --batch >= 1, --beta > 0, --walk-steps >= 0");
+      }
+      for (String f : new String[] {"labels.csv", "classes.txt", "images"}) {
+        if (!java.nio.file.Files.exists(folder.resolve(f))) {
+          throw new UserError("--folder " + folder + " has no " + f);
+        }
+      }
+      if (!java.nio.file.Files.isRegularFile(model)) {
+        throw new UserError("--model " + model + " is not a file");
+      }
+      java.nio.file.Path t =
+          truth != null
+              ? truth
+              : java.nio.file.Files.isDirectory(folder.resolve("truth"))
+                  ? folder.resolve("truth")
+                  : folder.resolve("masks");
+      if (!java.nio.file.Files.isDirectory(t)) {
+        throw new UserError("no exact masks at " + t + " (give --truth DIR)");
+      }
+      Logs.toFile(java.nio.file.Path.of(""));
+      new io.gainstream.bench.affinity.AffinityExperiment(
+              new io.gainstream.bench.affinity.AffinityExperiment.Options(
+                  model,
+                  folder,
+                  t,
+                  scales == null ? null : io.gainstream.model.infer.TtaScales.parse(scales),
+                  grid,
+                  new io.gainstream.bench.affinity.RandomWalk.Settings(radius, beta, walkSteps),
+                  steps,
+                  batch,
+                  seed),
+              System.out)
+          .run();
+      return 0;
     }
   }
 }
