@@ -39,7 +39,8 @@ public final class LabelQuality {
    * @param steps training steps per run
    * @param seeds training seeds per method (1 … seeds)
    * @param dataSeed seed of the generated sets
-   * @param refine crf or none for every run ({@code label --refine}); null: what each release names
+   * @param refine crf, walk or none for every run ({@code label --refine}); null: what each release
+   *     names
    * @param ttaScales test-time scales of every run ({@code label --tta-scales}); null: what each
    *     release names
    * @param variants whether each run's release also labels the images without refinement, with the
@@ -72,16 +73,38 @@ public final class LabelQuality {
    */
   static final String TRANSFER_SET = "part, trained on biased only";
 
-  /** The labelling variants, in the order of {@link Variant#fg}: none, crf, multi-scale, both. */
+  /**
+   * The labelling variants, in the order of {@link Variant#fg}: each refinement at one scale, then
+   * each at the compared scales.
+   */
   static final List<String> VARIANTS =
       List.of(
           "none",
           "crf",
+          "walk",
           "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode(),
-          "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode() + " + crf");
+          "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode() + " + crf",
+          "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode() + " + walk");
 
   /**
-   * One run's split labelled four ways by the same release: strict fg mIoU and mIoU per {@link
+   * The {@code label --model} runs behind the variants: scales and refinement. A refined run also
+   * exports its unrefined labels, so the crf runs give the unrefined variants as well.
+   */
+  private static final String[][] VARIANT_RUNS = {
+    {"1", io.gainstream.model.labels.CrfRefiner.CRF},
+    {
+      io.gainstream.model.infer.TtaScales.COMPARED.encode(),
+      io.gainstream.model.labels.CrfRefiner.CRF
+    },
+    {"1", io.gainstream.model.labels.WalkRefiner.WALK},
+    {
+      io.gainstream.model.infer.TtaScales.COMPARED.encode(),
+      io.gainstream.model.labels.WalkRefiner.WALK
+    }
+  };
+
+  /**
+   * One run's split labelled six ways by the same release: strict fg mIoU and mIoU per {@link
    * #VARIANTS}.
    */
   record Variant(Run run, double[] fg, double[] miou) {}
@@ -412,12 +435,9 @@ public final class LabelQuality {
             request(
                 set, dir, m, seed, true, set.backbone(), o.refine(), o.ttaScales(), null, release),
             progress);
-    // single scale and multi-scale, each refined: the unrefined labels beside them are the other
-    // two variants
-    Path[] variantDirs = new Path[2];
+    Path[] variantDirs = new Path[VARIANT_RUNS.length];
     if (release != null && outcome.modelVersion() >= 0) {
-      String[] scales = {"1", io.gainstream.model.infer.TtaScales.COMPARED.encode()};
-      for (int k = 0; k < 2; k++) {
+      for (int k = 0; k < VARIANT_RUNS.length; k++) {
         variantDirs[k] =
             work.resolve("variant-" + k + "-" + set.name() + "-" + m.id() + "-" + seed);
         LabelJob.run(
@@ -428,8 +448,8 @@ public final class LabelQuality {
                 seed,
                 false,
                 null,
-                io.gainstream.model.labels.CrfRefiner.CRF,
-                scales[k],
+                VARIANT_RUNS[k][1],
+                VARIANT_RUNS[k][0],
                 release,
                 null),
             progress);
@@ -480,23 +500,30 @@ public final class LabelQuality {
       }
       rows.add(r);
       if (variantDirs[0] != null) {
-        double[] fg = new double[4];
-        double[] miou = new double[4];
-        for (int k = 0; k < 2; k++) {
+        double[] fg = new double[VARIANTS.size()];
+        double[] miou = new double[VARIANTS.size()];
+        // run k's refined labels are variant refinedAt[k], its unrefined ones plainAt[k] (-1: a
+        // repeat of another run's)
+        int[] refinedAt = {1, 4, 2, 5};
+        int[] plainAt = {0, 3, -1, -1};
+        for (int k = 0; k < VARIANT_RUNS.length; k++) {
           ConfusionMatrix refined =
               Evaluation.score(
                       variantDirs[k].resolve("SegmentationClass"), split.getValue(), set.classes())
                   .matrix();
-          ConfusionMatrix plain =
-              Evaluation.score(
-                      variantDirs[k].resolve(io.gainstream.services.io.LabelExporter.UNREFINED_DIR),
-                      split.getValue(),
-                      set.classes())
-                  .matrix();
-          fg[2 * k] = plain.strictForegroundMeanIou();
-          miou[2 * k] = plain.strictMeanIou();
-          fg[2 * k + 1] = refined.strictForegroundMeanIou();
-          miou[2 * k + 1] = refined.strictMeanIou();
+          fg[refinedAt[k]] = refined.strictForegroundMeanIou();
+          miou[refinedAt[k]] = refined.strictMeanIou();
+          if (plainAt[k] >= 0) {
+            ConfusionMatrix plain =
+                Evaluation.score(
+                        variantDirs[k].resolve(
+                            io.gainstream.services.io.LabelExporter.UNREFINED_DIR),
+                        split.getValue(),
+                        set.classes())
+                    .matrix();
+            fg[plainAt[k]] = plain.strictForegroundMeanIou();
+            miou[plainAt[k]] = plain.strictMeanIou();
+          }
         }
         variants.add(new Variant(r, fg, miou));
       }

@@ -391,6 +391,9 @@ public final class ThroughputBenchmark {
     io.gainstream.model.labels.CrfRefiner refiner =
         new io.gainstream.model.labels.CrfRefiner(
             io.gainstream.model.labels.CrfRefiner.Settings.defaults());
+    io.gainstream.model.labels.WalkRefiner walker =
+        new io.gainstream.model.labels.WalkRefiner(
+            io.gainstream.model.labels.WalkRefiner.Settings.defaults());
     int size = s.spec().inputSize();
     int plane = size * size;
     int n = s.images();
@@ -439,12 +442,22 @@ public final class ThroughputBenchmark {
           long c0 = System.nanoTime();
           refiner.classMap(r.maps()[j], classes[j], size, packed[j], widths[j], heights[j]);
           long c1 = System.nanoTime();
+          walker.classMap(
+              r.maps()[j],
+              classes[j],
+              size,
+              packed[j],
+              widths[j],
+              heights[j],
+              labeler.settings().thresholds());
+          long c2 = System.nanoTime();
           costs.imageIoEncode += c0 - e0;
           costs.imageIoSamples++;
           costs.crf += c1 - c0;
+          costs.walk += c2 - c1;
           costs.crfSamples++;
           // sampled comparisons, not the pipeline's work: kept out of a′
-          extras += c1 - e0;
+          extras += c2 - e0;
         }
         costs.images++;
       }
@@ -591,12 +604,12 @@ public final class ThroughputBenchmark {
     out.printf("### Per-image work outside the model (plain loop, batch 32), µs per image%n%n");
     out.println(
         "| model | decode | resize + pack | model (flip fused) | thresholds | PNG encode | PNG encode via ImageIO (before) | label bytes: PNG / raw "
-            + "| dense CRF (refine crf, not in a′) |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + "| dense CRF (refine crf, not in a′) | random walk (refine walk, not in a′) |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Map.Entry<String, Costs> e : costs.entrySet()) {
       Costs c = e.getValue();
       out.printf(
-          "| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %s | %d / %d | %s |%n",
+          "| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %s | %d / %d | %s | %s |%n",
           e.getKey(),
           c.perImage(c.decode),
           c.perImage(c.resize),
@@ -610,7 +623,8 @@ public final class ThroughputBenchmark {
           c.rawBytes / Math.max(1, c.images),
           c.crfSamples == 0
               ? "- (in thresholds)"
-              : String.format("%.0f", c.crf / 1e3 / c.crfSamples));
+              : String.format("%.0f", c.crf / 1e3 / c.crfSamples),
+          c.crfSamples == 0 ? "-" : String.format("%.0f", c.walk / 1e3 / c.crfSamples));
     }
     out.println();
   }
@@ -637,7 +651,12 @@ public final class ThroughputBenchmark {
      */
     long crf;
 
+    /** The random walk at its default settings, sampled with the CRF. */
+    long walk;
+
+    /** Images the CRF and the walk were sampled on. */
     long crfSamples;
+
     long pngBytes;
     long rawBytes;
     long images;

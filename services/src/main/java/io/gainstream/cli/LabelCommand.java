@@ -68,10 +68,11 @@ public final class LabelCommand implements Callable<Integer> {
 
   @Option(
       names = "--refine",
-      paramLabel = "crf|none",
+      paramLabel = "crf|walk|none",
       description =
-          "Refine the proxy labels with a dense CRF on the image's colours, or not. Default: crf with --backbone "
-              + "(what its releases name; docs/QUALITY.md), none for the built-in network.")
+          "Refine the proxy labels with a dense CRF on the image's colours, with a random walk of the attention on colour "
+              + "affinities, or not. Default: what the release names (crf with --backbone, none for the built-in network; "
+              + "docs/QUALITY.md).")
   String refine;
 
   @Option(
@@ -246,10 +247,13 @@ public final class LabelCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code --refine}: crf, none or unset (null); anything else is a one-line error. */
+  /** {@code --refine}: crf, walk, none or unset (null); anything else is a one-line error. */
   public static String refineOption(String refine) {
-    if (refine != null && !refine.equals("crf") && !refine.equals("none")) {
-      throw new UserError("--refine must be crf or none, got " + refine);
+    if (refine != null
+        && !refine.equals("crf")
+        && !refine.equals("walk")
+        && !refine.equals("none")) {
+      throw new UserError("--refine must be crf, walk or none, got " + refine);
     }
     return refine;
   }

@@ -31,9 +31,10 @@ final class PipelineCommand extends ServiceCommand {
 
   @Option(
       names = "--refine",
-      paramLabel = "crf|none",
+      paramLabel = "crf|walk|none",
       description =
-          "Refine the proxy labels with a dense CRF, or not (as --set gainstream.refine=...). Default: what each release names.")
+          "Refine the proxy labels with a dense CRF or a random walk, or not (as --set gainstream.refine=...). Default: what "
+              + "each release names.")
   String refine;
 
   @Option(

@@ -56,7 +56,7 @@ class CliArgumentsTest {
   void shouldRefuseAnUnknownRefinementWithOneLine() throws Exception {
     CliRun r = run(emptyLabel("--refine", "bilateral"));
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("gainstream: --refine must be crf or none, got bilateral");
+    assertThat(r.err()).isEqualTo("gainstream: --refine must be crf, walk or none, got bilateral");
   }
 
   @Test

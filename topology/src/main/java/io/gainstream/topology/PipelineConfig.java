@@ -100,9 +100,11 @@ public final class PipelineConfig extends AbstractConfig {
       "SeeNet δ_l relative to the map's max (background zone below).";
 
   public static final String REFINE_CONFIG = "gainstream.refine";
+  private static final io.gainstream.model.labels.WalkRefiner.Settings WALK =
+      io.gainstream.model.labels.WalkRefiner.Settings.defaults();
   private static final String REFINE_DOC =
-      "Refinement of the proxy label: crf (a dense CRF on the image's colours) or none. Unset: what the release names "
-          + "(backbone releases name crf), otherwise none.";
+      "Refinement of the proxy label: crf (a dense CRF on the image's colours), walk (a random walk of the attention on "
+          + "colour affinities) or none. Unset: what the release names (backbone releases name crf), otherwise none.";
   public static final String TTA_SCALES_CONFIG = "gainstream.tta.scales";
   private static final String TTA_SCALES_DOC =
       "Multi-scale fusion: the input sides to run each batch at, as multiples of the release's (e.g. 1,1.5); 1 alone is "
@@ -116,6 +118,11 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String CRF_BACKGROUND_POWER_CONFIG = "gainstream.crf.background.power";
   public static final String CRF_CONFIDENCE_CONFIG = "gainstream.crf.confidence";
   public static final String CRF_GRID_CONFIG = "gainstream.crf.grid";
+  public static final String WALK_RADIUS_CONFIG = "gainstream.walk.radius";
+  public static final String WALK_BETA_CONFIG = "gainstream.walk.beta";
+  public static final String WALK_STEPS_CONFIG = "gainstream.walk.steps";
+  public static final String WALK_COLOUR_CONFIG = "gainstream.walk.colour";
+  public static final String WALK_GRID_CONFIG = "gainstream.walk.grid";
 
   public static final String MAX_IMAGE_BYTES_CONFIG = "gainstream.limit.image.bytes";
   private static final String MAX_IMAGE_BYTES_DOC =
@@ -266,7 +273,7 @@ public final class PipelineConfig extends AbstractConfig {
               REFINE_CONFIG,
               Type.STRING,
               "",
-              ConfigDef.ValidString.in("", "none", "crf"),
+              ConfigDef.ValidString.in("", "none", "crf", "walk"),
               Importance.MEDIUM,
               REFINE_DOC)
           .define(
@@ -339,6 +346,41 @@ public final class PipelineConfig extends AbstractConfig {
               Range.between(8, 4096),
               Importance.LOW,
               "Long side, in pixels, of the grid the CRF runs on (its cost is linear in the grid's pixels).")
+          .define(
+              WALK_RADIUS_CONFIG,
+              Type.INT,
+              WALK.walk().radius(),
+              Range.between(1, 16),
+              Importance.LOW,
+              "Random walk: pixels closer than this many grid cells are neighbours.")
+          .define(
+              WALK_BETA_CONFIG,
+              Type.DOUBLE,
+              (double) WALK.walk().beta(),
+              Range.between(0.01, 100),
+              Importance.LOW,
+              "Random walk: exponent on the affinities (larger: only near-equal colours join).")
+          .define(
+              WALK_STEPS_CONFIG,
+              Type.INT,
+              WALK.walk().steps(),
+              Range.between(0, 10000),
+              Importance.LOW,
+              "Random walk: steps (the cost is linear in them).")
+          .define(
+              WALK_COLOUR_CONFIG,
+              Type.DOUBLE,
+              (double) WALK.colourWidth(),
+              Range.between(0.001, 1),
+              Importance.LOW,
+              "Random walk: mean colour difference (0-1) at which the affinity falls to 1/e before the exponent.")
+          .define(
+              WALK_GRID_CONFIG,
+              Type.INT,
+              WALK.gridSide(),
+              Range.between(8, 1024),
+              Importance.LOW,
+              "Long side, in pixels, of the grid the random walk runs on (its cost is linear in the grid's pixels).")
           .define(
               MAX_IMAGE_BYTES_CONFIG,
               Type.LONG,
@@ -482,8 +524,8 @@ public final class PipelineConfig extends AbstractConfig {
   }
 
   /**
-   * The refinement set by {@code gainstream.refine}: crf or none; empty when unset (the release
-   * decides).
+   * The refinement set by {@code gainstream.refine}: crf, walk or none; empty when unset (the
+   * release decides).
    */
   public java.util.Optional<String> refine() {
     String r = getString(REFINE_CONFIG);
@@ -525,6 +567,26 @@ public final class PipelineConfig extends AbstractConfig {
         getDouble(CRF_BACKGROUND_POWER_CONFIG).floatValue(),
         getDouble(CRF_CONFIDENCE_CONFIG).floatValue(),
         getInt(CRF_GRID_CONFIG));
+  }
+
+  /** The random-walk settings ({@code gainstream.walk.*}), whether or not refinement is on. */
+  public io.gainstream.model.labels.WalkRefiner.Settings walkSettings() {
+    return new io.gainstream.model.labels.WalkRefiner.Settings(
+        new io.gainstream.model.refine.RandomWalk.Settings(
+            getInt(WALK_RADIUS_CONFIG),
+            getDouble(WALK_BETA_CONFIG).floatValue(),
+            getInt(WALK_STEPS_CONFIG)),
+        getDouble(WALK_COLOUR_CONFIG).floatValue(),
+        getInt(WALK_GRID_CONFIG));
+  }
+
+  /**
+   * Every refinement the threshold stage can run, by name, at its {@code gainstream.*} settings.
+   */
+  public java.util.Map<String, io.gainstream.model.labels.Refinement> refinements() {
+    io.gainstream.model.labels.Refinement crf = crfSettings();
+    io.gainstream.model.labels.Refinement walk = walkSettings();
+    return java.util.Map.of(crf.name(), crf, walk.name(), walk);
   }
 
   /**

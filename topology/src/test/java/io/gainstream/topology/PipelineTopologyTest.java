@@ -406,6 +406,39 @@ class PipelineTopologyTest {
         .allSatisfy(l -> assertThat(l.getUnrefinedClassPng().isEmpty()).isTrue());
   }
 
+  /**
+   * A release naming the random walk gets walked labels: every pixel labelled, the thresholded
+   * label beside it.
+   */
+  @Test
+  void shouldRefineByTheRandomWalkWhenTheReleaseNamesIt() {
+    start();
+    List<SyntheticDataset.Sample> two = TestReleases.samples(2, 11);
+    models.pipeInput(
+        "gain",
+        TestReleases.release(
+            1,
+            1,
+            TestReleases.CLASSES,
+            TestReleases.SIZE,
+            Map.of(
+                io.gainstream.model.labels.Refinement.EXTRA_KEY,
+                io.gainstream.model.labels.WalkRefiner.WALK)));
+    publish(two);
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    List<ProxyLabel> walked = labels.readValuesToList();
+    assertThat(walked)
+        .hasSize(2)
+        .allSatisfy(
+            l -> {
+              assertThat(l.getUnrefinedClassPng().isEmpty()).isFalse();
+              byte[] v =
+                  LabelPng.read(l.getClassPng().toByteArray(), DecodeLimits.defaults()).values();
+              assertThat(v).hasSize(l.getWidth() * l.getHeight()).doesNotContain((byte) 255);
+            });
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
   @Test
   void shouldRefineWhenTheSettingsSayCrfWhateverTheRelease() {
     start(Map.of(PipelineConfig.REFINE_CONFIG, "crf"));

@@ -14,7 +14,9 @@ import io.gainstream.model.labels.CrfRefiner;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.labels.ProxyLabels;
+import io.gainstream.model.labels.WalkRefiner;
 import io.gainstream.model.onnx.ScaledRelease;
+import io.gainstream.model.refine.RandomWalk;
 import io.gainstream.services.io.ImagePublisher;
 import io.gainstream.services.io.LabelsCsv;
 import java.awt.image.BufferedImage;
@@ -59,9 +61,6 @@ public final class AffinityExperiment {
       int steps,
       int batch,
       long seed) {}
-
-  /** Colour width of the control's affinity, the CRF's appearance width (13 of 255 levels). */
-  private static final float COLOUR_WIDTH = 13f / 255f;
 
   private final Options o;
   private final PrintStream out;
@@ -159,7 +158,16 @@ public final class AffinityExperiment {
                 .withRefine(CrfRefiner.Settings.defaults()));
     Map<String, ConfusionMatrix> scores = new LinkedHashMap<>();
     Map<String, Double> millis = new LinkedHashMap<>();
-    for (String v : List.of("none", "crf", "walk, learned affinity", "walk, colour affinity")) {
+    List<String> rows = new ArrayList<>(List.of("none", "crf", "walk, colour affinity"));
+    if (o.steps() > 0) {
+      rows.add("walk, learned affinity");
+    }
+    int g = o.grid();
+    // the pipeline's walk refiner (colour affinity), on a grid of the same long side
+    WalkRefiner colour =
+        new WalkRefiner(
+            new WalkRefiner.Settings(o.walk(), WalkRefiner.Settings.defaults().colourWidth(), g));
+    for (String v : rows) {
       scores.put(v, new ConfusionMatrix(numClasses));
       millis.put(v, 0.0);
     }
@@ -171,7 +179,50 @@ public final class AffinityExperiment {
       byte[] refined = crf.label(im.maps(), im.classes(), s, w, h, im.rgb()).classMap();
       millis.merge("crf", (System.nanoTime() - c0) / 1e6, Double::sum);
       scores.get("crf").add(refined, im.truth());
+      long w1 = System.nanoTime();
+      byte[] control =
+          colour.classMap(
+              im.maps(),
+              im.classes(),
+              s,
+              im.rgb(),
+              im.image().getWidth(),
+              im.image().getHeight(),
+              thresholds);
+      millis.merge("walk, colour affinity", (System.nanoTime() - w1) / 1e6, Double::sum);
+      scores.get("walk, colour affinity").add(control, im.truth());
     }
+    if (o.steps() > 0) {
+      learnedWalk(images, s, thresholds, scores, millis);
+    }
+    out.println(
+        "| labels | fg mIoU | mIoU | labelled fg mIoU | ignored | ms per image (refinement) |");
+    out.println("|---|---:|---:|---:|---:|---:|");
+    for (Map.Entry<String, ConfusionMatrix> e : scores.entrySet()) {
+      ConfusionMatrix m = e.getValue();
+      out.printf(
+          "| %s | %.3f | %.3f | %.3f | %.1f %% | %.0f |%n",
+          e.getKey(),
+          m.strictForegroundMeanIou(),
+          m.strictMeanIou(),
+          m.foregroundMeanIou(),
+          100 * m.ignoredShare(),
+          millis.get(e.getKey()) / images.size());
+    }
+    out.println();
+  }
+
+  /**
+   * AffinityNet's recipe: an affinity network trained from the thresholded labels on the walk's
+   * grid (same pixel pairs: positive within a label, negative across, 255 left out), then the walk
+   * on its embeddings.
+   */
+  private void learnedWalk(
+      List<Image> images,
+      int s,
+      ProxyLabels.Thresholds thresholds,
+      Map<String, ConfusionMatrix> scores,
+      Map<String, Double> millis) {
     int g = o.grid();
     List<int[]> offsets = RandomWalk.halfOffsets(o.walk().radius());
     // the walk's training labels: the thresholded labels on the grid, as the pipeline would label
@@ -215,32 +266,12 @@ public final class AffinityExperiment {
         long w0 = System.nanoTime();
         float[] embedding = net.embed(inputs[i], 1)[0];
         byte[] learned =
-            walked(im, s, g, thresholds, RandomWalk.affinities(embedding, 16, g, offsets), offsets);
+            walked(
+                im, s, g, thresholds, RandomWalk.affinities(embedding, 16, g, g, offsets), offsets);
         millis.merge("walk, learned affinity", (System.nanoTime() - w0) / 1e6, Double::sum);
         scores.get("walk, learned affinity").add(learned, im.truth());
-        long w1 = System.nanoTime();
-        float[] colour = colourEmbedding(im.image(), g);
-        byte[] control =
-            walked(im, s, g, thresholds, RandomWalk.affinities(colour, 3, g, offsets), offsets);
-        millis.merge("walk, colour affinity", (System.nanoTime() - w1) / 1e6, Double::sum);
-        scores.get("walk, colour affinity").add(control, im.truth());
       }
     }
-    out.println(
-        "| labels | fg mIoU | mIoU | labelled fg mIoU | ignored | ms per image (refinement) |");
-    out.println("|---|---:|---:|---:|---:|---:|");
-    for (Map.Entry<String, ConfusionMatrix> e : scores.entrySet()) {
-      ConfusionMatrix m = e.getValue();
-      out.printf(
-          "| %s | %.3f | %.3f | %.3f | %.1f %% | %.0f |%n",
-          e.getKey(),
-          m.strictForegroundMeanIou(),
-          m.strictMeanIou(),
-          m.foregroundMeanIou(),
-          100 * m.ignoredShare(),
-          millis.get(e.getKey()) / images.size());
-    }
-    out.println();
   }
 
   /** The maps of the {@code s × s} input resized to the walk's grid (the whole square). */
@@ -260,7 +291,7 @@ public final class AffinityExperiment {
       Image im, int s, int g, ProxyLabels.Thresholds t, float[][] affinities, List<int[]> offs) {
     int w = im.image().getWidth();
     int h = im.image().getHeight();
-    float[][] maps = RandomWalk.walk(affinities, offs, g, onGrid(im.maps(), s, g), o.walk());
+    float[][] maps = RandomWalk.walk(affinities, offs, g, g, onGrid(im.maps(), s, g), o.walk());
     Letterbox box = Letterbox.of(w, h, s);
     float[][] full = new float[maps.length][];
     for (int c = 0; c < maps.length; c++) {
@@ -287,15 +318,6 @@ public final class AffinityExperiment {
       label[p] = (byte) k;
     }
     return label;
-  }
-
-  /** The image at the grid, colour divided by the CRF's colour width: affinity from colour. */
-  private static float[] colourEmbedding(BufferedImage image, int g) {
-    float[] chw = Tensors.toChw(image, g);
-    for (int i = 0; i < chw.length; i++) {
-      chw[i] /= COLOUR_WIDTH;
-    }
-    return chw;
   }
 
   private static void copy(

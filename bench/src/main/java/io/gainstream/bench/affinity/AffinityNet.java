@@ -19,6 +19,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.gainstream.model.labels.ProxyLabels;
+import io.gainstream.model.refine.RandomWalk;
 import java.util.List;
 
 /**

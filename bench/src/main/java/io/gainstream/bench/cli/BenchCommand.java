@@ -101,7 +101,7 @@ public final class BenchCommand implements Runnable {
 
     @Option(
         names = "--refine",
-        paramLabel = "crf|none",
+        paramLabel = "crf|walk|none",
         description =
             "Refinement of every run's labels, as label --refine. Default: what each release names (crf on a backbone). "
                 + "Refined runs also report their labels before refinement.")
@@ -110,7 +110,7 @@ public final class BenchCommand implements Runnable {
     @Option(
         names = "--variants",
         description =
-            "Label each run's release four ways as well (none, crf, scales 1,1.5, both), through label --model: "
+            "Label each run's release six ways as well (none, crf, walk; each again at scales 1,1.5), through label --model: "
                 + "refinements compared on one release.")
     boolean variants;
 
@@ -538,7 +538,7 @@ public final class BenchCommand implements Runnable {
                   t,
                   scales == null ? null : io.gainstream.model.infer.TtaScales.parse(scales),
                   grid,
-                  new io.gainstream.bench.affinity.RandomWalk.Settings(radius, beta, walkSteps),
+                  new io.gainstream.model.refine.RandomWalk.Settings(radius, beta, walkSteps),
                   steps,
                   batch,
                   seed),

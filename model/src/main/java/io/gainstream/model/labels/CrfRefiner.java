@@ -1,7 +1,6 @@
 package io.gainstream.model.labels;
 
 import io.gainstream.model.image.Letterbox;
-import io.gainstream.model.image.MapResize;
 import io.gainstream.model.refine.DenseCrf;
 
 /**
@@ -12,15 +11,15 @@ import io.gainstream.model.refine.DenseCrf;
  * each pixel takes the most likely label. A pixel whose most likely label has a marginal below
  * {@code confidence} stays {@link ProxyLabels#IGNORE}.
  */
-public final class CrfRefiner {
+public final class CrfRefiner implements Refinement.Refiner {
   /**
    * Key of a release's refinement in its metadata extras ({@code gainstream.extra.refine}): crf or
    * none.
    */
-  public static final String EXTRA_KEY = "refine";
+  public static final String EXTRA_KEY = Refinement.EXTRA_KEY;
 
   public static final String CRF = "crf";
-  public static final String NONE = "none";
+  public static final String NONE = Refinement.NONE;
 
   /**
    * @param crf kernel widths (in pixels of the original image) and weights, iterations
@@ -29,7 +28,8 @@ public final class CrfRefiner {
    * @param gridSide long side of the grid the CRF runs on (the cost is linear in its pixels)
    */
   public record Settings(
-      DenseCrf.Settings crf, float backgroundPower, float confidence, int gridSide) {
+      DenseCrf.Settings crf, float backgroundPower, float confidence, int gridSide)
+      implements Refinement {
     public Settings {
       if (crf == null
           || !(backgroundPower > 0)
@@ -42,6 +42,16 @@ public final class CrfRefiner {
 
     public static Settings defaults() {
       return new Settings(DenseCrf.Settings.defaults(), 1f, 0f, 256);
+    }
+
+    @Override
+    public String name() {
+      return CRF;
+    }
+
+    @Override
+    public Refinement.Refiner refiner() {
+      return new CrfRefiner(this);
     }
   }
 
@@ -63,32 +73,20 @@ public final class CrfRefiner {
    */
   public byte[] classMap(
       float[][] maps, int[] classes, int mapSize, byte[] rgb, int width, int height) {
-    int pixels = width * height;
     if (maps.length == 0) {
-      return new byte[pixels];
+      return new byte[width * height];
     }
-    if (rgb.length != mapSize * mapSize * 3) {
-      throw new IllegalArgumentException(
-          "expected " + mapSize * mapSize * 3 + " RGB bytes of the model input, got " + rgb.length);
-    }
-    Letterbox box = Letterbox.of(width, height, mapSize);
-    double shrink =
-        Math.min(1.0, settings.gridSide() / (double) Math.max(box.width(), box.height()));
-    int gw = Math.max(1, (int) Math.round(box.width() * shrink));
-    int gh = Math.max(1, (int) Math.round(box.height() * shrink));
-    float[][] grid = new float[maps.length][];
-    for (int c = 0; c < maps.length; c++) {
-      grid[c] = MapResize.bilinear(box.window(maps[c]), box.width(), box.height(), gw, gh);
-    }
-    byte[] gridRgb = gridRgb(rgb, mapSize, box, gw, gh);
-    DenseCrf crf = DenseCrf.of(gridRgb, gw, gh, settings.crf().scaled(gw / (double) width));
-    float[][] q = crf.infer(DenseCrf.unaries(grid, gw * gh, settings.backgroundPower()));
+    RefineGrid grid = RefineGrid.of(mapSize, rgb, width, height, settings.gridSide());
+    int gw = grid.width();
+    int gh = grid.height();
+    DenseCrf crf = DenseCrf.of(grid.rgb(), gw, gh, settings.crf().scaled(gw / (double) width));
+    float[][] q = crf.infer(DenseCrf.unaries(grid.maps(maps), gw * gh, settings.backgroundPower()));
     float[][] full = new float[q.length][];
     for (int l = 0; l < q.length; l++) {
-      full[l] = MapResize.bilinear(q[l], gw, gh, width, height);
+      full[l] = grid.toImage(q[l]);
     }
-    byte[] out = new byte[pixels];
-    for (int p = 0; p < pixels; p++) {
+    byte[] out = new byte[width * height];
+    for (int p = 0; p < out.length; p++) {
       int best = 0;
       float v = full[0][p];
       for (int l = 1; l < full.length; l++) {
@@ -104,19 +102,16 @@ public final class CrfRefiner {
     return out;
   }
 
-  /** The window of the packed input, resized to the grid, as interleaved bytes. */
-  private static byte[] gridRgb(byte[] rgb, int size, Letterbox box, int gw, int gh) {
-    byte[] out = new byte[gw * gh * 3];
-    float[] plane = new float[size * size];
-    for (int ch = 0; ch < 3; ch++) {
-      for (int i = 0; i < plane.length; i++) {
-        plane[i] = rgb[3 * i + ch] & 0xff;
-      }
-      float[] g = MapResize.bilinear(box.window(plane), box.width(), box.height(), gw, gh);
-      for (int i = 0; i < g.length; i++) {
-        out[3 * i + ch] = (byte) Math.max(0, Math.min(255, Math.round(g[i])));
-      }
-    }
-    return out;
+  /** The CRF's label ignores the thresholds: its unaries come from the maps themselves. */
+  @Override
+  public byte[] classMap(
+      float[][] maps,
+      int[] classes,
+      int mapSize,
+      byte[] rgb,
+      int width,
+      int height,
+      ProxyLabels.Thresholds thresholds) {
+    return classMap(maps, classes, mapSize, rgb, width, height);
   }
 }

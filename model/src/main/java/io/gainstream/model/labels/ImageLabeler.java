@@ -19,8 +19,8 @@ public final class ImageLabeler {
    * @param omega soft-mask ω
    * @param seeNetHigh SeeNet δ_h relative to the map's max
    * @param seeNetLow SeeNet δ_l relative to the map's max
-   * @param refine dense-CRF refinement of the proxy label, or null for none (the soft and SeeNet
-   *     masks are maps, not labels, and stay unrefined)
+   * @param refine refinement of the proxy label (dense CRF or random walk), or null for none (the
+   *     soft and SeeNet masks are maps, not labels, and stay unrefined)
    */
   public record Settings(
       Thresholds thresholds,
@@ -28,7 +28,7 @@ public final class ImageLabeler {
       float omega,
       float seeNetHigh,
       float seeNetLow,
-      CrfRefiner.Settings refine) {
+      Refinement refine) {
     public Settings(
         Thresholds thresholds, float sigma, float omega, float seeNetHigh, float seeNetLow) {
       this(thresholds, sigma, omega, seeNetHigh, seeNetLow, null);
@@ -43,7 +43,7 @@ public final class ImageLabeler {
       return new Settings(t, sigma, omega, seeNetHigh, seeNetLow, refine);
     }
 
-    public Settings withRefine(CrfRefiner.Settings r) {
+    public Settings withRefine(Refinement r) {
       return new Settings(thresholds, sigma, omega, seeNetHigh, seeNetLow, r);
     }
   }
@@ -65,11 +65,11 @@ public final class ImageLabeler {
       byte[] unrefinedClassMap) {}
 
   private final Settings settings;
-  private final CrfRefiner refiner;
+  private final Refinement.Refiner refiner;
 
   public ImageLabeler(Settings settings) {
     this.settings = settings;
-    this.refiner = settings.refine() == null ? null : new CrfRefiner(settings.refine());
+    this.refiner = settings.refine() == null ? null : settings.refine().refiner();
   }
 
   public Settings settings() {
@@ -88,8 +88,8 @@ public final class ImageLabeler {
 
   /**
    * As {@link #label(float[][], int[], int, int, int)}, with the model's input (interleaved {@code
-   * r, g, b} bytes, {@code mapSize²}) so that a refining labeler can run its CRF; without it (null)
-   * the label stays unrefined.
+   * r, g, b} bytes, {@code mapSize²}) so that a refining labeler can refine; without it (null) the
+   * label stays unrefined.
    */
   public Result label(
       float[][] maps, int[] classes, int mapSize, int width, int height, byte[] rgb) {
@@ -110,7 +110,7 @@ public final class ImageLabeler {
       byte[] refined =
           maps.length == 0
               ? classMap
-              : refiner.classMap(maps, classes, mapSize, rgb, width, height);
+              : refiner.classMap(maps, classes, mapSize, rgb, width, height, settings.thresholds());
       return new Result(width, height, refined, soft, zones, classMap);
     }
     return new Result(width, height, classMap, soft, zones, null);

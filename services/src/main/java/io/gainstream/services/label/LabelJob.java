@@ -53,7 +53,7 @@ public final class LabelJob {
    * @param workDir where the embedded broker and local state live; null for a temporary one
    * @param inputSize side the network trains at
    * @param labelSize side the release labels at (at least {@code inputSize})
-   * @param refine crf or none ({@code gainstream.refine}); null: what the release names
+   * @param refine crf, walk or none ({@code gainstream.refine}); null: what the release names
    * @param ttaScales test-time scales such as {@code 1,1.5} ({@code gainstream.tta.scales}); null:
    *     what the release names
    * @param model a saved release to label with instead of training (null: train one)

@@ -18,8 +18,9 @@ import java.util.List;
  * @param classes labelled class indices
  * @param maps one {@code size²} map per labelled class
  * @param thresholds the label thresholds the release names, or null when it names none
+ * @param refine how the label is to be refined (crf or walk), or null
  * @param rgb the model's input as interleaved {@code r, g, b} bytes when the label is to be refined
- *     (the CRF runs on it), else null
+ *     (the refiner runs on it), else null
  */
 public record Attended(
     String imageId,
@@ -34,6 +35,7 @@ public record Attended(
     int[] classes,
     float[][] maps,
     ProxyLabels.Thresholds thresholds,
+    String refine,
     byte[] rgb) {
 
   /** The Protobuf form, for dead letters. */

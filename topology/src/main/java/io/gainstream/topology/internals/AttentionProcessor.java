@@ -8,6 +8,8 @@ import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.infer.TtaScales;
 import io.gainstream.model.labels.CrfRefiner;
 import io.gainstream.model.labels.ProxyLabels;
+import io.gainstream.model.labels.Refinement;
+import io.gainstream.model.labels.WalkRefiner;
 import io.gainstream.model.net.Prediction;
 import io.gainstream.model.onnx.ScaledRelease;
 import io.gainstream.proto.v1.DeadLetter;
@@ -69,7 +71,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private final long maxWaitMs;
   private final boolean flip;
 
-  /** gainstream.refine when set (crf or none); null: the release decides. */
+  /** gainstream.refine when set (crf, walk or none); null: the release decides. */
   private final String refineSet;
 
   /** gainstream.tta.scales when set; null: the release decides. */
@@ -96,10 +98,10 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private ProxyLabels.Thresholds sessionThresholds;
 
   /**
-   * Whether labels of the current release are refined (gainstream.refine, else what the release
-   * names).
+   * How labels of the current release are refined, crf or walk (gainstream.refine, else what the
+   * release names); null: not at all.
    */
-  private boolean sessionRefines;
+  private String sessionRefine;
 
   /**
    * Input side of the session's release: the pipeline takes it from the release, not from its
@@ -322,7 +324,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
               classes[i],
               result.maps()[i],
               sessionThresholds,
-              sessionRefines ? input(img, s, images, i * 3 * plane) : null);
+              sessionRefine,
+              sessionRefine != null ? input(img, s, images, i * 3 * plane) : null);
       context.forward(
           new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
       if (relabeller != null) {
@@ -429,11 +432,15 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     sessionVersion = r.getVersion();
     sessionMethod = next.info().method();
     sessionThresholds = ProxyLabels.Thresholds.fromExtra(next.info().extra()).orElse(null);
-    sessionRefines =
-        CrfRefiner.CRF.equals(
-            refineSet != null ? refineSet : next.info().extra().get(CrfRefiner.EXTRA_KEY));
+    sessionRefine =
+        refinement(refineSet != null ? refineSet : next.info().extra().get(Refinement.EXTRA_KEY));
     metrics.modelVersion(sessionVersion);
     return true;
+  }
+
+  /** A refinement's name when it is one the threshold stage runs (crf, walk), else null. */
+  static String refinement(String name) {
+    return CrfRefiner.CRF.equals(name) || WalkRefiner.WALK.equals(name) ? name : null;
   }
 
   /**

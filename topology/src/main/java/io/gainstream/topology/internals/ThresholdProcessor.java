@@ -36,7 +36,9 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
    */
   private final Map<ImageLabeler.Settings, ImageLabeler> labelers = new HashMap<>();
 
-  private final io.gainstream.model.labels.CrfRefiner.Settings crf;
+  /** The refinements the attention stage may ask for, by name, at their gainstream.* settings. */
+  private final Map<String, io.gainstream.model.labels.Refinement> refinements;
+
   private final List<String> classNames;
   private final String labelChild;
   private final String deadLetterChild;
@@ -47,7 +49,7 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
       PipelineConfig config, String labelChild, String deadLetterChild, PipelineMetrics metrics) {
     this.labeler = new ImageLabeler(config.labelerSettings());
     this.thresholdsSet = config.thresholdsSet();
-    this.crf = config.crfSettings();
+    this.refinements = config.refinements();
     this.classNames = config.classes().names();
     this.labelChild = labelChild;
     this.deadLetterChild = deadLetterChild;
@@ -88,7 +90,7 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
 
   /**
    * The labeler of a result: the release's thresholds unless {@code gainstream.threshold.*} is set,
-   * refining when the attention stage sent the input along (it does when the label is to be
+   * refining as the attention stage asked (it sends the input along when the label is to be
    * refined).
    */
   private ImageLabeler labeler(Attended a) {
@@ -96,8 +98,8 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
     if (!thresholdsSet && a.thresholds() != null) {
       s = s.withThresholds(a.thresholds());
     }
-    if (a.rgb() != null) {
-      s = s.withRefine(crf);
+    if (a.rgb() != null && a.refine() != null) {
+      s = s.withRefine(refinements.get(a.refine()));
     }
     return s.equals(labeler.settings()) ? labeler : labelers.computeIfAbsent(s, ImageLabeler::new);
   }

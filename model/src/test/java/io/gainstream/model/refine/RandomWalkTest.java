@@ -1,4 +1,4 @@
-package io.gainstream.bench.affinity;
+package io.gainstream.model.refine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,7 +46,7 @@ class RandomWalkTest {
   @Test
   void shouldGiveAffinityOneToEqualEmbeddingsAndZeroOutsideTheGrid() {
     List<int[]> offs = RandomWalk.halfOffsets(3);
-    float[][] a = RandomWalk.affinities(new float[SIDE * SIDE], 1, SIDE, offs);
+    float[][] a = RandomWalk.affinities(new float[SIDE * SIDE], 1, SIDE, SIDE, offs);
     for (int o = 0; o < offs.size(); o++) {
       int dy = offs.get(o)[0];
       int dx = offs.get(o)[1];
@@ -57,7 +57,7 @@ class RandomWalkTest {
         }
       }
     }
-    float[][] split = RandomWalk.affinities(twoHalves(6, 2f), 1, SIDE, offs);
+    float[][] split = RandomWalk.affinities(twoHalves(6, 2f), 1, SIDE, SIDE, offs);
     assertThat(
             split[
                 offs.indexOf(offs.stream().filter(o -> o[0] == 0 && o[1] == 1).findFirst().get())][
@@ -77,8 +77,9 @@ class RandomWalkTest {
     java.util.Arrays.fill(constant, 0.7f);
     float[] out =
         RandomWalk.walk(
-            RandomWalk.affinities(e, 1, SIDE, offs),
+            RandomWalk.affinities(e, 1, SIDE, SIDE, offs),
             offs,
+            SIDE,
             SIDE,
             new float[][] {constant},
             new RandomWalk.Settings(4, 8f, 50))[0];
@@ -91,12 +92,12 @@ class RandomWalkTest {
   void shouldSpreadAttentionInsideARegionAndNotAcrossAnEdge() {
     List<int[]> offs = RandomWalk.halfOffsets(3);
     // far = 40: affinity exp(-40) ^ 8 underflows to zero, the halves are disconnected
-    float[][] a = RandomWalk.affinities(twoHalves(6, 40f), 1, SIDE, offs);
+    float[][] a = RandomWalk.affinities(twoHalves(6, 40f), 1, SIDE, SIDE, offs);
     float[] peak = new float[SIDE * SIDE];
     peak[5 * SIDE + 2] = 1f;
     float[] out =
-        RandomWalk.walk(a, offs, SIDE, new float[][] {peak}, new RandomWalk.Settings(3, 8f, 400))[
-            0];
+        RandomWalk.walk(
+            a, offs, SIDE, SIDE, new float[][] {peak}, new RandomWalk.Settings(3, 8f, 400))[0];
     float left = out[0];
     for (int y = 0; y < SIDE; y++) {
       for (int x = 0; x < SIDE; x++) {
@@ -119,8 +120,9 @@ class RandomWalkTest {
     m[3] = 0.4f;
     float[] out =
         RandomWalk.walk(
-            RandomWalk.affinities(new float[SIDE * SIDE], 1, SIDE, offs),
+            RandomWalk.affinities(new float[SIDE * SIDE], 1, SIDE, SIDE, offs),
             offs,
+            SIDE,
             SIDE,
             new float[][] {m},
             new RandomWalk.Settings(2, 8f, 0))[0];
@@ -134,7 +136,7 @@ class RandomWalkTest {
     assertThatThrownBy(() -> new RandomWalk.Settings(2, 0f, 1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
-            () -> RandomWalk.affinities(new float[5], 1, SIDE, RandomWalk.halfOffsets(2)))
+            () -> RandomWalk.affinities(new float[5], 1, SIDE, SIDE, RandomWalk.halfOffsets(2)))
         .hasMessageContaining("expected 144");
   }
 }

@@ -1,6 +1,7 @@
-package io.gainstream.bench.affinity;
+package io.gainstream.model.refine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,6 +14,9 @@ import java.util.List;
  * (β sharpens: a weak affinity is almost no edge), {@code W_ii = 1}, and the row-stochastic {@code
  * T = D^{-1} W}; the maps after {@code t} steps are {@code T^t m}. T is applied {@code t} times as
  * a sparse product (linear in grid pixels × neighbours per step) rather than raised to a power.
+ *
+ * <p>Row-stochastic means a constant map stays constant, and attention never crosses a pair whose
+ * affinity is zero: mass spreads within regions the affinity joins.
  */
 public final class RandomWalk {
   /**
@@ -57,11 +61,12 @@ public final class RandomWalk {
    * Affinities {@code exp(−mean_d |e_i − e_j|)} (AffinityNet's form) between each pixel and its
    * neighbour at each half offset; 0 where the neighbour is outside the grid.
    *
-   * @param embedding {@code dim × side × side} (channel-major)
+   * @param embedding {@code dim × height × width} (channel-major)
    * @return per offset, per pixel {@code i}: the affinity of {@code i} and {@code i + offset}
    */
-  public static float[][] affinities(float[] embedding, int dim, int side, List<int[]> offsets) {
-    int n = side * side;
+  public static float[][] affinities(
+      float[] embedding, int dim, int width, int height, List<int[]> offsets) {
+    int n = width * height;
     if (embedding.length != dim * n) {
       throw new IllegalArgumentException(
           "expected " + dim * n + " embedding values, got " + embedding.length);
@@ -70,10 +75,10 @@ public final class RandomWalk {
     for (int o = 0; o < offsets.size(); o++) {
       int dy = offsets.get(o)[0];
       int dx = offsets.get(o)[1];
-      for (int y = 0; y + dy < side; y++) {
-        for (int x = Math.max(0, -dx); x < side && x + dx < side; x++) {
-          int i = y * side + x;
-          int j = (y + dy) * side + x + dx;
+      for (int y = 0; y + dy < height; y++) {
+        for (int x = Math.max(0, -dx); x < width && x + dx < width; x++) {
+          int i = y * width + x;
+          int j = (y + dy) * width + x + dx;
           float d = 0;
           for (int k = 0; k < dim; k++) {
             d += Math.abs(embedding[k * n + i] - embedding[k * n + j]);
@@ -88,35 +93,44 @@ public final class RandomWalk {
   /**
    * The maps after the walk.
    *
-   * @param affinities from {@link #affinities} (same offsets)
-   * @param maps per class, {@code side²} values
+   * @param affinities from {@link #affinities} (same offsets and grid)
+   * @param maps per class, {@code width × height} values
    */
   public static float[][] walk(
-      float[][] affinities, List<int[]> offsets, int side, float[][] maps, Settings settings) {
-    int n = side * side;
+      float[][] affinities,
+      List<int[]> offsets,
+      int width,
+      int height,
+      float[][] maps,
+      Settings settings) {
+    int n = width * height;
     float[][] w = new float[affinities.length][n];
     float[] degree = new float[n];
-    java.util.Arrays.fill(degree, 1f);
+    Arrays.fill(degree, 1f);
+    int[] shift = new int[offsets.size()];
     for (int o = 0; o < offsets.size(); o++) {
-      int j0 = offsets.get(o)[0] * side + offsets.get(o)[1];
+      shift[o] = offsets.get(o)[0] * width + offsets.get(o)[1];
       for (int i = 0; i < n; i++) {
         float a = affinities[o][i];
         if (a > 0) {
           float v = (float) Math.pow(a, settings.beta());
           w[o][i] = v;
           degree[i] += v;
-          degree[i + j0] += v;
+          degree[i + shift[o]] += v;
         }
       }
     }
     float[][] out = new float[maps.length][];
+    float[] next = new float[n];
     for (int c = 0; c < maps.length; c++) {
+      if (maps[c].length != n) {
+        throw new IllegalArgumentException("expected " + n + " map values, got " + maps[c].length);
+      }
       float[] m = maps[c].clone();
-      float[] next = new float[n];
       for (int t = 0; t < settings.steps(); t++) {
         System.arraycopy(m, 0, next, 0, n);
-        for (int o = 0; o < offsets.size(); o++) {
-          int j0 = offsets.get(o)[0] * side + offsets.get(o)[1];
+        for (int o = 0; o < shift.length; o++) {
+          int j0 = shift[o];
           float[] wo = w[o];
           for (int i = 0; i < n; i++) {
             float v = wo[i];
