@@ -492,7 +492,8 @@ public final class BenchCommand implements Runnable {
     @Option(
         names = "--steps",
         defaultValue = "400",
-        description = "Affinity training steps. Default: ${DEFAULT-VALUE}.")
+        description =
+            "Affinity training steps (0: the colour walk only). Default: ${DEFAULT-VALUE}.")
     int steps;
 
     @Option(
@@ -509,9 +510,9 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (grid < 8 || radius < 1 || !(beta > 0) || walkSteps < 0 || steps < 1 || batch < 1) {
+      if (grid < 8 || radius < 1 || !(beta > 0) || walkSteps < 0 || steps < 0 || batch < 1) {
         throw new UserError(
-            "--grid must be >= 8, --radius, --steps and --batch >= 1, --beta > 0, --walk-steps >= 0");
+            "--grid must be >= 8, --radius and --batch >= 1, --beta > 0, --steps and --walk-steps >= 0");
       }
       for (String f : new String[] {"labels.csv", "classes.txt", "images"}) {
         if (!java.nio.file.Files.exists(folder.resolve(f))) {
