@@ -356,6 +356,11 @@ class PipelineTopologyTest {
   }
 
   private List<SyntheticDataset.Sample> publishUnderARefiningRelease() {
+    return publishUnderARefiningRelease(io.gainstream.model.labels.CrfRefiner.CRF);
+  }
+
+  /** Two images labelled by a release that names {@code refine}. */
+  private List<SyntheticDataset.Sample> publishUnderARefiningRelease(String refine) {
     List<SyntheticDataset.Sample> two = TestReleases.samples(2, 9);
     models.pipeInput(
         "gain",
@@ -364,9 +369,7 @@ class PipelineTopologyTest {
             1,
             TestReleases.CLASSES,
             TestReleases.SIZE,
-            Map.of(
-                io.gainstream.model.labels.CrfRefiner.EXTRA_KEY,
-                io.gainstream.model.labels.CrfRefiner.CRF)));
+            Map.of(io.gainstream.model.labels.Refinement.EXTRA_KEY, refine)));
     publish(two);
     driver.advanceWallClockTime(Duration.ofSeconds(2));
     return two;
@@ -413,19 +416,7 @@ class PipelineTopologyTest {
   @Test
   void shouldRefineByTheRandomWalkWhenTheReleaseNamesIt() {
     start();
-    List<SyntheticDataset.Sample> two = TestReleases.samples(2, 11);
-    models.pipeInput(
-        "gain",
-        TestReleases.release(
-            1,
-            1,
-            TestReleases.CLASSES,
-            TestReleases.SIZE,
-            Map.of(
-                io.gainstream.model.labels.Refinement.EXTRA_KEY,
-                io.gainstream.model.labels.WalkRefiner.WALK)));
-    publish(two);
-    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    publishUnderARefiningRelease(io.gainstream.model.labels.WalkRefiner.WALK);
     List<ProxyLabel> walked = labels.readValuesToList();
     assertThat(walked)
         .hasSize(2)

@@ -2,40 +2,23 @@ package io.gainstream.model.labels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gainstream.model.image.Letterbox;
 import io.gainstream.model.refine.DenseCrf;
 import org.junit.jupiter.api.Test;
 
 /**
- * The refiner on a letterboxed 96×64 photo-like image: an object (bright, right of column 60) and a
- * map of it that is blurred and shifted left, as a coarse attention grid gives. Thresholding puts
- * the boundary where the map crosses; the CRF moves it to the object's edge, at the image's size.
+ * The refiner on {@link EdgeImage}: thresholding puts the boundary where the blurred map crosses;
+ * the CRF moves it to the object's edge, at the image's size.
  */
 class CrfRefinerTest {
-  private static final int W = 96;
-  private static final int H = 64;
-  private static final int S = 48;
-  private static final int EDGE = 60;
+  private static final int W = EdgeImage.W;
+  private static final int H = EdgeImage.H;
+  private static final int S = EdgeImage.S;
 
   @Test
   void shouldMoveTheBoundaryOfTheLabelOntoTheObjectsEdge() {
-    Letterbox box = Letterbox.of(W, H, S);
-    byte[] rgb = new byte[S * S * 3];
-    float[] map = new float[S * S];
-    for (int y = 0; y < S; y++) {
-      for (int x = 0; x < S; x++) {
-        int p = y * S + x;
-        boolean inside = y >= box.y() && y < box.y() + box.height();
-        // image column of this input column
-        double ix = (x + 0.5) * W / (double) S - 0.5;
-        int v = !inside ? 124 : ix >= EDGE ? 220 : 30;
-        rgb[3 * p] = (byte) v;
-        rgb[3 * p + 1] = (byte) v;
-        rgb[3 * p + 2] = (byte) v;
-        // the map crosses 0.5 ten image pixels left of the edge
-        map[p] = inside ? (float) (1 / (1 + Math.exp(-(ix - (EDGE - 10)) / 4))) : 0f;
-      }
-    }
+    EdgeImage image = new EdgeImage(0);
+    byte[] rgb = image.rgb;
+    float[] map = image.map;
     ImageLabeler plain =
         new ImageLabeler(
             ImageLabeler.Settings.defaults()
@@ -51,10 +34,10 @@ class CrfRefinerTest {
     ImageLabeler.Result after = refining.label(new float[][] {map}, new int[] {2}, S, W, H, rgb);
     assertThat(before.unrefinedClassMap()).as("an unrefining labeler keeps no second map").isNull();
     assertThat(after.unrefinedClassMap()).isEqualTo(before.classMap());
-    assertThat(wrong(before.classMap()))
+    assertThat(EdgeImage.wrong(before.classMap(), 0, 2))
         .as("thresholded: off by about 10 columns")
         .isGreaterThanOrEqualTo(8 * H);
-    assertThat(wrong(after.classMap()))
+    assertThat(EdgeImage.wrong(after.classMap(), 0, 2))
         .as("refined: at most two columns off")
         .isLessThanOrEqualTo(2 * H);
     // masks are maps, not labels: unchanged by refinement
@@ -73,16 +56,5 @@ class CrfRefinerTest {
     assertThat(r.unrefinedClassMap())
         .as("refined and unrefined labels cover the same images")
         .isEqualTo(r.classMap());
-  }
-
-  private static int wrong(byte[] labels) {
-    int n = 0;
-    for (int y = 0; y < H; y++) {
-      for (int x = 0; x < W; x++) {
-        int truth = x >= EDGE ? 2 : 0;
-        n += labels[y * W + x] != truth ? 1 : 0;
-      }
-    }
-    return n;
   }
 }

@@ -3,43 +3,21 @@ package io.gainstream.model.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gainstream.model.image.Letterbox;
 import io.gainstream.model.refine.RandomWalk;
 import org.junit.jupiter.api.Test;
 
 /**
- * The walk on CrfRefinerTest's letterboxed 96×64 image: an object (bright, right of column 60) and
- * a map of it that is blurred and shifted left. The walk spreads the map over the object's colour
- * and not over the background's, so the label's boundary moves onto the object's edge.
+ * The walk on {@link EdgeImage}: it spreads the blurred map over the object's colour and not over
+ * the background's, so the label's boundary moves onto the object's edge.
  */
 class WalkRefinerTest {
-  private static final int W = 96;
-  private static final int H = 64;
-  private static final int S = 48;
-  private static final int EDGE = 60;
+  private static final int W = EdgeImage.W;
+  private static final int H = EdgeImage.H;
+  private static final int S = EdgeImage.S;
 
-  private final byte[] rgb = new byte[S * S * 3];
-  private final float[] map = new float[S * S];
-
-  WalkRefinerTest() {
-    Letterbox box = Letterbox.of(W, H, S);
-    for (int y = 0; y < S; y++) {
-      for (int x = 0; x < S; x++) {
-        int p = y * S + x;
-        boolean inside = y >= box.y() && y < box.y() + box.height();
-        double ix = (x + 0.5) * W / (double) S - 0.5;
-        int v = !inside ? 124 : ix >= EDGE ? 220 : 30;
-        rgb[3 * p] = (byte) v;
-        rgb[3 * p + 1] = (byte) v;
-        rgb[3 * p + 2] = (byte) v;
-        // the map crosses 0.5 ten image pixels left of the edge, and fades towards the right
-        map[p] =
-            inside
-                ? (float) (1 / (1 + Math.exp(-(ix - (EDGE - 10)) / 4)) * (1 - 0.3 * ix / W))
-                : 0f;
-      }
-    }
-  }
+  private final EdgeImage image = new EdgeImage(0.3);
+  private final byte[] rgb = image.rgb;
+  private final float[] map = image.map;
 
   private static ImageLabeler labeler(Refinement r) {
     ImageLabeler.Settings s =
@@ -55,10 +33,10 @@ class WalkRefinerTest {
         labeler(WalkRefiner.Settings.defaults())
             .label(new float[][] {map}, new int[] {2}, S, W, H, rgb);
     assertThat(after.unrefinedClassMap()).isEqualTo(before.classMap());
-    assertThat(wrong(before.classMap()))
+    assertThat(EdgeImage.wrong(before.classMap(), 0, 2))
         .as("thresholded: off by about 10 columns")
         .isGreaterThanOrEqualTo(8 * H);
-    assertThat(wrong(after.classMap()))
+    assertThat(EdgeImage.wrong(after.classMap(), 0, 2))
         .as("walked: at most two columns off")
         .isLessThanOrEqualTo(2 * H);
     assertThat(after.classMap()).as("the walk leaves nothing at 255").doesNotContain((byte) 255);
@@ -91,13 +69,7 @@ class WalkRefinerTest {
                 W,
                 H,
                 new ProxyLabels.Thresholds(0.5f, 0.5f));
-    int wrong = 0;
-    for (int y = 0; y < H; y++) {
-      for (int x = 0; x < W; x++) {
-        wrong += out[y * W + x] != (x >= EDGE ? 3 : 1) ? 1 : 0;
-      }
-    }
-    assertThat(wrong).isLessThanOrEqualTo(2 * H);
+    assertThat(EdgeImage.wrong(out, 1, 3)).isLessThanOrEqualTo(2 * H);
   }
 
   @Test
@@ -128,15 +100,5 @@ class WalkRefinerTest {
                         H,
                         ProxyLabels.Thresholds.defaults()))
         .hasMessageContaining("RGB bytes");
-  }
-
-  private static int wrong(byte[] labels) {
-    int n = 0;
-    for (int y = 0; y < H; y++) {
-      for (int x = 0; x < W; x++) {
-        n += labels[y * W + x] != (x >= EDGE ? 2 : 0) ? 1 : 0;
-      }
-    }
-    return n;
   }
 }
