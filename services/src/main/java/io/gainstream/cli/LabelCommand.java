@@ -71,7 +71,7 @@ public final class LabelCommand implements Callable<Integer> {
       paramLabel = "crf|walk|none",
       description =
           "Refine the proxy labels with a dense CRF on the image's colours, with a random walk of the attention on colour "
-              + "affinities, or not. Default: what the release names (crf with --backbone, none for the built-in network; "
+              + "affinities, or not. Default: what the release names (crf with --backbone, walk for the built-in network; "
               + "docs/QUALITY.md).")
   String refine;
 

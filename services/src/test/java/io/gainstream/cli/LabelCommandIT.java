@@ -167,6 +167,10 @@ class LabelCommandIT {
       LabelPng.Decoded d = LabelPng.read(Files.readAllBytes(label), DecodeLimits.defaults());
       assertThat(d.width()).isEqualTo(80);
       assertThat(d.height()).isEqualTo(80);
+      assertThat(out.resolve("SegmentationClassUnrefined").resolve(s.id() + ".png"))
+          .as("built-in releases name the random walk: the thresholded label is kept beside it")
+          .exists();
+      assertThat(d.values()).as("the walk labels every pixel").doesNotContain((byte) 255);
       for (byte v : d.values()) {
         int k = v & 0xff;
         assertThat(k == 0 || k == 255 || java.util.Arrays.stream(s.classes()).anyMatch(c -> c == k))
