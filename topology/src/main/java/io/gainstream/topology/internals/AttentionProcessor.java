@@ -6,10 +6,8 @@ import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
 import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.infer.TtaScales;
-import io.gainstream.model.labels.CrfRefiner;
 import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.model.labels.Refinement;
-import io.gainstream.model.labels.WalkRefiner;
 import io.gainstream.model.net.Prediction;
 import io.gainstream.model.onnx.ScaledRelease;
 import io.gainstream.proto.v1.DeadLetter;
@@ -73,6 +71,11 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
 
   /** gainstream.refine when set (crf, walk or none); null: the release decides. */
   private final String refineSet;
+
+  /**
+   * Names of the refinements the threshold stage runs (the same map it builds its refiners from).
+   */
+  private final java.util.Set<String> refinements;
 
   /** gainstream.tta.scales when set; null: the release decides. */
   private final TtaScales scalesSet;
@@ -139,6 +142,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     this.maxWaitMs = config.batchMaxWaitMs();
     this.flip = config.flipTta();
     this.refineSet = config.refine().orElse(null);
+    this.refinements = config.refinements().keySet();
     this.scalesSet = config.ttaScales().orElse(null);
     this.inference = config.inferenceOptions();
     this.resultChild = resultChild;
@@ -432,15 +436,11 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     sessionVersion = r.getVersion();
     sessionMethod = next.info().method();
     sessionThresholds = ProxyLabels.Thresholds.fromExtra(next.info().extra()).orElse(null);
-    sessionRefine =
-        refinement(refineSet != null ? refineSet : next.info().extra().get(Refinement.EXTRA_KEY));
+    String named = refineSet != null ? refineSet : next.info().extra().get(Refinement.EXTRA_KEY);
+    // none, unset or a name this build does not know: the thresholded label
+    sessionRefine = named != null && refinements.contains(named) ? named : null;
     metrics.modelVersion(sessionVersion);
     return true;
-  }
-
-  /** A refinement's name when it is one the threshold stage runs (crf, walk), else null. */
-  static String refinement(String name) {
-    return CrfRefiner.CRF.equals(name) || WalkRefiner.WALK.equals(name) ? name : null;
   }
 
   /**
