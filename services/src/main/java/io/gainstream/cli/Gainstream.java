@@ -78,7 +78,9 @@ public final class Gainstream implements Runnable {
             c.getErr().println("gainstream: " + ex.getMessage());
             return ex instanceof UserError u ? u.exitCode() : USAGE;
           }
-          if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+          if (ex instanceof java.io.IOException
+              || ex instanceof java.io.UncheckedIOException
+              || ex instanceof io.gainstream.topology.errors.TransactionTooShortException) {
             c.getErr().println("gainstream: " + ex.getMessage());
             return FAILED;
           }

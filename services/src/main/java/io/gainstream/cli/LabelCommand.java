@@ -121,6 +121,13 @@ public final class LabelCommand implements Callable<Integer> {
       description = "Keep the embedded broker and state here (default: a temporary folder).")
   Path workDir;
 
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A gainstream.* pipeline setting, e.g. --set gainstream.transaction.timeout.ms=120000 (see docs/ARCHITECTURE.md).")
+  java.util.Map<String, String> sets = new java.util.HashMap<>();
+
   @picocli.CommandLine.Mixin ValidationOptions validation;
 
   @picocli.CommandLine.Mixin BackboneOptions backbone;
@@ -161,6 +168,7 @@ public final class LabelCommand implements Callable<Integer> {
     if (model != null) {
       requireSavedModel(model, classes);
     }
+    requireSettings(sets, classes);
     io.gainstream.model.backbone.Backbone bb = model == null ? backbone.backbone() : null;
     int steps =
         trainSteps != null ? trainSteps : bb == null ? 1500 : BackboneOptions.BACKBONE_STEPS;
@@ -198,7 +206,8 @@ public final class LabelCommand implements Callable<Integer> {
                 scales,
                 model,
                 saveModel,
-                backbone.weightAveraging()),
+                backbone.weightAveraging(),
+                sets),
             Bars::bar);
     requireRelease(o);
     System.out.printf(
@@ -206,6 +215,25 @@ public final class LabelCommand implements Callable<Integer> {
         o.labelled(), o.rejected(), out.resolve("dead-letters.jsonl"), o.modelVersion());
     System.out.println(releaseLine(o));
     return 0;
+  }
+
+  /** {@code --set}: gainstream.* keys whose values make a valid pipeline config. */
+  private static void requireSettings(java.util.Map<String, String> sets, Path classes)
+      throws java.io.IOException {
+    for (String key : sets.keySet()) {
+      if (!io.gainstream.topology.PipelineConfig.configDef().names().contains(key)) {
+        throw new UserError("--set " + key + ": not a gainstream.* pipeline setting");
+      }
+    }
+    java.util.Map<String, Object> c = new java.util.HashMap<>(sets);
+    c.put(
+        io.gainstream.topology.PipelineConfig.CLASSES_CONFIG,
+        String.join(",", io.gainstream.model.input.ClassCatalog.read(classes).names()));
+    try {
+      new io.gainstream.topology.PipelineConfig(c);
+    } catch (org.apache.kafka.common.config.ConfigException e) {
+      throw new UserError("--set: " + e.getMessage());
+    }
   }
 
   /**

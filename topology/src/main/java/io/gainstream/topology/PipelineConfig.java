@@ -47,13 +47,32 @@ public final class PipelineConfig extends AbstractConfig {
 
   public static final String BATCH_MAX_SIZE_CONFIG = "gainstream.batch.max.size";
   private static final String BATCH_MAX_SIZE_DOC =
-      "Images per ONNX Runtime run; a full buffer is flushed at once.";
+      "Most images per ONNX Runtime run; fewer when the release's measured cost would not fit gainstream.batch.budget.ms.";
   public static final String BATCH_MAX_WAIT_MS_CONFIG = "gainstream.batch.max.wait.ms";
   private static final String BATCH_MAX_WAIT_MS_DOC =
       "Longest time an image waits in the buffer for its batch to fill (wall clock), once a model is there.";
   public static final String COMMIT_INTERVAL_MS_CONFIG = "gainstream.commit.interval.ms";
   private static final String COMMIT_INTERVAL_MS_DOC =
       "Kafka Streams commit interval. Under exactly-once a label is readable (read_committed) only once its transaction commits, so half of this adds to the mean latency; shorter means more transactions.";
+  public static final String TRANSACTION_TIMEOUT_MS_CONFIG = "gainstream.transaction.timeout.ms";
+  private static final String TRANSACTION_TIMEOUT_MS_DOC =
+      "The stream threads' transaction.timeout.ms (exactly-once): the broker aborts a transaction open longer, and the thread "
+          + "starts over from its last commit. Kafka Streams' own default, 10 s, is shorter than one batch of photos through a "
+          + "backbone on two cores; at most the broker's transaction.max.timeout.ms (15 min by default). A longer timeout also "
+          + "means a crashed instance's open transaction can hold read_committed readers back that long.";
+  public static final String MAX_POLL_INTERVAL_MS_CONFIG = "gainstream.max.poll.interval.ms";
+  private static final String MAX_POLL_INTERVAL_MS_DOC =
+      "The stream threads' max.poll.interval.ms: a thread that does not poll for this long leaves the group and its tasks move.";
+  public static final String BATCH_BUDGET_MS_CONFIG = "gainstream.batch.budget.ms";
+  private static final String BATCH_BUDGET_MS_DOC =
+      "Longest attention-stage work (model, thresholds, refinement) a stream thread does between two commits; batches are "
+          + "sized from each release's measured cost per image to fit it. 0: a quarter of the smaller of the transaction "
+          + "timeout and the poll interval. With the commit interval it must fit in half the transaction timeout, and in half "
+          + "the poll interval; other combinations are refused at start.";
+  public static final String BATCH_START_SIZE_CONFIG = "gainstream.batch.start.size";
+  private static final String BATCH_START_SIZE_DOC =
+      "Images in the first batch of a release, before its cost is known; batches then double while they stay within the "
+          + "budget, up to gainstream.batch.max.size, and shrink at once after a slow one.";
   public static final String SAMPLE_RATE_CONFIG = "gainstream.sample.rate";
   private static final String SAMPLE_RATE_DOC =
       "Share of valid images copied to the training-samples topic (by a hash of the id, so replays agree). Images with pixel labels are always copied.";
@@ -194,6 +213,34 @@ public final class PipelineConfig extends AbstractConfig {
               Range.between(10, 600_000),
               Importance.MEDIUM,
               COMMIT_INTERVAL_MS_DOC)
+          .define(
+              TRANSACTION_TIMEOUT_MS_CONFIG,
+              Type.LONG,
+              60_000L,
+              Range.between(1_000, 900_000),
+              Importance.MEDIUM,
+              TRANSACTION_TIMEOUT_MS_DOC)
+          .define(
+              MAX_POLL_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              300_000L,
+              Range.between(1_000, Integer.MAX_VALUE),
+              Importance.LOW,
+              MAX_POLL_INTERVAL_MS_DOC)
+          .define(
+              BATCH_BUDGET_MS_CONFIG,
+              Type.LONG,
+              0L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              BATCH_BUDGET_MS_DOC)
+          .define(
+              BATCH_START_SIZE_CONFIG,
+              Type.INT,
+              1,
+              Range.between(1, 4096),
+              Importance.LOW,
+              BATCH_START_SIZE_DOC)
           .define(
               SAMPLE_RATE_CONFIG,
               Type.DOUBLE,
@@ -423,7 +470,40 @@ public final class PipelineConfig extends AbstractConfig {
       throw new org.apache.kafka.common.config.ConfigException(
           BACKGROUND_THRESHOLD_CONFIG + " must not exceed " + FOREGROUND_THRESHOLD_CONFIG);
     }
+    checkTimeouts();
     classes();
+  }
+
+  /**
+   * Refuses timeouts that cannot work together: a thread's transaction lasts about a commit
+   * interval plus the attention work of one budget, which must stay well inside the transaction
+   * timeout, and the budget well inside the poll interval.
+   */
+  private void checkTimeouts() {
+    long tx = transactionTimeoutMs();
+    long budget = batchBudgetMs();
+    long commit = commitIntervalMs();
+    if (budget < 1) {
+      throw new ConfigException(
+          BATCH_BUDGET_MS_CONFIG + " comes out below 1 ms: raise " + TRANSACTION_TIMEOUT_MS_CONFIG);
+    }
+    if (budget + commit > tx / 2) {
+      throw new ConfigException(
+          String.format(
+              "%s (%d ms) plus %s (%d ms) must be at most half of %s (%d ms), or transactions time out",
+              BATCH_BUDGET_MS_CONFIG,
+              budget,
+              COMMIT_INTERVAL_MS_CONFIG,
+              commit,
+              TRANSACTION_TIMEOUT_MS_CONFIG,
+              tx));
+    }
+    if (budget > maxPollIntervalMs() / 2) {
+      throw new ConfigException(
+          String.format(
+              "%s (%d ms) must be at most half of %s (%d ms), or threads drop out of the group",
+              BATCH_BUDGET_MS_CONFIG, budget, MAX_POLL_INTERVAL_MS_CONFIG, maxPollIntervalMs()));
+    }
   }
 
   /** The keys, their defaults and documentation (for {@code --help} and docs). */
@@ -474,6 +554,24 @@ public final class PipelineConfig extends AbstractConfig {
 
   public long commitIntervalMs() {
     return getLong(COMMIT_INTERVAL_MS_CONFIG);
+  }
+
+  public long transactionTimeoutMs() {
+    return getLong(TRANSACTION_TIMEOUT_MS_CONFIG);
+  }
+
+  public long maxPollIntervalMs() {
+    return getLong(MAX_POLL_INTERVAL_MS_CONFIG);
+  }
+
+  /** The attention stage's work per transaction: as set, else a quarter of the smaller timeout. */
+  public long batchBudgetMs() {
+    long set = getLong(BATCH_BUDGET_MS_CONFIG);
+    return set > 0 ? set : Math.min(transactionTimeoutMs(), maxPollIntervalMs()) / 4;
+  }
+
+  public int batchStartSize() {
+    return Math.min(getInt(BATCH_START_SIZE_CONFIG), batchMaxSize());
   }
 
   public double sampleRate() {

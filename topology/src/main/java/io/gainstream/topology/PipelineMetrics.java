@@ -25,6 +25,16 @@ public final class PipelineMetrics {
   private final AtomicLong modelVersion = new AtomicLong(-1);
   private final LongAdder relabelled = new LongAdder();
 
+  private final LongAdder restartsUncommitted = new LongAdder();
+
+  /** The newest batch that started: size and System.nanoTime() at its start; 0 while none runs. */
+  private final AtomicLong runningSince = new AtomicLong();
+
+  private final AtomicLong runningImages = new AtomicLong();
+
+  /** The newest batch that finished: size, nanoseconds, the batch limit after it, when. */
+  private volatile long[] lastBatch;
+
   /** Images each task still has to re-label with its newest release, by task id. */
   private final Map<String, Long> relabelBacklog = new ConcurrentHashMap<>();
 
@@ -56,6 +66,58 @@ public final class PipelineMetrics {
     stageNanos.add(stageNs);
     inferenceNanos.add(inferenceNs);
     batchSizes.computeIfAbsent(size, k -> new LongAdder()).increment();
+  }
+
+  /** A batch of {@code images} starts through the model. */
+  public void batchStarted(int images) {
+    runningImages.set(images);
+    runningSince.set(System.nanoTime());
+  }
+
+  /** A batch finished in {@code nanos}; the sizer's limit is now {@code limit}. */
+  public void batchTimed(int images, long nanos, int limit) {
+    runningSince.set(0);
+    lastBatch = new long[] {images, nanos, limit, System.nanoTime()};
+  }
+
+  /** A task came back with its last batch still in its buffer: that batch never committed. */
+  public void restartedUncommitted() {
+    restartsUncommitted.increment();
+  }
+
+  public long restartsUncommitted() {
+    return restartsUncommitted.sum();
+  }
+
+  /**
+   * One line on what the attention stage is doing, for a run whose labels stopped coming: the batch
+   * in the model and for how long, otherwise the last batch's size and time, and restarts.
+   */
+  public String activity() {
+    StringBuilder b = new StringBuilder();
+    long since = runningSince.get();
+    long[] last = lastBatch;
+    if (since != 0) {
+      b.append(
+          String.format(
+              "a batch of %d images has been in the model for %.0f s",
+              runningImages.get(), (System.nanoTime() - since) / 1e9));
+    } else if (last == null) {
+      b.append(
+          modelVersion.get() < 0
+              ? "no model release yet: images wait in the buffer"
+              : "no batch has run yet");
+    } else {
+      b.append(
+          String.format(
+              "the last batch (%d images, %.1f s) ended %.0f s ago; batches are now at most %d",
+              last[0], last[1] / 1e9, (System.nanoTime() - last[3]) / 1e9, last[2]));
+    }
+    long restarts = restartsUncommitted.sum();
+    if (restarts > 0) {
+      b.append(String.format("; %d restarts lost a batch before its commit", restarts));
+    }
+    return b.toString();
   }
 
   public void labelled(long nanos) {

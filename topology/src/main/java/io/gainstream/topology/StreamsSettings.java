@@ -56,6 +56,13 @@ public final class StreamsSettings {
         MAX_RECORD_BYTES);
     p.put(StreamsConfig.topicPrefix("max.message.bytes"), MAX_RECORD_BYTES);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+    // the timeouts the attention stage sizes its batches against (PipelineConfig checks they agree)
+    p.put(
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        (int) config.transactionTimeoutMs());
+    p.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+        (int) config.maxPollIntervalMs());
     // room for several full micro-batches of buffered images in the record cache (see the buffer
     // store)
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L << 20);

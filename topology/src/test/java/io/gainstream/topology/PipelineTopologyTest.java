@@ -54,6 +54,9 @@ class PipelineTopologyTest {
     c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", TestReleases.CLASSES));
     c.put(PipelineConfig.INPUT_SIZE_CONFIG, TestReleases.SIZE);
     c.put(PipelineConfig.BATCH_MAX_SIZE_CONFIG, 4);
+    // full batches from the first: these tests are about flushing, swapping and re-labelling; the
+    // sizing from measured cost is BatchSizerTest's and SlowModelLabelIT's
+    c.put(PipelineConfig.BATCH_START_SIZE_CONFIG, 4);
     c.put(PipelineConfig.BATCH_MAX_WAIT_MS_CONFIG, 1000L);
     c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 0.0);
     c.putAll(overrides);

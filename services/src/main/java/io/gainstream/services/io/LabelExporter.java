@@ -42,14 +42,28 @@ public final class LabelExporter {
 
   private LabelExporter() {}
 
+  /** A stall longer than this gets one console line saying why. */
+  public static final Duration STALL = Duration.ofMinutes(1);
+
   /**
-   * Collects until every id of {@code expected} has a label or a dead letter (when {@code expected}
-   * is null: until the end offsets at the time of the call). Labels of models older than {@code
-   * minModelVersion} and dead letters written before {@code deadLettersSinceMs} belong to earlier
-   * runs and are ignored.
-   *
-   * <p>Without {@code expected}, {@code total} first gets the number of records to read.
+   * What the collector asks the labelling side while it waits: whether it stopped for good (then
+   * waiting is pointless) and, after a stall, what it is doing.
    */
+  public interface Watch {
+    Watch NONE = new Watch() {};
+
+    /** Why labelling stopped for good, if it did. */
+    default java.util.Optional<RuntimeException> failure() {
+      return java.util.Optional.empty();
+    }
+
+    /** One line on what the labelling side is doing. */
+    default String activity() {
+      return "no pipeline in this process to ask";
+    }
+  }
+
+  /** As the other {@code collect}, with nobody to ask after a stall. */
   public static Collected collect(
       KafkaConnection kafka,
       String labelsTopic,
@@ -60,6 +74,41 @@ public final class LabelExporter {
       Duration timeout,
       IntConsumer progress,
       java.util.function.LongConsumer total) {
+    return collect(
+        kafka,
+        labelsTopic,
+        deadLettersTopic,
+        expected,
+        minModelVersion,
+        deadLettersSinceMs,
+        timeout,
+        progress,
+        total,
+        Watch.NONE);
+  }
+
+  /**
+   * Collects until every id of {@code expected} has a label or a dead letter (when {@code expected}
+   * is null: until the end offsets at the time of the call). Labels of models older than {@code
+   * minModelVersion} and dead letters written before {@code deadLettersSinceMs} belong to earlier
+   * runs and are ignored.
+   *
+   * <p>Without {@code expected}, {@code total} first gets the number of records to read. Progress
+   * counts committed labels (the consumer reads committed records only). After {@link #STALL}
+   * without one, one WARN line says what {@code watch} is doing; when it stopped for good, its
+   * reason is thrown.
+   */
+  public static Collected collect(
+      KafkaConnection kafka,
+      String labelsTopic,
+      String deadLettersTopic,
+      Set<String> expected,
+      long minModelVersion,
+      long deadLettersSinceMs,
+      Duration timeout,
+      IntConsumer progress,
+      java.util.function.LongConsumer total,
+      Watch watch) {
     Map<String, ProxyLabel> labels = new HashMap<>();
     Map<String, DeadLetter> dead = new HashMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -82,8 +131,24 @@ public final class LabelExporter {
             end.entrySet().stream().mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum());
       }
       int done = 0;
+      long lastProgress = System.nanoTime();
+      boolean stallTold = false;
       while (true) {
         var records = c.poll(Duration.ofMillis(200));
+        if (!records.isEmpty()) {
+          lastProgress = System.nanoTime();
+          stallTold = false;
+        } else if (watch.failure().isPresent()) {
+          throw watch.failure().get();
+        } else if (!stallTold && System.nanoTime() - lastProgress > STALL.toNanos()) {
+          LOG.warn(
+              "no label for {} s ({} of {} images done): {}",
+              STALL.toSeconds(),
+              done,
+              expected == null ? "?" : expected.size(),
+              watch.activity());
+          stallTold = true;
+        }
         if (expected == null && !records.isEmpty()) {
           progress.accept(records.count()); // records read of the known total
         }

@@ -58,6 +58,7 @@ public final class LabelJob {
    *     what the release names
    * @param model a saved release to label with instead of training (null: train one)
    * @param saveModel where to write the release that labelled (null: nowhere)
+   * @param settings further {@code gainstream.*} pipeline settings ({@code label --set})
    */
   public record Request(
       Path images,
@@ -80,7 +81,60 @@ public final class LabelJob {
       String ttaScales,
       Path model,
       Path saveModel,
-      Float weightAveraging) {
+      Float weightAveraging,
+      Map<String, String> settings) {
+    public Request {
+      settings = settings == null ? Map.of() : Map.copyOf(settings);
+    }
+
+    /** With no further pipeline settings. */
+    public Request(
+        Path images,
+        Path labelsCsv,
+        Path classesFile,
+        Path out,
+        Path masks,
+        Method method,
+        int trainSteps,
+        long seed,
+        String bootstrap,
+        Path clientConfig,
+        Path workDir,
+        boolean progress,
+        TrainerService.Guarding guarding,
+        Backbone backbone,
+        int inputSize,
+        int labelSize,
+        String refine,
+        String ttaScales,
+        Path model,
+        Path saveModel,
+        Float weightAveraging) {
+      this(
+          images,
+          labelsCsv,
+          classesFile,
+          out,
+          masks,
+          method,
+          trainSteps,
+          seed,
+          bootstrap,
+          clientConfig,
+          workDir,
+          progress,
+          guarding,
+          backbone,
+          inputSize,
+          labelSize,
+          refine,
+          ttaScales,
+          model,
+          saveModel,
+          weightAveraging,
+          Map.of());
+    }
+
     /** As before refinement was an option: the release decides. */
     public Request(
         Path images,
@@ -179,7 +233,7 @@ public final class LabelJob {
       } else {
         kafka = KafkaConnection.of(r.bootstrap(), r.clientConfig());
       }
-      Map<String, Object> c = new HashMap<>();
+      Map<String, Object> c = new HashMap<>(r.settings());
       c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", classes.names()));
       c.put(PipelineConfig.MODEL_NAME_CONFIG, "label-" + run);
       c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 1.0);
@@ -300,7 +354,20 @@ public final class LabelJob {
                   started,
                   Duration.ofMinutes(30),
                   bar::stepBy,
-                  t -> {});
+                  t -> {},
+                  new LabelExporter.Watch() {
+                    @Override
+                    public java.util.Optional<RuntimeException> failure() {
+                      return pipeline
+                          .failure()
+                          .map(io.gainstream.topology.errors.TransactionTooShortException::new);
+                    }
+
+                    @Override
+                    public String activity() {
+                      return pipeline.activity();
+                    }
+                  });
         }
         Map<String, String> stems = new HashMap<>();
         published.published().forEach(id -> stems.put(id, ImagePublisher.stemOf(id)));

@@ -35,6 +35,7 @@ public final class PipelineService implements AutoCloseable {
   public record Options(String applicationId, Path stateDir, int streamThreads) {}
 
   private final KafkaStreams streams;
+  private volatile String failure;
 
   public PipelineService(KafkaConnection kafka, PipelineConfig requested, Options options) {
     PipelineConfig config = splitThreads(requested, options.streamThreads());
@@ -44,10 +45,27 @@ public final class PipelineService implements AutoCloseable {
         new KafkaStreams(PipelineTopology.build(config, ModelSessions.shared(), metrics), props);
     streams.setUncaughtExceptionHandler(
         e -> {
+          var tooShort = io.gainstream.topology.errors.TransactionTooShortException.in(e);
+          if (tooShort != null) {
+            // a replaced thread would run the same image into the same timeout forever
+            failure = tooShort.getMessage();
+            LOG.error("pipeline stopped: {}", failure);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          }
           LOG.error(
               "stream thread failed; replacing it (its tasks restart from the last commit)", e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+  }
+
+  /** Why the pipeline stopped itself (one line), if it did. */
+  public java.util.Optional<String> failure() {
+    return java.util.Optional.ofNullable(failure);
+  }
+
+  /** One line on what the labelling stage is doing, for a run whose labels stopped coming. */
+  public String activity() {
+    return "pipeline " + streams.state() + ": " + metrics.activity();
   }
 
   /**

@@ -92,6 +92,9 @@ public final class DeadLetterHandlers {
 
     @Override
     public Response handleError(ErrorHandlerContext ctx, Record<?, ?> record, Exception e) {
+      if (TransactionTooShortException.in(e) != null) {
+        return Response.fail(); // no record's fault: the pipeline stops with its reason
+      }
       LOG.error(
           "dead-lettering record {}-{}@{} after an unexpected error in {}",
           ctx.topic(),

@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * and the input offsets commit together). A batch is flushed when it is full or, by a wall-clock
  * punctuator, when its oldest image has waited {@code batch.max.wait.ms}.
  *
+ * <p>Transactions: a batch runs inside the stream thread's open transaction, which the broker
+ * aborts after {@code transaction.timeout.ms}. So a batch is sized from the release's measured cost
+ * per image ({@link BatchSizer}) to fit what is left of the thread's budget between two commits
+ * ({@link TransactionBudget}); when nothing more fits, the stage asks for a commit and the rest of
+ * the buffer waits for the next punctuation, after it.
+ *
  * <p>Hot swap: before each batch the stage reads the newest release from the global {@code models}
  * store and, if its version changed, switches sessions — between batches, never inside one. Until a
  * release exists, images wait in the buffer. Every result carries the version that produced it.
@@ -85,6 +91,10 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private final String deadLetterChild;
   private final ModelSessions sessions;
   private final PipelineMetrics metrics;
+  private final TransactionBudget budget;
+
+  /** Sizes this release's batches (shared with the process's other tasks); null before one. */
+  private BatchSizer sizer;
 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, PendingImage> buffer;
@@ -129,7 +139,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       String resultChild,
       String deadLetterChild,
       ModelSessions sessions,
-      PipelineMetrics metrics) {
+      PipelineMetrics metrics,
+      TransactionBudget budget) {
     this.bufferStore = bufferStore;
     this.indexStore = indexStore;
     this.versionsStore = versionsStore;
@@ -149,6 +160,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     this.deadLetterChild = deadLetterChild;
     this.sessions = sessions;
     this.metrics = metrics;
+    this.budget = budget;
   }
 
   @Override
@@ -173,6 +185,11 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     }
     if (pending > 0) {
       LOG.info("task {} restored {} buffered images", context.taskId(), pending);
+      ModelRelease r = models.get(modelName);
+      budget.restored(
+          context.taskId().toString(),
+          id -> buffer.get(id) != null,
+          r == null ? null : budget.sizer(sizerKey(r.getVersion())));
     }
     long interval = Math.max(1, maxWaitMs / 4);
     context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
@@ -185,15 +202,26 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     }
     buffer.put(record.key(), record.value());
     oldestEnqueued = Math.min(oldestEnqueued, record.value().getEnqueuedMs());
-    if (pending >= maxBatch) {
+    if (pending >= limit()) {
       flush();
     }
   }
 
   private void punctuate(long now) {
-    if ((pending > 0 && now - oldestEnqueued >= maxWaitMs) || relabelDue()) {
+    if ((pending > 0 && (now - oldestEnqueued >= maxWaitMs || pending >= limit()))
+        || relabelDue()) {
       flush();
     }
+  }
+
+  /** The largest batch now: the release's sizer's, the configured maximum before a release. */
+  private int limit() {
+    return sizer == null ? maxBatch : sizer.limit();
+  }
+
+  /** Batches of one release (at this pipeline's scale setting) share their cost estimate. */
+  private String sizerKey(long version) {
+    return modelName + "@" + version;
   }
 
   /**
@@ -202,41 +230,46 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
    */
   private boolean relabelDue() {
     return relabeller != null
-        && pending < maxBatch
+        && pending < limit()
         && relabeller.allowed(context.currentSystemTimeMs())
         && ensureSession()
         && relabeller.hasWork(sessionVersion);
   }
 
-  /** Drains the buffer batch by batch, if a usable release is there. */
+  /**
+   * Drains the buffer batch by batch while the thread's transaction budget lasts, if a usable
+   * release is there; then asks for a commit.
+   */
   private void flush() {
     if (!ensureSession()) {
       return;
     }
     long started = System.nanoTime();
+    boolean ran = false;
     while (true) {
-      List<KeyValue<String, PendingImage>> batch = new ArrayList<>(maxBatch);
+      int take = budget.take(sizer);
+      if (take == 0) {
+        break; // this transaction's budget is spent: the rest goes after the commit
+      }
+      List<KeyValue<String, PendingImage>> batch = new ArrayList<>(take);
       try (KeyValueIterator<String, PendingImage> it = buffer.all()) {
-        while (it.hasNext() && batch.size() < maxBatch) {
+        while (it.hasNext() && batch.size() < take) {
           batch.add(it.next());
         }
       }
       int fresh = batch.size();
       long startMs = context.currentSystemTimeMs();
-      if (fresh < maxBatch && relabeller != null && relabeller.allowed(startMs)) {
+      if (fresh < take && relabeller != null && relabeller.allowed(startMs)) {
         batch.addAll(
             relabeller.take(
-                maxBatch - fresh,
-                sessionVersion,
-                sessionSize,
-                startMs,
-                id -> buffer.get(id) != null));
+                take - fresh, sessionVersion, sessionSize, startMs, id -> buffer.get(id) != null));
       }
       if (batch.isEmpty()) {
         pending = 0;
         break;
       }
       relabelFailed = false;
+      metrics.batchStarted(batch.size());
       long inferenceNs = runBatch(batch, fresh);
       for (KeyValue<String, PendingImage> kv : batch.subList(0, fresh)) {
         buffer.delete(kv.key);
@@ -251,13 +284,25 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
         }
       }
       metrics.batch(batch.size(), now - started, inferenceNs);
+      ran = true;
+      budget.ran(
+          context.taskId().toString(),
+          fresh > 0 ? batch.get(0).key : null,
+          batch.size(),
+          now - started,
+          sizer);
       started = now;
-      if (fresh < maxBatch) {
+      if (fresh < take) {
         break;
       }
     }
+    if (ran) {
+      context.commit();
+    }
     pending = Math.max(0, pending);
-    oldestEnqueued = Long.MAX_VALUE;
+    if (pending == 0) {
+      oldestEnqueued = Long.MAX_VALUE;
+    }
     if (relabeller != null) {
       metrics.relabelBacklog(context.taskId().toString(), relabeller.backlog());
     }
@@ -434,6 +479,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     session = next;
     sessionSize = r.getInputHeight();
     sessionVersion = r.getVersion();
+    sizer = budget.sizer(sizerKey(sessionVersion));
     sessionMethod = next.info().method();
     sessionThresholds = ProxyLabels.Thresholds.fromExtra(next.info().extra()).orElse(null);
     String named = refineSet != null ? refineSet : next.info().extra().get(Refinement.EXTRA_KEY);

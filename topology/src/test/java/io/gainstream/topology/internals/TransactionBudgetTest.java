@@ -1,0 +1,92 @@
+package io.gainstream.topology.internals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gainstream.topology.PipelineMetrics;
+import io.gainstream.topology.errors.TransactionTooShortException;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** One stream thread's budget between commits, and the restarts that lost a batch. */
+class TransactionBudgetTest {
+  private static final long MS = 1_000_000L;
+  private final PipelineMetrics metrics = new PipelineMetrics();
+
+  /** 8 images at most, starting at 8, 1 s of work per transaction, a 4 s transaction timeout. */
+  private final TransactionBudget budget = new TransactionBudget(8, 8, 1000, 4000, metrics);
+
+  @Test
+  void shouldShareOneBudgetAcrossTheTasksOfAThreadUntilItCommits() {
+    BatchSizer sizer = budget.sizer("gain@1");
+    assertThat(budget.take(sizer)).isEqualTo(8);
+    budget.ran("0_0", "a", 8, 800 * MS, sizer); // 100 ms an image
+    assertThat(budget.take(sizer)).as("another task, same transaction").isEqualTo(2);
+    budget.ran("0_1", "x", 2, 200 * MS, sizer);
+    assertThat(budget.take(sizer)).as("spent: commit first").isZero();
+    budget.committed();
+    assertThat(budget.take(sizer)).isEqualTo(8);
+  }
+
+  @Test
+  void shouldKeepEachThreadsBudgetApart() throws Exception {
+    BatchSizer sizer = budget.sizer("gain@1");
+    budget.ran("0_0", "a", 8, 1000 * MS, sizer);
+    int[] other = new int[1];
+    Thread t = new Thread(() -> other[0] = budget.take(sizer));
+    t.start();
+    t.join();
+    assertThat(other[0]).isPositive();
+    assertThat(budget.take(sizer)).isZero();
+  }
+
+  @Test
+  void shouldNotShrinkAfterOneRestartButQuarterTheBatchAfterTheSecond() {
+    BatchSizer sizer = budget.sizer("gain@1");
+    budget.ran("0_0", "a", 8, 900 * MS, sizer);
+    int before = sizer.limit();
+    budget.restored("0_0", Set.of("a", "b")::contains, sizer);
+    assertThat(sizer.limit()).isEqualTo(before);
+    budget.ran("0_0", "a", 8, 900 * MS, sizer);
+    budget.restored("0_0", Set.of("a", "b")::contains, sizer);
+    assertThat(sizer.limit()).isEqualTo(2);
+    assertThat(metrics.restartsUncommitted()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldForgetABatchThatCommitted() {
+    BatchSizer sizer = budget.sizer("gain@1");
+    budget.ran("0_0", "a", 8, 900 * MS, sizer);
+    budget.restored("0_0", Set.of("a")::contains, sizer);
+    budget.restored("0_0", Set.of("c")::contains, sizer); // "a" committed after all
+    budget.ran("0_0", "c", 8, 900 * MS, sizer);
+    budget.restored("0_0", Set.of("c")::contains, sizer);
+    assertThat(sizer.limit()).as("one failure since the last commit").isEqualTo(8);
+  }
+
+  @Test
+  void shouldStopWhenOneImageOutlastsTheTransaction() {
+    BatchSizer sizer = budget.sizer("gain@1");
+    assertThatThrownBy(() -> budget.ran("0_0", "a", 1, 5000 * MS, sizer))
+        .isInstanceOf(TransactionTooShortException.class)
+        .hasMessageContaining("one image took 5.0 s")
+        .hasMessageContaining("gainstream.transaction.timeout.ms");
+  }
+
+  @Test
+  void shouldStopWhenOneImageLosesItsCommitTwice() {
+    BatchSizer sizer = budget.sizer("gain@1");
+    budget.ran("0_0", "a", 1, 3000 * MS, sizer);
+    budget.restored("0_0", Set.of("a")::contains, sizer);
+    budget.ran("0_0", "a", 1, 3000 * MS, sizer);
+    assertThatThrownBy(() -> budget.restored("0_0", Set.of("a")::contains, sizer))
+        .isInstanceOf(TransactionTooShortException.class);
+  }
+
+  @Test
+  void shouldShrinkAtOnceWhenABatchOutlastsTheTransaction() {
+    BatchSizer sizer = budget.sizer("gain@1");
+    budget.ran("0_0", "a", 8, 6000 * MS, sizer);
+    assertThat(sizer.limit()).isEqualTo(1);
+  }
+}
