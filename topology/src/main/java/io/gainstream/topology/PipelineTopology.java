@@ -3,7 +3,6 @@ package io.gainstream.topology;
 import io.gainstream.proto.v1.IndexedImage;
 import io.gainstream.proto.v1.PendingImage;
 import io.gainstream.topology.internals.AttentionProcessor;
-import io.gainstream.topology.internals.CommitAwareStore;
 import io.gainstream.topology.internals.ModelReleaseUpdater;
 import io.gainstream.topology.internals.ModelSessions;
 import io.gainstream.topology.internals.ThresholdProcessor;
@@ -27,11 +26,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * Input topics: {@code images}, {@code models}. Output topics: {@code proxy-labels}, {@code
  * training-samples}, {@code dead-letters}. Stores: {@code attention-buffer} (changelogged
- * micro-batch buffer, whose commits end each thread's transaction budget), {@code models-store}
- * (global, newest release per model name), and while re-labelling is on ({@code
- * gainstream.relabel.enabled}) {@code relabel-images} (each valid image's encoded bytes, written by
- * validate-images) and {@code label-versions} (the release of each image's newest label, written by
- * attention-stage), both changelogged.
+ * micro-batch buffer), {@code models-store} (global, newest release per model name), and while
+ * re-labelling is on ({@code gainstream.relabel.enabled}) {@code relabel-images} (each valid
+ * image's encoded bytes, written by validate-images) and {@code label-versions} (the release of
+ * each image's newest label, written by attention-stage), both changelogged.
  */
 public final class PipelineTopology {
   public static final String IMAGES_SOURCE = "images-source";
@@ -99,7 +97,7 @@ public final class PipelineTopology {
                 metrics,
                 budget),
         VALIDATE);
-    topology.addStateStore(bufferStore(budget), ATTENTION);
+    topology.addStateStore(bufferStore(), ATTENTION);
     if (relabel) {
       topology.addStateStore(
           Stores.keyValueStoreBuilder(
@@ -156,14 +154,12 @@ public final class PipelineTopology {
     return topology;
   }
 
-  private static StoreBuilder<KeyValueStore<String, PendingImage>> bufferStore(
-      TransactionBudget budget) {
+  private static StoreBuilder<KeyValueStore<String, PendingImage>> bufferStore() {
     // Cached: an image put and deleted within one commit interval (the usual case) never reaches
     // RocksDB or the changelog with its pixels, only as a tombstone; whatever is still buffered at
     // a commit is flushed to both in the same transaction, so exactly-once holds.
     return Stores.keyValueStoreBuilder(
-            // its commits tell the thread's transaction budget that a transaction ended
-            CommitAwareStore.wrap(Stores.persistentKeyValueStore(BUFFER_STORE), budget::committed),
+            Stores.persistentKeyValueStore(BUFFER_STORE),
             Serdes.String(),
             ProtoSerde.of(PendingImage.parser()))
         .withCachingEnabled();

@@ -154,6 +154,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("share.coordinator.state.topic.replication.factor", "1");
     p.setProperty("share.coordinator.state.topic.min.isr", "1");
     p.setProperty("group.initial.rebalance.delay.ms", "0");
+    // a transaction past its timeout is aborted within a second rather than ten: a stream thread
+    // whose batch outlasted it learns so (fenced) before it commits, as on a loaded cluster
+    p.setProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     p.setProperty("auto.create.topics.enable", "false");
     p.setProperty("log.cleaner.dedupe.buffer.size", "2097152");
     p.setProperty("message.max.bytes", Integer.toString(StreamsSettings.MAX_RECORD_BYTES));

@@ -97,6 +97,10 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private BatchSizer sizer;
 
   private ProcessorContext<String, Object> context;
+
+  /** This thread's commit count metric, once found. */
+  private org.apache.kafka.common.Metric commitTotal;
+
   private KeyValueStore<String, PendingImage> buffer;
   private KeyValueStore<String, ModelRelease> models;
   private AttentionSession session;
@@ -214,6 +218,29 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     }
   }
 
+  /**
+   * How many times this stream thread has committed (Kafka Streams' own {@code commit-total} of the
+   * thread); NaN where there is no such metric (the topology test driver).
+   */
+  private double commits() {
+    if (commitTotal == null) {
+      String thread = Thread.currentThread().getName();
+      for (var e : context.metrics().metrics().entrySet()) {
+        var name = e.getKey();
+        if (name.name().equals("commit-total")
+            && name.group().equals("stream-thread-metrics")
+            && thread.equals(name.tags().get("thread-id"))) {
+          commitTotal = e.getValue();
+          break;
+        }
+      }
+      if (commitTotal == null) {
+        return Double.NaN;
+      }
+    }
+    return commitTotal.metricValue() instanceof Double d ? d : Double.NaN;
+  }
+
   /** The largest batch now: the release's sizer's, the configured maximum before a release. */
   private int limit() {
     return sizer == null ? maxBatch : sizer.limit();
@@ -247,7 +274,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     long started = System.nanoTime();
     boolean ran = false;
     while (true) {
-      int take = budget.take(sizer);
+      int take = budget.take(sizer, commits());
       if (take == 0) {
         break; // this transaction's budget is spent: the rest goes after the commit
       }

@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
  * <p>Why per thread and not per task: under {@code exactly_once_v2} a stream thread has one
  * producer and so one open transaction for all its tasks; two tasks that each run a batch in the
  * same punctuation round share it. The work a thread did since its last commit is counted here
- * ({@link #spent}) and reset when Kafka Streams commits its tasks' stores ({@link #committed},
- * called by the buffer store's commit hook, {@link CommitAwareStore}). A task runs another batch
- * only while what the sizer predicts for it fits in what is left.
+ * ({@link #spent}); a task runs another batch only while what the sizer predicts for it fits in
+ * what is left. A processor is not told when its task commits, so the window starts again when the
+ * thread's own commit count (Kafka Streams' {@code commit-total} of the thread, read by the caller)
+ * has moved, or when it is older than the transaction timeout: such a transaction is gone either
+ * way (committed, or aborted by the broker), and waiting for a commit that will not come would stop
+ * the stage for good.
  *
  * <p>It also notices what measurement alone cannot: a batch whose images are still in the restored
  * buffer after a restart did not commit. Twice in a row for the same batch, and the batches shrink
@@ -35,7 +38,14 @@ public final class TransactionBudget {
   private final PipelineMetrics metrics;
   private final Map<String, BatchSizer> sizers = new ConcurrentHashMap<>();
   private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
-  private final ThreadLocal<long[]> spent = ThreadLocal.withInitial(() -> new long[1]);
+  private final ThreadLocal<Window> windows = ThreadLocal.withInitial(Window::new);
+
+  /** One thread's work since its last commit: nanoseconds, when it began, the commits then. */
+  private static final class Window {
+    long spentNs;
+    long startNs;
+    double commits = Double.NaN;
+  }
 
   /** The last batch a task ran: its first new image, size, time and failed commits in a row. */
   private record Attempt(String firstId, int images, long nanos, int failures) {}
@@ -67,20 +77,29 @@ public final class TransactionBudget {
     return sizers.computeIfAbsent(key, k -> new BatchSizer(maxBatch, startBatch, budgetNs));
   }
 
-  /** Images the calling thread may run next with {@code sizer}; 0: commit first. */
-  public int take(BatchSizer sizer) {
-    long used = spent.get()[0];
-    return sizer.take(budgetNs - used, used == 0);
+  /**
+   * Images the calling thread may run next with {@code sizer}; 0: commit first. {@code commits}:
+   * how many times this thread has committed so far (NaN when unknown).
+   */
+  public int take(BatchSizer sizer, double commits) {
+    Window w = windows.get();
+    boolean committed = !Double.isNaN(commits) && commits != w.commits;
+    boolean stale =
+        w.spentNs > 0 && System.nanoTime() - w.startNs > transactionTimeoutMs * 1_000_000L;
+    if (committed || stale) {
+      w.spentNs = 0;
+      w.commits = commits;
+    }
+    return sizer.take(budgetNs - w.spentNs, w.spentNs == 0);
   }
 
-  /** Stage time the calling thread spent since its last commit. */
-  public void spent(long ns) {
-    spent.get()[0] += ns;
-  }
-
-  /** The calling thread's tasks are committing: its transaction's budget starts again. */
-  public void committed() {
-    spent.get()[0] = 0;
+  /** Stage time the calling thread spent in its current transaction. */
+  void spent(long ns) {
+    Window w = windows.get();
+    if (w.spentNs == 0) {
+      w.startNs = System.nanoTime() - ns;
+    }
+    w.spentNs += ns;
   }
 
   /**
@@ -103,13 +122,17 @@ public final class TransactionBudget {
       if (images == 1) {
         throw tooShort(ns);
       }
-      LOG.warn(
-          "a batch of {} images took {} s, over the {} s transaction timeout: its labels are aborted and done again; batches are now {} (were {})",
-          images,
-          seconds(ns),
-          seconds(transactionTimeoutMs * 1_000_000L),
-          now,
-          before);
+      // a batch sized before another task's slow batch shrank the limit is the same incident: one
+      // WARN for it, the rest in the log file
+      boolean news = images <= before;
+      String line =
+          "a batch of {} images took {} s, over the {} s transaction timeout: its labels are aborted and done again; batches are now {}";
+      Object[] args = {images, seconds(ns), seconds(transactionTimeoutMs * 1_000_000L), now};
+      if (news) {
+        LOG.warn(line, args);
+      } else {
+        LOG.info(line, args);
+      }
     }
   }
 
@@ -138,13 +161,21 @@ public final class TransactionBudget {
       return;
     }
     if (failed.images() <= 1) {
-      throw tooShort(failed.nanos());
+      throw new TransactionTooShortException(
+          "labelling one image restarted twice without a commit (it took "
+              + seconds(failed.nanos())
+              + " s against a "
+              + seconds(transactionTimeoutMs * 1_000_000L)
+              + " s transaction timeout): raise "
+              + PipelineConfig.TRANSACTION_TIMEOUT_MS_CONFIG
+              + " or label with a lighter release");
     }
     int now = sizer == null ? Math.max(1, failed.images() / 4) : sizer.shrinkBelow(failed.images());
     LOG.warn(
-        "labelling restarted twice on the same batch: {} images took {} s, over the {} s transaction timeout; batches are now {}",
+        "labelling restarted twice on the same batch: {} images took {} s, {} the {} s transaction timeout; batches are now {}",
         failed.images(),
         seconds(failed.nanos()),
+        failed.nanos() / 1_000_000L > transactionTimeoutMs ? "over" : "with the rest of it over",
         seconds(transactionTimeoutMs * 1_000_000L),
         now);
     attempts.put(task, new Attempt(a.firstId(), failed.images(), failed.nanos(), 0));

@@ -19,25 +19,38 @@ class TransactionBudgetTest {
   @Test
   void shouldShareOneBudgetAcrossTheTasksOfAThreadUntilItCommits() {
     BatchSizer sizer = budget.sizer("gain@1");
-    assertThat(budget.take(sizer)).isEqualTo(8);
+    assertThat(budget.take(sizer, 0)).isEqualTo(8);
     budget.ran("0_0", "a", 8, 800 * MS, sizer); // 100 ms an image
-    assertThat(budget.take(sizer)).as("another task, same transaction").isEqualTo(2);
+    assertThat(budget.take(sizer, 0)).as("another task, same transaction").isEqualTo(2);
     budget.ran("0_1", "x", 2, 200 * MS, sizer);
-    assertThat(budget.take(sizer)).as("spent: commit first").isZero();
-    budget.committed();
-    assertThat(budget.take(sizer)).isEqualTo(8);
+    assertThat(budget.take(sizer, 0)).as("spent: commit first").isZero();
+    assertThat(budget.take(sizer, 1)).as("the thread committed").isEqualTo(8);
   }
 
   @Test
   void shouldKeepEachThreadsBudgetApart() throws Exception {
     BatchSizer sizer = budget.sizer("gain@1");
-    budget.ran("0_0", "a", 8, 1000 * MS, sizer);
     int[] other = new int[1];
-    Thread t = new Thread(() -> other[0] = budget.take(sizer));
+    budget.take(sizer, 0);
+    budget.ran("0_0", "a", 8, 1000 * MS, sizer);
+    Thread t = new Thread(() -> other[0] = budget.take(sizer, 0));
     t.start();
     t.join();
     assertThat(other[0]).isPositive();
-    assertThat(budget.take(sizer)).isZero();
+    assertThat(budget.take(sizer, 0)).isZero();
+  }
+
+  @Test
+  void shouldStartAgainWhenTheWindowIsOlderThanTheTransactionTimeout() throws Exception {
+    TransactionBudget quick = new TransactionBudget(8, 8, 100, 300, metrics);
+    BatchSizer sizer = quick.sizer("gain@1");
+    quick.take(sizer, Double.NaN);
+    quick.ran("0_0", "a", 8, 100 * MS, sizer);
+    assertThat(quick.take(sizer, Double.NaN)).as("no commit seen, budget spent").isZero();
+    Thread.sleep(350);
+    assertThat(quick.take(sizer, Double.NaN))
+        .as("that transaction is gone by now, committed or aborted")
+        .isPositive();
   }
 
   @Test
