@@ -455,7 +455,9 @@ public final class LabelQuality {
             progress);
       }
     }
-    String validation = outcome.validation() == null ? "none" : outcome.validation().summary();
+    String validation =
+        (outcome.validation() == null ? "none" : outcome.validation().summary())
+            + (outcome.mining() == null ? "" : "; " + outcome.mining());
     List<Run> rows = new ArrayList<>();
     for (Map.Entry<String, Map<String, byte[]>> split : set.splits().entrySet()) {
       Run r;

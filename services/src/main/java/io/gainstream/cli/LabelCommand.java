@@ -2,6 +2,7 @@ package io.gainstream.cli;
 
 import io.gainstream.model.train.Method;
 import io.gainstream.services.label.LabelJob;
+import io.gainstream.services.trainer.TrainerService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -181,6 +182,9 @@ public final class LabelCommand implements Callable<Integer> {
     int size =
         BackboneOptions.inputSize(
             inputSize, bb, io.gainstream.model.net.NetworkSpec.defaults(1).inputSize());
+    if (model == null) {
+      requireJudgeable(labels, validation.guarding());
+    }
     Files.createDirectories(out);
     Logs.toFile(workDir != null ? workDir : out);
     LabelJob.Outcome o =
@@ -215,6 +219,23 @@ public final class LabelCommand implements Callable<Integer> {
         o.labelled(), o.rejected(), out.resolve("dead-letters.jsonl"), o.modelVersion());
     System.out.println(releaseLine(o));
     return 0;
+  }
+
+  /**
+   * A run that trains must be able to validate what it trains (issue 29: an unvalidated release
+   * went out with exit 0): fewer images than that are refused before any work.
+   */
+  private static void requireJudgeable(Path labels, TrainerService.Guarding guarding)
+      throws java.io.IOException {
+    int judge = guarding.guard().minImages();
+    int n = io.gainstream.services.io.LabelsCsv.read(labels).size();
+    if (!io.gainstream.model.train.HeldOutSplit.judgeable(n, judge)) {
+      throw new UserError(
+          String.format(
+              "%s lists %d images: training needs at least %d to hold %d out for validation and train on twice as many; "
+                  + "label fewer with a release trained elsewhere (--model FILE.onnx)",
+              labels, n, 3 * judge, judge));
+    }
   }
 
   /** {@code --set}: gainstream.* keys whose values make a valid pipeline config. */
@@ -302,7 +323,8 @@ public final class LabelCommand implements Callable<Integer> {
     return "release "
         + o.modelVersion()
         + " validation: "
-        + (o.validation() == null ? "none (too few held-out images)" : o.validation().summary());
+        + (o.validation() == null ? "none (too few held-out images)" : o.validation().summary())
+        + (o.mining() == null ? "" : "; " + o.mining());
   }
 
   static void requireDir(Path p, String option) {

@@ -21,6 +21,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Logs {
   static final String FILE = "gainstream.log";
+
+  /**
+   * The name of the SLF4J marker on gainstream lines that are for the log file only (diagnostics
+   * such as each change of batch size), not the console.
+   */
+  public static final String FILE_ONLY = "gainstream.file-only";
+
   private static volatile boolean verbose;
   private static Path file;
 
@@ -75,9 +82,11 @@ public final class Logs {
   public static final class ConsoleFilter extends Filter<ILoggingEvent> {
     @Override
     public FilterReply decide(ILoggingEvent e) {
-      return verbose || e.getLoggerName().startsWith("io.gainstream.")
-          ? FilterReply.NEUTRAL
-          : FilterReply.DENY;
+      boolean ours =
+          e.getLoggerName().startsWith("io.gainstream.")
+              && (e.getMarkerList() == null
+                  || e.getMarkerList().stream().noneMatch(m -> m.getName().equals(FILE_ONLY)));
+      return verbose || ours ? FilterReply.NEUTRAL : FilterReply.DENY;
     }
   }
 }

@@ -60,6 +60,45 @@ class CliArgumentsTest {
   }
 
   @Test
+  void shouldRefuseTooFewImagesToTrainAndValidateWithOneLine() throws Exception {
+    Path csv = tmp.resolve("l.csv");
+    StringBuilder rows = new StringBuilder("image,labels\n");
+    for (int i = 0; i < 23; i++) {
+      rows.append("i").append(i).append(".png,boat\n");
+    }
+    Files.writeString(csv, rows);
+    Path classes = Files.writeString(tmp.resolve("c.txt"), "boat\n");
+    CliRun r = run(label(Files.createDirectories(tmp.resolve("images")), csv, classes));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .isEqualTo(
+            "gainstream: "
+                + csv
+                + " lists 23 images: training needs at least 24 to hold 8 out for validation and train on twice as many; "
+                + "label fewer with a release trained elsewhere (--model FILE.onnx)");
+  }
+
+  @Test
+  void shouldRefuseTimeoutsThatCannotWorkTogetherAndUnknownSettingsWithOneLine() throws Exception {
+    CliRun r =
+        run(
+            emptyLabel(
+                "--set",
+                "gainstream.transaction.timeout.ms=2000",
+                "--set",
+                "gainstream.batch.budget.ms=1500"));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .isEqualTo(
+            "gainstream: --set: gainstream.batch.budget.ms (1500 ms) plus gainstream.commit.interval.ms (200 ms) "
+                + "must be at most half of gainstream.transaction.timeout.ms (2000 ms), or transactions time out");
+    CliRun unknown = run(emptyLabel("--set", "gainstream.batch.size=4"));
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err())
+        .isEqualTo("gainstream: --set gainstream.batch.size: not a gainstream.* pipeline setting");
+  }
+
+  @Test
   void shouldRefuseATrainingThreadCountOutOfRangeWithOneLine() throws Exception {
     CliRun r = run(emptyLabel("--train-threads", "0"));
     assertThat(r.code()).isEqualTo(2);

@@ -42,6 +42,61 @@ class StreamsSettingsTest {
         () -> settings(Map.of(PipelineConfig.COMMIT_INTERVAL_MS_CONFIG, "0")));
   }
 
+  @Test
+  void theTransactionAndPollTimeoutsReachTheirClientsFromOnePlace() {
+    Map<String, Object> all = new java.util.HashMap<>(settings(Map.of()));
+    all.put(StreamsConfig.APPLICATION_ID_CONFIG, "t");
+    all.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    StreamsConfig sc = new StreamsConfig(all);
+    assertEquals(
+        60_000,
+        sc.getProducerConfigs("p")
+            .get(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+    assertEquals(
+        300_000,
+        sc.getMainConsumerConfigs("g", "c", 0)
+            .get(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG));
+    PipelineConfig defaults =
+        new PipelineConfig(Map.of(PipelineConfig.CLASSES_CONFIG, "boat,person"));
+    assertEquals(15_000L, defaults.batchBudgetMs(), "a quarter of the transaction timeout");
+  }
+
+  @Test
+  void timeoutsThatCannotWorkTogetherAreRefused() {
+    // budget + commit interval over half the transaction timeout
+    assertThrows(
+        ConfigException.class,
+        () ->
+            settings(
+                Map.of(
+                    PipelineConfig.TRANSACTION_TIMEOUT_MS_CONFIG, "10000",
+                    PipelineConfig.BATCH_BUDGET_MS_CONFIG, "5000")));
+    // a budget over half the poll interval
+    assertThrows(
+        ConfigException.class,
+        () ->
+            settings(
+                Map.of(
+                    PipelineConfig.TRANSACTION_TIMEOUT_MS_CONFIG, "600000",
+                    PipelineConfig.MAX_POLL_INTERVAL_MS_CONFIG, "60000",
+                    PipelineConfig.BATCH_BUDGET_MS_CONFIG, "40000")));
+    // a commit interval that leaves the budget nothing
+    assertThrows(
+        ConfigException.class,
+        () ->
+            settings(
+                Map.of(
+                    PipelineConfig.TRANSACTION_TIMEOUT_MS_CONFIG, "2000",
+                    PipelineConfig.COMMIT_INTERVAL_MS_CONFIG, "900")));
+    // a short timeout with the derived budget works
+    assertEquals(
+        2000,
+        settings(Map.of(PipelineConfig.TRANSACTION_TIMEOUT_MS_CONFIG, "2000"))
+            .get(
+                StreamsConfig.producerPrefix(
+                    org.apache.kafka.clients.producer.ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)));
+  }
+
   /**
    * The config the partition assignor rebuilds from the main consumer's has the global handler on
    * (it warned otherwise).

@@ -84,12 +84,22 @@ public final class BenchCommand implements Runnable {
 
     @Option(
         names = "--photos",
-        paramLabel = "DIR",
+        paramLabel = "DIR[,DIR...]",
+        split = ",",
         description =
-            "A folder of photos in the label contract with exact masks (masks/) and a few given pixel labels "
-                + "(given_masks/), e.g. ../shared/data/coco-dev: rows for the built-in network and, with --backbone, for the backbone, "
-                + "beside a centre-ellipse baseline.")
-    java.nio.file.Path photos;
+            "Folders of photos in the label contract with exact masks (masks/) and maybe a few given pixel labels "
+                + "(given_masks/), e.g. ../shared/data/coco-dev,../shared/data/horse-street-dev: rows for the built-in network "
+                + "and, with --backbone, for the backbone, beside a centre-ellipse baseline; one table per folder.")
+    java.util.List<java.nio.file.Path> photos;
+
+    @Option(
+        names = "--photo-subset",
+        paramLabel = "N",
+        defaultValue = "0",
+        description =
+            "Also run each photo folder as a subset of N photos (the first N by a hash of the file name), the size of a "
+                + "small folder of one's own. 0: whole folders only. Default: ${DEFAULT-VALUE}.")
+    int photoSubset;
 
     @Option(names = "--no-synthetic", description = "Skip sets (a) and (b): the photo rows only.")
     boolean noSynthetic;
@@ -155,8 +165,15 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (photos != null && !java.nio.file.Files.isDirectory(photos.resolve("masks"))) {
-        throw new UserError("--photos " + photos + " has no masks/ folder of exact masks");
+      if (photos != null) {
+        for (java.nio.file.Path dir : photos) {
+          if (!java.nio.file.Files.isDirectory(dir.resolve("masks"))) {
+            throw new UserError("--photos " + dir + " has no masks/ folder of exact masks");
+          }
+        }
+      }
+      if (photoSubset < 0) {
+        throw new UserError("--photo-subset must be >= 0, got " + photoSubset);
       }
       if (images < 20 || steps < 1 || seeds < 1) {
         throw new UserError("--images must be >= 20, --steps and --seeds >= 1");
@@ -181,39 +198,56 @@ public final class BenchCommand implements Runnable {
             "set (b) needs Debian's dataset-fashion-mnist and python3-skimage; install them or pass --no-fashion");
       }
       io.gainstream.model.backbone.Backbone bb = backbone.backbone();
-      io.gainstream.bench.LabelQuality.Options o =
-          new io.gainstream.bench.LabelQuality.Options(
-              images,
-              steps,
-              seeds,
-              dataSeed,
-              ms,
-              !noSynthetic,
-              !noParts,
-              !noFashion,
-              validation.guarding(),
-              photos == null
-                  ? null
-                  : new io.gainstream.bench.LabelQuality.Photos(
-                      photos,
-                      bb,
-                      inputSize,
-                      photoSteps,
-                      steps,
-                      BackboneOptions.labelSize(labelSize, bb, inputSize),
-                      !noBuiltIn),
-              LabelCommand.refineOption(refine),
-              LabelCommand.scalesOption(ttaScales),
-              variants,
-              transfer,
-              backbone.weightAveraging());
       Logs.toFile(java.nio.file.Path.of(""));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
-        io.gainstream.bench.LabelQuality q =
-            new io.gainstream.bench.LabelQuality(o, work, System.out, Bars::silent, () -> {});
-        try (me.tongfei.progressbar.ProgressBar bar = Bars.bar("label runs", q.runs())) {
-          new io.gainstream.bench.LabelQuality(o, work, System.out, Bars::silent, bar::step).run();
+        java.util.List<java.nio.file.Path> folders = new java.util.ArrayList<>();
+        if (photos != null) {
+          for (java.nio.file.Path dir : photos) {
+            folders.add(dir);
+            if (photoSubset > 0) {
+              io.gainstream.bench.PhotoSubset.write(dir, photoSubset, work).ifPresent(folders::add);
+            }
+          }
+        }
+        // the synthetic sets once, with the first photo folder; each other folder a table of its
+        // own
+        int runs = Math.max(1, folders.size());
+        for (int i = 0; i < runs; i++) {
+          java.nio.file.Path folder = folders.isEmpty() ? null : folders.get(i);
+          io.gainstream.bench.LabelQuality.Options o =
+              new io.gainstream.bench.LabelQuality.Options(
+                  images,
+                  steps,
+                  seeds,
+                  dataSeed,
+                  ms,
+                  !noSynthetic && i == 0,
+                  !noParts,
+                  !noFashion,
+                  validation.guarding(),
+                  folder == null
+                      ? null
+                      : new io.gainstream.bench.LabelQuality.Photos(
+                          folder,
+                          bb,
+                          inputSize,
+                          photoSteps,
+                          steps,
+                          BackboneOptions.labelSize(labelSize, bb, inputSize),
+                          !noBuiltIn),
+                  LabelCommand.refineOption(refine),
+                  LabelCommand.scalesOption(ttaScales),
+                  variants,
+                  transfer,
+                  backbone.weightAveraging());
+          java.nio.file.Path runWork = java.nio.file.Files.createDirectories(work.resolve("t" + i));
+          io.gainstream.bench.LabelQuality q =
+              new io.gainstream.bench.LabelQuality(o, runWork, System.out, Bars::silent, () -> {});
+          try (me.tongfei.progressbar.ProgressBar bar = Bars.bar("label runs", q.runs())) {
+            new io.gainstream.bench.LabelQuality(o, runWork, System.out, Bars::silent, bar::step)
+                .run();
+          }
         }
       } finally {
         io.gainstream.services.label.LabelJob.deleteTree(work);

@@ -65,6 +65,10 @@ public final class CollapseGuard {
   private final Supplier<List<Example>> heldOut;
   private final ProxyLabels.Thresholds thresholds;
   private Validation.Figures baseline;
+
+  /** The weights when mining started: the end of warm-up, a plain classifier. */
+  private GainTrainer.Snapshot warmedUp;
+
   private GainTrainer.Snapshot lastGood;
   private Validation.Figures last;
   private int rollbacks;
@@ -90,6 +94,47 @@ public final class CollapseGuard {
   public Validation.Figures baseline() {
     return baseline;
   }
+
+  /** The weights at the end of warm-up, or null before mining started. */
+  public GainTrainer.Snapshot warmedUp() {
+    return warmedUp;
+  }
+
+  /**
+   * Why {@code mined} validates worse than the warm-up classifier it started from, or null when it
+   * matches or beats it. Worse means: classification clearly lower (as for a collapse, {@link
+   * #collapsed}), or localisation lower by more than {@code LOCALISATION_MARGIN} — held-out
+   * foreground mIoU where both have pixel labels, otherwise the label-free erased-score drop
+   * ({@link Validation.Figures#erasedDrop}).
+   *
+   * @param warm the warm-up classifier's figures on the same held-out images
+   */
+  public static String worseThan(Validation.Figures warm, Validation.Figures mined, double tol) {
+    if (warm == null || mined == null) {
+      return null;
+    }
+    if (collapsed(warm, mined, tol)) {
+      return String.format(
+          "held-out exact match %s / mAP %s against %s / %s",
+          fmt(mined.exactMatch()), fmt(mined.meanAp()), fmt(warm.exactMatch()), fmt(warm.meanAp()));
+    }
+    if (warm.hasPixels() && mined.hasPixels()) {
+      return mined.fgMiou() < warm.fgMiou() - LOCALISATION_MARGIN
+          ? String.format("held-out fg mIoU %s against %s", fmt(mined.fgMiou()), fmt(warm.fgMiou()))
+          : null;
+    }
+    if (!Double.isNaN(warm.erasedDrop())
+        && !Double.isNaN(mined.erasedDrop())
+        && mined.erasedDrop() < warm.erasedDrop() - LOCALISATION_MARGIN) {
+      return String.format(
+          "erasing its attended fifth costs the score %s against %s",
+          fmt(mined.erasedDrop()), fmt(warm.erasedDrop()));
+    }
+    return null;
+  }
+
+  /** How much lower a mined model's localisation figure may be than its warm-up classifier's. */
+  public static final double LOCALISATION_MARGIN = 0.02;
 
   /** The figures of the newest check, or null before the first. */
   public Validation.Figures last() {
@@ -138,6 +183,7 @@ public final class CollapseGuard {
     if (start) {
       baseline = f;
       lastGood = trainer.snapshot();
+      warmedUp = lastGood;
       LOG.info("attention mining on at step {}: {}", trainer.steps(), f.summary());
       return Event.BASELINE;
     }

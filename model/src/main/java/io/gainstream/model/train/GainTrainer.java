@@ -228,11 +228,26 @@ public final class GainTrainer implements AutoCloseable {
     if (average == null) {
       return () -> {};
     }
+    Map<String, float[]> averaged = new LinkedHashMap<>();
+    average.forEach((k, v) -> averaged.put(k, v.toFloatArray()));
+    return use(averaged);
+  }
+
+  /**
+   * Puts a snapshot's weights into the network until the handle is closed (to score an earlier
+   * state, such as the end of warm-up, on today's held-out images without giving up the current
+   * one).
+   */
+  public AveragedWeights swapIn(Snapshot snapshot) {
+    return use(snapshot.values());
+  }
+
+  private AveragedWeights use(Map<String, float[]> values) {
     Map<String, float[]> live = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : network.getParameters()) {
       NDArray w = p.getValue().getArray();
       live.put(p.getKey(), w.toFloatArray());
-      w.set(average.get(p.getKey()).toFloatArray());
+      w.set(values.get(p.getKey()));
     }
     return () -> {
       for (Pair<String, Parameter> p : network.getParameters()) {

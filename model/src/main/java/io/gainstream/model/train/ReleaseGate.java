@@ -5,7 +5,9 @@ package io.gainstream.model.train;
  * first release only when its mAP reaches {@code minimumMap}; every later one only when neither its
  * classification (exact match, mAP) nor, where both carry it, its foreground mIoU is more than
  * {@code tolerance} below the newest published release's. A release without validation figures (too
- * few held-out samples) passes: there is nothing to judge it by, and the trainer says so.
+ * few held-out samples) is never published: an unvalidated release went out with labels worse than
+ * a centred ellipse and exit 0 (issue 29); the trainer holds enough images out to judge ({@code
+ * HeldOut}).
  *
  * @param minimumMap held-out mAP the first release needs (chance is about the share of images that
  *     contain a class)
@@ -32,7 +34,7 @@ public record ReleaseGate(double minimumMap, double tolerance) {
    */
   public Decision decide(Validation.Figures candidate, Validation.Figures published) {
     if (candidate == null || Double.isNaN(candidate.meanAp())) {
-      return new Decision(true, "not validated (too few held-out samples)");
+      return new Decision(false, "not validated: too few held-out samples to judge it");
     }
     if (published == null) {
       return candidate.meanAp() >= minimumMap

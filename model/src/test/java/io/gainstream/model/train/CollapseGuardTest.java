@@ -126,4 +126,34 @@ class CollapseGuardTest {
       assertThat(t.steps()).as("steps keep counting").isEqualTo(40);
     }
   }
+
+  @Test
+  void shouldCallAMinedModelWorseOnlyWhenItLosesClassificationOrLocalisation() {
+    Validation.Figures warm = new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.40);
+    assertThat(CollapseGuard.worseThan(warm, warm, 1e-9)).isNull();
+    assertThat(
+            CollapseGuard.worseThan(
+                warm, new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.45), 1e-9))
+        .as("better localisation")
+        .isNull();
+    assertThat(
+            CollapseGuard.worseThan(
+                warm, new Validation.Figures(0.6875, 1.0, Double.NaN, 16, 0, 0.40), 1e-9))
+        .as("one image of 16 is noise")
+        .isNull();
+    assertThat(
+            CollapseGuard.worseThan(
+                warm, new Validation.Figures(0.50, 0.9, Double.NaN, 16, 0, 0.60), 1e-9))
+        .contains("exact match 0.500");
+    assertThat(
+            CollapseGuard.worseThan(
+                warm, new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.30), 1e-9))
+        .contains("erasing");
+    Validation.Figures warmPx = new Validation.Figures(0.75, 1.0, 0.50, 16, 4, 0.40);
+    assertThat(
+            CollapseGuard.worseThan(
+                warmPx, new Validation.Figures(0.75, 1.0, 0.45, 16, 4, 0.60), 1e-9))
+        .as("pixel labels decide where there are some")
+        .contains("fg mIoU 0.450");
+  }
 }

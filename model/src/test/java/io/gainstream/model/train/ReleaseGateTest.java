@@ -36,8 +36,11 @@ class ReleaseGateTest {
   }
 
   @Test
-  void shouldPublishWhatCannotBeValidated() {
-    assertThat(gate.decide(null, f(0.8, 0.9, Double.NaN)).publish()).isTrue();
-    assertThat(gate.decide(f(0, Double.NaN, Double.NaN), null).publish()).isTrue();
+  void shouldNeverPublishWhatCannotBeValidated() {
+    // issue 29: an unvalidated release went out with labels worse than a centred ellipse
+    assertThat(gate.decide(null, f(0.8, 0.9, Double.NaN)).publish()).isFalse();
+    ReleaseGate.Decision d = gate.decide(f(0, Double.NaN, Double.NaN), null);
+    assertThat(d.publish()).isFalse();
+    assertThat(d.reason()).contains("not validated");
   }
 }

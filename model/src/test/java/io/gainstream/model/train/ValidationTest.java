@@ -47,4 +47,17 @@ class ValidationTest {
     assertThat(Validation.Figures.fromMetrics(noPixels.metrics()).hasPixels()).isFalse();
     assertThat(Validation.Figures.fromMetrics(java.util.Map.of("loss", 0.1))).isNull();
   }
+
+  @Test
+  void shouldEraseExactlyTheTopFifthEvenOfAFlatMap() {
+    float[] flat = new float[100];
+    assertThat(Validation.topShare(flat, 0.2)).hasSize(20);
+    float[] peaked = new float[100];
+    for (int i = 0; i < 100; i++) {
+      peaked[i] = i;
+    }
+    assertThat(Validation.topShare(peaked, 0.2))
+        .containsExactlyInAnyOrder(
+            java.util.stream.IntStream.range(80, 100).boxed().toArray(Integer[]::new));
+  }
 }

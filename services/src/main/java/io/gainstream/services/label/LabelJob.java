@@ -195,6 +195,8 @@ public final class LabelJob {
    * @param modelVersion the release that labelled the images; −1 when the gate published none
    * @param validation that release's held-out figures (null when too few images were held out)
    * @param heldBack why the gate kept the trained release back (null when it was published)
+   * @param mining what attention mining came to (mined, rolled back, fell back to the warm-up
+   *     classifier, never started); null for a method that does not mine or a saved release
    */
   public record Outcome(
       int labelled,
@@ -202,7 +204,34 @@ public final class LabelJob {
       long modelVersion,
       List<String> classes,
       Validation.Figures validation,
-      String heldBack) {}
+      String heldBack,
+      String mining) {
+    public Outcome(
+        int labelled,
+        int rejected,
+        long modelVersion,
+        List<String> classes,
+        Validation.Figures validation,
+        String heldBack) {
+      this(labelled, rejected, modelVersion, classes, validation, heldBack, null);
+    }
+  }
+
+  /** What attention mining came to in a finished training run, for the run's last line. */
+  static String mining(Method method, TrainerService trainer) {
+    if (!method.mines()) {
+      return null;
+    }
+    if (trainer.fallbacks() > 0) {
+      return "fell back to its warm-up classifier (" + trainer.lastFallbackReason() + ")";
+    }
+    if (trainer.miningBaseline() == null) {
+      return "attention mining never started: the release is its warm-up classifier";
+    }
+    return trainer.rollbacks() > 0
+        ? "mined, rolled back " + trainer.rollbacks() + " times"
+        : "mined";
+  }
 
   /** Creates progress bars (or silent ones). */
   public interface Progress {
@@ -301,6 +330,7 @@ public final class LabelJob {
         ImagePublisher.Result published;
         long version;
         Validation.Figures figures = null;
+        String mining = null;
         if (saved != null) {
           version = publishSaved(kafka, config, saved, savedInfo);
           try (ProgressBar bar = progress.bar("publish", rows.size())) {
@@ -338,6 +368,7 @@ public final class LabelJob {
                 trainer.lastHoldReason());
           }
           figures = trainer.publishedFigures();
+          mining = mining(r.method(), trainer);
           if (r.saveModel() != null) {
             save(topts.checkpoints(), version, r.saveModel());
           }
@@ -385,7 +416,7 @@ public final class LabelJob {
         if (saved != null && r.saveModel() != null) {
           Files.write(r.saveModel(), saved);
         }
-        return new Outcome(written, rejected, version, classes.names(), figures, null);
+        return new Outcome(written, rejected, version, classes.names(), figures, null, mining);
       }
     } finally {
       if (broker != null) {

@@ -54,6 +54,23 @@ public final class ReplayBuffer {
     next = slots.size() % capacity;
   }
 
+  /** Removes the examples of {@code ids} and returns them (in slot order). */
+  public List<Example> take(java.util.Set<String> ids) {
+    List<Example> taken = new ArrayList<>();
+    List<Example> kept = new ArrayList<>();
+    for (Example e : slots) {
+      (ids.contains(e.id()) ? taken : kept).add(e);
+    }
+    slots.clear();
+    slots.addAll(kept);
+    slotOf.clear();
+    for (int i = 0; i < slots.size(); i++) {
+      slotOf.put(slots.get(i).id(), i);
+    }
+    next = slots.size() % capacity;
+    return taken;
+  }
+
   public int size() {
     return slots.size();
   }

@@ -17,6 +17,7 @@ import io.gainstream.model.train.CollapseGuard;
 import io.gainstream.model.train.Example;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.GainTrainer;
+import io.gainstream.model.train.HeldOutSplit;
 import io.gainstream.model.train.Method;
 import io.gainstream.model.train.ReleaseGate;
 import io.gainstream.model.train.StepResult;
@@ -240,6 +241,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private volatile int buffered;
   private volatile boolean mining;
   private volatile long heldBack;
+  private volatile long fallbacks;
+  private boolean toldTooFew;
+  private volatile String lastFallbackReason;
   private volatile int rollbacks;
   private volatile Validation.Figures publishedFigures;
   private volatile Validation.Figures miningBaseline;
@@ -272,6 +276,16 @@ public final class TrainerService implements Runnable, AutoCloseable {
    */
   public Validation.Figures miningBaseline() {
     return miningBaseline;
+  }
+
+  /** Releases that fell back to the warm-up classifier. */
+  public long fallbacks() {
+    return fallbacks;
+  }
+
+  /** Why the newest fallback happened, or null if none did. */
+  public String lastFallbackReason() {
+    return lastFallbackReason;
   }
 
   /** Releases the gate held back. */
@@ -322,6 +336,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     SampleDecoder decoder =
         new SampleDecoder(new ClassCatalog(o.classes()), o.limits(), o.spec().inputSize());
     Random rnd = new Random(o.settings().seed());
+    java.util.Set<String> heldOutExtra = new java.util.HashSet<>();
     boolean masks = o.settings().method() == Method.GAIN_EXT;
     Map<String, Object> cprops = kafka.consumer(null);
     cprops.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, o.groupId());
@@ -347,7 +362,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
             consumer.poll(Duration.ofMillis(started ? 0 : 200))) {
           try {
             Example e = decoder.decode(ImageEvent.parseFrom(r.value()));
-            (Validation.heldOut(e.id(), o.guarding().heldOutShare()) ? heldOut : buffer).add(e);
+            boolean out =
+                Validation.heldOut(e.id(), o.guarding().heldOutShare())
+                    || heldOutExtra.contains(e.id());
+            (out ? heldOut : buffer).add(e);
             lastArrival = System.currentTimeMillis();
           } catch (InvalidProtocolBufferException | InvalidInputException e) {
             LOG.warn("skipping training sample {}: {}", r.key(), e.getMessage());
@@ -356,10 +374,35 @@ public final class TrainerService implements Runnable, AutoCloseable {
         if (!started) {
           boolean idle =
               buffer.size() > 0 && System.currentTimeMillis() - lastArrival >= o.startAfterIdleMs();
-          started =
-              buffer.size() > 0
-                  && (buffer.size() + heldOut.size() >= o.startAfterSamples() || idle);
+          boolean enough = buffer.size() + heldOut.size() >= o.startAfterSamples() || idle;
+          int judge = o.guarding().guard().minImages();
+          int n = buffer.size() + heldOut.size();
+          if (enough && !HeldOutSplit.judgeable(n, judge)) {
+            String why =
+                n
+                    + " samples cannot train and validate a release: "
+                    + 3 * judge
+                    + " needed ("
+                    + judge
+                    + " held out, twice as many to train on)";
+            if (idle && o.maxSteps() > 0) {
+              throw new IllegalStateException(why); // a bounded run (label) gets no more
+            }
+            if (!toldTooFew) {
+              LOG.warn("waiting for samples: {}", why);
+              toldTooFew = true;
+            }
+            continue;
+          }
+          started = buffer.size() > 0 && enough;
           if (started) {
+            // hold out enough to judge, whatever the share gave (HeldOutSplit)
+            List<Example> all = new java.util.ArrayList<>(buffer.all());
+            all.addAll(heldOut.all());
+            java.util.Set<String> out =
+                HeldOutSplit.choose(all, o.guarding().heldOutShare(), judge);
+            buffer.take(out).forEach(heldOut::add);
+            heldOutExtra.addAll(out); // a later sample of the same image validates too
             buffer.sortById();
             heldOut.sortById();
             LOG.info(
@@ -514,32 +557,73 @@ public final class TrainerService implements Runnable, AutoCloseable {
     rollbacks = guard.rollbacks();
     // the release is the moving average of the mined weights when averaging is on: validate and
     // publish that, then train on from the last step's weights
+    Validation.Figures f;
     try (GainTrainer.AveragedWeights averaged = trainer.useAveragedWeights()) {
-      Validation.Figures f =
+      f =
           heldOut.size() >= o.guarding().guard().minImages()
               ? Validation.evaluate(trainer, heldOut.all(), labelThresholds())
               : null;
-      ReleaseGate.Decision d = o.guarding().gate().decide(f, publishedFigures);
-      if (!d.publish()) {
-        heldBack++;
-        lastHoldReason = d.reason();
-        LOG.warn(
-            "held back {} release at step {}: {} ({})",
-            o.modelName(),
-            trainer.steps(),
-            d.reason(),
-            f.summary());
-        return version;
+      if (fallBackReason(trainer, guard, heldOut, f) == null) {
+        return gateAndPublish(trainer, producer, version, loss, acc, buffered, f);
       }
-      if (f == null) {
-        LOG.warn(
-            "release {} is not validated: {} held-out samples, {} needed",
-            version + 1,
-            heldOut.size(),
-            o.guarding().guard().minImages());
-      }
-      return publish(trainer, producer, version + 1, loss, acc, buffered, f);
     }
+    // the mined weights validate worse than the classifier they started from: that classifier is
+    // the release, and training goes on from it with a gentler alpha
+    trainer.restore(guard.warmedUp(), trainer.alpha() / 2);
+    fallbacks++;
+    Validation.Figures warm = Validation.evaluate(trainer, heldOut.all(), labelThresholds());
+    LOG.warn(
+        "{} fell back to its warm-up classifier at step {}: {}",
+        o.settings().method().id(),
+        trainer.steps(),
+        lastFallbackReason);
+    return gateAndPublish(trainer, producer, version, loss, acc, buffered, warm);
+  }
+
+  /**
+   * Why the release's weights (figures {@code f}) are worse than the warm-up classifier's on the
+   * same held-out images, or null when they are not, or there is no warm-up classifier to compare
+   * with (no mining yet, or no validation).
+   */
+  private String fallBackReason(
+      GainTrainer trainer, CollapseGuard guard, ReplayBuffer heldOut, Validation.Figures f) {
+    if (f == null || guard.warmedUp() == null || !o.settings().method().mines()) {
+      return null;
+    }
+    Validation.Figures warm;
+    try (GainTrainer.AveragedWeights swap = trainer.swapIn(guard.warmedUp())) {
+      warm = Validation.evaluate(trainer, heldOut.all(), labelThresholds());
+    }
+    // "match or beat": worse by more than one held-out image's worth
+    String why = CollapseGuard.worseThan(warm, f, 1e-9);
+    if (why != null) {
+      lastFallbackReason = why;
+    }
+    return why;
+  }
+
+  /** The gate's decision on {@code f}, then the release published or held back. */
+  private long gateAndPublish(
+      GainTrainer trainer,
+      KafkaProducer<String, byte[]> producer,
+      long version,
+      float loss,
+      float acc,
+      int buffered,
+      Validation.Figures f) {
+    ReleaseGate.Decision d = o.guarding().gate().decide(f, publishedFigures);
+    if (!d.publish()) {
+      heldBack++;
+      lastHoldReason = d.reason();
+      LOG.warn(
+          "held back {} release at step {}: {}{}",
+          o.modelName(),
+          trainer.steps(),
+          d.reason(),
+          f == null ? "" : " (" + f.summary() + ")");
+      return version;
+    }
+    return publish(trainer, producer, version + 1, loss, acc, buffered, f);
   }
 
   private static Map<String, Double> parseMetrics(Map<String, String> extra) {

@@ -114,7 +114,17 @@ class SlowModelLabelIT {
                 samples.stream().map(s -> s.id() + ".png").toList());
       }
       assertThat(Files.readString(out.resolve("dead-letters.jsonl"))).isBlank();
-      assertThat(committedLabelsPerImage(KafkaConnection.of(kafka.bootstrapServers(), null)))
+      Map<String, Integer> committed =
+          committedLabelsPerImage(KafkaConnection.of(kafka.bootstrapServers(), null));
+      System.out.printf(
+          "RELIABILITY slow-model: in=%d labelled=%d lost=%d doubled=%d per-image-ms=%d transaction-timeout-ms=%d%n",
+          samples.size(),
+          committed.size(),
+          samples.stream().filter(s -> !committed.containsKey(s.id())).count(),
+          committed.values().stream().filter(n -> n > 1).count(),
+          perImageMs,
+          timeoutMs);
+      assertThat(committed)
           .as("doubled 0: one committed label per image")
           .hasSize(samples.size())
           .allSatisfy((id, n) -> assertThat(n).isEqualTo(1));

@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class TransactionBudget {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionBudget.class);
 
+  /** Lines for the log file only ({@code cli.Logs}' console filter leaves them out). */
+  private static final org.slf4j.Marker FILE_ONLY =
+      org.slf4j.MarkerFactory.getMarker("gainstream.file-only");
+
   private final int maxBatch;
   private final int startBatch;
   private final long budgetNs;
@@ -112,6 +116,16 @@ public final class TransactionBudget {
     int now = sizer.record(images, ns);
     spent(ns);
     metrics.batchTimed(images, ns, now);
+    if (now != before) {
+      // the log file's record of how the stage sized its batches (the console stays calm)
+      LOG.info(
+          FILE_ONLY,
+          "batches of {} are now at most {} images: {} took {} s",
+          sizerName(sizer),
+          now,
+          images,
+          seconds(ns));
+    }
     if (firstId != null) {
       attempts.merge(
           task,
@@ -134,6 +148,14 @@ public final class TransactionBudget {
         LOG.info(line, args);
       }
     }
+  }
+
+  private String sizerName(BatchSizer sizer) {
+    return sizers.entrySet().stream()
+        .filter(e -> e.getValue() == sizer)
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElse("this release");
   }
 
   private static Attempt withTime(Attempt old, int images, long ns) {
