@@ -69,6 +69,9 @@ public final class Logs {
     app.start();
     ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(app);
     if (!verbose) {
+      NativeStderr.install(); // the native runtimes' warnings into this file, not the console
+    }
+    if (!verbose) {
       // on stdout: stderr carries the one line of an error, and an argument found bad after this
       // point (a CSV header) must still be that one line
       System.out.println(

@@ -28,6 +28,13 @@ public final class Validation {
   public static final String ERASED_DROP = "val_erased_drop";
 
   /**
+   * Mean share of an image that its classes' maps call foreground (at the label threshold): a
+   * diagnostic of how far attention has spread, up to "everything", which is how a collapsed gain
+   * labels.
+   */
+  public static final String ATTENDED_AREA = "val_attended_area";
+
+  /**
    * The share of each image's pixels that the label-free localisation measure erases: the most
    * attended fifth of the image, for every class it contains.
    */
@@ -50,10 +57,22 @@ public final class Validation {
       double fgMiou,
       int images,
       int pixelImages,
-      double erasedDrop) {
-    /** Figures without the label-free localisation measure. */
+      double erasedDrop,
+      double attendedArea) {
+    /** Figures without the label-free localisation measures. */
     public Figures(double exactMatch, double meanAp, double fgMiou, int images, int pixelImages) {
-      this(exactMatch, meanAp, fgMiou, images, pixelImages, Double.NaN);
+      this(exactMatch, meanAp, fgMiou, images, pixelImages, Double.NaN, Double.NaN);
+    }
+
+    /** Figures without the attended area. */
+    public Figures(
+        double exactMatch,
+        double meanAp,
+        double fgMiou,
+        int images,
+        int pixelImages,
+        double erasedDrop) {
+      this(exactMatch, meanAp, fgMiou, images, pixelImages, erasedDrop, Double.NaN);
     }
 
     public boolean hasPixels() {
@@ -72,6 +91,9 @@ public final class Validation {
       m.put(PIXEL_IMAGES, (double) pixelImages);
       if (!Double.isNaN(erasedDrop)) {
         m.put(ERASED_DROP, erasedDrop);
+      }
+      if (!Double.isNaN(attendedArea)) {
+        m.put(ATTENDED_AREA, attendedArea);
       }
       return m;
     }
@@ -102,7 +124,8 @@ public final class Validation {
           m.getOrDefault(FG_MIOU, Double.NaN),
           m.getOrDefault(IMAGES, 0.0).intValue(),
           m.getOrDefault(PIXEL_IMAGES, 0.0).intValue(),
-          m.getOrDefault(ERASED_DROP, Double.NaN));
+          m.getOrDefault(ERASED_DROP, Double.NaN),
+          m.getOrDefault(ATTENDED_AREA, Double.NaN));
     }
   }
 
@@ -143,6 +166,7 @@ public final class Validation {
     int pixelImages = 0;
     double dropSum = 0;
     int dropPairs = 0;
+    double areaSum = 0;
     for (int from = 0; from < n; from += CHUNK) {
       List<Example> chunk = sorted.subList(from, Math.min(n, from + CHUNK));
       float[] x = new float[chunk.size() * 3 * plane];
@@ -165,6 +189,18 @@ public final class Validation {
           pixelImages++;
         }
       }
+      for (int i = 0; i < chunk.size(); i++) {
+        for (int k : chunk.get(i).classes()) {
+          float[] map = p.map(i, k);
+          int on = 0;
+          for (float v : map) {
+            if (v >= thresholds.foreground()) {
+              on++;
+            }
+          }
+          areaSum += (double) on / map.length;
+        }
+      }
       double[] drops = erasedDrops(trainer, chunk, x, p);
       for (double d : drops) {
         dropSum += d;
@@ -174,7 +210,14 @@ public final class Validation {
     double exact = Metrics.exactMatch(scores, truth, n, c, 0.5f);
     double ap = Metrics.meanAveragePrecision(scores, truth, n, c);
     double fg = pixelImages > 0 ? pixels.strictForegroundMeanIou() : Double.NaN;
-    return new Figures(exact, ap, fg, n, pixelImages, dropPairs > 0 ? dropSum / dropPairs : 0);
+    return new Figures(
+        exact,
+        ap,
+        fg,
+        n,
+        pixelImages,
+        dropPairs > 0 ? dropSum / dropPairs : 0,
+        dropPairs > 0 ? areaSum / dropPairs : 0);
   }
 
   /**

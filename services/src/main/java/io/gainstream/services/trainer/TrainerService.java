@@ -283,6 +283,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return fallbacks;
   }
 
+  private static final org.slf4j.Marker FILE_ONLY =
+      org.slf4j.MarkerFactory.getMarker("gainstream.file-only");
+
+  private static float ema(float avg, float x) {
+    return Float.isNaN(avg) ? x : avg + 0.05f * (x - avg);
+  }
+
   /** Why the newest fallback happened, or null if none did. */
   public String lastFallbackReason() {
     return lastFallbackReason;
@@ -355,6 +362,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
       long lastArrival = System.currentTimeMillis();
       boolean started = false;
       float lossEma = Float.NaN;
+      float clEma = Float.NaN;
+      float amEma = Float.NaN;
       float accEma = Float.NaN;
       long sinceRelease = 0;
       while (running && (o.maxSteps() == 0 || trainer.steps() < o.maxSteps())) {
@@ -424,8 +433,24 @@ public final class TrainerService implements Runnable, AutoCloseable {
           if (!s.skipped()) {
             lossEma = Float.isNaN(lossEma) ? s.total() : lossEma + 0.05f * (s.total() - lossEma);
             accEma = Float.isNaN(accEma) ? s.accuracy() : accEma + 0.05f * (s.accuracy() - accEma);
+            clEma = ema(clEma, s.classification());
+            amEma = ema(amEma, s.attentionMining());
           }
-          guard.afterStep();
+          CollapseGuard.Event event = guard.afterStep();
+          if (event != CollapseGuard.Event.NONE && guard.last() != null) {
+            // the trail of a mining run, for the log file: what the losses and the held-out
+            // figures did between checks (docs/QUALITY.md reads collapses from it)
+            LOG.info(
+                FILE_ONLY,
+                "mining check at step {} ({}): L_cl {} L_am {} alpha {}; {}; attended area {}",
+                trainer.steps(),
+                event,
+                String.format("%.4f", clEma),
+                String.format("%.4f", amEma),
+                trainer.alpha(),
+                guard.last().summary(),
+                String.format("%.3f", guard.last().attendedArea()));
+          }
           rollbacks = guard.rollbacks();
           miningBaseline = guard.baseline();
           onStep.accept(s);

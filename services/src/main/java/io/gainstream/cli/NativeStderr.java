@@ -1,0 +1,180 @@
+package io.gainstream.cli;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
+
+/**
+ * Keeps the native runtimes' log lines off the console and puts them in the log file.
+ *
+ * <p>Why: PyTorch's C++ core writes warnings such as {@code [W1206 02:57:04.27
+ * LegacyTypeDispatch.h:74] Warning: AutoNonVariableTypeMode is deprecated …} straight to file
+ * descriptor 2, below anything Java can filter, and a newcomer reads them as failure. Here
+ * descriptor 2 becomes a pipe; a daemon thread passes every byte on to the real stderr as it comes
+ * (progress bars redraw with {@code \r} and must not wait for a line end), except lines that start
+ * like a native log line ({@code [W}, {@code [I}, {@code [E} or {@code [F} and a digit, the
+ * glog/c10 format), which go to the log file. At exit the descriptor is put back and the pipe
+ * drained, so the last line of a failing command is never lost. Linux and macOS only (libc through
+ * JNA); elsewhere nothing changes.
+ */
+final class NativeStderr {
+  private static final Logger LOG = LoggerFactory.getLogger("io.gainstream.native");
+  private static final Marker FILE_ONLY = MarkerFactory.getMarker(Logs.FILE_ONLY);
+  private static boolean installed;
+
+  /** The C library calls this needs. */
+  interface LibC extends Library {
+    int pipe(int[] fds);
+
+    int dup(int fd);
+
+    int dup2(int from, int to);
+
+    int close(int fd);
+  }
+
+  private NativeStderr() {}
+
+  /** Routes descriptor 2 through the filter, once per process; false where it cannot. */
+  static synchronized boolean install() {
+    if (installed) {
+      return true;
+    }
+    String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+    if (!(os.contains("linux") || os.contains("mac"))) {
+      return false;
+    }
+    LibC c;
+    try {
+      c = Native.load("c", LibC.class);
+    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      return false;
+    }
+    int[] fds = new int[2];
+    int saved = c.dup(2);
+    if (saved < 0 || c.pipe(fds) != 0) {
+      return false;
+    }
+    System.err.flush();
+    if (c.dup2(fds[1], 2) < 0) {
+      return false;
+    }
+    c.close(fds[1]);
+    InputStream in;
+    OutputStream out;
+    try {
+      in = new FileInputStream("/dev/fd/" + fds[0]);
+      out = new java.io.BufferedOutputStream(new FileOutputStream("/dev/fd/" + saved));
+    } catch (IOException e) {
+      c.dup2(saved, 2);
+      return false;
+    }
+    Thread pump = new Thread(() -> pump(in, out), "gainstream-stderr");
+    pump.setDaemon(true);
+    pump.start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.err.flush();
+                  c.dup2(saved, 2); // the pipe's last writer goes: the pump reads to its end
+                  try {
+                    pump.join(2000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "gainstream-stderr-drain"));
+    installed = true;
+    return true;
+  }
+
+  /** Copies {@code in} to {@code out} byte by byte, native log lines to the log instead. */
+  static void pump(InputStream in, OutputStream out) {
+    byte[] buf = new byte[8192];
+    StringBuilder held = new StringBuilder(); // the start of a line not yet decided on
+    boolean lineStart = true;
+    boolean nativeLine = false;
+    StringBuilder nativeText = new StringBuilder();
+    try {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        for (int i = 0; i < n; i++) {
+          byte b = buf[i];
+          if (nativeLine) {
+            if (b == '\n') {
+              LOG.warn(FILE_ONLY, "{}", nativeText);
+              nativeText.setLength(0);
+              nativeLine = false;
+              lineStart = true;
+            } else {
+              nativeText.append((char) (b & 0xff));
+            }
+            continue;
+          }
+          if (lineStart) {
+            held.append((char) (b & 0xff));
+            int verdict = nativePrefix(held);
+            if (verdict == 0) {
+              continue; // undecided
+            }
+            if (verdict > 0) {
+              nativeLine = true;
+              nativeText.append(held);
+            } else {
+              for (int k = 0; k < held.length(); k++) {
+                out.write(held.charAt(k));
+              }
+            }
+            held.setLength(0);
+            lineStart = b == '\n' || b == '\r';
+            continue;
+          }
+          out.write(b);
+          if (b == '\n' || b == '\r') {
+            lineStart = true; // a bar redraws after \r: a native line may start there too
+          }
+        }
+        if (held.length() > 0 && !nativeLine && in.available() == 0) {
+          // a line start that is still undecided with nothing more to read: let it through
+          for (int k = 0; k < held.length(); k++) {
+            out.write(held.charAt(k));
+          }
+          held.setLength(0);
+          lineStart = false;
+        }
+        out.flush();
+      }
+      if (nativeText.length() > 0) {
+        LOG.warn(FILE_ONLY, "{}", nativeText);
+      }
+    } catch (IOException e) {
+      // stderr is gone: nothing left to tell
+    }
+  }
+
+  /** 1: a native log line ({@code [W1206 …}); −1: not one; 0: too short to tell. */
+  static int nativePrefix(CharSequence s) {
+    if (s.charAt(0) != '[') {
+      return -1;
+    }
+    if (s.length() < 2) {
+      return 0;
+    }
+    if ("WIEF".indexOf(s.charAt(1)) < 0) {
+      return -1;
+    }
+    if (s.length() < 3) {
+      return 0;
+    }
+    return Character.isDigit(s.charAt(2)) ? 1 : -1;
+  }
+}
