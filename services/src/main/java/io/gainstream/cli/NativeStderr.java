@@ -2,8 +2,6 @@ package io.gainstream.cli;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,6 +37,71 @@ final class NativeStderr {
     int dup2(int from, int to);
 
     int close(int fd);
+
+    long read(int fd, byte[] buf, long count);
+
+    long write(int fd, byte[] buf, long count);
+  }
+
+  /** Reads a descriptor itself (reopening /dev/fd/N would give a file a new offset). */
+  private static final class FdIn extends InputStream {
+    private final LibC c;
+    private final int fd;
+
+    FdIn(LibC c, int fd) {
+      this.c = c;
+      this.fd = fd;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      byte[] buf = off == 0 ? b : new byte[len];
+      long n = c.read(fd, buf, len);
+      if (n <= 0) {
+        return -1;
+      }
+      if (buf != b) {
+        System.arraycopy(buf, 0, b, off, (int) n);
+      }
+      return (int) n;
+    }
+  }
+
+  /**
+   * Writes a descriptor itself: the saved stderr keeps the file description (and offset) that
+   * stdout may share, as when both go to one file.
+   */
+  private static final class FdOut extends OutputStream {
+    private final LibC c;
+    private final int fd;
+
+    FdOut(LibC c, int fd) {
+      this.c = c;
+      this.fd = fd;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      byte[] rest = java.util.Arrays.copyOfRange(b, off, off + len);
+      while (rest.length > 0) {
+        long n = c.write(fd, rest, rest.length);
+        if (n <= 0) {
+          throw new IOException("stderr write failed");
+        }
+        rest = java.util.Arrays.copyOfRange(rest, (int) n, rest.length);
+      }
+    }
   }
 
   private NativeStderr() {}
@@ -68,15 +131,8 @@ final class NativeStderr {
       return false;
     }
     c.close(fds[1]);
-    InputStream in;
-    OutputStream out;
-    try {
-      in = new FileInputStream("/dev/fd/" + fds[0]);
-      out = new java.io.BufferedOutputStream(new FileOutputStream("/dev/fd/" + saved));
-    } catch (IOException e) {
-      c.dup2(saved, 2);
-      return false;
-    }
+    InputStream in = new FdIn(c, fds[0]);
+    OutputStream out = new java.io.BufferedOutputStream(new FdOut(c, saved));
     Thread pump = new Thread(() -> pump(in, out), "gainstream-stderr");
     pump.setDaemon(true);
     pump.start();

@@ -168,7 +168,8 @@ class ServicesIT {
     PipelineConfig c = topics("b.", "model-b", 1);
     KafkaConnection k = kafka.connection();
     List<SyntheticDataset.Sample> samples =
-        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 16, 0.3, false, 0.9, 10));
+        // 24 at least: 8 held out to validate every release, twice as many to train on
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 30, 0.3, false, 0.9, 10));
     // the trainer reads samples directly from its topic here
     publish(k, c.trainingSamplesTopic(), samples, false);
     Path cp = tmp.resolve("cp-b");
@@ -200,7 +201,7 @@ class ServicesIT {
     PipelineConfig fresh = topics("i2.", "model-i2", 1);
     KafkaConnection k = kafka.connection();
     List<SyntheticDataset.Sample> samples =
-        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 16, 0.3, false, 0.9, 12));
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 30, 0.3, false, 0.9, 12));
     publish(k, earlier.trainingSamplesTopic(), samples, false);
     publish(k, fresh.trainingSamplesTopic(), samples, false);
     TrainerService saved =

@@ -34,7 +34,10 @@ class BrokerRestartIT {
     Path data = tmp.resolve("kafka");
     EmbeddedKafka broker = EmbeddedKafka.start(data);
     KafkaConnection k = KafkaConnection.of(broker.bootstrapServers());
-    PipelineConfig c = Fixture.config("restart.");
+    // 0.3 of 150 images: enough samples for the trainer to hold 8 out and train on twice as many
+    java.util.Map<String, Object> settings = Fixture.settings("restart.");
+    settings.put(PipelineConfig.SAMPLE_RATE_CONFIG, 0.3);
+    PipelineConfig c = new PipelineConfig(settings);
     TopicSetup.ensure(k, c, 2, (short) 1);
     Fixture.publishRelease(k, c, 1);
     List<SyntheticDataset.Sample> samples = Fixture.samples(30, 51);
