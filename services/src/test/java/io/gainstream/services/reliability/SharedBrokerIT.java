@@ -31,7 +31,9 @@ class SharedBrokerIT {
       throws Exception {
     Path work = tmp.resolve("work");
     List<SyntheticDataset.Sample> samples =
-        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.3, false, 0.9, 5));
+        // 200 images at the default sample rate, as the README's workflow: the trainer starts on
+        // the few samples that arrive and must still validate what it publishes (issue 29)
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 200, 0.3, false, 0.9, 5));
     LabelledFolder.Written set =
         LabelledFolder.write(
             tmp.resolve("set"), SyntheticDataset.classNames(3), samples, x -> false);
@@ -40,14 +42,7 @@ class SharedBrokerIT {
     try (ChildJvm pipeline =
             ChildJvm.start(
                     tmp.resolve("pipeline.log"),
-                    args(
-                        List.of(
-                            "pipeline",
-                            "--metrics-port",
-                            "-1",
-                            "--set",
-                            "gainstream.sample.rate=1.0"),
-                        common))
+                    args(List.of("pipeline", "--metrics-port", "-1"), common))
                 .awaitLog("pipeline running", Duration.ofMinutes(3));
         ChildJvm trainer =
             ChildJvm.start(
@@ -99,6 +94,18 @@ class SharedBrokerIT {
           .hasSize(samples.size())
           .allSatisfy(r -> assertThat(r.modelVersion()).isEqualTo(1));
 
+      String bootstrap = SharedBroker.running(work.resolve("kafka")).orElseThrow().bootstrap();
+      List<io.gainstream.proto.v1.ModelRelease> releases = releases(bootstrap);
+      assertThat(releases)
+          .as("every release the trainer published carries its validation")
+          .isNotEmpty()
+          .allSatisfy(
+              r ->
+                  assertThat(r.getMetricsMap())
+                      .containsKeys("val_exact_match", "val_map", "val_erased_drop")
+                      .hasEntrySatisfying(
+                          "val_images", n -> assertThat(n).isGreaterThanOrEqualTo(8)));
+
       pipeline.close(); // the process that started the broker stops: the others keep their broker
       assertThat(export(tmp.resolve("export-after"), set, work)).hasSize(samples.size());
     } finally {
@@ -107,6 +114,30 @@ class SharedBrokerIT {
           .awaitExit(Duration.ofMinutes(2));
     }
     assertThat(SharedBroker.running(work.resolve("kafka"))).as("the broker stopped").isEmpty();
+  }
+
+  /** Every release on the models topic. */
+  private static List<io.gainstream.proto.v1.ModelRelease> releases(String bootstrap)
+      throws Exception {
+    List<io.gainstream.proto.v1.ModelRelease> out = new ArrayList<>();
+    io.gainstream.services.kafka.KafkaConnection k =
+        io.gainstream.services.kafka.KafkaConnection.of(bootstrap, null);
+    try (var c =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(k.consumer(null))) {
+      var parts =
+          c.partitionsFor("models", Duration.ofSeconds(30)).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+              .toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      var end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+        for (var r : c.poll(Duration.ofMillis(200))) {
+          out.add(io.gainstream.proto.v1.ModelRelease.parseFrom(r.value()));
+        }
+      }
+    }
+    return out;
   }
 
   private static List<String> args(List<String> command, List<String> common) {
