@@ -644,7 +644,8 @@ public final class LabelQuality {
         scales,
         model,
         saveModel,
-        o.weightAveraging());
+        o.weightAveraging(),
+        Map.of());
   }
 
   /** One run's row of the per-run table, printed as soon as it is known. */

@@ -63,7 +63,8 @@ final class ExportCommand implements Callable<Integer> {
           0,
           Duration.ofMinutes(10),
           n -> bar[0].stepBy(n),
-          total -> bar[0] = Bars.bar("read labels", total));
+          total -> bar[0] = Bars.bar("read labels", total),
+          LabelExporter.Watch.NONE);
     } finally {
       if (bar[0] != null) {
         bar[0].close();

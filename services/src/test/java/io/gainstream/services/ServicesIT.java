@@ -154,7 +154,8 @@ class ServicesIT {
               started,
               Duration.ofMinutes(2),
               n -> {},
-              total -> {});
+              total -> {},
+              LabelExporter.Watch.NONE);
       assertThat(got.labels()).hasSize(30);
       DeadLetter d = got.deadLetters().get("garbage");
       assertThat(d.getReason()).isEqualTo("NOT_PROTOBUF");
@@ -343,7 +344,8 @@ class ServicesIT {
               started,
               Duration.ofMinutes(2),
               n -> {},
-              total -> {});
+              total -> {},
+              LabelExporter.Watch.NONE);
       assertThat(got.labels().get("late-image").getModelVersion())
           .as("labelled by the published release")
           .isEqualTo(1);
@@ -387,59 +389,21 @@ class ServicesIT {
   }
 
   /**
-   * 40 images, α 100 from step 100 (the collapse above), and a collapse guard too lenient to roll
-   * anything back: the mined weights validate worse than the warm-up classifier, so the release is
-   * that classifier, validated on the 8 images the floor holds out (10 % would be 4).
+   * The collapse above on 40 images: α 100 from step 100, 250 steps, one release at the end, with
+   * the given collapse guard.
    */
-  @Test
-  void shouldReleaseTheWarmUpClassifierWhenTheMinedModelValidatesWorseOnFortyImages()
+  private TrainerService collapsingOnForty(String prefix, CollapseGuard.Settings guard)
       throws Exception {
-    PipelineConfig c = topics("w.", "model-w", 1);
-    KafkaConnection k = kafka.connection();
+    PipelineConfig c = topics(prefix + ".", "model-" + prefix, 1);
     List<SyntheticDataset.Sample> samples =
         SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.35, false, 0.9, 3));
-    publish(k, c.trainingSamplesTopic(), samples, false);
-    GainSettings g =
-        GainSettings.defaults(Method.GAIN).withSeed(1).withBatchSize(8).withWarmup(100, 0f);
-    g = g.withMining(100f, g.sigma(), g.omega());
-    CollapseGuard.Settings d = CollapseGuard.Settings.defaults();
-    TrainerService.Guarding lenient =
-        new TrainerService.Guarding(
-            0.1,
-            new CollapseGuard.Settings(d.checkEvery(), 0.99, d.maxRollbacks(), d.minImages()),
-            new ReleaseGate(0, 1));
-    TrainerService t =
-        new TrainerService(
-            k,
-            trainer(c, new NetworkSpec(32, 8, 3, 3), g, 250, 250, 40, tmp.resolve("cp-w"), lenient),
-            s -> {});
-    t.run();
-    assertThat(t.failure()).isEmpty();
-    assertThat(t.rollbacks()).as("the guard let the collapse through").isZero();
-    assertThat(t.fallbacks()).isEqualTo(1);
-    assertThat(t.lastFallbackReason()).contains("against");
-    ModelRelease r = releases(k, c.modelsTopic()).get(0);
-    assertThat(r.getMetricsMap().get("val_images")).as("held out by the floor").isEqualTo(8.0);
-    assertThat(r.getMetricsMap().get("val_exact_match"))
-        .as("the warm-up classifier's, not the collapsed one's")
-        .isGreaterThanOrEqualTo(t.miningBaseline().exactMatch() - 1.0 / 8);
-    assertThat(r.getMetricsMap()).containsKey("val_erased_drop");
-  }
-
-  /** The same collapse on 40 images with the default guard: it judges, and rolls back. */
-  @Test
-  void shouldCatchACollapseOnFortyImages() throws Exception {
-    PipelineConfig c = topics("f.", "model-f", 1);
-    KafkaConnection k = kafka.connection();
-    List<SyntheticDataset.Sample> samples =
-        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 40, 0.35, false, 0.9, 3));
-    publish(k, c.trainingSamplesTopic(), samples, false);
+    publish(kafka.connection(), c.trainingSamplesTopic(), samples, false);
     GainSettings g =
         GainSettings.defaults(Method.GAIN).withSeed(1).withBatchSize(8).withWarmup(100, 0f);
     g = g.withMining(100f, g.sigma(), g.omega());
     TrainerService t =
         new TrainerService(
-            k,
+            kafka.connection(),
             trainer(
                 c,
                 new NetworkSpec(32, 8, 3, 3),
@@ -447,15 +411,44 @@ class ServicesIT {
                 250,
                 250,
                 40,
-                tmp.resolve("cp-f"),
-                new TrainerService.Guarding(
-                    0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1))),
+                tmp.resolve("cp-" + prefix),
+                new TrainerService.Guarding(0.1, guard, new ReleaseGate(0, 1))),
             s -> {});
     t.run();
     assertThat(t.failure()).isEmpty();
+    return t;
+  }
+
+  /**
+   * A collapse guard too lenient to roll anything back: the mined weights validate worse than the
+   * warm-up classifier, so the release is that classifier, validated on the 8 images the floor
+   * holds out (10 % would be 4).
+   */
+  @Test
+  void shouldReleaseTheWarmUpClassifierWhenTheMinedModelValidatesWorseOnFortyImages()
+      throws Exception {
+    CollapseGuard.Settings d = CollapseGuard.Settings.defaults();
+    TrainerService t =
+        collapsingOnForty(
+            "w", new CollapseGuard.Settings(d.checkEvery(), 0.99, d.maxRollbacks(), d.minImages()));
+    assertThat(t.rollbacks()).as("the guard let the collapse through").isZero();
+    assertThat(t.fallbacks()).isEqualTo(1);
+    assertThat(t.lastFallbackReason()).contains("against");
+    ModelRelease r = releases(kafka.connection(), "w.models").get(0);
+    assertThat(r.getMetricsMap().get("val_images")).as("held out by the floor").isEqualTo(8.0);
+    assertThat(r.getMetricsMap().get("val_exact_match"))
+        .as("the warm-up classifier's, not the collapsed one's")
+        .isGreaterThanOrEqualTo(t.miningBaseline().exactMatch() - 1.0 / 8);
+    assertThat(r.getMetricsMap()).containsKey("val_erased_drop");
+  }
+
+  /** The same collapse with the default guard: it judges on 40 images, and rolls back. */
+  @Test
+  void shouldCatchACollapseOnFortyImages() throws Exception {
+    TrainerService t = collapsingOnForty("f", CollapseGuard.Settings.defaults());
     assertThat(t.miningBaseline()).as("the guard judged: 8 held out").isNotNull();
     assertThat(t.miningBaseline().images()).isEqualTo(8);
     assertThat(t.rollbacks()).isGreaterThanOrEqualTo(1);
-    assertThat(releases(k, c.modelsTopic())).hasSize(1);
+    assertThat(releases(kafka.connection(), "f.models")).hasSize(1);
   }
 }

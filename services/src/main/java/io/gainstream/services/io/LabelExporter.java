@@ -63,30 +63,6 @@ public final class LabelExporter {
     }
   }
 
-  /** As the other {@code collect}, with nobody to ask after a stall. */
-  public static Collected collect(
-      KafkaConnection kafka,
-      String labelsTopic,
-      String deadLettersTopic,
-      Set<String> expected,
-      long minModelVersion,
-      long deadLettersSinceMs,
-      Duration timeout,
-      IntConsumer progress,
-      java.util.function.LongConsumer total) {
-    return collect(
-        kafka,
-        labelsTopic,
-        deadLettersTopic,
-        expected,
-        minModelVersion,
-        deadLettersSinceMs,
-        timeout,
-        progress,
-        total,
-        Watch.NONE);
-  }
-
   /**
    * Collects until every id of {@code expected} has a label or a dead letter (when {@code expected}
    * is null: until the end offsets at the time of the call). Labels of models older than {@code

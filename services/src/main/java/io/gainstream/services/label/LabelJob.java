@@ -87,54 +87,6 @@ public final class LabelJob {
       settings = settings == null ? Map.of() : Map.copyOf(settings);
     }
 
-    /** With no further pipeline settings. */
-    public Request(
-        Path images,
-        Path labelsCsv,
-        Path classesFile,
-        Path out,
-        Path masks,
-        Method method,
-        int trainSteps,
-        long seed,
-        String bootstrap,
-        Path clientConfig,
-        Path workDir,
-        boolean progress,
-        TrainerService.Guarding guarding,
-        Backbone backbone,
-        int inputSize,
-        int labelSize,
-        String refine,
-        String ttaScales,
-        Path model,
-        Path saveModel,
-        Float weightAveraging) {
-      this(
-          images,
-          labelsCsv,
-          classesFile,
-          out,
-          masks,
-          method,
-          trainSteps,
-          seed,
-          bootstrap,
-          clientConfig,
-          workDir,
-          progress,
-          guarding,
-          backbone,
-          inputSize,
-          labelSize,
-          refine,
-          ttaScales,
-          model,
-          saveModel,
-          weightAveraging,
-          Map.of());
-    }
-
     /** As before refinement was an option: the release decides. */
     public Request(
         Path images,
@@ -174,7 +126,8 @@ public final class LabelJob {
           null,
           null,
           null,
-          null);
+          null,
+          Map.of());
     }
 
     /**

@@ -589,7 +589,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
               ? Validation.evaluate(trainer, heldOut.all(), labelThresholds())
               : null;
       if (fallBackReason(trainer, guard, heldOut, f) == null) {
-        return gateAndPublish(trainer, producer, version, loss, acc, buffered, f);
+        return publish(trainer, producer, version, loss, acc, buffered, f);
       }
     }
     // the mined weights validate worse than the classifier they started from: that classifier is
@@ -602,7 +602,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         o.settings().method().id(),
         trainer.steps(),
         lastFallbackReason);
-    return gateAndPublish(trainer, producer, version, loss, acc, buffered, warm);
+    return publish(trainer, producer, version, loss, acc, buffered, warm);
   }
 
   /**
@@ -627,30 +627,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return why;
   }
 
-  /** The gate's decision on {@code f}, then the release published or held back. */
-  private long gateAndPublish(
-      GainTrainer trainer,
-      KafkaProducer<String, byte[]> producer,
-      long version,
-      float loss,
-      float acc,
-      int buffered,
-      Validation.Figures f) {
-    ReleaseGate.Decision d = o.guarding().gate().decide(f, publishedFigures);
-    if (!d.publish()) {
-      heldBack++;
-      lastHoldReason = d.reason();
-      LOG.warn(
-          "held back {} release at step {}: {}{}",
-          o.modelName(),
-          trainer.steps(),
-          d.reason(),
-          f == null ? "" : " (" + f.summary() + ")");
-      return version;
-    }
-    return publish(trainer, producer, version + 1, loss, acc, buffered, f);
-  }
-
   private static Map<String, Double> parseMetrics(Map<String, String> extra) {
     Map<String, Double> m = new HashMap<>();
     extra.forEach(
@@ -664,14 +640,31 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return m;
   }
 
+  /**
+   * The gate's decision on {@code figures}, then the current weights published as {@code version +
+   * 1}, or held back (counted, no version taken); returns the newest published version.
+   */
   private long publish(
       GainTrainer trainer,
       KafkaProducer<String, byte[]> producer,
-      long version,
+      long published,
       float loss,
       float acc,
       int buffered,
       Validation.Figures figures) {
+    ReleaseGate.Decision d = o.guarding().gate().decide(figures, publishedFigures);
+    if (!d.publish()) {
+      heldBack++;
+      lastHoldReason = d.reason();
+      LOG.warn(
+          "held back {} release at step {}: {}{}",
+          o.modelName(),
+          trainer.steps(),
+          d.reason(),
+          figures == null ? "" : " (" + figures.summary() + ")");
+      return published;
+    }
+    long version = published + 1;
     Map<String, String> extra = new HashMap<>();
     extra.put("loss", Float.toString(loss));
     extra.put("accuracy", Float.toString(acc));
