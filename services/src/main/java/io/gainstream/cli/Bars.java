@@ -9,14 +9,14 @@ import me.tongfei.progressbar.ProgressState;
 
 /**
  * Progress bars with rate and ETA for long commands on a terminal; plain lines, one per tenth of
- * the way at most, when the output is not a terminal (a redirected run kept a frame every half
- * second: 170 kB for one photo run).
+ * the way at most, when stderr (where they go) is not a terminal (a redirected run kept a frame
+ * every half second: 170 kB for one photo run).
  */
 public final class Bars {
   private Bars() {}
 
   public static ProgressBar bar(String task, long max) {
-    if (System.console() == null) {
+    if (!NativeStderr.stderrIsTerminal()) {
       return plain(task, max, System.err::println);
     }
     return new ProgressBarBuilder()

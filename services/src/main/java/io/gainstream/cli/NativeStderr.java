@@ -28,6 +28,9 @@ final class NativeStderr {
   private static final Marker FILE_ONLY = MarkerFactory.getMarker(Logs.FILE_ONLY);
   private static boolean installed;
 
+  /** Whether descriptor 2 was a terminal before {@link #install} made it a pipe; null: unknown. */
+  private static Boolean stderrTerminal;
+
   /** The C library calls this needs. */
   interface LibC extends Library {
     int pipe(int[] fds);
@@ -41,6 +44,8 @@ final class NativeStderr {
     long read(int fd, byte[] buf, long count);
 
     long write(int fd, byte[] buf, long count);
+
+    int isatty(int fd);
   }
 
   /** Reads a descriptor itself (reopening /dev/fd/N would give a file a new offset). */
@@ -63,6 +68,9 @@ final class NativeStderr {
     public int read(byte[] b, int off, int len) throws IOException {
       byte[] buf = off == 0 ? b : new byte[len];
       long n = c.read(fd, buf, len);
+      for (int tries = 0; n < 0 && tries < 100; tries++) {
+        n = c.read(fd, buf, len); // interrupted (EINTR): read again
+      }
       if (n <= 0) {
         return -1;
       }
@@ -106,6 +114,21 @@ final class NativeStderr {
 
   private NativeStderr() {}
 
+  /**
+   * Whether the console's stderr is a terminal (progress bars redraw there; elsewhere they print
+   * plain lines): what descriptor 2 was before the filter, else asked now.
+   */
+  static synchronized boolean stderrIsTerminal() {
+    if (stderrTerminal == null) {
+      try {
+        stderrTerminal = Native.load("c", LibC.class).isatty(2) == 1;
+      } catch (UnsatisfiedLinkError | RuntimeException e) {
+        return System.console() != null;
+      }
+    }
+    return stderrTerminal;
+  }
+
   /** Routes descriptor 2 through the filter, once per process; false where it cannot. */
   static synchronized boolean install() {
     if (installed) {
@@ -121,6 +144,7 @@ final class NativeStderr {
     } catch (UnsatisfiedLinkError | RuntimeException e) {
       return false;
     }
+    stderrTerminal = c.isatty(2) == 1;
     int[] fds = new int[2];
     int saved = c.dup(2);
     if (saved < 0 || c.pipe(fds) != 0) {
@@ -133,7 +157,18 @@ final class NativeStderr {
     c.close(fds[1]);
     InputStream in = new FdIn(c, fds[0]);
     OutputStream out = new java.io.BufferedOutputStream(new FdOut(c, saved));
-    Thread pump = new Thread(() -> pump(in, out), "gainstream-stderr");
+    Thread pump =
+        new Thread(
+            () -> {
+              try {
+                pump(in, out);
+              } catch (Throwable t) {
+                // nothing may be left writing into a pipe nobody reads: see finally
+              } finally {
+                c.dup2(saved, 2); // descriptor 2 back to the real stderr
+              }
+            },
+            "gainstream-stderr");
     pump.setDaemon(true);
     pump.start();
     Runtime.getRuntime()
@@ -153,8 +188,38 @@ final class NativeStderr {
     return true;
   }
 
-  /** Copies {@code in} to {@code out} byte by byte, native log lines to the log instead. */
-  static void pump(InputStream in, OutputStream out) {
+  /**
+   * Copies {@code in} to {@code out} byte by byte, native log lines to the log instead. When {@code
+   * out} fails (the real stderr was closed, as with {@code 2>&1 | head}), it keeps reading and
+   * drops what it reads, so no writer ever blocks on a full pipe.
+   */
+  static void pump(InputStream in, OutputStream target) {
+    OutputStream out =
+        new OutputStream() {
+          private boolean broken;
+
+          @Override
+          public void write(int b) {
+            if (!broken) {
+              try {
+                target.write(b);
+              } catch (IOException e) {
+                broken = true;
+              }
+            }
+          }
+
+          @Override
+          public void flush() {
+            if (!broken) {
+              try {
+                target.flush();
+              } catch (IOException e) {
+                broken = true;
+              }
+            }
+          }
+        };
     byte[] buf = new byte[8192];
     StringBuilder held = new StringBuilder(); // the start of a line not yet decided on
     boolean lineStart = true;

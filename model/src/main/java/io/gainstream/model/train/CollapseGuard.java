@@ -95,6 +95,18 @@ public final class CollapseGuard {
     return baseline;
   }
 
+  /**
+   * A release fell back to the warm-up weights and training goes on from them: they are the last
+   * good weights from now on (a later rollback must not bring back the ones just rejected), and it
+   * counts as a rollback.
+   */
+  public void fellBack(long step) {
+    if (warmedUp != null) {
+      lastGood = new GainTrainer.Snapshot(step, warmedUp.values(), warmedUp.average());
+      rollbacks++;
+    }
+  }
+
   /** The weights at the end of warm-up, or null before mining started. */
   public GainTrainer.Snapshot warmedUp() {
     return warmedUp;

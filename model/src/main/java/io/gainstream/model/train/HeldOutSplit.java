@@ -48,48 +48,95 @@ public final class HeldOutSplit {
   }
 
   /**
-   * The ids of {@code all} to hold out: every one the hash picks at {@code share}, then extras up
-   * to {@link #size}.
+   * Which images validate: those whose id hash falls below {@code share} ({@link
+   * Validation#heldOut}), and the {@code extra} ids. Both are kept with the releases, so that a
+   * trainer that resumes holds out exactly the images its weights never trained on.
+   */
+  public record Split(double share, Set<String> extra, Set<String> kept) {
+    public Split {
+      extra = Set.copyOf(extra);
+      kept = Set.copyOf(kept);
+    }
+
+    /** The configured share alone. */
+    public Split(double share) {
+      this(share, Set.of(), Set.of());
+    }
+
+    public boolean heldOut(String id) {
+      return extra.contains(id) || (Validation.heldOut(id, share) && !kept.contains(id));
+    }
+  }
+
+  /**
+   * The split of {@code all}: the hash band at {@code share}, widened until it holds {@link #size}
+   * images, after one image of each class the band lacks (while another image of that class stays
+   * to train on).
    *
    * @param all every example at hand (the held-out ones and the training ones)
    * @param share the configured held-out share
    * @param judge held-out images the guard and gate need
    */
-  public static Set<String> choose(List<Example> all, double share, int judge) {
-    Set<String> out = new HashSet<>();
+  public static Split choose(List<Example> all, double share, int judge) {
+    int want = size(all.size(), share, judge);
+    List<Example> out = new ArrayList<>();
     List<Example> rest = new ArrayList<>();
     for (Example e : all) {
-      if (Validation.heldOut(e.id(), share)) {
-        out.add(e.id());
-      } else {
-        rest.add(e);
-      }
+      (Validation.heldOut(e.id(), share) ? out : rest).add(e);
     }
-    rest.sort(Comparator.comparingLong((Example e) -> hash(e.id())).thenComparing(Example::id));
-    int want = size(all.size(), share, judge);
+    rest.sort(Comparator.comparingLong((Example e) -> bucket(e.id())).thenComparing(Example::id));
     Set<Integer> represented = new HashSet<>();
-    all.stream()
-        .filter(e -> out.contains(e.id()))
-        .forEach(e -> classesOf(e).forEach(represented::add));
-    // a class the held-out set lacks, from an image of it while another stays to train on
+    out.forEach(e -> represented.addAll(classesOf(e)));
+    Set<String> extra = new HashSet<>();
     for (Example e : List.copyOf(rest)) {
       if (out.size() >= want) {
         break;
       }
       List<Integer> missing = classesOf(e).stream().filter(k -> !represented.contains(k)).toList();
       if (!missing.isEmpty() && missing.stream().allMatch(k -> count(rest, k) >= 2)) {
-        out.add(e.id());
+        out.add(e);
+        extra.add(e.id());
         rest.remove(e);
         represented.addAll(classesOf(e));
       }
     }
+    long band = Math.round(share * BUCKETS);
+    List<Example> training = new ArrayList<>(rest);
+    Set<String> kept = new HashSet<>();
     for (Example e : rest) {
       if (out.size() >= want) {
         break;
       }
-      out.add(e.id());
+      band = Math.max(band, bucket(e.id()) + 1);
+      if (classesOf(e).stream().anyMatch(k -> count(training, k) <= 1)) {
+        kept.add(e.id()); // in the band, but the last image of its class left to train on
+        continue;
+      }
+      training.remove(e);
+      out.add(e);
     }
-    return out;
+    // the hash alone may have taken every image of a class: one goes back to training
+    for (Example e : out) {
+      for (int k : e.classes()) {
+        if (count(training, k) == 0 && !extra.contains(e.id())) {
+          kept.add(e.id());
+          training.add(e);
+        }
+      }
+    }
+    double widened = Math.max(share, (double) band / BUCKETS);
+    // the band's own images need no naming; the class picks outside it do
+    extra.removeIf(id -> Validation.heldOut(id, widened) && !kept.contains(id));
+    return new Split(widened, extra, kept);
+  }
+
+  private static final int BUCKETS = 10_000;
+
+  /** The id's place in {@link Validation#heldOut}'s order. */
+  private static long bucket(String id) {
+    CRC32 crc = new CRC32();
+    crc.update(id.getBytes(StandardCharsets.UTF_8));
+    return crc.getValue() % BUCKETS;
   }
 
   private static List<Integer> classesOf(Example e) {
@@ -102,11 +149,5 @@ public final class HeldOutSplit {
 
   private static long count(List<Example> examples, int k) {
     return examples.stream().filter(e -> classesOf(e).contains(k)).count();
-  }
-
-  private static long hash(String id) {
-    CRC32 crc = new CRC32();
-    crc.update(id.getBytes(StandardCharsets.UTF_8));
-    return crc.getValue();
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Enough held out to judge at any size, every class in it, the hash's picks always kept. */
@@ -31,12 +30,18 @@ class HeldOutSplitTest {
   @Test
   void shouldKeepWhatTheHashPicksAndAddTheRest() {
     List<Example> all = set(83, 2);
-    Set<String> out = HeldOutSplit.choose(all, 0.1, 8);
-    assertThat(out).hasSize(16);
+    HeldOutSplit.Split split = HeldOutSplit.choose(all, 0.1, 8);
+    assertThat(all.stream().filter(e -> split.heldOut(e.id()))).hasSizeBetween(16, 17);
     all.stream()
         .filter(e -> Validation.heldOut(e.id(), 0.1))
-        .forEach(e -> assertThat(out).contains(e.id()));
-    assertThat(HeldOutSplit.choose(all, 0.1, 8)).as("the same set, the same split").isEqualTo(out);
+        .forEach(e -> assertThat(split.heldOut(e.id())).isTrue());
+    assertThat(HeldOutSplit.choose(all, 0.1, 8))
+        .as("the same set, the same split")
+        .isEqualTo(split);
+    // a band of the hash: a later image is held out or not by its id alone, as after a restart
+    assertThat(split.share()).isGreaterThan(0.1);
+    assertThat(split.heldOut("img-9999.jpg"))
+        .isEqualTo(Validation.heldOut("img-9999.jpg", split.share()));
   }
 
   @Test
@@ -45,8 +50,9 @@ class HeldOutSplitTest {
     // a rare class: two images of it, neither picked by the hash at this share
     all.add(new Example("rare-a.jpg", new float[0], new int[] {2}, null));
     all.add(new Example("rare-b.jpg", new float[0], new int[] {2}, null));
-    Set<String> out = HeldOutSplit.choose(all, 0.0, 8);
-    assertThat(out).hasSize(8);
+    HeldOutSplit.Split split = HeldOutSplit.choose(all, 0.0, 8);
+    List<String> out = all.stream().map(Example::id).filter(split::heldOut).toList();
+    assertThat(out).hasSizeBetween(8, 9);
     assertThat(out.stream().filter(id -> id.startsWith("rare-")).count())
         .as("one of the rare class held out, one left to train on")
         .isEqualTo(1);

@@ -243,6 +243,43 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private volatile long heldBack;
   private volatile long fallbacks;
   private boolean toldTooFew;
+
+  /** Release metadata: the held-out hash band and the images held out beside it. */
+  static final String HELD_OUT_SHARE = "held_out_share";
+
+  static final String HELD_OUT_EXTRA = "held_out_extra";
+
+  static final String HELD_OUT_KEPT = "held_out_kept";
+
+  /** Which samples validate; the configured share until training starts. */
+  private HeldOutSplit.Split split;
+
+  /** Whether {@link #split} came from the release this run resumed. */
+  private boolean resumedSplit;
+
+  /** The split a resumed release was trained under, if it names one. */
+  private void readSplit(Map<String, String> extra) {
+    String share = extra.get(HELD_OUT_SHARE);
+    if (share == null) {
+      return;
+    }
+    split =
+        new HeldOutSplit.Split(
+            Math.max(o.guarding().heldOutShare(), Double.parseDouble(share)),
+            ids(extra.get(HELD_OUT_EXTRA)),
+            ids(extra.get(HELD_OUT_KEPT)));
+    resumedSplit = true;
+  }
+
+  private static java.util.Set<String> ids(String joined) {
+    return joined == null || joined.isEmpty()
+        ? java.util.Set.of()
+        : new java.util.HashSet<>(java.util.Arrays.asList(joined.split("\n")));
+  }
+
+  /** This run resumed a release that was already mining: the guard's baseline is no warm-up. */
+  private boolean resumedMining;
+
   private volatile String lastFallbackReason;
   private volatile int rollbacks;
   private volatile Validation.Figures publishedFigures;
@@ -343,7 +380,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
     SampleDecoder decoder =
         new SampleDecoder(new ClassCatalog(o.classes()), o.limits(), o.spec().inputSize());
     Random rnd = new Random(o.settings().seed());
-    java.util.Set<String> heldOutExtra = new java.util.HashSet<>();
+    split = new HeldOutSplit.Split(o.guarding().heldOutShare());
+    resumedSplit = false;
     boolean masks = o.settings().method() == Method.GAIN_EXT;
     Map<String, Object> cprops = kafka.consumer(null);
     cprops.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, o.groupId());
@@ -358,6 +396,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       CollapseGuard guard =
           new CollapseGuard(o.guarding().guard(), trainer, heldOut::all, labelThresholds());
       long version = resume(trainer);
+      resumedMining = trainer.miningActive();
       replayFromRecentSamples(consumer);
       long lastArrival = System.currentTimeMillis();
       boolean started = false;
@@ -371,10 +410,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
             consumer.poll(Duration.ofMillis(started ? 0 : 200))) {
           try {
             Example e = decoder.decode(ImageEvent.parseFrom(r.value()));
-            boolean out =
-                Validation.heldOut(e.id(), o.guarding().heldOutShare())
-                    || heldOutExtra.contains(e.id());
-            (out ? heldOut : buffer).add(e);
+            (split.heldOut(e.id()) ? heldOut : buffer).add(e);
             lastArrival = System.currentTimeMillis();
           } catch (InvalidProtocolBufferException | InvalidInputException e) {
             LOG.warn("skipping training sample {}: {}", r.key(), e.getMessage());
@@ -394,7 +430,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
                     + " needed ("
                     + judge
                     + " held out, twice as many to train on)";
-            if (idle && o.maxSteps() > 0) {
+            if (o.maxSteps() > 0
+                && System.currentTimeMillis() - lastArrival >= 10 * o.startAfterIdleMs()) {
               throw new IllegalStateException(why); // a bounded run (label) gets no more
             }
             if (!toldTooFew) {
@@ -408,10 +445,18 @@ public final class TrainerService implements Runnable, AutoCloseable {
             // hold out enough to judge, whatever the share gave (HeldOutSplit)
             List<Example> all = new java.util.ArrayList<>(buffer.all());
             all.addAll(heldOut.all());
-            java.util.Set<String> out =
-                HeldOutSplit.choose(all, o.guarding().heldOutShare(), judge);
-            buffer.take(out).forEach(heldOut::add);
-            heldOutExtra.addAll(out); // a later sample of the same image validates too
+            if (!resumedSplit) {
+              // a resumed trainer keeps the split its weights were trained under
+              split = HeldOutSplit.choose(all, o.guarding().heldOutShare(), judge);
+            }
+            HeldOutSplit.Split chosen = split;
+            buffer
+                .take(
+                    all.stream()
+                        .map(Example::id)
+                        .filter(chosen::heldOut)
+                        .collect(java.util.stream.Collectors.toSet()))
+                .forEach(heldOut::add);
             buffer.sortById();
             heldOut.sortById();
             LOG.info(
@@ -519,6 +564,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         ModelInfo info = OnnxImporter.load(onnx, trainer.network());
         trainer.resumeAt(info.steps(), info.miningActive());
         publishedFigures = Validation.Figures.fromMetrics(parseMetrics(info.extra()));
+        readSplit(info.extra());
         LOG.info("resumed from release {} at step {}", info.version(), info.steps());
       } catch (RuntimeException e) {
         LOG.warn(
@@ -595,6 +641,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
     // the mined weights validate worse than the classifier they started from: that classifier is
     // the release, and training goes on from it with a gentler alpha
     trainer.restore(guard.warmedUp(), trainer.alpha() / 2);
+    guard.fellBack(trainer.steps());
+    rollbacks = guard.rollbacks();
     fallbacks++;
     Validation.Figures warm = Validation.evaluate(trainer, heldOut.all(), labelThresholds());
     LOG.warn(
@@ -612,7 +660,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
    */
   private String fallBackReason(
       GainTrainer trainer, CollapseGuard guard, ReplayBuffer heldOut, Validation.Figures f) {
-    if (f == null || guard.warmedUp() == null || !o.settings().method().mines()) {
+    if (f == null || guard.warmedUp() == null || !o.settings().method().mines() || resumedMining) {
+      // no warm-up classifier to compare with: none yet, or this run resumed mid-mining
       return null;
     }
     Validation.Figures warm;
@@ -666,6 +715,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
     long version = published + 1;
     Map<String, String> extra = new HashMap<>();
+    extra.put(HELD_OUT_SHARE, Double.toString(split.share()));
+    extra.put(HELD_OUT_EXTRA, String.join("\n", new java.util.TreeSet<>(split.extra())));
+    extra.put(HELD_OUT_KEPT, String.join("\n", new java.util.TreeSet<>(split.kept())));
     extra.put("loss", Float.toString(loss));
     extra.put("accuracy", Float.toString(acc));
     if (figures != null) {

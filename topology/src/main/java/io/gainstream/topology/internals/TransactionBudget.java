@@ -172,7 +172,9 @@ public final class TransactionBudget {
     if (a == null) {
       return;
     }
-    if (!buffered.test(a.firstId())) {
+    if (!buffered.test(a.firstId()) || a.nanos() <= budgetNs) {
+      // committed; or fast enough that the restart had another cause (a broker bounce, a
+      // rebalance): only a batch that used up its budget can have outlasted its transaction
       attempts.remove(task);
       return;
     }
