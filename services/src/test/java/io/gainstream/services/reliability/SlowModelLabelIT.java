@@ -41,29 +41,12 @@ class SlowModelLabelIT {
   @Test
   void shouldFinishWithEveryImageLabelledOnceAndOneWarnWhenABatchOutlastsItsTransaction()
       throws Exception {
-    List<String> classes = SyntheticDataset.classNames(2);
-    Files.writeString(tmp.resolve("classes.txt"), String.join("\n", classes) + "\n");
-    Path images = Files.createDirectories(tmp.resolve("images"));
-    List<String> csv = new ArrayList<>(List.of("image,labels"));
-    List<SyntheticDataset.Sample> samples =
-        SyntheticDataset.generate(new SyntheticDataset.Spec(2, 64, 16, 0.3, false, 0.9, 5));
-    for (SyntheticDataset.Sample s : samples) {
-      ImageIO.write(s.image(), "png", images.resolve(s.id() + ".png").toFile());
-      csv.add(s.id() + ".png," + classes.get(s.classes()[0] - 1));
-    }
-    Files.write(tmp.resolve("labels.csv"), csv);
-
+    List<SyntheticDataset.Sample> samples = writeFolder(16);
     // an untrained but real release, heavy on purpose: a wide second stage at 384 pixels
-    NetworkSpec spec = new NetworkSpec(384, 64, 2, classes.size());
-    byte[] onnx;
-    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(1))) {
-      onnx =
-          OnnxExporter.export(
-              t.network(), new ModelInfo(spec, classes, "cam", 1, 0, false, Map.of()));
-    }
+    byte[] onnx = release(384);
     Path model = tmp.resolve("slow.onnx");
     Files.write(model, onnx);
-    long perImageMs = perImageMs(onnx, spec.inputSize());
+    long perImageMs = perImageMs(onnx, 384);
     // a third of the timeout per image: one fits, the first batch of 8 does not
     long timeoutMs = Math.max(1000, (3 * perImageMs + 99) / 100 * 100);
 
@@ -75,7 +58,7 @@ class SlowModelLabelIT {
                 List.of(
                     "label",
                     "--images",
-                    images.toString(),
+                    tmp.resolve("images").toString(),
                     "--labels",
                     tmp.resolve("labels.csv").toString(),
                     "--classes",
@@ -128,6 +111,80 @@ class SlowModelLabelIT {
           .as("doubled 0: one committed label per image")
           .hasSize(samples.size())
           .allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+    }
+  }
+
+  /**
+   * A release so heavy that one image takes longer than the shortest transaction timeout: {@code
+   * label} stops with exit 1 and one line naming the setting, instead of retrying forever.
+   */
+  @Test
+  void shouldStopWithOneLineWhenASingleImageOutlastsTheTransaction() throws Exception {
+    writeFolder(4);
+    byte[] onnx = release(1024);
+    long perImageMs = perImageMs(onnx, 1024);
+    assertThat(perImageMs)
+        .as("the heavy release must take over the 1 s timeout")
+        .isGreaterThan(1300);
+    Path model = tmp.resolve("heavy.onnx");
+    Files.write(model, onnx);
+    try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"));
+        ChildJvm label =
+            ChildJvm.start(
+                tmp.resolve("console.log"),
+                List.of(
+                    "label",
+                    "--images",
+                    tmp.resolve("images").toString(),
+                    "--labels",
+                    tmp.resolve("labels.csv").toString(),
+                    "--classes",
+                    tmp.resolve("classes.txt").toString(),
+                    "--model",
+                    model.toString(),
+                    "--out",
+                    tmp.resolve("out").toString(),
+                    "--set",
+                    "gainstream.transaction.timeout.ms=1000",
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers()))) {
+      assertThat(label.awaitExit(Duration.ofMinutes(3)))
+          .as("label exit code (%d ms per image):%n%s", perImageMs, label.tail())
+          .isEqualTo(1);
+      List<String> errors =
+          label.logText().lines().filter(l -> l.startsWith("gainstream: ")).toList();
+      assertThat(errors)
+          .singleElement()
+          .asString()
+          .contains("one image took")
+          .contains("over the 1.0 s transaction timeout")
+          .contains("gainstream.transaction.timeout.ms");
+    }
+  }
+
+  /** Two classes of synthetic images in the label contract under {@code tmp}. */
+  private List<SyntheticDataset.Sample> writeFolder(int n) throws Exception {
+    List<String> classes = SyntheticDataset.classNames(2);
+    Files.writeString(tmp.resolve("classes.txt"), String.join("\n", classes) + "\n");
+    Path images = Files.createDirectories(tmp.resolve("images"));
+    List<String> csv = new ArrayList<>(List.of("image,labels"));
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(2, 64, n, 0.3, false, 0.9, 5));
+    for (SyntheticDataset.Sample s : samples) {
+      ImageIO.write(s.image(), "png", images.resolve(s.id() + ".png").toFile());
+      csv.add(s.id() + ".png," + classes.get(s.classes()[0] - 1));
+    }
+    Files.write(tmp.resolve("labels.csv"), csv);
+    return samples;
+  }
+
+  /** An untrained but real release of a wide two-stage network at {@code size} pixels. */
+  private static byte[] release(int size) {
+    List<String> classes = SyntheticDataset.classNames(2);
+    NetworkSpec spec = new NetworkSpec(size, 64, 2, classes.size());
+    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(1))) {
+      return OnnxExporter.export(
+          t.network(), new ModelInfo(spec, classes, "cam", 1, 0, false, Map.of()));
     }
   }
 
