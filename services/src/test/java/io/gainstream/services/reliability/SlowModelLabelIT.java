@@ -103,7 +103,7 @@ class SlowModelLabelIT {
           "RELIABILITY slow-model: in=%d labelled=%d lost=%d doubled=%d per-image-ms=%d transaction-timeout-ms=%d%n",
           samples.size(),
           committed.size(),
-          samples.stream().filter(s -> !committed.containsKey(s.id())).count(),
+          samples.stream().filter(s -> !committed.containsKey(s.id() + ".png")).count(),
           committed.values().stream().filter(n -> n > 1).count(),
           perImageMs,
           timeoutMs);
