@@ -323,8 +323,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
         break;
       }
     }
-    if (ran) {
-      context.commit();
+    if (ran && budget.pressed()) {
+      context.commit(); // half the budget is gone: end this transaction now
     }
     pending = Math.max(0, pending);
     if (pending == 0) {

@@ -97,6 +97,15 @@ public final class TransactionBudget {
     return sizer.take(budgetNs - w.spentNs, w.spentNs == 0);
   }
 
+  /**
+   * Whether the calling thread has used half its budget since its last commit: then it should
+   * commit now rather than at the next commit interval (a light model's batches fit many times
+   * over, and committing after each would cost more than the batches).
+   */
+  public boolean pressed() {
+    return windows.get().spentNs * 2 > budgetNs;
+  }
+
   /** Stage time the calling thread spent in its current transaction. */
   void spent(long ns) {
     Window w = windows.get();

@@ -20,7 +20,9 @@ class TransactionBudgetTest {
   void shouldShareOneBudgetAcrossTheTasksOfAThreadUntilItCommits() {
     BatchSizer sizer = budget.sizer("gain@1");
     assertThat(budget.take(sizer, 0)).isEqualTo(8);
+    assertThat(budget.pressed()).isFalse();
     budget.ran("0_0", "a", 8, 800 * MS, sizer); // 100 ms an image
+    assertThat(budget.pressed()).as("800 of 1000 ms used: commit now").isTrue();
     assertThat(budget.take(sizer, 0)).as("another task, same transaction").isEqualTo(2);
     budget.ran("0_1", "x", 2, 200 * MS, sizer);
     assertThat(budget.take(sizer, 0)).as("spent: commit first").isZero();
