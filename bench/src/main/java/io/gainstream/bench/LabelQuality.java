@@ -65,7 +65,8 @@ public final class LabelQuality {
       String ttaScales,
       boolean variants,
       boolean transfer,
-      Float weightAveraging) {}
+      Float weightAveraging,
+      float cutout) {}
 
   /**
    * The set name of the transfer rows: trained on the biased split alone, scored on the shifted
@@ -645,7 +646,8 @@ public final class LabelQuality {
         model,
         saveModel,
         o.weightAveraging(),
-        Map.of());
+        Map.of(),
+        o.cutout());
   }
 
   /** One run's row of the per-run table, printed as soon as it is known. */

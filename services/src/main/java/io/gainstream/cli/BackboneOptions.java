@@ -87,6 +87,25 @@ public final class BackboneOptions {
   /**
    * {@code --weight-averaging} as given (null: the network's default); out of range is an error.
    */
+  @Option(
+      names = "--cutout",
+      paramLabel = "SHARE",
+      description =
+          "With --backbone: share of training photos that get one black rectangle, so a black patch is no evidence that "
+              + "a class is absent (GAIN's erased stream blacks out what is attended; docs/QUALITY.md). Default: 0 (off).")
+  Float cutout;
+
+  /** {@code --cutout}, checked: 0 when not given. */
+  public float cutout() {
+    if (cutout == null) {
+      return 0f;
+    }
+    if (!(cutout >= 0 && cutout <= 1)) {
+      throw new UserError("--cutout must be in [0, 1], got " + cutout);
+    }
+    return cutout;
+  }
+
   public Float weightAveraging() {
     if (weightAveraging != null && !(weightAveraging >= 0 && weightAveraging < 1)) {
       throw new UserError("--weight-averaging must be in [0, 1), got " + weightAveraging);
@@ -128,6 +147,7 @@ public final class BackboneOptions {
 
   private void applyTrainThreads() {
     weightAveraging(); // checked with the other training options, before any work
+    cutout();
     if (trainThreads != null) {
       if (trainThreads < 1 || trainThreads > 256) {
         throw new UserError("--train-threads must be in [1, 256], got " + trainThreads);

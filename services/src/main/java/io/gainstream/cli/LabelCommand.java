@@ -211,7 +211,8 @@ public final class LabelCommand implements Callable<Integer> {
                 model,
                 saveModel,
                 backbone.weightAveraging(),
-                sets),
+                sets,
+                backbone.cutout()),
             Bars::bar);
     requireRelease(o);
     System.out.printf(

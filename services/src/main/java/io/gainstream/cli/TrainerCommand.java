@@ -111,7 +111,10 @@ final class TrainerCommand extends ServiceCommand {
             config.modelName(),
             classes.names(),
             spec,
-            GainSettings.defaults(m).withSeed(seed).withAveraging(backbone.averaging(bb)),
+            GainSettings.defaults(m)
+                .withSeed(seed)
+                .withAveraging(backbone.averaging(bb))
+                .withCutout(backbone.cutout()),
             releaseEvery,
             maxSteps,
             replayCapacity,

@@ -313,7 +313,8 @@ class ServicesIT {
               cam.weightDecay(),
               8,
               cam.seed(),
-              cam.averaging());
+              cam.averaging(),
+              cam.cutout());
       TrainerService bad =
           new TrainerService(k, trainer(c, spec, wrecking, 330, 30, 120, cp, guarding), s -> {});
       bad.run();

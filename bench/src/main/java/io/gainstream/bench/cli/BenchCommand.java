@@ -241,7 +241,8 @@ public final class BenchCommand implements Runnable {
                   LabelCommand.scalesOption(ttaScales),
                   variants,
                   transfer,
-                  backbone.weightAveraging());
+                  backbone.weightAveraging(),
+                  backbone.cutout());
           java.nio.file.Path runWork = java.nio.file.Files.createDirectories(work.resolve("t" + i));
           io.gainstream.bench.LabelQuality q =
               new io.gainstream.bench.LabelQuality(o, runWork, System.out, Bars::silent, () -> {});

@@ -19,22 +19,58 @@ import java.util.Random;
  *
  * @param flip mirror half of the examples
  * @param minCrop smallest crop side as a share of the image side, in (0, 1]; 1 means no crop
+ * @param cutout share of the examples that get one black rectangle (a quarter to half of each side,
+ *     anywhere), after the flip and crop; 0: none. It keeps a black patch from meaning "not this
+ *     class" (GainSettings#cutout)
  */
-public record Augmentation(boolean flip, float minCrop) {
+public record Augmentation(boolean flip, float minCrop, float cutout) {
   /** No augmentation: the example as it is. */
-  public static final Augmentation NONE = new Augmentation(false, 1f);
+  public static final Augmentation NONE = new Augmentation(false, 1f, 0f);
 
   /** For photographs under a pretrained backbone. */
-  public static final Augmentation PHOTOS = new Augmentation(true, 0.7f);
+  public static final Augmentation PHOTOS = new Augmentation(true, 0.7f, 0f);
 
   public Augmentation {
     if (!(minCrop > 0 && minCrop <= 1)) {
       throw new IllegalArgumentException("minCrop must be in (0, 1], got " + minCrop);
     }
+    if (!(cutout >= 0 && cutout <= 1)) {
+      throw new IllegalArgumentException("cutout must be in [0, 1], got " + cutout);
+    }
+  }
+
+  /** Flips and crops without cutout. */
+  public Augmentation(boolean flip, float minCrop) {
+    this(flip, minCrop, 0f);
+  }
+
+  /** The same with cutout on {@code share} of the examples. */
+  public Augmentation withCutout(float share) {
+    return new Augmentation(flip, minCrop, share);
   }
 
   /** The example as training sees it this time; the same example when there is nothing to do. */
   public Example apply(Example e, int size, Random rnd) {
+    Example moved = flipAndCrop(e, size, rnd);
+    if (cutout <= 0 || rnd.nextFloat() >= cutout) {
+      return moved;
+    }
+    int w = Math.max(1, Math.round(size * (0.25f + 0.25f * rnd.nextFloat())));
+    int h = Math.max(1, Math.round(size * (0.25f + 0.25f * rnd.nextFloat())));
+    int x0 = rnd.nextInt(size - w + 1);
+    int y0 = rnd.nextInt(size - h + 1);
+    float[] out = moved.chw().clone();
+    int plane = size * size;
+    for (int c = 0; c < 3; c++) {
+      for (int y = y0; y < y0 + h; y++) {
+        java.util.Arrays.fill(out, c * plane + y * size + x0, c * plane + y * size + x0 + w, 0f);
+      }
+    }
+    // the pixel label keeps the object's pixels: under the patch they are still the object's
+    return new Example(moved.id(), out, moved.classes(), moved.mask());
+  }
+
+  private Example flipAndCrop(Example e, int size, Random rnd) {
     if (!flip && minCrop >= 1) {
       return e;
     }

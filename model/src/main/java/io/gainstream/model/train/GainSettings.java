@@ -24,6 +24,11 @@ package io.gainstream.model.train;
  *     pretrained backbone is chaotic on a small set: a rounding difference early in a run moved its
  *     labels by up to 10 points (docs/QUALITY.md). An average over the last ~1/(1−decay) steps is a
  *     point in the middle of where the run wandered, not wherever its last step fell
+ * @param cutout share of training photos (under a backbone) that get one black rectangle, so that a
+ *     black patch alone is no evidence that a class is absent (0: off). GAIN's erased stream blacks
+ *     out what is attended; without cutout a fine-tuned backbone can drive the erased score to zero
+ *     by telling black patches apart instead of moving its attention (docs/QUALITY.md, the
+ *     erased-stream shortcut)
  */
 public record GainSettings(
     Method method,
@@ -37,7 +42,8 @@ public record GainSettings(
     float weightDecay,
     int batchSize,
     long seed,
-    float averaging) {
+    float averaging,
+    float cutout) {
 
   public GainSettings {
     if (method == null) {
@@ -58,6 +64,9 @@ public record GainSettings(
     if (!(averaging >= 0 && averaging < 1)) {
       throw new IllegalArgumentException("averaging must be in [0, 1), got " + averaging);
     }
+    if (!(cutout >= 0 && cutout <= 1)) {
+      throw new IllegalArgumentException("cutout must be in [0, 1], got " + cutout);
+    }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
     }
@@ -65,7 +74,7 @@ public record GainSettings(
 
   /** The paper's defaults for a method. */
   public static GainSettings defaults(Method method) {
-    return new GainSettings(method, 0.5f, 10f, 1f, 10f, 300, 0.8f, 1e-3f, 1e-4f, 16, 42L, 0f);
+    return new GainSettings(method, 0.5f, 10f, 1f, 10f, 300, 0.8f, 1e-3f, 1e-4f, 16, 42L, 0f, 0f);
   }
 
   public GainSettings withMethod(Method m) {
@@ -81,7 +90,8 @@ public record GainSettings(
         weightDecay,
         batchSize,
         seed,
-        averaging);
+        averaging,
+        cutout);
   }
 
   public GainSettings withSeed(long s) {
@@ -97,7 +107,8 @@ public record GainSettings(
         weightDecay,
         batchSize,
         s,
-        averaging);
+        averaging,
+        cutout);
   }
 
   public GainSettings withBatchSize(int b) {
@@ -113,7 +124,8 @@ public record GainSettings(
         weightDecay,
         b,
         seed,
-        averaging);
+        averaging,
+        cutout);
   }
 
   public GainSettings withMining(float a, float s, float o) {
@@ -129,7 +141,8 @@ public record GainSettings(
         weightDecay,
         batchSize,
         seed,
-        averaging);
+        averaging,
+        cutout);
   }
 
   public GainSettings withWarmup(int steps, float startAccuracy) {
@@ -145,7 +158,8 @@ public record GainSettings(
         weightDecay,
         batchSize,
         seed,
-        averaging);
+        averaging,
+        cutout);
   }
 
   /** The same run, releasing the moving average of the mined weights ({@code 0}: off). */
@@ -162,7 +176,26 @@ public record GainSettings(
         weightDecay,
         batchSize,
         seed,
-        decay);
+        decay,
+        cutout);
+  }
+
+  /** The same run with cutout on this share of training photos ({@code 0}: off). */
+  public GainSettings withCutout(float share) {
+    return new GainSettings(
+        method,
+        sigma,
+        omega,
+        alpha,
+        omegaExt,
+        warmupSteps,
+        miningStartAccuracy,
+        learningRate,
+        weightDecay,
+        batchSize,
+        seed,
+        averaging,
+        share);
   }
 
   private static void requireRange(String name, float v, float lo, float hi) {

@@ -1,5 +1,6 @@
 package io.gainstream.model.train;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -105,5 +106,29 @@ class AugmentationTest {
   void refusesACropShareOutsideZeroToOne() {
     assertThrows(IllegalArgumentException.class, () -> new Augmentation(true, 0f));
     assertThrows(IllegalArgumentException.class, () -> new Augmentation(true, 1.5f));
+  }
+
+  @Test
+  void shouldBlackOutOneRectangleOnTheShareAskedAndChangeNothingElse() {
+    int size = 32;
+    float[] chw = new float[3 * size * size];
+    java.util.Arrays.fill(chw, 0.5f);
+    Example e = new Example("a", chw, new int[] {1}, null);
+    Augmentation always = new Augmentation(false, 1f, 1f);
+    Example cut = always.apply(e, size, new java.util.Random(3));
+    long black = 0;
+    for (float v : cut.chw()) {
+      if (v == 0f) {
+        black++;
+      }
+    }
+    // a rectangle of a quarter to half of each side, in all three channels
+    assertThat(black % 3).isZero();
+    assertThat(black / 3).isBetween(8L * 8, 16L * 16);
+    assertThat(e.chw()[0]).as("the example itself is not touched").isEqualTo(0.5f);
+    // off: the same draws and the same result as without the option
+    Example a = Augmentation.PHOTOS.apply(e, size, new java.util.Random(5));
+    Example b = Augmentation.PHOTOS.withCutout(0f).apply(e, size, new java.util.Random(5));
+    assertThat(b.chw()).containsExactly(a.chw());
   }
 }

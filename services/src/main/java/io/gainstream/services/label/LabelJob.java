@@ -59,6 +59,7 @@ public final class LabelJob {
    * @param model a saved release to label with instead of training (null: train one)
    * @param saveModel where to write the release that labelled (null: nowhere)
    * @param settings further {@code gainstream.*} pipeline settings ({@code label --set})
+   * @param cutout share of training photos with a black rectangle ({@code label --cutout}; 0: off)
    */
   public record Request(
       Path images,
@@ -82,7 +83,8 @@ public final class LabelJob {
       Path model,
       Path saveModel,
       Float weightAveraging,
-      Map<String, String> settings) {
+      Map<String, String> settings,
+      float cutout) {
     public Request {
       settings = settings == null ? Map.of() : Map.copyOf(settings);
     }
@@ -127,7 +129,8 @@ public final class LabelJob {
           null,
           null,
           null,
-          Map.of());
+          Map.of(),
+          0f);
     }
 
     /**
@@ -251,7 +254,7 @@ public final class LabelJob {
                 Math.min(settings.warmupSteps(), r.trainSteps() / 4),
                 settings.miningStartAccuracy());
       }
-      settings = settings.withAveraging(r.averaging());
+      settings = settings.withAveraging(r.averaging()).withCutout(r.cutout());
       TrainerService.Options topts =
           new TrainerService.Options(
               config.modelName(),

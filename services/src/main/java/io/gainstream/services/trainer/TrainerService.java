@@ -359,7 +359,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
    * network without.
    */
   private List<Example> augmented(List<Example> batch, Random rnd) {
-    Augmentation aug = o.backbone() == null ? Augmentation.NONE : Augmentation.PHOTOS;
+    Augmentation aug =
+        o.backbone() == null
+            ? Augmentation.NONE
+            : Augmentation.PHOTOS.withCutout(o.settings().cutout());
     int size = o.spec().inputSize();
     return batch.stream().map(e -> aug.apply(e, size, rnd)).toList();
   }
