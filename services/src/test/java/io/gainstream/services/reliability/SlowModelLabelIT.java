@@ -42,11 +42,14 @@ class SlowModelLabelIT {
   void shouldFinishWithEveryImageLabelledOnceAndOneWarnWhenABatchOutlastsItsTransaction()
       throws Exception {
     List<SyntheticDataset.Sample> samples = writeFolder(16);
-    // an untrained but real release, heavy on purpose: a wide second stage at 384 pixels
-    byte[] onnx = release(384);
+    // an untrained but real release, heavy on purpose: a wide second stage at 768 pixels
+    byte[] onnx = release(768);
     Path model = tmp.resolve("slow.onnx");
     Files.write(model, onnx);
-    long perImageMs = perImageMs(onnx, 384);
+    long perImageMs = perImageMs(onnx, 768);
+    assertThat(perImageMs)
+        .as("heavy enough that the timeout is 3 images' worth, not the 1 s floor")
+        .isGreaterThan(340);
     // a third of the timeout per image: one fits, the first batch of 8 does not
     long timeoutMs = Math.max(1000, (3 * perImageMs + 99) / 100 * 100);
 
@@ -121,11 +124,11 @@ class SlowModelLabelIT {
   @Test
   void shouldStopWithOneLineWhenASingleImageOutlastsTheTransaction() throws Exception {
     writeFolder(4);
-    byte[] onnx = release(1024);
-    long perImageMs = perImageMs(onnx, 1024);
+    byte[] onnx = release(1280);
+    long perImageMs = perImageMs(onnx, 1280);
     assertThat(perImageMs)
         .as("the heavy release must take over the 1 s timeout")
-        .isGreaterThan(1300);
+        .isGreaterThan(1000);
     Path model = tmp.resolve("heavy.onnx");
     Files.write(model, onnx);
     try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"));
