@@ -56,26 +56,12 @@ class SlowModelLabelIT {
     Path out = tmp.resolve("out");
     try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"));
         ChildJvm label =
-            ChildJvm.start(
-                tmp.resolve("console.log"),
-                List.of(
-                    "label",
-                    "--images",
-                    tmp.resolve("images").toString(),
-                    "--labels",
-                    tmp.resolve("labels.csv").toString(),
-                    "--classes",
-                    tmp.resolve("classes.txt").toString(),
-                    "--model",
-                    model.toString(),
-                    "--out",
-                    out.toString(),
-                    "--set",
-                    "gainstream.transaction.timeout.ms=" + timeoutMs,
-                    "--set",
-                    "gainstream.batch.start.size=8",
-                    "--bootstrap-servers",
-                    kafka.bootstrapServers()))) {
+            label(
+                kafka,
+                model,
+                out,
+                "gainstream.transaction.timeout.ms=" + timeoutMs,
+                "gainstream.batch.start.size=8")) {
       assertThat(label.awaitExit(Duration.ofMinutes(5)))
           .as(
               "label exit code (%d ms per image, %d ms timeout):%n%s",
@@ -133,24 +119,7 @@ class SlowModelLabelIT {
     Files.write(model, onnx);
     try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"));
         ChildJvm label =
-            ChildJvm.start(
-                tmp.resolve("console.log"),
-                List.of(
-                    "label",
-                    "--images",
-                    tmp.resolve("images").toString(),
-                    "--labels",
-                    tmp.resolve("labels.csv").toString(),
-                    "--classes",
-                    tmp.resolve("classes.txt").toString(),
-                    "--model",
-                    model.toString(),
-                    "--out",
-                    tmp.resolve("out").toString(),
-                    "--set",
-                    "gainstream.transaction.timeout.ms=1000",
-                    "--bootstrap-servers",
-                    kafka.bootstrapServers()))) {
+            label(kafka, model, tmp.resolve("out"), "gainstream.transaction.timeout.ms=1000")) {
       assertThat(label.awaitExit(Duration.ofMinutes(3)))
           .as("label exit code (%d ms per image):%n%s", perImageMs, label.tail())
           .isEqualTo(1);
@@ -163,6 +132,32 @@ class SlowModelLabelIT {
           .contains("over the 1.0 s transaction timeout")
           .contains("gainstream.transaction.timeout.ms");
     }
+  }
+
+  /** {@code label --model} on the folder under {@code tmp}, in a JVM of its own, with settings. */
+  private ChildJvm label(TestKafka kafka, Path model, Path out, String... settings)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "label",
+                "--images",
+                tmp.resolve("images").toString(),
+                "--labels",
+                tmp.resolve("labels.csv").toString(),
+                "--classes",
+                tmp.resolve("classes.txt").toString(),
+                "--model",
+                model.toString(),
+                "--out",
+                out.toString(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers()));
+    for (String s : settings) {
+      args.add("--set");
+      args.add(s);
+    }
+    return ChildJvm.start(tmp.resolve("console.log"), args);
   }
 
   /** Two classes of synthetic images in the label contract under {@code tmp}. */

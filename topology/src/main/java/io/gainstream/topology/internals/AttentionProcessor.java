@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>Transactions: a batch runs inside the stream thread's open transaction, which the broker
  * aborts after {@code transaction.timeout.ms}. So a batch is sized from the release's measured cost
  * per image ({@link BatchSizer}) to fit what is left of the thread's budget between two commits
- * ({@link TransactionBudget}); when nothing more fits, the stage asks for a commit and the rest of
- * the buffer waits for the next punctuation, after it.
+ * ({@link TransactionBudget}); when nothing more fits, the rest of the buffer waits for the next
+ * punctuation, and once half the budget is used the stage asks for a commit.
  *
  * <p>Hot swap: before each batch the stage reads the newest release from the global {@code models}
  * store and, if its version changed, switches sessions — between batches, never inside one. Until a
@@ -265,7 +265,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
 
   /**
    * Drains the buffer batch by batch while the thread's transaction budget lasts, if a usable
-   * release is there; then asks for a commit.
+   * release is there; asks for a commit once half the budget is used.
    */
   private void flush() {
     if (!ensureSession()) {
