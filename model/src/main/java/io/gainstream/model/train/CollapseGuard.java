@@ -116,8 +116,8 @@ public final class CollapseGuard {
    * Why {@code mined} validates worse than the warm-up classifier it started from, or null when it
    * matches or beats it. Worse means: classification clearly lower (as for a collapse, {@link
    * #collapsed}), or localisation lower by more than {@code LOCALISATION_MARGIN} — held-out
-   * foreground mIoU where both have pixel labels, otherwise the label-free erased-score drop
-   * ({@link Validation.Figures#erasedDrop}).
+   * foreground mIoU where both have pixel labels, otherwise the label-free erased-score drop beyond
+   * its control ({@link Validation.Figures#specificDrop}).
    *
    * @param warm the warm-up classifier's figures on the same held-out images
    */
@@ -135,12 +135,17 @@ public final class CollapseGuard {
           ? String.format("held-out fg mIoU %s against %s", fmt(mined.fgMiou()), fmt(warm.fgMiou()))
           : null;
     }
-    if (!Double.isNaN(warm.erasedDrop())
-        && !Double.isNaN(mined.erasedDrop())
-        && mined.erasedDrop() < warm.erasedDrop() - LOCALISATION_MARGIN) {
-      return String.format(
-          "erasing its attended fifth costs the score %s against %s",
-          fmt(mined.erasedDrop()), fmt(warm.erasedDrop()));
+    if (!Double.isNaN(warm.specificDrop())
+        && !Double.isNaN(mined.specificDrop())
+        && mined.specificDrop() < warm.specificDrop() - LOCALISATION_MARGIN) {
+      return Double.isNaN(mined.controlDrop()) || Double.isNaN(warm.controlDrop())
+          ? String.format(
+              "erasing its attended fifth costs the score %s against %s",
+              fmt(mined.erasedDrop()), fmt(warm.erasedDrop()))
+          : String.format(
+              "erasing its attended fifth costs the score %s more than erasing another image's,"
+                  + " against %s",
+              fmt(mined.specificDrop()), fmt(warm.specificDrop()));
     }
     return null;
   }

@@ -28,6 +28,12 @@ public final class Validation {
   public static final String ERASED_DROP = "val_erased_drop";
 
   /**
+   * The control of {@link #ERASED_DROP}: the score lost when a fifth of the same shape, taken from
+   * another held-out image's map, is erased instead.
+   */
+  public static final String CONTROL_DROP = "val_control_drop";
+
+  /**
    * Mean share of an image that its classes' maps call foreground (at the label threshold): a
    * diagnostic of how far attention has spread, up to "everything", which is how a collapsed gain
    * labels.
@@ -50,6 +56,9 @@ public final class Validation {
    *     pixels left at 255 counted as missed; NaN when there are none
    * @param images held-out images scored
    * @param pixelImages of those, how many carried pixel labels
+   * @param erasedDrop mean share of a class's score lost when its most attended fifth is erased
+   * @param attendedArea mean share of an image its classes' maps call foreground
+   * @param controlDrop the same loss when another image's most attended fifth is erased instead
    */
   public record Figures(
       double exactMatch,
@@ -58,10 +67,23 @@ public final class Validation {
       int images,
       int pixelImages,
       double erasedDrop,
-      double attendedArea) {
+      double attendedArea,
+      double controlDrop) {
+    /** Figures without the control erasure. */
+    public Figures(
+        double exactMatch,
+        double meanAp,
+        double fgMiou,
+        int images,
+        int pixelImages,
+        double erasedDrop,
+        double attendedArea) {
+      this(exactMatch, meanAp, fgMiou, images, pixelImages, erasedDrop, attendedArea, Double.NaN);
+    }
+
     /** Figures without the label-free localisation measures. */
     public Figures(double exactMatch, double meanAp, double fgMiou, int images, int pixelImages) {
-      this(exactMatch, meanAp, fgMiou, images, pixelImages, Double.NaN, Double.NaN);
+      this(exactMatch, meanAp, fgMiou, images, pixelImages, Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** Figures without the attended area. */
@@ -72,7 +94,16 @@ public final class Validation {
         int images,
         int pixelImages,
         double erasedDrop) {
-      this(exactMatch, meanAp, fgMiou, images, pixelImages, erasedDrop, Double.NaN);
+      this(exactMatch, meanAp, fgMiou, images, pixelImages, erasedDrop, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * The label-free localisation figure: how much more of a class's score is lost by erasing its
+     * attended fifth than by erasing a fifth of the same shape that was attended in another image
+     * ({@code erasedDrop − controlDrop}); the erased drop alone where no control was measured.
+     */
+    public double specificDrop() {
+      return Double.isNaN(controlDrop) ? erasedDrop : erasedDrop - controlDrop;
     }
 
     public boolean hasPixels() {
@@ -95,6 +126,9 @@ public final class Validation {
       if (!Double.isNaN(attendedArea)) {
         m.put(ATTENDED_AREA, attendedArea);
       }
+      if (!Double.isNaN(controlDrop)) {
+        m.put(CONTROL_DROP, controlDrop);
+      }
       return m;
     }
 
@@ -107,7 +141,12 @@ public final class Validation {
       String drop =
           Double.isNaN(erasedDrop)
               ? ""
-              : String.format(", erasing the attended fifth costs %.3f of the score", erasedDrop);
+              : Double.isNaN(controlDrop)
+                  ? String.format(
+                      ", erasing the attended fifth costs %.3f of the score", erasedDrop)
+                  : String.format(
+                      ", erasing the attended fifth costs %.3f of the score (another image's: %.3f)",
+                      erasedDrop, controlDrop);
       return String.format(
           "exact match %.3f, mAP %.3f on %d held-out images%s%s",
           exactMatch, meanAp, images, px, drop);
@@ -125,7 +164,8 @@ public final class Validation {
           m.getOrDefault(IMAGES, 0.0).intValue(),
           m.getOrDefault(PIXEL_IMAGES, 0.0).intValue(),
           m.getOrDefault(ERASED_DROP, Double.NaN),
-          m.getOrDefault(ATTENDED_AREA, Double.NaN));
+          m.getOrDefault(ATTENDED_AREA, Double.NaN),
+          m.getOrDefault(CONTROL_DROP, Double.NaN));
     }
   }
 
@@ -165,6 +205,7 @@ public final class Validation {
     ConfusionMatrix pixels = new ConfusionMatrix(c);
     int pixelImages = 0;
     double dropSum = 0;
+    double controlSum = 0;
     int dropPairs = 0;
     double areaSum = 0;
     for (int from = 0; from < n; from += CHUNK) {
@@ -201,11 +242,14 @@ public final class Validation {
           areaSum += (double) on / map.length;
         }
       }
-      double[] drops = erasedDrops(trainer, chunk, x, p);
-      for (double d : drops) {
+      double[][] drops = erasedDrops(trainer, chunk, x, p);
+      for (double d : drops[0]) {
         dropSum += d;
       }
-      dropPairs += drops.length;
+      for (double d : drops[1]) {
+        controlSum += d;
+      }
+      dropPairs += drops[0].length;
     }
     double exact = Metrics.exactMatch(scores, truth, n, c, 0.5f);
     double ap = Metrics.meanAveragePrecision(scores, truth, n, c);
@@ -217,23 +261,30 @@ public final class Validation {
         n,
         pixelImages,
         dropPairs > 0 ? dropSum / dropPairs : 0,
-        dropPairs > 0 ? areaSum / dropPairs : 0);
+        dropPairs > 0 ? areaSum / dropPairs : 0,
+        dropPairs > 0 ? controlSum / dropPairs : 0);
   }
 
   /**
    * The label-free localisation measure, per (image, class it contains): how much of the class's
-   * score is lost when the image's most attended fifth for that class is blacked out, {@code 1 −
-   * p(erased) / p(image)}, clipped to [−1, 1].
+   * score is lost when the image's most attended fifth for that class is erased (set to 0, as
+   * GAIN's erased stream does), {@code 1 − p(erased) / p(image)}, clipped to [−1, 1] — and, as its
+   * control, the same loss when the erased fifth is the most attended fifth of the next held-out
+   * image instead (the same shape and area, in a place chosen for another photo).
    *
    * <p>Why this: without pixel labels, a map is judged by whether it points at what the classifier
    * needs. GAIN's own attention-mining loss asks the same of its soft mask, but a mask may grow: a
-   * map that lights up the whole image erases everything and wins. A fixed area takes that away;
-   * the drop then rewards maps whose top fifth holds the evidence, and a mined model that spread
-   * its attention over the frame scores below the classifier it started from. It measures
-   * faithfulness to the classifier, not the object's extent: where the scenery alone gives the
-   * class away it says little either way (docs/QUALITY.md).
+   * map that lights up the whole image erases everything and wins. A fixed area takes that away.
+   * The control takes away the other way to win, found on photos (docs/QUALITY.md): a mined network
+   * learns that an erased patch means "not this class", and then loses its score under any erased
+   * patch. Erasing the attended fifth must cost more than erasing someone else's; a map spread over
+   * the frame or a network that answers the patch rather than the object costs about the same under
+   * both. It measures faithfulness to the classifier, not the object's extent: where the scenery
+   * alone gives the class away it says little either way.
+   *
+   * @return per pair, {@code [0]} the drop and {@code [1]} its control
    */
-  private static double[] erasedDrops(
+  private static double[][] erasedDrops(
       GainTrainer trainer, List<Example> chunk, float[] x, Prediction p) {
     int s = trainer.spec().inputSize();
     int plane = s * s;
@@ -242,35 +293,59 @@ public final class Validation {
       pairs += e.classes().length;
     }
     if (pairs == 0) {
-      return new double[0];
+      return new double[2][0];
     }
-    float[] erased = new float[pairs * 3 * plane];
+    int[][] own = new int[chunk.size()][];
     int[] image = new int[pairs];
     int[] cls = new int[pairs];
+    List<int[]> erasedPixels = new ArrayList<>();
     int q = 0;
     for (int i = 0; i < chunk.size(); i++) {
       for (int k : chunk.get(i).classes()) {
-        System.arraycopy(x, i * 3 * plane, erased, q * 3 * plane, 3 * plane);
-        for (int px : topShare(p.map(i, k), ERASED_AREA)) {
-          for (int ch = 0; ch < 3; ch++) {
-            erased[q * 3 * plane + ch * plane + px] = 0f;
-          }
+        int[] top = topShare(p.map(i, k), ERASED_AREA);
+        if (own[i] == null) {
+          own[i] = top;
         }
+        erasedPixels.add(top);
         image[q] = i;
         cls[q] = k;
         q++;
       }
     }
-    double[] out = new double[pairs];
-    for (int from = 0; from < pairs; from += CHUNK) {
-      int m = Math.min(CHUNK, pairs - from);
-      float[] part = java.util.Arrays.copyOfRange(erased, from * 3 * plane, (from + m) * 3 * plane);
+    for (int j = 0; j < pairs; j++) {
+      int other = (image[j] + 1) % chunk.size();
+      erasedPixels.add(other == image[j] ? rotated(erasedPixels.get(j), plane) : own[other]);
+    }
+    double[][] out = new double[2][pairs];
+    for (int from = 0; from < 2 * pairs; from += CHUNK) {
+      int m = Math.min(CHUNK, 2 * pairs - from);
+      float[] part = new float[m * 3 * plane];
+      for (int j = 0; j < m; j++) {
+        int pair = (from + j) % pairs;
+        System.arraycopy(x, image[pair] * 3 * plane, part, j * 3 * plane, 3 * plane);
+        for (int px : erasedPixels.get(from + j)) {
+          for (int ch = 0; ch < 3; ch++) {
+            part[j * 3 * plane + ch * plane + px] = 0f;
+          }
+        }
+      }
       Prediction pe = trainer.predict(part, m);
       for (int j = 0; j < m; j++) {
-        double before = p.probability(image[from + j], cls[from + j]);
-        double after = pe.probability(j, cls[from + j]);
-        out[from + j] = Math.max(-1, Math.min(1, 1 - after / Math.max(before, 1e-6)));
+        int pair = (from + j) % pairs;
+        double before = p.probability(image[pair], cls[pair]);
+        double after = pe.probability(j, cls[pair]);
+        out[(from + j) / pairs][pair] =
+            Math.max(-1, Math.min(1, 1 - after / Math.max(before, 1e-6)));
       }
+    }
+    return out;
+  }
+
+  /** Pixel indices turned half a turn: the control of an image that has no other to borrow from. */
+  private static int[] rotated(int[] pixels, int plane) {
+    int[] out = new int[pixels.length];
+    for (int i = 0; i < pixels.length; i++) {
+      out[i] = plane - 1 - pixels[i];
     }
     return out;
   }

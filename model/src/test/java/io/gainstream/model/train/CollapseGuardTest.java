@@ -156,4 +156,22 @@ class CollapseGuardTest {
         .as("pixel labels decide where there are some")
         .contains("fg mIoU 0.450");
   }
+
+  @Test
+  void shouldJudgeTheErasedDropAgainstItsControl() {
+    // warm-up: erasing its attended fifth costs 0.30, erasing another image's 0.05
+    Validation.Figures warm = new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.30, 0.2, 0.05);
+    // the shortcut found on photos: any erased patch kills the score, attended or not
+    Validation.Figures patch =
+        new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.77, 0.2, 0.70);
+    assertThat(CollapseGuard.worseThan(warm, patch, 1e-9))
+        .as("a higher drop that any patch gets is no better localisation")
+        .contains("more than erasing another image's");
+    Validation.Figures mined =
+        new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.45, 0.2, 0.10);
+    assertThat(CollapseGuard.worseThan(warm, mined, 1e-9)).isNull();
+    Validation.Figures spread =
+        new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.20, 0.6, 0.18);
+    assertThat(CollapseGuard.worseThan(warm, spread, 1e-9)).isNotNull();
+  }
 }

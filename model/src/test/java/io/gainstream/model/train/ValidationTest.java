@@ -46,6 +46,10 @@ class ValidationTest {
     assertThat(noPixels.metrics()).doesNotContainKey(Validation.FG_MIOU);
     assertThat(Validation.Figures.fromMetrics(noPixels.metrics()).hasPixels()).isFalse();
     assertThat(Validation.Figures.fromMetrics(java.util.Map.of("loss", 0.1))).isNull();
+    Validation.Figures control = new Validation.Figures(0.8, 0.9, Double.NaN, 60, 0, 0.7, 0.2, 0.6);
+    assertThat(Validation.Figures.fromMetrics(control.metrics())).isEqualTo(control);
+    assertThat(control.specificDrop()).isCloseTo(0.1, within(1e-9));
+    assertThat(control.summary()).contains("another image's: 0.600");
   }
 
   @Test
