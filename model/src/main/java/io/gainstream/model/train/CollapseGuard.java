@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
  * tolerance} lower, and by more than a single held-out image), the run has collapsed — the
  * attention-mining loss has taught the classifier to look away from the objects (docs/PAPERS, "GAIN
  * can collapse") — and the guard rolls the weights back to the last check that passed and halves α.
- * After {@code maxRollbacks} rollbacks it turns mining off (α = 0): the run finishes as a
+ * The same happens when the weights localise worse than the warm-up classifier they started from
+ * ({@link #worseThan}: on photos, mining can teach the network that an erased patch means "absent"
+ * within 100 steps, and a gentler α from the warm-up weights does not find that shortcut every
+ * time). After {@code maxRollbacks} rollbacks it turns mining off (α = 0): the run finishes as a
  * classifier, which labels like {@code cam}, instead of as a collapsed GAIN. Every decision is
  * logged.
  *
@@ -204,7 +207,8 @@ public final class CollapseGuard {
       LOG.info("attention mining on at step {}: {}", trainer.steps(), f.summary());
       return Event.BASELINE;
     }
-    if (!collapsed(baseline, f, settings.tolerance())) {
+    String why = worseThan(warmUpFigures(examples, f), f, settings.tolerance());
+    if (why == null) {
       lastGood = trainer.snapshot();
       return Event.PASSED;
     }
@@ -212,13 +216,12 @@ public final class CollapseGuard {
     boolean off = rollbacks > settings.maxRollbacks();
     float alpha = off ? 0f : trainer.alpha() / 2;
     LOG.warn(
-        "GAIN collapse at step {}: held-out exact match {} / mAP {} against {} / {} when mining started; "
-            + "rolled back to step {}, {}",
+        "GAIN {} at step {}: {} when mining started; rolled back to step {}, {}",
+        collapsed(baseline, f, settings.tolerance())
+            ? "collapse"
+            : "worse than its warm-up classifier",
         trainer.steps(),
-        fmt(f.exactMatch()),
-        fmt(f.meanAp()),
-        fmt(baseline.exactMatch()),
-        fmt(baseline.meanAp()),
+        why,
         lastGood.step(),
         off
             ? "attention mining off after "
@@ -228,6 +231,19 @@ public final class CollapseGuard {
     trainer.restore(lastGood, alpha);
     lastGood = new GainTrainer.Snapshot(trainer.steps(), lastGood.values(), lastGood.average());
     return off ? Event.MINING_OFF : Event.ROLLED_BACK;
+  }
+
+  /**
+   * The warm-up classifier's figures on {@code examples}: the ones taken when mining started while
+   * the held-out set is the same, else scored again (the trainer service's held-out set grows).
+   */
+  private Validation.Figures warmUpFigures(List<Example> examples, Validation.Figures now) {
+    if (baseline.images() == now.images()) {
+      return baseline;
+    }
+    try (GainTrainer.AveragedWeights swap = trainer.swapIn(warmedUp)) {
+      return Validation.evaluate(trainer, examples, thresholds);
+    }
   }
 
   /**

@@ -313,7 +313,11 @@ public final class Validation {
       }
     }
     for (int j = 0; j < pairs; j++) {
+      // the next image that has a map (an image without classes has none)
       int other = (image[j] + 1) % chunk.size();
+      while (own[other] == null) {
+        other = (other + 1) % chunk.size();
+      }
       erasedPixels.add(other == image[j] ? rotated(erasedPixels.get(j), plane) : own[other]);
     }
     double[][] out = new double[2][pairs];

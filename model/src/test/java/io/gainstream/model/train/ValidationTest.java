@@ -53,6 +53,36 @@ class ValidationTest {
   }
 
   @Test
+  void shouldMeasureTheErasedDropAndItsControlWhateverTheImagesCarry() {
+    io.gainstream.model.net.NetworkSpec spec = new io.gainstream.model.net.NetworkSpec(32, 8, 3, 3);
+    java.util.Random rnd = new java.util.Random(3);
+    java.util.List<Example> examples = new java.util.ArrayList<>();
+    int[][] classes = {{1}, {}, {2, 3}, {}};
+    for (int i = 0; i < classes.length; i++) {
+      float[] chw = new float[3 * 32 * 32];
+      for (int j = 0; j < chw.length; j++) {
+        chw[j] = (float) rnd.nextGaussian();
+      }
+      examples.add(new Example("img-" + i, chw, classes[i], null));
+    }
+    try (GainTrainer t = new GainTrainer(spec, GainSettings.defaults(Method.GAIN).withSeed(1))) {
+      // images without classes (background only) have no map to lend the control
+      Validation.Figures f =
+          Validation.evaluate(
+              t, examples, io.gainstream.model.labels.ProxyLabels.Thresholds.defaults());
+      assertThat(f.erasedDrop()).isBetween(-1.0, 1.0);
+      assertThat(f.controlDrop()).isBetween(-1.0, 1.0);
+      // one image alone borrows its own map turned half a turn
+      Validation.Figures alone =
+          Validation.evaluate(
+              t,
+              examples.subList(0, 1),
+              io.gainstream.model.labels.ProxyLabels.Thresholds.defaults());
+      assertThat(alone.controlDrop()).isBetween(-1.0, 1.0);
+    }
+  }
+
+  @Test
   void shouldEraseExactlyTheTopFifthEvenOfAFlatMap() {
     float[] flat = new float[100];
     assertThat(Validation.topShare(flat, 0.2)).hasSize(20);
