@@ -66,7 +66,7 @@ public final class AttentionSession implements AutoCloseable {
         used);
   }
 
-  private static String tryCuda(OrtSession.SessionOptions so, int device) {
+  static String tryCuda(OrtSession.SessionOptions so, int device) {
     try {
       so.addCUDA(device);
       return InferenceOptions.CUDA;

@@ -1,0 +1,258 @@
+package io.gainstream.model.labels;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A class-agnostic foreground probability fused with the class attention of the image's labelled
+ * classes: the mask model says where objects end, the attention which object each one is. Pure
+ * functions on maps at the image's own size.
+ *
+ * <p>Two rules, chosen by measurement (docs/QUALITY.md, "Object extent"):
+ *
+ * <ul>
+ *   <li>{@link Rule#THRESHOLD}, the reference: every pixel the mask model calls foreground takes
+ *       the class whose (max-normalised) attention is highest there; the rest is background.
+ *   <li>{@link Rule#REGIONS}: each connected foreground region takes the class its attention votes
+ *       for (two classes share a region pixel by pixel only when each holds a real share of the
+ *       vote); a region no class attends is a salient thing that is no labelled class and is left
+ *       at 255; and a class the attention is sure of but no region went to — an object the mask
+ *       model missed (small, off-centre, not the salient one) — keeps its attention label.
+ * </ul>
+ */
+public final class MaskFusion {
+  /** How foreground and attention make the label. */
+  public enum Rule {
+    THRESHOLD,
+    REGIONS;
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Rule parse(String s) {
+      for (Rule r : values()) {
+        if (r.id().equals(s.trim().toLowerCase(Locale.ROOT))) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown fusion '" + s + "', expected threshold or regions");
+    }
+  }
+
+  /**
+   * @param rule the fusion rule
+   * @param foreground foreground probability at which a pixel is the mask model's foreground
+   * @param attended mean normalised attention below which a region belongs to no labelled class
+   * @param share share of a region's vote a second class needs to split the region pixel by pixel
+   */
+  public record Settings(Rule rule, float foreground, float attended, float share) {
+    public Settings {
+      if (!(foreground > 0 && foreground < 1)
+          || !(attended >= 0 && attended < 1)
+          || !(share > 0 && share <= 0.5f)) {
+        throw new IllegalArgumentException(
+            "need 0 < foreground < 1, 0 <= attended < 1, 0 < share <= 0.5; got " + this);
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(Rule.REGIONS, 0.5f, 0.05f, 0.25f);
+    }
+
+    /** What a label records about its fusion, e.g. {@code regions(fg 0.50)}. */
+    public String describe() {
+      return String.format(Locale.ROOT, "%s(fg %.2f)", rule.id(), foreground);
+    }
+  }
+
+  private MaskFusion() {}
+
+  /**
+   * The fused label.
+   *
+   * @param fg foreground probability per pixel ({@code w·h})
+   * @param maps attention map per labelled class at the same size (any non-negative scale)
+   * @param classes class index of each map
+   * @param unfused the attention's own label at the same size (0, a class index, or 255)
+   * @return class index per pixel, 0 background, 255 ignore
+   */
+  public static byte[] fuse(
+      float[] fg, float[][] maps, int[] classes, byte[] unfused, int w, int h, Settings s) {
+    int n = w * h;
+    if (fg.length != n || unfused.length != n) {
+      throw new IllegalArgumentException("maps must all be " + w + "x" + h);
+    }
+    byte[] out = new byte[n];
+    if (classes.length == 0) {
+      return out;
+    }
+    float[][] a = normalised(maps, n);
+    return s.rule() == Rule.THRESHOLD
+        ? threshold(fg, a, classes, s.foreground())
+        : regions(fg, a, classes, unfused, w, h, s);
+  }
+
+  private static byte[] threshold(float[] fg, float[][] a, int[] classes, float t) {
+    byte[] out = new byte[fg.length];
+    for (int p = 0; p < fg.length; p++) {
+      if (fg[p] >= t) {
+        out[p] = (byte) classes[argmax(a, p)];
+      }
+    }
+    return out;
+  }
+
+  private static byte[] regions(
+      float[] fg, float[][] a, int[] classes, byte[] unfused, int w, int h, Settings s) {
+    int n = w * h;
+    int[] region = components(fg, s.foreground(), w, h);
+    int regions = 0;
+    for (int r : region) {
+      regions = Math.max(regions, r);
+    }
+    double[][] votes = new double[regions + 1][classes.length];
+    int[] size = new int[regions + 1];
+    for (int p = 0; p < n; p++) {
+      int r = region[p];
+      if (r > 0) {
+        size[r]++;
+        for (int c = 0; c < classes.length; c++) {
+          votes[r][c] += a[c][p];
+        }
+      }
+    }
+    // per region: -1 unattended (255), else the winning map, and which maps may split it
+    int[] winner = new int[regions + 1];
+    boolean[][] splits = new boolean[regions + 1][classes.length];
+    boolean[] won = new boolean[classes.length];
+    for (int r = 1; r <= regions; r++) {
+      double total = 0;
+      int best = 0;
+      for (int c = 0; c < classes.length; c++) {
+        total += votes[r][c];
+        if (votes[r][c] > votes[r][best]) {
+          best = c;
+        }
+      }
+      if (votes[r][best] / size[r] < s.attended()) {
+        winner[r] = -1;
+        continue;
+      }
+      winner[r] = best;
+      won[best] = true;
+      for (int c = 0; c < classes.length; c++) {
+        splits[r][c] = c == best || votes[r][c] >= s.share() * total;
+        won[c] |= splits[r][c];
+      }
+    }
+    byte[] out = new byte[n];
+    for (int p = 0; p < n; p++) {
+      int r = region[p];
+      if (r == 0) {
+        int k = unfused[p] & 0xff;
+        // an object the mask model missed: its class won no region, and the attention labels it
+        int c = indexOf(classes, k);
+        out[p] = c >= 0 && !won[c] ? (byte) k : 0;
+      } else if (winner[r] < 0) {
+        out[p] = (byte) 255;
+      } else {
+        int best = winner[r];
+        for (int c = 0; c < classes.length; c++) {
+          if (splits[r][c] && a[c][p] > a[best][p]) {
+            best = c;
+          }
+        }
+        out[p] = (byte) classes[best];
+      }
+    }
+    return out;
+  }
+
+  /** 4-connected components of {@code fg ≥ t}, numbered from 1; 0 where below. */
+  static int[] components(float[] fg, float t, int w, int h) {
+    int[] label = new int[w * h];
+    int[] queue = new int[w * h];
+    int next = 0;
+    for (int start = 0; start < label.length; start++) {
+      if (label[start] != 0 || fg[start] < t) {
+        continue;
+      }
+      next++;
+      int head = 0;
+      int tail = 0;
+      queue[tail++] = start;
+      label[start] = next;
+      while (head < tail) {
+        int p = queue[head++];
+        int x = p % w;
+        int y = p / w;
+        if (x > 0) {
+          tail = visit(fg, t, label, queue, tail, p - 1, next);
+        }
+        if (x < w - 1) {
+          tail = visit(fg, t, label, queue, tail, p + 1, next);
+        }
+        if (y > 0) {
+          tail = visit(fg, t, label, queue, tail, p - w, next);
+        }
+        if (y < h - 1) {
+          tail = visit(fg, t, label, queue, tail, p + w, next);
+        }
+      }
+    }
+    return label;
+  }
+
+  private static int visit(float[] fg, float t, int[] label, int[] queue, int tail, int q, int id) {
+    if (label[q] == 0 && fg[q] >= t) {
+      label[q] = id;
+      queue[tail++] = q;
+    }
+    return tail;
+  }
+
+  /** Each map divided by its own maximum (a class's attention is relative to its own peak). */
+  private static float[][] normalised(float[][] maps, int n) {
+    float[][] a = new float[maps.length][];
+    for (int c = 0; c < maps.length; c++) {
+      if (maps[c].length != n) {
+        throw new IllegalArgumentException("attention map " + c + " is not " + n + " pixels");
+      }
+      float max = 0;
+      for (float v : maps[c]) {
+        max = Math.max(max, v);
+      }
+      a[c] = max > 0 ? scaled(maps[c], 1f / max) : new float[n];
+    }
+    return a;
+  }
+
+  private static float[] scaled(float[] m, float f) {
+    float[] out = Arrays.copyOf(m, m.length);
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Math.max(0f, out[i] * f);
+    }
+    return out;
+  }
+
+  private static int argmax(float[][] a, int p) {
+    int best = 0;
+    for (int c = 1; c < a.length; c++) {
+      if (a[c][p] > a[best][p]) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  private static int indexOf(int[] classes, int k) {
+    for (int c = 0; c < classes.length; c++) {
+      if (classes[c] == k) {
+        return c;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,149 @@
+package io.gainstream.model.labels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** Each fusion rule on hand-made maps of a 6x4 image (rows of six pixels). */
+class MaskFusionTest {
+  private static final int W = 6;
+  private static final int H = 4;
+
+  /** A map from rows of digits: '0'..'9' as tenths. */
+  private static float[] map(String... rows) {
+    float[] m = new float[W * H];
+    for (int y = 0; y < H; y++) {
+      for (int x = 0; x < W; x++) {
+        m[y * W + x] = (rows[y].charAt(x) - '0') / 10f;
+      }
+    }
+    return m;
+  }
+
+  /** A label from rows: digits are class indices, '#' is 255. */
+  private static byte[] label(String... rows) {
+    byte[] l = new byte[W * H];
+    for (int y = 0; y < H; y++) {
+      for (int x = 0; x < W; x++) {
+        char ch = rows[y].charAt(x);
+        l[y * W + x] = ch == '#' ? (byte) 255 : (byte) (ch - '0');
+      }
+    }
+    return l;
+  }
+
+  private static MaskFusion.Settings rule(MaskFusion.Rule r) {
+    return new MaskFusion.Settings(r, 0.5f, 0.05f, 0.25f);
+  }
+
+  @Test
+  void thresholdGivesEveryForegroundPixelTheMostAttendedClass() {
+    float[] fg = map("990000", "990000", "990000", "990000");
+    float[] horse = map("900000", "500000", "100000", "000000");
+    float[] car = map("000000", "100000", "300000", "300000");
+    byte[] fused =
+        MaskFusion.fuse(
+            fg,
+            new float[][] {horse, car},
+            new int[] {1, 2},
+            new byte[W * H],
+            W,
+            H,
+            rule(MaskFusion.Rule.THRESHOLD));
+    // car's map peaks at 0.3, so 0.3 is its full strength: it wins the lower rows
+    assertThat(fused).isEqualTo(label("110000", "110000", "210000", "210000"));
+  }
+
+  @Test
+  void regionsTakeTheClassTheirAttentionVotesForAndLeaveUnattendedSalientThingsAt255() {
+    float[] fg = map("990099", "990099", "000000", "000000");
+    // the attention sees only the top corner of the left object, nothing of the right one
+    float[] horse = map("900000", "000000", "000000", "000000");
+    byte[] unfused = label("100000", "000000", "000000", "000000");
+    byte[] fused =
+        MaskFusion.fuse(
+            fg, new float[][] {horse}, new int[] {1}, unfused, W, H, rule(MaskFusion.Rule.REGIONS));
+    assertThat(fused).isEqualTo(label("1100##", "1100##", "000000", "000000"));
+  }
+
+  @Test
+  void regionsKeepAnObjectTheMaskModelMissed() {
+    // the mask model found the horse (left) but not the small car (bottom right)
+    float[] fg = map("990000", "990000", "000000", "000000");
+    float[] horse = map("990000", "990000", "000000", "000000");
+    float[] car = map("000000", "000000", "000009", "000009");
+    byte[] unfused = label("110000", "110000", "000002", "000022");
+    byte[] fused =
+        MaskFusion.fuse(
+            fg,
+            new float[][] {horse, car},
+            new int[] {1, 2},
+            unfused,
+            W,
+            H,
+            rule(MaskFusion.Rule.REGIONS));
+    assertThat(fused).isEqualTo(label("110000", "110000", "000002", "000022"));
+    // the horse's attention spilling past its region stays background: the horse won a region
+    byte[] spill = label("111000", "111000", "000002", "000022");
+    assertThat(
+            MaskFusion.fuse(
+                fg,
+                new float[][] {horse, car},
+                new int[] {1, 2},
+                spill,
+                W,
+                H,
+                rule(MaskFusion.Rule.REGIONS)))
+        .isEqualTo(label("110000", "110000", "000002", "000022"));
+  }
+
+  @Test
+  void regionsSplitPixelByPixelOnlyBetweenClassesWithARealShareOfTheVote() {
+    float[] fg = map("999999", "999999", "000000", "000000");
+    float[] person = map("999000", "999000", "000000", "000000");
+    float[] dog = map("000999", "000999", "000000", "000000");
+    byte[] both =
+        MaskFusion.fuse(
+            fg,
+            new float[][] {person, dog},
+            new int[] {1, 2},
+            new byte[W * H],
+            W,
+            H,
+            rule(MaskFusion.Rule.REGIONS));
+    assertThat(both).isEqualTo(label("111222", "111222", "000000", "000000"));
+    // a dog that holds a tenth of the vote does not carve out the pixels it peaks on
+    float[] faint = map("000001", "000000", "000000", "000000");
+    byte[] one =
+        MaskFusion.fuse(
+            fg,
+            new float[][] {person, faint},
+            new int[] {1, 2},
+            new byte[W * H],
+            W,
+            H,
+            rule(MaskFusion.Rule.REGIONS));
+    assertThat(one).isEqualTo(label("111111", "111111", "000000", "000000"));
+  }
+
+  @Test
+  void shouldLabelAnImageWithoutClassesBackgroundAndRefuseBadSettings() {
+    assertThat(
+            MaskFusion.fuse(
+                map("999999", "999999", "999999", "999999"),
+                new float[0][],
+                new int[0],
+                new byte[W * H],
+                W,
+                H,
+                MaskFusion.Settings.defaults()))
+        .isEqualTo(new byte[W * H]);
+    assertThatThrownBy(() -> new MaskFusion.Settings(MaskFusion.Rule.REGIONS, 1f, 0.05f, 0.25f))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(MaskFusion.Rule.parse(" Regions ")).isEqualTo(MaskFusion.Rule.REGIONS);
+    assertThatThrownBy(() -> MaskFusion.Rule.parse("crf"))
+        .hasMessageContaining("expected threshold or regions");
+    assertThat(MaskFusion.Settings.defaults().describe()).isEqualTo("regions(fg 0.50)");
+  }
+}

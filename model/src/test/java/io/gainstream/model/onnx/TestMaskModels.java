@@ -1,0 +1,49 @@
+package io.gainstream.model.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+
+/**
+ * Tiny class-agnostic foreground models generated in test code, declared the way the shared ISNet
+ * is ({@code [1, 3, S, S]} in, {@code output} of {@code [1, 1, S, S]} and a side output besides):
+ * with the ISNet normalisation ({@code (pixel − 128) / 256}) a bright pixel is foreground (p near
+ * 1), a dark one background (p near 0).
+ */
+public final class TestMaskModels {
+  private TestMaskModels() {}
+
+  /** Bright is foreground; input and outputs fixed at {@code size} (0: free), batch fixed at 1. */
+  public static byte[] brightIsForeground(int size) {
+    Object side = size > 0 ? size : "S";
+    GraphBuilder g = new GraphBuilder("test-mask");
+    g.initializer("w", new long[] {1, 3, 1, 1}, new float[] {4f, 4f, 4f});
+    g.initializer("b", new long[] {1}, new float[] {0f});
+    String logit = g.node("Conv", "logit", new String[] {"input", "w", "b"});
+    g.node("Sigmoid", "output", new String[] {logit});
+    g.node("Identity", "side", new String[] {"output"});
+    g.input("input", 1, 3, side, side);
+    g.output("output", 1, 1, side, side);
+    g.output("side", 1, 1, side, side);
+    return model(g);
+  }
+
+  /** The same with two channels out: not a foreground model. */
+  public static byte[] twoChannels(int size) {
+    GraphBuilder g = new GraphBuilder("test-two");
+    g.initializer("w", new long[] {2, 3, 1, 1}, new float[] {1f, 1f, 1f, -1f, -1f, -1f});
+    g.node("Conv", "output", new String[] {"input", "w"});
+    g.input("input", 1, 3, size, size);
+    g.output("output", 1, 2, size, size);
+    return model(g);
+  }
+
+  private static byte[] model(GraphBuilder g) {
+    return ModelProto.newBuilder()
+        .setIrVersion(8)
+        .setProducerName("test")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(15))
+        .setGraph(g.build())
+        .build()
+        .toByteArray();
+  }
+}
