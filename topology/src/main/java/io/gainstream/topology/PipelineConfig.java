@@ -129,6 +129,17 @@ public final class PipelineConfig extends AbstractConfig {
   private static final String TTA_SCALES_DOC =
       "Multi-scale fusion: the input sides to run each batch at, as multiples of the release's (e.g. 1,1.5); 1 alone is "
           + "single-scale. Unset: what the release names (backbone releases name 1,1.5), otherwise 1.";
+  public static final String MASK_MODEL_FILE_CONFIG = "gainstream.mask.model.file";
+  private static final String MASK_MODEL_FILE_DOC =
+      "A class-agnostic foreground model (ONNX: RGB [N,3,H,W] in, one channel of foreground probability out; ISNet, "
+          + "U2-Net, BASNet style) fused with the class attention: it says where objects end, the attention which one "
+          + "each is. Empty: labels from the attention alone.";
+  public static final String MASK_SIZE_CONFIG = "gainstream.mask.size";
+  public static final String MASK_MEAN_CONFIG = "gainstream.mask.mean";
+  public static final String MASK_STD_CONFIG = "gainstream.mask.std";
+  public static final String MASK_OUTPUT_CONFIG = "gainstream.mask.output";
+  public static final String MASK_FUSION_CONFIG = "gainstream.mask.fusion";
+  public static final String MASK_FOREGROUND_CONFIG = "gainstream.mask.foreground";
   public static final String CRF_ITERATIONS_CONFIG = "gainstream.crf.iterations";
   public static final String CRF_SMOOTH_WEIGHT_CONFIG = "gainstream.crf.smooth.weight";
   public static final String CRF_SMOOTH_XY_CONFIG = "gainstream.crf.smooth.xy";
@@ -331,6 +342,47 @@ public final class PipelineConfig extends AbstractConfig {
               PipelineConfig::validateScales,
               Importance.MEDIUM,
               TTA_SCALES_DOC)
+          .define(MASK_MODEL_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, MASK_MODEL_FILE_DOC)
+          .define(
+              MASK_SIZE_CONFIG,
+              Type.INT,
+              0,
+              Range.between(0, 4096),
+              Importance.MEDIUM,
+              "Side of the square input the mask model runs at; 0: the size its graph declares.")
+          .define(
+              MASK_MEAN_CONFIG,
+              Type.STRING,
+              "128,128,128",
+              Importance.LOW,
+              "Per-channel mean (pixel units, RGB) subtracted before the mask model; the shared ISNet's.")
+          .define(
+              MASK_STD_CONFIG,
+              Type.STRING,
+              "256,256,256",
+              Importance.LOW,
+              "Per-channel divisor (pixel units, RGB) applied after the mean; the shared ISNet's.")
+          .define(
+              MASK_OUTPUT_CONFIG,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "The mask model's probability output; empty: 'output', or its only one-channel output.")
+          .define(
+              MASK_FUSION_CONFIG,
+              Type.STRING,
+              "regions",
+              ConfigDef.ValidString.in("regions", "threshold"),
+              Importance.MEDIUM,
+              "How foreground and attention make the label: regions (each foreground region takes the class its "
+                  + "attention votes for) or threshold (each foreground pixel takes its most attended class).")
+          .define(
+              MASK_FOREGROUND_CONFIG,
+              Type.DOUBLE,
+              0.5,
+              Range.between(0.01, 0.99),
+              Importance.LOW,
+              "Foreground probability at which a pixel is the mask model's foreground.")
           .define(
               CRF_ITERATIONS_CONFIG,
               Type.INT,
@@ -473,6 +525,7 @@ public final class PipelineConfig extends AbstractConfig {
     }
     checkTimeouts();
     classes();
+    mask();
   }
 
   /**
@@ -702,6 +755,55 @@ public final class PipelineConfig extends AbstractConfig {
 
   public DecodeLimits decodeLimits() {
     return new DecodeLimits(getLong(MAX_IMAGE_BYTES_CONFIG), getLong(MAX_IMAGE_PIXELS_CONFIG));
+  }
+
+  /**
+   * The mask model and its fusion, when {@code gainstream.mask.model.file} names one.
+   *
+   * @param file the ONNX file
+   * @param options how images are fed to it
+   * @param fusion how its foreground and the attention make the label
+   */
+  public record Mask(
+      java.nio.file.Path file,
+      io.gainstream.model.infer.MaskSession.Options options,
+      io.gainstream.model.labels.MaskFusion.Settings fusion) {}
+
+  /** The mask model settings, empty when no mask model is set. */
+  public java.util.Optional<Mask> mask() {
+    String file = getString(MASK_MODEL_FILE_CONFIG).trim();
+    if (file.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    io.gainstream.model.labels.MaskFusion.Settings d =
+        io.gainstream.model.labels.MaskFusion.Settings.defaults();
+    return java.util.Optional.of(
+        new Mask(
+            java.nio.file.Path.of(file),
+            new io.gainstream.model.infer.MaskSession.Options(
+                getInt(MASK_SIZE_CONFIG),
+                triple(MASK_MEAN_CONFIG),
+                triple(MASK_STD_CONFIG),
+                getString(MASK_OUTPUT_CONFIG)),
+            new io.gainstream.model.labels.MaskFusion.Settings(
+                io.gainstream.model.labels.MaskFusion.Rule.parse(getString(MASK_FUSION_CONFIG)),
+                getDouble(MASK_FOREGROUND_CONFIG).floatValue(),
+                d.attended(),
+                d.share())));
+  }
+
+  private float[] triple(String key) {
+    String[] parts = getString(key).split(",");
+    float[] out = new float[3];
+    try {
+      for (int i = 0; i < 3; i++) {
+        out[i] = Float.parseFloat(parts[parts.length == 1 ? 0 : i].trim());
+      }
+    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      throw new ConfigException(
+          key + " needs one number or three (R,G,B), got '" + getString(key) + "'");
+    }
+    return out;
   }
 
   public InferenceOptions inferenceOptions() {

@@ -55,6 +55,8 @@ public final class ImageLabeler {
    * @param softMasks per class index: T(A) quantised to 8-bit grey
    * @param zones per class index: {@link Zone} codes
    * @param unrefinedClassMap the thresholded label when {@code classMap} was refined, else null
+   * @param maps the attention map of each labelled class at the image's size (what a mask model's
+   *     foreground is fused with)
    */
   public record Result(
       int width,
@@ -62,7 +64,8 @@ public final class ImageLabeler {
       byte[] classMap,
       Map<Integer, byte[]> softMasks,
       Map<Integer, byte[]> zones,
-      byte[] unrefinedClassMap) {}
+      byte[] unrefinedClassMap,
+      float[][] maps) {}
 
   private final Settings settings;
   private final Refinement.Refiner refiner;
@@ -111,8 +114,8 @@ public final class ImageLabeler {
           maps.length == 0
               ? classMap
               : refiner.classMap(maps, classes, mapSize, rgb, width, height, settings.thresholds());
-      return new Result(width, height, refined, soft, zones, classMap);
+      return new Result(width, height, refined, soft, zones, classMap, full);
     }
-    return new Result(width, height, classMap, soft, zones, null);
+    return new Result(width, height, classMap, soft, zones, null, full);
   }
 }

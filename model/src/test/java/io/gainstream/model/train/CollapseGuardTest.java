@@ -171,7 +171,15 @@ class CollapseGuardTest {
         new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.45, 0.2, 0.10);
     assertThat(CollapseGuard.worseThan(warm, mined, 1e-9)).isNull();
     Validation.Figures spread =
-        new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.20, 0.6, 0.18);
-    assertThat(CollapseGuard.worseThan(warm, spread, 1e-9)).isNotNull();
+        new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.20, 0.2, 0.18);
+    assertThat(CollapseGuard.worseThan(warm, spread, 1e-9)).contains("another image's");
+    // attention that grew over the scenery the classifier uses: the drop rises, the area too
+    Validation.Figures scenery =
+        new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.45, 0.23, 0.10);
+    assertThat(CollapseGuard.worseThan(warm, scenery, 1e-9))
+        .isEqualTo("its attention spread from 0.200 to 0.230 of the image");
+    Validation.Figures bitWider =
+        new Validation.Figures(0.75, 1.0, Double.NaN, 16, 0, 0.45, 0.215, 0.10);
+    assertThat(CollapseGuard.worseThan(warm, bitWider, 1e-9)).isNull();
   }
 }

@@ -47,6 +47,8 @@ public final class DashboardState {
    * One labelled image, rendered.
    *
    * @param unrefined the label before the dense CRF when it was refined, else null
+   * @param unfused the attention's label when a mask model was fused into {@code label}, else null
+   * @param maskModel the mask model fused into the label, else empty
    */
   record Card(
       String id,
@@ -56,6 +58,8 @@ public final class DashboardState {
       String image,
       String label,
       String unrefined,
+      String unfused,
+      String maskModel,
       List<ClassView> classes,
       Map<String, Float> scores) {}
 
@@ -246,6 +250,10 @@ public final class DashboardState {
         l.getUnrefinedClassPng().isEmpty()
             ? null
             : Overlays.dataUri(l.getUnrefinedClassPng().toByteArray()),
+        l.getUnfusedClassPng().isEmpty()
+            ? null
+            : Overlays.dataUri(l.getUnfusedClassPng().toByteArray()),
+        l.getMaskModel(),
         views,
         l.getScoresMap());
   }
@@ -313,6 +321,10 @@ public final class DashboardState {
         j.name("label").value(c.label());
         if (c.unrefined() != null) {
           j.name("unrefined").value(c.unrefined());
+        }
+        if (c.unfused() != null) {
+          j.name("unfused").value(c.unfused());
+          j.name("mask_model").value(c.maskModel());
         }
         j.name("scores").beginObject();
         for (Map.Entry<String, Float> s : c.scores().entrySet()) {

@@ -185,9 +185,10 @@ public final class LabelExporter {
    * JPEGImages/} when the originals are at hand, {@code ImageSets/Segmentation/}, {@code
    * labelmap.txt}), COCO JSON with RLE masks ({@code annotations.json}), {@code classes.txt}, the
    * labels before refinement where they were refined ({@code SegmentationClassUnrefined/}, the same
-   * PNGs as the pipeline wrote them), the rejected inputs ({@code dead-letters.jsonl}), which
-   * release labelled each image and when ({@code manifest.csv}, {@link Manifest}) and a static
-   * report ({@code report.html}).
+   * PNGs as the pipeline wrote them), the attention's labels before a mask model was fused into
+   * them ({@code SegmentationClassUnfused/}), the rejected inputs ({@code dead-letters.jsonl}),
+   * which release labelled each image and when ({@code manifest.csv}, {@link Manifest}) and a
+   * static report ({@code report.html}).
    *
    * @param stems output file stem per image id (ids not in the map use their own stem)
    * @param local inputs rejected before they reached Kafka
@@ -195,6 +196,9 @@ public final class LabelExporter {
    *     hand (export from the topics)
    */
   public static final String UNREFINED_DIR = "SegmentationClassUnrefined";
+
+  /** The attention's labels before a mask model was fused into them. */
+  public static final String UNFUSED_DIR = "SegmentationClassUnfused";
 
   public static int write(
       Collected c,
@@ -214,7 +218,13 @@ public final class LabelExporter {
       String stem = stems.getOrDefault(e.getKey(), ImagePublisher.stemOf(e.getKey()));
       ProxyLabel l = e.getValue();
       manifest.add(
-          new Manifest.Row(e.getKey(), l.getModelVersion(), l.getModelMethod(), l.getLabelledMs()));
+          new Manifest.Row(
+              e.getKey(),
+              l.getModelVersion(),
+              l.getModelMethod(),
+              l.getLabelledMs(),
+              l.getMaskModel(),
+              l.getFusion()));
       byte[] classPng = l.getClassPng().toByteArray();
       byte[] classMap =
           LabelPng.read(classPng, DecodeLimits.defaults())
@@ -230,6 +240,10 @@ public final class LabelExporter {
         }
       }
       items.add(new ExportItem(stem, image, ext, l.getWidth(), l.getHeight(), classMap, classPng));
+      if (!l.getUnfusedClassPng().isEmpty()) {
+        Path unfused = Files.createDirectories(out.resolve(UNFUSED_DIR));
+        Files.write(unfused.resolve(stem + ".png"), l.getUnfusedClassPng().toByteArray());
+      }
       if (!l.getUnrefinedClassPng().isEmpty()) {
         Path unrefined = Files.createDirectories(out.resolve(UNREFINED_DIR));
         Files.write(unrefined.resolve(stem + ".png"), l.getUnrefinedClassPng().toByteArray());

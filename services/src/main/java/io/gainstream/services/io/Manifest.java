@@ -16,17 +16,32 @@ import java.util.TreeMap;
  * newest release over time, so an export mixes versions; the manifest is how a user tells which
  * labels came from which model (and re-exports, or drops, the old ones).
  *
- * <p>Columns {@code image,model_version,model_method,labelled_at}: the image id as published, the
- * release version and method, and the label time in ISO-8601 UTC (empty when the label predates the
- * field). Fields are quoted as in RFC 4180 when they hold a comma, a quote or a line break, as
- * {@link LabelsCsv} reads them.
+ * <p>Columns {@code image,model_version,model_method,labelled_at,mask_model,fusion}: the image id
+ * as published, the release version and method, the label time in ISO-8601 UTC (empty when the
+ * label predates the field), and, where a mask model was fused into the label, its file name with
+ * the first 12 hex digits of its SHA-256 and the fusion rule (both empty otherwise). A manifest of
+ * the four older columns still reads. Fields are quoted as in RFC 4180 when they hold a comma, a
+ * quote or a line break, as {@link LabelsCsv} reads them.
  */
 public final class Manifest {
   public static final String FILE = "manifest.csv";
-  static final String HEADER = "image,model_version,model_method,labelled_at";
+  static final String HEADER = "image,model_version,model_method,labelled_at,mask_model,fusion";
+
+  private static final String OLD_HEADER = "image,model_version,model_method,labelled_at";
 
   /** One exported label's provenance. */
-  public record Row(String image, long modelVersion, String modelMethod, long labelledMs) {}
+  public record Row(
+      String image,
+      long modelVersion,
+      String modelMethod,
+      long labelledMs,
+      String maskModel,
+      String fusion) {
+    /** A label from the attention alone. */
+    public Row(String image, long modelVersion, String modelMethod, long labelledMs) {
+      this(image, modelVersion, modelMethod, labelledMs, "", "");
+    }
+  }
 
   /**
    * One release and how many exported labels it produced: the COCO {@code info} block names them.
@@ -47,7 +62,11 @@ public final class Manifest {
                 + ","
                 + field(r.modelMethod())
                 + ","
-                + (r.labelledMs() > 0 ? Instant.ofEpochMilli(r.labelledMs()).toString() : ""));
+                + (r.labelledMs() > 0 ? Instant.ofEpochMilli(r.labelledMs()).toString() : "")
+                + ","
+                + field(r.maskModel())
+                + ","
+                + field(r.fusion()));
         w.newLine();
       }
     }
@@ -59,22 +78,25 @@ public final class Manifest {
    */
   public static List<Row> read(Path file) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+    if (lines.isEmpty() || !(lines.get(0).equals(HEADER) || lines.get(0).equals(OLD_HEADER))) {
       throw new IllegalArgumentException(file + ": first line must be '" + HEADER + "'");
     }
+    int columns = lines.get(0).split(",").length;
     List<Row> rows = new ArrayList<>();
     for (int n = 2; n <= lines.size(); n++) {
       List<String> f = LabelsCsv.fields(lines.get(n - 1), n);
-      if (f.size() != 4) {
+      if (f.size() != columns) {
         throw new IllegalArgumentException(
-            file + " line " + n + ": expected 4 fields, got " + f.size());
+            file + " line " + n + ": expected " + columns + " fields, got " + f.size());
       }
       rows.add(
           new Row(
               f.get(0),
               Long.parseLong(f.get(1)),
               f.get(2),
-              f.get(3).isEmpty() ? 0 : Instant.parse(f.get(3)).toEpochMilli()));
+              f.get(3).isEmpty() ? 0 : Instant.parse(f.get(3)).toEpochMilli(),
+              columns > 4 ? f.get(4) : "",
+              columns > 4 ? f.get(5) : ""));
     }
     return rows;
   }

@@ -673,6 +673,14 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
     // "match or beat": worse by more than one held-out image's worth
     String why = CollapseGuard.worseThan(warm, f, 1e-9);
+    if (why == null
+        && o.backbone() != null
+        && o.settings().method() != Method.GAIN_EXT
+        && !f.hasPixels()) {
+      // photos: the label-free measures cannot tell attention on the object from attention on the
+      // scenery that gives the class away (docs/QUALITY.md), so mined weights need pixel evidence
+      why = CollapseGuard.NO_PIXEL_EVIDENCE;
+    }
     if (why != null) {
       lastFallbackReason = why;
     }

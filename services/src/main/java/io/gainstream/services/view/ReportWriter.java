@@ -60,6 +60,11 @@ public final class ReportWriter {
             dir.resolve(it.stem() + ".2-label-unrefined.png"),
             l.getUnrefinedClassPng().toByteArray());
       }
+      if (!l.getUnfusedClassPng().isEmpty()) {
+        // the attention's own label, then the one fused with the mask model
+        Files.write(
+            dir.resolve(it.stem() + ".2-label-unfused.png"), l.getUnfusedClassPng().toByteArray());
+      }
       Files.write(dir.resolve(it.stem() + ".2-label.png"), l.getClassPng().toByteArray());
     }
   }

@@ -21,13 +21,25 @@ class ManifestTest {
         List.of(
             new Manifest.Row("a/b.png", 3, "gain", 1_764_600_000_123L),
             new Manifest.Row("with,comma \"and quote\".jpg", 4, "gain-ext", 1_764_600_001_000L),
-            new Manifest.Row("old.png", 1, "", 0));
+            new Manifest.Row("old.png", 1, "", 0),
+            new Manifest.Row(
+                "fused.jpg", 2, "gain", 1, "isnet.onnx@b6e8497ba978", "regions(fg 0.50)"));
     Path f = tmp.resolve(Manifest.FILE);
     Manifest.write(f, rows);
     assertThat(Files.readAllLines(f).get(0))
-        .isEqualTo("image,model_version,model_method,labelled_at");
-    assertThat(Files.readAllLines(f).get(1)).isEqualTo("a/b.png,3,gain,2025-12-01T14:40:00.123Z");
+        .isEqualTo("image,model_version,model_method,labelled_at,mask_model,fusion");
+    assertThat(Files.readAllLines(f).get(1)).isEqualTo("a/b.png,3,gain,2025-12-01T14:40:00.123Z,,");
     assertThat(Manifest.read(f)).containsExactlyElementsOf(rows);
+  }
+
+  @Test
+  void shouldReadAManifestOfTheFourOlderColumns() throws Exception {
+    Path f =
+        Files.writeString(
+            tmp.resolve("old.csv"),
+            "image,model_version,model_method,labelled_at\na.png,1,cam,2025-12-01T14:40:00Z\n");
+    assertThat(Manifest.read(f))
+        .containsExactly(new Manifest.Row("a.png", 1, "cam", 1_764_600_000_000L));
   }
 
   @Test

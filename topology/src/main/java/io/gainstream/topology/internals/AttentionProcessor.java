@@ -75,6 +75,9 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private final long maxWaitMs;
   private final boolean flip;
 
+  /** Whether a mask model fuses the labels: the threshold stage then needs the input pixels. */
+  private final boolean masked;
+
   /** gainstream.refine when set (crf, walk or none); null: the release decides. */
   private final String refineSet;
 
@@ -156,6 +159,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     this.maxBatch = config.batchMaxSize();
     this.maxWaitMs = config.batchMaxWaitMs();
     this.flip = config.flipTta();
+    this.masked = config.mask().isPresent();
     this.refineSet = config.refine().orElse(null);
     this.refinements = config.refinements().keySet();
     this.scalesSet = config.ttaScales().orElse(null);
@@ -401,7 +405,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
               result.maps()[i],
               sessionThresholds,
               sessionRefine,
-              sessionRefine != null ? input(img, s, images, i * 3 * plane) : null);
+              sessionRefine != null || masked ? input(img, s, images, i * 3 * plane) : null);
       context.forward(
           new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
       if (relabeller != null) {

@@ -43,6 +43,11 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
   private final String labelChild;
   private final String deadLetterChild;
   private final PipelineMetrics metrics;
+  private final PipelineConfig config;
+
+  /** The mask model fused into every label, or null without one (opened in {@link #init}). */
+  private MaskStage mask;
+
   private ProcessorContext<String, Message> context;
 
   public ThresholdProcessor(
@@ -54,11 +59,21 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
     this.labelChild = labelChild;
     this.deadLetterChild = deadLetterChild;
     this.metrics = metrics;
+    this.config = config;
   }
 
   @Override
   public void init(ProcessorContext<String, Message> context) {
     this.context = context;
+    this.mask = config.mask().map(m -> new MaskStage(m, config.inferenceOptions())).orElse(null);
+  }
+
+  @Override
+  public void close() {
+    if (mask != null) {
+      mask.close();
+      mask = null;
+    }
   }
 
   @Override
@@ -108,16 +123,27 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
     int w = a.originalWidth();
     int h = a.originalHeight();
     ImageLabeler.Result r = labeler(a).label(a.maps(), a.classes(), a.size(), w, h, a.rgb());
+    byte[] classMap = r.classMap();
+    byte[] unfused = null;
+    if (mask != null && a.rgb() != null) {
+      unfused = classMap;
+      classMap = mask.fuse(a, r);
+    }
     ProxyLabel.Builder out =
         ProxyLabel.newBuilder()
             .setImageId(a.imageId())
             .setModelVersion(a.modelVersion())
             .setModelMethod(a.modelMethod())
             .setLabelledMs(System.currentTimeMillis())
-            .setClassPng(UnsafeByteOperations.unsafeWrap(LabelPng.writePalette(r.classMap(), w, h)))
+            .setClassPng(UnsafeByteOperations.unsafeWrap(LabelPng.writePalette(classMap, w, h)))
             .setWidth(w)
             .setHeight(h)
             .setSource(a.source());
+    if (unfused != null) {
+      out.setUnfusedClassPng(UnsafeByteOperations.unsafeWrap(LabelPng.writePalette(unfused, w, h)))
+          .setMaskModel(mask.model())
+          .setFusion(mask.fusion());
+    }
     if (r.unrefinedClassMap() != null) {
       out.setUnrefinedClassPng(
           UnsafeByteOperations.unsafeWrap(LabelPng.writePalette(r.unrefinedClassMap(), w, h)));

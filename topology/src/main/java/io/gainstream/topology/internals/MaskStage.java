@@ -1,0 +1,75 @@
+package io.gainstream.topology.internals;
+
+import io.gainstream.model.image.Letterbox;
+import io.gainstream.model.image.MapResize;
+import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.infer.MaskSession;
+import io.gainstream.model.infer.MaskSessions;
+import io.gainstream.model.labels.ImageLabeler;
+import io.gainstream.model.labels.MaskFusion;
+import io.gainstream.topology.PipelineConfig;
+import java.util.List;
+
+/**
+ * The mask model's part of the threshold stage: the foreground probability of an image, fused with
+ * the attention's label into the label that is published. The session is the process's shared one
+ * ({@link MaskSessions}); closing this stage gives its use back.
+ *
+ * <p>The model sees the image as the attention model did, at the release's label size, cut out of
+ * its letterbox and resized to the mask model's square (as such models are trained: stretched,
+ * without padding); its output is resized back to the image's own size.
+ */
+public final class MaskStage implements AutoCloseable {
+  private final MaskSessions.Handle handle;
+  private final MaskFusion.Settings fusion;
+
+  public MaskStage(PipelineConfig.Mask mask, InferenceOptions inference) {
+    this.handle = MaskSessions.acquire(mask.file(), mask.options(), inference);
+    this.fusion = mask.fusion();
+  }
+
+  /** What the labels record: the model file and a hash of its content. */
+  public String model() {
+    return handle.session().id();
+  }
+
+  /** What the labels record about the fusion. */
+  public String fusion() {
+    return fusion.describe();
+  }
+
+  /** The fused label of an image whose attention label is {@code r}. */
+  public byte[] fuse(Attended a, ImageLabeler.Result r) {
+    float[] fg = foreground(a.rgb(), a.size(), r.width(), r.height());
+    return MaskFusion.fuse(fg, r.maps(), a.classes(), r.classMap(), r.width(), r.height(), fusion);
+  }
+
+  /**
+   * Foreground probability at {@code width × height} of an image given as the attention model's
+   * input ({@code size²} interleaved RGB bytes, letterboxed).
+   */
+  float[] foreground(byte[] rgb, int size, int width, int height) {
+    MaskSession session = handle.session();
+    int m = session.inputSize();
+    Letterbox box = Letterbox.of(width, height, size);
+    int plane = size * size;
+    byte[] input = new byte[3 * m * m];
+    for (int c = 0; c < 3; c++) {
+      float[] channel = new float[plane];
+      for (int p = 0; p < plane; p++) {
+        channel[p] = rgb[3 * p + c] & 0xff;
+      }
+      float[] resized = MapResize.bilinear(box.window(channel), box.width(), box.height(), m, m);
+      for (int p = 0; p < m * m; p++) {
+        input[3 * p + c] = (byte) Math.max(0, Math.min(255, Math.round(resized[p])));
+      }
+    }
+    float[] fg = session.foreground(List.of(input)).get(0);
+    return MapResize.bilinear(fg, m, m, width, height);
+  }
+
+  @Override
+  public void close() {
+    handle.close();
+  }
+}
