@@ -403,6 +403,85 @@ class PipelineTopologyTest {
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 
+  /** The labels of a batch under a mask model that gives {@code sigmoid(logit)} everywhere. */
+  private Map<String, ProxyLabel> labelsUnderAConstantMaskModel(
+      float logit, List<SyntheticDataset.Sample> batch) throws Exception {
+    Path file =
+        java.nio.file.Files.write(
+            stateDir.resolve("mask.onnx"),
+            io.gainstream.model.onnx.TestMaskModels.constant(16, logit));
+    start(Map.of(PipelineConfig.MASK_MODEL_FILE_CONFIG, file.toString()));
+    publish(batch);
+    models.pipeInput("gain", TestReleases.release(1));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    Map<String, ProxyLabel> out = labels.readKeyValuesToMap();
+    assertThat(out).hasSize(batch.size());
+    assertThat(deadLetters.isEmpty()).isTrue();
+    for (ProxyLabel l : out.values()) {
+      assertThat(l.getMaskModel()).matches("mask\\.onnx@[0-9a-f]{12}");
+      assertThat(l.getFusion()).isEqualTo("regions(fg 0.50)");
+      assertThat(l.getUnfusedClassPng().isEmpty()).as("the attention's label beside").isFalse();
+    }
+    return out;
+  }
+
+  private static byte[] values(ByteString png) {
+    return LabelPng.read(png.toByteArray(), DecodeLimits.defaults()).values();
+  }
+
+  /**
+   * A mask model that calls the whole image foreground makes one region: it takes the class the
+   * attention votes for (an unattended one would be 255), never background.
+   */
+  @Test
+  void shouldFuseAForegroundEverywhereIntoOneRegionPerImage() throws Exception {
+    List<SyntheticDataset.Sample> batch = TestReleases.samples(4, 5);
+    Map<String, ProxyLabel> out = labelsUnderAConstantMaskModel(8f, batch);
+    for (SyntheticDataset.Sample s : batch) {
+      byte[] fused = values(out.get(s.id()).getClassPng());
+      List<Integer> allowed = new java.util.ArrayList<>(List.of(255));
+      Arrays.stream(s.classes()).forEach(allowed::add);
+      for (byte v : fused) {
+        assertThat(v & 0xff).isIn(s.classes().length == 0 ? List.of(0) : allowed);
+      }
+      if (s.classes().length == 1) {
+        assertThat(new java.util.HashSet<>(java.util.Arrays.asList(box(fused))))
+            .as("one region, one class")
+            .hasSize(1);
+      }
+    }
+  }
+
+  private static Byte[] box(byte[] b) {
+    Byte[] out = new Byte[b.length];
+    for (int i = 0; i < b.length; i++) {
+      out[i] = b[i];
+    }
+    return out;
+  }
+
+  /**
+   * A mask model that finds no object leaves the attention's label where it names a class (an
+   * object the mask model missed), and background elsewhere.
+   */
+  @Test
+  void shouldKeepTheAttentionsLabelWhereTheMaskModelFindsNothing() throws Exception {
+    List<SyntheticDataset.Sample> batch = TestReleases.samples(4, 6);
+    Map<String, ProxyLabel> out = labelsUnderAConstantMaskModel(-8f, batch);
+    for (SyntheticDataset.Sample s : batch) {
+      ProxyLabel l = out.get(s.id());
+      byte[] unfused = values(l.getUnfusedClassPng());
+      byte[] expected = unfused.clone();
+      for (int p = 0; p < expected.length; p++) {
+        int k = expected[p] & 0xff;
+        if (Arrays.stream(s.classes()).noneMatch(c -> c == k)) {
+          expected[p] = 0;
+        }
+      }
+      assertThat(values(l.getClassPng())).isEqualTo(expected);
+    }
+  }
+
   @Test
   void shouldNotRefineWhenTheSettingsSayNone() {
     start(Map.of(PipelineConfig.REFINE_CONFIG, "none"));

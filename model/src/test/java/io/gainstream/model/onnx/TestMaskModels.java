@@ -27,6 +27,18 @@ public final class TestMaskModels {
     return model(g);
   }
 
+  /** The same probability {@code sigmoid(logit)} everywhere: all foreground or all background. */
+  public static byte[] constant(int size, float logit) {
+    GraphBuilder g = new GraphBuilder("test-constant-mask");
+    g.initializer("w", new long[] {1, 3, 1, 1}, new float[] {0f, 0f, 0f});
+    g.initializer("b", new long[] {1}, new float[] {logit});
+    String l = g.node("Conv", "logit", new String[] {"input", "w", "b"});
+    g.node("Sigmoid", "output", new String[] {l});
+    g.input("input", 1, 3, size, size);
+    g.output("output", 1, 1, size, size);
+    return model(g);
+  }
+
   /** The same with two channels out: not a foreground model. */
   public static byte[] twoChannels(int size) {
     GraphBuilder g = new GraphBuilder("test-two");
