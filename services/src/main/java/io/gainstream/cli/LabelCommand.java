@@ -196,6 +196,9 @@ public final class LabelCommand implements Callable<Integer> {
     }
     maskSettings(sets);
     requireSettings(sets, classes);
+    try (io.gainstream.model.infer.MaskSessions.Handle mask = openMask(sets, classes)) {
+      // opened to refuse a file that is no mask model before any work; the pipeline opens its own
+    }
     io.gainstream.model.backbone.Backbone bb = model == null ? backbone.backbone() : null;
     int steps =
         trainSteps != null ? trainSteps : bb == null ? 1500 : BackboneOptions.BACKBONE_STEPS;
@@ -213,9 +216,7 @@ public final class LabelCommand implements Callable<Integer> {
     }
     Files.createDirectories(out);
     Logs.toFile(workDir != null ? workDir : out);
-    try (io.gainstream.model.infer.MaskSessions.Handle mask = openMask(sets, classes)) {
-      return label(m, refinement, scales, bb, steps, size);
-    }
+    return label(m, refinement, scales, bb, steps, size);
   }
 
   private int label(
@@ -309,7 +310,15 @@ public final class LabelCommand implements Callable<Integer> {
     c.put(
         io.gainstream.topology.PipelineConfig.CLASSES_CONFIG,
         String.join(",", io.gainstream.model.input.ClassCatalog.read(classes).names()));
-    io.gainstream.topology.PipelineConfig config = new io.gainstream.topology.PipelineConfig(c);
+    return openMask(new io.gainstream.topology.PipelineConfig(c));
+  }
+
+  /**
+   * The process's mask model session of {@code config}, opened now so that a file that is no such
+   * model is one line and exit 2 before any work; null when no mask model is set.
+   */
+  static io.gainstream.model.infer.MaskSessions.Handle openMask(
+      io.gainstream.topology.PipelineConfig config) {
     var mask = config.mask();
     if (mask.isEmpty()) {
       return null;
@@ -318,7 +327,7 @@ public final class LabelCommand implements Callable<Integer> {
       return io.gainstream.model.infer.MaskSessions.acquire(
           mask.get().file(), mask.get().options(), config.inferenceOptions());
     } catch (io.gainstream.model.onnx.InvalidModelException | java.io.UncheckedIOException e) {
-      throw new UserError("--mask-model " + mask.get().file() + ": " + e.getMessage());
+      throw new UserError("mask model " + mask.get().file() + ": " + e.getMessage());
     }
   }
 

@@ -68,7 +68,8 @@ final class PipelineCommand extends ServiceCommand {
   @Override
   void serve(KafkaConnection connection, PipelineConfig config, ShutdownGate gate)
       throws Exception {
-    try (PipelineService service =
+    try (io.gainstream.model.infer.MaskSessions.Handle mask = LabelCommand.openMask(config);
+        PipelineService service =
             new PipelineService(
                     connection,
                     config,

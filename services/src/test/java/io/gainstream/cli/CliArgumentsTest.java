@@ -53,6 +53,25 @@ class CliArgumentsTest {
   }
 
   @Test
+  void shouldRefuseAFileThatIsNoMaskModelWithOneLine() throws Exception {
+    Path classifier =
+        Files.write(
+            tmp.resolve("classifier.onnx"), io.gainstream.model.onnx.TestBackbones.resnetLike(1));
+    CliRun r = run(emptyLabel("--mask-model", classifier.toString()));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .isEqualTo(
+            "gainstream: mask model "
+                + classifier
+                + ": the mask model has no output named 'output' and not exactly one of one channel"
+                + " (name it with gainstream.mask.output)");
+    CliRun fusion = run(emptyLabel("--fusion", "crf"));
+    assertThat(fusion.code()).isEqualTo(2);
+    assertThat(fusion.err())
+        .isEqualTo("gainstream: --fusion must be regions or threshold, got crf");
+  }
+
+  @Test
   void shouldRefuseAnUnknownRefinementWithOneLine() throws Exception {
     CliRun r = run(emptyLabel("--refine", "bilateral"));
     assertThat(r.code()).isEqualTo(2);

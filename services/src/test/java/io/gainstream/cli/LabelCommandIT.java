@@ -340,6 +340,71 @@ class LabelCommandIT {
     assertThat(Files.readString(out.resolve("report.html"))).contains("label-unrefined");
   }
 
+  /**
+   * A mask model fused into the labels end to end: every label records the model and the fusion,
+   * the attention's own label is exported beside the fused one, and the report shows both.
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void shouldFuseAMaskModelIntoTheLabelsThroughKafka() throws Exception {
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 32, 0.3, false, 0.9, 13));
+    LabelledFolder.Written set =
+        LabelledFolder.write(
+            tmp.resolve("set"), SyntheticDataset.classNames(3), samples, x -> false);
+    Path mask =
+        Files.write(
+            tmp.resolve("bright.onnx"),
+            io.gainstream.model.onnx.TestMaskModels.brightIsForeground(32));
+    Path out = tmp.resolve("out");
+    Captured run;
+    try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
+      run =
+          capture(
+              () ->
+                  Gainstream.execute(
+                      "label",
+                      "--images",
+                      set.images().toString(),
+                      "--labels",
+                      set.labelsCsv().toString(),
+                      "--classes",
+                      set.classesFile().toString(),
+                      "--out",
+                      out.toString(),
+                      "--method",
+                      "cam",
+                      "--train-steps",
+                      "40",
+                      "--min-map",
+                      "0",
+                      "--mask-model",
+                      mask.toString(),
+                      "--mask-size",
+                      "48",
+                      "--bootstrap-servers",
+                      kafka.bootstrapServers()));
+    }
+    assertThat(run.rc()).isZero();
+    assertThat(run.out()).contains("labelled 32 images, rejected 0");
+    assertThat(io.gainstream.services.io.Manifest.read(out.resolve("manifest.csv")))
+        .hasSize(32)
+        .allSatisfy(
+            r -> {
+              assertThat(r.maskModel()).matches("bright\\.onnx@[0-9a-f]{12}");
+              assertThat(r.fusion()).isEqualTo("regions(fg 0.50)");
+            });
+    for (SyntheticDataset.Sample s : samples) {
+      assertThat(out.resolve("SegmentationClassUnfused").resolve(s.id() + ".png")).isRegularFile();
+      LabelPng.Decoded d =
+          LabelPng.read(
+              Files.readAllBytes(out.resolve("SegmentationClass").resolve(s.id() + ".png")),
+              DecodeLimits.defaults());
+      assertThat(d.width()).isEqualTo(64);
+    }
+    assertThat(Files.readString(out.resolve("report.html"))).contains("label-unfused");
+  }
+
   /** The seeds' other methods run end to end through Kafka like gain, under the same contract. */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"abn", "seenet"})

@@ -269,7 +269,7 @@ public final class MaskSession implements AutoCloseable {
       throw new InvalidModelException(
           wanted.isEmpty()
               ? "the mask model has no output named 'output' and not exactly one of one channel"
-                  + " (name it with --mask-output)"
+                  + " (name it with gainstream.mask.output)"
               : "the mask model has no output '" + wanted + "'");
     }
     if (channels(out) != 1) {

@@ -179,8 +179,8 @@ public final class CollapseGuard {
    * to 13 points against the warm-up classifier's.
    */
   public static final String NO_PIXEL_EVIDENCE =
-      "no held-out pixel labels show that mining localises better (on photos the label-free"
-          + " measures cannot tell the object from the scenery; give some images --masks)";
+      "no held-out pixel labels show that mining localises better, and on photos the label-free"
+          + " measures cannot tell the object from the scenery: give some images --masks";
 
   /** How much lower a mined model's localisation figure may be than its warm-up classifier's. */
   public static final double LOCALISATION_MARGIN = 0.02;
