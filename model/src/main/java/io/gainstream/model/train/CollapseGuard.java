@@ -77,6 +77,9 @@ public final class CollapseGuard {
   private int rollbacks;
   private boolean warnedEmpty;
 
+  /** The step at which the warm-up weights were last put back by a rollback, or −1. */
+  private long warmUpAt = -1;
+
   public CollapseGuard(
       Settings settings,
       GainTrainer trainer,
@@ -108,6 +111,14 @@ public final class CollapseGuard {
       lastGood = new GainTrainer.Snapshot(step, warmedUp.values(), warmedUp.average());
       rollbacks++;
     }
+  }
+
+  /**
+   * Whether the weights in the network are the warm-up classifier's, put back by a rollback at this
+   * very step (a release now publishes that classifier, whatever mining did before).
+   */
+  public boolean atWarmUp() {
+    return warmUpAt >= 0 && warmUpAt == trainer.steps();
   }
 
   /** The weights at the end of warm-up, or null before mining started. */
@@ -258,6 +269,9 @@ public final class CollapseGuard {
                 + " rollbacks (the run finishes as a classifier)"
             : "alpha " + trainer.alpha() + " -> " + alpha);
     trainer.restore(lastGood, alpha);
+    if (lastGood.values() == warmedUp.values()) {
+      warmUpAt = trainer.steps();
+    }
     lastGood = new GainTrainer.Snapshot(trainer.steps(), lastGood.values(), lastGood.average());
     return off ? Event.MINING_OFF : Event.ROLLED_BACK;
   }

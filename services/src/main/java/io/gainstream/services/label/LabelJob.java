@@ -181,6 +181,11 @@ public final class LabelJob {
     if (trainer.fallbacks() > 0) {
       return "fell back to its warm-up classifier (" + trainer.lastFallbackReason() + ")";
     }
+    if (trainer.releasedWarmUp()) {
+      return "rolled back to its warm-up classifier at the last check ("
+          + trainer.rollbacks()
+          + " rollbacks): the release is that classifier";
+    }
     if (trainer.miningBaseline() == null) {
       return "attention mining never started: the release is its warm-up classifier";
     }

@@ -282,6 +282,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   private volatile String lastFallbackReason;
   private volatile int rollbacks;
+
+  /** Whether the newest release is the warm-up classifier, put back by a rollback. */
+  private volatile boolean releasedWarmUp;
+
   private volatile Validation.Figures publishedFigures;
   private volatile Validation.Figures miningBaseline;
   private volatile String lastHoldReason;
@@ -305,6 +309,14 @@ public final class TrainerService implements Runnable, AutoCloseable {
   /** Collapses the guard rolled back. */
   public int rollbacks() {
     return rollbacks;
+  }
+
+  /**
+   * Whether the newest release is the warm-up classifier because the guard rolled mining back to it
+   * at the release's step.
+   */
+  public boolean releasedWarmUp() {
+    return releasedWarmUp;
   }
 
   /**
@@ -629,6 +641,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       int buffered) {
     guard.checkNow();
     rollbacks = guard.rollbacks();
+    releasedWarmUp = guard.atWarmUp();
     // the release is the moving average of the mined weights when averaging is on: validate and
     // publish that, then train on from the last step's weights
     Validation.Figures f;
@@ -659,11 +672,16 @@ public final class TrainerService implements Runnable, AutoCloseable {
   /**
    * Why the release's weights (figures {@code f}) are worse than the warm-up classifier's on the
    * same held-out images, or null when they are not, or there is no warm-up classifier to compare
-   * with (no mining yet, or no validation).
+   * with (no mining yet, or no validation), or they are the warm-up classifier's (a rollback put
+   * them back).
    */
   private String fallBackReason(
       GainTrainer trainer, CollapseGuard guard, ReplayBuffer heldOut, Validation.Figures f) {
-    if (f == null || guard.warmedUp() == null || !o.settings().method().mines() || resumedMining) {
+    if (f == null
+        || guard.warmedUp() == null
+        || guard.atWarmUp()
+        || !o.settings().method().mines()
+        || resumedMining) {
       // no warm-up classifier to compare with: none yet, or this run resumed mid-mining
       return null;
     }
