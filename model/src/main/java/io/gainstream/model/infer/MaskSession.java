@@ -107,6 +107,9 @@ public final class MaskSession implements AutoCloseable {
     String used = InferenceOptions.CPU;
     try {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      // failures come back as exceptions and are reported in one line; ONNX Runtime's own
+      // coloured log line would reach the console past the native-stderr filter
+      so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
       if (inference.intraOpThreads() > 0) {
         so.setIntraOpNumThreads(inference.intraOpThreads());
       }
@@ -123,6 +126,9 @@ public final class MaskSession implements AutoCloseable {
           "ONNX Runtime refused the mask model: " + firstLine(e.getMessage()), e);
     }
     this.sessionOptions = so;
+    if (runnable != onnx) {
+      probe(want);
+    }
     LOG.info(
         "mask model {} on {}: {}x{} input, output {}{}",
         id,
@@ -131,6 +137,28 @@ public final class MaskSession implements AutoCloseable {
         size,
         graph.output(),
         graph.batchOfOne() ? ", one image per call" : "");
+  }
+
+  /**
+   * Runs one blank image at a size the graph did not declare: a graph may fix sizes inside (a
+   * resize to a constant, a concat with a constant shape), which ONNX Runtime finds only when it
+   * runs. Such a size is refused now, in one line, instead of dead-lettering every image later.
+   */
+  private void probe(int want) {
+    try {
+      foreground(List.of(new byte[3 * want * want]));
+    } catch (IllegalStateException e) {
+      close();
+      String declared =
+          graph.fixedSize() > 0 ? " (its graph declares " + graph.fixedSize() + ")" : "";
+      throw new InvalidModelException(
+          "the mask model does not run at "
+              + want
+              + declared
+              + ": "
+              + firstLine(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+          e);
+    }
   }
 
   /** The file name and the first 12 hex digits of its SHA-256: what a label records. */

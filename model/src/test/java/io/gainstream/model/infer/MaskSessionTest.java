@@ -62,6 +62,28 @@ class MaskSessionTest {
   }
 
   @Test
+  void shouldRefuseASizeTheGraphCannotRunAtInOneLine() {
+    assertThatThrownBy(
+            () ->
+                new MaskSession(
+                    TestMaskModels.fixedInside(16),
+                    "fixed.onnx",
+                    MaskSession.Options.defaults().withInputSize(24),
+                    InferenceOptions.cpu()))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageStartingWith("the mask model does not run at 24 (its graph declares 16): ")
+        .hasMessageNotContaining("\n");
+    try (MaskSession own =
+        new MaskSession(
+            TestMaskModels.fixedInside(16),
+            "fixed.onnx",
+            MaskSession.Options.defaults(),
+            InferenceOptions.cpu())) {
+      assertThat(own.inputSize()).isEqualTo(16);
+    }
+  }
+
+  @Test
   void shouldRefuseFilesThatAreNoForegroundModelInOneLine() {
     assertThatThrownBy(
             () ->

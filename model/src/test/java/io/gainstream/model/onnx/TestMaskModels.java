@@ -39,6 +39,22 @@ public final class TestMaskModels {
     return model(g);
   }
 
+  /**
+   * Bright is foreground, with a constant of the declared size added inside: it runs only at that
+   * size (as the shared ISNet does only at 1024).
+   */
+  public static byte[] fixedInside(int size) {
+    GraphBuilder g = new GraphBuilder("test-fixed-mask");
+    g.initializer("w", new long[] {1, 3, 1, 1}, new float[] {4f, 4f, 4f});
+    g.initializer("bias", new long[] {1, 1, size, size}, new float[size * size]);
+    String l = g.node("Conv", "logit", new String[] {"input", "w"});
+    String b = g.node("Add", "biased", new String[] {l, "bias"});
+    g.node("Sigmoid", "output", new String[] {b});
+    g.input("input", 1, 3, size, size);
+    g.output("output", 1, 1, size, size);
+    return model(g);
+  }
+
   /** The same with two channels out: not a foreground model. */
   public static byte[] twoChannels(int size) {
     GraphBuilder g = new GraphBuilder("test-two");
