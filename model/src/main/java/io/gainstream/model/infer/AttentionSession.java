@@ -40,16 +40,7 @@ public final class AttentionSession implements AutoCloseable {
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     String used = InferenceOptions.CPU;
     try {
-      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (opts.intraOpThreads() > 0) {
-        so.setIntraOpNumThreads(opts.intraOpThreads());
-      }
-      if (opts.interOpThreads() > 0) {
-        so.setInterOpNumThreads(opts.interOpThreads());
-      }
-      if (InferenceOptions.CUDA.equals(opts.provider())) {
-        used = tryCuda(so, opts.cudaDevice());
-      }
+      used = configure(so, opts);
       this.session = env.createSession(onnx, so);
     } catch (OrtException e) {
       so.close();
@@ -66,7 +57,24 @@ public final class AttentionSession implements AutoCloseable {
         used);
   }
 
-  static String tryCuda(OrtSession.SessionOptions so, int device) {
+  /**
+   * Full graph optimisation, the thread counts, and CUDA when asked (CPU when it is missing);
+   * returns the provider in use. Shared with {@link MaskSession}.
+   */
+  static String configure(OrtSession.SessionOptions so, InferenceOptions opts) throws OrtException {
+    so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    if (opts.intraOpThreads() > 0) {
+      so.setIntraOpNumThreads(opts.intraOpThreads());
+    }
+    if (opts.interOpThreads() > 0) {
+      so.setInterOpNumThreads(opts.interOpThreads());
+    }
+    return InferenceOptions.CUDA.equals(opts.provider())
+        ? tryCuda(so, opts.cudaDevice())
+        : InferenceOptions.CPU;
+  }
+
+  private static String tryCuda(OrtSession.SessionOptions so, int device) {
     try {
       so.addCUDA(device);
       return InferenceOptions.CUDA;

@@ -106,19 +106,10 @@ public final class MaskSession implements AutoCloseable {
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     String used = InferenceOptions.CPU;
     try {
-      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      used = AttentionSession.configure(so, inference);
       // failures come back as exceptions and are reported in one line; ONNX Runtime's own
       // coloured log line would reach the console past the native-stderr filter
       so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-      if (inference.intraOpThreads() > 0) {
-        so.setIntraOpNumThreads(inference.intraOpThreads());
-      }
-      if (inference.interOpThreads() > 0) {
-        so.setInterOpNumThreads(inference.interOpThreads());
-      }
-      if (InferenceOptions.CUDA.equals(inference.provider())) {
-        used = AttentionSession.tryCuda(so, inference.cudaDevice());
-      }
       this.session = env.createSession(runnable, so);
     } catch (OrtException e) {
       so.close();
