@@ -159,7 +159,8 @@ class LabelCommandIT {
         .as("the closing line names the release's validation")
         .matches(
             "release 1 validation: exact match [0-9.]+, mAP [0-9.]+ on [0-9]+ held-out images, no held-out pixel labels, "
-                + "erasing the attended fifth costs -?[0-9.]+ of the score");
+                + "erasing the attended fifth costs -?[0-9.]+ of the score"
+                + " \\(another image's: -?[0-9.]+\\)");
 
     assertThat(Files.readAllLines(out.resolve("classes.txt"))).containsExactlyElementsOf(classes);
     for (SyntheticDataset.Sample s : samples) {

@@ -431,7 +431,9 @@ class ServicesIT {
     CollapseGuard.Settings d = CollapseGuard.Settings.defaults();
     TrainerService t =
         collapsingOnForty(
-            "w", new CollapseGuard.Settings(d.checkEvery(), 0.99, d.maxRollbacks(), d.minImages()));
+            "w",
+            new CollapseGuard.Settings(d.checkEvery(), 0.99, d.maxRollbacks(), d.minImages())
+                .classificationOnly());
     assertThat(t.fallbacks()).isEqualTo(1);
     assertThat(t.rollbacks())
         .as("the guard let the collapse through: the fallback alone")

@@ -33,7 +33,18 @@ public final class CollapseGuard {
    * @param maxRollbacks rollbacks before mining is turned off
    * @param minImages held-out images needed to judge at all
    */
-  public record Settings(int checkEvery, double tolerance, int maxRollbacks, int minImages) {
+  public record Settings(
+      int checkEvery, double tolerance, int maxRollbacks, int minImages, boolean localisation) {
+    /** Settings that judge localisation too. */
+    public Settings(int checkEvery, double tolerance, int maxRollbacks, int minImages) {
+      this(checkEvery, tolerance, maxRollbacks, minImages, true);
+    }
+
+    /** The same, judging classification alone (the release's fallback still judges both). */
+    public Settings classificationOnly() {
+      return new Settings(checkEvery, tolerance, maxRollbacks, minImages, false);
+    }
+
     public Settings {
       if (checkEvery < 1
           || maxRollbacks < 0
@@ -247,7 +258,17 @@ public final class CollapseGuard {
       LOG.info("attention mining on at step {}: {}", trainer.steps(), f.summary());
       return Event.BASELINE;
     }
-    String why = worseThan(warmUpFigures(examples, f), f, settings.tolerance());
+    String why =
+        settings.localisation()
+            ? worseThan(warmUpFigures(examples, f), f, settings.tolerance())
+            : collapsed(baseline, f, settings.tolerance())
+                ? String.format(
+                    "held-out exact match %s / mAP %s against %s / %s",
+                    fmt(f.exactMatch()),
+                    fmt(f.meanAp()),
+                    fmt(baseline.exactMatch()),
+                    fmt(baseline.meanAp()))
+                : null;
     if (why == null) {
       lastGood = trainer.snapshot();
       return Event.PASSED;
