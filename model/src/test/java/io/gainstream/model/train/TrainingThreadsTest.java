@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
  * The training thread count ({@code --train-threads}) reaches the engine before a trainer draws its
  * weights, and a trainer without one keeps the engine's own count.
  *
- * <p>Whether a count makes runs repeat is not what this can test: the generated backbone here
- * repeats at one thread and at two (checked by hand); the runs that did not were MobileNetV2 at 224
- * pixels (docs/QUALITY.md), which the tests may not use.
+ * <p>Whether a count makes runs repeat bit for bit is not what this can test: the generated
+ * backbone here usually repeats at one thread and at two, not always (a full suite run on
+ * 2026-12-06 saw the 4th decimal move); the runs that did not repeat by whole points were
+ * MobileNetV2 at 224 pixels (docs/QUALITY.md), which the tests may not use.
  */
 class TrainingThreadsTest {
   private static final int SIZE = 96;
@@ -64,7 +65,14 @@ class TrainingThreadsTest {
     assertThat(threads[0]).as("intra-op threads while GAIN trains").isEqualTo(1);
     Map<String, float[]> second = train(Method.GAIN, threads);
     assertThat(second.keySet()).isEqualTo(first.keySet());
-    first.forEach((name, w) -> assertThat(second.get(name)).as(name).isEqualTo(w));
+    // the same seed draws the same weights and batches, so the runs stay within rounding of each
+    // other; bit for bit is not promised even on one thread (README, --seed: PyTorch's CPU
+    // backward under GAIN's two streams moved the 4th decimal here in one run of several)
+    first.forEach(
+        (name, w) ->
+            assertThat(second.get(name))
+                .as(name)
+                .containsExactly(w, org.assertj.core.data.Offset.offset(1e-3f)));
   }
 
   @Test
