@@ -196,9 +196,14 @@ public final class LabelCommand implements Callable<Integer> {
     }
     maskSettings(sets);
     requireSettings(sets, classes);
+    // opened before any work, so that a file that is no mask model is one line; held for the run,
+    // so that the pipeline's stages share this session instead of loading the file again
     try (io.gainstream.model.infer.MaskSessions.Handle mask = openMask(sets, classes)) {
-      // opened to refuse a file that is no mask model before any work; the pipeline opens its own
+      return runWithMaskOpen(m, refinement, scales);
     }
+  }
+
+  private int runWithMaskOpen(Method m, String refinement, String scales) throws Exception {
     io.gainstream.model.backbone.Backbone bb = model == null ? backbone.backbone() : null;
     int steps =
         trainSteps != null ? trainSteps : bb == null ? 1500 : BackboneOptions.BACKBONE_STEPS;

@@ -152,9 +152,7 @@ public final class CollapseGuard {
       return null;
     }
     if (collapsed(warm, mined, tol)) {
-      return String.format(
-          "held-out exact match %s / mAP %s against %s / %s",
-          fmt(mined.exactMatch()), fmt(mined.meanAp()), fmt(warm.exactMatch()), fmt(warm.meanAp()));
+      return collapseReason(warm, mined);
     }
     if (warm.hasPixels() && mined.hasPixels()) {
       return mined.fgMiou() < warm.fgMiou() - LOCALISATION_MARGIN
@@ -261,14 +259,7 @@ public final class CollapseGuard {
     String why =
         settings.localisation()
             ? worseThan(warmUpFigures(examples, f), f, settings.tolerance())
-            : collapsed(baseline, f, settings.tolerance())
-                ? String.format(
-                    "held-out exact match %s / mAP %s against %s / %s",
-                    fmt(f.exactMatch()),
-                    fmt(f.meanAp()),
-                    fmt(baseline.exactMatch()),
-                    fmt(baseline.meanAp()))
-                : null;
+            : collapsed(baseline, f, settings.tolerance()) ? collapseReason(baseline, f) : null;
     if (why == null) {
       lastGood = trainer.snapshot();
       return Event.PASSED;
@@ -322,6 +313,12 @@ public final class CollapseGuard {
     double margin = Math.max(tolerance, 1.0 / Math.max(1, now.images()) + 1e-9);
     return now.exactMatch() < baseline.exactMatch() - margin
         || now.meanAp() < baseline.meanAp() - margin;
+  }
+
+  private static String collapseReason(Validation.Figures warm, Validation.Figures now) {
+    return String.format(
+        "held-out exact match %s / mAP %s against %s / %s",
+        fmt(now.exactMatch()), fmt(now.meanAp()), fmt(warm.exactMatch()), fmt(warm.meanAp()));
   }
 
   private static String fmt(double v) {

@@ -69,18 +69,6 @@ public final class Validation {
       double erasedDrop,
       double attendedArea,
       double controlDrop) {
-    /** Figures without the control erasure. */
-    public Figures(
-        double exactMatch,
-        double meanAp,
-        double fgMiou,
-        int images,
-        int pixelImages,
-        double erasedDrop,
-        double attendedArea) {
-      this(exactMatch, meanAp, fgMiou, images, pixelImages, erasedDrop, attendedArea, Double.NaN);
-    }
-
     /** Figures without the label-free localisation measures. */
     public Figures(double exactMatch, double meanAp, double fgMiou, int images, int pixelImages) {
       this(exactMatch, meanAp, fgMiou, images, pixelImages, Double.NaN, Double.NaN, Double.NaN);
