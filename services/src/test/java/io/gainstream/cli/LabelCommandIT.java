@@ -321,7 +321,8 @@ class LabelCommandIT {
     assertThat(run.out())
         .contains("labelled 40 images, rejected 0")
         .contains("release 1 validation:")
-        // no held-out pixel labels: mined weights on a backbone are never the release
+        // no held-out pixel labels: on a backbone mining never starts, the run trains a classifier
+        .contains("trained as a classifier, mining held off (no held-out pixel labels")
         .doesNotContain("; mined");
     for (SyntheticDataset.Sample s : samples) {
       LabelPng.Decoded d =

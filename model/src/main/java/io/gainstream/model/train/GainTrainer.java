@@ -66,6 +66,9 @@ public final class GainTrainer implements AutoCloseable {
   private long bestAccuracyStep;
   private boolean miningActive;
 
+  /** Why attention mining may not start yet, or null when it may (see {@link #holdMining}). */
+  private String miningHeld;
+
   /** Non-finite steps in a row, and in all. */
   private int nonFinite;
 
@@ -156,6 +159,20 @@ public final class GainTrainer implements AutoCloseable {
   public void resumeAt(long steps, boolean mining) {
     this.step = steps;
     this.miningActive = mining && settings.method().mines();
+  }
+
+  /**
+   * Keeps attention mining from starting while {@code reason} is non-null (the run trains on as a
+   * classifier, as cam does); null lets it start at the next step that qualifies. Mining already on
+   * stays on: the hold is a precondition for starting, not a rollback.
+   */
+  public void holdMining(String reason) {
+    this.miningHeld = reason;
+  }
+
+  /** Why mining is held off, or null when it is not ({@link #holdMining}). */
+  public String miningHeld() {
+    return miningActive ? null : miningHeld;
   }
 
   /** The attention-mining weight α in use now (lowered by {@link #restore}). */
@@ -512,7 +529,11 @@ public final class GainTrainer implements AutoCloseable {
     }
     boolean converged =
         accuracyEma >= settings.miningStartAccuracy() || step - bestAccuracyStep >= PLATEAU_STEPS;
-    if (!miningActive && settings.method().mines() && step >= settings.warmupSteps() && converged) {
+    if (!miningActive
+        && miningHeld == null
+        && settings.method().mines()
+        && step >= settings.warmupSteps()
+        && converged) {
       miningActive = true;
     }
   }

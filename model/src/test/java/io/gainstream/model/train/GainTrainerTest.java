@@ -72,6 +72,31 @@ class GainTrainerTest {
   }
 
   @Test
+  void shouldKeepMiningOffWhileHeldAndStartItWhenTheHoldIsLifted() {
+    GainSettings s = GainSettings.defaults(Method.GAIN).withBatchSize(8).withWarmup(0, 0f);
+    try (GainTrainer t = new GainTrainer(SPEC, s)) {
+      Random rnd = new Random(3);
+      t.holdMining("no pixel labels");
+      for (int i = 0; i < 3; i++) {
+        StepResult r = t.step(Batches.sample(DATA, 8, 3, 32, false, rnd));
+        assertThat(r.miningActive()).as("held step %d", i + 1).isFalse();
+        assertThat(r.attentionMining()).isZero();
+        assertThat(r.total()).isEqualTo(r.classification());
+      }
+      assertThat(t.miningHeld()).isEqualTo("no pixel labels");
+      t.holdMining(null);
+      t.step(Batches.sample(DATA, 8, 3, 32, false, rnd));
+      StepResult r = t.step(Batches.sample(DATA, 8, 3, 32, false, rnd));
+      assertThat(r.miningActive()).isTrue();
+      assertThat(r.attentionMining()).isPositive();
+      // a hold placed once mining runs does not stop it: it is a precondition, not a rollback
+      t.holdMining("too late");
+      assertThat(t.step(Batches.sample(DATA, 8, 3, 32, false, rnd)).miningActive()).isTrue();
+      assertThat(t.miningHeld()).isNull();
+    }
+  }
+
+  @Test
   void shouldAddThePixelLossForGainExtOnImagesWithPixelLabels() {
     GainSettings s = GainSettings.defaults(Method.GAIN_EXT).withBatchSize(8).withWarmup(1000, 1f);
     List<StepResult> withMasks = run(s, 3, true);

@@ -178,6 +178,9 @@ public final class LabelJob {
     if (!method.mines()) {
       return null;
     }
+    if (trainer.miningHeld() != null && trainer.miningBaseline() == null) {
+      return "trained as a classifier, mining held off (" + trainer.miningHeld() + ")";
+    }
     if (trainer.fallbacks() > 0) {
       return "fell back to its warm-up classifier (" + trainer.lastFallbackReason() + ")";
     }

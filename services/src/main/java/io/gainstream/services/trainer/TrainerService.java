@@ -286,6 +286,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
   /** Whether the newest release is the warm-up classifier, put back by a rollback. */
   private volatile boolean releasedWarmUp;
 
+  private volatile String miningHeld;
+
   private volatile Validation.Figures publishedFigures;
   private volatile Validation.Figures miningBaseline;
   private volatile String lastHoldReason;
@@ -482,6 +484,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
           }
           continue;
         }
+        holdMiningWithoutPixelEvidence(trainer, heldOut);
         for (int i = 0; i < 10 && (o.maxSteps() == 0 || trainer.steps() < o.maxSteps()); i++) {
           StepResult s =
               trainer.step(
@@ -667,6 +670,34 @@ public final class TrainerService implements Runnable, AutoCloseable {
         trainer.steps(),
         lastFallbackReason);
     return publish(trainer, producer, version, loss, acc, buffered, warm);
+  }
+
+  /**
+   * On photos (an imported backbone) self-guided mining may start only once held-out pixel labels
+   * can judge it: without them the label-free measures cannot tell attention moving onto the object
+   * from attention moving onto the scenery that gives the class away, and on both photo folders
+   * mining took the second road every time (docs/QUALITY.md). Until then the run trains on as a
+   * classifier, as cam does, instead of spending its steps on mining that the release rule would
+   * throw away. gain-ext learns from the given masks, so it is not held; neither is the built-in
+   * network, whose synthetic scenes the label-free measures do judge.
+   */
+  private void holdMiningWithoutPixelEvidence(GainTrainer trainer, ReplayBuffer heldOut) {
+    boolean held =
+        o.backbone() != null
+            && o.settings().method().mines()
+            && o.settings().method() != Method.GAIN_EXT
+            && !trainer.miningActive()
+            && heldOut.all().stream().noneMatch(e -> e.mask() != null);
+    if (held && trainer.miningHeld() == null) {
+      LOG.info("attention mining held off: {}", CollapseGuard.NO_PIXEL_EVIDENCE);
+    }
+    trainer.holdMining(held ? CollapseGuard.NO_PIXEL_EVIDENCE : null);
+    miningHeld = trainer.miningHeld();
+  }
+
+  /** Whether attention mining is held off for want of held-out pixel labels, and why (or null). */
+  public String miningHeld() {
+    return miningHeld;
   }
 
   /**
