@@ -23,11 +23,22 @@ public final class RgbResize {
    */
   public static byte[] packed(BufferedImage img, int size) {
     Letterbox box = Letterbox.of(img.getWidth(), img.getHeight(), size);
+    return resized(img, size, box.x(), box.y(), box.width(), box.height());
+  }
+
+  /**
+   * The image stretched to {@code size × size}, without padding, as interleaved {@code r, g, b}
+   * bytes: how foreground models of the ISNet kind are trained and fed.
+   */
+  public static byte[] stretched(BufferedImage img, int size) {
+    return resized(img, size, 0, 0, size, size);
+  }
+
+  /** The image resized to {@code ow × oh} at ({@code bx, by}) of a padded {@code size²} square. */
+  private static byte[] resized(BufferedImage img, int size, int bx, int by, int ow, int oh) {
     Bgr src = bgr(img);
     int w = img.getWidth();
     int h = img.getHeight();
-    int ow = box.width();
-    int oh = box.height();
     int[] i0 = new int[ow];
     float[] w0 = new float[ow];
     MapResize.taps(w, ow, i0, w0);
@@ -50,7 +61,7 @@ public final class RgbResize {
     int[][] rows = {new int[n], new int[n]};
     int[] rowOf = {-1, -1};
     byte[] out = new byte[size * size * 3];
-    if (!box.fills()) {
+    if (ow < size || oh < size) {
       byte r = (byte) (Letterbox.PAD_RGB >> 16);
       byte g = (byte) (Letterbox.PAD_RGB >> 8);
       byte b = (byte) Letterbox.PAD_RGB;
@@ -67,7 +78,7 @@ public final class RgbResize {
       int[] rb = horizontal(yb, rows, rowOf, data, src, ow, ca, cb, cw);
       int va = Math.round(v0[y] * ONE);
       int vb = ONE - va;
-      int dst = ((box.y() + y) * size + box.x()) * 3;
+      int dst = ((by + y) * size + bx) * 3;
       for (int k = 0; k < n; k++) {
         out[dst + k] = (byte) ((va * ra[k] + vb * rb[k] + HALF) >>> 20);
       }

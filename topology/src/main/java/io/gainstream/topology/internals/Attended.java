@@ -21,6 +21,7 @@ import java.util.List;
  * @param refine how the label is to be refined (crf or walk), or null
  * @param rgb the model's input as interleaved {@code r, g, b} bytes when the label is to be refined
  *     (the refiner runs on it), else null
+ * @param image the image as published (encoded) when a mask model runs on it, else null
  */
 public record Attended(
     String imageId,
@@ -36,7 +37,8 @@ public record Attended(
     float[][] maps,
     ProxyLabels.Thresholds thresholds,
     String refine,
-    byte[] rgb) {
+    byte[] rgb,
+    byte[] image) {
 
   /** The Protobuf form, for dead letters. */
   public Message toProto(List<String> classNames) {

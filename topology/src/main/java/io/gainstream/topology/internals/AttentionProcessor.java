@@ -182,7 +182,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
               context.getStateStore(indexStore),
               context.getStateStore(versionsStore),
               limits,
-              relabelShare);
+              relabelShare,
+              masked);
     }
     try (KeyValueIterator<String, PendingImage> it = buffer.all()) {
       while (it.hasNext()) {
@@ -405,7 +406,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
               result.maps()[i],
               sessionThresholds,
               sessionRefine,
-              sessionRefine != null || masked ? input(img, s, images, i * 3 * plane) : null);
+              sessionRefine != null || masked ? input(img, s, images, i * 3 * plane) : null,
+              masked && !img.getImage().isEmpty() ? img.getImage().toByteArray() : null);
       context.forward(
           new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
       if (relabeller != null) {

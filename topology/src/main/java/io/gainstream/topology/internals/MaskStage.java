@@ -2,12 +2,16 @@ package io.gainstream.topology.internals;
 
 import io.gainstream.model.image.Letterbox;
 import io.gainstream.model.image.MapResize;
+import io.gainstream.model.image.RgbResize;
 import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.infer.MaskSession;
 import io.gainstream.model.infer.MaskSessions;
+import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.input.ImageDecoder;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.MaskFusion;
 import io.gainstream.topology.PipelineConfig;
+import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
@@ -15,15 +19,19 @@ import java.util.List;
  * the attention's label into the label that is published. The session is the process's shared one
  * ({@link MaskSessions}); closing this stage gives its use back.
  *
- * <p>The model sees the image as the attention model did, at the release's label size, cut out of
- * its letterbox and resized to the mask model's square (as such models are trained: stretched,
- * without padding); its output is resized back to the image's own size.
+ * <p>The model sees the image's own pixels, decoded again from the published bytes the pending
+ * image carries when a mask model is configured, stretched to its square without padding (as such
+ * models are trained); its output is resized back to the image's own size. Feeding it the attention
+ * model's letterboxed input instead (448 pixels for a 640-pixel photo) cost labels detail the mask
+ * model can see (docs/QUALITY.md). An image without its bytes falls back to that input.
  */
 public final class MaskStage implements AutoCloseable {
   private final MaskSessions.Handle handle;
   private final MaskFusion.Settings fusion;
+  private final DecodeLimits limits;
 
-  public MaskStage(PipelineConfig.Mask mask, InferenceOptions inference) {
+  public MaskStage(PipelineConfig.Mask mask, InferenceOptions inference, DecodeLimits limits) {
+    this.limits = limits;
     this.handle = MaskSessions.acquire(mask.file(), mask.options(), inference);
     this.fusion = mask.fusion();
   }
@@ -40,13 +48,29 @@ public final class MaskStage implements AutoCloseable {
 
   /** The fused label of an image whose attention label is {@code r}. */
   public byte[] fuse(Attended a, ImageLabeler.Result r) {
-    float[] fg = foreground(a.rgb(), a.size(), r.width(), r.height());
+    float[] fg =
+        a.image() != null
+            ? foreground(a.image(), r.width(), r.height())
+            : foreground(a.rgb(), a.size(), r.width(), r.height());
     return MaskFusion.fuse(fg, r.maps(), a.classes(), r.classMap(), r.width(), r.height(), fusion);
   }
 
   /**
-   * Foreground probability at {@code width × height} of an image given as the attention model's
-   * input ({@code size²} interleaved RGB bytes, letterboxed).
+   * Foreground probability at {@code width × height} of an image given as published: decoded again
+   * (it passed validation with the same limits) and stretched from its own pixels to the mask
+   * model's square.
+   */
+  float[] foreground(byte[] encoded, int width, int height) {
+    MaskSession session = handle.session();
+    int m = session.inputSize();
+    BufferedImage img = ImageDecoder.decodeRaw(encoded, limits);
+    float[] fg = session.foreground(List.of(RgbResize.stretched(img, m))).get(0);
+    return MapResize.bilinear(fg, m, m, width, height);
+  }
+
+  /**
+   * Foreground probability at {@code width × height} of an image given only as the attention
+   * model's input ({@code size²} interleaved RGB bytes, letterboxed): its window, stretched.
    */
   float[] foreground(byte[] rgb, int size, int width, int height) {
     MaskSession session = handle.session();

@@ -39,6 +39,10 @@ final class Relabeller {
   private final KeyValueStore<String, Long> versions;
   private final DecodeLimits limits;
   private final double share;
+
+  /** Whether pending images carry the encoded image for the mask model. */
+  private final boolean keepImage;
+
   private final ArrayDeque<String> stale = new ArrayDeque<>();
   private long staleFor = -1;
   private long nextAllowedMs = Long.MIN_VALUE;
@@ -47,7 +51,9 @@ final class Relabeller {
       KeyValueStore<String, IndexedImage> images,
       KeyValueStore<String, Long> versions,
       DecodeLimits limits,
-      double share) {
+      double share,
+      boolean keepImage) {
+    this.keepImage = keepImage;
     this.images = images;
     this.versions = versions;
     this.limits = limits;
@@ -141,8 +147,11 @@ final class Relabeller {
 
   private PendingImage pending(IndexedImage img, int size, long nowMs) {
     BufferedImage decoded = ImageDecoder.decodeRaw(img.getImage().toByteArray(), limits);
-    return ValidateProcessor.boxed(decoded, size)
-        .setImageId(img.getImageId())
+    PendingImage.Builder b = ValidateProcessor.boxed(decoded, size);
+    if (keepImage) {
+      b.setImage(img.getImage());
+    }
+    return b.setImageId(img.getImageId())
         .setSource(img.getSource())
         .addAllClasses(img.getClassesList())
         .setTimestampMs(img.getTimestampMs())

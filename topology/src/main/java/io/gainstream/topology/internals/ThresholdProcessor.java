@@ -65,7 +65,11 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
   @Override
   public void init(ProcessorContext<String, Message> context) {
     this.context = context;
-    this.mask = config.mask().map(m -> new MaskStage(m, config.inferenceOptions())).orElse(null);
+    this.mask =
+        config
+            .mask()
+            .map(m -> new MaskStage(m, config.inferenceOptions(), config.decodeLimits()))
+            .orElse(null);
   }
 
   @Override

@@ -34,6 +34,10 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
 
   private final ClassCatalog classes;
   private final DecodeLimits limits;
+
+  /** Whether pending images carry the encoded image for the mask model (one is configured). */
+  private final boolean keepImage;
+
   private final int inputSize;
   private final double sampleRate;
   private final String attentionChild;
@@ -70,6 +74,7 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     this.classes = config.classes();
     this.limits = config.decodeLimits();
     this.inputSize = config.inputSize();
+    this.keepImage = config.mask().isPresent();
     this.sampleRate = config.sampleRate();
     this.attentionChild = attentionChild;
     this.samplesChild = samplesChild;
@@ -149,6 +154,9 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
             .setEnqueuedMs(context.currentSystemTimeMs());
     for (int k : labels) {
       b.addClasses(k);
+    }
+    if (keepImage) {
+      b.setImage(event.getImage());
     }
     context
         .recordMetadata()

@@ -1,0 +1,72 @@
+package io.gainstream.topology.internals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gainstream.model.image.RgbResize;
+import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.infer.MaskSession;
+import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.labels.MaskFusion;
+import io.gainstream.model.onnx.TestMaskModels;
+import io.gainstream.topology.PipelineConfig;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The mask model sees the image's own pixels when the published bytes come with it, and only the
+ * attention model's letterboxed input otherwise: detail finer than that input survives only the
+ * first way.
+ */
+class MaskStageTest {
+  @TempDir Path tmp;
+
+  @Test
+  void shouldFeedTheMaskModelTheOriginalPixelsNotTheLetterboxedInput() throws Exception {
+    // one-pixel white and black columns: at the image's own width the mask model tells them apart,
+    // boxed into 32 pixels they blur into grey
+    int w = 96;
+    int h = 64;
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, x % 2 == 0 ? 0xffffff : 0x000000);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", png);
+    Path file = Files.write(tmp.resolve("mask.onnx"), TestMaskModels.brightIsForeground(w));
+    PipelineConfig.Mask mask =
+        new PipelineConfig.Mask(
+            file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults());
+    try (MaskStage stage = new MaskStage(mask, InferenceOptions.cpu(), DecodeLimits.defaults())) {
+      float[] own = stage.foreground(png.toByteArray(), w, h);
+      float[] boxed = stage.foreground(RgbResize.packed(img, 32), 32, w, h);
+
+      assertThat(own).hasSize(w * h);
+      assertThat(boxed).hasSize(w * h);
+      assertThat(columnContrast(own, w, h)).isGreaterThan(0.9);
+      assertThat(columnContrast(boxed, w, h)).isLessThan(0.3);
+    }
+  }
+
+  /** Mean foreground of the white columns minus that of the black ones. */
+  private static double columnContrast(float[] fg, int w, int h) {
+    double white = 0;
+    double black = 0;
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        if (x % 2 == 0) {
+          white += fg[y * w + x];
+        } else {
+          black += fg[y * w + x];
+        }
+      }
+    }
+    return (white - black) / (w * h / 2.0);
+  }
+}
