@@ -130,7 +130,12 @@ public final class LabelQuality {
       int steps,
       int builtInSteps,
       int labelSize,
-      boolean builtIn) {}
+      boolean builtIn,
+      Map<String, String> settings) {
+    public Photos {
+      settings = settings == null ? Map.of() : Map.copyOf(settings);
+    }
+  }
 
   /**
    * One run.
@@ -160,7 +165,8 @@ public final class LabelQuality {
       io.gainstream.model.backbone.Backbone backbone,
       int inputSize,
       int labelSize,
-      int steps) {}
+      int steps,
+      Map<String, String> settings) {}
 
   private final Options o;
   private final Path work;
@@ -352,7 +358,8 @@ public final class LabelQuality {
     if (!extra.isEmpty()) {
       splits.put("shifted", pick(w.truth(), extra));
     }
-    return new Set0(name, w, splits, classes.size(), null, DEFAULT_INPUT, DEFAULT_INPUT, o.steps());
+    return new Set0(
+        name, w, splits, classes.size(), null, DEFAULT_INPUT, DEFAULT_INPUT, o.steps(), Map.of());
   }
 
   private static final int DEFAULT_INPUT =
@@ -388,17 +395,20 @@ public final class LabelQuality {
             p.dir().resolve("given_masks"),
             truth);
     List<Set0> sets = new ArrayList<>();
+    String mask = p.settings().get(io.gainstream.topology.PipelineConfig.MASK_MODEL_FILE_CONFIG);
+    String fused = mask == null ? "" : ", fused with " + Path.of(mask).getFileName();
     if (p.builtIn()) {
       sets.add(
           new Set0(
-              "photos (built-in)",
+              "photos (built-in" + fused + ")",
               folder,
               Map.of("all", truth),
               classes.size(),
               null,
               DEFAULT_INPUT,
               DEFAULT_INPUT,
-              p.builtInSteps()));
+              p.builtInSteps(),
+              p.settings()));
     }
     if (p.backbone() != null) {
       String size =
@@ -407,14 +417,15 @@ public final class LabelQuality {
               : p.inputSize() + ", labels at " + p.labelSize();
       sets.add(
           new Set0(
-              "photos (backbone " + size + ")",
+              "photos (backbone " + size + fused + ")",
               folder,
               Map.of("all", truth),
               classes.size(),
               p.backbone(),
               p.inputSize(),
               p.labelSize(),
-              p.steps()));
+              p.steps(),
+              p.settings()));
     }
     return sets;
   }
@@ -646,7 +657,7 @@ public final class LabelQuality {
         model,
         saveModel,
         o.weightAveraging(),
-        Map.of(),
+        set.settings(),
         o.cutout());
   }
 

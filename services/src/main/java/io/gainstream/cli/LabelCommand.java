@@ -84,30 +84,7 @@ public final class LabelCommand implements Callable<Integer> {
               + "its classes must be --classes. Training options are then not used.")
   Path model;
 
-  @Option(
-      names = "--mask-model",
-      paramLabel = "FILE.onnx",
-      description =
-          "A class-agnostic foreground model (ONNX, RGB in, one channel of foreground probability out: ISNet, U2-Net, "
-              + "BASNet style) fused with the class attention, so that labels follow the object's extent; the "
-              + "attention's own label is kept in SegmentationClassUnfused/. Bring your own file (README).")
-  Path maskModel;
-
-  @Option(
-      names = "--mask-size",
-      paramLabel = "PIXELS",
-      description =
-          "Side of the square input the mask model runs at. Default: the size its graph declares.")
-  Integer maskSize;
-
-  @Option(
-      names = "--fusion",
-      paramLabel = "regions|threshold",
-      description =
-          "How the mask model's foreground and the attention make the label: each foreground region takes the class "
-              + "its attention votes for (regions), or each foreground pixel its most attended class (threshold). "
-              + "Default: regions.")
-  String fusion;
+  @picocli.CommandLine.Mixin MaskOptions mask;
 
   @Option(
       names = "--save-model",
@@ -194,11 +171,11 @@ public final class LabelCommand implements Callable<Integer> {
     if (model != null) {
       requireSavedModel(model, classes);
     }
-    maskSettings(sets);
+    mask.putSettings(sets);
     requireSettings(sets, classes);
     // opened before any work, so that a file that is no mask model is one line; held for the run,
     // so that the pipeline's stages share this session instead of loading the file again
-    try (io.gainstream.model.infer.MaskSessions.Handle mask = openMask(sets, classes)) {
+    try (io.gainstream.model.infer.MaskSessions.Handle session = MaskOptions.open(sets, classes)) {
       return runWithMaskOpen(m, refinement, scales);
     }
   }
@@ -285,57 +262,6 @@ public final class LabelCommand implements Callable<Integer> {
   }
 
   /** {@code --set}: gainstream.* keys whose values make a valid pipeline config. */
-  /** {@code --mask-model}, {@code --mask-size} and {@code --fusion} as pipeline settings. */
-  private void maskSettings(java.util.Map<String, String> sets) {
-    if (maskModel != null) {
-      requireFile(maskModel, "--mask-model");
-      sets.put(io.gainstream.topology.PipelineConfig.MASK_MODEL_FILE_CONFIG, maskModel.toString());
-    }
-    if (maskSize != null) {
-      if (maskSize < 16 || maskSize > 4096) {
-        throw new UserError("--mask-size must be 16..4096, got " + maskSize);
-      }
-      sets.put(io.gainstream.topology.PipelineConfig.MASK_SIZE_CONFIG, maskSize.toString());
-    }
-    if (fusion != null) {
-      if (!fusion.equals("regions") && !fusion.equals("threshold")) {
-        throw new UserError("--fusion must be regions or threshold, got " + fusion);
-      }
-      sets.put(io.gainstream.topology.PipelineConfig.MASK_FUSION_CONFIG, fusion);
-    }
-  }
-
-  /**
-   * Opens the mask model before any work, so that a file that is no such model is one line and exit
-   * 2; the pipeline then shares this session (one per process). A no-op handle without one.
-   */
-  private static io.gainstream.model.infer.MaskSessions.Handle openMask(
-      java.util.Map<String, String> sets, Path classes) throws java.io.IOException {
-    java.util.Map<String, Object> c = new java.util.HashMap<>(sets);
-    c.put(
-        io.gainstream.topology.PipelineConfig.CLASSES_CONFIG,
-        String.join(",", io.gainstream.model.input.ClassCatalog.read(classes).names()));
-    return openMask(new io.gainstream.topology.PipelineConfig(c));
-  }
-
-  /**
-   * The process's mask model session of {@code config}, opened now so that a file that is no such
-   * model is one line and exit 2 before any work; null when no mask model is set.
-   */
-  static io.gainstream.model.infer.MaskSessions.Handle openMask(
-      io.gainstream.topology.PipelineConfig config) {
-    var mask = config.mask();
-    if (mask.isEmpty()) {
-      return null;
-    }
-    try {
-      return io.gainstream.model.infer.MaskSessions.acquire(
-          mask.get().file(), mask.get().options(), config.inferenceOptions());
-    } catch (io.gainstream.model.onnx.InvalidModelException | java.io.UncheckedIOException e) {
-      throw new UserError("mask model " + mask.get().file() + ": " + e.getMessage());
-    }
-  }
-
   private static void requireSettings(java.util.Map<String, String> sets, Path classes)
       throws java.io.IOException {
     for (String key : sets.keySet()) {

@@ -68,7 +68,7 @@ final class PipelineCommand extends ServiceCommand {
   @Override
   void serve(KafkaConnection connection, PipelineConfig config, ShutdownGate gate)
       throws Exception {
-    try (io.gainstream.model.infer.MaskSessions.Handle mask = LabelCommand.openMask(config);
+    try (io.gainstream.model.infer.MaskSessions.Handle mask = MaskOptions.open(config);
         PipelineService service =
             new PipelineService(
                     connection,

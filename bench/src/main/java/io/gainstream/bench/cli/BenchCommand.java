@@ -5,6 +5,7 @@ import io.gainstream.cli.BackboneOptions;
 import io.gainstream.cli.Bars;
 import io.gainstream.cli.LabelCommand;
 import io.gainstream.cli.Logs;
+import io.gainstream.cli.MaskOptions;
 import io.gainstream.cli.UserError;
 import io.gainstream.cli.ValidationOptions;
 import io.gainstream.model.net.NetworkSpec;
@@ -81,6 +82,8 @@ public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Mixin ValidationOptions validation;
 
     @picocli.CommandLine.Mixin BackboneOptions backbone;
+
+    @picocli.CommandLine.Mixin MaskOptions mask;
 
     @Option(
         names = "--photos",
@@ -198,7 +201,26 @@ public final class BenchCommand implements Runnable {
             "set (b) needs Debian's dataset-fashion-mnist and python3-skimage; install them or pass --no-fashion");
       }
       io.gainstream.model.backbone.Backbone bb = backbone.backbone();
+      java.util.Map<String, String> maskSettings = mask.settings();
+      if (mask.given() && photos == null) {
+        throw new UserError("--mask-model labels photos: it needs --photos");
+      }
       Logs.toFile(java.nio.file.Path.of(""));
+      // opened before any work (a file that is no mask model is one line) and held, so that every
+      // label run of the benchmark shares one session
+      try (io.gainstream.model.infer.MaskSessions.Handle session =
+          mask.given()
+              ? MaskOptions.open(maskSettings, photos.get(0).resolve("classes.txt"))
+              : null) {
+        return measure(ms, bb, maskSettings);
+      }
+    }
+
+    private int measure(
+        java.util.List<io.gainstream.model.train.Method> ms,
+        io.gainstream.model.backbone.Backbone bb,
+        java.util.Map<String, String> maskSettings)
+        throws Exception {
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
       try {
         java.util.List<java.nio.file.Path> folders = new java.util.ArrayList<>();
@@ -236,7 +258,8 @@ public final class BenchCommand implements Runnable {
                           photoSteps,
                           steps,
                           BackboneOptions.labelSize(labelSize, bb, inputSize),
-                          !noBuiltIn),
+                          !noBuiltIn,
+                          maskSettings),
                   LabelCommand.refineOption(refine),
                   LabelCommand.scalesOption(ttaScales),
                   variants,

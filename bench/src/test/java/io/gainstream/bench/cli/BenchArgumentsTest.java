@@ -46,4 +46,26 @@ class BenchArgumentsTest {
         .isEqualTo(
             "gainstream: --no-built-in needs --photos and --backbone (it leaves the backbone's photo rows only)");
   }
+
+  @Test
+  void shouldRefuseAMaskModelWithoutPhotosOrThatIsNoMaskModel() throws Exception {
+    Path notAModel = Files.writeString(tmp.resolve("isnet.onnx"), "not a model");
+    CliRun alone = run("bench", "quality", "--mask-model", notAModel.toString());
+    assertThat(alone.code()).isEqualTo(2);
+    assertThat(alone.err()).isEqualTo("gainstream: --mask-model labels photos: it needs --photos");
+
+    Path photos = Files.createDirectories(tmp.resolve("photos").resolve("masks")).getParent();
+    Files.writeString(photos.resolve("classes.txt"), "horse\ncar\n");
+    CliRun bad =
+        run(
+            "bench",
+            "quality",
+            "--no-synthetic",
+            "--photos",
+            photos.toString(),
+            "--mask-model",
+            notAModel.toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("gainstream: mask model " + notAModel).doesNotContain("\n");
+  }
 }

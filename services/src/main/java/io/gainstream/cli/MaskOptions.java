@@ -1,0 +1,103 @@
+package io.gainstream.cli;
+
+import io.gainstream.model.infer.MaskSessions;
+import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.onnx.InvalidModelException;
+import io.gainstream.topology.PipelineConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The class-agnostic mask model fused with the attention: options shared by {@code label} and
+ * {@code bench quality}, turned into the pipeline's {@code gainstream.mask.*} settings.
+ */
+public final class MaskOptions {
+  @Option(
+      names = "--mask-model",
+      paramLabel = "FILE.onnx",
+      description =
+          "A class-agnostic foreground model (ONNX, RGB in, one channel of foreground probability out: ISNet, U2-Net, "
+              + "BASNet style) fused with the class attention, so that labels follow the object's extent; the "
+              + "attention's own label is kept in SegmentationClassUnfused/. Bring your own file (README).")
+  Path file;
+
+  @Option(
+      names = "--mask-size",
+      paramLabel = "PIXELS",
+      description =
+          "Side of the square input the mask model runs at. Default: the size its graph declares.")
+  Integer size;
+
+  @Option(
+      names = "--fusion",
+      paramLabel = "regions|threshold",
+      description =
+          "How the mask model's foreground and the attention make the label: each foreground region takes the class "
+              + "its attention votes for (regions), or each foreground pixel its most attended class (threshold). "
+              + "Default: regions.")
+  String fusion;
+
+  /** Whether a mask model was given. */
+  public boolean given() {
+    return file != null;
+  }
+
+  /** The options as pipeline settings, checked (a bad value is one line). */
+  public Map<String, String> settings() {
+    Map<String, String> sets = new HashMap<>();
+    putSettings(sets);
+    return sets;
+  }
+
+  /** Adds the options to {@code sets} as pipeline settings, checked. */
+  public void putSettings(Map<String, String> sets) {
+    if (file != null) {
+      LabelCommand.requireFile(file, "--mask-model");
+      sets.put(PipelineConfig.MASK_MODEL_FILE_CONFIG, file.toString());
+    }
+    if (size != null) {
+      if (size < 16 || size > 4096) {
+        throw new UserError("--mask-size must be 16..4096, got " + size);
+      }
+      sets.put(PipelineConfig.MASK_SIZE_CONFIG, size.toString());
+    }
+    if (fusion != null) {
+      if (!fusion.equals("regions") && !fusion.equals("threshold")) {
+        throw new UserError("--fusion must be regions or threshold, got " + fusion);
+      }
+      sets.put(PipelineConfig.MASK_FUSION_CONFIG, fusion);
+    }
+  }
+
+  /**
+   * Opens the mask model of {@code sets} before any work, so that a file that is no such model is
+   * one line and exit 2; the pipeline then shares this session (one per process). Null without one.
+   */
+  public static MaskSessions.Handle open(Map<String, String> sets, Path classes)
+      throws IOException {
+    Map<String, Object> c = new HashMap<>(sets);
+    c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", ClassCatalog.read(classes).names()));
+    return open(new PipelineConfig(c));
+  }
+
+  /**
+   * The process's mask model session of {@code config}, opened now so that a file that is no such
+   * model is one line and exit 2 before any work; null when no mask model is set.
+   */
+  public static MaskSessions.Handle open(PipelineConfig config) {
+    var mask = config.mask();
+    if (mask.isEmpty()) {
+      return null;
+    }
+    try {
+      return MaskSessions.acquire(
+          mask.get().file(), mask.get().options(), config.inferenceOptions());
+    } catch (InvalidModelException | UncheckedIOException e) {
+      throw new UserError("mask model " + mask.get().file() + ": " + e.getMessage());
+    }
+  }
+}
