@@ -34,11 +34,12 @@ public final class MaskOptions {
 
   @Option(
       names = "--fusion",
-      paramLabel = "regions|threshold",
+      paramLabel = "hysteresis|threshold|regions",
       description =
-          "How the mask model's foreground and the attention make the label: each foreground region takes the class "
-              + "its attention votes for (regions), or each foreground pixel its most attended class (threshold). "
-              + "Default: regions.")
+          "How the mask model's foreground and the attention make the label: foreground where the mask model is sure, "
+              + "or only weakly sure and the attention is strong (hysteresis); each foreground pixel its most attended "
+              + "class (threshold); or each foreground region the class its attention votes for (regions). "
+              + "Default: hysteresis.")
   String fusion;
 
   /** Whether a mask model was given. */
@@ -66,8 +67,8 @@ public final class MaskOptions {
       sets.put(PipelineConfig.MASK_SIZE_CONFIG, size.toString());
     }
     if (fusion != null) {
-      if (!fusion.equals("regions") && !fusion.equals("threshold")) {
-        throw new UserError("--fusion must be regions or threshold, got " + fusion);
+      if (!java.util.List.of("hysteresis", "threshold", "regions").contains(fusion)) {
+        throw new UserError("--fusion must be hysteresis, threshold or regions, got " + fusion);
       }
       sets.put(PipelineConfig.MASK_FUSION_CONFIG, fusion);
     }

@@ -68,7 +68,7 @@ class CliArgumentsTest {
     CliRun fusion = run(emptyLabel("--fusion", "crf"));
     assertThat(fusion.code()).isEqualTo(2);
     assertThat(fusion.err())
-        .isEqualTo("gainstream: --fusion must be regions or threshold, got crf");
+        .isEqualTo("gainstream: --fusion must be hysteresis, threshold or regions, got crf");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.labels.LabelPng;
+import io.gainstream.model.labels.MaskFusion;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.services.io.LabelledFolder;
 import io.gainstream.services.kafka.TestKafka;
@@ -396,7 +397,7 @@ class LabelCommandIT {
         .allSatisfy(
             r -> {
               assertThat(r.maskModel()).matches("bright\\.onnx@[0-9a-f]{12}");
-              assertThat(r.fusion()).isEqualTo("regions(fg 0.50)");
+              assertThat(r.fusion()).isEqualTo(MaskFusion.Settings.defaults().describe());
             });
     for (SyntheticDataset.Sample s : samples) {
       assertThat(out.resolve("SegmentationClassUnfused").resolve(s.id() + ".png")).isRegularFile();

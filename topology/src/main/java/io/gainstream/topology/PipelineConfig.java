@@ -371,11 +371,13 @@ public final class PipelineConfig extends AbstractConfig {
           .define(
               MASK_FUSION_CONFIG,
               Type.STRING,
-              "regions",
-              ConfigDef.ValidString.in("regions", "threshold"),
+              "hysteresis",
+              ConfigDef.ValidString.in("hysteresis", "threshold", "regions"),
               Importance.MEDIUM,
-              "How foreground and attention make the label: regions (each foreground region takes the class its "
-                  + "attention votes for) or threshold (each foreground pixel takes its most attended class).")
+              "How foreground and attention make the label: hysteresis (foreground where the mask model is sure, or "
+                  + "weakly sure and the attention is strong; each such pixel takes its most attended class), "
+                  + "threshold (each foreground pixel takes its most attended class) or regions (each foreground "
+                  + "region takes the class its attention votes for).")
           .define(
               MASK_FOREGROUND_CONFIG,
               Type.DOUBLE,
@@ -788,6 +790,8 @@ public final class PipelineConfig extends AbstractConfig {
             new io.gainstream.model.labels.MaskFusion.Settings(
                 io.gainstream.model.labels.MaskFusion.Rule.parse(getString(MASK_FUSION_CONFIG)),
                 getDouble(MASK_FOREGROUND_CONFIG).floatValue(),
+                d.weak(),
+                d.supported(),
                 d.attended(),
                 d.share())));
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.labels.LabelPng;
+import io.gainstream.model.labels.MaskFusion;
 import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.proto.v1.DeadLetter;
@@ -406,11 +407,21 @@ class PipelineTopologyTest {
   /** The labels of a batch under a mask model that gives {@code sigmoid(logit)} everywhere. */
   private Map<String, ProxyLabel> labelsUnderAConstantMaskModel(
       float logit, List<SyntheticDataset.Sample> batch) throws Exception {
+    return labelsUnderAConstantMaskModel(logit, batch, MaskFusion.Settings.defaults().rule());
+  }
+
+  private Map<String, ProxyLabel> labelsUnderAConstantMaskModel(
+      float logit, List<SyntheticDataset.Sample> batch, MaskFusion.Rule rule) throws Exception {
     Path file =
         java.nio.file.Files.write(
             stateDir.resolve("mask.onnx"),
             io.gainstream.model.onnx.TestMaskModels.constant(16, logit));
-    start(Map.of(PipelineConfig.MASK_MODEL_FILE_CONFIG, file.toString()));
+    start(
+        Map.of(
+            PipelineConfig.MASK_MODEL_FILE_CONFIG,
+            file.toString(),
+            PipelineConfig.MASK_FUSION_CONFIG,
+            rule.id()));
     publish(batch);
     models.pipeInput("gain", TestReleases.release(1));
     driver.advanceWallClockTime(Duration.ofSeconds(2));
@@ -419,7 +430,7 @@ class PipelineTopologyTest {
     assertThat(deadLetters.isEmpty()).isTrue();
     for (ProxyLabel l : out.values()) {
       assertThat(l.getMaskModel()).matches("mask\\.onnx@[0-9a-f]{12}");
-      assertThat(l.getFusion()).isEqualTo("regions(fg 0.50)");
+      assertThat(l.getFusion()).isEqualTo(MaskFusion.Settings.defaults().withRule(rule).describe());
       assertThat(l.getUnfusedClassPng().isEmpty()).as("the attention's label beside").isFalse();
     }
     return out;
@@ -461,13 +472,29 @@ class PipelineTopologyTest {
   }
 
   /**
-   * A mask model that finds no object leaves the attention's label where it names a class (an
-   * object the mask model missed), and background elsewhere.
+   * Under the default rule a mask model that finds nothing, not even faintly, leaves nothing to
+   * label: background everywhere, the attention's label still beside it.
    */
   @Test
-  void shouldKeepTheAttentionsLabelWhereTheMaskModelFindsNothing() throws Exception {
+  void shouldLabelBackgroundWhereTheMaskModelFindsNothingAtAll() throws Exception {
     List<SyntheticDataset.Sample> batch = TestReleases.samples(4, 6);
     Map<String, ProxyLabel> out = labelsUnderAConstantMaskModel(-8f, batch);
+    for (SyntheticDataset.Sample s : batch) {
+      ProxyLabel l = out.get(s.id());
+      assertThat(values(l.getClassPng())).containsOnly((byte) 0);
+      assertThat(l.getUnfusedClassPng().isEmpty()).isFalse();
+    }
+  }
+
+  /**
+   * Under the regions rule a mask model that finds no object leaves the attention's label where it
+   * names a class (an object the mask model missed), and background elsewhere.
+   */
+  @Test
+  void shouldKeepTheAttentionsLabelUnderRegionsWhereTheMaskModelFindsNothing() throws Exception {
+    List<SyntheticDataset.Sample> batch = TestReleases.samples(4, 6);
+    Map<String, ProxyLabel> out =
+        labelsUnderAConstantMaskModel(-8f, batch, MaskFusion.Rule.REGIONS);
     for (SyntheticDataset.Sample s : batch) {
       ProxyLabel l = out.get(s.id());
       byte[] unfused = values(l.getUnfusedClassPng());

@@ -34,7 +34,37 @@ class MaskFusionTest {
   }
 
   private static MaskFusion.Settings rule(MaskFusion.Rule r) {
-    return new MaskFusion.Settings(r, 0.5f, 0.05f, 0.25f);
+    return MaskFusion.Settings.defaults().withRule(r);
+  }
+
+  @Test
+  void hysteresisKeepsWeakForegroundOnlyWhereTheAttentionIsStrong() {
+    // a sure object on the left; a faint one on the right (fg 0.2-0.3), attended on its top half
+    // only; no foreground at all under strong attention (bottom right) stays background
+    float[] fg = map("990330", "990330", "990220", "000000");
+    float[] horse = map("990000", "990000", "990000", "000000");
+    float[] car = map("000990", "000990", "000110", "000099");
+    byte[] fused =
+        MaskFusion.fuse(
+            fg,
+            new float[][] {horse, car},
+            new int[] {1, 2},
+            new byte[W * H],
+            W,
+            H,
+            rule(MaskFusion.Rule.HYSTERESIS));
+    assertThat(fused).isEqualTo(label("110220", "110220", "110000", "000000"));
+    // the same maps under the plain threshold: the faint object is lost
+    assertThat(
+            MaskFusion.fuse(
+                fg,
+                new float[][] {horse, car},
+                new int[] {1, 2},
+                new byte[W * H],
+                W,
+                H,
+                rule(MaskFusion.Rule.THRESHOLD)))
+        .isEqualTo(label("110000", "110000", "110000", "000000"));
   }
 
   @Test
@@ -139,11 +169,20 @@ class MaskFusionTest {
                 H,
                 MaskFusion.Settings.defaults()))
         .isEqualTo(new byte[W * H]);
-    assertThatThrownBy(() -> new MaskFusion.Settings(MaskFusion.Rule.REGIONS, 1f, 0.05f, 0.25f))
+    assertThatThrownBy(
+            () -> new MaskFusion.Settings(MaskFusion.Rule.REGIONS, 1f, 0.1f, 0.5f, 0.05f, 0.25f))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new MaskFusion.Settings(MaskFusion.Rule.HYSTERESIS, 0.5f, 0.6f, 0.5f, 0.05f, 0.25f))
+        .as("weak above sure")
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(MaskFusion.Rule.parse(" Regions ")).isEqualTo(MaskFusion.Rule.REGIONS);
     assertThatThrownBy(() -> MaskFusion.Rule.parse("crf"))
-        .hasMessageContaining("expected threshold or regions");
-    assertThat(MaskFusion.Settings.defaults().describe()).isEqualTo("regions(fg 0.50)");
+        .hasMessageContaining("expected hysteresis, threshold or regions");
+    assertThat(MaskFusion.Settings.defaults().describe())
+        .isEqualTo("hysteresis(fg 0.50, weak 0.10 where attention >= 0.50)");
+    assertThat(MaskFusion.Settings.defaults().withRule(MaskFusion.Rule.REGIONS).describe())
+        .isEqualTo("regions(fg 0.50)");
   }
 }

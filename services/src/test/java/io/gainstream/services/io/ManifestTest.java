@@ -23,7 +23,12 @@ class ManifestTest {
             new Manifest.Row("with,comma \"and quote\".jpg", 4, "gain-ext", 1_764_600_001_000L),
             new Manifest.Row("old.png", 1, "", 0),
             new Manifest.Row(
-                "fused.jpg", 2, "gain", 1, "isnet.onnx@b6e8497ba978", "regions(fg 0.50)"));
+                "fused.jpg",
+                2,
+                "gain",
+                1,
+                "isnet.onnx@b6e8497ba978",
+                "hysteresis(fg 0.50, weak 0.10 where attention >= 0.50)"));
     Path f = tmp.resolve(Manifest.FILE);
     Manifest.write(f, rows);
     assertThat(Files.readAllLines(f).get(0))
