@@ -74,7 +74,18 @@ public final class ThroughputBenchmark {
       int streamThreads,
       int ortThreads,
       Backbone backbone,
-      int backboneSize) {}
+      int backboneSize,
+      Map<String, String> mask) {
+    public Options {
+      mask = mask == null ? Map.of() : Map.copyOf(mask);
+    }
+  }
+
+  /**
+   * Images of the mask-model row: the mask model costs about 2 s an image on a CPU (ISNet at 1024),
+   * so its row runs on fewer images and at the largest batch only.
+   */
+  static final int MASK_IMAGES = 32;
 
   /** A model under test and its images. */
   /**
@@ -92,7 +103,8 @@ public final class ThroughputBenchmark {
       String format,
       boolean refined,
       TtaScales scales,
-      boolean relabel) {
+      boolean relabel,
+      Map<String, String> settings) {
     List<String> classNames() {
       return SyntheticDataset.classNames(spec.numClasses());
     }
@@ -115,9 +127,36 @@ public final class ThroughputBenchmark {
       return variant(name + " + scales " + scales.encode(), refined, scales, relabel);
     }
 
+    /**
+     * The same model on its first {@code n} images with a mask model fused in ({@code
+     * gainstream.mask.*} settings): the pipeline's columns include the mask model, the bare model
+     * and the plain loop do not.
+     */
+    Subject withMask(Map<String, String> mask, int n) {
+      int k = Math.min(n, images);
+      return new Subject(
+          name + " + mask model",
+          spec,
+          imageSize,
+          k,
+          onnx,
+          encoded.subList(0, k),
+          classes.subList(0, k),
+          format,
+          refined,
+          scales,
+          relabel,
+          mask);
+    }
+
+    boolean masked() {
+      return !settings.isEmpty();
+    }
+
     private Subject variant(String name, boolean refined, TtaScales scales, boolean relabel) {
       return new Subject(
-          name, spec, imageSize, images, onnx, encoded, classes, format, refined, scales, relabel);
+          name, spec, imageSize, images, onnx, encoded, classes, format, refined, scales, relabel,
+          settings);
     }
   }
 
@@ -158,7 +197,9 @@ public final class ThroughputBenchmark {
   /** Timed runs the benchmark will make. */
   public static long runs(Options o) {
     long models = o.models() ? 1 + (o.reference() ? 1 : 0) + (o.backbone() != null ? 1 : 0) : 0;
+    boolean masked = o.models() && o.backbone() != null && !o.mask().isEmpty();
     return models * o.batches().length * o.repeats()
+        + (masked ? o.repeats() : 0)
         + (o.models() ? STEADY_SHARES.length * o.repeats() : 0)
         + (o.trainer() ? o.repeats() : 0)
         + (o.soakImages() > 0 ? 1 : 0);
@@ -206,11 +247,17 @@ public final class ThroughputBenchmark {
         subjects.add(backbone.refinedByCrf());
         // what a backbone release does by default: both scales it names, then the CRF
         subjects.add(backbone.at(TtaScales.COMPARED).refinedByCrf());
+        if (!o.mask().isEmpty()) {
+          // the same with the mask model fused in, the heaviest step of labelling a photo
+          subjects.add(
+              backbone.at(TtaScales.COMPARED).refinedByCrf().withMask(o.mask(), MASK_IMAGES));
+        }
       }
       Map<String, Costs> costs = new LinkedHashMap<>();
       for (Subject s : subjects) {
         Map<Integer, Cell> cells = new LinkedHashMap<>();
-        for (int b : o.batches()) {
+        int[] batches = s.masked() ? new int[] {o.batches()[o.batches().length - 1]} : o.batches();
+        for (int b : batches) {
           cells.put(b, cell(s, b));
         }
         table(s, cells);
@@ -550,7 +597,8 @@ public final class ThroughputBenchmark {
         format,
         false,
         TtaScales.single(),
-        true);
+        true,
+        Map.of());
   }
 
   private void table(Subject s, Map<Integer, Cell> cells) {
@@ -564,7 +612,12 @@ public final class ThroughputBenchmark {
                 : "")
             + (s.scales().isSingle()
                 ? ""
-                : ", fused over scales " + s.scales().encode() + " (in a, a′ and c)");
+                : ", fused over scales " + s.scales().encode() + " (in a, a′ and c)")
+            + (s.masked()
+                ? ", mask model "
+                    + Path.of(s.settings().get(PipelineConfig.MASK_MODEL_FILE_CONFIG)).getFileName()
+                    + " fused in (in b and c only: a and a′ are the attention alone)"
+                : "");
     out.printf(
         "### %s model: %dx%d input, %s; %d images of %dx%d (%s), flip fusion on%n%n",
         s.name(),
@@ -678,6 +731,7 @@ public final class ThroughputBenchmark {
     c.put(PipelineConfig.REFINE_CONFIG, s.refined() ? "crf" : "none");
     c.put(PipelineConfig.TTA_SCALES_CONFIG, s.scales().encode());
     c.put(PipelineConfig.RELABEL_ENABLED_CONFIG, s.relabel());
+    c.putAll(s.settings());
     for (String[] t :
         new String[][] {
           {PipelineConfig.IMAGES_TOPIC_CONFIG, "images"},

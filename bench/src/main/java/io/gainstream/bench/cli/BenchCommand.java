@@ -407,6 +407,8 @@ public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Mixin BackboneOptions backbone;
 
+    @picocli.CommandLine.Mixin MaskOptions mask;
+
     @Option(
         names = "--backbone-size",
         paramLabel = "PIXELS",
@@ -448,6 +450,10 @@ public final class BenchCommand implements Runnable {
             "--repeats, --batches and --stream-threads must be >= 1; --soak and --ort-threads >= 0");
       }
       io.gainstream.model.backbone.Backbone bb = backbone.backbone();
+      java.util.Map<String, String> maskSettings = mask.settings();
+      if (mask.given() && bb == null) {
+        throw new UserError("--mask-model adds a row to the backbone's: it needs --backbone");
+      }
       Logs.toFile(java.nio.file.Path.of(""));
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-bench-");
       io.gainstream.services.kafka.EmbeddedKafka broker = null;
@@ -470,7 +476,8 @@ public final class BenchCommand implements Runnable {
                 streamThreads,
                 ortThreads,
                 bb,
-                backboneSize != null ? backboneSize : BackboneOptions.BACKBONE_LABEL_SIZE);
+                backboneSize != null ? backboneSize : BackboneOptions.BACKBONE_LABEL_SIZE,
+                maskSettings);
         try (me.tongfei.progressbar.ProgressBar bar =
             Bars.bar("bench runs", io.gainstream.bench.ThroughputBenchmark.runs(o))) {
           new io.gainstream.bench.ThroughputBenchmark(o, kafka, work, System.out, bar::step).run();

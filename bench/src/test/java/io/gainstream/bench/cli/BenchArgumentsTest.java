@@ -67,5 +67,10 @@ class BenchArgumentsTest {
             notAModel.toString());
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).startsWith("gainstream: mask model " + notAModel).doesNotContain("\n");
+
+    CliRun throughput = run("bench", "throughput", "--mask-model", notAModel.toString());
+    assertThat(throughput.code()).isEqualTo(2);
+    assertThat(throughput.err())
+        .isEqualTo("gainstream: --mask-model adds a row to the backbone's: it needs --backbone");
   }
 }
