@@ -37,6 +37,18 @@ class MaskFusionTest {
     return MaskFusion.Settings.defaults().withRule(r);
   }
 
+  /** No attention label at all (background everywhere). */
+  private static final byte[] NONE = new byte[W * H];
+
+  /** {@code rule} on a foreground map and one attention map per class, classes 1, 2, … */
+  private static byte[] fuse(MaskFusion.Rule rule, float[] fg, byte[] unfused, float[]... maps) {
+    int[] classes = new int[maps.length];
+    for (int c = 0; c < maps.length; c++) {
+      classes[c] = c + 1;
+    }
+    return MaskFusion.fuse(fg, maps, classes, unfused, W, H, rule(rule));
+  }
+
   @Test
   void hysteresisKeepsWeakForegroundOnlyWhereTheAttentionIsStrong() {
     // a sure object on the left; a faint one on the right (fg 0.2-0.3), attended on its top half
@@ -44,26 +56,10 @@ class MaskFusionTest {
     float[] fg = map("990330", "990330", "990220", "000000");
     float[] horse = map("990000", "990000", "990000", "000000");
     float[] car = map("000990", "000990", "000110", "000099");
-    byte[] fused =
-        MaskFusion.fuse(
-            fg,
-            new float[][] {horse, car},
-            new int[] {1, 2},
-            new byte[W * H],
-            W,
-            H,
-            rule(MaskFusion.Rule.HYSTERESIS));
+    byte[] fused = fuse(MaskFusion.Rule.HYSTERESIS, fg, NONE, horse, car);
     assertThat(fused).isEqualTo(label("110220", "110220", "110000", "000000"));
     // the same maps under the plain threshold: the faint object is lost
-    assertThat(
-            MaskFusion.fuse(
-                fg,
-                new float[][] {horse, car},
-                new int[] {1, 2},
-                new byte[W * H],
-                W,
-                H,
-                rule(MaskFusion.Rule.THRESHOLD)))
+    assertThat(fuse(MaskFusion.Rule.THRESHOLD, fg, NONE, horse, car))
         .isEqualTo(label("110000", "110000", "110000", "000000"));
   }
 
@@ -72,15 +68,7 @@ class MaskFusionTest {
     float[] fg = map("990000", "990000", "990000", "990000");
     float[] horse = map("900000", "500000", "100000", "000000");
     float[] car = map("000000", "100000", "300000", "300000");
-    byte[] fused =
-        MaskFusion.fuse(
-            fg,
-            new float[][] {horse, car},
-            new int[] {1, 2},
-            new byte[W * H],
-            W,
-            H,
-            rule(MaskFusion.Rule.THRESHOLD));
+    byte[] fused = fuse(MaskFusion.Rule.THRESHOLD, fg, NONE, horse, car);
     // car's map peaks at 0.3, so 0.3 is its full strength: it wins the lower rows
     assertThat(fused).isEqualTo(label("110000", "110000", "210000", "210000"));
   }
@@ -91,9 +79,7 @@ class MaskFusionTest {
     // the attention sees only the top corner of the left object, nothing of the right one
     float[] horse = map("900000", "000000", "000000", "000000");
     byte[] unfused = label("100000", "000000", "000000", "000000");
-    byte[] fused =
-        MaskFusion.fuse(
-            fg, new float[][] {horse}, new int[] {1}, unfused, W, H, rule(MaskFusion.Rule.REGIONS));
+    byte[] fused = fuse(MaskFusion.Rule.REGIONS, fg, unfused, horse);
     assertThat(fused).isEqualTo(label("1100##", "1100##", "000000", "000000"));
   }
 
@@ -104,27 +90,11 @@ class MaskFusionTest {
     float[] horse = map("990000", "990000", "000000", "000000");
     float[] car = map("000000", "000000", "000009", "000009");
     byte[] unfused = label("110000", "110000", "000002", "000022");
-    byte[] fused =
-        MaskFusion.fuse(
-            fg,
-            new float[][] {horse, car},
-            new int[] {1, 2},
-            unfused,
-            W,
-            H,
-            rule(MaskFusion.Rule.REGIONS));
+    byte[] fused = fuse(MaskFusion.Rule.REGIONS, fg, unfused, horse, car);
     assertThat(fused).isEqualTo(label("110000", "110000", "000002", "000022"));
     // the horse's attention spilling past its region stays background: the horse won a region
     byte[] spill = label("111000", "111000", "000002", "000022");
-    assertThat(
-            MaskFusion.fuse(
-                fg,
-                new float[][] {horse, car},
-                new int[] {1, 2},
-                spill,
-                W,
-                H,
-                rule(MaskFusion.Rule.REGIONS)))
+    assertThat(fuse(MaskFusion.Rule.REGIONS, fg, spill, horse, car))
         .isEqualTo(label("110000", "110000", "000002", "000022"));
   }
 
@@ -133,27 +103,11 @@ class MaskFusionTest {
     float[] fg = map("999999", "999999", "000000", "000000");
     float[] person = map("999000", "999000", "000000", "000000");
     float[] dog = map("000999", "000999", "000000", "000000");
-    byte[] both =
-        MaskFusion.fuse(
-            fg,
-            new float[][] {person, dog},
-            new int[] {1, 2},
-            new byte[W * H],
-            W,
-            H,
-            rule(MaskFusion.Rule.REGIONS));
+    byte[] both = fuse(MaskFusion.Rule.REGIONS, fg, NONE, person, dog);
     assertThat(both).isEqualTo(label("111222", "111222", "000000", "000000"));
     // a dog that holds a tenth of the vote does not carve out the pixels it peaks on
     float[] faint = map("000001", "000000", "000000", "000000");
-    byte[] one =
-        MaskFusion.fuse(
-            fg,
-            new float[][] {person, faint},
-            new int[] {1, 2},
-            new byte[W * H],
-            W,
-            H,
-            rule(MaskFusion.Rule.REGIONS));
+    byte[] one = fuse(MaskFusion.Rule.REGIONS, fg, NONE, person, faint);
     assertThat(one).isEqualTo(label("111111", "111111", "000000", "000000"));
   }
 
