@@ -1,21 +1,36 @@
 package io.gainstream.services.io;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * The labels CSV of the {@code label} contract: header {@code image,labels}; {@code image} a path
  * relative to the images folder, {@code labels} class names separated by {@code ;}. Fields may be
- * quoted (RFC 4180), so paths with commas work.
+ * quoted (RFC 4180, read by Commons CSV), so paths with commas, quotes or line breaks work.
  */
 public final class LabelsCsv {
   /** One row: the image's relative path and its label names (possibly none). */
   public record Row(int line, String image, List<String> labels) {}
+
+  /** One record of a CSV file and the line it starts on (1-based). */
+  record Record(int line, List<String> fields) {}
+
+  /**
+   * The RFC 4180 dialect of both CSV files of the contract (this and {@link Manifest}): quoted
+   * fields may hold commas, quotes and line breaks; written lines end in {@code \n}, and either
+   * line ending is read.
+   */
+  static final CSVFormat FORMAT =
+      CSVFormat.RFC4180.builder().setRecordSeparator('\n').setIgnoreEmptyLines(true).get();
 
   private LabelsCsv() {}
 
@@ -23,73 +38,71 @@ public final class LabelsCsv {
    * @throws IllegalArgumentException naming the line when the file is malformed
    */
   public static List<Row> read(Path csv) throws IOException {
+    List<Record> records = records(csv);
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException(csv + " is empty; expected the header 'image,labels'");
+    }
+    List<String> h = records.get(0).fields();
+    if (h.size() != 2 || !h.get(0).trim().equals("image") || !h.get(1).trim().equals("labels")) {
+      throw new IllegalArgumentException(
+          csv
+              + ": the first line must be the header 'image,labels', got '"
+              + String.join(",", h)
+              + "'");
+    }
     List<Row> rows = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-      String header = r.readLine();
-      if (header == null) {
-        throw new IllegalArgumentException(csv + " is empty; expected the header 'image,labels'");
-      }
-      List<String> h = fields(header.replace("\uFEFF", ""), 1);
-      if (h.size() != 2 || !h.get(0).trim().equals("image") || !h.get(1).trim().equals("labels")) {
+    for (Record r : records.subList(1, records.size())) {
+      List<String> f = r.fields();
+      if (f.size() != 2) {
         throw new IllegalArgumentException(
-            csv + ": the first line must be the header 'image,labels', got '" + header + "'");
+            csv + " line " + r.line() + ": expected 2 fields (image,labels), got " + f.size());
       }
-      String line;
-      int n = 1;
-      while ((line = r.readLine()) != null) {
-        n++;
-        if (line.isBlank()) {
-          continue;
-        }
-        List<String> f = fields(line, n);
-        if (f.size() != 2) {
-          throw new IllegalArgumentException(
-              csv + " line " + n + ": expected 2 fields (image,labels), got " + f.size());
-        }
-        String image = f.get(0).trim();
-        if (image.isEmpty()) {
-          throw new IllegalArgumentException(csv + " line " + n + ": empty image path");
-        }
-        List<String> labels = new ArrayList<>();
-        for (String l : f.get(1).split(";")) {
-          if (!l.isBlank()) {
-            labels.add(l.trim());
-          }
-        }
-        rows.add(new Row(n, image, labels));
+      String image = f.get(0).trim();
+      if (image.isEmpty()) {
+        throw new IllegalArgumentException(csv + " line " + r.line() + ": empty image path");
       }
+      List<String> labels = new ArrayList<>();
+      for (String l : f.get(1).split(";")) {
+        if (!l.isBlank()) {
+          labels.add(l.trim());
+        }
+      }
+      rows.add(new Row(r.line(), image, labels));
     }
     return rows;
   }
 
-  static List<String> fields(String line, int n) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cur.append(c);
+  /**
+   * Every non-empty record of a CSV file in {@link #FORMAT}, a leading byte-order mark dropped.
+   *
+   * @throws IllegalArgumentException naming the line of a field whose quote never closes
+   */
+  static List<Record> records(Path csv) throws IOException {
+    String text = Files.readString(csv, StandardCharsets.UTF_8);
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    List<Record> out = new ArrayList<>();
+    try (CSVParser p = CSVParser.parse(new StringReader(text), FORMAT)) {
+      // the line a record starts on: one past the line the previous record ended on, and past any
+      // empty lines the parser skipped (counted from the text itself)
+      String[] lines = text.split("\n", -1);
+      long ended = 0;
+      for (CSVRecord r : p) {
+        int start = (int) ended + 1;
+        while (start <= lines.length && lines[start - 1].replace("\r", "").isEmpty()) {
+          start++;
         }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        out.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(c);
+        out.add(new Record(start, r.toList()));
+        ended = p.getCurrentLineNumber();
       }
+    } catch (UncheckedIOException e) {
+      throw new IllegalArgumentException(
+          csv
+              + ": unterminated quote or malformed quoted field ("
+              + e.getCause().getMessage()
+              + ")");
     }
-    if (quoted) {
-      throw new IllegalArgumentException("line " + n + ": unterminated quote");
-    }
-    out.add(cur.toString());
     return out;
   }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * {@code OUT/manifest.csv}: which release labelled each exported image, and when. Labels follow the
@@ -21,7 +22,7 @@ import java.util.TreeMap;
  * label predates the field), and, where a mask model was fused into the label, its file name with
  * the first 12 hex digits of its SHA-256 and the fusion rule (both empty otherwise). A manifest of
  * the four older columns still reads. Fields are quoted as in RFC 4180 when they hold a comma, a
- * quote or a line break, as {@link LabelsCsv} reads them.
+ * quote or a line break (Commons CSV, the dialect of {@link LabelsCsv}).
  */
 public final class Manifest {
   public static final String FILE = "manifest.csv";
@@ -51,23 +52,17 @@ public final class Manifest {
   private Manifest() {}
 
   public static void write(Path file, List<Row> rows) throws IOException {
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write(HEADER);
-      w.newLine();
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        CSVPrinter out = new CSVPrinter(w, LabelsCsv.FORMAT)) {
+      out.printRecord((Object[]) HEADER.split(","));
       for (Row r : rows) {
-        w.write(
-            field(r.image())
-                + ","
-                + r.modelVersion()
-                + ","
-                + field(r.modelMethod())
-                + ","
-                + (r.labelledMs() > 0 ? Instant.ofEpochMilli(r.labelledMs()).toString() : "")
-                + ","
-                + field(r.maskModel())
-                + ","
-                + field(r.fusion()));
-        w.newLine();
+        out.printRecord(
+            r.image(),
+            r.modelVersion(),
+            r.modelMethod(),
+            r.labelledMs() > 0 ? Instant.ofEpochMilli(r.labelledMs()).toString() : "",
+            r.maskModel(),
+            r.fusion());
       }
     }
   }
@@ -77,17 +72,18 @@ public final class Manifest {
    * naming the line.
    */
   public static List<Row> read(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    if (lines.isEmpty() || !(lines.get(0).equals(HEADER) || lines.get(0).equals(OLD_HEADER))) {
+    List<LabelsCsv.Record> records = LabelsCsv.records(file);
+    String header = records.isEmpty() ? "" : String.join(",", records.get(0).fields());
+    if (!(header.equals(HEADER) || header.equals(OLD_HEADER))) {
       throw new IllegalArgumentException(file + ": first line must be '" + HEADER + "'");
     }
-    int columns = lines.get(0).split(",").length;
+    int columns = records.get(0).fields().size();
     List<Row> rows = new ArrayList<>();
-    for (int n = 2; n <= lines.size(); n++) {
-      List<String> f = LabelsCsv.fields(lines.get(n - 1), n);
+    for (LabelsCsv.Record r : records.subList(1, records.size())) {
+      List<String> f = r.fields();
       if (f.size() != columns) {
         throw new IllegalArgumentException(
-            file + " line " + n + ": expected " + columns + " fields, got " + f.size());
+            file + " line " + r.line() + ": expected " + columns + " fields, got " + f.size());
       }
       rows.add(
           new Row(
@@ -111,12 +107,5 @@ public final class Manifest {
           (a, b) -> new Release(a.version(), a.method(), a.images() + 1));
     }
     return List.copyOf(by.values());
-  }
-
-  private static String field(String s) {
-    if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-      return s;
-    }
-    return '"' + s.replace("\"", "\"\"") + '"';
   }
 }

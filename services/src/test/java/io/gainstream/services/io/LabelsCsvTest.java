@@ -28,6 +28,21 @@ class LabelsCsvTest {
   }
 
   @Test
+  void shouldReadAQuotedCommaAndLineBreakAndCountLinesAcrossThem() throws Exception {
+    Path f =
+        Files.writeString(
+            tmp.resolve("n.csv"),
+            "\uFEFFimage,labels\r\n\"two\nlines, one.png\",\"boat;\nperson\"\r\nnext.png,boat\r\n");
+    List<LabelsCsv.Row> rows = LabelsCsv.read(f);
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0).image()).isEqualTo("two\nlines, one.png");
+    assertThat(rows.get(0).labels()).containsExactly("boat", "person");
+    assertThat(rows.get(0).line()).isEqualTo(2);
+    assertThat(rows.get(1).image()).isEqualTo("next.png");
+    assertThat(rows.get(1).line()).as("after a record of three lines").isEqualTo(5);
+  }
+
+  @Test
   void shouldNameTheProblemOfAMalformedFile() throws Exception {
     assertThatThrownBy(() -> LabelsCsv.read(Files.writeString(tmp.resolve("a.csv"), "")))
         .hasMessageContaining("empty");

@@ -22,6 +22,7 @@ class ManifestTest {
             new Manifest.Row("a/b.png", 3, "gain", 1_764_600_000_123L),
             new Manifest.Row("with,comma \"and quote\".jpg", 4, "gain-ext", 1_764_600_001_000L),
             new Manifest.Row("old.png", 1, "", 0),
+            new Manifest.Row("two\nlines, \"quoted\".png", 5, "cam", 1_764_600_002_000L),
             new Manifest.Row(
                 "fused.jpg",
                 2,
