@@ -140,6 +140,7 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String MASK_OUTPUT_CONFIG = "gainstream.mask.output";
   public static final String MASK_FUSION_CONFIG = "gainstream.mask.fusion";
   public static final String MASK_FOREGROUND_CONFIG = "gainstream.mask.foreground";
+  public static final String MASK_FLIP_CONFIG = "gainstream.mask.flip";
   public static final String CRF_ITERATIONS_CONFIG = "gainstream.crf.iterations";
   public static final String CRF_SMOOTH_WEIGHT_CONFIG = "gainstream.crf.smooth.weight";
   public static final String CRF_SMOOTH_XY_CONFIG = "gainstream.crf.smooth.xy";
@@ -385,6 +386,13 @@ public final class PipelineConfig extends AbstractConfig {
               Range.between(0.01, 0.99),
               Importance.LOW,
               "Foreground probability at which a pixel is the mask model's foreground.")
+          .define(
+              MASK_FLIP_CONFIG,
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Run the mask model on the image and its mirror image and average the two (twice its cost; "
+                  + "measured better on both photo folders, docs/QUALITY.md).")
           .define(
               CRF_ITERATIONS_CONFIG,
               Type.INT,
@@ -769,7 +777,8 @@ public final class PipelineConfig extends AbstractConfig {
   public record Mask(
       java.nio.file.Path file,
       io.gainstream.model.infer.MaskSession.Options options,
-      io.gainstream.model.labels.MaskFusion.Settings fusion) {}
+      io.gainstream.model.labels.MaskFusion.Settings fusion,
+      boolean flip) {}
 
   /** The mask model settings, empty when no mask model is set. */
   public java.util.Optional<Mask> mask() {
@@ -793,7 +802,8 @@ public final class PipelineConfig extends AbstractConfig {
                 d.weak(),
                 d.supported(),
                 d.attended(),
-                d.share())));
+                d.share()),
+            getBoolean(MASK_FLIP_CONFIG)));
   }
 
   private float[] triple(String key) {

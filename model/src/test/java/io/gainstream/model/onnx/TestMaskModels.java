@@ -55,6 +55,28 @@ public final class TestMaskModels {
     return model(g);
   }
 
+  /**
+   * Bright is foreground, and the left half of the picture more so than the right (a logit of +4
+   * there, −4 on the right): a model that answers an image and its mirror image differently.
+   */
+  public static byte[] leftLeaning(int size) {
+    GraphBuilder g = new GraphBuilder("test-left-mask");
+    g.initializer("w", new long[] {1, 3, 1, 1}, new float[] {4f, 4f, 4f});
+    float[] ramp = new float[size * size];
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        ramp[y * size + x] = x < size / 2 ? 4f : -4f;
+      }
+    }
+    g.initializer("bias", new long[] {1, 1, size, size}, ramp);
+    String l = g.node("Conv", "logit", new String[] {"input", "w"});
+    String b = g.node("Add", "biased", new String[] {l, "bias"});
+    g.node("Sigmoid", "output", new String[] {b});
+    g.input("input", 1, 3, size, size);
+    g.output("output", 1, 1, size, size);
+    return model(g);
+  }
+
   /** The same with two channels out: not a foreground model. */
   public static byte[] twoChannels(int size) {
     GraphBuilder g = new GraphBuilder("test-two");

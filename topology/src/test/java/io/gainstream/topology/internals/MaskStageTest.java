@@ -42,7 +42,7 @@ class MaskStageTest {
     Path file = Files.write(tmp.resolve("mask.onnx"), TestMaskModels.brightIsForeground(w));
     PipelineConfig.Mask mask =
         new PipelineConfig.Mask(
-            file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults());
+            file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), false);
     try (MaskStage stage = new MaskStage(mask, InferenceOptions.cpu(), DecodeLimits.defaults())) {
       float[] own = stage.foreground(png.toByteArray(), w, h);
       float[] boxed = stage.foreground(RgbResize.packed(img, 32), 32, w, h);
@@ -68,5 +68,35 @@ class MaskStageTest {
       }
     }
     return (white - black) / (w * h / 2.0);
+  }
+
+  @Test
+  void shouldAverageTheMaskModelOverTheImageAndItsMirror() throws Exception {
+    // a grey image under a model that leans left: foreground on the left half, background on the
+    // right; averaged with its answer on the mirror image (mirrored back), every pixel is one half
+    int w = 32;
+    BufferedImage img = new BufferedImage(w, w, BufferedImage.TYPE_3BYTE_BGR);
+    for (int y = 0; y < w; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, 0x808080);
+      }
+    }
+    byte[] rgb = RgbResize.stretched(img, w);
+    Path file = Files.write(tmp.resolve("left.onnx"), TestMaskModels.leftLeaning(w));
+    float[][] fg = new float[2][];
+    for (boolean flip : new boolean[] {false, true}) {
+      PipelineConfig.Mask mask =
+          new PipelineConfig.Mask(
+              file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), flip);
+      try (MaskStage stage = new MaskStage(mask, InferenceOptions.cpu(), DecodeLimits.defaults())) {
+        fg[flip ? 1 : 0] = stage.foreground(rgb, w, w, w);
+      }
+    }
+    assertThat(fg[0][0]).isGreaterThan(0.95f);
+    assertThat(fg[0][w - 1]).isLessThan(0.05f);
+    for (float v : fg[1]) {
+      assertThat(v).isCloseTo(0.5f, org.assertj.core.data.Offset.offset(0.01f));
+    }
+    assertThat(MaskStage.mirrored(MaskStage.mirrored(rgb, w), w)).isEqualTo(rgb);
   }
 }
