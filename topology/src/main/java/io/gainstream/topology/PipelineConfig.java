@@ -799,7 +799,8 @@ public final class PipelineConfig extends AbstractConfig {
             new io.gainstream.model.labels.MaskFusion.Settings(
                 io.gainstream.model.labels.MaskFusion.Rule.parse(getString(MASK_FUSION_CONFIG)),
                 getDouble(MASK_FOREGROUND_CONFIG).floatValue(),
-                d.weak(),
+                // a sure level below the default weak one leaves no weak band
+                Math.min(d.weak(), getDouble(MASK_FOREGROUND_CONFIG).floatValue()),
                 d.supported(),
                 d.attended(),
                 d.share()),

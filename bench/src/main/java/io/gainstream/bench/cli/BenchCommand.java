@@ -451,10 +451,23 @@ public final class BenchCommand implements Runnable {
       }
       io.gainstream.model.backbone.Backbone bb = backbone.backbone();
       java.util.Map<String, String> maskSettings = mask.settings();
-      if (mask.given() && bb == null) {
-        throw new UserError("--mask-model adds a row to the backbone's: it needs --backbone");
+      if (mask.given() && (bb == null || noModels)) {
+        throw new UserError(
+            "--mask-model adds a row to the backbone's: it needs --backbone and the model rows");
       }
       Logs.toFile(java.nio.file.Path.of(""));
+      // opened before any row runs (a file that is no mask model is one line), shared by the row
+      java.util.Map<String, Object> c = new java.util.HashMap<>(maskSettings);
+      c.put(io.gainstream.topology.PipelineConfig.CLASSES_CONFIG, "any");
+      try (io.gainstream.model.infer.MaskSessions.Handle session =
+          mask.given() ? MaskOptions.open(new io.gainstream.topology.PipelineConfig(c)) : null) {
+        return measure(bb, maskSettings);
+      }
+    }
+
+    private int measure(
+        io.gainstream.model.backbone.Backbone bb, java.util.Map<String, String> maskSettings)
+        throws Exception {
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-bench-");
       io.gainstream.services.kafka.EmbeddedKafka broker = null;
       try {

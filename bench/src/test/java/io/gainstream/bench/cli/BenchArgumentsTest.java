@@ -71,6 +71,7 @@ class BenchArgumentsTest {
     CliRun throughput = run("bench", "throughput", "--mask-model", notAModel.toString());
     assertThat(throughput.code()).isEqualTo(2);
     assertThat(throughput.err())
-        .isEqualTo("gainstream: --mask-model adds a row to the backbone's: it needs --backbone");
+        .isEqualTo(
+            "gainstream: --mask-model adds a row to the backbone's: it needs --backbone and the model rows");
   }
 }

@@ -86,14 +86,20 @@ public final class LabelsCsv {
     try (CSVParser p = CSVParser.parse(new StringReader(text), FORMAT)) {
       // the line a record starts on: one past the line the previous record ended on, and past any
       // empty lines the parser skipped (counted from the text itself)
-      String[] lines = text.split("\n", -1);
+      String[] lines = text.split("\r\n|\r|\n", -1);
       long ended = 0;
       for (CSVRecord r : p) {
         int start = (int) ended + 1;
-        while (start <= lines.length && lines[start - 1].replace("\r", "").isEmpty()) {
+        while (start <= lines.length && lines[start - 1].isBlank()) {
           start++;
         }
-        out.add(new Record(start, r.toList()));
+        List<String> fields = r.toList();
+        if (fields.stream().allMatch(String::isBlank)) {
+          // a line of spaces: empty, as a line with nothing on it is
+          ended = p.getCurrentLineNumber();
+          continue;
+        }
+        out.add(new Record(start, fields));
         ended = p.getCurrentLineNumber();
       }
     } catch (UncheckedIOException e) {

@@ -21,8 +21,9 @@ import org.apache.commons.csv.CSVPrinter;
  * as published, the release version and method, the label time in ISO-8601 UTC (empty when the
  * label predates the field), and, where a mask model was fused into the label, its file name with
  * the first 12 hex digits of its SHA-256 and the fusion rule (both empty otherwise). A manifest of
- * the four older columns still reads. Fields are quoted as in RFC 4180 when they hold a comma, a
- * quote or a line break (Commons CSV, the dialect of {@link LabelsCsv}).
+ * the four older columns still reads. Fields are quoted as Commons CSV's minimal quoting does (the
+ * dialect of {@link LabelsCsv}): when they hold a comma, a quote or a line break — the fusion
+ * always does — or begin with a space or one of {@code !"#}, or end in a space.
  */
 public final class Manifest {
   public static final String FILE = "manifest.csv";

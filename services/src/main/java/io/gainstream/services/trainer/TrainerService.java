@@ -679,15 +679,22 @@ public final class TrainerService implements Runnable, AutoCloseable {
    * mining took the second road every time (docs/QUALITY.md). Until then the run trains on as a
    * classifier, as cam does, instead of spending its steps on mining that the release rule would
    * throw away. gain-ext learns from the given masks, so it is not held; neither is the built-in
-   * network, whose synthetic scenes the label-free measures do judge.
+   * network, whose synthetic scenes the label-free measures do judge. A run resumed from a mining
+   * release without held-out pixel labels goes on without mining too.
    */
   private void holdMiningWithoutPixelEvidence(GainTrainer trainer, ReplayBuffer heldOut) {
-    boolean held =
+    boolean photos =
         o.backbone() != null
             && o.settings().method().mines()
             && o.settings().method() != Method.GAIN_EXT
-            && !trainer.miningActive()
             && heldOut.all().stream().noneMatch(e -> e.mask() != null);
+    if (photos && resumedMining) {
+      // resumed from a release that was mining (before this rule, or with pixel labels that this
+      // run's held-out set lacks): nothing here could judge it, so it goes on as a classifier
+      trainer.resumeAt(trainer.steps(), false);
+      resumedMining = false;
+    }
+    boolean held = photos && !trainer.miningActive();
     if (held && trainer.miningHeld() == null) {
       LOG.info("attention mining held off: {}", CollapseGuard.NO_PIXEL_EVIDENCE);
     }

@@ -43,6 +43,15 @@ class LabelsCsvTest {
   }
 
   @Test
+  void shouldSkipLinesOfSpacesAndCountOldMacLineEnds() throws Exception {
+    Path f =
+        Files.writeString(tmp.resolve("s.csv"), "image,labels\r   \r\"a\rb.png\",boat\rc.png,\r");
+    List<LabelsCsv.Row> rows = LabelsCsv.read(f);
+    assertThat(rows).extracting(LabelsCsv.Row::image).containsExactly("a\rb.png", "c.png");
+    assertThat(rows).extracting(LabelsCsv.Row::line).containsExactly(3, 5);
+  }
+
+  @Test
   void shouldNameTheProblemOfAMalformedFile() throws Exception {
     assertThatThrownBy(() -> LabelsCsv.read(Files.writeString(tmp.resolve("a.csv"), "")))
         .hasMessageContaining("empty");

@@ -99,4 +99,18 @@ class MaskStageTest {
     }
     assertThat(MaskStage.mirrored(MaskStage.mirrored(rgb, w), w)).isEqualTo(rgb);
   }
+
+  @Test
+  void shouldTakeASureLevelBelowTheWeakOneWithoutAWeakBand() {
+    PipelineConfig c =
+        new PipelineConfig(
+            java.util.Map.of(
+                PipelineConfig.CLASSES_CONFIG, "a",
+                PipelineConfig.MASK_MODEL_FILE_CONFIG, "m.onnx",
+                PipelineConfig.MASK_FOREGROUND_CONFIG, "0.05"));
+    MaskFusion.Settings f = c.mask().orElseThrow().fusion();
+    assertThat(f.foreground()).isEqualTo(0.05f);
+    assertThat(f.weak()).isEqualTo(0.05f);
+    assertThat(c.mask().orElseThrow().flip()).as("on by default").isTrue();
+  }
 }
