@@ -44,15 +44,7 @@ public final class TestMaskModels {
    * size (as the shared ISNet does only at 1024).
    */
   public static byte[] fixedInside(int size) {
-    GraphBuilder g = new GraphBuilder("test-fixed-mask");
-    g.initializer("w", new long[] {1, 3, 1, 1}, new float[] {4f, 4f, 4f});
-    g.initializer("bias", new long[] {1, 1, size, size}, new float[size * size]);
-    String l = g.node("Conv", "logit", new String[] {"input", "w"});
-    String b = g.node("Add", "biased", new String[] {l, "bias"});
-    g.node("Sigmoid", "output", new String[] {b});
-    g.input("input", 1, 3, size, size);
-    g.output("output", 1, 1, size, size);
-    return model(g);
+    return brightPlus("test-fixed-mask", size, new float[size * size]);
   }
 
   /**
@@ -60,15 +52,23 @@ public final class TestMaskModels {
    * there, −4 on the right): a model that answers an image and its mirror image differently.
    */
   public static byte[] leftLeaning(int size) {
-    GraphBuilder g = new GraphBuilder("test-left-mask");
-    g.initializer("w", new long[] {1, 3, 1, 1}, new float[] {4f, 4f, 4f});
     float[] ramp = new float[size * size];
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
         ramp[y * size + x] = x < size / 2 ? 4f : -4f;
       }
     }
-    g.initializer("bias", new long[] {1, 1, size, size}, ramp);
+    return brightPlus("test-left-mask", size, ramp);
+  }
+
+  /**
+   * Bright is foreground, plus a logit per pixel given as a constant of the declared size inside
+   * the graph (so the graph runs at that size only).
+   */
+  private static byte[] brightPlus(String name, int size, float[] bias) {
+    GraphBuilder g = new GraphBuilder(name);
+    g.initializer("w", new long[] {1, 3, 1, 1}, new float[] {4f, 4f, 4f});
+    g.initializer("bias", new long[] {1, 1, size, size}, bias);
     String l = g.node("Conv", "logit", new String[] {"input", "w"});
     String b = g.node("Add", "biased", new String[] {l, "bias"});
     g.node("Sigmoid", "output", new String[] {b});
