@@ -638,12 +638,12 @@ public final class ThroughputBenchmark {
     for (Map.Entry<Integer, Cell> e : cells.entrySet()) {
       Cell c = e.getValue();
       out.printf(
-          "| %d | %.0f | %.0f | %.0f | %.0f | %.1f / %.1f | %.0f / %.0f | %.2f | %.2f | %.2f | %.2f |%n",
+          "| %d | %s | %s | %s | %s | %.1f / %.1f | %.0f / %.0f | %.2f | %.2f | %.2f | %.2f |%n",
           e.getKey(),
-          c.a(),
-          c.aPrime(),
-          c.b(),
-          c.c(),
+          rate(c.a()),
+          rate(c.aPrime()),
+          rate(c.b()),
+          rate(c.c()),
           c.aLatency().percentileMs(50),
           c.aLatency().percentileMs(99),
           c.cLatency().percentileMs(50),
@@ -654,6 +654,11 @@ public final class ThroughputBenchmark {
           c.aPrime() / c.a());
     }
     out.println();
+  }
+
+  /** Images per second: whole numbers, two decimals below 10 (the mask model's row is below 1). */
+  static String rate(double v) {
+    return String.format(java.util.Locale.ROOT, v < 10 ? "%.2f" : "%.0f", v);
   }
 
   private void costTable(Map<String, Costs> costs) {
