@@ -175,7 +175,7 @@ public final class LabelCommand implements Callable<Integer> {
     requireSettings(sets, classes);
     // opened before any work, so that a file that is no mask model is one line; held for the run,
     // so that the pipeline's stages share this session instead of loading the file again
-    try (io.gainstream.model.infer.MaskSessions.Handle session = MaskOptions.open(sets, classes)) {
+    try (io.gainstream.model.infer.MaskSessions.Handle session = MaskOptions.open(sets)) {
       return runWithMaskOpen(m, refinement, scales);
     }
   }

@@ -1,10 +1,8 @@
 package io.gainstream.cli;
 
 import io.gainstream.model.infer.MaskSessions;
-import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.onnx.InvalidModelException;
 import io.gainstream.topology.PipelineConfig;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -78,10 +76,10 @@ public final class MaskOptions {
    * Opens the mask model of {@code sets} before any work, so that a file that is no such model is
    * one line and exit 2; the pipeline then shares this session (one per process). Null without one.
    */
-  public static MaskSessions.Handle open(Map<String, String> sets, Path classes)
-      throws IOException {
+  public static MaskSessions.Handle open(Map<String, String> sets) {
     Map<String, Object> c = new HashMap<>(sets);
-    c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", ClassCatalog.read(classes).names()));
+    // the mask model is class-agnostic: any class list makes the settings a valid config
+    c.put(PipelineConfig.CLASSES_CONFIG, "any");
     return open(new PipelineConfig(c));
   }
 

@@ -209,9 +209,7 @@ public final class BenchCommand implements Runnable {
       // opened before any work (a file that is no mask model is one line) and held, so that every
       // label run of the benchmark shares one session
       try (io.gainstream.model.infer.MaskSessions.Handle session =
-          mask.given()
-              ? MaskOptions.open(maskSettings, photos.get(0).resolve("classes.txt"))
-              : null) {
+          mask.given() ? MaskOptions.open(maskSettings) : null) {
         return measure(ms, bb, maskSettings);
       }
     }
@@ -457,10 +455,8 @@ public final class BenchCommand implements Runnable {
       }
       Logs.toFile(java.nio.file.Path.of(""));
       // opened before any row runs (a file that is no mask model is one line), shared by the row
-      java.util.Map<String, Object> c = new java.util.HashMap<>(maskSettings);
-      c.put(io.gainstream.topology.PipelineConfig.CLASSES_CONFIG, "any");
       try (io.gainstream.model.infer.MaskSessions.Handle session =
-          mask.given() ? MaskOptions.open(new io.gainstream.topology.PipelineConfig(c)) : null) {
+          mask.given() ? MaskOptions.open(maskSettings) : null) {
         return measure(bb, maskSettings);
       }
     }
