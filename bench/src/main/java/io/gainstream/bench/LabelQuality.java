@@ -83,9 +83,9 @@ public final class LabelQuality {
           "none",
           "crf",
           "walk",
-          "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode(),
-          "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode() + " + crf",
-          "scales " + io.gainstream.model.infer.TtaScales.COMPARED.encode() + " + walk");
+          "scales " + io.gainstream.model.labels.TtaScales.COMPARED.encode(),
+          "scales " + io.gainstream.model.labels.TtaScales.COMPARED.encode() + " + crf",
+          "scales " + io.gainstream.model.labels.TtaScales.COMPARED.encode() + " + walk");
 
   /**
    * The {@code label --model} runs behind the variants: scales and refinement. A refined run also
@@ -94,12 +94,12 @@ public final class LabelQuality {
   private static final String[][] VARIANT_RUNS = {
     {"1", io.gainstream.model.labels.CrfRefiner.CRF},
     {
-      io.gainstream.model.infer.TtaScales.COMPARED.encode(),
+      io.gainstream.model.labels.TtaScales.COMPARED.encode(),
       io.gainstream.model.labels.CrfRefiner.CRF
     },
     {"1", io.gainstream.model.labels.WalkRefiner.WALK},
     {
-      io.gainstream.model.infer.TtaScales.COMPARED.encode(),
+      io.gainstream.model.labels.TtaScales.COMPARED.encode(),
       io.gainstream.model.labels.WalkRefiner.WALK
     }
   };

@@ -313,7 +313,7 @@ public final class LabelCommand implements Callable<Integer> {
       return null;
     }
     try {
-      return io.gainstream.model.infer.TtaScales.parse(scales).encode();
+      return io.gainstream.model.labels.TtaScales.parse(scales).encode();
     } catch (IllegalArgumentException e) {
       throw new UserError("--tta-scales: " + e.getMessage());
     }

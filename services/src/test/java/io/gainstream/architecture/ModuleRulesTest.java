@@ -1,6 +1,7 @@
 package io.gainstream.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -73,5 +74,23 @@ class ModuleRulesTest {
         .orShould()
         .accessField(System.class, "err")
         .check(MAIN);
+  }
+
+  @Test
+  void onlyTheTopologyReachesIntoItsInternals() {
+    // the services run the topology through PipelineTopology, Topics and PipelineConfig; its
+    // processors and stages may change shape without the services noticing
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.gainstream.topology..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.gainstream.topology.internals..")
+        .check(MAIN);
+  }
+
+  @Test
+  void theModelsPackagesCallEachOtherWithoutCircles() {
+    slices().matching("io.gainstream.model.(*)..").should().beFreeOfCycles().check(MAIN);
   }
 }

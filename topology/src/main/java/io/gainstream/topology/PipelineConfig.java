@@ -698,18 +698,18 @@ public final class PipelineConfig extends AbstractConfig {
    * The test-time scales set by {@code gainstream.tta.scales}; empty when unset (the release
    * decides).
    */
-  public java.util.Optional<io.gainstream.model.infer.TtaScales> ttaScales() {
+  public java.util.Optional<io.gainstream.model.labels.TtaScales> ttaScales() {
     String v = getString(TTA_SCALES_CONFIG);
     return v.isBlank()
         ? java.util.Optional.empty()
-        : java.util.Optional.of(io.gainstream.model.infer.TtaScales.parse(v));
+        : java.util.Optional.of(io.gainstream.model.labels.TtaScales.parse(v));
   }
 
   private static void validateScales(String name, Object value) {
     String v = (String) value;
     if (v != null && !v.isBlank()) {
       try {
-        io.gainstream.model.infer.TtaScales.parse(v);
+        io.gainstream.model.labels.TtaScales.parse(v);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(name, value, e.getMessage());
       }

@@ -49,7 +49,17 @@ public final class PipelineTopology {
   private PipelineTopology() {}
 
   public static Topology build(PipelineConfig config) {
-    return build(config, ModelSessions.shared(), new PipelineMetrics());
+    return build(config, new PipelineMetrics());
+  }
+
+  /**
+   * The topology a service runs: releases open in the process's shared sessions, so the instances
+   * of one process share each release's ONNX Runtime session.
+   *
+   * @param metrics counters the processors update
+   */
+  public static Topology build(PipelineConfig config, PipelineMetrics metrics) {
+    return build(config, ModelSessions.shared(), metrics);
   }
 
   /**

@@ -19,10 +19,25 @@ public record Topics(
 
   public static Topics of(PipelineConfig c) {
     return new Topics(
-        new Topic<>(c.imagesTopic(), Serdes.String(), ProtoSerde.of(ImageEvent.parser())),
-        new Topic<>(c.modelsTopic(), Serdes.String(), ProtoSerde.of(ModelRelease.parser())),
+        images(c.imagesTopic()),
+        models(c.modelsTopic()),
         new Topic<>(c.proxyLabelsTopic(), Serdes.String(), ProtoSerde.of(ProxyLabel.parser())),
-        new Topic<>(c.trainingSamplesTopic(), Serdes.String(), ProtoSerde.of(ImageEvent.parser())),
+        images(c.trainingSamplesTopic()),
         new Topic<>(c.deadLettersTopic(), Serdes.String(), ProtoSerde.of(DeadLetter.parser())));
+  }
+
+  /**
+   * A topic of image events by its name: {@code images} and {@code training-samples} carry the same
+   * type, and services that publish to one of them know only its name.
+   */
+  public static Topic<String, ImageEvent> images(String name) {
+    return new Topic<>(name, Serdes.String(), ProtoSerde.of(ImageEvent.parser()));
+  }
+
+  /**
+   * The model-release topic by its name (the trainer knows its name, not the pipeline's config).
+   */
+  public static Topic<String, ModelRelease> models(String name) {
+    return new Topic<>(name, Serdes.String(), ProtoSerde.of(ModelRelease.parser()));
   }
 }

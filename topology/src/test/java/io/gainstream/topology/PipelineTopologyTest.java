@@ -577,7 +577,7 @@ class PipelineTopologyTest {
    */
   @Test
   void shouldFuseTheScalesTheReleaseNamesUnlessTheSettingsSayOtherwise() {
-    Map<String, String> twoScales = Map.of(io.gainstream.model.infer.TtaScales.EXTRA_KEY, "1,2");
+    Map<String, String> twoScales = Map.of(io.gainstream.model.labels.TtaScales.EXTRA_KEY, "1,2");
     int[] open = new int[1];
     var single = softMasksUnder(Map.of(), Map.of(), open);
     assertThat(open[0]).isEqualTo(1);

@@ -612,7 +612,7 @@ public final class BenchCommand implements Runnable {
                   model,
                   folder,
                   t,
-                  scales == null ? null : io.gainstream.model.infer.TtaScales.parse(scales),
+                  scales == null ? null : io.gainstream.model.labels.TtaScales.parse(scales),
                   grid,
                   new io.gainstream.model.refine.RandomWalk.Settings(radius, beta, walkSteps),
                   steps,

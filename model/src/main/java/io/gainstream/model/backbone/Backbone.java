@@ -61,8 +61,8 @@ public record Backbone(
    * of foreground mIoU over plain thresholds (on every seed), gain −0.3; the CRF alone +0.5 and
    * −1.0 (docs/QUALITY.md, "Multi-scale fusion"). It costs 2.25 times the model.
    */
-  public static final io.gainstream.model.infer.TtaScales LABEL_SCALES =
-      io.gainstream.model.infer.TtaScales.COMPARED;
+  public static final io.gainstream.model.labels.TtaScales LABEL_SCALES =
+      io.gainstream.model.labels.TtaScales.COMPARED;
 
   /**
    * The moving-average decay training on a backbone uses for the mined weights it releases ({@link

@@ -1,7 +1,5 @@
 package io.gainstream.model.image;
 
-import io.gainstream.model.net.Upsampling;
-
 /** Bilinear resizing of a float map (attention at network size → the image's own size). */
 public final class MapResize {
   private MapResize() {}

@@ -15,6 +15,7 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.gainstream.model.backbone.BackboneBlock;
+import io.gainstream.model.image.Upsampling;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -7,11 +7,11 @@ import static io.gainstream.model.onnx.GraphBuilder.ints;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import io.gainstream.model.image.Upsampling;
 import io.gainstream.model.net.GainNetwork;
 import io.gainstream.model.net.Head;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.net.SelfErasing;
-import io.gainstream.model.net.Upsampling;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -5,7 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import io.gainstream.model.net.Upsampling;
+import io.gainstream.model.image.Upsampling;
 
 /**
  * A release rewritten for another input side, for multi-scale test-time fusion: the same nodes and
@@ -49,7 +49,7 @@ public final class ScaledRelease {
    * own. Empty for one scale, without reading the release.
    */
   public static java.util.List<Integer> otherSides(
-      byte[] onnx, io.gainstream.model.infer.TtaScales scales) {
+      byte[] onnx, io.gainstream.model.labels.TtaScales scales) {
     if (scales.isSingle()) {
       return java.util.List.of();
     }

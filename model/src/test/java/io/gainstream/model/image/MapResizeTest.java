@@ -3,7 +3,6 @@ package io.gainstream.model.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.gainstream.model.net.Upsampling;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

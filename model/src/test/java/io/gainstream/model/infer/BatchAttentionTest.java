@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gainstream.model.image.MapResize;
 import io.gainstream.model.labels.FlipFusion;
+import io.gainstream.model.labels.TtaScales;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;

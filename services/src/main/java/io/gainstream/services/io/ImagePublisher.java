@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.StreamsSettings;
+import io.gainstream.topology.Topic;
+import io.gainstream.topology.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Publishes a folder of images with their labels (and optional pixel labels) to the images topic.
@@ -57,7 +58,8 @@ public final class ImagePublisher {
     Set<String> stems = new HashSet<>();
     Path root = imagesDir.toAbsolutePath().normalize();
     CountDownLatch inFlight = new CountDownLatch(rows.size());
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
+    Topic<String, ImageEvent> images = Topics.images(topic);
+    try (KafkaProducer<String, ImageEvent> producer = images.producer(kafka.producer())) {
       for (LabelsCsv.Row row : rows) {
         String id = idOf(row.image());
         Path file = root.resolve(row.image()).normalize();
@@ -122,7 +124,7 @@ public final class ImagePublisher {
           }
         }
         producer.send(
-            new ProducerRecord<>(topic, id, e.build().toByteArray()),
+            images.record(id, e.build()),
             (meta, ex) -> {
               if (ex == null) {
                 published.add(id);

@@ -1,5 +1,6 @@
 package io.gainstream.services.label;
 
+import com.google.protobuf.ByteString;
 import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.net.NetworkSpec;
@@ -19,6 +20,8 @@ import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.services.trainer.Checkpoints;
 import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
+import io.gainstream.topology.Topic;
+import io.gainstream.topology.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +32,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -400,7 +403,7 @@ public final class LabelJob {
         ModelRelease.newBuilder()
             .setName(config.modelName())
             .setVersion(info.version())
-            .setOnnx(com.google.protobuf.ByteString.copyFrom(onnx))
+            .setOnnx(ByteString.copyFrom(onnx))
             .addAllClasses(info.classes())
             .setInputHeight(info.spec().inputSize())
             .setInputWidth(info.spec().inputSize())
@@ -408,12 +411,10 @@ public final class LabelJob {
             .setStep(info.steps())
             .setCreatedMs(System.currentTimeMillis())
             .build();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
-      producer
-          .send(
-              new ProducerRecord<>(config.modelsTopic(), config.modelName(), release.toByteArray()))
-          .get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    Topic<String, ModelRelease> models = Topics.models(config.modelsTopic());
+    try (KafkaProducer<String, ModelRelease> producer = models.producer(kafka.producer())) {
+      producer.send(models.record(config.modelName(), release)).get();
+    } catch (ExecutionException e) {
       throw new IllegalStateException(
           "cannot publish the saved release: " + e.getCause().getMessage(), e.getCause());
     }

@@ -5,7 +5,6 @@ import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.PipelineTopology;
 import io.gainstream.topology.StreamsSettings;
-import io.gainstream.topology.internals.ModelSessions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -41,8 +40,7 @@ public final class PipelineService implements AutoCloseable {
     PipelineConfig config = splitThreads(requested, options.streamThreads());
     this.imagesTopic = config.imagesTopic();
     Properties props = streamsProperties(kafka, config, options);
-    this.streams =
-        new KafkaStreams(PipelineTopology.build(config, ModelSessions.shared(), metrics), props);
+    this.streams = new KafkaStreams(PipelineTopology.build(config, metrics), props);
     streams.setUncaughtExceptionHandler(
         e -> {
           var tooShort = io.gainstream.topology.errors.TransactionTooShortException.in(e);

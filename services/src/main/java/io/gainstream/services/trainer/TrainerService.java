@@ -25,6 +25,7 @@ import io.gainstream.model.train.Validation;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.topology.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +36,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -404,7 +404,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
     cprops.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, o.groupId());
     try (GainTrainer trainer = new GainTrainer(o.spec(), o.settings(), o.backbone());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cprops);
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer())) {
+        KafkaProducer<String, ModelRelease> producer =
+            Topics.models(o.modelsTopic()).producer(kafka.producer())) {
       trainer
           .network()
           .featureSizeAt(
@@ -637,7 +638,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       GainTrainer trainer,
       CollapseGuard guard,
       ReplayBuffer heldOut,
-      KafkaProducer<String, byte[]> producer,
+      KafkaProducer<String, ModelRelease> producer,
       long version,
       float loss,
       float acc,
@@ -762,7 +763,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
    */
   private long publish(
       GainTrainer trainer,
-      KafkaProducer<String, byte[]> producer,
+      KafkaProducer<String, ModelRelease> producer,
       long published,
       float loss,
       float acc,
@@ -796,7 +797,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     if (o.backbone() != null) {
       extra.putAll(labelThresholds().toExtra());
       extra.put(io.gainstream.model.labels.CrfRefiner.EXTRA_KEY, Backbone.LABEL_REFINEMENT);
-      extra.put(io.gainstream.model.infer.TtaScales.EXTRA_KEY, Backbone.LABEL_SCALES.encode());
+      extra.put(io.gainstream.model.labels.TtaScales.EXTRA_KEY, Backbone.LABEL_SCALES.encode());
     } else {
       extra.put(io.gainstream.model.labels.Refinement.EXTRA_KEY, BUILT_IN_REFINEMENT);
     }
@@ -831,9 +832,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       release.putAllMetrics(figures.metrics());
     }
     try {
-      producer
-          .send(new ProducerRecord<>(o.modelsTopic(), o.modelName(), release.build().toByteArray()))
-          .get();
+      producer.send(Topics.models(o.modelsTopic()).record(o.modelName(), release.build())).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while publishing release " + version, e);

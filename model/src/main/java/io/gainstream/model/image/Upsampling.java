@@ -1,4 +1,4 @@
-package io.gainstream.model.net;
+package io.gainstream.model.image;
 
 /**
  * Bilinear upsampling as a pair of constant matrices, {@code up = U · A · Uᵀ}.

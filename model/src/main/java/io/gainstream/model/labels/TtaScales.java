@@ -1,4 +1,4 @@
-package io.gainstream.model.infer;
+package io.gainstream.model.labels;
 
 import java.util.ArrayList;
 import java.util.List;
