@@ -1,6 +1,7 @@
 package io.gainstream.services.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.services.kafka.EmbeddedKafka;
@@ -11,11 +12,16 @@ import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class BrokerRestartIT {
+  /** How long the broker is away. */
+  private static final Duration OUTAGE = Duration.ofSeconds(5);
+
   @TempDir Path tmp;
 
   @Test
@@ -60,7 +69,9 @@ class BrokerRestartIT {
       awaitRelease(trainer, 2);
       broker.close();
       long versionAtStop = trainer.publishedVersion();
-      Thread.sleep(5000);
+      // the scenario, not a wait for a condition: the broker stays away several times the clients'
+      // longest reconnect backoff (1 s by default), so every client sees the outage
+      Thread.sleep(OUTAGE.toMillis());
       broker = EmbeddedKafka.start(data);
       assertThat(broker.bootstrapServers())
           .as("same address after the restart")
@@ -93,51 +104,39 @@ class BrokerRestartIT {
     }
   }
 
-  private static void awaitSamples(KafkaConnection k, String topic) throws InterruptedException {
-    try (org.apache.kafka.clients.admin.Admin admin = k.admin()) {
-      long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-      while (System.nanoTime() < until) {
-        var parts =
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
-        long total = 0;
-        for (var p : parts) {
-          total +=
-              admin
-                  .listOffsets(
-                      java.util.Map.of(
-                          new org.apache.kafka.common.TopicPartition(topic, p.partition()),
-                          org.apache.kafka.clients.admin.OffsetSpec.latest()))
-                  .all()
-                  .get()
-                  .values()
-                  .iterator()
-                  .next()
-                  .offset();
-        }
-        System.out.println("samples on " + topic + ": " + total);
-        if (total > 0) {
-          return;
-        }
-        Thread.sleep(1000);
-      }
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException(e);
+  private static void awaitSamples(KafkaConnection k, String topic) {
+    try (Admin admin = k.admin()) {
+      await("training samples on " + topic)
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> endOffsets(admin, topic) > 0);
     }
-    throw new AssertionError("no training samples were written");
   }
 
-  private static void awaitRelease(TrainerService trainer, long version)
-      throws InterruptedException {
-    long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (trainer.publishedVersion() < version) {
-      if (trainer.failure().isPresent()) {
-        throw new AssertionError("trainer failed", trainer.failure().get());
-      }
-      if (System.nanoTime() > until) {
-        throw new AssertionError(
-            "trainer stuck at release " + trainer.publishedVersion() + ", waiting for " + version);
-      }
-      Thread.sleep(200);
+  /** Sum of the end offsets of {@code topic}'s partitions. */
+  private static long endOffsets(Admin admin, String topic) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (var p :
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+      latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
     }
+    long total = 0;
+    for (var offset : admin.listOffsets(latest).all().get().values()) {
+      total += offset.offset();
+    }
+    return total;
+  }
+
+  private static void awaitRelease(TrainerService trainer, long version) {
+    await("release " + version + " from the trainer")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              if (trainer.failure().isPresent()) {
+                throw new AssertionError("trainer failed", trainer.failure().get());
+              }
+              return trainer.publishedVersion() >= version;
+            });
   }
 }
