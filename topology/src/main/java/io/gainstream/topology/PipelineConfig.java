@@ -3,6 +3,7 @@ package io.gainstream.topology;
 import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.ProxyLabels;
 import java.util.List;
@@ -141,6 +142,9 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String MASK_FUSION_CONFIG = "gainstream.mask.fusion";
   public static final String MASK_FOREGROUND_CONFIG = "gainstream.mask.foreground";
   public static final String MASK_FLIP_CONFIG = "gainstream.mask.flip";
+  public static final String MASK_ZOOM_CONFIG = "gainstream.mask.zoom";
+  public static final String MASK_ZOOM_PEAK_CONFIG = "gainstream.mask.zoom.peak";
+  public static final String MASK_ZOOM_MARGIN_CONFIG = "gainstream.mask.zoom.margin";
   public static final String CRF_ITERATIONS_CONFIG = "gainstream.crf.iterations";
   public static final String CRF_SMOOTH_WEIGHT_CONFIG = "gainstream.crf.smooth.weight";
   public static final String CRF_SMOOTH_XY_CONFIG = "gainstream.crf.smooth.xy";
@@ -393,6 +397,28 @@ public final class PipelineConfig extends AbstractConfig {
               Importance.LOW,
               "Run the mask model on the image and its mirror image and average the two (twice its cost; "
                   + "measured better on both photo folders, docs/QUALITY.md).")
+          .define(
+              MASK_ZOOM_CONFIG,
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Show the mask model, a second time, the window around the attention's peak and keep the larger "
+                  + "foreground of the two looks (twice its cost; finds objects that are not the salient thing "
+                  + "of the whole picture, docs/QUALITY.md).")
+          .define(
+              MASK_ZOOM_PEAK_CONFIG,
+              Type.DOUBLE,
+              (double) AttentionWindow.Settings.defaults().peak(),
+              Range.between(0.05, 1.0),
+              Importance.LOW,
+              "Share of its maximum at which a class's attention is its peak, for the zoomed look.")
+          .define(
+              MASK_ZOOM_MARGIN_CONFIG,
+              Type.DOUBLE,
+              (double) AttentionWindow.Settings.defaults().margin(),
+              Range.between(0.0, 2.0),
+              Importance.LOW,
+              "Share of the peak region's width and height added on each side of the zoomed window.")
           .define(
               CRF_ITERATIONS_CONFIG,
               Type.INT,
@@ -773,12 +799,15 @@ public final class PipelineConfig extends AbstractConfig {
    * @param file the ONNX file
    * @param options how images are fed to it
    * @param fusion how its foreground and the attention make the label
+   * @param flip whether it also sees the mirror image
+   * @param zoom whether and where it looks a second time
    */
   public record Mask(
       java.nio.file.Path file,
       io.gainstream.model.infer.MaskSession.Options options,
       io.gainstream.model.labels.MaskFusion.Settings fusion,
-      boolean flip) {}
+      boolean flip,
+      AttentionWindow.Settings zoom) {}
 
   /** The mask model settings, empty when no mask model is set. */
   public java.util.Optional<Mask> mask() {
@@ -804,7 +833,11 @@ public final class PipelineConfig extends AbstractConfig {
                 d.supported(),
                 d.attended(),
                 d.share()),
-            getBoolean(MASK_FLIP_CONFIG)));
+            getBoolean(MASK_FLIP_CONFIG),
+            new AttentionWindow.Settings(
+                getBoolean(MASK_ZOOM_CONFIG),
+                getDouble(MASK_ZOOM_PEAK_CONFIG).floatValue(),
+                getDouble(MASK_ZOOM_MARGIN_CONFIG).floatValue())));
   }
 
   private float[] triple(String key) {

@@ -77,6 +77,25 @@ public final class TestMaskModels {
     return model(g);
   }
 
+  /**
+   * Foreground is what is brighter than the picture it is in: the logit is the pixel's brightness
+   * minus the mean brightness of the whole input. A model whose answer for a pixel depends on what
+   * else it is shown, as a salient-object model's does: a dim grey square is background in a frame
+   * that is mostly white and foreground in a crop around it that is mostly black.
+   */
+  public static byte[] salient(int size) {
+    GraphBuilder g = new GraphBuilder("test-salient-mask");
+    g.initializer("w", new long[] {1, 3, 1, 1}, new float[] {8f, 8f, 8f});
+    String mean =
+        g.node("ReduceMean", "mean", new String[] {"input"}, GraphBuilder.ints("axes", 2, 3));
+    String centred = g.node("Sub", "centred", new String[] {"input", mean});
+    String l = g.node("Conv", "logit", new String[] {centred, "w"});
+    g.node("Sigmoid", "output", new String[] {l});
+    g.input("input", 1, 3, size, size);
+    g.output("output", 1, 1, size, size);
+    return model(g);
+  }
+
   /** The same with two channels out: not a foreground model. */
   public static byte[] twoChannels(int size) {
     GraphBuilder g = new GraphBuilder("test-two");

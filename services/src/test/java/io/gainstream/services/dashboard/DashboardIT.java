@@ -1,6 +1,7 @@
 package io.gainstream.services.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.gainstream.model.image.ImageBytes;
@@ -169,12 +170,14 @@ class DashboardIT {
             .send(new ProducerRecord<>(c.imagesTopic(), "garbage", new byte[] {(byte) 0xff, 0x13}))
             .get();
 
-        long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while ((state.labels() < samples.size() || state.deadLetters() < 2 || state.releases() < 2)
-            && System.nanoTime() < until) {
-          Thread.sleep(200);
-        }
-        assertThat(state.labels()).isGreaterThanOrEqualTo(samples.size());
+        await("every image labelled, both dead letters and two releases on the dashboard")
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () ->
+                    state.labels() >= samples.size()
+                        && state.deadLetters() >= 2
+                        && state.releases() >= 2);
 
         String dom = chromium("--dump-dom", server.url());
         Path shot = Path.of("target", "dashboard.png").toAbsolutePath();

@@ -1,6 +1,7 @@
 package io.gainstream.services.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.proto.v1.ProxyLabel;
@@ -66,11 +67,10 @@ class RelabelIT {
       long last = trainer.publishedVersion();
       assertThat(last).as("promoted releases").isGreaterThanOrEqualTo(3);
 
-      long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (p.metrics().snapshot().modelVersion() < last) {
-        assertThat(System.nanoTime()).as("the stage swaps to release %d", last).isLessThan(until);
-        Thread.sleep(20);
-      }
+      await("the stage swaps to release " + last)
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> p.metrics().snapshot().modelVersion() >= last);
       Set<String> fresh = new LinkedHashSet<>();
       Map<String, Long> sent = new HashMap<>();
       for (int i = 0; i < 8; i++) {

@@ -1,6 +1,7 @@
 package io.gainstream.services.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.services.kafka.BrokerExtension;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,17 +73,11 @@ class ScaleOutIT {
         KafkaProducer<String, byte[]> p = new KafkaProducer<>(k.producer())) {
       other.awaitLog("pipeline running", Duration.ofMinutes(2));
       // both members must own partitions before the first half is published
-      long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-      while (local.state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING
-          || local.assignedPartitions() >= 4) {
-        if (System.nanoTime() > until) {
-          throw new AssertionError(
-              "the second instance never got partitions (local owns "
-                  + local.assignedPartitions()
-                  + ")");
-        }
-        Thread.sleep(200);
-      }
+      await("the second instance gets partitions")
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> local.state() == KafkaStreams.State.RUNNING && local.assignedPartitions() < 4);
       publish(p, c, samples, 0, 200, ids);
       Fixture.Ledger half = Fixture.ledger(k, c, ids, Duration.ofMinutes(2));
       assertThat(half.missing(ids)).isEmpty();

@@ -1,6 +1,7 @@
 package io.gainstream.services.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.proto.v1.ModelRelease;
@@ -59,15 +60,10 @@ class TrainerCrashIT {
 
   private static List<ModelRelease> awaitReleases(KafkaConnection k, String topic, int count)
       throws Exception {
-    long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (System.nanoTime() < until) {
-      List<ModelRelease> r = releases(k, topic);
-      if (r.size() >= count) {
-        return r;
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError("fewer than " + count + " releases on " + topic);
+    return await(count + " releases on " + topic)
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(300))
+        .until(() -> releases(k, topic), r -> r.size() >= count);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.gainstream.model.infer.MaskSession;
 import io.gainstream.model.infer.MaskSessions;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.ImageDecoder;
+import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.MaskFusion;
 import io.gainstream.topology.PipelineConfig;
@@ -30,10 +31,12 @@ public final class MaskStage implements AutoCloseable {
   private final MaskFusion.Settings fusion;
   private final DecodeLimits limits;
   private final boolean flip;
+  private final AttentionWindow.Settings zoom;
 
   public MaskStage(PipelineConfig.Mask mask, InferenceOptions inference, DecodeLimits limits) {
     this.limits = limits;
     this.flip = mask.flip();
+    this.zoom = mask.zoom();
     this.handle = MaskSessions.acquire(mask.file(), mask.options(), inference);
     this.fusion = mask.fusion();
   }
@@ -43,16 +46,16 @@ public final class MaskStage implements AutoCloseable {
     return handle.session().id();
   }
 
-  /** What the labels record about the fusion. */
+  /** What the labels record about the fusion (and the second look, when on). */
   public String fusion() {
-    return fusion.describe();
+    return zoom.on() ? fusion.describe() + ", " + zoom.describe() : fusion.describe();
   }
 
   /** The fused label of an image whose attention label is {@code r}. */
   public byte[] fuse(Attended a, ImageLabeler.Result r) {
     float[] fg =
         a.image() != null
-            ? foreground(a.image(), r.width(), r.height())
+            ? foreground(a.image(), r.maps(), r.width(), r.height())
             : foreground(a.rgb(), a.size(), r.width(), r.height());
     return MaskFusion.fuse(fg, r.maps(), a.classes(), r.classMap(), r.width(), r.height(), fusion);
   }
@@ -60,11 +63,35 @@ public final class MaskStage implements AutoCloseable {
   /**
    * Foreground probability at {@code width × height} of an image given as published: decoded again
    * (it passed validation with the same limits) and stretched from its own pixels to the mask
-   * model's square.
+   * model's square; with zoom on, the window around the attention's peak ({@code maps}, at the
+   * image's size) is shown to the mask model once more on its own and its foreground laid over the
+   * whole image's ({@link AttentionWindow}).
    */
-  float[] foreground(byte[] encoded, int width, int height) {
-    int m = handle.session().inputSize();
+  float[] foreground(byte[] encoded, float[][] maps, int width, int height) {
     BufferedImage img = ImageDecoder.decodeRaw(encoded, limits);
+    float[] fg = foreground(img, width, height);
+    if (!zoom.on()) {
+      return fg;
+    }
+    // the attention maps are at the image's size: the window is in the decoded image's pixels
+    return AttentionWindow.of(maps, width, height, zoom)
+        .map(
+            w ->
+                w.overlay(
+                    fg,
+                    width,
+                    foreground(
+                        img.getSubimage(w.x(), w.y(), w.width(), w.height()),
+                        w.width(),
+                        w.height())))
+        .orElse(fg);
+  }
+
+  /**
+   * Foreground probability at {@code width × height} of a picture stretched to the model's square.
+   */
+  private float[] foreground(BufferedImage img, int width, int height) {
+    int m = handle.session().inputSize();
     return MapResize.bilinear(probability(RgbResize.stretched(img, m), m), m, m, width, height);
   }
 

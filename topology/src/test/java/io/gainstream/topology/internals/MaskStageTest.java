@@ -6,6 +6,7 @@ import io.gainstream.model.image.RgbResize;
 import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.infer.MaskSession;
 import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.MaskFusion;
 import io.gainstream.model.onnx.TestMaskModels;
 import io.gainstream.topology.PipelineConfig;
@@ -42,9 +43,9 @@ class MaskStageTest {
     Path file = Files.write(tmp.resolve("mask.onnx"), TestMaskModels.brightIsForeground(w));
     PipelineConfig.Mask mask =
         new PipelineConfig.Mask(
-            file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), false);
+            file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), false, NO_ZOOM);
     try (MaskStage stage = new MaskStage(mask, InferenceOptions.cpu(), DecodeLimits.defaults())) {
-      float[] own = stage.foreground(png.toByteArray(), w, h);
+      float[] own = stage.foreground(png.toByteArray(), new float[0][], w, h);
       float[] boxed = stage.foreground(RgbResize.packed(img, 32), 32, w, h);
 
       assertThat(own).hasSize(w * h);
@@ -70,6 +71,8 @@ class MaskStageTest {
     return (white - black) / (w * h / 2.0);
   }
 
+  private static final AttentionWindow.Settings NO_ZOOM = AttentionWindow.Settings.defaults().off();
+
   @Test
   void shouldAverageTheMaskModelOverTheImageAndItsMirror() throws Exception {
     // a grey image under a model that leans left: foreground on the left half, background on the
@@ -87,7 +90,7 @@ class MaskStageTest {
     for (boolean flip : new boolean[] {false, true}) {
       PipelineConfig.Mask mask =
           new PipelineConfig.Mask(
-              file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), flip);
+              file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), flip, NO_ZOOM);
       try (MaskStage stage = new MaskStage(mask, InferenceOptions.cpu(), DecodeLimits.defaults())) {
         fg[flip ? 1 : 0] = stage.foreground(rgb, w, w, w);
       }
@@ -98,6 +101,51 @@ class MaskStageTest {
       assertThat(v).isCloseTo(0.5f, org.assertj.core.data.Offset.offset(0.01f));
     }
     assertThat(MaskStage.mirrored(MaskStage.mirrored(rgb, w), w)).isEqualTo(rgb);
+  }
+
+  @Test
+  void shouldFindWhatTheWholePictureHidesInASecondLookAtTheAttendedWindow() throws Exception {
+    // a grey square inside a black block in a white frame: to a model that calls foreground what
+    // is brighter than its picture, the square is background in the whole (mostly white) frame;
+    // the attention peaks on the square, and in the window around it (the square and some of the
+    // black block) the square is the brightest thing there
+    int w = 64;
+    int h = 48;
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        boolean square = x >= 8 && x < 24 && y >= 16 && y < 32;
+        boolean block = x < 32 && y >= 8 && y < 40;
+        img.setRGB(x, y, square ? 0x909090 : block ? 0x000000 : 0xffffff);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", png);
+    float[] attention = new float[w * h];
+    for (int y = 16; y < 32; y++) {
+      for (int x = 8; x < 24; x++) {
+        attention[y * w + x] = 1f;
+      }
+    }
+    Path file = Files.write(tmp.resolve("salient.onnx"), TestMaskModels.salient(32));
+    float[][] fg = new float[2][];
+    for (boolean zoom : new boolean[] {false, true}) {
+      AttentionWindow.Settings z = zoom ? AttentionWindow.Settings.defaults() : NO_ZOOM;
+      PipelineConfig.Mask mask =
+          new PipelineConfig.Mask(
+              file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), false, z);
+      try (MaskStage stage = new MaskStage(mask, InferenceOptions.cpu(), DecodeLimits.defaults())) {
+        fg[zoom ? 1 : 0] = stage.foreground(png.toByteArray(), new float[][] {attention}, w, h);
+        assertThat(stage.fusion().contains("zoom(attention >= 0.80, margin 0.30)"))
+            .as("the label records the second look")
+            .isEqualTo(zoom);
+      }
+    }
+    int centre = 24 * w + 16;
+    assertThat(fg[0][centre]).as("the whole frame hides the square").isLessThan(0.5f);
+    assertThat(fg[1][centre]).as("the second look finds it").isGreaterThan(0.5f);
+    int white = 24 * w + 48;
+    assertThat(fg[1][white]).as("outside the window the first look stands").isEqualTo(fg[0][white]);
   }
 
   @Test
@@ -112,5 +160,6 @@ class MaskStageTest {
     assertThat(f.foreground()).isEqualTo(0.05f);
     assertThat(f.weak()).isEqualTo(0.05f);
     assertThat(c.mask().orElseThrow().flip()).as("on by default").isTrue();
+    assertThat(c.mask().orElseThrow().zoom()).isEqualTo(AttentionWindow.Settings.defaults());
   }
 }
