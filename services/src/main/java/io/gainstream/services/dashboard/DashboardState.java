@@ -10,13 +10,10 @@ import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.proto.v1.ProxyLabel;
-import io.gainstream.services.io.JsonOut;
+import io.gainstream.services.io.Json;
 import io.gainstream.services.view.Overlays;
 import io.gainstream.topology.PipelineConfig;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -281,124 +278,68 @@ public final class DashboardState {
 
   /** The page's data. */
   public synchronized String json(long nowMs) {
-    StringWriter w = new StringWriter();
-    try {
-      JsonOut j = new JsonOut(w).beginObject();
-      j.name("labels").value(labels);
-      j.name("unreadableRecords").value(unreadable);
-      Freshness f = freshness();
-      j.name("freshness")
-          .beginObject()
-          .name("images")
-          .value(f.images())
-          .name("newestVersion")
-          .value(f.newestVersion())
-          .name("onNewest")
-          .value(f.onNewest())
-          .name("behind")
-          .value(f.behind())
-          .endObject();
-      j.name("classes").beginArray();
-      for (String n : classNames) {
-        j.value(n);
-      }
-      j.endArray();
-      j.name("recent").beginArray();
-      for (Shown shown : recent) {
-        Card c = shown.card();
-        j.beginObject()
-            .name("id")
-            .value(c.id())
-            .name("version")
-            .value(c.version())
-            .name("width")
-            .value(c.width())
-            .name("height")
-            .value(c.height());
-        if (c.image() != null) {
-          j.name("image").value(c.image());
-        }
-        j.name("label").value(c.label());
-        if (c.unrefined() != null) {
-          j.name("unrefined").value(c.unrefined());
-        }
-        if (c.unfused() != null) {
-          j.name("unfused").value(c.unfused());
-          j.name("mask_model").value(c.maskModel());
-        }
-        j.name("scores").beginObject();
-        for (Map.Entry<String, Float> s : c.scores().entrySet()) {
-          j.name(s.getKey()).value(s.getValue());
-        }
-        j.endObject().name("classes").beginArray();
-        for (ClassView v : c.classes()) {
-          j.beginObject()
-              .name("name")
-              .value(v.name())
-              .name("heatmap")
-              .value(v.heatmap())
-              .name("soft")
-              .value(v.soft())
-              .name("zones")
-              .value(v.zones())
-              .endObject();
-        }
-        j.endArray().endObject();
-      }
-      j.endArray();
-      j.name("releases").beginArray();
-      for (Release r : releases.values()) {
-        j.beginObject()
-            .name("version")
-            .value(r.version())
-            .name("createdMs")
-            .value(r.createdMs())
-            .name("step")
-            .value(r.step())
-            .name("method")
-            .value(r.method());
-        j.name("loss").value(r.metrics().getOrDefault("loss", Double.NaN));
-        j.name("accuracy").value(r.metrics().getOrDefault("accuracy", Double.NaN));
-        // held-out validation of the trainer (absent from releases of older trainers)
-        j.name("valExactMatch").value(r.metrics().getOrDefault(Validation.EXACT_MATCH, Double.NaN));
-        j.name("valMap").value(r.metrics().getOrDefault(Validation.MEAN_AP, Double.NaN));
-        j.name("valFgMiou").value(r.metrics().getOrDefault(Validation.FG_MIOU, Double.NaN));
-        ConfusionMatrix q = quality.get(r.version());
-        j.name("miou").value(q == null ? Double.NaN : q.meanIou());
-        j.endObject();
-      }
-      j.endArray();
-      j.name("throughput").beginArray();
-      long newest = nowMs / BUCKET_MS * BUCKET_MS;
-      for (int i = BUCKETS - 1; i >= 0; i--) {
-        long start = newest - i * BUCKET_MS;
-        int b = (int) ((start / BUCKET_MS) % BUCKETS);
-        j.value(bucketStart[b] == start ? bucketCounts[b] * 1000.0 / BUCKET_MS : 0.0);
-      }
-      j.endArray();
-      j.name("deadLetters").beginObject();
-      for (Map.Entry<String, Long> d : deadByReason.entrySet()) {
-        j.name(d.getKey()).value(d.getValue());
-      }
-      j.endObject();
-      j.name("lastDeadLetters").beginArray();
-      for (String[] d : lastDead) {
-        j.beginObject()
-            .name("id")
-            .value(d[0])
-            .name("stage")
-            .value(d[1])
-            .name("reason")
-            .value(d[2])
-            .name("detail")
-            .value(d[3])
-            .endObject();
-      }
-      j.endArray();
-      j.endObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    Freshness f = freshness();
+    List<DashboardPage.Card> cards = new ArrayList<>();
+    for (Shown shown : recent) {
+      Card c = shown.card();
+      cards.add(
+          new DashboardPage.Card(
+              c.id(),
+              c.version(),
+              c.width(),
+              c.height(),
+              c.image(),
+              c.label(),
+              c.unrefined(),
+              c.unfused(),
+              c.unfused() != null ? c.maskModel() : null,
+              c.scores(),
+              c.classes()));
     }
-    return w.toString();
+    List<DashboardPage.Release> rs = new ArrayList<>();
+    for (Release r : releases.values()) {
+      ConfusionMatrix q = quality.get(r.version());
+      // held-out validation of the trainer is absent from releases of older trainers
+      rs.add(
+          new DashboardPage.Release(
+              r.version(),
+              r.createdMs(),
+              r.step(),
+              r.method(),
+              metric(r, "loss"),
+              metric(r, "accuracy"),
+              metric(r, Validation.EXACT_MATCH),
+              metric(r, Validation.MEAN_AP),
+              metric(r, Validation.FG_MIOU),
+              q == null ? null : DashboardPage.figure(q.meanIou())));
+    }
+    double[] throughput = new double[BUCKETS];
+    long newest = nowMs / BUCKET_MS * BUCKET_MS;
+    for (int i = BUCKETS - 1; i >= 0; i--) {
+      long start = newest - i * BUCKET_MS;
+      int b = (int) ((start / BUCKET_MS) % BUCKETS);
+      throughput[BUCKETS - 1 - i] =
+          bucketStart[b] == start ? bucketCounts[b] * 1000.0 / BUCKET_MS : 0.0;
+    }
+    List<DashboardPage.DeadLetter> dead = new ArrayList<>();
+    for (String[] d : lastDead) {
+      dead.add(new DashboardPage.DeadLetter(d[0], d[1], d[2], d[3]));
+    }
+    return Json.write(
+        new DashboardPage(
+            labels,
+            unreadable,
+            new DashboardPage.Freshness(f.images(), f.newestVersion(), f.onNewest(), f.behind()),
+            classNames,
+            cards,
+            rs,
+            throughput,
+            new TreeMap<>(deadByReason),
+            dead));
+  }
+
+  private static Double metric(Release r, String key) {
+    Double v = r.metrics().get(key);
+    return v == null ? null : DashboardPage.figure(v);
   }
 }

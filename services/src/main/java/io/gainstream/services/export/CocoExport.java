@@ -1,6 +1,8 @@
 package io.gainstream.services.export;
 
-import io.gainstream.services.io.JsonOut;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.gainstream.services.io.Manifest;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,8 @@ import java.util.List;
  * to be told to read masks (detectron2: {@code INPUT.MASK_FORMAT=bitmask}).
  */
 public final class CocoExport {
+  private static final JsonFactory JSON = new JsonFactory();
+
   private CocoExport() {}
 
   /** Writes (or replaces) {@code file}, creating its folder. */
@@ -44,10 +48,7 @@ public final class CocoExport {
    * one's version, method and image count, as {@code manifest.csv} has them per image.
    */
   public static void write(
-      Path file,
-      List<String> classes,
-      List<ExportItem> items,
-      List<io.gainstream.services.io.Manifest.Release> releases)
+      Path file, List<String> classes, List<ExportItem> items, List<Manifest.Release> releases)
       throws IOException {
     ExportChecks.classes(classes);
     ExportChecks.items(items, classes.size());
@@ -55,70 +56,62 @@ public final class CocoExport {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      JsonOut j = new JsonOut(w);
-      j.beginObject();
-      j.name("info").beginObject().name("description").value("gainstream proxy labels");
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        JsonGenerator j = JSON.createGenerator(w)) {
+      j.writeStartObject();
+      j.writeObjectFieldStart("info");
+      j.writeStringField("description", "gainstream proxy labels");
       if (!releases.isEmpty()) {
-        j.name("version")
-            .value(
-                String.join(",", releases.stream().map(r -> Long.toString(r.version())).toList()));
-        j.name("gainstream_releases").beginArray();
-        for (io.gainstream.services.io.Manifest.Release r : releases) {
-          j.beginObject()
-              .name("version")
-              .value(r.version())
-              .name("method")
-              .value(r.method())
-              .name("images")
-              .value(r.images())
-              .endObject();
+        j.writeStringField(
+            "version",
+            String.join(",", releases.stream().map(r -> Long.toString(r.version())).toList()));
+        j.writeArrayFieldStart("gainstream_releases");
+        for (Manifest.Release r : releases) {
+          j.writeStartObject();
+          j.writeNumberField("version", r.version());
+          j.writeStringField("method", r.method());
+          j.writeNumberField("images", r.images());
+          j.writeEndObject();
         }
-        j.endArray();
+        j.writeEndArray();
       }
-      j.endObject();
-      j.name("licenses").beginArray().endArray();
-      j.name("images").beginArray();
+      j.writeEndObject();
+      j.writeArrayFieldStart("licenses");
+      j.writeEndArray();
+      j.writeArrayFieldStart("images");
       for (int i = 0; i < items.size(); i++) {
         ExportItem it = items.get(i);
-        j.beginObject()
-            .name("id")
-            .value(i + 1)
-            .name("file_name")
-            .value(it.fileName())
-            .name("width")
-            .value(it.width())
-            .name("height")
-            .value(it.height())
-            .endObject();
+        j.writeStartObject();
+        j.writeNumberField("id", i + 1);
+        j.writeStringField("file_name", it.fileName());
+        j.writeNumberField("width", it.width());
+        j.writeNumberField("height", it.height());
+        j.writeEndObject();
       }
-      j.endArray();
-      j.name("categories").beginArray();
+      j.writeEndArray();
+      j.writeArrayFieldStart("categories");
       for (int k = 1; k <= classes.size(); k++) {
-        j.beginObject()
-            .name("id")
-            .value(k)
-            .name("name")
-            .value(classes.get(k - 1))
-            .name("supercategory")
-            .value("object")
-            .endObject();
+        j.writeStartObject();
+        j.writeNumberField("id", k);
+        j.writeStringField("name", classes.get(k - 1));
+        j.writeStringField("supercategory", "object");
+        j.writeEndObject();
       }
-      j.endArray();
-      j.name("annotations").beginArray();
+      j.writeEndArray();
+      j.writeArrayFieldStart("annotations");
       long id = 1;
       for (int i = 0; i < items.size(); i++) {
         id = annotations(j, i + 1, items.get(i), classes.size(), id);
       }
-      j.endArray();
-      j.endObject();
-      w.write('\n');
+      j.writeEndArray();
+      j.writeEndObject();
+      j.writeRaw('\n');
     }
   }
 
   /** Writes the annotations of one image; returns the next free annotation id. */
   private static long annotations(
-      JsonOut j, int imageId, ExportItem it, int classCount, long nextId) throws IOException {
+      JsonGenerator j, int imageId, ExportItem it, int classCount, long nextId) throws IOException {
     int w = it.width();
     int h = it.height();
     byte[] map = it.classMap();
@@ -148,27 +141,23 @@ public final class CocoExport {
         continue;
       }
       byte value = (byte) k;
-      j.beginObject()
-          .name("id")
-          .value(id++)
-          .name("image_id")
-          .value(imageId)
-          .name("category_id")
-          .value(k)
-          .name("segmentation")
-          .beginObject()
-          .name("size")
-          .values(h, w)
-          .name("counts")
-          .values(Rle.encode(p -> map[p] == value, w, h))
-          .endObject()
-          .name("area")
-          .value(area[k])
-          .name("bbox")
-          .values(minX[k], minY[k], maxX[k] - minX[k] + 1, maxY[k] - minY[k] + 1)
-          .name("iscrowd")
-          .value(0)
-          .endObject();
+      j.writeStartObject();
+      j.writeNumberField("id", id++);
+      j.writeNumberField("image_id", imageId);
+      j.writeNumberField("category_id", k);
+      j.writeObjectFieldStart("segmentation");
+      j.writeFieldName("size");
+      j.writeArray(new int[] {h, w}, 0, 2);
+      int[] counts = Rle.encode(p -> map[p] == value, w, h);
+      j.writeFieldName("counts");
+      j.writeArray(counts, 0, counts.length);
+      j.writeEndObject();
+      j.writeNumberField("area", area[k]);
+      j.writeFieldName("bbox");
+      j.writeArray(
+          new int[] {minX[k], minY[k], maxX[k] - minX[k] + 1, maxY[k] - minY[k] + 1}, 0, 4);
+      j.writeNumberField("iscrowd", 0);
+      j.writeEndObject();
     }
     return id;
   }
