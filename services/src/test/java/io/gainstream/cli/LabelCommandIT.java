@@ -3,6 +3,7 @@ package io.gainstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.labels.MaskFusion;
 import io.gainstream.model.synthetic.SyntheticDataset;
@@ -397,7 +398,11 @@ class LabelCommandIT {
         .allSatisfy(
             r -> {
               assertThat(r.maskModel()).matches("bright\\.onnx@[0-9a-f]{12}");
-              assertThat(r.fusion()).isEqualTo(MaskFusion.Settings.defaults().describe());
+              assertThat(r.fusion())
+                  .isEqualTo(
+                      MaskFusion.Settings.defaults().describe()
+                          + ", "
+                          + AttentionWindow.Settings.defaults().describe());
             });
     for (SyntheticDataset.Sample s : samples) {
       assertThat(out.resolve("SegmentationClassUnfused").resolve(s.id() + ".png")).isRegularFile();
