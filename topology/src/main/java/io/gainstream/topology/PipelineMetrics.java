@@ -38,6 +38,34 @@ public final class PipelineMetrics {
   /** Images each task still has to re-label with its newest release, by task id. */
   private final Map<String, Long> relabelBacklog = new ConcurrentHashMap<>();
 
+  /**
+   * Where single timings go beyond the counters: the services bind them to latency histograms of
+   * their metrics registry; the topology knows nothing of that registry.
+   */
+  public interface Timings {
+    /** A new image's label was written {@code millis} after the image was published. */
+    void labelLatency(long millis);
+
+    /** A micro-batch of {@code images} took {@code nanos} in the model. */
+    void batchInference(int images, long nanos);
+
+    Timings NONE =
+        new Timings() {
+          @Override
+          public void labelLatency(long millis) {}
+
+          @Override
+          public void batchInference(int images, long nanos) {}
+        };
+  }
+
+  private volatile Timings timings = Timings.NONE;
+
+  /** Sends single timings to {@code t} from now on. */
+  public void timings(Timings t) {
+    timings = t;
+  }
+
   /** A consistent-enough copy for reports (counters are read one after another). */
   public record Snapshot(
       long imagesIn,
@@ -66,6 +94,7 @@ public final class PipelineMetrics {
     stageNanos.add(stageNs);
     inferenceNanos.add(inferenceNs);
     batchSizes.computeIfAbsent(size, k -> new LongAdder()).increment();
+    timings.batchInference(size, inferenceNs);
   }
 
   /** A batch of {@code images} starts through the model. */
@@ -123,6 +152,17 @@ public final class PipelineMetrics {
   public void labelled(long nanos) {
     labelled.increment();
     thresholdNanos.add(nanos);
+  }
+
+  /**
+   * A label written {@code nanos} after the threshold stage got its attention maps; for an image
+   * labelled for the first time (not re-labelled), {@code latencyMillis} after it was published.
+   */
+  public void labelled(long nanos, boolean relabelled, long latencyMillis) {
+    labelled(nanos);
+    if (!relabelled) {
+      timings.labelLatency(latencyMillis);
+    }
   }
 
   public void deadLetter(String reason) {

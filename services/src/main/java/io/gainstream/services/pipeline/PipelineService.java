@@ -1,5 +1,6 @@
 package io.gainstream.services.pipeline;
 
+import io.gainstream.services.http.HttpEndpoint;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
@@ -34,6 +35,7 @@ public final class PipelineService implements AutoCloseable {
   public record Options(String applicationId, Path stateDir, int streamThreads) {}
 
   private final KafkaStreams streams;
+  private final PipelineMeters meters;
   private volatile String failure;
 
   public PipelineService(KafkaConnection kafka, PipelineConfig requested, Options options) {
@@ -41,6 +43,7 @@ public final class PipelineService implements AutoCloseable {
     this.imagesTopic = config.imagesTopic();
     Properties props = streamsProperties(kafka, config, options);
     this.streams = new KafkaStreams(PipelineTopology.build(config, metrics), props);
+    this.meters = new PipelineMeters(metrics, streams);
     streams.setUncaughtExceptionHandler(
         e -> {
           var tooShort = io.gainstream.topology.errors.TransactionTooShortException.in(e);
@@ -156,54 +159,12 @@ public final class PipelineService implements AutoCloseable {
     return out;
   }
 
-  /** This instance's counters in Prometheus' text format (the {@code /metrics} endpoint). */
-  public io.gainstream.services.http.HttpEndpoint.Body prometheus() {
-    PipelineMetrics.Snapshot m = metrics.snapshot();
-    java.util.Map<String, Long> sizes = new java.util.TreeMap<>();
-    m.batchSizes().forEach((k, v) -> sizes.put(Integer.toString(k), v));
-    return new io.gainstream.services.http.Prometheus()
-        .counter(
-            "gainstream_images_in_total", "Image events read from the images topic.", m.imagesIn())
-        .counter("gainstream_images_attended_total", "Images run through the model.", m.attended())
-        .counter("gainstream_labels_total", "Proxy labels written.", m.labelled())
-        .labelled(
-            "gainstream_dead_letters_total",
-            "counter",
-            "Records dead-lettered by this instance's processors, by reason.",
-            "reason",
-            m.deadLetters())
-        .counter("gainstream_batches_total", "Micro-batches run through the model.", m.batches())
-        .labelled(
-            "gainstream_batches_by_size_total", "counter", "Micro-batches by size.", "size", sizes)
-        .counter(
-            "gainstream_inference_seconds_total",
-            "Time in ONNX Runtime (divide by batches_total for the mean latency).",
-            m.inferenceNanos() / 1e9)
-        .counter(
-            "gainstream_attention_stage_seconds_total",
-            "Busy time of the attention stage, model included.",
-            m.stageNanos() / 1e9)
-        .counter(
-            "gainstream_threshold_seconds_total",
-            "Time turning attention maps into labels and PNGs.",
-            m.thresholdNanos() / 1e9)
-        .gauge(
-            "gainstream_model_version",
-            "Newest model release in use (-1 before the first).",
-            m.modelVersion())
-        .counter(
-            "gainstream_relabelled_total",
-            "Images labelled again because a newer release was promoted.",
-            metrics.relabelledTotal())
-        .gauge(
-            "gainstream_relabel_backlog",
-            "Labelled images whose newest label is an older release's, still to be re-labelled.",
-            metrics.relabelBacklog())
-        .gauge(
-            "gainstream_stream_threads_alive",
-            "Kafka Streams threads of this instance.",
-            streams.metadataForLocalThreads().size())
-        .body();
+  /**
+   * This instance's metrics in Prometheus' text format (the {@code /metrics} endpoint): the
+   * processors' counters, latency histograms, Kafka Streams' and the JVM's metrics.
+   */
+  public HttpEndpoint.Body prometheus() {
+    return meters.scrape();
   }
 
   /** Partitions of the images topic this instance's threads hold as active tasks. */
@@ -226,5 +187,6 @@ public final class PipelineService implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    meters.close();
   }
 }

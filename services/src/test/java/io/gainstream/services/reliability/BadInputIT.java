@@ -238,9 +238,22 @@ class BadInputIT {
                   io.gainstream.model.input.DecodeLimits.defaults())
               .values();
       assertThat(none).as("no image-level label: every pixel background").containsOnly((byte) 0);
-      assertThat(new String(p.prometheus().bytes(), java.nio.charset.StandardCharsets.UTF_8))
-          .contains("gainstream_dead_letters_total{reason=\"UNKNOWN_CLASS\"} 1")
-          .contains("gainstream_model_version 1");
+      // the /metrics text: our counters under their names, the labelling-latency histogram (every
+      // good image labelled once), Kafka Streams' own thread metrics and the JVM's
+      String metrics = new String(p.prometheus().bytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(metrics)
+          .contains("gainstream_dead_letters_total{reason=\"UNKNOWN_CLASS\"} 1.0")
+          .contains("gainstream_model_version 1.0")
+          .contains("gainstream_label_latency_seconds_bucket{le=")
+          .contains("gainstream_batch_inference_seconds_count")
+          .containsPattern("kafka_stream_thread_process_total\\{[^}]*\\} [1-9]")
+          .contains("jvm_memory_used_bytes");
+      assertThat(metrics)
+          .as("one latency per label of a new image")
+          .containsPattern(
+              "gainstream_label_latency_seconds_count "
+                  + p.metrics().snapshot().labelled()
+                  + "(\\.0)?\\n");
       assertThat(p.state().isRunningOrRebalancing()).isTrue();
     }
   }

@@ -22,6 +22,7 @@ import java.util.List;
  * @param rgb the model's input as interleaved {@code r, g, b} bytes when the label is to be refined
  *     (the refiner runs on it), else null
  * @param image the image as published (encoded) when a mask model runs on it, else null
+ * @param relabelled whether the image was labelled before and runs again under a newer release
  */
 public record Attended(
     String imageId,
@@ -38,7 +39,8 @@ public record Attended(
     ProxyLabels.Thresholds thresholds,
     String refine,
     byte[] rgb,
-    byte[] image) {
+    byte[] image,
+    boolean relabelled) {
 
   /** The Protobuf form, for dead letters. */
   public Message toProto(List<String> classNames) {

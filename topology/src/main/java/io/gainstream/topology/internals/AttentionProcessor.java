@@ -407,7 +407,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
               sessionThresholds,
               sessionRefine,
               sessionRefine != null || masked ? input(img, s, images, i * 3 * plane) : null,
-              masked && !img.getImage().isEmpty() ? img.getImage().toByteArray() : null);
+              masked && !img.getImage().isEmpty() ? img.getImage().toByteArray() : null,
+              i >= fresh);
       context.forward(
           new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
       if (relabeller != null) {

@@ -104,7 +104,9 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
       return;
     }
     context.forward(record.withValue((Message) label), labelChild);
-    metrics.labelled(System.nanoTime() - t0);
+    // the record keeps the image's own timestamp (its publication) through the micro-batch
+    metrics.labelled(
+        System.nanoTime() - t0, a.relabelled(), System.currentTimeMillis() - record.timestamp());
   }
 
   /**
