@@ -322,7 +322,7 @@ class ServicesIT {
       assertThat(bad.heldBack()).as("releases held back").isEqualTo(1);
       assertThat(bad.lastHoldReason()).contains("< published");
       assertThat(bad.publishedVersion()).as("nothing new published").isEqualTo(1);
-      assertThat(metrics(bad)).contains("gainstream_trainer_releases_held_back_total 1");
+      assertThat(metrics(bad)).contains("gainstream_trainer_releases_held_back_total 1.0");
       assertThat(releases(k, c.modelsTopic()))
           .extracting(ModelRelease::getVersion)
           .containsExactly(1L);

@@ -1,7 +1,7 @@
 package io.gainstream.services.dashboard;
 
 import io.gainstream.services.http.HttpEndpoint;
-import io.gainstream.services.http.Prometheus;
+import io.gainstream.services.http.Meters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,50 +16,50 @@ import java.util.function.Supplier;
  */
 public final class DashboardServer implements AutoCloseable {
   private final HttpEndpoint endpoint;
+  private final Meters meters;
 
-  private DashboardServer(HttpEndpoint endpoint) {
+  private DashboardServer(HttpEndpoint endpoint, Meters meters) {
     this.endpoint = endpoint;
+    this.meters = meters;
   }
 
   public static DashboardServer start(String bind, int port, DashboardState state) {
     byte[] page = resource("/dashboard/index.html");
+    Meters meters =
+        new Meters()
+            .counter(
+                "gainstream.dashboard.labels.seen",
+                "Proxy labels the dashboard has read.",
+                state::labels)
+            .counter(
+                "gainstream.dashboard.dead.letters.seen",
+                "Dead letters the dashboard has read.",
+                state::deadLetters)
+            .gauge("gainstream.dashboard.releases", "Model releases known.", state::releases)
+            .gauge(
+                "gainstream.dashboard.labelled.images",
+                "Images with a proxy label.",
+                () -> state.freshness().images())
+            .gauge(
+                "gainstream.dashboard.labels.on.newest.release.ratio",
+                "Share of the labelled images whose newest label is the newest release's.",
+                () -> state.freshness().share())
+            .gauge(
+                "gainstream.dashboard.labels.behind.newest.release",
+                "Labelled images whose newest label comes from an older release.",
+                () -> state.freshness().behind());
     Map<String, Supplier<HttpEndpoint.Body>> routes =
         Map.of(
-            "/", () -> new HttpEndpoint.Body("text/html; charset=utf-8", page),
+            "/",
+            () -> new HttpEndpoint.Body("text/html; charset=utf-8", page),
             "/api/state",
-                () ->
-                    new HttpEndpoint.Body(
-                        "application/json",
-                        state.json(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8)),
+            () ->
+                new HttpEndpoint.Body(
+                    "application/json",
+                    state.json(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8)),
             "/metrics",
-                () ->
-                    new Prometheus()
-                        .counter(
-                            "gainstream_dashboard_labels_seen_total",
-                            "Proxy labels the dashboard has read.",
-                            state.labels())
-                        .counter(
-                            "gainstream_dashboard_dead_letters_seen_total",
-                            "Dead letters the dashboard has read.",
-                            state.deadLetters())
-                        .gauge(
-                            "gainstream_dashboard_releases",
-                            "Model releases known.",
-                            state.releases())
-                        .gauge(
-                            "gainstream_dashboard_labelled_images",
-                            "Images with a proxy label.",
-                            state.freshness().images())
-                        .gauge(
-                            "gainstream_dashboard_labels_on_newest_release_ratio",
-                            "Share of the labelled images whose newest label is the newest release's.",
-                            state.freshness().share())
-                        .gauge(
-                            "gainstream_dashboard_labels_behind_newest_release",
-                            "Labelled images whose newest label comes from an older release (nothing re-labels them yet).",
-                            state.freshness().behind())
-                        .body());
-    return new DashboardServer(HttpEndpoint.start(bind, port, routes));
+            meters::scrape);
+    return new DashboardServer(HttpEndpoint.start(bind, port, routes), meters);
   }
 
   private static byte[] resource(String name) {
@@ -84,5 +84,6 @@ public final class DashboardServer implements AutoCloseable {
   @Override
   public void close() {
     endpoint.close();
+    meters.close();
   }
 }

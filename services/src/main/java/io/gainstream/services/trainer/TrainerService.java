@@ -24,6 +24,8 @@ import io.gainstream.model.train.StepResult;
 import io.gainstream.model.train.Validation;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.ModelRelease;
+import io.gainstream.services.http.HttpEndpoint;
+import io.gainstream.services.http.Meters;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.Topics;
 import java.time.Duration;
@@ -291,6 +293,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private volatile Validation.Figures publishedFigures;
   private volatile Validation.Figures miningBaseline;
   private volatile String lastHoldReason;
+  private Meters meters;
 
   public TrainerService(KafkaConnection kafka, Options options, Consumer<StepResult> onStep) {
     this.kafka = kafka;
@@ -854,49 +857,57 @@ public final class TrainerService implements Runnable, AutoCloseable {
   }
 
   /** The trainer's state in Prometheus' text format (the {@code /metrics} endpoint). */
-  public io.gainstream.services.http.HttpEndpoint.Body prometheus() {
-    return new io.gainstream.services.http.Prometheus()
+  public synchronized HttpEndpoint.Body prometheus() {
+    // made on the first scrape: only a trainer that serves /metrics binds the JVM's meters
+    if (meters == null) {
+      meters = meters();
+    }
+    return meters.scrape();
+  }
+
+  /** The trainer's figures for {@code /metrics}, read at each scrape. */
+  private Meters meters() {
+    return new Meters()
         .counter(
-            "gainstream_trainer_steps_total",
+            "gainstream.trainer.steps",
             "Training steps taken (resumed count included).",
-            steps)
-        .gauge("gainstream_trainer_loss", "Training loss, moving average.", lastLoss)
+            () -> steps)
+        .gauge("gainstream.trainer.loss", "Training loss, moving average.", () -> lastLoss)
         .gauge(
-            "gainstream_trainer_accuracy",
+            "gainstream.trainer.accuracy",
             "Classification accuracy on training batches, moving average.",
-            lastAccuracy)
-        .gauge("gainstream_trainer_replay_buffer", "Samples in the replay buffer.", buffered)
+            () -> lastAccuracy)
+        .gauge("gainstream.trainer.replay.buffer", "Samples in the replay buffer.", () -> buffered)
         .gauge(
-            "gainstream_trainer_mining",
+            "gainstream.trainer.mining",
             "1 once self-guided attention mining is on.",
-            mining ? 1 : 0)
+            () -> mining ? 1 : 0)
         .gauge(
-            "gainstream_model_version",
+            "gainstream.model.version",
             "Newest release published (-1 before the first).",
-            publishedVersion)
+            () -> publishedVersion)
         .gauge(
-            "gainstream_trainer_failed",
+            "gainstream.trainer.failed",
             "1 if the training loop stopped on an error.",
-            failure == null ? 0 : 1)
+            () -> failure == null ? 0 : 1)
         .counter(
-            "gainstream_trainer_releases_held_back_total",
+            "gainstream.trainer.releases.held.back",
             "Releases the gate kept off the models topic.",
-            heldBack)
+            () -> heldBack)
         .counter(
-            "gainstream_trainer_rollbacks_total", "Collapses detected and rolled back.", rollbacks)
+            "gainstream.trainer.rollbacks", "Collapses detected and rolled back.", () -> rollbacks)
         .gauge(
-            "gainstream_model_validation_exact_match",
+            "gainstream.model.validation.exact.match",
             "Held-out exact match of the newest published release.",
-            figure(Validation.Figures::exactMatch))
+            () -> figure(Validation.Figures::exactMatch))
         .gauge(
-            "gainstream_model_validation_map",
+            "gainstream.model.validation.map",
             "Held-out mAP of the newest published release.",
-            figure(Validation.Figures::meanAp))
+            () -> figure(Validation.Figures::meanAp))
         .gauge(
-            "gainstream_model_validation_fg_miou",
+            "gainstream.model.validation.fg.miou",
             "Held-out foreground mIoU of the newest published release (NaN without pixel labels).",
-            figure(Validation.Figures::fgMiou))
-        .body();
+            () -> figure(Validation.Figures::fgMiou));
   }
 
   private double figure(java.util.function.ToDoubleFunction<Validation.Figures> f) {

@@ -19,27 +19,25 @@ class HttpEndpointTest {
 
   @Test
   void shouldServeMetricsOnLocalhostOnlyAndRefuseEverythingElse() throws Exception {
-    Prometheus p =
-        new Prometheus()
-            .counter("gainstream_labels_total", "Labels.", 42)
-            .labelled(
-                "gainstream_dead_letters_total",
-                "counter",
-                "Dead letters.",
-                "reason",
-                Map.of("UNKNOWN_CLASS", 3L))
-            .gauge("gainstream_trainer_loss", "Loss.", 0.25);
-    try (HttpEndpoint e =
-        HttpEndpoint.start(HttpEndpoint.LOCALHOST, 0, Map.of("/metrics", p::body))) {
+    try (Meters p =
+            new Meters()
+                .counter("gainstream.labels", "Labels.", () -> 42)
+                .counter(
+                    "gainstream.dead.letters", "Dead letters.", () -> 3, "reason", "UNKNOWN_CLASS")
+                .gauge("gainstream.trainer.loss", "Loss.", () -> 0.25);
+        HttpEndpoint e =
+            HttpEndpoint.start(HttpEndpoint.LOCALHOST, 0, Map.of("/metrics", p::scrape))) {
       assertThat(e.host()).isEqualTo("127.0.0.1");
       String base = "http://127.0.0.1:" + e.port();
       HttpResponse<String> ok = send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build());
       assertThat(ok.statusCode()).isEqualTo(200);
-      assertThat(ok.headers().firstValue("Content-Type")).hasValue(Prometheus.CONTENT_TYPE);
+      assertThat(ok.headers().firstValue("Content-Type")).hasValue(Meters.CONTENT_TYPE);
       assertThat(ok.body())
-          .contains("# TYPE gainstream_labels_total counter\ngainstream_labels_total 42\n")
-          .contains("gainstream_dead_letters_total{reason=\"UNKNOWN_CLASS\"} 3\n")
-          .contains("gainstream_trainer_loss 0.250000\n");
+          .contains("# TYPE gainstream_labels_total counter\ngainstream_labels_total 42.0\n")
+          .contains("gainstream_dead_letters_total{reason=\"UNKNOWN_CLASS\"} 3.0\n")
+          .contains("gainstream_trainer_loss 0.25\n")
+          .as("the JVM's binders")
+          .contains("jvm_memory_used_bytes{");
       assertThat(send(HttpRequest.newBuilder(URI.create(base + "/secrets")).build()).statusCode())
           .isEqualTo(404);
       assertThat(
