@@ -1,16 +1,29 @@
 package io.gainstream.bench;
 
+import io.gainstream.model.backbone.Backbone;
+import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.labels.ConfusionMatrix;
+import io.gainstream.model.labels.CrfRefiner;
+import io.gainstream.model.labels.LabelPng;
+import io.gainstream.model.labels.TtaScales;
+import io.gainstream.model.labels.WalkRefiner;
+import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.synthetic.FashionComposites;
 import io.gainstream.model.synthetic.PartObjects;
 import io.gainstream.model.synthetic.SyntheticDataset.Sample;
 import io.gainstream.model.train.Method;
+import io.gainstream.services.io.ImagePublisher;
+import io.gainstream.services.io.LabelExporter;
 import io.gainstream.services.io.LabelledFolder;
+import io.gainstream.services.io.LabelsCsv;
 import io.gainstream.services.label.Evaluation;
 import io.gainstream.services.label.LabelJob;
 import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.topology.PipelineConfig;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,25 +96,19 @@ public final class LabelQuality {
           "none",
           "crf",
           "walk",
-          "scales " + io.gainstream.model.labels.TtaScales.COMPARED.encode(),
-          "scales " + io.gainstream.model.labels.TtaScales.COMPARED.encode() + " + crf",
-          "scales " + io.gainstream.model.labels.TtaScales.COMPARED.encode() + " + walk");
+          "scales " + TtaScales.COMPARED.encode(),
+          "scales " + TtaScales.COMPARED.encode() + " + crf",
+          "scales " + TtaScales.COMPARED.encode() + " + walk");
 
   /**
    * The {@code label --model} runs behind the variants: scales and refinement. A refined run also
    * exports its unrefined labels, so the crf runs give the unrefined variants as well.
    */
   private static final String[][] VARIANT_RUNS = {
-    {"1", io.gainstream.model.labels.CrfRefiner.CRF},
-    {
-      io.gainstream.model.labels.TtaScales.COMPARED.encode(),
-      io.gainstream.model.labels.CrfRefiner.CRF
-    },
-    {"1", io.gainstream.model.labels.WalkRefiner.WALK},
-    {
-      io.gainstream.model.labels.TtaScales.COMPARED.encode(),
-      io.gainstream.model.labels.WalkRefiner.WALK
-    }
+    {"1", CrfRefiner.CRF},
+    {TtaScales.COMPARED.encode(), CrfRefiner.CRF},
+    {"1", WalkRefiner.WALK},
+    {TtaScales.COMPARED.encode(), WalkRefiner.WALK}
   };
 
   /**
@@ -125,7 +132,7 @@ public final class LabelQuality {
    */
   public record Photos(
       Path dir,
-      io.gainstream.model.backbone.Backbone backbone,
+      Backbone backbone,
       int inputSize,
       int steps,
       int builtInSteps,
@@ -162,7 +169,7 @@ public final class LabelQuality {
       LabelledFolder.Written folder,
       Map<String, Map<String, byte[]>> splits,
       int classes,
-      io.gainstream.model.backbone.Backbone backbone,
+      Backbone backbone,
       int inputSize,
       int labelSize,
       int steps,
@@ -362,23 +369,20 @@ public final class LabelQuality {
         name, w, splits, classes.size(), null, DEFAULT_INPUT, DEFAULT_INPUT, o.steps(), Map.of());
   }
 
-  private static final int DEFAULT_INPUT =
-      io.gainstream.model.net.NetworkSpec.defaults(1).inputSize();
+  private static final int DEFAULT_INPUT = NetworkSpec.defaults(1).inputSize();
 
   /** The photo folder as one set per network, and the centre-ellipse baseline printed once. */
   private List<Set0> photos(Photos p) throws IOException {
-    io.gainstream.model.input.ClassCatalog classes =
-        io.gainstream.model.input.ClassCatalog.read(p.dir().resolve("classes.txt"));
-    List<io.gainstream.services.io.LabelsCsv.Row> rows =
-        io.gainstream.services.io.LabelsCsv.read(p.dir().resolve("labels.csv"));
+    ClassCatalog classes = ClassCatalog.read(p.dir().resolve("classes.txt"));
+    List<LabelsCsv.Row> rows = LabelsCsv.read(p.dir().resolve("labels.csv"));
     Map<String, byte[]> truth = new LinkedHashMap<>();
     ConfusionMatrix ellipse = new ConfusionMatrix(classes.size());
-    for (io.gainstream.services.io.LabelsCsv.Row r : rows) {
-      String stem = io.gainstream.services.io.ImagePublisher.stemOf(r.image());
-      io.gainstream.model.labels.LabelPng.Decoded d =
-          io.gainstream.model.labels.LabelPng.read(
-              java.nio.file.Files.readAllBytes(p.dir().resolve("masks").resolve(stem + ".png")),
-              io.gainstream.model.input.DecodeLimits.defaults());
+    for (LabelsCsv.Row r : rows) {
+      String stem = ImagePublisher.stemOf(r.image());
+      LabelPng.Decoded d =
+          LabelPng.read(
+              Files.readAllBytes(p.dir().resolve("masks").resolve(stem + ".png")),
+              DecodeLimits.defaults());
       truth.put(stem, d.values());
       int first = r.labels().isEmpty() ? 0 : classes.indexOf(r.labels().get(0));
       ellipse.add(Baselines.centreEllipse(d.width(), d.height(), first), d.values());
@@ -395,7 +399,7 @@ public final class LabelQuality {
             p.dir().resolve("given_masks"),
             truth);
     List<Set0> sets = new ArrayList<>();
-    String mask = p.settings().get(io.gainstream.topology.PipelineConfig.MASK_MODEL_FILE_CONFIG);
+    String mask = p.settings().get(PipelineConfig.MASK_MODEL_FILE_CONFIG);
     String fused = mask == null ? "" : ", fused with " + Path.of(mask).getFileName();
     if (p.builtIn()) {
       sets.add(
@@ -492,9 +496,9 @@ public final class LabelQuality {
         ConfusionMatrix c =
             Evaluation.score(dir.resolve("SegmentationClass"), split.getValue(), set.classes())
                 .matrix();
-        Path unrefinedDir = dir.resolve(io.gainstream.services.io.LabelExporter.UNREFINED_DIR);
+        Path unrefinedDir = dir.resolve(LabelExporter.UNREFINED_DIR);
         ConfusionMatrix u =
-            java.nio.file.Files.isDirectory(unrefinedDir)
+            Files.isDirectory(unrefinedDir)
                 ? Evaluation.score(unrefinedDir, split.getValue(), set.classes()).matrix()
                 : null;
         r =
@@ -530,8 +534,7 @@ public final class LabelQuality {
           if (plainAt[k] >= 0) {
             ConfusionMatrix plain =
                 Evaluation.score(
-                        variantDirs[k].resolve(
-                            io.gainstream.services.io.LabelExporter.UNREFINED_DIR),
+                        variantDirs[k].resolve(LabelExporter.UNREFINED_DIR),
                         split.getValue(),
                         set.classes())
                     .matrix();
@@ -550,7 +553,7 @@ public final class LabelQuality {
       }
     }
     if (release != null) {
-      java.nio.file.Files.deleteIfExists(release);
+      Files.deleteIfExists(release);
     }
     return rows;
   }
@@ -614,7 +617,7 @@ public final class LabelQuality {
     print(r);
     LabelJob.deleteTree(trained);
     LabelJob.deleteTree(labelled);
-    java.nio.file.Files.deleteIfExists(release);
+    Files.deleteIfExists(release);
     return r;
   }
 
@@ -630,7 +633,7 @@ public final class LabelQuality {
       Method m,
       long seed,
       boolean masks,
-      io.gainstream.model.backbone.Backbone backbone,
+      Backbone backbone,
       String refine,
       String scales,
       Path model,

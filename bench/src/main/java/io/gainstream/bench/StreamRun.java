@@ -11,6 +11,7 @@ import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +124,7 @@ final class StreamRun {
             counts.doubled,
             counts.labelled / seconds,
             stage,
-            java.util.Arrays.copyOf(counts.latencies, counts.labelled));
+            Arrays.copyOf(counts.latencies, counts.labelled));
       }
     }
   }

@@ -8,9 +8,12 @@ import io.gainstream.model.infer.BatchAttention;
 import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.ImageDecoder;
+import io.gainstream.model.labels.CrfRefiner;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.labels.TtaScales;
+import io.gainstream.model.labels.VocPalette;
+import io.gainstream.model.labels.WalkRefiner;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
@@ -21,6 +24,7 @@ import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.Method;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.PipelineConfig;
+import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -29,6 +33,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -435,15 +440,10 @@ public final class ThroughputBenchmark {
     ImageLabeler labeler =
         new ImageLabeler(
             s.refined()
-                ? ImageLabeler.Settings.defaults()
-                    .withRefine(io.gainstream.model.labels.CrfRefiner.Settings.defaults())
+                ? ImageLabeler.Settings.defaults().withRefine(CrfRefiner.Settings.defaults())
                 : ImageLabeler.Settings.defaults());
-    io.gainstream.model.labels.CrfRefiner refiner =
-        new io.gainstream.model.labels.CrfRefiner(
-            io.gainstream.model.labels.CrfRefiner.Settings.defaults());
-    io.gainstream.model.labels.WalkRefiner walker =
-        new io.gainstream.model.labels.WalkRefiner(
-            io.gainstream.model.labels.WalkRefiner.Settings.defaults());
+    CrfRefiner refiner = new CrfRefiner(CrfRefiner.Settings.defaults());
+    WalkRefiner walker = new WalkRefiner(WalkRefiner.Settings.defaults());
     int size = s.spec().inputSize();
     int plane = size * size;
     int n = s.images();
@@ -526,14 +526,10 @@ public final class ThroughputBenchmark {
   }
 
   private static int imageIo(byte[] v, int w, int h, boolean palette) {
-    java.awt.image.BufferedImage img =
+    BufferedImage img =
         palette
-            ? new java.awt.image.BufferedImage(
-                w,
-                h,
-                java.awt.image.BufferedImage.TYPE_BYTE_INDEXED,
-                io.gainstream.model.labels.VocPalette.colorModel())
-            : new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            ? new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, VocPalette.colorModel())
+            : new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
     img.getRaster().setDataElements(0, 0, w, h, v);
     return ImageBytes.encode(img, "png").length;
   }
@@ -630,7 +626,7 @@ public final class ThroughputBenchmark {
         s.images(),
         s.imageSize(),
         s.imageSize(),
-        s.format().toUpperCase(java.util.Locale.ROOT));
+        s.format().toUpperCase(Locale.ROOT));
     out.println(
         "| batch | (a) bare ORT img/s | (a′) plain loop img/s | (b) stage img/s | (c) end to end img/s "
             + "| (a) ms/batch p50 / p99 | (c) latency ms p50 / p99 | b/a | c/a′ | c/a | a′/a |");
@@ -658,7 +654,7 @@ public final class ThroughputBenchmark {
 
   /** Images per second: whole numbers, two decimals below 10 (the mask model's row is below 1). */
   static String rate(double v) {
-    return String.format(java.util.Locale.ROOT, v < 10 ? "%.2f" : "%.0f", v);
+    return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.0f", v);
   }
 
   private void costTable(Map<String, Costs> costs) {

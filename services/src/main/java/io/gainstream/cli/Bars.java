@@ -1,5 +1,6 @@
 package io.gainstream.cli;
 
+import java.util.function.Consumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -30,7 +31,7 @@ public final class Bars {
   }
 
   /** A bar that writes a plain line to {@code out} at each further tenth of {@code max}. */
-  static ProgressBar plain(String task, long max, java.util.function.Consumer<String> out) {
+  static ProgressBar plain(String task, long max, Consumer<String> out) {
     return new ProgressBarBuilder()
         .setTaskName(task)
         .setInitialMax(max)

@@ -5,6 +5,7 @@ import io.gainstream.services.dashboard.DashboardServer;
 import io.gainstream.services.dashboard.DashboardState;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.PipelineConfig;
+import java.io.UncheckedIOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,7 +43,7 @@ final class DashboardCommand extends ServiceCommand {
     DashboardServer server;
     try {
       server = DashboardServer.start(bind, port, state);
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       throw new UserError("dashboard: " + e.getMessage());
     }
     try (server;

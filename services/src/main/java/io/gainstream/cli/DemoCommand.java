@@ -1,17 +1,22 @@
 package io.gainstream.cli;
 
+import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.model.train.Method;
 import io.gainstream.services.io.LabelledFolder;
 import io.gainstream.services.label.Evaluation;
 import io.gainstream.services.label.LabelJob;
+import io.gainstream.services.view.ReportWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -69,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Seed of data and training. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @picocli.CommandLine.Mixin ValidationOptions validation;
+  @CommandLine.Mixin ValidationOptions validation;
 
   @Override
   public Integer call() throws Exception {
@@ -98,8 +103,8 @@ final class DemoCommand implements Callable<Integer> {
                 true,
                 validation.guarding(),
                 null,
-                io.gainstream.model.net.NetworkSpec.defaults(1).inputSize(),
-                io.gainstream.model.net.NetworkSpec.defaults(1).inputSize()),
+                NetworkSpec.defaults(1).inputSize(),
+                NetworkSpec.defaults(1).inputSize()),
             Bars::bar);
     LabelCommand.requireRelease(o);
     Evaluation.Score s = Evaluation.score(out.resolve("SegmentationClass"), truth, classes.size());
@@ -116,8 +121,7 @@ final class DemoCommand implements Callable<Integer> {
             100 * s.matrix().ignoredShare(),
             o.modelVersion());
     Files.writeString(out.resolve("quality.md"), table, StandardCharsets.UTF_8);
-    Path report =
-        io.gainstream.services.view.ReportWriter.html(out, "gainstream demo: " + m.id(), table);
+    Path report = ReportWriter.html(out, "gainstream demo: " + m.id(), table);
     System.out.println();
     System.out.print(table);
     System.out.printf(
@@ -136,7 +140,7 @@ final class DemoCommand implements Callable<Integer> {
         SyntheticDataset.generate(
             new SyntheticDataset.Spec(classes.size(), size, images, 0.35, false, 0.9, seed));
     int withMask = (int) Math.round(pixelShare * samples.size());
-    java.util.Set<String> few = new java.util.HashSet<>();
+    Set<String> few = new HashSet<>();
     if (masks) {
       samples.subList(0, withMask).forEach(x -> few.add(x.id()));
     }

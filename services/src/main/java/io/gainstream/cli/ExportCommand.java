@@ -1,6 +1,9 @@
 package io.gainstream.cli;
 
+import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.services.io.LabelExporter;
+import io.gainstream.services.io.Manifest;
+import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,7 +38,7 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LabelCommand.requireFile(classes, "--classes");
-    List<String> names = io.gainstream.model.input.ClassCatalog.read(classes).names();
+    List<String> names = ClassCatalog.read(classes).names();
     PipelineConfig defaults =
         new PipelineConfig(Map.of(PipelineConfig.CLASSES_CONFIG, String.join(",", names)));
     Files.createDirectories(out);
@@ -45,14 +49,14 @@ final class ExportCommand implements Callable<Integer> {
         n,
         out,
         out.resolve("annotations.json"),
-        out.resolve(io.gainstream.services.io.Manifest.FILE),
+        out.resolve(Manifest.FILE),
         out.resolve("report.html"));
     return 0;
   }
 
   private static LabelExporter.Collected collect(
-      io.gainstream.services.kafka.KafkaConnection connection, PipelineConfig topics) {
-    me.tongfei.progressbar.ProgressBar[] bar = new me.tongfei.progressbar.ProgressBar[1];
+      KafkaConnection connection, PipelineConfig topics) {
+    ProgressBar[] bar = new ProgressBar[1];
     try {
       return LabelExporter.collect(
           connection,

@@ -1,5 +1,9 @@
 package io.gainstream.cli;
 
+import io.gainstream.topology.errors.TransactionTooShortException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -57,7 +61,7 @@ public final class Gainstream implements Runnable {
   public static int execute(String... args) {
     NativeRuntime.configure();
     CommandLine cl = new CommandLine(new Gainstream());
-    for (Extension e : java.util.ServiceLoader.load(Extension.class)) {
+    for (Extension e : ServiceLoader.load(Extension.class)) {
       cl.addSubcommand(e.name(), e.command());
     }
     cl.setParameterExceptionHandler(
@@ -78,9 +82,9 @@ public final class Gainstream implements Runnable {
             c.getErr().println("gainstream: " + ex.getMessage());
             return ex instanceof UserError u ? u.exitCode() : USAGE;
           }
-          if (ex instanceof java.io.IOException
-              || ex instanceof java.io.UncheckedIOException
-              || ex instanceof io.gainstream.topology.errors.TransactionTooShortException) {
+          if (ex instanceof IOException
+              || ex instanceof UncheckedIOException
+              || ex instanceof TransactionTooShortException) {
             c.getErr().println("gainstream: " + ex.getMessage());
             return FAILED;
           }

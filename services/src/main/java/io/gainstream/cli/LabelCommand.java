@@ -1,11 +1,28 @@
 package io.gainstream.cli;
 
+import io.gainstream.model.backbone.Backbone;
+import io.gainstream.model.infer.MaskSessions;
+import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.labels.TtaScales;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.onnx.InvalidModelException;
+import io.gainstream.model.onnx.ModelInfo;
+import io.gainstream.model.onnx.OnnxImporter;
+import io.gainstream.model.train.HeldOutSplit;
 import io.gainstream.model.train.Method;
+import io.gainstream.services.io.LabelsCsv;
 import io.gainstream.services.label.LabelJob;
 import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.topology.PipelineConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,7 +101,7 @@ public final class LabelCommand implements Callable<Integer> {
               + "its classes must be --classes. Training options are then not used.")
   Path model;
 
-  @picocli.CommandLine.Mixin MaskOptions mask;
+  @CommandLine.Mixin MaskOptions mask;
 
   @Option(
       names = "--save-model",
@@ -129,11 +146,11 @@ public final class LabelCommand implements Callable<Integer> {
       paramLabel = "KEY=VALUE",
       description =
           "A gainstream.* pipeline setting, e.g. --set gainstream.transaction.timeout.ms=120000 (see docs/ARCHITECTURE.md).")
-  java.util.Map<String, String> sets = new java.util.HashMap<>();
+  Map<String, String> sets = new HashMap<>();
 
-  @picocli.CommandLine.Mixin ValidationOptions validation;
+  @CommandLine.Mixin ValidationOptions validation;
 
-  @picocli.CommandLine.Mixin BackboneOptions backbone;
+  @CommandLine.Mixin BackboneOptions backbone;
 
   @Option(
       names = "--input-size",
@@ -175,13 +192,13 @@ public final class LabelCommand implements Callable<Integer> {
     requireSettings(sets, classes);
     // opened before any work, so that a file that is no mask model is one line; held for the run,
     // so that the pipeline's stages share this session instead of loading the file again
-    try (io.gainstream.model.infer.MaskSessions.Handle session = MaskOptions.open(sets)) {
+    try (MaskSessions.Handle session = MaskOptions.open(sets)) {
       return runWithMaskOpen(m, refinement, scales);
     }
   }
 
   private int runWithMaskOpen(Method m, String refinement, String scales) throws Exception {
-    io.gainstream.model.backbone.Backbone bb = model == null ? backbone.backbone() : null;
+    Backbone bb = model == null ? backbone.backbone() : null;
     int steps =
         trainSteps != null ? trainSteps : bb == null ? 1500 : BackboneOptions.BACKBONE_STEPS;
     if (steps < 1) {
@@ -190,9 +207,7 @@ public final class LabelCommand implements Callable<Integer> {
     if (m == Method.GAIN_EXT && masks == null) {
       throw new UserError("--method gain-ext needs --masks DIR with pixel labels for some images");
     }
-    int size =
-        BackboneOptions.inputSize(
-            inputSize, bb, io.gainstream.model.net.NetworkSpec.defaults(1).inputSize());
+    int size = BackboneOptions.inputSize(inputSize, bb, NetworkSpec.defaults(1).inputSize());
     if (model == null) {
       requireJudgeable(labels, validation.guarding());
     }
@@ -201,13 +216,7 @@ public final class LabelCommand implements Callable<Integer> {
     return label(m, refinement, scales, bb, steps, size);
   }
 
-  private int label(
-      Method m,
-      String refinement,
-      String scales,
-      io.gainstream.model.backbone.Backbone bb,
-      int steps,
-      int size)
+  private int label(Method m, String refinement, String scales, Backbone bb, int steps, int size)
       throws Exception {
     LabelJob.Outcome o =
         LabelJob.run(
@@ -249,10 +258,10 @@ public final class LabelCommand implements Callable<Integer> {
    * went out with exit 0): fewer images than that are refused before any work.
    */
   private static void requireJudgeable(Path labels, TrainerService.Guarding guarding)
-      throws java.io.IOException {
+      throws IOException {
     int judge = guarding.guard().minImages();
-    int n = io.gainstream.services.io.LabelsCsv.read(labels).size();
-    if (!io.gainstream.model.train.HeldOutSplit.judgeable(n, judge)) {
+    int n = LabelsCsv.read(labels).size();
+    if (!HeldOutSplit.judgeable(n, judge)) {
       throw new UserError(
           String.format(
               "%s lists %d images: training needs at least %d to hold %d out for validation and train on twice as many; "
@@ -262,20 +271,17 @@ public final class LabelCommand implements Callable<Integer> {
   }
 
   /** {@code --set}: gainstream.* keys whose values make a valid pipeline config. */
-  private static void requireSettings(java.util.Map<String, String> sets, Path classes)
-      throws java.io.IOException {
+  private static void requireSettings(Map<String, String> sets, Path classes) throws IOException {
     for (String key : sets.keySet()) {
-      if (!io.gainstream.topology.PipelineConfig.configDef().names().contains(key)) {
+      if (!PipelineConfig.configDef().names().contains(key)) {
         throw new UserError("--set " + key + ": not a gainstream.* pipeline setting");
       }
     }
-    java.util.Map<String, Object> c = new java.util.HashMap<>(sets);
-    c.put(
-        io.gainstream.topology.PipelineConfig.CLASSES_CONFIG,
-        String.join(",", io.gainstream.model.input.ClassCatalog.read(classes).names()));
+    Map<String, Object> c = new HashMap<>(sets);
+    c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", ClassCatalog.read(classes).names()));
     try {
-      new io.gainstream.topology.PipelineConfig(c);
-    } catch (org.apache.kafka.common.config.ConfigException e) {
+      new PipelineConfig(c);
+    } catch (ConfigException e) {
       throw new UserError("--set: " + e.getMessage());
     }
   }
@@ -284,15 +290,15 @@ public final class LabelCommand implements Callable<Integer> {
    * A {@code --model} file must be a gainstream release of exactly the classes of {@code
    * --classes}.
    */
-  private static void requireSavedModel(Path model, Path classes) throws java.io.IOException {
+  private static void requireSavedModel(Path model, Path classes) throws IOException {
     requireFile(model, "--model");
-    io.gainstream.model.onnx.ModelInfo info;
+    ModelInfo info;
     try {
-      info = io.gainstream.model.onnx.OnnxImporter.readInfo(Files.readAllBytes(model));
-    } catch (io.gainstream.model.onnx.InvalidModelException e) {
+      info = OnnxImporter.readInfo(Files.readAllBytes(model));
+    } catch (InvalidModelException e) {
       throw new UserError("--model " + model + ": " + e.getMessage());
     }
-    java.util.List<String> names = io.gainstream.model.input.ClassCatalog.read(classes).names();
+    List<String> names = ClassCatalog.read(classes).names();
     if (!info.classes().equals(names)) {
       throw new UserError(
           "--model "
@@ -313,7 +319,7 @@ public final class LabelCommand implements Callable<Integer> {
       return null;
     }
     try {
-      return io.gainstream.model.labels.TtaScales.parse(scales).encode();
+      return TtaScales.parse(scales).encode();
     } catch (IllegalArgumentException e) {
       throw new UserError("--tta-scales: " + e.getMessage());
     }

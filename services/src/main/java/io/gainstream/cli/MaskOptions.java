@@ -6,6 +6,7 @@ import io.gainstream.topology.PipelineConfig;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -65,7 +66,7 @@ public final class MaskOptions {
       sets.put(PipelineConfig.MASK_SIZE_CONFIG, size.toString());
     }
     if (fusion != null) {
-      if (!java.util.List.of("hysteresis", "threshold", "regions").contains(fusion)) {
+      if (!List.of("hysteresis", "threshold", "regions").contains(fusion)) {
         throw new UserError("--fusion must be hysteresis, threshold or regions, got " + fusion);
       }
       sets.put(PipelineConfig.MASK_FUSION_CONFIG, fusion);

@@ -1,6 +1,7 @@
 package io.gainstream.cli;
 
 import io.gainstream.services.http.HttpEndpoint;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -25,7 +26,7 @@ final class MetricsEndpoint implements AutoCloseable {
     }
     try {
       return new MetricsEndpoint(HttpEndpoint.start(bind, port, Map.of("/metrics", metrics)));
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       throw new UserError(
           "metrics endpoint: "
               + e.getMessage()

@@ -2,9 +2,12 @@ package io.gainstream.cli;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
@@ -101,13 +104,13 @@ final class NativeStderr {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      byte[] rest = java.util.Arrays.copyOfRange(b, off, off + len);
+      byte[] rest = Arrays.copyOfRange(b, off, off + len);
       while (rest.length > 0) {
         long n = c.write(fd, rest, rest.length);
         if (n <= 0) {
           throw new IOException("stderr write failed");
         }
-        rest = java.util.Arrays.copyOfRange(rest, (int) n, rest.length);
+        rest = Arrays.copyOfRange(rest, (int) n, rest.length);
       }
     }
   }
@@ -134,7 +137,7 @@ final class NativeStderr {
     if (installed) {
       return true;
     }
-    String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     if (!(os.contains("linux") || os.contains("mac"))) {
       return false;
     }
@@ -156,7 +159,7 @@ final class NativeStderr {
     }
     c.close(fds[1]);
     InputStream in = new FdIn(c, fds[0]);
-    OutputStream out = new java.io.BufferedOutputStream(new FdOut(c, saved));
+    OutputStream out = new BufferedOutputStream(new FdOut(c, saved));
     Thread pump =
         new Thread(
             () -> {

@@ -1,5 +1,6 @@
 package io.gainstream.cli;
 
+import io.gainstream.model.infer.MaskSessions;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.topology.PipelineConfig;
@@ -50,13 +51,10 @@ final class PipelineCommand extends ServiceCommand {
   @Override
   PipelineConfig configure() {
     if (ttaScales != null) {
-      pipeline.sets.put(
-          io.gainstream.topology.PipelineConfig.TTA_SCALES_CONFIG,
-          LabelCommand.scalesOption(ttaScales));
+      pipeline.sets.put(PipelineConfig.TTA_SCALES_CONFIG, LabelCommand.scalesOption(ttaScales));
     }
     if (refine != null) {
-      pipeline.sets.put(
-          io.gainstream.topology.PipelineConfig.REFINE_CONFIG, LabelCommand.refineOption(refine));
+      pipeline.sets.put(PipelineConfig.REFINE_CONFIG, LabelCommand.refineOption(refine));
     }
     if (threads < 0) {
       throw new UserError("--threads must be >= 0");
@@ -68,7 +66,7 @@ final class PipelineCommand extends ServiceCommand {
   @Override
   void serve(KafkaConnection connection, PipelineConfig config, ShutdownGate gate)
       throws Exception {
-    try (io.gainstream.model.infer.MaskSessions.Handle mask = MaskOptions.open(config);
+    try (MaskSessions.Handle mask = MaskOptions.open(config);
         PipelineService service =
             new PipelineService(
                     connection,

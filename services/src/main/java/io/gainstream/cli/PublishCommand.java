@@ -2,6 +2,7 @@ package io.gainstream.cli;
 
 import io.gainstream.services.io.ImagePublisher;
 import io.gainstream.services.io.LabelsCsv;
+import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ final class PublishCommand implements Callable<Integer> {
     LabelCommand.requireDir(images, "--images");
     LabelCommand.requireFile(labels, "--labels");
     List<LabelsCsv.Row> rows = LabelsCsv.read(labels);
-    io.gainstream.services.kafka.KafkaConnection connection = kafka.open();
+    KafkaConnection connection = kafka.open();
     TopicSetup.ensure(
         connection,
         new PipelineConfig(

@@ -1,13 +1,22 @@
 package io.gainstream.cli;
 
+import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.onnx.InvalidModelException;
+import io.gainstream.model.onnx.ModelInfo;
+import io.gainstream.model.onnx.OnnxImporter;
 import io.gainstream.model.train.GainSettings;
+import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.Method;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.trainer.Checkpoints;
 import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,7 +87,7 @@ final class TrainerCommand extends ServiceCommand {
           "Start from this saved release (label --save-model, a checkpoint) when the models topic and the checkpoints hold "
               + "none; a restart resumes from the newest release instead. It must have the classes, network and preprocessing of this "
               + "trainer. --max-steps counts the steps behind it.")
-  java.nio.file.Path init;
+  Path init;
 
   /** What {@link #configure} built: the trainer's options. */
   private TrainerService.Options options;
@@ -90,7 +99,7 @@ final class TrainerCommand extends ServiceCommand {
       throw new UserError("--release-every and --replay-capacity must be >= 1, --max-steps >= 0");
     }
     PipelineConfig config = pipeline.pipelineConfig();
-    io.gainstream.model.backbone.Backbone bb = backbone.backbone(config);
+    Backbone bb = backbone.backbone(config);
     // a gainstream.input.size that was set wins over the backbone's default
     Integer configured =
         config.originals().containsKey(PipelineConfig.INPUT_SIZE_CONFIG)
@@ -139,7 +148,7 @@ final class TrainerCommand extends ServiceCommand {
   void serve(KafkaConnection connection, PipelineConfig config, ShutdownGate gate)
       throws Exception {
     TrainerService.Options o = options;
-    me.tongfei.progressbar.ProgressBar bar =
+    ProgressBar bar =
         Bars.bar("train " + o.settings().method().id(), o.maxSteps() > 0 ? o.maxSteps() : -1);
     TrainerService trainer = new TrainerService(connection, o, s -> bar.stepTo(s.step()));
     Thread t = new Thread(trainer, "gainstream-trainer");
@@ -166,13 +175,11 @@ final class TrainerCommand extends ServiceCommand {
    * other classes, another network or another preprocessing is a one-line error before anything
    * runs.
    */
-  private static byte[] initRelease(java.nio.file.Path file, TrainerService.Options o)
-      throws java.io.IOException {
+  private static byte[] initRelease(Path file, TrainerService.Options o) throws IOException {
     LabelCommand.requireFile(file, "--init");
-    byte[] onnx = java.nio.file.Files.readAllBytes(file);
+    byte[] onnx = Files.readAllBytes(file);
     try {
-      io.gainstream.model.onnx.ModelInfo info =
-          io.gainstream.model.onnx.OnnxImporter.readInfo(onnx);
+      ModelInfo info = OnnxImporter.readInfo(onnx);
       if (!info.classes().equals(o.classes())) {
         throw new UserError(
             "--init "
@@ -182,11 +189,10 @@ final class TrainerCommand extends ServiceCommand {
                 + ", this trainer has "
                 + o.classes());
       }
-      try (io.gainstream.model.train.GainTrainer probe =
-          new io.gainstream.model.train.GainTrainer(o.spec(), o.settings(), o.backbone())) {
-        io.gainstream.model.onnx.OnnxImporter.load(onnx, probe.network());
+      try (GainTrainer probe = new GainTrainer(o.spec(), o.settings(), o.backbone())) {
+        OnnxImporter.load(onnx, probe.network());
       }
-    } catch (io.gainstream.model.onnx.InvalidModelException e) {
+    } catch (InvalidModelException e) {
       throw new UserError("--init " + file + ": " + e.getMessage());
     }
     return onnx;

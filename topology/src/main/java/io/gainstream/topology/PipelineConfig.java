@@ -1,13 +1,23 @@
 package io.gainstream.topology;
 
 import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.infer.MaskSession;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.labels.AttentionWindow;
+import io.gainstream.model.labels.CrfRefiner;
 import io.gainstream.model.labels.ImageLabeler;
+import io.gainstream.model.labels.MaskFusion;
 import io.gainstream.model.labels.ProxyLabels;
+import io.gainstream.model.labels.Refinement;
+import io.gainstream.model.labels.TtaScales;
+import io.gainstream.model.labels.WalkRefiner;
+import io.gainstream.model.refine.DenseCrf;
+import io.gainstream.model.refine.RandomWalk;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -121,8 +131,7 @@ public final class PipelineConfig extends AbstractConfig {
       "SeeNet δ_l relative to the map's max (background zone below).";
 
   public static final String REFINE_CONFIG = "gainstream.refine";
-  private static final io.gainstream.model.labels.WalkRefiner.Settings WALK =
-      io.gainstream.model.labels.WalkRefiner.Settings.defaults();
+  private static final WalkRefiner.Settings WALK = WalkRefiner.Settings.defaults();
   private static final String REFINE_DOC =
       "Refinement of the proxy label: crf (a dense CRF on the image's colours), walk (a random walk of the attention on "
           + "colour affinities) or none. Unset: what the release names (backbone releases name crf), otherwise none.";
@@ -556,7 +565,7 @@ public final class PipelineConfig extends AbstractConfig {
   public PipelineConfig(Map<?, ?> props) {
     super(CONFIG, props, false);
     if (backgroundThreshold() > foregroundThreshold()) {
-      throw new org.apache.kafka.common.config.ConfigException(
+      throw new ConfigException(
           BACKGROUND_THRESHOLD_CONFIG + " must not exceed " + FOREGROUND_THRESHOLD_CONFIG);
     }
     checkTimeouts();
@@ -715,27 +724,25 @@ public final class PipelineConfig extends AbstractConfig {
    * The refinement set by {@code gainstream.refine}: crf, walk or none; empty when unset (the
    * release decides).
    */
-  public java.util.Optional<String> refine() {
+  public Optional<String> refine() {
     String r = getString(REFINE_CONFIG);
-    return r.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(r);
+    return r.isEmpty() ? Optional.empty() : Optional.of(r);
   }
 
   /**
    * The test-time scales set by {@code gainstream.tta.scales}; empty when unset (the release
    * decides).
    */
-  public java.util.Optional<io.gainstream.model.labels.TtaScales> ttaScales() {
+  public Optional<TtaScales> ttaScales() {
     String v = getString(TTA_SCALES_CONFIG);
-    return v.isBlank()
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(io.gainstream.model.labels.TtaScales.parse(v));
+    return v.isBlank() ? Optional.empty() : Optional.of(TtaScales.parse(v));
   }
 
   private static void validateScales(String name, Object value) {
     String v = (String) value;
     if (v != null && !v.isBlank()) {
       try {
-        io.gainstream.model.labels.TtaScales.parse(v);
+        TtaScales.parse(v);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(name, value, e.getMessage());
       }
@@ -743,9 +750,9 @@ public final class PipelineConfig extends AbstractConfig {
   }
 
   /** The dense-CRF settings ({@code gainstream.crf.*}), whether or not refinement is on. */
-  public io.gainstream.model.labels.CrfRefiner.Settings crfSettings() {
-    return new io.gainstream.model.labels.CrfRefiner.Settings(
-        new io.gainstream.model.refine.DenseCrf.Settings(
+  public CrfRefiner.Settings crfSettings() {
+    return new CrfRefiner.Settings(
+        new DenseCrf.Settings(
             getInt(CRF_ITERATIONS_CONFIG),
             getDouble(CRF_SMOOTH_WEIGHT_CONFIG).floatValue(),
             getDouble(CRF_SMOOTH_XY_CONFIG).floatValue(),
@@ -758,9 +765,9 @@ public final class PipelineConfig extends AbstractConfig {
   }
 
   /** The random-walk settings ({@code gainstream.walk.*}), whether or not refinement is on. */
-  public io.gainstream.model.labels.WalkRefiner.Settings walkSettings() {
-    return new io.gainstream.model.labels.WalkRefiner.Settings(
-        new io.gainstream.model.refine.RandomWalk.Settings(
+  public WalkRefiner.Settings walkSettings() {
+    return new WalkRefiner.Settings(
+        new RandomWalk.Settings(
             getInt(WALK_RADIUS_CONFIG),
             getDouble(WALK_BETA_CONFIG).floatValue(),
             getInt(WALK_STEPS_CONFIG)),
@@ -771,10 +778,10 @@ public final class PipelineConfig extends AbstractConfig {
   /**
    * Every refinement the threshold stage can run, by name, at its {@code gainstream.*} settings.
    */
-  public java.util.Map<String, io.gainstream.model.labels.Refinement> refinements() {
-    io.gainstream.model.labels.Refinement crf = crfSettings();
-    io.gainstream.model.labels.Refinement walk = walkSettings();
-    return java.util.Map.of(crf.name(), crf, walk.name(), walk);
+  public Map<String, Refinement> refinements() {
+    Refinement crf = crfSettings();
+    Refinement walk = walkSettings();
+    return Map.of(crf.name(), crf, walk.name(), walk);
   }
 
   /**
@@ -803,30 +810,29 @@ public final class PipelineConfig extends AbstractConfig {
    * @param zoom whether and where it looks a second time
    */
   public record Mask(
-      java.nio.file.Path file,
-      io.gainstream.model.infer.MaskSession.Options options,
-      io.gainstream.model.labels.MaskFusion.Settings fusion,
+      Path file,
+      MaskSession.Options options,
+      MaskFusion.Settings fusion,
       boolean flip,
       AttentionWindow.Settings zoom) {}
 
   /** The mask model settings, empty when no mask model is set. */
-  public java.util.Optional<Mask> mask() {
+  public Optional<Mask> mask() {
     String file = getString(MASK_MODEL_FILE_CONFIG).trim();
     if (file.isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    io.gainstream.model.labels.MaskFusion.Settings d =
-        io.gainstream.model.labels.MaskFusion.Settings.defaults();
-    return java.util.Optional.of(
+    MaskFusion.Settings d = MaskFusion.Settings.defaults();
+    return Optional.of(
         new Mask(
-            java.nio.file.Path.of(file),
-            new io.gainstream.model.infer.MaskSession.Options(
+            Path.of(file),
+            new MaskSession.Options(
                 getInt(MASK_SIZE_CONFIG),
                 triple(MASK_MEAN_CONFIG),
                 triple(MASK_STD_CONFIG),
                 getString(MASK_OUTPUT_CONFIG)),
-            new io.gainstream.model.labels.MaskFusion.Settings(
-                io.gainstream.model.labels.MaskFusion.Rule.parse(getString(MASK_FUSION_CONFIG)),
+            new MaskFusion.Settings(
+                MaskFusion.Rule.parse(getString(MASK_FUSION_CONFIG)),
                 getDouble(MASK_FOREGROUND_CONFIG).floatValue(),
                 // a sure level below the default weak one leaves no weak band
                 Math.min(d.weak(), getDouble(MASK_FOREGROUND_CONFIG).floatValue()),

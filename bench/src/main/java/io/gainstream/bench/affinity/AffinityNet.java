@@ -20,6 +20,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.model.refine.RandomWalk;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -183,7 +184,7 @@ final class AffinityNet implements AutoCloseable {
       int per = dim * grid * grid;
       float[][] out = new float[n][];
       for (int i = 0; i < n; i++) {
-        out[i] = java.util.Arrays.copyOfRange(all, i * per, (i + 1) * per);
+        out[i] = Arrays.copyOfRange(all, i * per, (i + 1) * per);
       }
       return out;
     }

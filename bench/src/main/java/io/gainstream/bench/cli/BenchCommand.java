@@ -1,5 +1,9 @@
 package io.gainstream.bench.cli;
 
+import io.gainstream.bench.LabelQuality;
+import io.gainstream.bench.PhotoSubset;
+import io.gainstream.bench.ThroughputBenchmark;
+import io.gainstream.bench.affinity.AffinityExperiment;
 import io.gainstream.bench.model.ModelSpeedBenchmark;
 import io.gainstream.cli.BackboneOptions;
 import io.gainstream.cli.Bars;
@@ -8,7 +12,25 @@ import io.gainstream.cli.Logs;
 import io.gainstream.cli.MaskOptions;
 import io.gainstream.cli.UserError;
 import io.gainstream.cli.ValidationOptions;
+import io.gainstream.model.backbone.Backbone;
+import io.gainstream.model.infer.MaskSessions;
+import io.gainstream.model.labels.TtaScales;
 import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.refine.RandomWalk;
+import io.gainstream.model.synthetic.FashionComposites;
+import io.gainstream.model.train.Method;
+import io.gainstream.services.kafka.EmbeddedKafka;
+import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.services.label.LabelJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +46,7 @@ import picocli.CommandLine.Option;
       BenchCommand.Throughput.class
     })
 public final class BenchCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -41,7 +63,7 @@ public final class BenchCommand implements Runnable {
       description =
           "Runs 'label' (embedded Kafka) with cam, gain, gain-ext, abn and seenet on the benchmark sets for several seeds and prints "
               + "every run's label quality, then the mean, spread and worst seed of each method.")
-  static final class Quality implements java.util.concurrent.Callable<Integer> {
+  static final class Quality implements Callable<Integer> {
     @Option(
         names = "--images",
         defaultValue = "600",
@@ -72,18 +94,18 @@ public final class BenchCommand implements Runnable {
         defaultValue = "cam,gain,gain-ext,abn,seenet",
         split = ",",
         description = "Methods. Default: ${DEFAULT-VALUE}.")
-    java.util.List<String> methods;
+    List<String> methods;
 
     @Option(
         names = "--no-fashion",
         description = "Skip set (b) (needs Debian's dataset-fashion-mnist and python3-skimage).")
     boolean noFashion;
 
-    @picocli.CommandLine.Mixin ValidationOptions validation;
+    @CommandLine.Mixin ValidationOptions validation;
 
-    @picocli.CommandLine.Mixin BackboneOptions backbone;
+    @CommandLine.Mixin BackboneOptions backbone;
 
-    @picocli.CommandLine.Mixin MaskOptions mask;
+    @CommandLine.Mixin MaskOptions mask;
 
     @Option(
         names = "--photos",
@@ -93,7 +115,7 @@ public final class BenchCommand implements Runnable {
             "Folders of photos in the label contract with exact masks (masks/) and maybe a few given pixel labels "
                 + "(given_masks/), e.g. ../shared/data/coco-dev,../shared/data/horse-street-dev: rows for the built-in network "
                 + "and, with --backbone, for the backbone, beside a centre-ellipse baseline; one table per folder.")
-    java.util.List<java.nio.file.Path> photos;
+    List<Path> photos;
 
     @Option(
         names = "--photo-subset",
@@ -169,8 +191,8 @@ public final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       if (photos != null) {
-        for (java.nio.file.Path dir : photos) {
-          if (!java.nio.file.Files.isDirectory(dir.resolve("masks"))) {
+        for (Path dir : photos) {
+          if (!Files.isDirectory(dir.resolve("masks"))) {
             throw new UserError("--photos " + dir + " has no masks/ folder of exact masks");
           }
         }
@@ -181,8 +203,7 @@ public final class BenchCommand implements Runnable {
       if (images < 20 || steps < 1 || seeds < 1) {
         throw new UserError("--images must be >= 20, --steps and --seeds >= 1");
       }
-      java.util.List<io.gainstream.model.train.Method> ms =
-          methods.stream().map(io.gainstream.model.train.Method::fromId).toList();
+      List<Method> ms = methods.stream().map(Method::fromId).toList();
       if (noBuiltIn && (photos == null || !backbone.given())) {
         throw new UserError(
             "--no-built-in needs --photos and --backbone (it leaves the backbone's photo rows only)");
@@ -194,39 +215,33 @@ public final class BenchCommand implements Runnable {
         throw new UserError(
             "--no-parts with --no-fashion leaves nothing to measure without --photos");
       }
-      if (!noSynthetic
-          && !noFashion
-          && !io.gainstream.model.synthetic.FashionComposites.available()) {
+      if (!noSynthetic && !noFashion && !FashionComposites.available()) {
         throw new UserError(
             "set (b) needs Debian's dataset-fashion-mnist and python3-skimage; install them or pass --no-fashion");
       }
-      io.gainstream.model.backbone.Backbone bb = backbone.backbone();
-      java.util.Map<String, String> maskSettings = mask.settings();
+      Backbone bb = backbone.backbone();
+      Map<String, String> maskSettings = mask.settings();
       if (mask.given() && photos == null) {
         throw new UserError("--mask-model labels photos: it needs --photos");
       }
-      Logs.toFile(java.nio.file.Path.of(""));
+      Logs.toFile(Path.of(""));
       // opened before any work (a file that is no mask model is one line) and held, so that every
       // label run of the benchmark shares one session
-      try (io.gainstream.model.infer.MaskSessions.Handle session =
-          mask.given() ? MaskOptions.open(maskSettings) : null) {
+      try (MaskSessions.Handle session = mask.given() ? MaskOptions.open(maskSettings) : null) {
         return measure(ms, bb, maskSettings);
       }
     }
 
-    private int measure(
-        java.util.List<io.gainstream.model.train.Method> ms,
-        io.gainstream.model.backbone.Backbone bb,
-        java.util.Map<String, String> maskSettings)
+    private int measure(List<Method> ms, Backbone bb, Map<String, String> maskSettings)
         throws Exception {
-      java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-quality-");
+      Path work = Files.createTempDirectory("gainstream-quality-");
       try {
-        java.util.List<java.nio.file.Path> folders = new java.util.ArrayList<>();
+        List<Path> folders = new ArrayList<>();
         if (photos != null) {
-          for (java.nio.file.Path dir : photos) {
+          for (Path dir : photos) {
             // the subset first: the common case (a small folder of one's own), and the quicker
             if (photoSubset > 0) {
-              io.gainstream.bench.PhotoSubset.write(dir, photoSubset, work).ifPresent(folders::add);
+              PhotoSubset.write(dir, photoSubset, work).ifPresent(folders::add);
             }
             folders.add(dir);
           }
@@ -235,9 +250,9 @@ public final class BenchCommand implements Runnable {
         // own
         int runs = Math.max(1, folders.size());
         for (int i = 0; i < runs; i++) {
-          java.nio.file.Path folder = folders.isEmpty() ? null : folders.get(i);
-          io.gainstream.bench.LabelQuality.Options o =
-              new io.gainstream.bench.LabelQuality.Options(
+          Path folder = folders.isEmpty() ? null : folders.get(i);
+          LabelQuality.Options o =
+              new LabelQuality.Options(
                   images,
                   steps,
                   seeds,
@@ -249,7 +264,7 @@ public final class BenchCommand implements Runnable {
                   validation.guarding(),
                   folder == null
                       ? null
-                      : new io.gainstream.bench.LabelQuality.Photos(
+                      : new LabelQuality.Photos(
                           folder,
                           bb,
                           inputSize,
@@ -264,16 +279,14 @@ public final class BenchCommand implements Runnable {
                   transfer,
                   backbone.weightAveraging(),
                   backbone.cutout());
-          java.nio.file.Path runWork = java.nio.file.Files.createDirectories(work.resolve("t" + i));
-          io.gainstream.bench.LabelQuality q =
-              new io.gainstream.bench.LabelQuality(o, runWork, System.out, Bars::silent, () -> {});
-          try (me.tongfei.progressbar.ProgressBar bar = Bars.bar("label runs", q.runs())) {
-            new io.gainstream.bench.LabelQuality(o, runWork, System.out, Bars::silent, bar::step)
-                .run();
+          Path runWork = Files.createDirectories(work.resolve("t" + i));
+          LabelQuality q = new LabelQuality(o, runWork, System.out, Bars::silent, () -> {});
+          try (ProgressBar bar = Bars.bar("label runs", q.runs())) {
+            new LabelQuality(o, runWork, System.out, Bars::silent, bar::step).run();
           }
         }
       } finally {
-        io.gainstream.services.label.LabelJob.deleteTree(work);
+        LabelJob.deleteTree(work);
       }
       return 0;
     }
@@ -316,7 +329,7 @@ public final class BenchCommand implements Runnable {
         description = "Conv stages. Default: ${DEFAULT-VALUE}.")
     int depth;
 
-    @picocli.CommandLine.Mixin BackboneOptions backbone;
+    @CommandLine.Mixin BackboneOptions backbone;
 
     @Option(
         names = "--train-batches",
@@ -337,16 +350,16 @@ public final class BenchCommand implements Runnable {
       if (repeats < 1 || trainSteps < 1) {
         throw new UserError("--repeats and --train-steps must be >= 1");
       }
-      io.gainstream.model.backbone.Backbone bb = backbone.backbone();
+      Backbone bb = backbone.backbone();
       NetworkSpec spec =
           bb == null
               ? new NetworkSpec(inputSize, width, depth, 4)
               : NetworkSpec.forBackbone(inputSize, 4);
-      if (java.util.Arrays.stream(trainBatches).anyMatch(b -> b < 1)
-          || java.util.Arrays.stream(inferBatches).anyMatch(b -> b < 1)) {
+      if (Arrays.stream(trainBatches).anyMatch(b -> b < 1)
+          || Arrays.stream(inferBatches).anyMatch(b -> b < 1)) {
         throw new UserError("--train-batches and --infer-batches must be >= 1");
       }
-      Logs.toFile(java.nio.file.Path.of(""));
+      Logs.toFile(Path.of(""));
       new ModelSpeedBenchmark(
               new ModelSpeedBenchmark.Options(
                   spec,
@@ -368,7 +381,7 @@ public final class BenchCommand implements Runnable {
       description =
           "Bare ONNX Runtime vs a plain loop vs the attention stage vs end to end through Kafka, by batch size; "
               + "the trainer fed from Kafka vs from memory; optional memory soak.")
-  static final class Throughput implements java.util.concurrent.Callable<Integer> {
+  static final class Throughput implements Callable<Integer> {
     @Option(
         names = "--batches",
         defaultValue = "1,8,32,64",
@@ -403,9 +416,9 @@ public final class BenchCommand implements Runnable {
             "Also push this many images through the pipeline and report memory (e.g. 10000 with GAINSTREAM_JAVA_OPTS=-Xmx512m).")
     int soak;
 
-    @picocli.CommandLine.Mixin BackboneOptions backbone;
+    @CommandLine.Mixin BackboneOptions backbone;
 
-    @picocli.CommandLine.Mixin MaskOptions mask;
+    @CommandLine.Mixin MaskOptions mask;
 
     @Option(
         names = "--backbone-size",
@@ -440,42 +453,39 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       if (repeats < 1
           || batches.length == 0
-          || java.util.Arrays.stream(batches).anyMatch(b -> b < 1)
+          || Arrays.stream(batches).anyMatch(b -> b < 1)
           || soak < 0
           || streamThreads < 1
           || ortThreads < 0) {
         throw new UserError(
             "--repeats, --batches and --stream-threads must be >= 1; --soak and --ort-threads >= 0");
       }
-      io.gainstream.model.backbone.Backbone bb = backbone.backbone();
-      java.util.Map<String, String> maskSettings = mask.settings();
+      Backbone bb = backbone.backbone();
+      Map<String, String> maskSettings = mask.settings();
       if (mask.given() && (bb == null || noModels)) {
         throw new UserError(
             "--mask-model adds a row to the backbone's: it needs --backbone and the model rows");
       }
-      Logs.toFile(java.nio.file.Path.of(""));
+      Logs.toFile(Path.of(""));
       // opened before any row runs (a file that is no mask model is one line), shared by the row
-      try (io.gainstream.model.infer.MaskSessions.Handle session =
-          mask.given() ? MaskOptions.open(maskSettings) : null) {
+      try (MaskSessions.Handle session = mask.given() ? MaskOptions.open(maskSettings) : null) {
         return measure(bb, maskSettings);
       }
     }
 
-    private int measure(
-        io.gainstream.model.backbone.Backbone bb, java.util.Map<String, String> maskSettings)
-        throws Exception {
-      java.nio.file.Path work = java.nio.file.Files.createTempDirectory("gainstream-bench-");
-      io.gainstream.services.kafka.EmbeddedKafka broker = null;
+    private int measure(Backbone bb, Map<String, String> maskSettings) throws Exception {
+      Path work = Files.createTempDirectory("gainstream-bench-");
+      EmbeddedKafka broker = null;
       try {
-        io.gainstream.services.kafka.KafkaConnection kafka;
+        KafkaConnection kafka;
         if (bootstrap == null) {
-          broker = io.gainstream.services.kafka.EmbeddedKafka.start(work.resolve("kafka"));
-          kafka = io.gainstream.services.kafka.KafkaConnection.of(broker.bootstrapServers());
+          broker = EmbeddedKafka.start(work.resolve("kafka"));
+          kafka = KafkaConnection.of(broker.bootstrapServers());
         } else {
-          kafka = io.gainstream.services.kafka.KafkaConnection.of(bootstrap);
+          kafka = KafkaConnection.of(bootstrap);
         }
-        io.gainstream.bench.ThroughputBenchmark.Options o =
-            new io.gainstream.bench.ThroughputBenchmark.Options(
+        ThroughputBenchmark.Options o =
+            new ThroughputBenchmark.Options(
                 batches,
                 repeats,
                 !noModels,
@@ -487,16 +497,15 @@ public final class BenchCommand implements Runnable {
                 bb,
                 backboneSize != null ? backboneSize : BackboneOptions.BACKBONE_LABEL_SIZE,
                 maskSettings);
-        try (me.tongfei.progressbar.ProgressBar bar =
-            Bars.bar("bench runs", io.gainstream.bench.ThroughputBenchmark.runs(o))) {
-          new io.gainstream.bench.ThroughputBenchmark(o, kafka, work, System.out, bar::step).run();
+        try (ProgressBar bar = Bars.bar("bench runs", ThroughputBenchmark.runs(o))) {
+          new ThroughputBenchmark(o, kafka, work, System.out, bar::step).run();
         }
         return 0;
       } finally {
         if (broker != null) {
           broker.close();
         }
-        io.gainstream.services.label.LabelJob.deleteTree(work);
+        LabelJob.deleteTree(work);
       }
     }
   }
@@ -511,27 +520,27 @@ public final class BenchCommand implements Runnable {
       description =
           "Labels a folder with one saved release four ways (thresholds, dense CRF, random walk on learned "
               + "affinities, random walk on colour) and scores each against exact masks.")
-  static final class Affinity implements java.util.concurrent.Callable<Integer> {
+  static final class Affinity implements Callable<Integer> {
     @Option(
         names = "--model",
         required = true,
         paramLabel = "FILE.onnx",
         description = "A saved release (label --save-model).")
-    java.nio.file.Path model;
+    Path model;
 
     @Option(
         names = "--folder",
         required = true,
         paramLabel = "DIR",
         description = "A folder in the label contract (images/, labels.csv, classes.txt).")
-    java.nio.file.Path folder;
+    Path folder;
 
     @Option(
         names = "--truth",
         paramLabel = "DIR",
         description =
             "Exact masks <stem>.png. Default: FOLDER/truth if it exists, else FOLDER/masks.")
-    java.nio.file.Path truth;
+    Path truth;
 
     @Option(
         names = "--tta-scales",
@@ -590,31 +599,31 @@ public final class BenchCommand implements Runnable {
             "--grid must be >= 8, --radius and --batch >= 1, --beta > 0, --steps and --walk-steps >= 0");
       }
       for (String f : new String[] {"labels.csv", "classes.txt", "images"}) {
-        if (!java.nio.file.Files.exists(folder.resolve(f))) {
+        if (!Files.exists(folder.resolve(f))) {
           throw new UserError("--folder " + folder + " has no " + f);
         }
       }
-      if (!java.nio.file.Files.isRegularFile(model)) {
+      if (!Files.isRegularFile(model)) {
         throw new UserError("--model " + model + " is not a file");
       }
-      java.nio.file.Path t =
+      Path t =
           truth != null
               ? truth
-              : java.nio.file.Files.isDirectory(folder.resolve("truth"))
+              : Files.isDirectory(folder.resolve("truth"))
                   ? folder.resolve("truth")
                   : folder.resolve("masks");
-      if (!java.nio.file.Files.isDirectory(t)) {
+      if (!Files.isDirectory(t)) {
         throw new UserError("no exact masks at " + t + " (give --truth DIR)");
       }
-      Logs.toFile(java.nio.file.Path.of(""));
-      new io.gainstream.bench.affinity.AffinityExperiment(
-              new io.gainstream.bench.affinity.AffinityExperiment.Options(
+      Logs.toFile(Path.of(""));
+      new AffinityExperiment(
+              new AffinityExperiment.Options(
                   model,
                   folder,
                   t,
-                  scales == null ? null : io.gainstream.model.labels.TtaScales.parse(scales),
+                  scales == null ? null : TtaScales.parse(scales),
                   grid,
-                  new io.gainstream.model.refine.RandomWalk.Settings(radius, beta, walkSteps),
+                  new RandomWalk.Settings(radius, beta, walkSteps),
                   steps,
                   batch,
                   seed),

@@ -20,6 +20,7 @@ import io.gainstream.model.train.Example;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.Method;
+import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -220,12 +221,12 @@ public final class ModelSpeedBenchmark {
     float[] dst = new float[3 * s * s];
     for (int r = 0; r < options.repeats(); r++) {
       long t0 = System.nanoTime();
-      List<java.awt.image.BufferedImage> imgs = new ArrayList<>();
+      List<BufferedImage> imgs = new ArrayList<>();
       for (byte[] b : pngs) {
         imgs.add(ImageDecoder.decodeRgb(b, limits));
       }
       long t1 = System.nanoTime();
-      for (java.awt.image.BufferedImage img : imgs) {
+      for (BufferedImage img : imgs) {
         Tensors.toChw(img, s, dst, 0);
       }
       long t2 = System.nanoTime();

@@ -1,6 +1,8 @@
 package io.gainstream.model.backbone;
 
+import io.gainstream.model.labels.CrfRefiner;
 import io.gainstream.model.labels.ProxyLabels;
+import io.gainstream.model.labels.TtaScales;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +53,7 @@ public record Backbone(
    * CRF at its literature settings raised gain's foreground mIoU by 1.6 points and cam's by 0.5
    * over three seeds (docs/QUALITY.md).
    */
-  public static final String LABEL_REFINEMENT = io.gainstream.model.labels.CrfRefiner.CRF;
+  public static final String LABEL_REFINEMENT = CrfRefiner.CRF;
 
   /**
    * The test-time scales releases on a backbone name ({@code gainstream.extra.tta.scales}; the
@@ -61,8 +63,7 @@ public record Backbone(
    * of foreground mIoU over plain thresholds (on every seed), gain −0.3; the CRF alone +0.5 and
    * −1.0 (docs/QUALITY.md, "Multi-scale fusion"). It costs 2.25 times the model.
    */
-  public static final io.gainstream.model.labels.TtaScales LABEL_SCALES =
-      io.gainstream.model.labels.TtaScales.COMPARED;
+  public static final TtaScales LABEL_SCALES = TtaScales.COMPARED;
 
   /**
    * The moving-average decay training on a backbone uses for the mined weights it releases ({@link

@@ -17,10 +17,14 @@ import ai.djl.util.PairList;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An {@link OnnxBackbone} as a DJL block: the file's nodes computed one by one with DJL's ops, its
@@ -46,12 +50,12 @@ public final class BackboneBlock extends AbstractBlock {
   private final Map<String, TensorProto> constants = new HashMap<>();
 
   /** Nodes with weights, in graph order, and their parameters. */
-  private final List<List<Parameter>> weightNodes = new java.util.ArrayList<>();
+  private final List<List<Parameter>> weightNodes = new ArrayList<>();
 
-  private final List<NodeProto> nodeOfWeights = new java.util.ArrayList<>();
+  private final List<NodeProto> nodeOfWeights = new ArrayList<>();
 
   /** Nodes whose weights are frozen (their batch-norm keeps the file's statistics too). */
-  private final java.util.Set<NodeProto> frozen = new java.util.HashSet<>();
+  private final Set<NodeProto> frozen = new HashSet<>();
 
   /** A block that takes RGB in [0, 1] and normalises it as the backbone was trained to see it. */
   public BackboneBlock(OnnxBackbone graph, Preprocessing preprocessing) {
@@ -77,8 +81,7 @@ public final class BackboneBlock extends AbstractBlock {
       }
       if (weights.size() > before) {
         weightNodes.add(
-            List.copyOf(
-                new java.util.ArrayList<>(weights.values()).subList(before, weights.size())));
+            List.copyOf(new ArrayList<>(weights.values()).subList(before, weights.size())));
         nodeOfWeights.add(n);
       }
       i++;
@@ -159,8 +162,8 @@ public final class BackboneBlock extends AbstractBlock {
   }
 
   /** ONNX initializer names of the weights (parameters), in graph order. */
-  public java.util.Set<String> weightNames() {
-    return java.util.Collections.unmodifiableSet(weights.keySet());
+  public Set<String> weightNames() {
+    return Collections.unmodifiableSet(weights.keySet());
   }
 
   /** The parameter that holds an ONNX initializer, or null for constants (for the export). */

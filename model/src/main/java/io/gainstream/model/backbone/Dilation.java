@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -97,7 +98,7 @@ public final class Dilation {
       Map<String, NDArray> t =
           block.tensors(
               new ParameterStore(m, false), m.zeros(new Shape(1, 3, PROBE, PROBE)), false);
-      Map<String, Long> side = new java.util.HashMap<>();
+      Map<String, Long> side = new HashMap<>();
       t.forEach(
           (name, v) -> side.put(name, v.getShape().dimension() == 4 ? v.getShape().get(2) : -1L));
       for (NodeProto n : g.nodes()) {

@@ -1,5 +1,7 @@
 package io.gainstream.model.image;
 
+import java.util.Arrays;
+
 /**
  * Where an image of {@code width × height} sits inside the square network input of side {@code
  * size}: its long side fills the input, its short side keeps the aspect ratio, and it is centred
@@ -82,7 +84,7 @@ public record Letterbox(int x, int y, int width, int height, int size) {
     float[] w = MapResize.bilinear(window(plane), width, height, to.width, to.height);
     int s = to.size;
     if (!to.fills()) {
-      java.util.Arrays.fill(dst, offset, offset + s * s, pad);
+      Arrays.fill(dst, offset, offset + s * s, pad);
     }
     for (int r = 0; r < to.height; r++) {
       System.arraycopy(w, r * to.width, dst, offset + (to.y + r) * s + to.x, to.width);

@@ -1,6 +1,10 @@
 package io.gainstream.model.image;
 
+import io.gainstream.model.input.ImageDecoder;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.util.Arrays;
 
 /**
  * Bilinear letterbox resizing of a decoded image straight into packed 8-bit RGB, the form the
@@ -140,16 +144,16 @@ public final class RgbResize {
    */
   private static Bgr bgr(BufferedImage img) {
     if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
-        && img.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte db
+        && img.getRaster().getDataBuffer() instanceof DataBufferByte db
         && db.getNumBanks() == 1
-        && img.getRaster().getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm
+        && img.getRaster().getSampleModel() instanceof PixelInterleavedSampleModel sm
         && sm.getPixelStride() == 3
-        && java.util.Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})
+        && Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})
         && img.getRaster().getParent() == null
         && img.getRaster().getSampleModelTranslateX() == 0
         && img.getRaster().getSampleModelTranslateY() == 0) {
       return new Bgr(db.getData(), db.getOffset(), sm.getScanlineStride());
     }
-    return bgr(io.gainstream.model.input.ImageDecoder.drawnAs(img, BufferedImage.TYPE_3BYTE_BGR));
+    return bgr(ImageDecoder.drawnAs(img, BufferedImage.TYPE_3BYTE_BGR));
   }
 }

@@ -4,6 +4,7 @@ import io.gainstream.model.image.MapResize;
 import io.gainstream.model.labels.FlipFusion;
 import io.gainstream.model.net.GainNetwork;
 import io.gainstream.model.net.Prediction;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -75,15 +76,9 @@ public final class BatchAttention {
       int piece = Math.max(1, (int) ((long) n * s * s / ((long) zs * zs)));
       for (int from = 0; from < n; from += piece) {
         int m = Math.min(piece, n - from);
-        float[] part =
-            java.util.Arrays.copyOfRange(images, from * 3 * s * s, (from + m) * 3 * s * s);
+        float[] part = Arrays.copyOfRange(images, from * 3 * s * s, (from + m) * 3 * s * s);
         Result r =
-            run(
-                z,
-                resize(part, m, s, zs),
-                m,
-                java.util.Arrays.copyOfRange(classes, from, from + m),
-                flip);
+            run(z, resize(part, m, s, zs), m, Arrays.copyOfRange(classes, from, from + m), flip);
         for (int i = 0; i < m; i++) {
           for (int c = 0; c < classes[from + i].length; c++) {
             float[] back = MapResize.bilinear(r.maps()[i][c], zs, zs, s, s);

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gainstream.model.onnx.InvalidModelException;
@@ -13,6 +14,8 @@ import java.nio.FloatBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +112,7 @@ public final class MaskSession implements AutoCloseable {
       used = AttentionSession.configure(so, inference);
       // failures come back as exceptions and are reported in one line; ONNX Runtime's own
       // coloured log line would reach the console past the native-stderr filter
-      so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+      so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
       this.session = env.createSession(runnable, so);
     } catch (OrtException e) {
       so.close();
@@ -218,7 +221,7 @@ public final class MaskSession implements AutoCloseable {
       if (count != (long) n * plane) {
         throw new IllegalStateException(
             "the mask model gave "
-                + java.util.Arrays.toString(shape)
+                + Arrays.toString(shape)
                 + " for "
                 + n
                 + " images of "
@@ -250,7 +253,7 @@ public final class MaskSession implements AutoCloseable {
   /** What the graph declares, or one line saying why it is no foreground model. */
   static Graph inspect(ModelProto model, String wanted) {
     var g = model.getGraph();
-    Set<String> initializers = new java.util.HashSet<>();
+    Set<String> initializers = new HashSet<>();
     g.getInitializerList().forEach(t -> initializers.add(t.getName()));
     List<ValueInfoProto> inputs =
         g.getInputList().stream().filter(v -> !initializers.contains(v.getName())).toList();

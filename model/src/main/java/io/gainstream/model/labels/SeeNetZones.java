@@ -1,5 +1,7 @@
 package io.gainstream.model.labels;
 
+import java.util.Arrays;
+
 /**
  * SeeNet's ternary mask: thresholds relative to the map's own maximum, {@code δ_h = high · max} and
  * {@code δ_l = low · max} (paper: 0.7 and 0.05; released code 0.8 and 0.05).
@@ -26,7 +28,7 @@ public final class SeeNetZones {
     }
     byte[] out = new byte[attention.length];
     if (max <= 0f) {
-      java.util.Arrays.fill(out, (byte) Zone.BACKGROUND.code());
+      Arrays.fill(out, (byte) Zone.BACKGROUND.code());
       return out;
     }
     float dh = high * max;

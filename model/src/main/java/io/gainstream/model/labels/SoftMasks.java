@@ -1,5 +1,8 @@
 package io.gainstream.model.labels;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /** GAIN's soft mask {@code T(A) = sigmoid(ω · (A − σ))} (Li et al., CVPR 2018, eq. 3). */
 public final class SoftMasks {
   private SoftMasks() {}
@@ -38,8 +41,7 @@ public final class SoftMasks {
    */
   public static final class Gray {
     private static final int BUCKETS = 4096;
-    private static final java.util.Map<Long, Gray> CACHE =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Long, Gray> CACHE = new ConcurrentHashMap<>();
     private final float sigma;
     private final float omega;
 

@@ -1,5 +1,6 @@
 package io.gainstream.model.onnx;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -68,7 +69,7 @@ final class GraphBuilder {
   }
 
   /** Adds a node as it is (a backbone's node, renamed by the caller). */
-  void raw(ai.onnx.proto.OnnxMl.NodeProto node) {
+  void raw(OnnxMl.NodeProto node) {
     graph.addNode(node);
   }
 

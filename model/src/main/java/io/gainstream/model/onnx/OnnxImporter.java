@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gainstream.model.backbone.OnnxBackbone;
+import io.gainstream.model.backbone.Preprocessing;
 import io.gainstream.model.net.GainNetwork;
 import io.gainstream.model.net.Head;
 import io.gainstream.model.net.NetworkSpec;
@@ -57,8 +58,7 @@ public final class OnnxImporter {
               .map(StringStringEntryProto::getValue)
               .findFirst()
               .orElse(null);
-      io.gainstream.model.backbone.Preprocessing theirs =
-          pre == null ? null : io.gainstream.model.backbone.Preprocessing.decode(pre);
+      Preprocessing theirs = pre == null ? null : Preprocessing.decode(pre);
       if (!net.backbone().preprocessing().equals(theirs)) {
         throw new InvalidModelException(
             "the release normalises its input with "

@@ -6,6 +6,8 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.gainstream.model.image.Upsampling;
+import io.gainstream.model.labels.TtaScales;
+import java.util.List;
 
 /**
  * A release rewritten for another input side, for multi-scale test-time fusion: the same nodes and
@@ -48,10 +50,9 @@ public final class ScaledRelease {
    * The other input sides a release runs at for {@code scales}: distinct, in order, without its
    * own. Empty for one scale, without reading the release.
    */
-  public static java.util.List<Integer> otherSides(
-      byte[] onnx, io.gainstream.model.labels.TtaScales scales) {
+  public static List<Integer> otherSides(byte[] onnx, TtaScales scales) {
     if (scales.isSingle()) {
-      return java.util.List.of();
+      return List.of();
     }
     Geometry geo = geometry(onnx);
     return scales.others().stream()

@@ -1,5 +1,7 @@
 package io.gainstream.model.refine;
 
+import java.util.Arrays;
+
 /**
  * A fully connected CRF over an image's pixels (Krähenbühl and Koltun, NeurIPS 2011), the
  * refinement GAIN's own VOC pipeline, SEC and DSRG apply to their seeds: labels are background plus
@@ -149,7 +151,7 @@ public final class DenseCrf {
 
   private static Kernel exactKernel(Features f, int d) {
     return (in, out, channels) -> {
-      java.util.Arrays.fill(out, 0f);
+      Arrays.fill(out, 0f);
       for (int i = 0; i < f.n; i++) {
         for (int j = 0; j < f.n; j++) {
           double dist = 0;
@@ -168,7 +170,7 @@ public final class DenseCrf {
 
   private static float[] norm(Kernel k, int n) {
     float[] ones = new float[n];
-    java.util.Arrays.fill(ones, 1f);
+    Arrays.fill(ones, 1f);
     float[] sum = new float[n];
     k.filter(ones, sum, 1);
     float[] out = new float[n];
@@ -219,7 +221,7 @@ public final class DenseCrf {
 
   /** {@code Σ_m w_m K̃_m q}, point-major. */
   private void messages(float[] q, float[] message, int labels) {
-    java.util.Arrays.fill(message, 0f);
+    Arrays.fill(message, 0f);
     addFiltered(smooth, smoothNorm, settings.smoothWeight(), q, message, labels);
     addFiltered(appearance, appearanceNorm, settings.appearanceWeight(), q, message, labels);
   }

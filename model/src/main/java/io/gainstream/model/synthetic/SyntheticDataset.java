@@ -1,5 +1,6 @@
 package io.gainstream.model.synthetic;
 
+import java.awt.Color;
 import java.awt.Shape;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Area;
@@ -143,7 +144,7 @@ public final class SyntheticDataset {
       for (int x = 0; x < n; x++) {
         float wave = (float) (0.08 * Math.sin(fx * x + fy * y + phase));
         float noise = (float) (rnd.nextGaussian() * 0.04);
-        img.setRGB(x, y, java.awt.Color.HSBtoRGB(hue, sat, clamp(bri + wave + noise)));
+        img.setRGB(x, y, Color.HSBtoRGB(hue, sat, clamp(bri + wave + noise)));
       }
     }
   }
@@ -220,7 +221,7 @@ public final class SyntheticDataset {
       for (int x = x0; x <= x1; x++) {
         if (shape.contains(x + 0.5, y + 0.5)) {
           float noise = (float) (rnd.nextGaussian() * 0.05);
-          img.setRGB(x, y, java.awt.Color.HSBtoRGB(hue, sat, clamp(bri + noise)));
+          img.setRGB(x, y, Color.HSBtoRGB(hue, sat, clamp(bri + noise)));
           mask[y * n + x] = (byte) cls;
         }
       }

@@ -4,6 +4,7 @@ import io.gainstream.model.image.Letterbox;
 import io.gainstream.model.image.MapResize;
 import io.gainstream.model.image.Tensors;
 import io.gainstream.model.labels.FlipFusion;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -63,7 +64,7 @@ public record Augmentation(boolean flip, float minCrop, float cutout) {
     int plane = size * size;
     for (int c = 0; c < 3; c++) {
       for (int y = y0; y < y0 + h; y++) {
-        java.util.Arrays.fill(out, c * plane + y * size + x0, c * plane + y * size + x0 + w, 0f);
+        Arrays.fill(out, c * plane + y * size + x0, c * plane + y * size + x0 + w, 0f);
       }
     }
     // the pixel label keeps the object's pixels: under the patch they are still the object's
@@ -89,7 +90,7 @@ public record Augmentation(boolean flip, float minCrop, float cutout) {
     int plane = size * size;
     float[] out = new float[3 * plane];
     for (int c = 0; c < 3; c++) {
-      float[] channel = java.util.Arrays.copyOfRange(e.chw(), c * plane, (c + 1) * plane);
+      float[] channel = Arrays.copyOfRange(e.chw(), c * plane, (c + 1) * plane);
       float[] r = MapResize.bilinear(crop.window(channel), side, side, size, size);
       System.arraycopy(
           mirror ? FlipFusion.flipHorizontal(r, size, size) : r, 0, out, c * plane, plane);

@@ -25,9 +25,12 @@ import io.gainstream.model.net.Head;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.net.Prediction;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +108,7 @@ public final class GainTrainer implements AutoCloseable {
     model.setBlock(network);
     Optimizer optimizer = adam(settings.learningRate(), settings.weightDecay());
     if (backbone != null) {
-      java.util.Set<String> ids = new java.util.HashSet<>();
+      Set<String> ids = new HashSet<>();
       network.backbone().trainable().forEach(p -> ids.add(p.getId()));
       optimizer =
           new SplitOptimizer(
@@ -427,7 +430,7 @@ public final class GainTrainer implements AutoCloseable {
 
   /** A copy of every batch-norm running mean and variance (a few thousand floats). */
   private Map<Parameter, float[]> runningStatistics() {
-    Map<Parameter, float[]> m = new java.util.IdentityHashMap<>();
+    Map<Parameter, float[]> m = new IdentityHashMap<>();
     for (Pair<String, Parameter> p : network.getParameters()) {
       Parameter.Type t = p.getValue().getType();
       if (t == Parameter.Type.RUNNING_MEAN || t == Parameter.Type.RUNNING_VAR) {

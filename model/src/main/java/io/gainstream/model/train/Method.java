@@ -1,5 +1,6 @@
 package io.gainstream.model.train;
 
+import io.gainstream.model.net.Head;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -41,11 +42,11 @@ public enum Method {
   }
 
   /** The head its network carries. */
-  public io.gainstream.model.net.Head head() {
+  public Head head() {
     return switch (this) {
-      case ABN -> io.gainstream.model.net.Head.ABN;
-      case SEENET -> io.gainstream.model.net.Head.SEENET;
-      default -> io.gainstream.model.net.Head.CAM;
+      case ABN -> Head.ABN;
+      case SEENET -> Head.SEENET;
+      default -> Head.CAM;
     };
   }
 

@@ -1,5 +1,7 @@
 package io.gainstream.model.train;
 
+import java.util.Arrays;
+
 /** Classification metrics over flat N×C arrays. */
 public final class Metrics {
   private Metrics() {}
@@ -49,7 +51,7 @@ public final class Metrics {
       if (positives == 0) {
         continue;
       }
-      java.util.Arrays.sort(order, (a, b) -> Float.compare(scores[b * c + k], scores[a * c + k]));
+      Arrays.sort(order, (a, b) -> Float.compare(scores[b * c + k], scores[a * c + k]));
       double ap = 0;
       int hits = 0;
       for (int r = 0; r < n; r++) {

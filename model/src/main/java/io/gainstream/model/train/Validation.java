@@ -5,6 +5,7 @@ import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.model.net.Prediction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -355,7 +356,7 @@ public final class Validation {
       float v = Float.isNaN(map[i]) ? 0f : Math.max(0f, map[i]);
       keyed[i] = ((long) Float.floatToIntBits(v) << 32) | i;
     }
-    java.util.Arrays.sort(keyed);
+    Arrays.sort(keyed);
     int[] out = new int[keep];
     for (int j = 0; j < keep; j++) {
       out[j] = (int) keyed[keyed.length - 1 - j];

@@ -1,5 +1,6 @@
 package io.gainstream.services.dashboard;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.PixelLabels;
@@ -227,7 +228,7 @@ public final class DashboardState {
     }
     BufferedImage under = base != null ? base : new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     List<ClassView> views = new ArrayList<>();
-    for (Map.Entry<String, com.google.protobuf.ByteString> m : l.getSoftMasksMap().entrySet()) {
+    for (Map.Entry<String, ByteString> m : l.getSoftMasksMap().entrySet()) {
       byte[] soft = Overlays.grey(m.getValue().toByteArray());
       byte[] zones = Overlays.grey(l.getTernaryMasksOrThrow(m.getKey()).toByteArray());
       views.add(

@@ -1,5 +1,6 @@
 package io.gainstream.services.export;
 
+import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.labels.VocPalette;
 import java.io.IOException;
@@ -94,7 +95,7 @@ public final class VocExport {
   }
 
   /** The name labelmap.txt gives index 255, as Datumaro's VOC label map does. */
-  static final String IGNORED = io.gainstream.model.input.ClassCatalog.IGNORED;
+  static final String IGNORED = ClassCatalog.IGNORED;
 
   /**
    * The labelmap.txt text: header, background, one line per class in index order, then {@link

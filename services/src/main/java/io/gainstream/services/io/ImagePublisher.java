@@ -8,6 +8,7 @@ import io.gainstream.topology.Topic;
 import io.gainstream.topology.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -84,7 +85,7 @@ public final class ImagePublisher {
               reject = "RECORD_TOO_LARGE";
               detail = "file is " + bytes.length + " bytes, over the record limit";
             }
-          } catch (java.nio.file.NoSuchFileException e) {
+          } catch (NoSuchFileException e) {
             reject = "FILE_UNREADABLE";
             detail = "no such file: " + file;
           } catch (IOException e) {

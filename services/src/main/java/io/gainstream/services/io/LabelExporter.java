@@ -21,8 +21,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -53,8 +56,8 @@ public final class LabelExporter {
     Watch NONE = new Watch() {};
 
     /** Why labelling stopped for good, if it did. */
-    default java.util.Optional<RuntimeException> failure() {
-      return java.util.Optional.empty();
+    default Optional<RuntimeException> failure() {
+      return Optional.empty();
     }
 
     /** One line on what the labelling side is doing. */
@@ -83,7 +86,7 @@ public final class LabelExporter {
       long deadLettersSinceMs,
       Duration timeout,
       IntConsumer progress,
-      java.util.function.LongConsumer total,
+      LongConsumer total,
       Watch watch) {
     Map<String, ProxyLabel> labels = new HashMap<>();
     Map<String, DeadLetter> dead = new HashMap<>();
@@ -214,7 +217,7 @@ public final class LabelExporter {
     List<ExportItem> items = new ArrayList<>(c.labels().size());
     List<ReportWriter.Item> report = new ArrayList<>();
     List<Manifest.Row> manifest = new ArrayList<>(c.labels().size());
-    for (Map.Entry<String, ProxyLabel> e : new java.util.TreeMap<>(c.labels()).entrySet()) {
+    for (Map.Entry<String, ProxyLabel> e : new TreeMap<>(c.labels()).entrySet()) {
       String stem = stems.getOrDefault(e.getKey(), ImagePublisher.stemOf(e.getKey()));
       ProxyLabel l = e.getValue();
       manifest.add(

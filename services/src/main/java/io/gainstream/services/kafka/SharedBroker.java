@@ -1,5 +1,6 @@
 package io.gainstream.services.kafka;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -14,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +86,7 @@ public final class SharedBroker {
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process p = pb.start();
     LOG.info("starting the embedded broker for {} (pid {}, log {})", dataDir, p.pid(), log);
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -116,7 +118,7 @@ public final class SharedBroker {
       return Optional.empty();
     }
     try {
-      java.util.Properties p = new java.util.Properties();
+      Properties p = new Properties();
       try (var in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
         p.load(in);
       }

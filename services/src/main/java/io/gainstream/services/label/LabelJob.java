@@ -15,6 +15,7 @@ import io.gainstream.services.io.LabelExporter;
 import io.gainstream.services.io.LabelsCsv;
 import io.gainstream.services.kafka.EmbeddedKafka;
 import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.services.kafka.SharedBroker;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.services.trainer.Checkpoints;
@@ -22,6 +23,7 @@ import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.Topic;
 import io.gainstream.topology.Topics;
+import io.gainstream.topology.errors.TransactionTooShortException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
@@ -217,8 +220,7 @@ public final class LabelJob {
     EmbeddedKafka broker = null;
     try {
       KafkaConnection kafka;
-      java.util.Optional<io.gainstream.services.kafka.SharedBroker.Ready> shared =
-          io.gainstream.services.kafka.SharedBroker.running(work.resolve("kafka"));
+      Optional<SharedBroker.Ready> shared = SharedBroker.running(work.resolve("kafka"));
       if (r.bootstrap() == null && shared.isPresent()) {
         // the services of this work directory run its broker: join it rather than start a second
         // one on the same data and ports
@@ -355,10 +357,8 @@ public final class LabelJob {
                   t -> {},
                   new LabelExporter.Watch() {
                     @Override
-                    public java.util.Optional<RuntimeException> failure() {
-                      return pipeline
-                          .failure()
-                          .map(io.gainstream.topology.errors.TransactionTooShortException::new);
+                    public Optional<RuntimeException> failure() {
+                      return pipeline.failure().map(TransactionTooShortException::new);
                     }
 
                     @Override

@@ -6,9 +6,14 @@ import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.PipelineTopology;
 import io.gainstream.topology.StreamsSettings;
+import io.gainstream.topology.errors.TransactionTooShortException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -46,7 +51,7 @@ public final class PipelineService implements AutoCloseable {
     this.meters = new PipelineMeters(metrics, streams);
     streams.setUncaughtExceptionHandler(
         e -> {
-          var tooShort = io.gainstream.topology.errors.TransactionTooShortException.in(e);
+          var tooShort = TransactionTooShortException.in(e);
           if (tooShort != null) {
             // a replaced thread would run the same image into the same timeout forever
             failure = tooShort.getMessage();
@@ -60,8 +65,8 @@ public final class PipelineService implements AutoCloseable {
   }
 
   /** Why the pipeline stopped itself (one line), if it did. */
-  public java.util.Optional<String> failure() {
-    return java.util.Optional.ofNullable(failure);
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure);
   }
 
   /** One line on what the labelling stage is doing, for a run whose labels stopped coming. */
@@ -96,7 +101,7 @@ public final class PipelineService implements AutoCloseable {
     if (c.getInt(PipelineConfig.ORT_INTRA_THREADS_CONFIG) != 0) {
       return c;
     }
-    java.util.Map<String, Object> m = new java.util.HashMap<>(c.originals());
+    Map<String, Object> m = new HashMap<>(c.originals());
     m.put(
         PipelineConfig.ORT_INTRA_THREADS_CONFIG,
         Math.max(1, Runtime.getRuntime().availableProcessors() / streamThreads));
@@ -139,8 +144,8 @@ public final class PipelineService implements AutoCloseable {
    * Kafka Streams' own thread-level time split (share of wall time spent polling, processing,
    * punctuating and committing, averaged over the stream threads): where a slow pipeline waits.
    */
-  public java.util.Map<String, Double> timeSplit() {
-    java.util.Map<String, double[]> sums = new java.util.TreeMap<>();
+  public Map<String, Double> timeSplit() {
+    Map<String, double[]> sums = new TreeMap<>();
     streams
         .metrics()
         .forEach(
@@ -154,7 +159,7 @@ public final class PipelineService implements AutoCloseable {
                 a[1]++;
               }
             });
-    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    Map<String, Double> out = new TreeMap<>();
     sums.forEach((k, v) -> out.put(k, v[0] / v[1]));
     return out;
   }

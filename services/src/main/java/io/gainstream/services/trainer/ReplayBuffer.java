@@ -2,10 +2,12 @@ package io.gainstream.services.trainer;
 
 import io.gainstream.model.train.Example;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * A bounded replay buffer of training examples: the newest {@code capacity} distinct images. A
@@ -46,7 +48,7 @@ public final class ReplayBuffer {
    * runs reproducible from a seed whatever order the partitions delivered the samples in.
    */
   public void sortById() {
-    slots.sort(java.util.Comparator.comparing(Example::id));
+    slots.sort(Comparator.comparing(Example::id));
     slotOf.clear();
     for (int i = 0; i < slots.size(); i++) {
       slotOf.put(slots.get(i).id(), i);
@@ -55,7 +57,7 @@ public final class ReplayBuffer {
   }
 
   /** Removes the examples of {@code ids} and returns them (in slot order). */
-  public List<Example> take(java.util.Set<String> ids) {
+  public List<Example> take(Set<String> ids) {
     List<Example> taken = new ArrayList<>();
     List<Example> kept = new ArrayList<>();
     for (Example e : slots) {

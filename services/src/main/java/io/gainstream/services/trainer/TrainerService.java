@@ -6,7 +6,11 @@ import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.InvalidInputException;
+import io.gainstream.model.labels.CrfRefiner;
 import io.gainstream.model.labels.ProxyLabels;
+import io.gainstream.model.labels.Refinement;
+import io.gainstream.model.labels.TtaScales;
+import io.gainstream.model.labels.WalkRefiner;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
@@ -29,18 +33,29 @@ import io.gainstream.services.http.Meters;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 
 /**
  * The trainer: consumes {@code training-samples}, keeps a bounded replay buffer, trains GAIN
@@ -55,7 +70,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
    * affinities. Through Kafka over three seeds it added 22 points of foreground mIoU on set (b) and
    * 3 to 4 to gain and seenet on set (a), where the CRF wipes out peaked maps (docs/QUALITY.md).
    */
-  static final String BUILT_IN_REFINEMENT = io.gainstream.model.labels.WalkRefiner.WALK;
+  static final String BUILT_IN_REFINEMENT = WalkRefiner.WALK;
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
 
@@ -273,10 +288,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     resumedSplit = true;
   }
 
-  private static java.util.Set<String> ids(String joined) {
+  private static Set<String> ids(String joined) {
     return joined == null || joined.isEmpty()
-        ? java.util.Set.of()
-        : new java.util.HashSet<>(java.util.Arrays.asList(joined.split("\n")));
+        ? Set.of()
+        : new HashSet<>(Arrays.asList(joined.split("\n")));
   }
 
   /** This run resumed a release that was already mining: the guard's baseline is no warm-up. */
@@ -337,8 +352,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return fallbacks;
   }
 
-  private static final org.slf4j.Marker FILE_ONLY =
-      org.slf4j.MarkerFactory.getMarker("gainstream.file-only");
+  private static final Marker FILE_ONLY = MarkerFactory.getMarker("gainstream.file-only");
 
   private static float ema(float avg, float x) {
     return Float.isNaN(avg) ? x : avg + 0.05f * (x - avg);
@@ -404,7 +418,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     resumedSplit = false;
     boolean masks = o.settings().method() == Method.GAIN_EXT;
     Map<String, Object> cprops = kafka.consumer(null);
-    cprops.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, o.groupId());
+    cprops.put(ConsumerConfig.CLIENT_ID_CONFIG, o.groupId());
     try (GainTrainer trainer = new GainTrainer(o.spec(), o.settings(), o.backbone());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cprops);
         KafkaProducer<String, ModelRelease> producer =
@@ -464,7 +478,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
           started = buffer.size() > 0 && enough;
           if (started) {
             // hold out enough to judge, whatever the share gave (HeldOutSplit)
-            List<Example> all = new java.util.ArrayList<>(buffer.all());
+            List<Example> all = new ArrayList<>(buffer.all());
             all.addAll(heldOut.all());
             if (!resumedSplit) {
               // a resumed trainer keeps the split its weights were trained under
@@ -476,7 +490,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
                     all.stream()
                         .map(Example::id)
                         .filter(chosen::heldOut)
-                        .collect(java.util.stream.Collectors.toSet()))
+                        .collect(Collectors.toSet()))
                 .forEach(heldOut::add);
             buffer.sortById();
             heldOut.sortById();
@@ -787,8 +801,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
     long version = published + 1;
     Map<String, String> extra = new HashMap<>();
     extra.put(HELD_OUT_SHARE, Double.toString(split.share()));
-    extra.put(HELD_OUT_EXTRA, String.join("\n", new java.util.TreeSet<>(split.extra())));
-    extra.put(HELD_OUT_KEPT, String.join("\n", new java.util.TreeSet<>(split.kept())));
+    extra.put(HELD_OUT_EXTRA, String.join("\n", new TreeSet<>(split.extra())));
+    extra.put(HELD_OUT_KEPT, String.join("\n", new TreeSet<>(split.kept())));
     extra.put("loss", Float.toString(loss));
     extra.put("accuracy", Float.toString(acc));
     if (figures != null) {
@@ -799,10 +813,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
     if (o.backbone() != null) {
       extra.putAll(labelThresholds().toExtra());
-      extra.put(io.gainstream.model.labels.CrfRefiner.EXTRA_KEY, Backbone.LABEL_REFINEMENT);
-      extra.put(io.gainstream.model.labels.TtaScales.EXTRA_KEY, Backbone.LABEL_SCALES.encode());
+      extra.put(CrfRefiner.EXTRA_KEY, Backbone.LABEL_REFINEMENT);
+      extra.put(TtaScales.EXTRA_KEY, Backbone.LABEL_SCALES.encode());
     } else {
-      extra.put(io.gainstream.model.labels.Refinement.EXTRA_KEY, BUILT_IN_REFINEMENT);
+      extra.put(Refinement.EXTRA_KEY, BUILT_IN_REFINEMENT);
     }
     byte[] onnx =
         OnnxExporter.export(
@@ -839,7 +853,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while publishing release " + version, e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException(
           "cannot publish release " + version + ": " + e.getCause().getMessage(), e.getCause());
     }
@@ -910,7 +924,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
             () -> figure(Validation.Figures::fgMiou));
   }
 
-  private double figure(java.util.function.ToDoubleFunction<Validation.Figures> f) {
+  private double figure(ToDoubleFunction<Validation.Figures> f) {
     Validation.Figures v = publishedFigures;
     return v == null ? Double.NaN : f.applyAsDouble(v);
   }

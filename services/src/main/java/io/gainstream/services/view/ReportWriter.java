@@ -1,5 +1,6 @@
 package io.gainstream.services.view;
 
+import com.google.protobuf.ByteString;
 import io.gainstream.proto.v1.ProxyLabel;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -47,8 +48,7 @@ public final class ReportWriter {
       }
       BufferedImage under =
           base != null ? base : new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-      for (Map.Entry<String, com.google.protobuf.ByteString> m :
-          new TreeMap<>(l.getSoftMasksMap()).entrySet()) {
+      for (Map.Entry<String, ByteString> m : new TreeMap<>(l.getSoftMasksMap()).entrySet()) {
         byte[] soft = Overlays.grey(m.getValue().toByteArray());
         Files.write(
             dir.resolve(it.stem() + ".1-" + m.getKey() + ".png"),

@@ -5,6 +5,7 @@ import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
 import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.labels.ProxyLabels;
 import io.gainstream.model.labels.Refinement;
 import io.gainstream.model.labels.TtaScales;
@@ -18,7 +19,10 @@ import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.errors.DeadLetters;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -65,7 +69,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private final String indexStore;
 
   private final String versionsStore;
-  private final io.gainstream.model.input.DecodeLimits limits;
+  private final DecodeLimits limits;
   private final double relabelShare;
   private Relabeller relabeller;
   private final String modelsStore;
@@ -84,7 +88,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   /**
    * Names of the refinements the threshold stage runs (the same map it builds its refiners from).
    */
-  private final java.util.Set<String> refinements;
+  private final Set<String> refinements;
 
   /** gainstream.tta.scales when set; null: the release decides. */
   private final TtaScales scalesSet;
@@ -102,7 +106,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private ProcessorContext<String, Object> context;
 
   /** This thread's commit count metric, once found. */
-  private org.apache.kafka.common.Metric commitTotal;
+  private Metric commitTotal;
 
   private KeyValueStore<String, PendingImage> buffer;
   private KeyValueStore<String, ModelRelease> models;
@@ -434,7 +438,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     Letterbox from = Letterbox.of(p.getWidth(), p.getHeight(), ps);
     Letterbox to = Letterbox.of(p.getWidth(), p.getHeight(), s);
     for (int ch = 0; ch < 3; ch++) {
-      float[] plane = java.util.Arrays.copyOfRange(packed, ch * ps * ps, (ch + 1) * ps * ps);
+      float[] plane = Arrays.copyOfRange(packed, ch * ps * ps, (ch + 1) * ps * ps);
       from.reframe(plane, to, Letterbox.PAD[ch], dst, offset + ch * s * s);
     }
   }

@@ -4,6 +4,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.UnsafeByteOperations;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.LabelPng;
+import io.gainstream.model.labels.Refinement;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ProxyLabel;
 import io.gainstream.topology.PipelineConfig;
@@ -37,7 +38,7 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
   private final Map<ImageLabeler.Settings, ImageLabeler> labelers = new HashMap<>();
 
   /** The refinements the attention stage may ask for, by name, at their gainstream.* settings. */
-  private final Map<String, io.gainstream.model.labels.Refinement> refinements;
+  private final Map<String, Refinement> refinements;
 
   private final List<String> classNames;
   private final String labelChild;

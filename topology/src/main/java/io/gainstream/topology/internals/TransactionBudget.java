@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 
 /**
  * The attention stage's share of each exactly-once transaction, for every task of one pipeline
@@ -32,8 +34,7 @@ public final class TransactionBudget {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionBudget.class);
 
   /** Lines for the log file only ({@code cli.Logs}' console filter leaves them out). */
-  private static final org.slf4j.Marker FILE_ONLY =
-      org.slf4j.MarkerFactory.getMarker("gainstream.file-only");
+  private static final Marker FILE_ONLY = MarkerFactory.getMarker("gainstream.file-only");
 
   private final int maxBatch;
   private final int startBatch;

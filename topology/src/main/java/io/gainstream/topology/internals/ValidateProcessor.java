@@ -11,6 +11,7 @@ import io.gainstream.model.input.PixelLabels;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.IndexedImage;
+import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.proto.v1.PendingImage;
 import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
@@ -47,8 +48,7 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
   private ProcessorContext<String, Message> context;
   private final String modelsStore;
   private final String modelName;
-  private org.apache.kafka.streams.state.KeyValueStore<String, io.gainstream.proto.v1.ModelRelease>
-      models;
+  private KeyValueStore<String, ModelRelease> models;
 
   /** The re-labelling index ({@code relabel-images}); null when re-labelling is off. */
   private final String indexStore;
@@ -137,7 +137,7 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
    * is (a release of other classes is refused there, and its size is not used here either).
    */
   private int packSize() {
-    io.gainstream.proto.v1.ModelRelease r = models.get(modelName);
+    ModelRelease r = models.get(modelName);
     if (r == null || r.getInputHeight() < 1 || !r.getClassesList().equals(classes.names())) {
       return inputSize;
     }
