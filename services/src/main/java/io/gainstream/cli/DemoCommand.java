@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -108,20 +109,28 @@ final class DemoCommand implements Callable<Integer> {
             Bars::bar);
     LabelCommand.requireRelease(o);
     Evaluation.Score s = Evaluation.score(out.resolve("SegmentationClass"), truth, classes.size());
-    String table =
-        String.format(
-            "| method | images | steps | mIoU | foreground mIoU | ignored pixels | model version |%n"
-                + "|---|---:|---:|---:|---:|---:|---:|%n"
-                + "| %s | %d | %d | %.3f | %.3f | %.1f %% | %d |%n",
-            m.id(),
-            s.scored(),
-            trainSteps,
-            s.matrix().meanIou(),
-            s.matrix().foregroundMeanIou(),
-            100 * s.matrix().ignoredShare(),
-            o.modelVersion());
+    ReportWriter.Table quality =
+        new ReportWriter.Table(
+            List.of(
+                "method",
+                "images",
+                "steps",
+                "mIoU",
+                "foreground mIoU",
+                "ignored pixels",
+                "model version"),
+            List.of(
+                List.of(
+                    m.id(),
+                    Integer.toString(s.scored()),
+                    Integer.toString(trainSteps),
+                    String.format(Locale.ROOT, "%.3f", s.matrix().meanIou()),
+                    String.format(Locale.ROOT, "%.3f", s.matrix().foregroundMeanIou()),
+                    String.format(Locale.ROOT, "%.1f %%", 100 * s.matrix().ignoredShare()),
+                    Long.toString(o.modelVersion()))));
+    String table = quality.markdown();
     Files.writeString(out.resolve("quality.md"), table, StandardCharsets.UTF_8);
-    Path report = ReportWriter.html(out, "gainstream demo: " + m.id(), table);
+    Path report = ReportWriter.html(out, "gainstream demo: " + m.id(), quality);
     System.out.println();
     System.out.print(table);
     System.out.printf(

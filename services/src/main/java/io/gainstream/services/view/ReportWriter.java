@@ -1,13 +1,17 @@
 package io.gainstream.services.view;
 
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
 import com.google.protobuf.ByteString;
 import io.gainstream.proto.v1.ProxyLabel;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -70,10 +74,50 @@ public final class ReportWriter {
   }
 
   /**
-   * Writes {@code report.html} from the pictures in {@code report/}; {@code qualityMarkdown} may be
-   * null.
+   * A small table of figures: its header and rows of cells, as text.
+   *
+   * @param header column names
+   * @param rows cells of each row, as many as the header has names
    */
-  public static Path html(Path out, String title, String qualityMarkdown) throws IOException {
+  public record Table(List<String> header, List<List<String>> rows) {
+    public Table {
+      for (List<String> r : rows) {
+        if (r.size() != header.size()) {
+          throw new IllegalArgumentException("a row of " + r.size() + " cells under " + header);
+        }
+      }
+    }
+
+    /**
+     * The table as a Markdown pipe table (numbers right-aligned), as the demo prints and saves it.
+     */
+    public String markdown() {
+      StringBuilder s = new StringBuilder("| ").append(String.join(" | ", header)).append(" |\n|");
+      for (int c = 0; c < header.size(); c++) {
+        s.append(c == 0 ? "---|" : "---:|");
+      }
+      s.append('\n');
+      for (List<String> r : rows) {
+        s.append("| ").append(String.join(" | ", r)).append(" |\n");
+      }
+      return s.toString();
+    }
+  }
+
+  /** The report's page, compiled once; Mustache escapes every value for HTML. */
+  private static final Mustache PAGE =
+      new DefaultMustacheFactory().compile("report/report.mustache");
+
+  /** One picture on a card: its file in {@code report/}, its caption and what kind it is. */
+  record Figure(String file, String caption, String kind) {}
+
+  /** The pictures of one image. */
+  record Card(String stem, List<Figure> figures) {}
+
+  /**
+   * Writes {@code report.html} from the pictures in {@code report/}; {@code quality} may be null.
+   */
+  public static Path html(Path out, String title, Table quality) throws IOException {
     Map<String, List<String>> byStem = new TreeMap<>();
     Path dir = out.resolve("report");
     if (Files.isDirectory(dir)) {
@@ -90,90 +134,25 @@ public final class ReportWriter {
         }
       }
     }
-    StringBuilder s = new StringBuilder();
-    s.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-        .append(esc(title))
-        .append("</title><style>")
-        .append(
-            "body{font:14px system-ui,sans-serif;margin:20px;color:#1d2330}table{border-collapse:collapse}td,th{padding:3px 8px;")
-        .append(
-            "border-bottom:1px solid #e3e6eb;text-align:right}th:first-child,td:first-child{text-align:left}")
-        .append(
-            ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px}")
-        .append(
-            ".card{border:1px solid #e3e6eb;border-radius:6px;padding:8px}.card img{width:80px;height:80px;object-fit:contain;")
-        .append(
-            "image-rendering:pixelated;background:#000;margin:2px}figure{display:inline-block;margin:0;text-align:center;font-size:11px}")
-        .append("</style></head><body><h1>")
-        .append(esc(title))
-        .append("</h1>");
-    if (qualityMarkdown != null) {
-      s.append("<h2>Quality against the ground truth</h2>").append(markdownTable(qualityMarkdown));
-    }
-    s.append("<h2>Proxy labels (")
-        .append(byStem.size())
-        .append(" shown)</h2><p>Attention heat maps of each labelled class over the ")
-        .append(
-            "image, and the proxy label in VOC colours (cream = ignored); where the labels were refined by the dense CRF, the ")
-        .append(
-            "label before refinement is shown beside it. All labels are in SegmentationClass/.</p><div class=\"grid\">");
+    List<Card> cards = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : byStem.entrySet()) {
-      s.append("<div class=\"card\"><div><b>").append(esc(e.getKey())).append("</b></div>");
+      List<Figure> figures = new ArrayList<>();
       for (String f : e.getValue()) {
         String caption = f.substring(e.getKey().length() + 3, f.length() - 4);
-        String cls = f.contains(".0-") ? "image" : f.contains(".1-") ? "overlay" : "label";
-        s.append("<figure><img class=\"")
-            .append(cls)
-            .append("\" src=\"report/")
-            .append(esc(f))
-            .append("\" alt=\"")
-            .append(esc(caption))
-            .append("\"><figcaption>")
-            .append(esc(caption))
-            .append("</figcaption></figure>");
+        String kind = f.contains(".0-") ? "image" : f.contains(".1-") ? "overlay" : "label";
+        figures.add(new Figure(f, caption, kind));
       }
-      s.append("</div>");
+      cards.add(new Card(e.getKey(), figures));
     }
-    s.append("</div></body></html>\n");
+    Map<String, Object> page = new HashMap<>();
+    page.put("title", title);
+    page.put("quality", quality == null ? List.of() : List.of(quality));
+    page.put("shown", cards.size());
+    page.put("cards", cards);
     Path file = out.resolve("report.html");
-    Files.writeString(file, s.toString(), StandardCharsets.UTF_8);
-    return file;
-  }
-
-  /** A Markdown pipe table as an HTML table (the form the benchmark and demo print). */
-  static String markdownTable(String md) {
-    StringBuilder s = new StringBuilder("<table class=\"quality\">");
-    boolean header = true;
-    for (String line : md.strip().split("\n")) {
-      String t = line.strip();
-      if (!t.startsWith("|")) {
-        continue;
-      }
-      if (t.replaceAll("[|:\\- ]", "").isEmpty()) {
-        header = false;
-        continue;
-      }
-      String[] cells = t.substring(1, t.endsWith("|") ? t.length() - 1 : t.length()).split("\\|");
-      s.append("<tr>");
-      for (String c : cells) {
-        String tag = header ? "th" : "td";
-        s.append('<')
-            .append(tag)
-            .append('>')
-            .append(esc(c.strip()))
-            .append("</")
-            .append(tag)
-            .append('>');
-      }
-      s.append("</tr>");
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      PAGE.execute(w, page);
     }
-    return s.append("</table>").toString();
-  }
-
-  static String esc(String s) {
-    return s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+    return file;
   }
 }
