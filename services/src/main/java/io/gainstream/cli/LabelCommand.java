@@ -249,7 +249,10 @@ public final class LabelCommand implements Callable<Integer> {
     System.out.printf(
         "labelled %d images, rejected %d (see %s), model version %d%n",
         o.labelled(), o.rejected(), out.resolve("dead-letters.jsonl"), o.modelVersion());
-    System.out.println(releaseLine(o));
+    System.out.println(
+        model != null
+            ? "release " + o.modelVersion() + " given with --model: not trained or validated here"
+            : releaseLine(o));
     return 0;
   }
 

@@ -108,6 +108,10 @@ class LabelCommandIT {
                       kafka.bootstrapServers()));
       assertThat(again.rc()).isZero();
       assertThat(again.err()).doesNotContain("train cam");
+      assertThat(again.out())
+          .as("a saved release is given, not trained or validated")
+          .contains("given with --model: not trained or validated here")
+          .doesNotContain("validation:");
       for (SyntheticDataset.Sample s : samples) {
         assertThat(tmp.resolve("again/SegmentationClass").resolve(s.id() + ".png"))
             .hasSameBinaryContentAs(out.resolve("SegmentationClass").resolve(s.id() + ".png"));
