@@ -1,7 +1,5 @@
 package io.gainstream.services.dashboard;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +13,7 @@ record DashboardPage(
     long unreadableRecords,
     Freshness freshness,
     List<String> classes,
-    List<Card> recent,
+    List<DashboardState.Card> recent,
     List<Release> releases,
     double[] throughput,
     Map<String, Long> deadLetters,
@@ -23,24 +21,6 @@ record DashboardPage(
 
   /** How current the labels are ({@link DashboardState.Freshness}, with what is behind). */
   record Freshness(long images, long newestVersion, long onNewest, long behind) {}
-
-  /**
-   * One labelled image: absent fields are left out (an image not yet seen, a label that was not
-   * refined or not fused).
-   */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Card(
-      String id,
-      long version,
-      int width,
-      int height,
-      String image,
-      String label,
-      String unrefined,
-      String unfused,
-      @JsonProperty("mask_model") String maskModel,
-      Map<String, Float> scores,
-      List<DashboardState.ClassView> classes) {}
 
   /** A release, the trainer's figures for it and the labels' mIoU where pixel labels exist. */
   record Release(

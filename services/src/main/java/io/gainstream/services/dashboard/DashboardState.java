@@ -1,5 +1,7 @@
 package io.gainstream.services.dashboard;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.gainstream.model.input.DecodeLimits;
@@ -46,8 +48,9 @@ public final class DashboardState {
    *
    * @param unrefined the label before the dense CRF when it was refined, else null
    * @param unfused the attention's label when a mask model was fused into {@code label}, else null
-   * @param maskModel the mask model fused into the label, else empty
+   * @param maskModel the mask model fused into the label, else null
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record Card(
       String id,
       long version,
@@ -57,7 +60,7 @@ public final class DashboardState {
       String label,
       String unrefined,
       String unfused,
-      String maskModel,
+      @JsonProperty("mask_model") String maskModel,
       List<ClassView> classes,
       Map<String, Float> scores) {}
 
@@ -251,7 +254,7 @@ public final class DashboardState {
         l.getUnfusedClassPng().isEmpty()
             ? null
             : Overlays.dataUri(l.getUnfusedClassPng().toByteArray()),
-        l.getMaskModel(),
+        l.getUnfusedClassPng().isEmpty() ? null : l.getMaskModel(),
         views,
         l.getScoresMap());
   }
@@ -280,22 +283,9 @@ public final class DashboardState {
   /** The page's data. */
   public synchronized String json(long nowMs) {
     Freshness f = freshness();
-    List<DashboardPage.Card> cards = new ArrayList<>();
+    List<Card> cards = new ArrayList<>();
     for (Shown shown : recent) {
-      Card c = shown.card();
-      cards.add(
-          new DashboardPage.Card(
-              c.id(),
-              c.version(),
-              c.width(),
-              c.height(),
-              c.image(),
-              c.label(),
-              c.unrefined(),
-              c.unfused(),
-              c.unfused() != null ? c.maskModel() : null,
-              c.scores(),
-              c.classes()));
+      cards.add(shown.card());
     }
     List<DashboardPage.Release> rs = new ArrayList<>();
     for (Release r : releases.values()) {
