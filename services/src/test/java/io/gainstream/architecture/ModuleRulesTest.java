@@ -2,10 +2,18 @@ package io.gainstream.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,5 +100,55 @@ class ModuleRulesTest {
   @Test
   void theModelsPackagesCallEachOtherWithoutCircles() {
     slices().matching("io.gainstream.model.(*)..").should().beFreeOfCycles().check(MAIN);
+  }
+
+  /** Longest a main class may be: beyond it a class has more than one job. */
+  static final int MAX_LINES = 400;
+
+  /**
+   * The classes that were over {@link #MAX_LINES} when the rule came (issue 31), each held to the
+   * length it had then, so none grows while it waits to be split. Remove an entry when its class is
+   * split; the rule then holds it to {@link #MAX_LINES} like every other.
+   */
+  static final Map<String, Integer> TO_SPLIT =
+      Map.of(
+          "services/src/main/java/io/gainstream/services/trainer/TrainerService.java", 937,
+          "topology/src/main/java/io/gainstream/topology/PipelineConfig.java", 870,
+          "bench/src/main/java/io/gainstream/bench/LabelQuality.java", 753,
+          "bench/src/main/java/io/gainstream/bench/ThroughputBenchmark.java", 751,
+          "model/src/main/java/io/gainstream/model/train/GainTrainer.java", 665,
+          "bench/src/main/java/io/gainstream/bench/cli/BenchCommand.java", 635,
+          "topology/src/main/java/io/gainstream/topology/internals/AttentionProcessor.java", 609,
+          "model/src/main/java/io/gainstream/model/backbone/BackboneBlock.java", 464,
+          "services/src/main/java/io/gainstream/services/label/LabelJob.java", 449);
+
+  @Test
+  void noMainClassIsLongerThanItsLimit() throws IOException {
+    // the sources, not the bytecode: length is what a reader meets; run from services/
+    Path root = Path.of("").toAbsolutePath().getParent();
+    List<String> over = new ArrayList<>();
+    for (String module : List.of("proto", "model", "topology", "services", "bench")) {
+      Path src = root.resolve(module).resolve("src/main/java");
+      if (!Files.isDirectory(src)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.walk(src)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+          String rel = root.relativize(f).toString().replace('\\', '/');
+          long lines;
+          try (Stream<String> l = Files.lines(f)) {
+            lines = l.count();
+          }
+          int limit = TO_SPLIT.getOrDefault(rel, MAX_LINES);
+          if (lines > limit) {
+            over.add(rel + ": " + lines + " lines, limit " + limit);
+          }
+        }
+      }
+    }
+    assertThat(over).as("main classes over their limit").isEmpty();
+    assertThat(TO_SPLIT.keySet())
+        .as("every class waiting to be split still exists")
+        .allSatisfy(rel -> assertThat(root.resolve(rel)).exists());
   }
 }
