@@ -75,7 +75,8 @@ public final class LabelExporter {
    * <p>Without {@code expected}, {@code total} first gets the number of records to read. Progress
    * counts committed labels (the consumer reads committed records only). After {@link #STALL}
    * without one, one WARN line says what {@code watch} is doing; when it stopped for good, its
-   * reason is thrown.
+   * reason is thrown. It gives up only after {@code idle} without a record: how long the whole
+   * takes depends on the set and the models (a mask model on a CPU labels a few photos a minute).
    */
   public static Collected collect(
       KafkaConnection kafka,
@@ -84,13 +85,12 @@ public final class LabelExporter {
       Set<String> expected,
       long minModelVersion,
       long deadLettersSinceMs,
-      Duration timeout,
+      Duration idle,
       IntConsumer progress,
       LongConsumer total,
       Watch watch) {
     Map<String, ProxyLabel> labels = new HashMap<>();
     Map<String, DeadLetter> dead = new HashMap<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka.consumer(null))) {
       List<TopicPartition> parts = new ArrayList<>();
       for (String t : List.of(labelsTopic, deadLettersTopic)) {
@@ -168,11 +168,12 @@ public final class LabelExporter {
         } else if (parts.stream().allMatch(p -> c.position(p) >= end.get(p))) {
           break;
         }
-        if (System.nanoTime() > deadline) {
+        if (System.nanoTime() - lastProgress > idle.toNanos()) {
+          // a slow model is no reason to give up while labels keep coming; silence is
           throw new IllegalStateException(
-              "timed out after "
-                  + timeout
-                  + " waiting for labels: "
+              "no label or dead letter for "
+                  + idle
+                  + ": "
                   + done
                   + " of "
                   + (expected == null ? "?" : expected.size())
