@@ -119,8 +119,7 @@ class ModuleRulesTest {
           "model/src/main/java/io/gainstream/model/train/GainTrainer.java", 665,
           "bench/src/main/java/io/gainstream/bench/cli/BenchCommand.java", 635,
           "topology/src/main/java/io/gainstream/topology/internals/AttentionProcessor.java", 609,
-          "model/src/main/java/io/gainstream/model/backbone/BackboneBlock.java", 464,
-          "services/src/main/java/io/gainstream/services/label/LabelJob.java", 449);
+          "model/src/main/java/io/gainstream/model/backbone/BackboneBlock.java", 464);
 
   @Test
   void noMainClassIsLongerThanItsLimit() throws IOException {

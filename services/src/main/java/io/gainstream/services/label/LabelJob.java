@@ -3,10 +3,8 @@ package io.gainstream.services.label;
 import com.google.protobuf.ByteString;
 import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.input.ClassCatalog;
-import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxImporter;
-import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.Method;
 import io.gainstream.model.train.Validation;
 import io.gainstream.proto.v1.ModelRelease;
@@ -15,7 +13,6 @@ import io.gainstream.services.io.LabelExporter;
 import io.gainstream.services.io.LabelsCsv;
 import io.gainstream.services.kafka.EmbeddedKafka;
 import io.gainstream.services.kafka.KafkaConnection;
-import io.gainstream.services.kafka.SharedBroker;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.services.trainer.Checkpoints;
@@ -219,74 +216,15 @@ public final class LabelJob {
     long started = System.currentTimeMillis();
     EmbeddedKafka broker = null;
     try {
-      KafkaConnection kafka;
-      Optional<SharedBroker.Ready> shared = SharedBroker.running(work.resolve("kafka"));
-      if (r.bootstrap() == null && shared.isPresent()) {
-        // the services of this work directory run its broker: join it rather than start a second
-        // one on the same data and ports
-        kafka = KafkaConnection.of(shared.get().bootstrap(), r.clientConfig());
-      } else if (r.bootstrap() == null) {
-        broker = EmbeddedKafka.start(work.resolve("kafka"));
-        kafka = KafkaConnection.of(broker.bootstrapServers(), r.clientConfig());
-      } else {
-        kafka = KafkaConnection.of(r.bootstrap(), r.clientConfig());
-      }
-      Map<String, Object> c = new HashMap<>(r.settings());
-      c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", classes.names()));
-      c.put(PipelineConfig.MODEL_NAME_CONFIG, "label-" + run);
-      c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 1.0);
+      LabelSetup.Connection connection = LabelSetup.connect(r, work);
+      broker = connection.broker();
+      KafkaConnection kafka = connection.kafka();
       byte[] saved = r.model() == null ? null : Files.readAllBytes(r.model());
       ModelInfo savedInfo = saved == null ? null : OnnxImporter.readInfo(saved);
-      // the pipeline resizes once, at validation, to the size the release labels at
-      c.put(
-          PipelineConfig.INPUT_SIZE_CONFIG,
-          savedInfo == null ? r.labelSize() : savedInfo.spec().inputSize());
-      if (r.refine() != null) {
-        c.put(PipelineConfig.REFINE_CONFIG, r.refine());
-      }
-      if (r.ttaScales() != null) {
-        c.put(PipelineConfig.TTA_SCALES_CONFIG, r.ttaScales());
-      }
-      PipelineConfig config = new PipelineConfig(c);
+      PipelineConfig config = LabelSetup.pipeline(r, classes, run, savedInfo);
       TopicSetup.ensure(kafka, config, 2, (short) 1);
 
-      NetworkSpec spec =
-          r.backbone() == null
-              ? new NetworkSpec(
-                  r.inputSize(),
-                  NetworkSpec.defaults(classes.size()).width(),
-                  NetworkSpec.defaults(classes.size()).depth(),
-                  classes.size())
-              : NetworkSpec.forBackbone(r.inputSize(), classes.size());
-      GainSettings settings = GainSettings.defaults(r.method()).withSeed(r.seed());
-      if (r.backbone() != null) {
-        // pretrained features classify within a few dozen steps; a short run keeps a quarter for
-        // warm-up, not 300 of 400
-        settings =
-            settings.withWarmup(
-                Math.min(settings.warmupSteps(), r.trainSteps() / 4),
-                settings.miningStartAccuracy());
-      }
-      settings = settings.withAveraging(r.averaging()).withCutout(r.cutout());
-      TrainerService.Options topts =
-          new TrainerService.Options(
-              config.modelName(),
-              classes.names(),
-              spec,
-              settings,
-              r.trainSteps(),
-              r.trainSteps(),
-              Math.max(1000, rows.size()),
-              rows.size(),
-              3000,
-              new Checkpoints(work.resolve("checkpoints-" + run)),
-              "gainstream-trainer-" + run,
-              config.trainingSamplesTopic(),
-              config.modelsTopic(),
-              config.decodeLimits(),
-              r.guarding(),
-              r.backbone(),
-              r.labelSize());
+      TrainerService.Options topts = LabelSetup.trainer(r, classes, config, rows.size(), work, run);
       try (PipelineService pipeline =
           new PipelineService(
                   kafka,

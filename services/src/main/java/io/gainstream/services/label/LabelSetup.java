@@ -1,0 +1,115 @@
+package io.gainstream.services.label;
+
+import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.onnx.ModelInfo;
+import io.gainstream.model.train.GainSettings;
+import io.gainstream.services.kafka.EmbeddedKafka;
+import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.services.kafka.SharedBroker;
+import io.gainstream.services.trainer.Checkpoints;
+import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.topology.PipelineConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a {@link LabelJob} sets up before anything runs: which broker it talks to, the pipeline's
+ * settings and the trainer's options, each derived from the request alone.
+ */
+final class LabelSetup {
+  private LabelSetup() {}
+
+  /**
+   * The broker of a run and, when the run started it, its handle (to stop at the end).
+   *
+   * @param broker the embedded broker this run started, or null
+   */
+  record Connection(KafkaConnection kafka, EmbeddedKafka broker) {}
+
+  /**
+   * The user's cluster when given; else the broker the services of this work directory already run
+   * (a second one on the same data and ports would fail); else an embedded one of its own.
+   */
+  static Connection connect(LabelJob.Request r, Path work) throws IOException {
+    if (r.bootstrap() != null) {
+      return new Connection(KafkaConnection.of(r.bootstrap(), r.clientConfig()), null);
+    }
+    Optional<SharedBroker.Ready> shared = SharedBroker.running(work.resolve("kafka"));
+    if (shared.isPresent()) {
+      return new Connection(KafkaConnection.of(shared.get().bootstrap(), r.clientConfig()), null);
+    }
+    EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"));
+    return new Connection(KafkaConnection.of(broker.bootstrapServers(), r.clientConfig()), broker);
+  }
+
+  /**
+   * The pipeline's settings: the user's, with this run's classes, model name and every sample kept;
+   * the pipeline resizes once, at validation, to the size the release labels at (a saved release's
+   * own).
+   */
+  static PipelineConfig pipeline(
+      LabelJob.Request r, ClassCatalog classes, String run, ModelInfo saved) {
+    Map<String, Object> c = new HashMap<>(r.settings());
+    c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", classes.names()));
+    c.put(PipelineConfig.MODEL_NAME_CONFIG, "label-" + run);
+    c.put(PipelineConfig.SAMPLE_RATE_CONFIG, 1.0);
+    c.put(
+        PipelineConfig.INPUT_SIZE_CONFIG, saved == null ? r.labelSize() : saved.spec().inputSize());
+    if (r.refine() != null) {
+      c.put(PipelineConfig.REFINE_CONFIG, r.refine());
+    }
+    if (r.ttaScales() != null) {
+      c.put(PipelineConfig.TTA_SCALES_CONFIG, r.ttaScales());
+    }
+    return new PipelineConfig(c);
+  }
+
+  /** The trainer's options for a run over {@code images} images. */
+  static TrainerService.Options trainer(
+      LabelJob.Request r,
+      ClassCatalog classes,
+      PipelineConfig config,
+      int images,
+      Path work,
+      String run) {
+    NetworkSpec spec =
+        r.backbone() == null
+            ? new NetworkSpec(
+                r.inputSize(),
+                NetworkSpec.defaults(classes.size()).width(),
+                NetworkSpec.defaults(classes.size()).depth(),
+                classes.size())
+            : NetworkSpec.forBackbone(r.inputSize(), classes.size());
+    GainSettings settings = GainSettings.defaults(r.method()).withSeed(r.seed());
+    if (r.backbone() != null) {
+      // pretrained features classify within a few dozen steps; a short run keeps a quarter for
+      // warm-up, not 300 of 400
+      settings =
+          settings.withWarmup(
+              Math.min(settings.warmupSteps(), r.trainSteps() / 4), settings.miningStartAccuracy());
+    }
+    settings = settings.withAveraging(r.averaging()).withCutout(r.cutout());
+    return new TrainerService.Options(
+        config.modelName(),
+        classes.names(),
+        spec,
+        settings,
+        r.trainSteps(),
+        r.trainSteps(),
+        Math.max(1000, images),
+        images,
+        3000,
+        new Checkpoints(work.resolve("checkpoints-" + run)),
+        "gainstream-trainer-" + run,
+        config.trainingSamplesTopic(),
+        config.modelsTopic(),
+        config.decodeLimits(),
+        r.guarding(),
+        r.backbone(),
+        r.labelSize());
+  }
+}
