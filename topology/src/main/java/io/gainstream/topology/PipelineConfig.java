@@ -814,7 +814,15 @@ public final class PipelineConfig extends AbstractConfig {
       MaskSession.Options options,
       MaskFusion.Settings fusion,
       boolean flip,
-      AttentionWindow.Settings zoom) {}
+      AttentionWindow.Settings zoom) {
+    /**
+     * What a label records about how it was fused, e.g. {@code hysteresis(fg 0.50, weak 0.10 where
+     * attention >= 0.50), zoom(attention >= 0.80, margin 0.30)}.
+     */
+    public String describe() {
+      return zoom.on() ? fusion.describe() + ", " + zoom.describe() : fusion.describe();
+    }
+  }
 
   /** The mask model settings, empty when no mask model is set. */
   public Optional<Mask> mask() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.labels.MaskFusion;
 import io.gainstream.model.labels.ProxyLabels;
@@ -404,6 +405,9 @@ class PipelineTopologyTest {
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 
+  /** How the default second look describes itself in a label. */
+  private static final String ZOOM = AttentionWindow.Settings.defaults().describe();
+
   /** The labels of a batch under a mask model that gives {@code sigmoid(logit)} everywhere. */
   private Map<String, ProxyLabel> labelsUnderAConstantMaskModel(
       float logit, List<SyntheticDataset.Sample> batch) throws Exception {
@@ -430,7 +434,8 @@ class PipelineTopologyTest {
     assertThat(deadLetters.isEmpty()).isTrue();
     for (ProxyLabel l : out.values()) {
       assertThat(l.getMaskModel()).matches("mask\\.onnx@[0-9a-f]{12}");
-      assertThat(l.getFusion()).isEqualTo(MaskFusion.Settings.defaults().withRule(rule).describe());
+      assertThat(l.getFusion())
+          .isEqualTo(MaskFusion.Settings.defaults().withRule(rule).describe() + ", " + ZOOM);
       assertThat(l.getUnfusedClassPng().isEmpty()).as("the attention's label beside").isFalse();
     }
     return out;

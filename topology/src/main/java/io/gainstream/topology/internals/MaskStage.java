@@ -32,11 +32,13 @@ public final class MaskStage implements AutoCloseable {
   private final DecodeLimits limits;
   private final boolean flip;
   private final AttentionWindow.Settings zoom;
+  private final String described;
 
   public MaskStage(PipelineConfig.Mask mask, InferenceOptions inference, DecodeLimits limits) {
     this.limits = limits;
     this.flip = mask.flip();
     this.zoom = mask.zoom();
+    this.described = mask.describe();
     this.handle = MaskSessions.acquire(mask.file(), mask.options(), inference);
     this.fusion = mask.fusion();
   }
@@ -48,7 +50,7 @@ public final class MaskStage implements AutoCloseable {
 
   /** What the labels record about the fusion (and the second look, when on). */
   public String fusion() {
-    return zoom.on() ? fusion.describe() + ", " + zoom.describe() : fusion.describe();
+    return described;
   }
 
   /** The fused label of an image whose attention label is {@code r}. */
