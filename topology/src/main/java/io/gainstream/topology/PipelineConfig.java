@@ -800,39 +800,15 @@ public final class PipelineConfig extends AbstractConfig {
     return new DecodeLimits(getLong(MAX_IMAGE_BYTES_CONFIG), getLong(MAX_IMAGE_PIXELS_CONFIG));
   }
 
-  /**
-   * The mask model and its fusion, when {@code gainstream.mask.model.file} names one.
-   *
-   * @param file the ONNX file
-   * @param options how images are fed to it
-   * @param fusion how its foreground and the attention make the label
-   * @param flip whether it also sees the mirror image
-   * @param zoom whether and where it looks a second time
-   */
-  public record Mask(
-      Path file,
-      MaskSession.Options options,
-      MaskFusion.Settings fusion,
-      boolean flip,
-      AttentionWindow.Settings zoom) {
-    /**
-     * What a label records about how it was fused, e.g. {@code hysteresis(fg 0.50, weak 0.10 where
-     * attention >= 0.50), zoom(attention >= 0.80, margin 0.30)}.
-     */
-    public String describe() {
-      return zoom.on() ? fusion.describe() + ", " + zoom.describe() : fusion.describe();
-    }
-  }
-
   /** The mask model settings, empty when no mask model is set. */
-  public Optional<Mask> mask() {
+  public Optional<MaskSettings> mask() {
     String file = getString(MASK_MODEL_FILE_CONFIG).trim();
     if (file.isEmpty()) {
       return Optional.empty();
     }
     MaskFusion.Settings d = MaskFusion.Settings.defaults();
     return Optional.of(
-        new Mask(
+        new MaskSettings(
             Path.of(file),
             new MaskSession.Options(
                 getInt(MASK_SIZE_CONFIG),

@@ -11,7 +11,7 @@ import io.gainstream.model.input.ImageDecoder;
 import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.MaskFusion;
-import io.gainstream.topology.PipelineConfig;
+import io.gainstream.topology.MaskSettings;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
@@ -34,7 +34,7 @@ public final class MaskStage implements AutoCloseable {
   private final AttentionWindow.Settings zoom;
   private final String described;
 
-  public MaskStage(PipelineConfig.Mask mask, InferenceOptions inference, DecodeLimits limits) {
+  public MaskStage(MaskSettings mask, InferenceOptions inference, DecodeLimits limits) {
     this.limits = limits;
     this.flip = mask.flip();
     this.zoom = mask.zoom();

@@ -9,6 +9,7 @@ import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.MaskFusion;
 import io.gainstream.model.onnx.TestMaskModels;
+import io.gainstream.topology.MaskSettings;
 import io.gainstream.topology.PipelineConfig;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -41,8 +42,8 @@ class MaskStageTest {
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     ImageIO.write(img, "png", png);
     Path file = Files.write(tmp.resolve("mask.onnx"), TestMaskModels.brightIsForeground(w));
-    PipelineConfig.Mask mask =
-        new PipelineConfig.Mask(
+    MaskSettings mask =
+        new MaskSettings(
             file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), false, NO_ZOOM);
     try (MaskStage stage = new MaskStage(mask, InferenceOptions.cpu(), DecodeLimits.defaults())) {
       float[] own = stage.foreground(png.toByteArray(), new float[0][], w, h);
@@ -88,8 +89,8 @@ class MaskStageTest {
     Path file = Files.write(tmp.resolve("left.onnx"), TestMaskModels.leftLeaning(w));
     float[][] fg = new float[2][];
     for (boolean flip : new boolean[] {false, true}) {
-      PipelineConfig.Mask mask =
-          new PipelineConfig.Mask(
+      MaskSettings mask =
+          new MaskSettings(
               file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), flip, NO_ZOOM);
       try (MaskStage stage = new MaskStage(mask, InferenceOptions.cpu(), DecodeLimits.defaults())) {
         fg[flip ? 1 : 0] = stage.foreground(rgb, w, w, w);
@@ -131,8 +132,8 @@ class MaskStageTest {
     float[][] fg = new float[2][];
     for (boolean zoom : new boolean[] {false, true}) {
       AttentionWindow.Settings z = zoom ? AttentionWindow.Settings.defaults() : NO_ZOOM;
-      PipelineConfig.Mask mask =
-          new PipelineConfig.Mask(
+      MaskSettings mask =
+          new MaskSettings(
               file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), false, z);
       try (MaskStage stage = new MaskStage(mask, InferenceOptions.cpu(), DecodeLimits.defaults())) {
         fg[zoom ? 1 : 0] = stage.foreground(png.toByteArray(), new float[][] {attention}, w, h);
