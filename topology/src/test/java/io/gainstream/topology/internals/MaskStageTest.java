@@ -13,8 +13,10 @@ import io.gainstream.topology.MaskSettings;
 import io.gainstream.topology.PipelineConfig;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.IntBinaryOperator;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,26 +29,38 @@ import org.junit.jupiter.api.io.TempDir;
 class MaskStageTest {
   @TempDir Path tmp;
 
+  /** A {@code w × h} picture whose pixel at (x, y) is {@code rgb(x, y)}. */
+  private static BufferedImage image(int w, int h, IntBinaryOperator rgb) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, rgb.applyAsInt(x, y));
+      }
+    }
+    return img;
+  }
+
+  /** The picture as the PNG a user would publish. */
+  private static byte[] png(BufferedImage img) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", out);
+    return out.toByteArray();
+  }
+
   @Test
   void shouldFeedTheMaskModelTheOriginalPixelsNotTheLetterboxedInput() throws Exception {
     // one-pixel white and black columns: at the image's own width the mask model tells them apart,
     // boxed into 32 pixels they blur into grey
     int w = 96;
     int h = 64;
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        img.setRGB(x, y, x % 2 == 0 ? 0xffffff : 0x000000);
-      }
-    }
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", png);
+    BufferedImage img = image(w, h, (x, y) -> x % 2 == 0 ? 0xffffff : 0x000000);
+    byte[] png = png(img);
     Path file = Files.write(tmp.resolve("mask.onnx"), TestMaskModels.brightIsForeground(w));
     MaskSettings mask =
         new MaskSettings(
             file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), false, NO_ZOOM);
     try (MaskStage stage = new MaskStage(mask, InferenceOptions.cpu(), DecodeLimits.defaults())) {
-      float[] own = stage.foreground(png.toByteArray(), new float[0][], w, h);
+      float[] own = stage.foreground(png, new float[0][], w, h);
       float[] boxed = stage.foreground(RgbResize.packed(img, 32), 32, w, h);
 
       assertThat(own).hasSize(w * h);
@@ -79,12 +93,7 @@ class MaskStageTest {
     // a grey image under a model that leans left: foreground on the left half, background on the
     // right; averaged with its answer on the mirror image (mirrored back), every pixel is one half
     int w = 32;
-    BufferedImage img = new BufferedImage(w, w, BufferedImage.TYPE_3BYTE_BGR);
-    for (int y = 0; y < w; y++) {
-      for (int x = 0; x < w; x++) {
-        img.setRGB(x, y, 0x808080);
-      }
-    }
+    BufferedImage img = image(w, w, (x, y) -> 0x808080);
     byte[] rgb = RgbResize.stretched(img, w);
     Path file = Files.write(tmp.resolve("left.onnx"), TestMaskModels.leftLeaning(w));
     float[][] fg = new float[2][];
@@ -112,16 +121,16 @@ class MaskStageTest {
     // black block) the square is the brightest thing there
     int w = 64;
     int h = 48;
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        boolean square = x >= 8 && x < 24 && y >= 16 && y < 32;
-        boolean block = x < 32 && y >= 8 && y < 40;
-        img.setRGB(x, y, square ? 0x909090 : block ? 0x000000 : 0xffffff);
-      }
-    }
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", png);
+    byte[] png =
+        png(
+            image(
+                w,
+                h,
+                (x, y) -> {
+                  boolean square = x >= 8 && x < 24 && y >= 16 && y < 32;
+                  boolean block = x < 32 && y >= 8 && y < 40;
+                  return square ? 0x909090 : block ? 0x000000 : 0xffffff;
+                }));
     float[] attention = new float[w * h];
     for (int y = 16; y < 32; y++) {
       for (int x = 8; x < 24; x++) {
@@ -136,7 +145,7 @@ class MaskStageTest {
           new MaskSettings(
               file, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), false, z);
       try (MaskStage stage = new MaskStage(mask, InferenceOptions.cpu(), DecodeLimits.defaults())) {
-        fg[zoom ? 1 : 0] = stage.foreground(png.toByteArray(), new float[][] {attention}, w, h);
+        fg[zoom ? 1 : 0] = stage.foreground(png, new float[][] {attention}, w, h);
         assertThat(stage.fusion().contains("zoom(attention >= 0.80, margin 0.30)"))
             .as("the label records the second look")
             .isEqualTo(zoom);
