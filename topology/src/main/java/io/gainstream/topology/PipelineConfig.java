@@ -14,6 +14,7 @@ import io.gainstream.model.labels.TtaScales;
 import io.gainstream.model.labels.WalkRefiner;
 import io.gainstream.model.refine.DenseCrf;
 import io.gainstream.model.refine.RandomWalk;
+import io.gainstream.model.release.LabelRecipe;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -685,10 +686,6 @@ public final class PipelineConfig extends AbstractConfig {
     return getDouble(RELABEL_MAX_SHARE_CONFIG);
   }
 
-  public boolean flipTta() {
-    return getBoolean(FLIP_TTA_CONFIG);
-  }
-
   /** The trainer's backbone setting: empty when none is configured. */
   public String backboneFile() {
     return getString(BACKBONE_FILE_CONFIG);
@@ -706,12 +703,6 @@ public final class PipelineConfig extends AbstractConfig {
     return getBoolean(BACKBONE_DILATE_CONFIG);
   }
 
-  /** Whether either label threshold was set (rather than left at its default). */
-  public boolean thresholdsSet() {
-    return originals().containsKey(FOREGROUND_THRESHOLD_CONFIG)
-        || originals().containsKey(BACKGROUND_THRESHOLD_CONFIG);
-  }
-
   public float foregroundThreshold() {
     return getDouble(FOREGROUND_THRESHOLD_CONFIG).floatValue();
   }
@@ -721,21 +712,21 @@ public final class PipelineConfig extends AbstractConfig {
   }
 
   /**
-   * The refinement set by {@code gainstream.refine}: crf, walk or none; empty when unset (the
-   * release decides).
+   * The pipeline's side of every release's {@link LabelRecipe}: thresholds (which win over a
+   * release's only when set), {@code gainstream.refine} and {@code gainstream.tta.scales} (empty
+   * when unset: the release decides), the mirror, and the refinements at their settings.
    */
-  public Optional<String> refine() {
-    String r = getString(REFINE_CONFIG);
-    return r.isEmpty() ? Optional.empty() : Optional.of(r);
-  }
-
-  /**
-   * The test-time scales set by {@code gainstream.tta.scales}; empty when unset (the release
-   * decides).
-   */
-  public Optional<TtaScales> ttaScales() {
-    String v = getString(TTA_SCALES_CONFIG);
-    return v.isBlank() ? Optional.empty() : Optional.of(TtaScales.parse(v));
+  public LabelRecipe.Settings recipeSettings() {
+    String refine = getString(REFINE_CONFIG);
+    String scales = getString(TTA_SCALES_CONFIG);
+    return new LabelRecipe.Settings(
+        new ProxyLabels.Thresholds(foregroundThreshold(), backgroundThreshold()),
+        originals().containsKey(FOREGROUND_THRESHOLD_CONFIG)
+            || originals().containsKey(BACKGROUND_THRESHOLD_CONFIG),
+        refine.isEmpty() ? Optional.empty() : Optional.of(refine),
+        scales.isBlank() ? Optional.empty() : Optional.of(TtaScales.parse(scales)),
+        getBoolean(FLIP_TTA_CONFIG),
+        refinements());
   }
 
   private static void validateScales(String name, Object value) {
@@ -778,14 +769,15 @@ public final class PipelineConfig extends AbstractConfig {
   /**
    * Every refinement the threshold stage can run, by name, at its {@code gainstream.*} settings.
    */
-  public Map<String, Refinement> refinements() {
+  private Map<String, Refinement> refinements() {
     Refinement crf = crfSettings();
     Refinement walk = walkSettings();
     return Map.of(crf.name(), crf, walk.name(), walk);
   }
 
   /**
-   * Label settings without refinement; the threshold stage adds it per release ({@link #refine}).
+   * Label settings without refinement; the threshold stage adds it per release ({@link
+   * #recipeSettings}).
    */
   public ImageLabeler.Settings labelerSettings() {
     return new ImageLabeler.Settings(

@@ -9,6 +9,7 @@ import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.labels.MaskFusion;
 import io.gainstream.model.labels.ProxyLabels;
+import io.gainstream.model.release.LabelRecipe;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ImageEvent;
@@ -21,6 +22,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -330,7 +332,11 @@ class PipelineTopologyTest {
             1,
             TestReleases.CLASSES,
             TestReleases.SIZE,
-            new ProxyLabels.Thresholds(0f, 0f).toExtra()));
+            new LabelRecipe.Named(
+                    Optional.of(new ProxyLabels.Thresholds(0f, 0f)),
+                    Optional.empty(),
+                    Optional.empty())
+                .toExtra()));
     publish(one);
     driver.advanceWallClockTime(Duration.ofSeconds(2));
     return one;
@@ -374,7 +380,7 @@ class PipelineTopologyTest {
             1,
             TestReleases.CLASSES,
             TestReleases.SIZE,
-            Map.of(io.gainstream.model.labels.Refinement.EXTRA_KEY, refine)));
+            Map.of(LabelRecipe.Named.REFINE_KEY, refine)));
     publish(two);
     driver.advanceWallClockTime(Duration.ofSeconds(2));
     return two;
@@ -582,7 +588,7 @@ class PipelineTopologyTest {
    */
   @Test
   void shouldFuseTheScalesTheReleaseNamesUnlessTheSettingsSayOtherwise() {
-    Map<String, String> twoScales = Map.of(io.gainstream.model.labels.TtaScales.EXTRA_KEY, "1,2");
+    Map<String, String> twoScales = Map.of(LabelRecipe.Named.SCALES_KEY, "1,2");
     int[] open = new int[1];
     var single = softMasksUnder(Map.of(), Map.of(), open);
     assertThat(open[0]).isEqualTo(1);
@@ -609,6 +615,29 @@ class PipelineTopologyTest {
     start();
     models.pipeInput(
         "gain", TestReleases.release(1, 1, List.of("cat", "dog", "boat"), TestReleases.SIZE));
+    publish(TestReleases.samples(2, 4));
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    assertThat(labels.isEmpty()).isTrue();
+    models.pipeInput("gain", TestReleases.release(2));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    assertThat(labels.readValuesToList())
+        .extracting(ProxyLabel::getModelVersion)
+        .containsExactly(2L, 2L);
+  }
+
+  /**
+   * The recipe comes from the model; the message's side and classes are only a header for the
+   * validation stage. A release whose header says something else is refused, not half-believed.
+   */
+  @Test
+  void shouldRefuseAReleaseWhoseMessageDisagreesWithItsModel() {
+    start();
+    ModelRelease lying =
+        TestReleases.release(1).toBuilder()
+            .setInputHeight(TestReleases.SIZE * 2)
+            .setInputWidth(TestReleases.SIZE * 2)
+            .build();
+    models.pipeInput("gain", lying);
     publish(TestReleases.samples(2, 4));
     driver.advanceWallClockTime(Duration.ofSeconds(5));
     assertThat(labels.isEmpty()).isTrue();

@@ -17,6 +17,7 @@ import io.gainstream.model.labels.TtaScales;
 import io.gainstream.model.labels.WalkRefiner;
 import io.gainstream.model.onnx.ScaledRelease;
 import io.gainstream.model.refine.RandomWalk;
+import io.gainstream.model.release.LabelRecipe;
 import io.gainstream.services.io.ImagePublisher;
 import io.gainstream.services.io.LabelsCsv;
 import java.awt.image.BufferedImage;
@@ -89,15 +90,10 @@ public final class AffinityExperiment {
                 + " classes, the folder "
                 + catalog.size());
       }
-      thresholds =
-          ProxyLabels.Thresholds.fromExtra(session.info().extra())
-              .orElse(ProxyLabels.Thresholds.defaults());
+      LabelRecipe.Named named = LabelRecipe.Named.read(session.info().extra(), new ArrayList<>());
+      thresholds = named.thresholdsOrDefault();
       TtaScales scales =
-          o.scales() != null
-              ? o.scales()
-              : session.info().extra().containsKey(TtaScales.EXTRA_KEY)
-                  ? TtaScales.parse(session.info().extra().get(TtaScales.EXTRA_KEY))
-                  : TtaScales.single();
+          o.scales() != null ? o.scales() : named.scales().orElse(TtaScales.single());
       List<AttentionSession> scaled = new ArrayList<>();
       for (int side : ScaledRelease.otherSides(onnx, scales)) {
         scaled.add(new AttentionSession(ScaledRelease.at(onnx, side), InferenceOptions.cpu()));

@@ -1,8 +1,5 @@
 package io.gainstream.model.backbone;
 
-import io.gainstream.model.labels.CrfRefiner;
-import io.gainstream.model.labels.ProxyLabels;
-import io.gainstream.model.labels.TtaScales;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,35 +32,6 @@ public record Backbone(
       }
     }
   }
-
-  /**
-   * Label thresholds that releases on a backbone carry (the pipeline uses them unless {@code
-   * gainstream.threshold.*} is set). Why not the built-in network's 0.30 / 0.05: a backbone's map
-   * comes from a 7×7 to 14×14 grid, so bilinear upsampling spreads each cell over 16–32 pixels and
-   * the normalised map stays high well beyond the object; on coco-dev 0.30 labelled most of every
-   * photo (docs/QUALITY.md, "thresholds").
-   */
-  public static final ProxyLabels.Thresholds LABEL_THRESHOLDS =
-      new ProxyLabels.Thresholds(0.6f, 0.5f);
-
-  /**
-   * The refinement releases on a backbone name ({@code gainstream.extra.refine}; the pipeline
-   * applies it unless {@code gainstream.refine} is set): the dense CRF. The same coarse grid that
-   * needs the thresholds above gives labels that cannot follow an object's edge; on coco-dev the
-   * CRF at its literature settings raised gain's foreground mIoU by 1.6 points and cam's by 0.5
-   * over three seeds (docs/QUALITY.md).
-   */
-  public static final String LABEL_REFINEMENT = CrfRefiner.CRF;
-
-  /**
-   * The test-time scales releases on a backbone name ({@code gainstream.extra.tta.scales}; the
-   * pipeline uses them unless {@code gainstream.tta.scales} is set): the label size and 1.5 times
-   * it, fused before the CRF. On coco-dev, six releases each labelled four ways through Kafka
-   * ({@code bench quality --variants}), this was the best combination on average: cam +3.6 points
-   * of foreground mIoU over plain thresholds (on every seed), gain −0.3; the CRF alone +0.5 and
-   * −1.0 (docs/QUALITY.md, "Multi-scale fusion"). It costs 2.25 times the model.
-   */
-  public static final TtaScales LABEL_SCALES = TtaScales.COMPARED;
 
   /**
    * The moving-average decay training on a backbone uses for the mined weights it releases ({@link

@@ -12,12 +12,6 @@ import io.gainstream.model.refine.DenseCrf;
  * {@code confidence} stays {@link ProxyLabels#IGNORE}.
  */
 public final class CrfRefiner implements Refinement.Refiner {
-  /**
-   * Key of a release's refinement in its metadata extras ({@code gainstream.extra.refine}): crf or
-   * none.
-   */
-  public static final String EXTRA_KEY = Refinement.EXTRA_KEY;
-
   public static final String CRF = "crf";
   public static final String NONE = Refinement.NONE;
 

@@ -1,8 +1,5 @@
 package io.gainstream.model.labels;
 
-import java.util.Map;
-import java.util.Optional;
-
 /**
  * Proxy segmentation labels from normalised attention maps, in PASCAL VOC convention: 0 background,
  * k for class k, {@link #IGNORE} (255) where the labeller is unsure.
@@ -33,33 +30,8 @@ public final class ProxyLabels {
       }
     }
 
-    /** Keys of a release's own thresholds in its metadata extras ({@code gainstream.extra.*}). */
-    public static final String FOREGROUND_KEY = "threshold.foreground";
-
-    public static final String BACKGROUND_KEY = "threshold.background";
-
     public static Thresholds defaults() {
       return new Thresholds(0.30f, 0.05f);
-    }
-
-    /** As release metadata extras. */
-    public Map<String, String> toExtra() {
-      return Map.of(
-          FOREGROUND_KEY, Float.toString(foreground), BACKGROUND_KEY, Float.toString(background));
-    }
-
-    /** The thresholds a release names, if it names both and they are valid; empty otherwise. */
-    public static Optional<Thresholds> fromExtra(Map<String, String> extra) {
-      String f = extra.get(FOREGROUND_KEY);
-      String b = extra.get(BACKGROUND_KEY);
-      if (f == null || b == null) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(new Thresholds(Float.parseFloat(f), Float.parseFloat(b)));
-      } catch (IllegalArgumentException e) {
-        return Optional.empty();
-      }
     }
   }
 

@@ -2,13 +2,10 @@ package io.gainstream.model.labels;
 
 /**
  * How a proxy label is refined after thresholding: the settings of one refiner. A release names its
- * refinement by {@link #name()} in its extras ({@link #EXTRA_KEY}); {@code gainstream.refine}
- * overrides it.
+ * refinement by {@link #name()} ({@code LabelRecipe.Named}); {@code gainstream.refine} overrides
+ * it.
  */
 public sealed interface Refinement permits CrfRefiner.Settings, WalkRefiner.Settings {
-  /** Key of a release's refinement in its metadata extras ({@code gainstream.extra.refine}). */
-  String EXTRA_KEY = "refine";
-
   /** No refinement: the thresholded label. */
   String NONE = "none";
 

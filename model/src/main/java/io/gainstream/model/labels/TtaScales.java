@@ -12,9 +12,6 @@ import java.util.stream.Collectors;
  * scores and the release's geometry come from that run.
  */
 public record TtaScales(List<Double> values) {
-  /** Key of a release's own scales in its metadata extras ({@code gainstream.extra.tta.scales}). */
-  public static final String EXTRA_KEY = "tta.scales";
-
   public static final double MIN = 0.25;
   public static final double MAX = 4;
 
@@ -36,7 +33,7 @@ public record TtaScales(List<Double> values) {
 
   /**
    * The release's side and 1.5 times it: the multi-scale setting {@code bench quality --variants}
-   * compares, and the one backbone releases name ({@code Backbone.LABEL_SCALES}).
+   * compares, and the one backbone releases name ({@code LabelRecipe.Named.BACKBONE}).
    */
   public static final TtaScales COMPARED = new TtaScales(List.of(1.0, 1.5));
 

@@ -6,15 +6,12 @@ import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.InvalidInputException;
-import io.gainstream.model.labels.CrfRefiner;
 import io.gainstream.model.labels.ProxyLabels;
-import io.gainstream.model.labels.Refinement;
-import io.gainstream.model.labels.TtaScales;
-import io.gainstream.model.labels.WalkRefiner;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
 import io.gainstream.model.onnx.OnnxImporter;
+import io.gainstream.model.release.LabelRecipe;
 import io.gainstream.model.train.Augmentation;
 import io.gainstream.model.train.Batches;
 import io.gainstream.model.train.CollapseGuard;
@@ -65,13 +62,6 @@ import org.slf4j.MarkerFactory;
  * intact checkpoint, whichever is newer; versions never go back.
  */
 public final class TrainerService implements Runnable, AutoCloseable {
-  /**
-   * What the built-in network's releases name as their refinement: the random walk on colour
-   * affinities. Through Kafka over three seeds it added 22 points of foreground mIoU on set (b) and
-   * 3 to 4 to gain and seenet on set (a), where the CRF wipes out peaked maps (docs/QUALITY.md).
-   */
-  static final String BUILT_IN_REFINEMENT = WalkRefiner.WALK;
-
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
 
   /**
@@ -378,11 +368,18 @@ public final class TrainerService implements Runnable, AutoCloseable {
   }
 
   /**
-   * Thresholds this trainer's releases are labelled with: validated with, and carried by backbone
-   * releases.
+   * What this trainer's releases name for their labels (the built-in network's or a backbone's).
+   */
+  private LabelRecipe.Named named() {
+    return o.backbone() == null ? LabelRecipe.Named.BUILT_IN : LabelRecipe.Named.BACKBONE;
+  }
+
+  /**
+   * Thresholds this trainer's releases are validated with: those the release names, else the
+   * default.
    */
   private ProxyLabels.Thresholds labelThresholds() {
-    return o.backbone() == null ? ProxyLabels.Thresholds.defaults() : Backbone.LABEL_THRESHOLDS;
+    return named().thresholdsOrDefault();
   }
 
   /**
@@ -811,13 +808,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     if (trainer.averaging()) {
       extra.put("weight_average_decay", Float.toString(o.settings().averaging()));
     }
-    if (o.backbone() != null) {
-      extra.putAll(labelThresholds().toExtra());
-      extra.put(CrfRefiner.EXTRA_KEY, Backbone.LABEL_REFINEMENT);
-      extra.put(TtaScales.EXTRA_KEY, Backbone.LABEL_SCALES.encode());
-    } else {
-      extra.put(Refinement.EXTRA_KEY, BUILT_IN_REFINEMENT);
-    }
+    extra.putAll(named().toExtra());
     byte[] onnx =
         OnnxExporter.export(
             trainer.network(),

@@ -1,7 +1,7 @@
 package io.gainstream.topology.internals;
 
 import com.google.protobuf.Message;
-import io.gainstream.model.labels.ProxyLabels;
+import io.gainstream.model.release.LabelRecipe;
 import io.gainstream.proto.v1.AttentionResult;
 import io.gainstream.proto.v1.ClassAttention;
 import java.util.List;
@@ -12,13 +12,11 @@ import java.util.List;
  * only to read it back a microsecond later was measurable waste. It becomes an {@link
  * AttentionResult} only when it has to leave the process, as a dead letter.
  *
- * @param modelMethod training method of that release
- * @param size side of the attention maps (the network input)
+ * @param modelVersion the release that labelled it
+ * @param recipe how that release's labels are made (thresholds, refinement, side of the maps)
  * @param scores probability of every class, by class index − 1
  * @param classes labelled class indices
  * @param maps one {@code size²} map per labelled class
- * @param thresholds the label thresholds the release names, or null when it names none
- * @param refine how the label is to be refined (crf or walk), or null
  * @param rgb the model's input as interleaved {@code r, g, b} bytes when the label is to be refined
  *     (the refiner runs on it), else null
  * @param image the image as published (encoded) when a mask model runs on it, else null
@@ -27,8 +25,7 @@ import java.util.List;
 public record Attended(
     String imageId,
     long modelVersion,
-    String modelMethod,
-    int size,
+    LabelRecipe recipe,
     int originalWidth,
     int originalHeight,
     String source,
@@ -36,11 +33,19 @@ public record Attended(
     float[] scores,
     int[] classes,
     float[][] maps,
-    ProxyLabels.Thresholds thresholds,
-    String refine,
     byte[] rgb,
     byte[] image,
     boolean relabelled) {
+
+  /** Side of the attention maps (the network input). */
+  public int size() {
+    return recipe.inputSize();
+  }
+
+  /** Training method of the release. */
+  public String modelMethod() {
+    return recipe.method();
+  }
 
   /** The Protobuf form, for dead letters. */
   public Message toProto(List<String> classNames) {
@@ -48,9 +53,9 @@ public record Attended(
         AttentionResult.newBuilder()
             .setImageId(imageId)
             .setModelVersion(modelVersion)
-            .setModelMethod(modelMethod)
-            .setHeight(size)
-            .setWidth(size)
+            .setModelMethod(recipe.method())
+            .setHeight(size())
+            .setWidth(size())
             .setOriginalHeight(originalHeight)
             .setOriginalWidth(originalWidth)
             .setSource(source)

@@ -2,15 +2,10 @@ package io.gainstream.topology.internals;
 
 import io.gainstream.model.image.Letterbox;
 import io.gainstream.model.image.Tensors;
-import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
-import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.input.DecodeLimits;
-import io.gainstream.model.labels.ProxyLabels;
-import io.gainstream.model.labels.Refinement;
-import io.gainstream.model.labels.TtaScales;
 import io.gainstream.model.net.Prediction;
-import io.gainstream.model.onnx.ScaledRelease;
+import io.gainstream.model.release.LabelRecipe;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.proto.v1.PendingImage;
@@ -21,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -77,26 +71,12 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   private final List<String> classNames;
   private final int maxBatch;
   private final long maxWaitMs;
-  private final boolean flip;
 
   /** Whether a mask model fuses the labels: the threshold stage then needs the input pixels. */
   private final boolean masked;
 
-  /** gainstream.refine when set (crf, walk or none); null: the release decides. */
-  private final String refineSet;
-
-  /**
-   * Names of the refinements the threshold stage runs (the same map it builds its refiners from).
-   */
-  private final Set<String> refinements;
-
-  /** gainstream.tta.scales when set; null: the release decides. */
-  private final TtaScales scalesSet;
-
-  private final InferenceOptions inference;
   private final String resultChild;
   private final String deadLetterChild;
-  private final ModelSessions sessions;
   private final PipelineMetrics metrics;
   private final TransactionBudget budget;
 
@@ -110,30 +90,9 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
 
   private KeyValueStore<String, PendingImage> buffer;
   private KeyValueStore<String, ModelRelease> models;
-  private AttentionSession session;
 
-  /** The current release at its other test-time sides (multi-scale fusion); empty for one scale. */
-  private List<AttentionSession> scaled = List.of();
-
-  private long sessionVersion = -1;
-  private String sessionMethod = "";
-
-  /** Label thresholds the current release names (null: none, the pipeline's settings apply). */
-  private ProxyLabels.Thresholds sessionThresholds;
-
-  /**
-   * How labels of the current release are refined, crf or walk (gainstream.refine, else what the
-   * release names); null: not at all.
-   */
-  private String sessionRefine;
-
-  /**
-   * Input side of the session's release: the pipeline takes it from the release, not from its
-   * config.
-   */
-  private int sessionSize = -1;
-
-  private long refusedVersion = -1;
+  /** The release this task labels with, and its recipe. */
+  private final ActiveRelease release;
 
   /** Whether the last batch's re-labelled images failed (they were not labelled). */
   private boolean relabelFailed;
@@ -162,15 +121,12 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     this.classNames = config.classes().names();
     this.maxBatch = config.batchMaxSize();
     this.maxWaitMs = config.batchMaxWaitMs();
-    this.flip = config.flipTta();
     this.masked = config.mask().isPresent();
-    this.refineSet = config.refine().orElse(null);
-    this.refinements = config.refinements().keySet();
-    this.scalesSet = config.ttaScales().orElse(null);
-    this.inference = config.inferenceOptions();
     this.resultChild = resultChild;
     this.deadLetterChild = deadLetterChild;
-    this.sessions = sessions;
+    this.release =
+        new ActiveRelease(
+            modelName, classNames, sessions, config.inferenceOptions(), config.recipeSettings());
     this.metrics = metrics;
     this.budget = budget;
   }
@@ -269,7 +225,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
         && pending < limit()
         && relabeller.allowed(context.currentSystemTimeMs())
         && ensureSession()
-        && relabeller.hasWork(sessionVersion);
+        && relabeller.hasWork(release.version());
   }
 
   /**
@@ -298,7 +254,11 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       if (fresh < take && relabeller != null && relabeller.allowed(startMs)) {
         batch.addAll(
             relabeller.take(
-                take - fresh, sessionVersion, sessionSize, startMs, id -> buffer.get(id) != null));
+                take - fresh,
+                release.version(),
+                release.size(),
+                startMs,
+                id -> buffer.get(id) != null));
       }
       if (batch.isEmpty()) {
         pending = 0;
@@ -352,7 +312,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
    */
   private long runBatch(List<KeyValue<String, PendingImage>> batch, int fresh) {
     int n = batch.size();
-    int s = sessionSize;
+    LabelRecipe recipe = release.recipe();
+    int s = recipe.inputSize();
     int plane = s * s;
     float[] images = new float[n * 3 * plane];
     int[][] classes = new int[n][];
@@ -368,7 +329,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     BatchAttention.Result result;
     long t0 = System.nanoTime();
     try {
-      result = BatchAttention.run(session, scaled, images, n, classes, flip);
+      result = release.run(images, n, classes);
     } catch (RuntimeException e) {
       if (fresh < n) {
         // a re-labelled image may be what failed: the new ones run again alone, and the others
@@ -398,9 +359,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       Attended out =
           new Attended(
               img.getImageId(),
-              sessionVersion,
-              sessionMethod,
-              s,
+              release.version(),
+              recipe,
               img.getWidth(),
               img.getHeight(),
               img.getSource(),
@@ -408,15 +368,13 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
               scores,
               classes[i],
               result.maps()[i],
-              sessionThresholds,
-              sessionRefine,
-              sessionRefine != null || masked ? input(img, s, images, i * 3 * plane) : null,
+              recipe.refinement() != null || masked ? input(img, s, images, i * 3 * plane) : null,
               masked && !img.getImage().isEmpty() ? img.getImage().toByteArray() : null,
               i >= fresh);
       context.forward(
           new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
       if (relabeller != null) {
-        relabeller.labelled(img.getImageId(), sessionVersion);
+        relabeller.labelled(img.getImageId(), release.version());
       }
     }
     return inferenceNs;
@@ -462,120 +420,15 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     return out;
   }
 
-  /** Switches to the newest compatible release; false while none is there. */
+  /** Switches to the newest usable release (between batches); false while none is there. */
   private boolean ensureSession() {
-    ModelRelease r = models.get(modelName);
-    if (r == null) {
-      return session != null;
+    long before = release.version();
+    boolean active = release.update(models.get(modelName), context.taskId().toString());
+    if (release.version() != before) {
+      sizer = budget.sizer(sizerKey(release.version()));
+      metrics.modelVersion(release.version());
     }
-    if (r.getVersion() == sessionVersion || r.getVersion() == refusedVersion) {
-      return session != null;
-    }
-    if (!r.getClassesList().equals(classNames)
-        || r.getInputHeight() != r.getInputWidth()
-        || r.getInputHeight() < 1) {
-      LOG.error(
-          "refusing release {} of {}: it has classes {} and input {}x{}, the pipeline is configured for {} (square inputs only)",
-          r.getVersion(),
-          modelName,
-          r.getClassesList(),
-          r.getInputWidth(),
-          r.getInputHeight(),
-          classNames);
-      refusedVersion = r.getVersion();
-      return session != null;
-    }
-    AttentionSession next;
-    try {
-      next = sessions.acquire(r, inference);
-    } catch (RuntimeException e) {
-      LOG.error("cannot open release {} of {}: {}", r.getVersion(), modelName, e.getMessage());
-      refusedVersion = r.getVersion();
-      return session != null;
-    }
-    List<AttentionSession> nextScaled = acquireScaled(r, next);
-    if (session != null) {
-      releaseAll();
-      LOG.info(
-          "task {} swapped {} from version {} to {}",
-          context.taskId(),
-          modelName,
-          sessionVersion,
-          r.getVersion());
-    }
-    scaled = nextScaled;
-    if (r.getInputHeight() != sessionSize && sessionSize > 0) {
-      LOG.info(
-          "release {} of {} takes {}x{} input (was {}x{}); buffered images are resized to it",
-          r.getVersion(),
-          modelName,
-          r.getInputHeight(),
-          r.getInputHeight(),
-          sessionSize,
-          sessionSize);
-    }
-    session = next;
-    sessionSize = r.getInputHeight();
-    sessionVersion = r.getVersion();
-    sizer = budget.sizer(sizerKey(sessionVersion));
-    sessionMethod = next.info().method();
-    sessionThresholds = ProxyLabels.Thresholds.fromExtra(next.info().extra()).orElse(null);
-    String named = refineSet != null ? refineSet : next.info().extra().get(Refinement.EXTRA_KEY);
-    // none, unset or a name this build does not know: the thresholded label
-    sessionRefine = named != null && refinements.contains(named) ? named : null;
-    metrics.modelVersion(sessionVersion);
-    return true;
-  }
-
-  /**
-   * The release at its other test-time sides ({@code gainstream.tta.scales}, else what it names).
-   * When one cannot open or run (a backbone that fixes a shape inside its graph), the release
-   * labels at its own side alone, said once in the log, rather than not at all.
-   */
-  private List<AttentionSession> acquireScaled(ModelRelease r, AttentionSession base) {
-    TtaScales scales = scalesSet;
-    if (scales == null) {
-      String named = base.info().extra().get(TtaScales.EXTRA_KEY);
-      try {
-        scales = named == null ? TtaScales.single() : TtaScales.parse(named);
-      } catch (IllegalArgumentException e) {
-        LOG.error(
-            "release {} of {} names bad test-time scales ({}); labelling at one scale",
-            r.getVersion(),
-            modelName,
-            e.getMessage());
-        scales = TtaScales.single();
-      }
-    }
-    if (scales.isSingle()) {
-      return List.of();
-    }
-    List<AttentionSession> out = new ArrayList<>();
-    try {
-      for (int size : ScaledRelease.otherSides(r.getOnnx().toByteArray(), scales)) {
-        AttentionSession z = sessions.acquire(r, inference, size);
-        out.add(z);
-        // one blank image first: a graph that opens at this side but cannot run there fails here,
-        // not on a batch
-        z.run(new float[3 * size * size], 1);
-      }
-    } catch (RuntimeException e) {
-      LOG.error(
-          "cannot open release {} of {} at its test-time scales {}: {}; labelling at one scale",
-          r.getVersion(),
-          modelName,
-          scales.encode(),
-          e.getMessage());
-      out.forEach(sessions::release);
-      return List.of();
-    }
-    return List.copyOf(out);
-  }
-
-  private void releaseAll() {
-    sessions.release(session);
-    scaled.forEach(sessions::release);
-    scaled = List.of();
+    return active;
   }
 
   private void deadLetter(PendingImage img, String reason, String detail) {
@@ -601,9 +454,6 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       // the task may move to another instance: its backlog is counted there
       metrics.relabelBacklog(context.taskId().toString(), 0);
     }
-    if (session != null) {
-      releaseAll();
-      session = null;
-    }
+    release.close();
   }
 }

@@ -4,7 +4,6 @@ import com.google.protobuf.Message;
 import com.google.protobuf.UnsafeByteOperations;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.LabelPng;
-import io.gainstream.model.labels.Refinement;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ProxyLabel;
 import io.gainstream.topology.PipelineConfig;
@@ -20,25 +19,19 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The thresholding stage: attention maps → proxy label at the image's own size (VOC palette PNG,
  * 255 = ignore), GAIN soft masks and SeeNet ternary masks per labelled class, and the class scores.
- * Thresholds are the release's own when it names them (backbone releases do) and {@code
- * gainstream.threshold.*} is not set; the settings otherwise.
+ * Thresholds and refinement come with each result, in its release's {@code LabelRecipe} (resolved
+ * once by the attention stage when the release was swapped in).
  */
 public final class ThresholdProcessor implements Processor<String, Attended, String, Message> {
   public static final String STAGE = "threshold";
 
   private final ImageLabeler labeler;
 
-  /** Whether gainstream.threshold.* was set: then it wins over the thresholds a release names. */
-  private final boolean thresholdsSet;
-
   /**
    * Labelers by their settings: the releases' thresholds, refining or not (a few in a pipeline's
    * life).
    */
   private final Map<ImageLabeler.Settings, ImageLabeler> labelers = new HashMap<>();
-
-  /** The refinements the attention stage may ask for, by name, at their gainstream.* settings. */
-  private final Map<String, Refinement> refinements;
 
   private final List<String> classNames;
   private final String labelChild;
@@ -54,8 +47,6 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
   public ThresholdProcessor(
       PipelineConfig config, String labelChild, String deadLetterChild, PipelineMetrics metrics) {
     this.labeler = new ImageLabeler(config.labelerSettings());
-    this.thresholdsSet = config.thresholdsSet();
-    this.refinements = config.refinements();
     this.classNames = config.classes().names();
     this.labelChild = labelChild;
     this.deadLetterChild = deadLetterChild;
@@ -111,17 +102,13 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
   }
 
   /**
-   * The labeler of a result: the release's thresholds unless {@code gainstream.threshold.*} is set,
-   * refining as the attention stage asked (it sends the input along when the label is to be
-   * refined).
+   * The labeler of a result: its recipe's thresholds, refining as the recipe says (the attention
+   * stage sends the input along when the label is to be refined).
    */
   private ImageLabeler labeler(Attended a) {
-    ImageLabeler.Settings s = labeler.settings();
-    if (!thresholdsSet && a.thresholds() != null) {
-      s = s.withThresholds(a.thresholds());
-    }
-    if (a.rgb() != null && a.refine() != null) {
-      s = s.withRefine(refinements.get(a.refine()));
+    ImageLabeler.Settings s = labeler.settings().withThresholds(a.recipe().thresholds());
+    if (a.rgb() != null && a.recipe().refinement() != null) {
+      s = s.withRefine(a.recipe().refinement());
     }
     return s.equals(labeler.settings()) ? labeler : labelers.computeIfAbsent(s, ImageLabeler::new);
   }
