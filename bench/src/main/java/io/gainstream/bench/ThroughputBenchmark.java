@@ -18,6 +18,8 @@ import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
 import io.gainstream.model.onnx.ScaledRelease;
+import io.gainstream.model.release.LabelPath;
+import io.gainstream.model.release.LabelRecipe;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.GainTrainer;
@@ -26,7 +28,6 @@ import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.PipelineConfig;
 import java.awt.image.BufferedImage;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -437,44 +438,49 @@ public final class ThroughputBenchmark {
   private static double loop(
       AttentionSession session, List<AttentionSession> scaled, Subject s, int batch, Costs costs) {
     DecodeLimits limits = DecodeLimits.defaults();
-    ImageLabeler labeler =
-        new ImageLabeler(
-            s.refined()
-                ? ImageLabeler.Settings.defaults().withRefine(CrfRefiner.Settings.defaults())
-                : ImageLabeler.Settings.defaults());
+    ImageLabeler.Settings labels = ImageLabeler.Settings.defaults();
+    LabelPath path =
+        new LabelPath(
+            new LabelRecipe(
+                "bench",
+                s.spec().inputSize(),
+                s.classNames(),
+                labels.thresholds(),
+                s.refined() ? CrfRefiner.Settings.defaults() : null,
+                s.scales(),
+                true),
+            labels);
     CrfRefiner refiner = new CrfRefiner(CrfRefiner.Settings.defaults());
     WalkRefiner walker = new WalkRefiner(WalkRefiner.Settings.defaults());
     int size = s.spec().inputSize();
-    int plane = size * size;
     int n = s.images();
     long extras = 0;
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i += batch) {
       int m = Math.min(batch, n - i);
-      float[] tensor = new float[m * 3 * plane];
-      int[] widths = new int[m];
-      int[] heights = new int[m];
-      byte[][] packed = new byte[m][];
+      List<LabelPath.Input> inputs = new ArrayList<>(m);
       for (int j = 0; j < m; j++) {
         long d0 = System.nanoTime();
         var img = ImageDecoder.decodeRaw(s.encoded().get(i + j), limits);
         long d1 = System.nanoTime();
-        packed[j] = Tensors.packRgb(img, size);
-        Tensors.unpackRgb(ByteBuffer.wrap(packed[j]), tensor, j * 3 * plane, plane);
-        long d2 = System.nanoTime();
-        widths[j] = img.getWidth();
-        heights[j] = img.getHeight();
+        inputs.add(LabelPath.prepare(img, size));
         costs.decode += d1 - d0;
-        costs.resize += d2 - d1;
+        costs.resize += System.nanoTime() - d1;
       }
+      long b0 = System.nanoTime();
+      float[] tensor = path.batch(inputs);
+      costs.resize += System.nanoTime() - b0;
+      int[] widths = inputs.stream().mapToInt(LabelPath.Input::width).toArray();
+      int[] heights = inputs.stream().mapToInt(LabelPath.Input::height).toArray();
+      byte[][] packed = inputs.stream().map(LabelPath.Input::rgb).toArray(byte[][]::new);
       int[][] classes = s.classes().subList(i, i + m).toArray(int[][]::new);
       long m0 = System.nanoTime();
-      BatchAttention.Result r = BatchAttention.run(session, scaled, tensor, m, classes, true);
+      BatchAttention.Result r = path.attend(session, scaled, tensor, m, classes);
       costs.model += System.nanoTime() - m0;
       for (int j = 0; j < m; j++) {
         long l0 = System.nanoTime();
         ImageLabeler.Result lab =
-            labeler.label(r.maps()[j], classes[j], size, widths[j], heights[j], packed[j]);
+            path.label(r.maps()[j], classes[j], widths[j], heights[j], packed[j]);
         long l1 = System.nanoTime();
         int bytes = LabelPng.writePalette(lab.classMap(), widths[j], heights[j]).length;
         for (int k : classes[j]) {
@@ -493,13 +499,7 @@ public final class ThroughputBenchmark {
           refiner.classMap(r.maps()[j], classes[j], size, packed[j], widths[j], heights[j]);
           long c1 = System.nanoTime();
           walker.classMap(
-              r.maps()[j],
-              classes[j],
-              size,
-              packed[j],
-              widths[j],
-              heights[j],
-              labeler.settings().thresholds());
+              r.maps()[j], classes[j], size, packed[j], widths[j], heights[j], labels.thresholds());
           long c2 = System.nanoTime();
           costs.imageIoEncode += c0 - e0;
           costs.imageIoSamples++;

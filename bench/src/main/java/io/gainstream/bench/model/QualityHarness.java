@@ -1,14 +1,16 @@
 package io.gainstream.bench.model;
 
-import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
 import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.labels.ConfusionMatrix;
 import io.gainstream.model.labels.ImageLabeler;
+import io.gainstream.model.labels.TtaScales;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.ModelInfo;
 import io.gainstream.model.onnx.OnnxExporter;
+import io.gainstream.model.release.LabelPath;
+import io.gainstream.model.release.LabelRecipe;
 import io.gainstream.model.synthetic.SyntheticDataset.Sample;
 import io.gainstream.model.train.Batches;
 import io.gainstream.model.train.Example;
@@ -93,41 +95,57 @@ public final class QualityHarness {
                   Map.of()));
     }
     List<Row> rows = new ArrayList<>();
-    List<ImageLabeler> labelers = labels.stream().map(ImageLabeler::new).toList();
+    // one labelling path per label setting, as a release whose recipe names those settings
+    List<LabelPath> paths =
+        labels.stream()
+            .map(
+                l ->
+                    new LabelPath(
+                        new LabelRecipe(
+                            settings.method().id(),
+                            s,
+                            setup.classes(),
+                            l.thresholds(),
+                            l.refine(),
+                            TtaScales.single(),
+                            flip),
+                        l))
+            .toList();
     try (AttentionSession session = new AttentionSession(onnx, InferenceOptions.cpu())) {
       for (Split split : setup.splits()) {
         List<ConfusionMatrix> ms = new ArrayList<>();
-        labelers.forEach(l -> ms.add(new ConfusionMatrix(c)));
+        paths.forEach(l -> ms.add(new ConfusionMatrix(c)));
         int right = 0;
         List<Sample> all = split.samples();
         for (int from = 0; from < all.size(); from += 32) {
           List<Sample> chunk = all.subList(from, Math.min(all.size(), from + 32));
           int n = chunk.size();
-          float[] batch = new float[n * 3 * s * s];
           float[] truth = new float[n * c];
           int[][] classes = new int[n][];
+          List<LabelPath.Input> inputs = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {
-            Tensors.toChw(chunk.get(i).image(), s, batch, i * 3 * s * s);
+            inputs.add(LabelPath.prepare(chunk.get(i).image(), s));
             classes[i] = chunk.get(i).classes();
             for (int k : classes[i]) {
               truth[i * c + k - 1] = 1f;
             }
           }
-          BatchAttention.Result r = BatchAttention.run(session, batch, n, classes, flip);
+          BatchAttention.Result r =
+              paths.get(0).attend(session, List.of(), paths.get(0).batch(inputs), n, classes);
           right +=
               Math.round(Metrics.exactMatch(r.prediction().probabilities(), truth, n, c, 0.5f) * n);
           for (int i = 0; i < n; i++) {
             Sample x = chunk.get(i);
             int w = x.image().getWidth();
             int h = x.image().getHeight();
-            for (int j = 0; j < labelers.size(); j++) {
+            for (int j = 0; j < paths.size(); j++) {
               ms.get(j)
                   .add(
-                      labelers.get(j).label(r.maps()[i], classes[i], s, w, h).classMap(), x.mask());
+                      paths.get(j).label(r.maps()[i], classes[i], w, h, null).classMap(), x.mask());
             }
           }
         }
-        for (int j = 0; j < labelers.size(); j++) {
+        for (int j = 0; j < paths.size(); j++) {
           ConfusionMatrix m = ms.get(j);
           rows.add(
               new Row(

@@ -3,7 +3,9 @@ package io.gainstream.topology.internals;
 import io.gainstream.model.infer.AttentionSession;
 import io.gainstream.model.infer.BatchAttention;
 import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.onnx.ScaledRelease;
+import io.gainstream.model.release.LabelPath;
 import io.gainstream.model.release.LabelRecipe;
 import io.gainstream.proto.v1.ModelRelease;
 import java.util.ArrayList;
@@ -13,10 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The release one attention task labels with: its sessions (at its own side and, for multi-scale
- * fusion, at the others) and its {@link LabelRecipe}, resolved once when the release is swapped in.
- * The task is its only owner and calls {@link #update} between batches, never inside one, so a
- * batch sees one release from start to end. Sessions are shared with the process's other tasks
- * through {@link ModelSessions}; this class acquires and gives them back.
+ * fusion, at the others) and its {@link LabelPath} with the {@link LabelRecipe} resolved once when
+ * the release is swapped in. The path goes with every result to the threshold stage of the same
+ * task (the same thread: its refiner keeps scratch buffers). The task is its only owner and calls
+ * {@link #update} between batches, never inside one, so a batch sees one release from start to end.
+ * Sessions are shared with the process's other tasks through {@link ModelSessions}; this class
+ * acquires and gives them back.
  */
 final class ActiveRelease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ActiveRelease.class);
@@ -26,6 +30,7 @@ final class ActiveRelease implements AutoCloseable {
   private final ModelSessions sessions;
   private final InferenceOptions inference;
   private final LabelRecipe.Settings settings;
+  private final ImageLabeler.Settings labels;
 
   private AttentionSession session;
 
@@ -33,6 +38,7 @@ final class ActiveRelease implements AutoCloseable {
   private List<AttentionSession> scaled = List.of();
 
   private LabelRecipe recipe;
+  private LabelPath path;
 
   /** Version of the release in use, as its message names it; −1 before one. */
   private long version = -1;
@@ -44,12 +50,14 @@ final class ActiveRelease implements AutoCloseable {
       List<String> classNames,
       ModelSessions sessions,
       InferenceOptions inference,
-      LabelRecipe.Settings settings) {
+      LabelRecipe.Settings settings,
+      ImageLabeler.Settings labels) {
     this.modelName = modelName;
     this.classNames = List.copyOf(classNames);
     this.sessions = sessions;
     this.inference = inference;
     this.settings = settings;
+    this.labels = labels;
   }
 
   /** Whether a release is in use. */
@@ -57,9 +65,9 @@ final class ActiveRelease implements AutoCloseable {
     return session != null;
   }
 
-  /** The recipe of the release in use; null before one. */
-  LabelRecipe recipe() {
-    return recipe;
+  /** The labelling path of the release in use; null before one. */
+  LabelPath path() {
+    return path;
   }
 
   /** Version of the release in use; −1 before one. */
@@ -74,7 +82,7 @@ final class ActiveRelease implements AutoCloseable {
 
   /** One batch through the release in use, at its recipe's scales and mirror. */
   BatchAttention.Result run(float[] images, int n, int[][] classes) {
-    return BatchAttention.run(session, scaled, images, n, classes, recipe.flip());
+    return path.attend(session, scaled, images, n, classes);
   }
 
   /**
@@ -154,6 +162,7 @@ final class ActiveRelease implements AutoCloseable {
     session = next;
     scaled = nextScaled;
     recipe = nextRecipe;
+    path = new LabelPath(recipe, labels);
     version = r.getVersion();
     LOG.info("task {} labels with release {}: {}", task, version, recipe.describe());
     return true;

@@ -1,6 +1,7 @@
 package io.gainstream.topology.internals;
 
 import com.google.protobuf.Message;
+import io.gainstream.model.release.LabelPath;
 import io.gainstream.model.release.LabelRecipe;
 import io.gainstream.proto.v1.AttentionResult;
 import io.gainstream.proto.v1.ClassAttention;
@@ -13,7 +14,8 @@ import java.util.List;
  * AttentionResult} only when it has to leave the process, as a dead letter.
  *
  * @param modelVersion the release that labelled it
- * @param recipe how that release's labels are made (thresholds, refinement, side of the maps)
+ * @param path how that release's labels are made: its recipe (thresholds, refinement, side of the
+ *     maps) and the labeller the threshold stage runs
  * @param scores probability of every class, by class index − 1
  * @param classes labelled class indices
  * @param maps one {@code size²} map per labelled class
@@ -25,7 +27,7 @@ import java.util.List;
 public record Attended(
     String imageId,
     long modelVersion,
-    LabelRecipe recipe,
+    LabelPath path,
     int originalWidth,
     int originalHeight,
     String source,
@@ -37,14 +39,18 @@ public record Attended(
     byte[] image,
     boolean relabelled) {
 
+  public LabelRecipe recipe() {
+    return path.recipe();
+  }
+
   /** Side of the attention maps (the network input). */
   public int size() {
-    return recipe.inputSize();
+    return recipe().inputSize();
   }
 
   /** Training method of the release. */
   public String modelMethod() {
-    return recipe.method();
+    return recipe().method();
   }
 
   /** The Protobuf form, for dead letters. */
@@ -53,7 +59,7 @@ public record Attended(
         AttentionResult.newBuilder()
             .setImageId(imageId)
             .setModelVersion(modelVersion)
-            .setModelMethod(recipe.method())
+            .setModelMethod(modelMethod())
             .setHeight(size())
             .setWidth(size())
             .setOriginalHeight(originalHeight)

@@ -1,11 +1,9 @@
 package io.gainstream.topology.internals;
 
-import io.gainstream.model.image.Letterbox;
-import io.gainstream.model.image.Tensors;
 import io.gainstream.model.infer.BatchAttention;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.net.Prediction;
-import io.gainstream.model.release.LabelRecipe;
+import io.gainstream.model.release.LabelPath;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.proto.v1.PendingImage;
@@ -14,7 +12,6 @@ import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.errors.DeadLetters;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KeyValue;
@@ -126,7 +123,12 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     this.deadLetterChild = deadLetterChild;
     this.release =
         new ActiveRelease(
-            modelName, classNames, sessions, config.inferenceOptions(), config.recipeSettings());
+            modelName,
+            classNames,
+            sessions,
+            config.inferenceOptions(),
+            config.recipeSettings(),
+            config.labelerSettings());
     this.metrics = metrics;
     this.budget = budget;
   }
@@ -312,14 +314,21 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
    */
   private long runBatch(List<KeyValue<String, PendingImage>> batch, int fresh) {
     int n = batch.size();
-    LabelRecipe recipe = release.recipe();
-    int s = recipe.inputSize();
+    LabelPath path = release.path();
+    int s = path.recipe().inputSize();
     int plane = s * s;
     float[] images = new float[n * 3 * plane];
     int[][] classes = new int[n][];
     for (int i = 0; i < n; i++) {
       PendingImage p = batch.get(i).value;
-      unpack(p, s, images, i * 3 * plane);
+      LabelPath.intoBatch(
+          p.getRgb().asReadOnlyByteBuffer(),
+          p.getSize(),
+          p.getWidth(),
+          p.getHeight(),
+          s,
+          images,
+          i * 3 * plane);
       int[] k = new int[p.getClassesCount()];
       for (int c = 0; c < k.length; c++) {
         k[c] = p.getClasses(c);
@@ -360,7 +369,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
           new Attended(
               img.getImageId(),
               release.version(),
-              recipe,
+              path,
               img.getWidth(),
               img.getHeight(),
               img.getSource(),
@@ -368,7 +377,9 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
               scores,
               classes[i],
               result.maps()[i],
-              recipe.refinement() != null || masked ? input(img, s, images, i * 3 * plane) : null,
+              path.recipe().refinement() != null || masked
+                  ? LabelPath.modelRgb(img.getRgb().toByteArray(), img.getSize(), images, i, s)
+                  : null,
               masked && !img.getImage().isEmpty() ? img.getImage().toByteArray() : null,
               i >= fresh);
       context.forward(
@@ -378,46 +389,6 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       }
     }
     return inferenceNs;
-  }
-
-  /**
-   * An image as the session's input: as packed when validation resized it to this release's size,
-   * otherwise re-boxed bilinearly at this size with the same {@link Letterbox} geometry the release
-   * maps back with (images validated before this release arrived, or under an older one).
-   */
-  private static void unpack(PendingImage p, int s, float[] dst, int offset) {
-    int ps = p.getSize();
-    if (ps == s) {
-      Tensors.unpackRgb(p.getRgb().asReadOnlyByteBuffer(), dst, offset, s * s);
-      return;
-    }
-    float[] packed = new float[3 * ps * ps];
-    Tensors.unpackRgb(p.getRgb().asReadOnlyByteBuffer(), packed, 0, ps * ps);
-    Letterbox from = Letterbox.of(p.getWidth(), p.getHeight(), ps);
-    Letterbox to = Letterbox.of(p.getWidth(), p.getHeight(), s);
-    for (int ch = 0; ch < 3; ch++) {
-      float[] plane = Arrays.copyOfRange(packed, ch * ps * ps, (ch + 1) * ps * ps);
-      from.reframe(plane, to, Letterbox.PAD[ch], dst, offset + ch * s * s);
-    }
-  }
-
-  /**
-   * One image of the batch as interleaved 8-bit {@code r, g, b}: what the refining threshold stage
-   * runs its CRF on. The bytes validation packed when they are at this release's size; otherwise
-   * their re-boxing, read back from the batch.
-   */
-  private static byte[] input(PendingImage p, int s, float[] images, int offset) {
-    if (p.getSize() == s) {
-      return p.getRgb().toByteArray();
-    }
-    int plane = s * s;
-    byte[] out = new byte[3 * plane];
-    for (int q = 0; q < plane; q++) {
-      for (int ch = 0; ch < 3; ch++) {
-        out[3 * q + ch] = (byte) Math.round(images[offset + ch * plane + q] * 255f);
-      }
-    }
-    return out;
   }
 
   /** Switches to the newest usable release (between batches); false while none is there. */

@@ -9,9 +9,7 @@ import io.gainstream.proto.v1.ProxyLabel;
 import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.errors.DeadLetters;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -19,19 +17,11 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The thresholding stage: attention maps → proxy label at the image's own size (VOC palette PNG,
  * 255 = ignore), GAIN soft masks and SeeNet ternary masks per labelled class, and the class scores.
- * Thresholds and refinement come with each result, in its release's {@code LabelRecipe} (resolved
- * once by the attention stage when the release was swapped in).
+ * Each result brings its release's {@code LabelPath}: the thresholds and refinement of its recipe,
+ * resolved once by the attention stage of this task when the release was swapped in.
  */
 public final class ThresholdProcessor implements Processor<String, Attended, String, Message> {
   public static final String STAGE = "threshold";
-
-  private final ImageLabeler labeler;
-
-  /**
-   * Labelers by their settings: the releases' thresholds, refining or not (a few in a pipeline's
-   * life).
-   */
-  private final Map<ImageLabeler.Settings, ImageLabeler> labelers = new HashMap<>();
 
   private final List<String> classNames;
   private final String labelChild;
@@ -46,7 +36,6 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
 
   public ThresholdProcessor(
       PipelineConfig config, String labelChild, String deadLetterChild, PipelineMetrics metrics) {
-    this.labeler = new ImageLabeler(config.labelerSettings());
     this.classNames = config.classes().names();
     this.labelChild = labelChild;
     this.deadLetterChild = deadLetterChild;
@@ -101,22 +90,10 @@ public final class ThresholdProcessor implements Processor<String, Attended, Str
         System.nanoTime() - t0, a.relabelled(), System.currentTimeMillis() - record.timestamp());
   }
 
-  /**
-   * The labeler of a result: its recipe's thresholds, refining as the recipe says (the attention
-   * stage sends the input along when the label is to be refined).
-   */
-  private ImageLabeler labeler(Attended a) {
-    ImageLabeler.Settings s = labeler.settings().withThresholds(a.recipe().thresholds());
-    if (a.rgb() != null && a.recipe().refinement() != null) {
-      s = s.withRefine(a.recipe().refinement());
-    }
-    return s.equals(labeler.settings()) ? labeler : labelers.computeIfAbsent(s, ImageLabeler::new);
-  }
-
   ProxyLabel label(Attended a) {
     int w = a.originalWidth();
     int h = a.originalHeight();
-    ImageLabeler.Result r = labeler(a).label(a.maps(), a.classes(), a.size(), w, h, a.rgb());
+    ImageLabeler.Result r = a.path().label(a.maps(), a.classes(), w, h, a.rgb());
     byte[] classMap = r.classMap();
     byte[] unfused = null;
     if (mask != null && a.rgb() != null) {

@@ -2,12 +2,12 @@ package io.gainstream.topology.internals;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.UnsafeByteOperations;
-import io.gainstream.model.image.Tensors;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.input.ImageDecoder;
 import io.gainstream.model.input.InvalidInputException;
 import io.gainstream.model.input.PixelLabels;
+import io.gainstream.model.release.LabelPath;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.proto.v1.IndexedImage;
@@ -173,11 +173,12 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
    * attention stage batches, for a new image here and for a re-labelled one in {@link Relabeller}.
    */
   static PendingImage.Builder boxed(BufferedImage img, int size) {
+    LabelPath.Input in = LabelPath.prepare(img, size);
     return PendingImage.newBuilder()
-        .setWidth(img.getWidth())
-        .setHeight(img.getHeight())
-        .setSize(size)
-        .setRgb(UnsafeByteOperations.unsafeWrap(Tensors.packRgb(img, size)));
+        .setWidth(in.width())
+        .setHeight(in.height())
+        .setSize(in.side())
+        .setRgb(UnsafeByteOperations.unsafeWrap(in.rgb()));
   }
 
   /** What re-labelling needs of a valid image: its encoded bytes, not its resized pixels. */
