@@ -46,18 +46,13 @@ final class StreamRun {
 
   private final KafkaConnection kafka;
   private final Path work;
-  private final ThroughputBenchmark.Subject subject;
+  private final Subject subject;
   private final int batch;
   private final int threads;
   private final int ortThreads;
 
   StreamRun(
-      KafkaConnection kafka,
-      Path work,
-      ThroughputBenchmark.Subject subject,
-      int batch,
-      int threads,
-      int ortThreads) {
+      KafkaConnection kafka, Path work, Subject subject, int batch, int threads, int ortThreads) {
     this.kafka = kafka;
     this.work = work;
     this.subject = subject;
@@ -77,7 +72,7 @@ final class StreamRun {
    */
   Result run(int n, double ratePerSecond) throws InterruptedException {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    PipelineConfig config = ThroughputBenchmark.config(run, subject, batch, ortThreads);
+    PipelineConfig config = Subject.config(run, subject, batch, ortThreads);
     TopicSetup.ensure(kafka, config, Math.max(2, threads), (short) 1);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.consumer(null))) {

@@ -80,8 +80,7 @@ final class TrainerThroughput {
     List<SyntheticDataset.Sample> samples =
         SyntheticDataset.generate(
             new SyntheticDataset.Spec(4, spec.inputSize(), SAMPLES, 0.35, false, 0.9, 8));
-    ThroughputBenchmark.Subject subject =
-        ThroughputBenchmark.subject("trainer", spec, spec.inputSize(), 0);
+    Subject subject = Subject.of("trainer", spec, spec.inputSize(), 0);
     List<String> names = SyntheticDataset.classNames(spec.numClasses());
     // the same samples as the pipeline would copy them: at the model's input size, and at the size
     // of a PASCAL VOC photo, whose decoding costs far more
@@ -106,9 +105,9 @@ final class TrainerThroughput {
       }
       step.run();
     }
-    double m = ThroughputBenchmark.median(runs[0]);
-    double k = ThroughputBenchmark.median(runs[1]);
-    double p = ThroughputBenchmark.median(runs[2]);
+    double m = ThroughputCells.median(runs[0]);
+    double k = ThroughputCells.median(runs[1]);
+    double p = ThroughputCells.median(runs[2]);
     out.printf(
         "### Trainer (%s, batch %d, %d steps timed after %d, %dx%d input; Kafka-fed: %d samples/s arriving)%n%n",
         settings.method().id(),
@@ -174,13 +173,10 @@ final class TrainerThroughput {
    * @param encoded the samples, encoded once: the publisher's work is not the trainer's
    */
   private double fromKafka(
-      NetworkSpec spec,
-      GainSettings settings,
-      List<ImageEvent> encoded,
-      ThroughputBenchmark.Subject subject)
+      NetworkSpec spec, GainSettings settings, List<ImageEvent> encoded, Subject subject)
       throws InterruptedException {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    PipelineConfig config = ThroughputBenchmark.config(run, subject, 16, 0);
+    PipelineConfig config = Subject.config(run, subject, 16, 0);
     TopicSetup.ensure(kafka, config, 2, (short) 1);
     List<String> names = SyntheticDataset.classNames(spec.numClasses());
     AtomicBoolean training = new AtomicBoolean(true);

@@ -4,10 +4,8 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
@@ -24,11 +22,8 @@ import io.gainstream.model.net.GainNetwork;
 import io.gainstream.model.net.Head;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.net.Prediction;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -48,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GainTrainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GainTrainer.class);
-  private static final float ACCURACY_EMA = 0.05f;
 
   private final NetworkSpec spec;
   private final GainSettings settings;
@@ -60,31 +54,18 @@ public final class GainTrainer implements AutoCloseable {
   private final ParameterStore store;
 
   private long step;
-  private float accuracyEma;
 
-  /** Whether a step has updated the weights yet (the first one seeds the accuracy average). */
-  private boolean accuracySeeded;
+  /** When attention mining switches on. */
+  private final MiningSchedule mining;
 
-  private float bestAccuracyEma;
-  private long bestAccuracyStep;
-  private boolean miningActive;
-
-  /** Why attention mining may not start yet, or null when it may (see {@link #holdMining}). */
-  private String miningHeld;
-
-  /** Non-finite steps in a row, and in all. */
-  private int nonFinite;
-
-  private long skipped;
+  /** Skips steps whose loss or gradients are not finite. */
+  private final NonFiniteGuard finite;
 
   /** α in use: the settings' α until a rollback makes mining gentler. */
   private float alpha;
 
-  /**
-   * The moving average of every weight over the mined steps ({@link GainSettings#averaging}), in
-   * the trainer's manager and outside autograd; null before the first mined step or when off.
-   */
-  private Map<String, NDArray> average;
+  /** The moving average of the mined weights, what releases publish when averaging is on. */
+  private final WeightAverage average;
 
   /** A fresh built-in network, weights drawn from the settings' seed. */
   public GainTrainer(NetworkSpec spec, GainSettings settings) {
@@ -124,6 +105,9 @@ public final class GainTrainer implements AutoCloseable {
     trainer.initialize(new Shape(settings.batchSize(), 3, spec.inputSize(), spec.inputSize()));
     this.store = new ParameterStore(trainer.getManager(), false);
     this.alpha = settings.alpha();
+    this.average = new WeightAverage(network, trainer.getManager(), settings.averaging());
+    this.finite = new NonFiniteGuard(network);
+    this.mining = new MiningSchedule(settings);
   }
 
   private static Optimizer adam(float learningRate, float weightDecay) {
@@ -152,7 +136,7 @@ public final class GainTrainer implements AutoCloseable {
 
   /** Whether attention mining has switched on (it stays on once it has). */
   public boolean miningActive() {
-    return miningActive;
+    return mining.active();
   }
 
   /**
@@ -161,7 +145,7 @@ public final class GainTrainer implements AutoCloseable {
    */
   public void resumeAt(long steps, boolean mining) {
     this.step = steps;
-    this.miningActive = mining && settings.method().mines();
+    this.mining.resume(mining);
   }
 
   /**
@@ -170,12 +154,12 @@ public final class GainTrainer implements AutoCloseable {
    * stays on: the hold is a precondition for starting, not a rollback.
    */
   public void holdMining(String reason) {
-    this.miningHeld = reason;
+    mining.hold(reason);
   }
 
   /** Why mining is held off, or null when it is not ({@link #holdMining}). */
   public String miningHeld() {
-    return miningActive ? null : miningHeld;
+    return mining.held();
   }
 
   /** The attention-mining weight α in use now (lowered by {@link #restore}). */
@@ -192,14 +176,7 @@ public final class GainTrainer implements AutoCloseable {
     for (Pair<String, Parameter> p : network.getParameters()) {
       values.put(p.getKey(), p.getValue().getArray().toFloatArray());
     }
-    Map<String, float[]> averaged = null;
-    if (average != null) {
-      averaged = new LinkedHashMap<>();
-      for (Map.Entry<String, NDArray> e : average.entrySet()) {
-        averaged.put(e.getKey(), e.getValue().toFloatArray());
-      }
-    }
-    return new Snapshot(step, values, averaged);
+    return new Snapshot(step, values, average.values());
   }
 
   /**
@@ -221,21 +198,12 @@ public final class GainTrainer implements AutoCloseable {
     this.alpha = newAlpha;
     // the average goes back with the weights: a collapse after the last good check must not reach a
     // release through it either
-    dropAverage();
-    if (snapshot.average() != null) {
-      average = new LinkedHashMap<>();
-      for (Pair<String, Parameter> p : network.getParameters()) {
-        NDArray w = p.getValue().getArray();
-        average.put(
-            p.getKey(),
-            trainer.getManager().create(snapshot.average().get(p.getKey()), w.getShape()));
-      }
-    }
+    average.restore(snapshot.average());
   }
 
   /** Whether releases would publish averaged weights now (mining has run with averaging on). */
   public boolean averaging() {
-    return average != null;
+    return average.present();
   }
 
   /**
@@ -245,12 +213,7 @@ public final class GainTrainer implements AutoCloseable {
    * an average (mining has not run, or averaging is off) it changes nothing.
    */
   public AveragedWeights useAveragedWeights() {
-    if (average == null) {
-      return () -> {};
-    }
-    Map<String, float[]> averaged = new LinkedHashMap<>();
-    average.forEach((k, v) -> averaged.put(k, v.toFloatArray()));
-    return use(averaged);
+    return average.present() ? use(average.values()) : () -> {};
   }
 
   /**
@@ -283,33 +246,6 @@ public final class GainTrainer implements AutoCloseable {
     void close();
   }
 
-  /** {@code average = d·average + (1 − d)·weights}, after a mined step; the first one copies. */
-  private void updateAverage() {
-    float d = settings.averaging();
-    if (average == null) {
-      average = new LinkedHashMap<>();
-      for (Pair<String, Parameter> p : network.getParameters()) {
-        NDArray w = p.getValue().getArray();
-        average.put(p.getKey(), trainer.getManager().create(w.toFloatArray(), w.getShape()));
-      }
-      return;
-    }
-    for (Pair<String, Parameter> p : network.getParameters()) {
-      // a detached view: the update must not enter autograd's graph
-      try (NDArray w = p.getValue().getArray().stopGradient();
-          NDArray share = w.mul(1 - d)) {
-        average.get(p.getKey()).muli(d).addi(share);
-      }
-    }
-  }
-
-  private void dropAverage() {
-    if (average != null) {
-      average.values().forEach(NDArray::close);
-      average = null;
-    }
-  }
-
   /**
    * Weights at a step, copied out of the engine.
    *
@@ -327,7 +263,7 @@ public final class GainTrainer implements AutoCloseable {
     try (NDManager sub = trainer.getManager().newSubManager()) {
       NDArray x = sub.create(batch.images(), new Shape(n, 3, s, s));
       NDArray y = sub.create(batch.labels(), new Shape(n, c));
-      boolean mining = settings.method().mines() && miningActive && alpha > 0;
+      boolean mining = settings.method().mines() && this.mining.active() && alpha > 0;
       boolean pixels = settings.method() == Method.GAIN_EXT && batch.anyMask();
       float lCl;
       float lAm = 0;
@@ -336,7 +272,7 @@ public final class GainTrainer implements AutoCloseable {
       float[] logits;
       // training-mode batch-norm updates its running statistics in the forward pass: kept, so that
       // a non-finite batch cannot poison the statistics inference uses
-      Map<Parameter, float[]> stats = mining ? Map.of() : runningStatistics();
+      Map<Parameter, float[]> stats = mining ? Map.of() : finite.runningStatistics();
       try (GradientCollector gc = trainer.newGradientCollector()) {
         // Once attention mining is on, both streams use the frozen batch-norm statistics. If only
         // the erased stream did, the network could learn to score low under running statistics
@@ -345,27 +281,27 @@ public final class GainTrainer implements AutoCloseable {
         NDList out =
             mining ? network.forward(store, new NDList(x), false) : trainer.forward(new NDList(x));
         NDArray logit = out.get(0);
-        NDArray loss = classificationLoss(logit, y);
+        NDArray loss = GainLosses.classification(logit, y);
         if (network.head() == Head.ABN) {
           // L_per on the perception branch's scores, plus L_att on the attention branch's own
-          loss = loss.add(classificationLoss(out.get(2), y));
+          loss = loss.add(GainLosses.classification(out.get(2), y));
         }
         if (network.head() == Head.SEENET) {
           // S_B finds the classes in the potential zone; S_C sees the background and must find none
-          loss = loss.add(classificationLoss(out.get(2), y));
-          loss = loss.add(classificationLoss(out.get(3), y.zerosLike()));
+          loss = loss.add(GainLosses.classification(out.get(2), y));
+          loss = loss.add(GainLosses.classification(out.get(3), y.zerosLike()));
         }
         lCl = loss.getFloat();
         NDArray attention = mining || pixels ? network.attention(out.get(1)) : null;
         if (mining) {
-          NDArray am = attentionMiningLoss(x, attention, batch);
+          NDArray am = GainLosses.attentionMining(network, store, settings, x, attention, batch, c);
           if (am != null) {
             lAm = am.getFloat();
             loss = loss.add(am.mul(alpha));
           }
         }
         if (pixels) {
-          NDArray le = pixelLoss(attention, batch, sub);
+          NDArray le = GainLosses.pixel(attention, batch, sub, c, s);
           if (le != null) {
             lE = le.getFloat();
             loss = loss.add(le.mul(settings.omegaExt()));
@@ -377,116 +313,23 @@ public final class GainTrainer implements AutoCloseable {
           gc.backward(loss);
         }
       }
-      if (!Float.isFinite(total) || !gradientsFinite()) {
-        stats.forEach((p, v) -> p.getArray().set(v));
-        return skip(total, lCl, lAm, lE, mining);
+      if (!Float.isFinite(total) || !finite.gradientsFinite()) {
+        return finite.skip(step, stats, total, lCl, lAm, lE, mining);
       }
-      nonFinite = 0;
+      finite.finite();
       trainer.step();
       if (mining && settings.averaging() > 0) {
-        updateAverage();
+        average.update();
       }
       float acc = Metrics.exactMatch(logits, batch.labels(), n, c, 0f);
-      accuracyEma = !accuracySeeded ? acc : accuracyEma + ACCURACY_EMA * (acc - accuracyEma);
-      accuracySeeded = true;
-      updateMiningSwitch();
+      this.mining.afterStep(step, acc);
       return new StepResult(step, total, lCl, lAm, lE, acc, mining, false);
-    }
-  }
-
-  /**
-   * Steps in a row whose loss or gradients were not finite before the trainer gives up: one such
-   * batch is skipped, a run of them means the weights or the data are broken.
-   */
-  static final int MAX_NON_FINITE_STEPS = 10;
-
-  /**
-   * A step whose loss or gradients are NaN or infinite changes nothing: no optimiser update (Adam's
-   * moments would carry the NaN into every later step), no moving average, no accuracy, and the
-   * batch-norm statistics as they were before the batch. PyTorch's AVX-512 kernels on this
-   * project's machine produced such steps (docs/QUALITY.md, session 10); before this check they
-   * turned every weight into NaN and the release into noise.
-   */
-  private StepResult skip(float total, float lCl, float lAm, float lE, boolean mining) {
-    zeroGradients();
-    nonFinite++;
-    skipped++;
-    LOG.warn(
-        "step {}: non-finite {} (loss {}): update skipped ({} in a row)",
-        step,
-        Float.isFinite(total) ? "gradients" : "loss",
-        total,
-        nonFinite);
-    if (nonFinite >= MAX_NON_FINITE_STEPS) {
-      throw new IllegalStateException(
-          "training diverged: "
-              + nonFinite
-              + " steps in a row gave a non-finite loss or gradients (last loss "
-              + total
-              + ")");
-    }
-    return new StepResult(step, total, lCl, lAm, lE, Float.NaN, mining, true);
-  }
-
-  /** A copy of every batch-norm running mean and variance (a few thousand floats). */
-  private Map<Parameter, float[]> runningStatistics() {
-    Map<Parameter, float[]> m = new IdentityHashMap<>();
-    for (Pair<String, Parameter> p : network.getParameters()) {
-      Parameter.Type t = p.getValue().getType();
-      if (t == Parameter.Type.RUNNING_MEAN || t == Parameter.Type.RUNNING_VAR) {
-        m.put(p.getValue(), p.getValue().getArray().toFloatArray());
-      }
-    }
-    return m;
-  }
-
-  /** Whether every gradient of this step is finite; one sum over all of them, read once. */
-  private boolean gradientsFinite() {
-    NDArray sum = null;
-    List<NDArray> parts = new ArrayList<>();
-    for (Pair<String, Parameter> p : network.getParameters()) {
-      NDArray w = p.getValue().getArray();
-      if (!w.hasGradient()) {
-        continue;
-      }
-      NDArray g = w.getGradient();
-      if (g == null) {
-        continue;
-      }
-      parts.add(g);
-      NDArray s = g.sum();
-      parts.add(s);
-      sum = sum == null ? s : sum.add(s);
-      parts.add(sum);
-    }
-    try {
-      return sum == null || Float.isFinite(sum.getFloat());
-    } finally {
-      parts.forEach(NDArray::close);
-    }
-  }
-
-  /**
-   * Writes zeros into every gradient in place (NaN · 0 is NaN, so no arithmetic can clear them; and
-   * {@code set(float[])} would swap the gradient's storage for a Java buffer, which the next
-   * backward pass cannot write into).
-   */
-  private void zeroGradients() {
-    for (Pair<String, Parameter> p : network.getParameters()) {
-      NDArray w = p.getValue().getArray();
-      if (w.hasGradient()) {
-        NDArray g = w.getGradient();
-        if (g != null) {
-          g.set(new NDIndex("..."), 0f);
-          g.close();
-        }
-      }
     }
   }
 
   /** Steps skipped so far for a non-finite loss or gradients. */
   public long skippedSteps() {
-    return skipped;
+    return finite.skipped();
   }
 
   private void checkBatch(Batch b) {
@@ -520,126 +363,6 @@ public final class GainTrainer implements AutoCloseable {
     }
   }
 
-  /**
-   * Classification has stopped improving for this many steps: it has converged as far as it will.
-   */
-  static final int PLATEAU_STEPS = 300;
-
-  private void updateMiningSwitch() {
-    if (accuracyEma > bestAccuracyEma + 0.03f) {
-      bestAccuracyEma = accuracyEma;
-      bestAccuracyStep = step;
-    }
-    boolean converged =
-        accuracyEma >= settings.miningStartAccuracy() || step - bestAccuracyStep >= PLATEAU_STEPS;
-    if (!miningActive
-        && miningHeld == null
-        && settings.method().mines()
-        && step >= settings.warmupSteps()
-        && converged) {
-      miningActive = true;
-    }
-  }
-
-  /** Multi-label soft-margin loss: mean binary cross-entropy on logits, numerically stable. */
-  static NDArray classificationLoss(NDArray logits, NDArray labels) {
-    return Activation.relu(logits)
-        .sub(logits.mul(labels))
-        .add(logits.abs().neg().exp().add(1).log())
-        .mean();
-  }
-
-  /**
-   * {@code L_am}: for every (image, ground-truth class) pair, the image with its soft mask {@code
-   * T(A^c)} erased is scored again; the loss is the sigmoid score of c, averaged over the image's n
-   * classes and then over images. Images without labels contribute nothing.
-   */
-  private NDArray attentionMiningLoss(NDArray x, NDArray attention, Batch batch) {
-    int n = batch.size();
-    int c = spec.numClasses();
-    List<NDArray> images = new ArrayList<>();
-    List<NDArray> maps = new ArrayList<>();
-    List<Integer> classes = new ArrayList<>();
-    List<Float> weights = new ArrayList<>();
-    int labelled = 0;
-    for (int i = 0; i < n; i++) {
-      if (countLabels(batch.labels(), i, c) > 0) {
-        labelled++;
-      }
-    }
-    if (labelled == 0) {
-      return null;
-    }
-    for (int i = 0; i < n; i++) {
-      int k = countLabels(batch.labels(), i, c);
-      for (int j = 0; j < c; j++) {
-        if (batch.labels()[i * c + j] > 0.5f) {
-          images.add(x.get(i));
-          maps.add(attention.get(i, j));
-          classes.add(j);
-          weights.add(1f / (k * labelled));
-        }
-      }
-    }
-    int pairs = classes.size();
-    NDArray soft =
-        Activation.sigmoid(
-            NDArrays.stack(new NDList(maps)).sub(settings.sigma()).mul(settings.omega()));
-    NDArray erased = NDArrays.stack(new NDList(images)).mul(soft.expandDims(1).neg().add(1));
-    NDArray erasedLogits = network.forward(store, new NDList(erased), false).get(0);
-    float[] select = new float[pairs * c];
-    float[] w = new float[pairs];
-    for (int p = 0; p < pairs; p++) {
-      select[p * c + classes.get(p)] = 1f;
-      w[p] = weights.get(p);
-    }
-    NDManager m = x.getManager();
-    NDArray score =
-        Activation.sigmoid(erasedLogits)
-            .mul(m.create(select, new Shape(pairs, c)))
-            .sum(new int[] {1});
-    return score.mul(m.create(w)).sum();
-  }
-
-  /** {@code L_e}: mean squared error between attention and pixel labels, over labelled pairs. */
-  private NDArray pixelLoss(NDArray attention, Batch batch, NDManager sub) {
-    int n = batch.size();
-    int c = spec.numClasses();
-    int s = spec.inputSize();
-    float[] w = new float[n * c];
-    int pairs = 0;
-    for (int i = 0; i < n; i++) {
-      if (!batch.hasMask()[i]) {
-        continue;
-      }
-      for (int j = 0; j < c; j++) {
-        if (batch.labels()[i * c + j] > 0.5f) {
-          w[i * c + j] = 1f;
-          pairs++;
-        }
-      }
-    }
-    if (pairs == 0) {
-      return null;
-    }
-    for (int k = 0; k < w.length; k++) {
-      w[k] /= pairs;
-    }
-    NDArray target = sub.create(batch.masks(), new Shape(n, c, s, s));
-    NDArray mse = attention.sub(target).square().reshape(n, c, (long) s * s).mean(new int[] {2});
-    return mse.mul(sub.create(w, new Shape(n, c))).sum();
-  }
-
-  private static int countLabels(float[] labels, int i, int c) {
-    int k = 0;
-    for (int j = 0; j < c; j++) {
-      if (labels[i * c + j] > 0.5f) {
-        k++;
-      }
-    }
-    return k;
-  }
-
   /** Probabilities and normalised attention maps with inference-mode batch-norm. */
   public Prediction predict(float[] images, int n) {
     int s = spec.inputSize();
@@ -658,7 +381,7 @@ public final class GainTrainer implements AutoCloseable {
 
   @Override
   public void close() {
-    dropAverage();
+    average.close();
     trainer.close();
     model.close();
   }

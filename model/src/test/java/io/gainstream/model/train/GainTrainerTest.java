@@ -198,7 +198,7 @@ class GainTrainerTest {
       float[] poisoned = good.images().clone();
       java.util.Arrays.fill(poisoned, Float.POSITIVE_INFINITY);
       Batch bad = new Batch(good.size(), poisoned, good.labels(), null, null);
-      for (int i = 1; i < GainTrainer.MAX_NON_FINITE_STEPS; i++) {
+      for (int i = 1; i < NonFiniteGuard.MAX_NON_FINITE_STEPS; i++) {
         assertThat(t.step(bad).skipped()).isTrue();
       }
       assertThatThrownBy(() -> t.step(bad))

@@ -1,10 +1,13 @@
 package io.gainstream.topology.internals;
 
 import com.google.protobuf.Message;
+import io.gainstream.model.infer.BatchAttention;
+import io.gainstream.model.net.Prediction;
 import io.gainstream.model.release.LabelPath;
 import io.gainstream.model.release.LabelRecipe;
 import io.gainstream.proto.v1.AttentionResult;
 import io.gainstream.proto.v1.ClassAttention;
+import io.gainstream.proto.v1.PendingImage;
 import java.util.List;
 
 /**
@@ -38,6 +41,49 @@ public record Attended(
     byte[] rgb,
     byte[] image,
     boolean relabelled) {
+
+  /**
+   * Image {@code i} of a batch the attention stage ran.
+   *
+   * @param batch the batch's input tensor (the refiner and the mask model see what the model saw)
+   * @param masked whether a mask model fuses the labels (it needs the encoded image)
+   */
+  static Attended of(
+      PendingImage img,
+      long version,
+      LabelPath path,
+      BatchAttention.Result result,
+      int i,
+      float[] batch,
+      boolean masked,
+      boolean relabelled) {
+    Prediction p = result.prediction();
+    float[] scores = new float[p.numClasses()];
+    for (int k = 1; k <= scores.length; k++) {
+      scores[k - 1] = p.probability(i, k);
+    }
+    int[] classes = new int[img.getClassesCount()];
+    for (int c = 0; c < classes.length; c++) {
+      classes[c] = img.getClasses(c);
+    }
+    int s = path.recipe().inputSize();
+    return new Attended(
+        img.getImageId(),
+        version,
+        path,
+        img.getWidth(),
+        img.getHeight(),
+        img.getSource(),
+        img.getTimestampMs(),
+        scores,
+        classes,
+        result.maps()[i],
+        path.recipe().refinement() != null || masked
+            ? LabelPath.modelRgb(img.getRgb().toByteArray(), img.getSize(), batch, i, s)
+            : null,
+        masked && !img.getImage().isEmpty() ? img.getImage().toByteArray() : null,
+        relabelled);
+  }
 
   public LabelRecipe recipe() {
     return path.recipe();

@@ -2,7 +2,6 @@ package io.gainstream.topology.internals;
 
 import io.gainstream.model.infer.BatchAttention;
 import io.gainstream.model.input.DecodeLimits;
-import io.gainstream.model.net.Prediction;
 import io.gainstream.model.release.LabelPath;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ModelRelease;
@@ -13,7 +12,6 @@ import io.gainstream.topology.errors.DeadLetters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -82,8 +80,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
 
   private ProcessorContext<String, Object> context;
 
-  /** This thread's commit count metric, once found. */
-  private Metric commitTotal;
+  /** This thread's commit count. */
+  private ThreadCommits commits;
 
   private KeyValueStore<String, PendingImage> buffer;
   private KeyValueStore<String, ModelRelease> models;
@@ -136,6 +134,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    this.commits = new ThreadCommits(context);
     this.buffer = context.getStateStore(bufferStore);
     this.models = context.getStateStore(modelsStore);
     if (versionsStore != null) {
@@ -185,29 +184,6 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     }
   }
 
-  /**
-   * How many times this stream thread has committed (Kafka Streams' own {@code commit-total} of the
-   * thread); NaN where there is no such metric (the topology test driver).
-   */
-  private double commits() {
-    if (commitTotal == null) {
-      String thread = Thread.currentThread().getName();
-      for (var e : context.metrics().metrics().entrySet()) {
-        var name = e.getKey();
-        if (name.name().equals("commit-total")
-            && name.group().equals("stream-thread-metrics")
-            && thread.equals(name.tags().get("thread-id"))) {
-          commitTotal = e.getValue();
-          break;
-        }
-      }
-      if (commitTotal == null) {
-        return Double.NaN;
-      }
-    }
-    return commitTotal.metricValue() instanceof Double d ? d : Double.NaN;
-  }
-
   /** The largest batch now: the release's sizer's, the configured maximum before a release. */
   private int limit() {
     return sizer == null ? maxBatch : sizer.limit();
@@ -241,7 +217,7 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     long started = System.nanoTime();
     boolean ran = false;
     while (true) {
-      int take = budget.take(sizer, commits());
+      int take = budget.take(sizer, commits.now());
       if (take == 0) {
         break; // this transaction's budget is spent: the rest goes after the commit
       }
@@ -358,30 +334,10 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
       return System.nanoTime() - t0;
     }
     long inferenceNs = System.nanoTime() - t0;
-    Prediction p = result.prediction();
     for (int i = 0; i < n; i++) {
       PendingImage img = batch.get(i).value;
-      float[] scores = new float[p.numClasses()];
-      for (int k = 1; k <= scores.length; k++) {
-        scores[k - 1] = p.probability(i, k);
-      }
       Attended out =
-          new Attended(
-              img.getImageId(),
-              release.version(),
-              path,
-              img.getWidth(),
-              img.getHeight(),
-              img.getSource(),
-              img.getTimestampMs(),
-              scores,
-              classes[i],
-              result.maps()[i],
-              path.recipe().refinement() != null || masked
-                  ? LabelPath.modelRgb(img.getRgb().toByteArray(), img.getSize(), images, i, s)
-                  : null,
-              masked && !img.getImage().isEmpty() ? img.getImage().toByteArray() : null,
-              i >= fresh);
+          Attended.of(img, release.version(), path, result, i, images, masked, i >= fresh);
       context.forward(
           new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
       if (relabeller != null) {
