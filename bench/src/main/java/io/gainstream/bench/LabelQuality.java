@@ -7,7 +7,7 @@ import io.gainstream.model.synthetic.PartObjects;
 import io.gainstream.model.synthetic.SyntheticDataset.Sample;
 import io.gainstream.model.train.Method;
 import io.gainstream.services.label.LabelJob;
-import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.services.trainer.TrainerOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ public final class LabelQuality {
       boolean synthetic,
       boolean parts,
       boolean fashion,
-      TrainerService.Guarding guarding,
+      TrainerOptions.Guarding guarding,
       Photos photos,
       String refine,
       String ttaScales,

@@ -16,6 +16,7 @@ import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.trainer.Checkpoints;
+import io.gainstream.services.trainer.TrainerOptions;
 import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
 import java.awt.Graphics2D;
@@ -191,27 +192,21 @@ final class TrainerThroughput {
         producer.send(record(config, encoded.get(i), "s-" + i));
       }
       producer.flush();
-      TrainerService.Options opts =
-          new TrainerService.Options(
-              config.modelName(),
-              names,
-              spec,
-              settings,
-              1_000_000,
-              STEPS,
-              1000,
-              SAMPLES,
-              3000,
-              new Checkpoints(work.resolve("trainer-" + run)),
-              "bench-trainer-" + run,
-              config.trainingSamplesTopic(),
-              config.modelsTopic(),
-              DecodeLimits.defaults(),
+      TrainerOptions opts =
+          TrainerOptions.builder(config, names, spec, settings)
+              .releaseEvery(1_000_000)
+              .maxSteps(STEPS)
+              .replayCapacity(1000)
+              .startAfter(SAMPLES, 3000)
+              .checkpoints(new Checkpoints(work.resolve("trainer-" + run)))
+              .groupId("bench-trainer-" + run)
+              .limits(DecodeLimits.defaults())
               // nothing held out and no releases: both sides train on every sample, like the
               // memory-fed side
-              new TrainerService.Guarding(
-                  0, CollapseGuard.Settings.defaults(), ReleaseGate.defaults()),
-              null);
+              .guarding(
+                  new TrainerOptions.Guarding(
+                      0, CollapseGuard.Settings.defaults(), ReleaseGate.defaults()))
+              .build();
       TrainerService trainer =
           new TrainerService(kafka, opts, s -> stepAt[steps[0]++] = System.nanoTime());
       Thread t = new Thread(trainer, "bench-trainer");

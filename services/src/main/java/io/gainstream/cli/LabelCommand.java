@@ -12,7 +12,7 @@ import io.gainstream.model.train.HeldOutSplit;
 import io.gainstream.model.train.Method;
 import io.gainstream.services.io.LabelsCsv;
 import io.gainstream.services.label.LabelJob;
-import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.services.trainer.TrainerOptions;
 import io.gainstream.topology.PipelineConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -260,7 +260,7 @@ public final class LabelCommand implements Callable<Integer> {
    * A run that trains must be able to validate what it trains (issue 29: an unvalidated release
    * went out with exit 0): fewer images than that are refused before any work.
    */
-  private static void requireJudgeable(Path labels, TrainerService.Guarding guarding)
+  private static void requireJudgeable(Path labels, TrainerOptions.Guarding guarding)
       throws IOException {
     int judge = guarding.guard().minImages();
     int n = LabelsCsv.read(labels).size();

@@ -11,6 +11,7 @@ import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.Method;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.trainer.Checkpoints;
+import io.gainstream.services.trainer.TrainerOptions;
 import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
 import java.io.IOException;
@@ -90,7 +91,7 @@ final class TrainerCommand extends ServiceCommand {
   Path init;
 
   /** What {@link #configure} built: the trainer's options. */
-  private TrainerService.Options options;
+  private TrainerOptions options;
 
   @Override
   PipelineConfig configure() throws Exception {
@@ -115,28 +116,24 @@ final class TrainerCommand extends ServiceCommand {
         bb == null
             ? new NetworkSpec(size, 16, 3, classes.size())
             : NetworkSpec.forBackbone(size, classes.size());
-    TrainerService.Options o =
-        new TrainerService.Options(
-            config.modelName(),
-            classes.names(),
-            spec,
-            GainSettings.defaults(m)
-                .withSeed(seed)
-                .withAveraging(backbone.averaging(bb))
-                .withCutout(backbone.cutout()),
-            releaseEvery,
-            maxSteps,
-            replayCapacity,
-            64,
-            5000,
-            new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())),
-            "gainstream-trainer-" + config.modelName(),
-            config.trainingSamplesTopic(),
-            config.modelsTopic(),
-            config.decodeLimits(),
-            validation.guarding(),
-            bb,
-            BackboneOptions.labelSize(labelSize, bb, size));
+    TrainerOptions o =
+        TrainerOptions.builder(
+                config,
+                classes.names(),
+                spec,
+                GainSettings.defaults(m)
+                    .withSeed(seed)
+                    .withAveraging(backbone.averaging(bb))
+                    .withCutout(backbone.cutout()))
+            .releaseEvery(releaseEvery)
+            .maxSteps(maxSteps)
+            .replayCapacity(replayCapacity)
+            .checkpoints(
+                new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())))
+            .guarding(validation.guarding())
+            .backbone(bb)
+            .labelSize(BackboneOptions.labelSize(labelSize, bb, size))
+            .build();
     if (init != null) {
       o = o.withInit(initRelease(init, o));
     }
@@ -147,7 +144,7 @@ final class TrainerCommand extends ServiceCommand {
   @Override
   void serve(KafkaConnection connection, PipelineConfig config, ShutdownGate gate)
       throws Exception {
-    TrainerService.Options o = options;
+    TrainerOptions o = options;
     ProgressBar bar =
         Bars.bar("train " + o.settings().method().id(), o.maxSteps() > 0 ? o.maxSteps() : -1);
     TrainerService trainer = new TrainerService(connection, o, s -> bar.stepTo(s.step()));
@@ -175,7 +172,7 @@ final class TrainerCommand extends ServiceCommand {
    * other classes, another network or another preprocessing is a one-line error before anything
    * runs.
    */
-  private static byte[] initRelease(Path file, TrainerService.Options o) throws IOException {
+  private static byte[] initRelease(Path file, TrainerOptions o) throws IOException {
     LabelCommand.requireFile(file, "--init");
     byte[] onnx = Files.readAllBytes(file);
     try {

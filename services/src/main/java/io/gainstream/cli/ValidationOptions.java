@@ -2,7 +2,7 @@ package io.gainstream.cli;
 
 import io.gainstream.model.train.CollapseGuard;
 import io.gainstream.model.train.ReleaseGate;
-import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.services.trainer.TrainerOptions;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,7 +41,7 @@ public final class ValidationOptions {
               + "Default: ${DEFAULT-VALUE}.")
   double collapseTolerance;
 
-  public TrainerService.Guarding guarding() {
+  public TrainerOptions.Guarding guarding() {
     if (!(heldOut >= 0 && heldOut < 1)) {
       throw new UserError("--held-out must be in [0, 1), got " + heldOut);
     }
@@ -52,7 +52,7 @@ public final class ValidationOptions {
       throw new UserError("--collapse-tolerance must be in (0, 1), got " + collapseTolerance);
     }
     CollapseGuard.Settings d = CollapseGuard.Settings.defaults();
-    return new TrainerService.Guarding(
+    return new TrainerOptions.Guarding(
         heldOut,
         new CollapseGuard.Settings(
             d.checkEvery(), collapseTolerance, d.maxRollbacks(), d.minImages()),

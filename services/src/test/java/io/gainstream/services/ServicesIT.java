@@ -19,6 +19,7 @@ import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.services.trainer.Checkpoints;
+import io.gainstream.services.trainer.TrainerOptions;
 import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.file.Path;
@@ -67,25 +68,22 @@ class ServicesIT {
     return c;
   }
 
-  private static TrainerService.Options trainer(
+  private static TrainerOptions trainer(
       PipelineConfig c, long maxSteps, int releaseEvery, Path checkpoints) {
-    return new TrainerService.Options(
-        c.modelName(),
-        CLASSES,
-        new NetworkSpec(64, 8, 3, 3),
-        GainSettings.defaults(Method.CAM).withBatchSize(8),
-        releaseEvery,
-        maxSteps,
-        500,
-        8,
-        1000,
-        new Checkpoints(checkpoints),
-        "trainer-" + c.modelName(),
-        c.trainingSamplesTopic(),
-        c.modelsTopic(),
-        c.decodeLimits(),
-        new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)),
-        null);
+    return TrainerOptions.builder(
+            c,
+            CLASSES,
+            new NetworkSpec(64, 8, 3, 3),
+            GainSettings.defaults(Method.CAM).withBatchSize(8))
+        .releaseEvery(releaseEvery)
+        .maxSteps(maxSteps)
+        .startAfter(8, 1000)
+        .checkpoints(new Checkpoints(checkpoints))
+        .groupId("trainer-" + c.modelName())
+        .guarding(
+            new TrainerOptions.Guarding(
+                0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)))
+        .build();
   }
 
   private static byte[] png(SyntheticDataset.Sample s) {
@@ -240,7 +238,7 @@ class ServicesIT {
         .containsExactly(30L, 40L);
   }
 
-  private static TrainerService.Options trainer(
+  private static TrainerOptions trainer(
       PipelineConfig c,
       NetworkSpec spec,
       GainSettings settings,
@@ -248,24 +246,15 @@ class ServicesIT {
       int releaseEvery,
       int startAfter,
       Path checkpoints,
-      TrainerService.Guarding guarding) {
-    return new TrainerService.Options(
-        c.modelName(),
-        CLASSES,
-        spec,
-        settings,
-        releaseEvery,
-        maxSteps,
-        500,
-        startAfter,
-        1000,
-        new Checkpoints(checkpoints),
-        "trainer-" + c.modelName(),
-        c.trainingSamplesTopic(),
-        c.modelsTopic(),
-        c.decodeLimits(),
-        guarding,
-        null);
+      TrainerOptions.Guarding guarding) {
+    return TrainerOptions.builder(c, CLASSES, spec, settings)
+        .releaseEvery(releaseEvery)
+        .maxSteps(maxSteps)
+        .startAfter(startAfter, 1000)
+        .checkpoints(new Checkpoints(checkpoints))
+        .groupId("trainer-" + c.modelName())
+        .guarding(guarding)
+        .build();
   }
 
   private static String metrics(TrainerService t) {
@@ -279,8 +268,8 @@ class ServicesIT {
     List<SyntheticDataset.Sample> samples =
         SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 120, 0.3, false, 0.9, 21));
     NetworkSpec spec = new NetworkSpec(64, 8, 3, 3);
-    TrainerService.Guarding guarding =
-        new TrainerService.Guarding(
+    TrainerOptions.Guarding guarding =
+        new TrainerOptions.Guarding(
             0.25, CollapseGuard.Settings.defaults(), new ReleaseGate(0.6, 0.03));
     Path cp = tmp.resolve("cp-g");
     long started = System.currentTimeMillis();
@@ -364,8 +353,8 @@ class ServicesIT {
     GainSettings g =
         GainSettings.defaults(Method.GAIN).withSeed(1).withBatchSize(8).withWarmup(100, 0f);
     g = g.withMining(100f, g.sigma(), g.omega());
-    TrainerService.Guarding guarding =
-        new TrainerService.Guarding(0.2, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1));
+    TrainerOptions.Guarding guarding =
+        new TrainerOptions.Guarding(0.2, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1));
     List<Long> steps = new ArrayList<>();
     TrainerService t =
         new TrainerService(
@@ -413,7 +402,7 @@ class ServicesIT {
                 250,
                 40,
                 tmp.resolve("cp-" + prefix),
-                new TrainerService.Guarding(0.1, guard, new ReleaseGate(0, 1))),
+                new TrainerOptions.Guarding(0.1, guard, new ReleaseGate(0, 1))),
             s -> {});
     t.run();
     assertThat(t.failure()).isEmpty();

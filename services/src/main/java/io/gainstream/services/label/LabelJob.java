@@ -16,6 +16,7 @@ import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
 import io.gainstream.services.trainer.Checkpoints;
+import io.gainstream.services.trainer.TrainerOptions;
 import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.Topic;
@@ -77,7 +78,7 @@ public final class LabelJob {
       Path clientConfig,
       Path workDir,
       boolean progress,
-      TrainerService.Guarding guarding,
+      TrainerOptions.Guarding guarding,
       Backbone backbone,
       int inputSize,
       int labelSize,
@@ -106,7 +107,7 @@ public final class LabelJob {
         Path clientConfig,
         Path workDir,
         boolean progress,
-        TrainerService.Guarding guarding,
+        TrainerOptions.Guarding guarding,
         Backbone backbone,
         int inputSize,
         int labelSize) {
@@ -224,7 +225,7 @@ public final class LabelJob {
       PipelineConfig config = LabelSetup.pipeline(r, classes, run, savedInfo);
       TopicSetup.ensure(kafka, config, 2, (short) 1);
 
-      TrainerService.Options topts = LabelSetup.trainer(r, classes, config, rows.size(), work, run);
+      TrainerOptions topts = LabelSetup.trainer(r, classes, config, rows.size(), work, run);
       try (PipelineService pipeline =
           new PipelineService(
                   kafka,

@@ -8,7 +8,7 @@ import io.gainstream.services.kafka.EmbeddedKafka;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.SharedBroker;
 import io.gainstream.services.trainer.Checkpoints;
-import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.services.trainer.TrainerOptions;
 import io.gainstream.topology.PipelineConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ final class LabelSetup {
   }
 
   /** The trainer's options for a run over {@code images} images. */
-  static TrainerService.Options trainer(
+  static TrainerOptions trainer(
       LabelJob.Request r,
       ClassCatalog classes,
       PipelineConfig config,
@@ -93,23 +93,17 @@ final class LabelSetup {
               Math.min(settings.warmupSteps(), r.trainSteps() / 4), settings.miningStartAccuracy());
     }
     settings = settings.withAveraging(r.averaging()).withCutout(r.cutout());
-    return new TrainerService.Options(
-        config.modelName(),
-        classes.names(),
-        spec,
-        settings,
-        r.trainSteps(),
-        r.trainSteps(),
-        Math.max(1000, images),
-        images,
-        3000,
-        new Checkpoints(work.resolve("checkpoints-" + run)),
-        "gainstream-trainer-" + run,
-        config.trainingSamplesTopic(),
-        config.modelsTopic(),
-        config.decodeLimits(),
-        r.guarding(),
-        r.backbone(),
-        r.labelSize());
+    // one release, at the end of a bounded run that starts once every image has been sampled
+    return TrainerOptions.builder(config, classes.names(), spec, settings)
+        .releaseEvery(r.trainSteps())
+        .maxSteps(r.trainSteps())
+        .replayCapacity(Math.max(1000, images))
+        .startAfter(images, 3000)
+        .checkpoints(new Checkpoints(work.resolve("checkpoints-" + run)))
+        .groupId("gainstream-trainer-" + run)
+        .guarding(r.guarding())
+        .backbone(r.backbone())
+        .labelSize(r.labelSize())
+        .build();
   }
 }

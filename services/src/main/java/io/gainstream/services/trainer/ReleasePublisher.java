@@ -43,26 +43,24 @@ final class ReleasePublisher {
   record Progress(
       float loss, float accuracy, int buffered, HeldOutSplit.Split split, boolean resumedMining) {}
 
-  private final TrainerService.Options o;
+  private final TrainerOptions o;
   private final TrainerStatus status;
   private final KafkaProducer<String, ModelRelease> producer;
 
   ReleasePublisher(
-      TrainerService.Options o,
-      TrainerStatus status,
-      KafkaProducer<String, ModelRelease> producer) {
+      TrainerOptions o, TrainerStatus status, KafkaProducer<String, ModelRelease> producer) {
     this.o = o;
     this.status = status;
     this.producer = producer;
   }
 
   /** What a trainer's releases name for their labels (the built-in network's or a backbone's). */
-  static LabelRecipe.Named named(TrainerService.Options o) {
+  static LabelRecipe.Named named(TrainerOptions o) {
     return o.backbone() == null ? LabelRecipe.Named.BUILT_IN : LabelRecipe.Named.BACKBONE;
   }
 
   /** Thresholds a trainer's releases are validated with: those they name, else the default. */
-  static ProxyLabels.Thresholds thresholds(TrainerService.Options o) {
+  static ProxyLabels.Thresholds thresholds(TrainerOptions o) {
     return named(o).thresholdsOrDefault();
   }
 

@@ -51,7 +51,7 @@ final class ResumePoint {
   private ResumePoint() {}
 
   /** Loads the newest release or checkpoint (or the given one) into the trainer. */
-  static Resumed load(GainTrainer trainer, KafkaConnection kafka, TrainerService.Options o) {
+  static Resumed load(GainTrainer trainer, KafkaConnection kafka, TrainerOptions o) {
     Optional<ModelRelease> onTopic = newestRelease(kafka, o.modelsTopic(), o.modelName());
     Optional<Checkpoints.Checkpoint> onDisk = o.checkpoints().newest();
     long topicVersion = onTopic.map(ModelRelease::getVersion).orElse(0L);

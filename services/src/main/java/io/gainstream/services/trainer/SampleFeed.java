@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class SampleFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SampleFeed.class);
 
-  private final TrainerService.Options o;
+  private final TrainerOptions o;
   private final KafkaConsumer<String, byte[]> consumer;
   private final SampleDecoder decoder;
   private final ReplayBuffer buffer;
@@ -38,8 +38,7 @@ final class SampleFeed implements AutoCloseable {
   private long lastArrival = System.currentTimeMillis();
   private boolean toldTooFew;
 
-  SampleFeed(
-      KafkaConnection kafka, TrainerService.Options o, ReplayBuffer buffer, ReplayBuffer heldOut) {
+  SampleFeed(KafkaConnection kafka, TrainerOptions o, ReplayBuffer buffer, ReplayBuffer heldOut) {
     this.o = o;
     this.buffer = buffer;
     this.heldOut = heldOut;

@@ -1,17 +1,12 @@
 package io.gainstream.services.trainer;
 
-import io.gainstream.model.backbone.Backbone;
-import io.gainstream.model.input.DecodeLimits;
-import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.train.Augmentation;
 import io.gainstream.model.train.Batches;
 import io.gainstream.model.train.CollapseGuard;
 import io.gainstream.model.train.Example;
-import io.gainstream.model.train.GainSettings;
 import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.HeldOutSplit;
 import io.gainstream.model.train.Method;
-import io.gainstream.model.train.ReleaseGate;
 import io.gainstream.model.train.StepResult;
 import io.gainstream.model.train.Validation;
 import io.gainstream.proto.v1.ModelRelease;
@@ -39,180 +34,8 @@ import org.slf4j.MarkerFactory;
 public final class TrainerService implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
 
-  /**
-   * @param modelName key of the releases on the models topic
-   * @param classes class names (index k − 1 is class k)
-   * @param spec network shape
-   * @param settings method and hyper-parameters
-   * @param releaseEvery steps between releases
-   * @param maxSteps stop after this many steps in total (0 = run until closed)
-   * @param replayCapacity images kept for replay
-   * @param startAfterSamples start training once this many samples are buffered ...
-   * @param startAfterIdleMs ... or once samples stopped arriving for this long (with at least one)
-   * @param checkpoints checkpoint store
-   * @param groupId name of the trainer in logs and client ids
-   * @param samplesTopic topic of training samples
-   * @param modelsTopic topic of releases
-   * @param limits decode limits for samples
-   * @param guarding held-out share, collapse guard and release gate
-   * @param backbone imported feature extractor, or null for the built-in network
-   * @param labelSize input side of the releases (what the pipeline labels at): {@code spec}'s own
-   *     size, or a larger multiple of the network's stride (same weights, a finer attention grid)
-   */
-  public record Options(
-      String modelName,
-      List<String> classes,
-      NetworkSpec spec,
-      GainSettings settings,
-      int releaseEvery,
-      long maxSteps,
-      int replayCapacity,
-      int startAfterSamples,
-      long startAfterIdleMs,
-      Checkpoints checkpoints,
-      String groupId,
-      String samplesTopic,
-      String modelsTopic,
-      DecodeLimits limits,
-      Guarding guarding,
-      Backbone backbone,
-      int labelSize,
-      byte[] init) {
-
-    public Options {
-      if (labelSize < spec.inputSize()) {
-        throw new IllegalArgumentException(
-            "label size " + labelSize + " is below the training input " + spec.inputSize());
-      }
-    }
-
-    /** Starts from scratch when there is nothing to resume. */
-    public Options(
-        String modelName,
-        List<String> classes,
-        NetworkSpec spec,
-        GainSettings settings,
-        int releaseEvery,
-        long maxSteps,
-        int replayCapacity,
-        int startAfterSamples,
-        long startAfterIdleMs,
-        Checkpoints checkpoints,
-        String groupId,
-        String samplesTopic,
-        String modelsTopic,
-        DecodeLimits limits,
-        Guarding guarding,
-        Backbone backbone,
-        int labelSize) {
-      this(
-          modelName,
-          classes,
-          spec,
-          settings,
-          releaseEvery,
-          maxSteps,
-          replayCapacity,
-          startAfterSamples,
-          startAfterIdleMs,
-          checkpoints,
-          groupId,
-          samplesTopic,
-          modelsTopic,
-          limits,
-          guarding,
-          backbone,
-          labelSize,
-          null);
-    }
-
-    /**
-     * The same, starting from the release {@code onnx} (a saved model, {@code trainer --init}) when
-     * neither the models topic nor the checkpoints hold one: a restart resumes from its own newest
-     * release, never from this file again.
-     */
-    public Options withInit(byte[] onnx) {
-      return new Options(
-          modelName,
-          classes,
-          spec,
-          settings,
-          releaseEvery,
-          maxSteps,
-          replayCapacity,
-          startAfterSamples,
-          startAfterIdleMs,
-          checkpoints,
-          groupId,
-          samplesTopic,
-          modelsTopic,
-          limits,
-          guarding,
-          backbone,
-          labelSize,
-          onnx);
-    }
-
-    /** Releases label at the size the network trains at. */
-    public Options(
-        String modelName,
-        List<String> classes,
-        NetworkSpec spec,
-        GainSettings settings,
-        int releaseEvery,
-        long maxSteps,
-        int replayCapacity,
-        int startAfterSamples,
-        long startAfterIdleMs,
-        Checkpoints checkpoints,
-        String groupId,
-        String samplesTopic,
-        String modelsTopic,
-        DecodeLimits limits,
-        Guarding guarding,
-        Backbone backbone) {
-      this(
-          modelName,
-          classes,
-          spec,
-          settings,
-          releaseEvery,
-          maxSteps,
-          replayCapacity,
-          startAfterSamples,
-          startAfterIdleMs,
-          checkpoints,
-          groupId,
-          samplesTopic,
-          modelsTopic,
-          limits,
-          guarding,
-          backbone,
-          spec.inputSize());
-    }
-  }
-
-  /**
-   * How the trainer judges itself on samples it never trains on.
-   *
-   * @param heldOutShare share of images (by a hash of the id) kept for validation
-   * @param guard the collapse guard's checks
-   * @param gate which releases may be published
-   */
-  public record Guarding(double heldOutShare, CollapseGuard.Settings guard, ReleaseGate gate) {
-    public Guarding {
-      if (!(heldOutShare >= 0 && heldOutShare < 1)) {
-        throw new IllegalArgumentException("held-out share must be in [0, 1), got " + heldOutShare);
-      }
-    }
-
-    public static Guarding defaults() {
-      return new Guarding(0.1, CollapseGuard.Settings.defaults(), ReleaseGate.defaults());
-    }
-  }
-
   private final KafkaConnection kafka;
-  private final Options o;
+  private final TrainerOptions o;
   private final Consumer<StepResult> onStep;
   private final TrainerStatus status = new TrainerStatus();
   private volatile boolean running = true;
@@ -228,7 +51,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   private static final Marker FILE_ONLY = MarkerFactory.getMarker("gainstream.file-only");
 
-  public TrainerService(KafkaConnection kafka, Options options, Consumer<StepResult> onStep) {
+  public TrainerService(
+      KafkaConnection kafka, TrainerOptions options, Consumer<StepResult> onStep) {
     this.kafka = kafka;
     this.o = options;
     this.onStep = onStep;

@@ -8,6 +8,7 @@ import io.gainstream.services.kafka.EmbeddedKafka;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.services.pipeline.PipelineService;
+import io.gainstream.services.trainer.TrainerOptions;
 import io.gainstream.services.trainer.TrainerService;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.file.Path;
@@ -51,8 +52,7 @@ class BrokerRestartIT {
     Fixture.publishRelease(k, c, 1);
     List<SyntheticDataset.Sample> samples = Fixture.samples(30, 51);
     Set<String> ids = new LinkedHashSet<>();
-    TrainerService.Options topts =
-        Fixture.trainer(c, 15, 0, tmp.resolve("checkpoints"), "restart-trainer");
+    TrainerOptions topts = Fixture.trainer(c, 15, 0, tmp.resolve("checkpoints"), "restart-trainer");
     TrainerService trainer = new TrainerService(k, topts, s -> {});
     Thread trainerThread = new Thread(trainer, "trainer");
     try (PipelineService p =

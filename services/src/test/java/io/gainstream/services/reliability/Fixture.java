@@ -19,7 +19,7 @@ import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.proto.v1.ProxyLabel;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.services.trainer.Checkpoints;
-import io.gainstream.services.trainer.TrainerService;
+import io.gainstream.services.trainer.TrainerOptions;
 import io.gainstream.topology.PipelineConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,25 +97,21 @@ final class Fixture {
    * A cam trainer on the fixture's topics that publishes every release it makes ({@code maxSteps}
    * 0: until stopped).
    */
-  static TrainerService.Options trainer(
+  static TrainerOptions trainer(
       PipelineConfig c, int releaseEvery, long maxSteps, Path checkpoints, String groupId) {
-    return new TrainerService.Options(
-        c.modelName(),
-        CLASSES,
-        SPEC,
-        GainSettings.defaults(Method.CAM).withBatchSize(8),
-        releaseEvery,
-        maxSteps,
-        200,
-        8,
-        1000,
-        new Checkpoints(checkpoints),
-        groupId,
-        c.trainingSamplesTopic(),
-        c.modelsTopic(),
-        DecodeLimits.defaults(),
-        new TrainerService.Guarding(0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)),
-        null);
+    return TrainerOptions.builder(
+            c, CLASSES, SPEC, GainSettings.defaults(Method.CAM).withBatchSize(8))
+        .releaseEvery(releaseEvery)
+        .maxSteps(maxSteps)
+        .replayCapacity(200)
+        .startAfter(8, 1000)
+        .checkpoints(new Checkpoints(checkpoints))
+        .groupId(groupId)
+        .limits(DecodeLimits.defaults())
+        .guarding(
+            new TrainerOptions.Guarding(
+                0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)))
+        .build();
   }
 
   static List<SyntheticDataset.Sample> samples(int n, long seed) {
