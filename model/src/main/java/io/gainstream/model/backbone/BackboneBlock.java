@@ -9,12 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.ArrayList;
@@ -76,7 +73,7 @@ public final class BackboneBlock extends AbstractBlock {
           weight(n, 3, Parameter.Type.RUNNING_MEAN, i);
           weight(n, 4, Parameter.Type.RUNNING_VAR, i);
         }
-        case "Constant" -> constants.put(n.getOutput(0), attr(n, "value").getT());
+        case "Constant" -> constants.put(n.getOutput(0), OnnxOps.attr(n, "value").getT());
         default -> {}
       }
       if (weights.size() > before) {
@@ -242,7 +239,7 @@ public final class BackboneBlock extends AbstractBlock {
     NDArray x = in(n, 0, env, store, training, m);
     return switch (n.getOpType()) {
       case "Conv" ->
-          conv(
+          OnnxOps.conv(
               n,
               x,
               in(n, 1, env, store, training, m),
@@ -257,25 +254,27 @@ public final class BackboneBlock extends AbstractBlock {
                   in(n, 1, env, store, training, m),
                   in(n, 2, env, store, training, m),
                   1,
-                  f(n, "momentum", 0.9f),
-                  f(n, "epsilon", 1e-5f),
+                  OnnxOps.f(n, "momentum", 0.9f),
+                  OnnxOps.f(n, "epsilon", 1e-5f),
                   training && !frozen.contains(n))
               .head();
       case "Relu" -> Activation.relu(x);
-      case "LeakyRelu" -> Activation.leakyRelu(x, f(n, "alpha", 0.01f));
+      case "LeakyRelu" -> Activation.leakyRelu(x, OnnxOps.f(n, "alpha", 0.01f));
       case "Sigmoid" -> Activation.sigmoid(x);
-      case "HardSigmoid" -> x.mul(f(n, "alpha", 0.2f)).add(f(n, "beta", 0.5f)).clip(0, 1);
+      case "HardSigmoid" ->
+          x.mul(OnnxOps.f(n, "alpha", 0.2f)).add(OnnxOps.f(n, "beta", 0.5f)).clip(0, 1);
       case "HardSwish" -> x.mul(x.div(6f).add(0.5f).clip(0, 1));
       case "Clip" -> clip(n, x);
       case "Mul" -> x.mul(in(n, 1, env, store, training, m));
       case "Add" -> x.add(in(n, 1, env, store, training, m));
-      case "MaxPool" -> pool(n, x, true);
-      case "AveragePool" -> pool(n, x, false);
+      case "MaxPool" -> OnnxOps.pool(n, x, true);
+      case "AveragePool" -> OnnxOps.pool(n, x, false);
       case "GlobalAveragePool" -> x.mean(new int[] {3}, true).mean(new int[] {2}, true);
-      case "Flatten" -> x.reshape(flattenShape(x.getShape(), (int) i(n, "axis", 1)));
-      case "Reshape" -> x.reshape(reshape(x.getShape(), constant(n, 1)));
+      case "Flatten" ->
+          x.reshape(OnnxOps.flattenShape(x.getShape(), (int) OnnxOps.i(n, "axis", 1)));
+      case "Reshape" -> x.reshape(OnnxOps.reshape(x.getShape(), constant(n, 1)));
       case "Gemm" ->
-          gemm(
+          OnnxOps.gemm(
               n,
               x,
               in(n, 1, env, store, training, m),
@@ -285,7 +284,7 @@ public final class BackboneBlock extends AbstractBlock {
         for (int k = 0; k < n.getInputCount(); k++) {
           parts.add(in(n, k, env, store, training, m));
         }
-        yield NDArrays.concat(parts, (int) i(n, "axis", 1));
+        yield NDArrays.concat(parts, (int) OnnxOps.i(n, "axis", 1));
       }
       case "Identity", "Dropout" -> x;
       default ->
@@ -294,86 +293,12 @@ public final class BackboneBlock extends AbstractBlock {
     };
   }
 
-  private NDArray conv(NodeProto n, NDArray x, NDArray w, NDArray b) {
-    long[] k = {w.getShape().get(2), w.getShape().get(3)};
-    long[] pads = pads(n, x, k, ints(n, "strides", 1, 1), ints(n, "dilations", 1, 1));
-    NDArray padded = x;
-    if (pads[0] != pads[2] || pads[1] != pads[3]) {
-      padded = x.pad(new Shape(pads[1], pads[3], pads[0], pads[2]), 0);
-      pads = new long[] {0, 0, 0, 0};
-    }
-    return Conv2d.conv2d(
-            padded,
-            w,
-            b,
-            new Shape(ints(n, "strides", 1, 1)),
-            new Shape(pads[0], pads[1]),
-            new Shape(ints(n, "dilations", 1, 1)),
-            (int) i(n, "group", 1))
-        .head();
-  }
-
-  private NDArray pool(NodeProto n, NDArray x, boolean max) {
-    long[] k = ints(n, "kernel_shape");
-    long[] strides = ints(n, "strides", 1, 1);
-    long[] pads = pads(n, x, k, strides, new long[] {1, 1});
-    boolean ceil = i(n, "ceil_mode", 0) == 1;
-    if (pads[0] != pads[2] || pads[1] != pads[3]) {
-      if (!max) {
-        throw new BackboneException(
-            "AveragePool at node '"
-                + OnnxBackbone.name(n)
-                + "' has asymmetric pads "
-                + List.of(pads[0], pads[1], pads[2], pads[3])
-                + "; not supported");
-      }
-      x = x.pad(new Shape(pads[1], pads[3], pads[0], pads[2]), Float.NEGATIVE_INFINITY);
-      pads = new long[] {0, 0, 0, 0};
-    }
-    Shape p = new Shape(pads[0], pads[1]);
-    if (max) {
-      return Pool.maxPool2d(x, new Shape(k), new Shape(strides), p, ceil);
-    }
-    NDArray sum = Pool.avgPool2d(x, new Shape(k), new Shape(strides), p, ceil, true);
-    if (i(n, "count_include_pad", 0) == 1 || (pads[0] == 0 && pads[1] == 0)) {
-      return sum;
-    }
-    // ONNX's default averages over the pixels inside the image only; DJL's PyTorch pooling
-    // counted the padding here whatever the flag said, so divide by the share of real pixels
-    NDArray inside =
-        Pool.avgPool2d(x.onesLike().get(":1, :1"), new Shape(k), new Shape(strides), p, ceil, true);
-    return sum.div(inside);
-  }
-
-  /** Explicit {@code [top, left, bottom, right]} pads, resolving {@code auto_pad}. */
-  private static long[] pads(NodeProto n, NDArray x, long[] k, long[] strides, long[] dilations) {
-    String auto = s(n, "auto_pad", "NOTSET");
-    if (auto.equals("NOTSET")) {
-      return ints(n, "pads", 0, 0, 0, 0);
-    }
-    if (auto.equals("VALID")) {
-      return new long[] {0, 0, 0, 0};
-    }
-    long[] out = new long[4];
-    for (int d = 0; d < 2; d++) {
-      long size = x.getShape().get(2 + d);
-      long target = (size + strides[d] - 1) / strides[d];
-      long total = Math.max(0, (target - 1) * strides[d] + (k[d] - 1) * dilations[d] + 1 - size);
-      long small = total / 2;
-      long big = total - small;
-      boolean upper = auto.equals("SAME_UPPER");
-      out[d] = upper ? small : big;
-      out[d + 2] = upper ? big : small;
-    }
-    return out;
-  }
-
   private NDArray clip(NodeProto n, NDArray x) {
     float lo = -Float.MAX_VALUE;
     float hi = Float.MAX_VALUE;
     if (graph.opset() < 11) {
-      lo = f(n, "min", lo);
-      hi = f(n, "max", hi);
+      lo = OnnxOps.f(n, "min", lo);
+      hi = OnnxOps.f(n, "max", hi);
     } else {
       if (n.getInputCount() > 1 && !n.getInput(1).isEmpty()) {
         lo = constant(n, 1)[0];
@@ -383,69 +308,6 @@ public final class BackboneBlock extends AbstractBlock {
       }
     }
     return x.clip(lo, hi);
-  }
-
-  private static NDArray gemm(NodeProto n, NDArray a, NDArray b, NDArray c) {
-    if (i(n, "transA", 0) == 1) {
-      a = a.transpose();
-    }
-    if (i(n, "transB", 0) == 1) {
-      b = b.transpose();
-    }
-    NDArray y = a.matMul(b).mul(f(n, "alpha", 1f));
-    return c == null ? y : y.add(c.mul(f(n, "beta", 1f)));
-  }
-
-  private static Shape flattenShape(Shape s, int axis) {
-    long outer = 1;
-    for (int d = 0; d < axis; d++) {
-      outer *= s.get(d);
-    }
-    return new Shape(outer, s.size() / outer);
-  }
-
-  private static Shape reshape(Shape s, float[] target) {
-    long[] dims = new long[target.length];
-    for (int d = 0; d < dims.length; d++) {
-      dims[d] = target[d] == 0 ? s.get(d) : (long) target[d];
-    }
-    return new Shape(dims);
-  }
-
-  static AttributeProto attr(NodeProto n, String name) {
-    for (AttributeProto a : n.getAttributeList()) {
-      if (a.getName().equals(name)) {
-        return a;
-      }
-    }
-    return null;
-  }
-
-  private static float f(NodeProto n, String name, float dflt) {
-    AttributeProto a = attr(n, name);
-    return a == null ? dflt : a.getF();
-  }
-
-  private static long i(NodeProto n, String name, long dflt) {
-    AttributeProto a = attr(n, name);
-    return a == null ? dflt : a.getI();
-  }
-
-  private static String s(NodeProto n, String name, String dflt) {
-    AttributeProto a = attr(n, name);
-    return a == null ? dflt : a.getS().toStringUtf8();
-  }
-
-  private static long[] ints(NodeProto n, String name, long... dflt) {
-    AttributeProto a = attr(n, name);
-    if (a == null) {
-      if (dflt.length == 0) {
-        throw new BackboneException(
-            n.getOpType() + " at node '" + OnnxBackbone.name(n) + "' has no " + name);
-      }
-      return dflt;
-    }
-    return a.getIntsList().stream().mapToLong(Long::longValue).toArray();
   }
 
   @Override
