@@ -65,19 +65,7 @@ final class QualityScores {
         Files.isDirectory(unrefinedDir)
             ? Evaluation.score(unrefinedDir, split.getValue(), set.classes()).matrix()
             : null;
-    return new Run(
-        set.name(),
-        split.getKey(),
-        m,
-        seed,
-        c.strictForegroundMeanIou(),
-        c.strictMeanIou(),
-        c.foregroundMeanIou(),
-        c.ignoredShare(),
-        outcome.modelVersion(),
-        validation,
-        u == null ? Double.NaN : u.strictForegroundMeanIou(),
-        u == null ? Double.NaN : u.strictMeanIou());
+    return scored(set.name(), split.getKey(), m, seed, c, outcome.modelVersion(), validation, u);
   }
 
   /**
@@ -127,19 +115,15 @@ final class QualityScores {
                 shifted.splits().get("all"),
                 shifted.classes())
             .matrix();
-    return new Run(
+    return scored(
         set,
         "shifted",
         m,
         seed,
-        c.strictForegroundMeanIou(),
-        c.strictMeanIou(),
-        c.foregroundMeanIou(),
-        c.ignoredShare(),
+        c,
         outcome.modelVersion(),
         outcome.validation() == null ? "none" : outcome.validation().summary(),
-        Double.NaN,
-        Double.NaN);
+        null);
   }
 
   /** The row of a run whose release the gate held back: nothing labelled, all ignored. */
@@ -158,5 +142,32 @@ final class QualityScores {
         "held back: " + outcome.heldBack(),
         Double.NaN,
         Double.NaN);
+  }
+
+  /**
+   * A row from its labels' confusion matrix and, when reported, the unrefined labels' ({@code u}).
+   */
+  private static Run scored(
+      String set,
+      String split,
+      Method m,
+      long seed,
+      ConfusionMatrix c,
+      long version,
+      String validation,
+      ConfusionMatrix u) {
+    return new Run(
+        set,
+        split,
+        m,
+        seed,
+        c.strictForegroundMeanIou(),
+        c.strictMeanIou(),
+        c.foregroundMeanIou(),
+        c.ignoredShare(),
+        version,
+        validation,
+        u == null ? Double.NaN : u.strictForegroundMeanIou(),
+        u == null ? Double.NaN : u.strictMeanIou());
   }
 }

@@ -1,14 +1,12 @@
 package io.gainstream.bench;
 
+import io.gainstream.bench.model.UntrainedRelease;
 import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.image.ImageBytes;
 import io.gainstream.model.labels.TtaScales;
 import io.gainstream.model.net.NetworkSpec;
-import io.gainstream.model.onnx.ModelInfo;
-import io.gainstream.model.onnx.OnnxExporter;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.model.train.GainSettings;
-import io.gainstream.model.train.GainTrainer;
 import io.gainstream.model.train.Method;
 import io.gainstream.topology.PipelineConfig;
 import java.util.ArrayList;
@@ -102,21 +100,8 @@ record Subject(
    */
   static Subject of(
       String name, NetworkSpec spec, Backbone backbone, int imageSize, int images, String format) {
-    byte[] onnx;
-    try (GainTrainer t =
-        new GainTrainer(spec, GainSettings.defaults(Method.CAM).withSeed(11), backbone)) {
-      onnx =
-          OnnxExporter.export(
-              t.network(),
-              new ModelInfo(
-                  spec,
-                  SyntheticDataset.classNames(spec.numClasses()),
-                  "cam",
-                  1,
-                  0,
-                  false,
-                  Map.of()));
-    }
+    byte[] onnx =
+        UntrainedRelease.export(spec, GainSettings.defaults(Method.CAM).withSeed(11), backbone);
     List<SyntheticDataset.Sample> samples =
         SyntheticDataset.generate(
             new SyntheticDataset.Spec(spec.numClasses(), imageSize, images, 0.35, false, 0.9, 5));

@@ -116,7 +116,7 @@ final class TrainerCommand extends ServiceCommand {
         bb == null
             ? new NetworkSpec(size, 16, 3, classes.size())
             : NetworkSpec.forBackbone(size, classes.size());
-    TrainerOptions o =
+    TrainerOptions.Builder b =
         TrainerOptions.builder(
                 config,
                 classes.names(),
@@ -132,12 +132,11 @@ final class TrainerCommand extends ServiceCommand {
                 new Checkpoints(kafka.workDir.resolve("checkpoints").resolve(config.modelName())))
             .guarding(validation.guarding())
             .backbone(bb)
-            .labelSize(BackboneOptions.labelSize(labelSize, bb, size))
-            .build();
-    if (init != null) {
-      o = o.withInit(initRelease(init, o));
-    }
-    this.options = o;
+            .labelSize(BackboneOptions.labelSize(labelSize, bb, size));
+    TrainerOptions o = b.build();
+    // the file is checked against the trainer it would start (classes, network) before anything
+    // runs
+    this.options = init == null ? o : b.init(initRelease(init, o)).build();
     return config;
   }
 

@@ -70,6 +70,11 @@ class ServicesIT {
 
   private static TrainerOptions trainer(
       PipelineConfig c, long maxSteps, int releaseEvery, Path checkpoints) {
+    return trainerBuilder(c, maxSteps, releaseEvery, checkpoints).build();
+  }
+
+  private static TrainerOptions.Builder trainerBuilder(
+      PipelineConfig c, long maxSteps, int releaseEvery, Path checkpoints) {
     return TrainerOptions.builder(
             c,
             CLASSES,
@@ -82,8 +87,7 @@ class ServicesIT {
         .groupId("trainer-" + c.modelName())
         .guarding(
             new TrainerOptions.Guarding(
-                0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)))
-        .build();
+                0.1, CollapseGuard.Settings.defaults(), new ReleaseGate(0, 1)));
   }
 
   private static byte[] png(SyntheticDataset.Sample s) {
@@ -212,7 +216,7 @@ class ServicesIT {
     Path cp = tmp.resolve("cp-i2");
     TrainerService started =
         new TrainerService(
-            k, trainer(fresh, 30, 10, cp).withInit(init), s -> stepsSeen.add(s.step()));
+            k, trainerBuilder(fresh, 30, 10, cp).init(init).build(), s -> stepsSeen.add(s.step()));
     started.run();
     assertThat(started.failure()).isEmpty();
     assertThat(stepsSeen)
@@ -227,7 +231,7 @@ class ServicesIT {
     stepsSeen.clear();
     TrainerService restarted =
         new TrainerService(
-            k, trainer(fresh, 40, 10, cp).withInit(init), s -> stepsSeen.add(s.step()));
+            k, trainerBuilder(fresh, 40, 10, cp).init(init).build(), s -> stepsSeen.add(s.step()));
     restarted.run();
     assertThat(stepsSeen)
         .as("a restart resumes from its own release (step 30), not the file (step 20)")

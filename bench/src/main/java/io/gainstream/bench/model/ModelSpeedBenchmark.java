@@ -11,8 +11,6 @@ import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.net.Prediction;
-import io.gainstream.model.onnx.ModelInfo;
-import io.gainstream.model.onnx.OnnxExporter;
 import io.gainstream.model.synthetic.SyntheticDataset;
 import io.gainstream.model.train.Batch;
 import io.gainstream.model.train.Batches;
@@ -25,7 +23,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -145,21 +142,8 @@ public final class ModelSpeedBenchmark {
   private byte[] inference(List<Example> examples) {
     NetworkSpec spec = options.spec();
     int s = spec.inputSize();
-    byte[] onnx;
-    try (GainTrainer t =
-        new GainTrainer(spec, GainSettings.defaults(Method.CAM), options.backbone())) {
-      onnx =
-          OnnxExporter.export(
-              t.network(),
-              new ModelInfo(
-                  spec,
-                  SyntheticDataset.classNames(spec.numClasses()),
-                  "cam",
-                  1,
-                  0,
-                  false,
-                  Map.of()));
-    }
+    byte[] onnx =
+        UntrainedRelease.export(spec, GainSettings.defaults(Method.CAM), options.backbone());
     out.println("### Inference (ONNX Runtime 1.29 CPU, one session, batched run)");
     out.println();
     out.println("| batch | images/s | ms per batch (p50) | ms per batch (p99) |");

@@ -99,29 +99,6 @@ public record TrainerOptions(
         .limits(pipeline.decodeLimits());
   }
 
-  /** The same options with {@code onnx} as the release to start from ({@link #init}). */
-  public TrainerOptions withInit(byte[] onnx) {
-    return new TrainerOptions(
-        modelName,
-        classes,
-        spec,
-        settings,
-        releaseEvery,
-        maxSteps,
-        replayCapacity,
-        startAfterSamples,
-        startAfterIdleMs,
-        checkpoints,
-        groupId,
-        samplesTopic,
-        modelsTopic,
-        limits,
-        guarding,
-        backbone,
-        labelSize,
-        onnx);
-  }
-
   /** Builds {@link TrainerOptions}; see {@link #builder} for the defaults. */
   public static final class Builder {
     private final String modelName;
@@ -141,6 +118,7 @@ public record TrainerOptions(
     private Guarding guarding = Guarding.defaults();
     private Backbone backbone;
     private int labelSize;
+    private byte[] init;
 
     private Builder(String modelName, List<String> classes, NetworkSpec spec, GainSettings s) {
       this.modelName = modelName;
@@ -211,6 +189,12 @@ public record TrainerOptions(
       return this;
     }
 
+    /** A saved release to start from when there is no newer one ({@link TrainerOptions#init}). */
+    public Builder init(byte[] onnx) {
+      this.init = onnx;
+      return this;
+    }
+
     public TrainerOptions build() {
       return new TrainerOptions(
           modelName,
@@ -230,7 +214,7 @@ public record TrainerOptions(
           guarding,
           backbone,
           labelSize,
-          null);
+          init);
     }
   }
 }
