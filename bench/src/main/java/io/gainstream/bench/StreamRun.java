@@ -73,7 +73,7 @@ final class StreamRun {
   Result run(int n, double ratePerSecond) throws InterruptedException {
     String run = UUID.randomUUID().toString().substring(0, 8);
     PipelineConfig config = Subject.config(run, subject, batch, ortThreads);
-    TopicSetup.ensure(kafka, config, Math.max(2, threads), (short) 1);
+    TopicSetup.ensure(kafka, config, Math.max(2, threads));
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.consumer(null))) {
       send(

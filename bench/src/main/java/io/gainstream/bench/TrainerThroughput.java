@@ -178,7 +178,7 @@ final class TrainerThroughput {
       throws InterruptedException {
     String run = UUID.randomUUID().toString().substring(0, 8);
     PipelineConfig config = Subject.config(run, subject, 16, 0);
-    TopicSetup.ensure(kafka, config, 2, (short) 1);
+    TopicSetup.ensure(kafka, config, 2);
     List<String> names = SyntheticDataset.classNames(spec.numClasses());
     AtomicBoolean training = new AtomicBoolean(true);
     long[] stepAt = new long[STEPS + 1];

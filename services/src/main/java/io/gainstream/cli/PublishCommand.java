@@ -68,8 +68,7 @@ final class PublishCommand implements Callable<Integer> {
                 "unused",
                 PipelineConfig.IMAGES_TOPIC_CONFIG,
                 topic)),
-        partitions,
-        (short) 1);
+        partitions);
     ImagePublisher.Result r;
     try (ProgressBar bar = Bars.bar("publish", rows.size())) {
       r = ImagePublisher.publish(connection, topic, images, rows, masks, bar::step);

@@ -42,7 +42,7 @@ abstract class ServiceCommand implements Callable<Integer> {
     PipelineConfig config = configure();
     try (ShutdownGate gate = new ShutdownGate()) {
       KafkaConnection connection = kafka.open();
-      TopicSetup.ensure(connection, config, partitions, (short) 1);
+      TopicSetup.ensure(connection, config, partitions);
       serve(connection, config, gate);
     }
     return 0;

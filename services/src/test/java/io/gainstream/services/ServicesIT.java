@@ -64,7 +64,7 @@ class ServicesIT {
   private static PipelineConfig topics(String prefix, String model, int partitions)
       throws Exception {
     PipelineConfig c = config(prefix, model);
-    TopicSetup.ensure(kafka.connection(), c, partitions, (short) 1);
+    TopicSetup.ensure(kafka.connection(), c, partitions);
     return c;
   }
 

@@ -111,133 +111,96 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String WALK_GRID_CONFIG = "gainstream.walk.grid";
 
   public static final String MAX_IMAGE_BYTES_CONFIG = "gainstream.limit.image.bytes";
-  private static final String MAX_IMAGE_BYTES_DOC =
-      "Largest encoded image accepted; larger ones are dead-lettered.";
   public static final String MAX_IMAGE_PIXELS_CONFIG = "gainstream.limit.image.pixels";
-  private static final String MAX_IMAGE_PIXELS_DOC =
-      "Largest width × height accepted, checked from the header before decoding.";
 
+  public static final String REPLICATION_FACTOR_CONFIG = "gainstream.topics.replication.factor";
+  public static final String MIN_INSYNC_REPLICAS_CONFIG = "gainstream.topics.min.insync.replicas";
   public static final String ORT_PROVIDER_CONFIG = "gainstream.ort.provider";
-  private static final String ORT_PROVIDER_DOC =
-      "ONNX Runtime execution provider: cpu, or cuda (CPU fallback with a warning).";
   public static final String ORT_INTRA_THREADS_CONFIG = "gainstream.ort.intra.threads";
-  private static final String ORT_INTRA_THREADS_DOC =
-      "ONNX Runtime intra-op threads (0 = the pipeline service gives each session cores / stream threads).";
   public static final String ORT_INTER_THREADS_CONFIG = "gainstream.ort.inter.threads";
-  private static final String ORT_INTER_THREADS_DOC =
-      "ONNX Runtime inter-op threads (0 = ONNX Runtime decides).";
 
   private static final ConfigDef CONFIG =
-      BackboneKeys.define(
-          BatchKeys.define(
-              MaskKeys.define(
-                  LabelKeys.define(
-                      new ConfigDef()
-                          .define(
-                              IMAGES_TOPIC_CONFIG,
-                              Type.STRING,
-                              "images",
-                              Importance.HIGH,
-                              IMAGES_TOPIC_DOC)
-                          .define(
-                              MODELS_TOPIC_CONFIG,
-                              Type.STRING,
-                              "models",
-                              Importance.HIGH,
-                              MODELS_TOPIC_DOC)
-                          .define(
-                              PROXY_LABELS_TOPIC_CONFIG,
-                              Type.STRING,
-                              "proxy-labels",
-                              Importance.HIGH,
-                              PROXY_LABELS_TOPIC_DOC)
-                          .define(
-                              TRAINING_SAMPLES_TOPIC_CONFIG,
-                              Type.STRING,
-                              "training-samples",
-                              Importance.MEDIUM,
-                              TRAINING_SAMPLES_TOPIC_DOC)
-                          .define(
-                              DEAD_LETTERS_TOPIC_CONFIG,
-                              Type.STRING,
-                              "dead-letters",
-                              Importance.HIGH,
-                              DEAD_LETTERS_TOPIC_DOC)
-                          .define(
-                              MODEL_NAME_CONFIG,
-                              Type.STRING,
-                              "gain",
-                              Importance.HIGH,
-                              MODEL_NAME_DOC)
-                          .define(
-                              CLASSES_CONFIG,
-                              Type.LIST,
-                              ConfigDef.NO_DEFAULT_VALUE,
-                              Importance.HIGH,
-                              CLASSES_DOC)
-                          .define(
-                              INPUT_SIZE_CONFIG,
-                              Type.INT,
-                              64,
-                              Range.between(8, 2048),
-                              Importance.MEDIUM,
-                              INPUT_SIZE_DOC)
-                          .define(
-                              SAMPLE_RATE_CONFIG,
-                              Type.DOUBLE,
-                              0.25,
-                              Range.between(0.0, 1.0),
-                              Importance.MEDIUM,
-                              SAMPLE_RATE_DOC)
-                          .define(
-                              RELABEL_ENABLED_CONFIG,
-                              Type.BOOLEAN,
-                              true,
-                              Importance.MEDIUM,
-                              RELABEL_ENABLED_DOC)
-                          .define(
-                              RELABEL_MAX_SHARE_CONFIG,
-                              Type.DOUBLE,
-                              0.5,
-                              Range.between(0.01, 1.0),
-                              Importance.LOW,
-                              RELABEL_MAX_SHARE_DOC)
-                          .define(FLIP_TTA_CONFIG, Type.BOOLEAN, true, Importance.LOW, FLIP_TTA_DOC)
-                          .define(
-                              MAX_IMAGE_BYTES_CONFIG,
-                              Type.LONG,
-                              16L << 20,
-                              Range.atLeast(1),
-                              Importance.MEDIUM,
-                              MAX_IMAGE_BYTES_DOC)
-                          .define(
-                              MAX_IMAGE_PIXELS_CONFIG,
-                              Type.LONG,
-                              40_000_000L,
-                              Range.atLeast(1),
-                              Importance.MEDIUM,
-                              MAX_IMAGE_PIXELS_DOC)
-                          .define(
-                              ORT_PROVIDER_CONFIG,
-                              Type.STRING,
-                              "cpu",
-                              ConfigDef.ValidString.in("cpu", "cuda"),
-                              Importance.MEDIUM,
-                              ORT_PROVIDER_DOC)
-                          .define(
-                              ORT_INTRA_THREADS_CONFIG,
-                              Type.INT,
-                              0,
-                              Range.atLeast(0),
-                              Importance.LOW,
-                              ORT_INTRA_THREADS_DOC)
-                          .define(
-                              ORT_INTER_THREADS_CONFIG,
-                              Type.INT,
-                              1,
-                              Range.atLeast(0),
-                              Importance.LOW,
-                              ORT_INTER_THREADS_DOC)))));
+      SystemKeys.define(
+          BackboneKeys.define(
+              BatchKeys.define(
+                  MaskKeys.define(
+                      LabelKeys.define(
+                          new ConfigDef()
+                              .define(
+                                  IMAGES_TOPIC_CONFIG,
+                                  Type.STRING,
+                                  "images",
+                                  Importance.HIGH,
+                                  IMAGES_TOPIC_DOC)
+                              .define(
+                                  MODELS_TOPIC_CONFIG,
+                                  Type.STRING,
+                                  "models",
+                                  Importance.HIGH,
+                                  MODELS_TOPIC_DOC)
+                              .define(
+                                  PROXY_LABELS_TOPIC_CONFIG,
+                                  Type.STRING,
+                                  "proxy-labels",
+                                  Importance.HIGH,
+                                  PROXY_LABELS_TOPIC_DOC)
+                              .define(
+                                  TRAINING_SAMPLES_TOPIC_CONFIG,
+                                  Type.STRING,
+                                  "training-samples",
+                                  Importance.MEDIUM,
+                                  TRAINING_SAMPLES_TOPIC_DOC)
+                              .define(
+                                  DEAD_LETTERS_TOPIC_CONFIG,
+                                  Type.STRING,
+                                  "dead-letters",
+                                  Importance.HIGH,
+                                  DEAD_LETTERS_TOPIC_DOC)
+                              .define(
+                                  MODEL_NAME_CONFIG,
+                                  Type.STRING,
+                                  "gain",
+                                  Importance.HIGH,
+                                  MODEL_NAME_DOC)
+                              .define(
+                                  CLASSES_CONFIG,
+                                  Type.LIST,
+                                  ConfigDef.NO_DEFAULT_VALUE,
+                                  Importance.HIGH,
+                                  CLASSES_DOC)
+                              .define(
+                                  INPUT_SIZE_CONFIG,
+                                  Type.INT,
+                                  64,
+                                  Range.between(8, 2048),
+                                  Importance.MEDIUM,
+                                  INPUT_SIZE_DOC)
+                              .define(
+                                  SAMPLE_RATE_CONFIG,
+                                  Type.DOUBLE,
+                                  0.25,
+                                  Range.between(0.0, 1.0),
+                                  Importance.MEDIUM,
+                                  SAMPLE_RATE_DOC)
+                              .define(
+                                  RELABEL_ENABLED_CONFIG,
+                                  Type.BOOLEAN,
+                                  true,
+                                  Importance.MEDIUM,
+                                  RELABEL_ENABLED_DOC)
+                              .define(
+                                  RELABEL_MAX_SHARE_CONFIG,
+                                  Type.DOUBLE,
+                                  0.5,
+                                  Range.between(0.01, 1.0),
+                                  Importance.LOW,
+                                  RELABEL_MAX_SHARE_DOC)
+                              .define(
+                                  FLIP_TTA_CONFIG,
+                                  Type.BOOLEAN,
+                                  true,
+                                  Importance.LOW,
+                                  FLIP_TTA_DOC))))));
 
   public PipelineConfig(Map<?, ?> props) {
     super(CONFIG, props, false);
@@ -386,6 +349,16 @@ public final class PipelineConfig extends AbstractConfig {
 
   public DecodeLimits decodeLimits() {
     return new DecodeLimits(getLong(MAX_IMAGE_BYTES_CONFIG), getLong(MAX_IMAGE_PIXELS_CONFIG));
+  }
+
+  /** Replication factor of the topics gainstream creates; 0: what the cluster offers. */
+  public int replicationFactor() {
+    return getInt(REPLICATION_FACTOR_CONFIG);
+  }
+
+  /** {@code min.insync.replicas} of the topics gainstream creates; 0: what the factor allows. */
+  public int minInsyncReplicas() {
+    return getInt(MIN_INSYNC_REPLICAS_CONFIG);
   }
 
   public InferenceOptions inferenceOptions() {

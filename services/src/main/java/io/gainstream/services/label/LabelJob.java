@@ -223,7 +223,7 @@ public final class LabelJob {
       byte[] saved = r.model() == null ? null : Files.readAllBytes(r.model());
       ModelInfo savedInfo = saved == null ? null : OnnxImporter.readInfo(saved);
       PipelineConfig config = LabelSetup.pipeline(r, classes, run, savedInfo);
-      TopicSetup.ensure(kafka, config, 2, (short) 1);
+      TopicSetup.ensure(kafka, config, 2);
 
       TrainerOptions topts = LabelSetup.trainer(r, classes, config, rows.size(), work, run);
       try (PipelineService pipeline =

@@ -2,6 +2,8 @@ package io.gainstream.services.pipeline;
 
 import io.gainstream.services.http.HttpEndpoint;
 import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.services.kafka.Replication;
+import io.gainstream.services.kafka.TopicSetup;
 import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.PipelineTopology;
@@ -46,7 +48,8 @@ public final class PipelineService implements AutoCloseable {
   public PipelineService(KafkaConnection kafka, PipelineConfig requested, Options options) {
     PipelineConfig config = splitThreads(requested, options.streamThreads());
     this.imagesTopic = config.imagesTopic();
-    Properties props = streamsProperties(kafka, config, options);
+    Properties props =
+        streamsProperties(kafka, config, options, TopicSetup.replication(kafka, config));
     this.streams = new KafkaStreams(PipelineTopology.build(config, metrics), props);
     this.meters = new PipelineMeters(metrics, streams);
     streams.setUncaughtExceptionHandler(
@@ -76,14 +79,16 @@ public final class PipelineService implements AutoCloseable {
 
   /**
    * Everything Kafka Streams is given: the client properties of the connection (security settings
-   * included, so every client Streams creates gets them), the pipeline's guarantees, and this
-   * instance's id, state directory and threads.
+   * included, so every client Streams creates gets them), the pipeline's guarantees, the
+   * replication of its internal topics (as the pipeline's own), and this instance's id, state
+   * directory and threads.
    */
   public static Properties streamsProperties(
-      KafkaConnection kafka, PipelineConfig config, Options options) {
+      KafkaConnection kafka, PipelineConfig config, Options options, Replication replication) {
     Properties props = new Properties();
     props.putAll(kafka.common());
     props.putAll(StreamsSettings.pipeline(config));
+    props.putAll(replication.streamsConfig());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
     props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toString());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());

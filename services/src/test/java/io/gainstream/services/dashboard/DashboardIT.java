@@ -117,7 +117,7 @@ class DashboardIT {
     PipelineConfig c = new PipelineConfig(settings);
     try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
       KafkaConnection k = kafka.connection();
-      TopicSetup.ensure(k, c, 2, (short) 1);
+      TopicSetup.ensure(k, c, 2);
       DashboardState state = new DashboardState(CLASSES);
       try (PipelineService p =
               new PipelineService(

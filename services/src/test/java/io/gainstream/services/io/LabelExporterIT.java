@@ -58,7 +58,7 @@ class LabelExporterIT {
   void shouldKeepCollectingPastTheIdleLimitWhileLabelsKeepComing() throws Exception {
     PipelineConfig c = config("slow.");
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 1, (short) 1);
+    TopicSetup.ensure(k, c, 1);
     Set<String> ids = new LinkedHashSet<>();
     for (int i = 0; i < 8; i++) {
       ids.add("img-" + i);
@@ -95,7 +95,7 @@ class LabelExporterIT {
   void shouldGiveUpAfterTheIdleLimitWithoutALabel() {
     PipelineConfig c = config("silent.");
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 1, (short) 1);
+    TopicSetup.ensure(k, c, 1);
     assertThatThrownBy(() -> collect(k, c, Set.of("never"), Duration.ofSeconds(2)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no label or dead letter for PT2S: 0 of 1 images done");

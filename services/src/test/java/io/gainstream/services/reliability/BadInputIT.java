@@ -53,7 +53,7 @@ class BadInputIT {
     settings.put(PipelineConfig.MAX_IMAGE_PIXELS_CONFIG, 4_000_000L);
     PipelineConfig c = new PipelineConfig(settings);
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 2, (short) 1);
+    TopicSetup.ensure(k, c, 2);
     Fixture.publishRelease(k, c, 1);
 
     SyntheticDataset.Sample s = Fixture.samples(1, 3).get(0);

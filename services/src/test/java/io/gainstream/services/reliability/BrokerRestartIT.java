@@ -48,7 +48,7 @@ class BrokerRestartIT {
     java.util.Map<String, Object> settings = Fixture.settings("restart.");
     settings.put(PipelineConfig.SAMPLE_RATE_CONFIG, 0.3);
     PipelineConfig c = new PipelineConfig(settings);
-    TopicSetup.ensure(k, c, 2, (short) 1);
+    TopicSetup.ensure(k, c, 2);
     Fixture.publishRelease(k, c, 1);
     List<SyntheticDataset.Sample> samples = Fixture.samples(30, 51);
     Set<String> ids = new LinkedHashSet<>();

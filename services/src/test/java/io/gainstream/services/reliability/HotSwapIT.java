@@ -46,7 +46,7 @@ class HotSwapIT {
       throws Exception {
     PipelineConfig c = Fixture.config("swap.");
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 2, (short) 1);
+    TopicSetup.ensure(k, c, 2);
     Fixture.publishRelease(k, c, 1);
     List<SyntheticDataset.Sample> samples = Fixture.samples(30, 31);
     Set<String> ids = new LinkedHashSet<>();

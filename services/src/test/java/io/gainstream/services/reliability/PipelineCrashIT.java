@@ -77,7 +77,7 @@ class PipelineCrashIT {
     Map<String, Object> settings = Fixture.settings("crash.");
     PipelineConfig c = new PipelineConfig(settings);
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 2, (short) 1);
+    TopicSetup.ensure(k, c, 2);
     Fixture.publishRelease(k, c, 1);
     Path work = tmp.resolve("crash");
     Files.createDirectories(work);
@@ -142,7 +142,7 @@ class PipelineCrashIT {
     settings.put(PipelineConfig.RELABEL_MAX_SHARE_CONFIG, 0.05);
     PipelineConfig c = new PipelineConfig(settings);
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 2, (short) 1);
+    TopicSetup.ensure(k, c, 2);
     Fixture.publishRelease(k, c, 1);
     Path work = Files.createDirectories(tmp.resolve("recrash"));
     List<String> args = pipelineArgs(kafka.bootstrapServers(), settings, work, "recrash-app", 1);

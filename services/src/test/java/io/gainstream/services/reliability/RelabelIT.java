@@ -46,7 +46,7 @@ class RelabelIT {
     settings.put(PipelineConfig.RELABEL_MAX_SHARE_CONFIG, 0.1);
     PipelineConfig c = new PipelineConfig(settings);
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 2, (short) 1);
+    TopicSetup.ensure(k, c, 2);
     List<SyntheticDataset.Sample> samples = Fixture.samples(60, 41);
     Set<String> ids = new LinkedHashSet<>();
     try (PipelineService p =

@@ -52,7 +52,7 @@ class ScaleOutIT {
     Map<String, Object> settings = Fixture.settings("scale.");
     PipelineConfig c = new PipelineConfig(settings);
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 4, (short) 1);
+    TopicSetup.ensure(k, c, 4);
     Fixture.publishRelease(k, c, 1);
     Path work = Files.createDirectories(tmp.resolve("scale"));
     List<SyntheticDataset.Sample> samples = Fixture.samples(30, 41);

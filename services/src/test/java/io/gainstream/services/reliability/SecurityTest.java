@@ -3,6 +3,7 @@ package io.gainstream.services.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.services.kafka.Replication;
 import io.gainstream.services.pipeline.PipelineService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +59,8 @@ class SecurityTest {
             PipelineService.streamsProperties(
                 k,
                 Fixture.config("sec."),
-                new PipelineService.Options("sec-app", tmp.resolve("state"), 2)));
+                new PipelineService.Options("sec-app", tmp.resolve("state"), 2),
+                new Replication((short) 3, 2)));
     assertSecure("stream producer", streams.getProducerConfigs("p"));
     assertSecure("stream main consumer", streams.getMainConsumerConfigs("g", "c", 0));
     assertSecure("stream restore consumer", streams.getRestoreConsumerConfigs("c"));

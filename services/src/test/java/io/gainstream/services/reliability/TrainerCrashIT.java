@@ -71,7 +71,7 @@ class TrainerCrashIT {
     Map<String, Object> settings = Fixture.settings("trainer.");
     PipelineConfig c = new PipelineConfig(settings);
     KafkaConnection k = kafka.connection();
-    TopicSetup.ensure(k, c, 1, (short) 1);
+    TopicSetup.ensure(k, c, 1);
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(k.producer())) {
       int i = 0;
       for (SyntheticDataset.Sample s : Fixture.samples(70, 61)) {
