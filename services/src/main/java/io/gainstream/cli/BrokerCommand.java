@@ -4,6 +4,7 @@ import io.gainstream.services.kafka.EmbeddedKafka;
 import io.gainstream.services.kafka.SharedBroker;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +43,32 @@ final class BrokerCommand implements Callable<Integer> {
   int idleMinutes;
 
   @Option(
+      names = "--node-id",
+      paramLabel = "N",
+      description =
+          "Run as node N of a local KRaft cluster (broker and controller in one process) instead of the work "
+              + "directory's single broker; needs --quorum, --port and --cluster-id.")
+  Integer nodeId;
+
+  @Option(
+      names = "--quorum",
+      paramLabel = "ID@HOST:PORT,...",
+      split = ",",
+      description =
+          "Every node of the cluster with its controller port, e.g. 1@127.0.0.1:19093,2@127.0.0.1:19094.")
+  List<String> quorum;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "This node's client port.")
+  Integer port;
+
+  @Option(
+      names = "--cluster-id",
+      paramLabel = "ID",
+      description =
+          "The cluster's id (the same on every node; e.g. from kafka-storage.sh random-uuid).")
+  String clusterId;
+
+  @Option(
       names = "--stop",
       description = "Stop the broker of --work-dir, if one runs, and wait until it has.")
   boolean stop;
@@ -74,10 +101,12 @@ final class BrokerCommand implements Callable<Integer> {
               + up.get().pid()
               + ")");
     }
+    EmbeddedKafka.Node node = node();
     Logs.toFile(workDir);
     CountDownLatch done = new CountDownLatch(1);
     try (ShutdownGate gate = new ShutdownGate()) {
-      EmbeddedKafka k = EmbeddedKafka.start(data);
+      EmbeddedKafka k =
+          node == null ? EmbeddedKafka.start(data) : EmbeddedKafka.startNode(data, node);
       try {
         gate.onSignal(done::countDown);
         SharedBroker.markReady(data, k.bootstrapServers());
@@ -105,6 +134,30 @@ final class BrokerCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The cluster node the options describe, or null for the work directory's single broker. */
+  private EmbeddedKafka.Node node() {
+    if (nodeId == null) {
+      if (quorum != null || port != null || clusterId != null) {
+        throw new UserError("--quorum, --port and --cluster-id go with --node-id");
+      }
+      return null;
+    }
+    if (quorum == null || port == null || clusterId == null) {
+      throw new UserError("--node-id needs --quorum, --port and --cluster-id");
+    }
+    String mine =
+        quorum.stream()
+            .filter(v -> v.startsWith(nodeId + "@"))
+            .findFirst()
+            .orElseThrow(() -> new UserError("--quorum " + quorum + " has no node " + nodeId));
+    try {
+      int controller = Integer.parseInt(mine.substring(mine.lastIndexOf(':') + 1));
+      return new EmbeddedKafka.Node(nodeId, clusterId, quorum, port, controller);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--quorum " + quorum + ": " + e.getMessage());
+    }
   }
 
   /**

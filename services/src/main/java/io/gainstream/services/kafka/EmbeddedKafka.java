@@ -43,6 +43,28 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
+  /**
+   * One node of a local KRaft cluster: broker and controller in one process (combined mode, as a
+   * three-machine cluster without separate controllers runs), voting in a static quorum of every
+   * node. All nodes are formatted with the same cluster id.
+   *
+   * @param nodeId this node's id, one of the quorum's
+   * @param clusterId the cluster's id (a base64 UUID, {@code Uuid.randomUuid()})
+   * @param quorum every node as {@code id@127.0.0.1:controllerPort}
+   * @param port this node's client port
+   * @param controllerPort this node's controller port (as the quorum names it)
+   */
+  public record Node(
+      int nodeId, String clusterId, List<String> quorum, int port, int controllerPort) {
+    public Node {
+      quorum = List.copyOf(quorum);
+      if (!quorum.contains(nodeId + "@127.0.0.1:" + controllerPort)) {
+        throw new IllegalArgumentException(
+            "node " + nodeId + " at controller port " + controllerPort + " is not in " + quorum);
+      }
+    }
+  }
+
   /** Starts (formatting on first use) a broker whose data lives in {@code dataDir}. */
   public static EmbeddedKafka start(Path dataDir) {
     try {
@@ -50,7 +72,36 @@ public final class EmbeddedKafka implements AutoCloseable {
       Properties ports = ports(dataDir);
       int port = Integer.parseInt(ports.getProperty("broker"));
       int controller = Integer.parseInt(ports.getProperty("controller"));
-      Properties p = serverProperties(dataDir, port, controller);
+      return launch(
+          dataDir,
+          new Node(
+              1,
+              Uuid.randomUuid().toString(),
+              List.of("1@127.0.0.1:" + controller),
+              port,
+              controller));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded broker in " + dataDir, e);
+    }
+  }
+
+  /**
+   * Starts (formatting on first use) one node of a local cluster, its data in {@code dataDir}; the
+   * cluster's topics default to its size's replication (3 replicas, 2 in sync, on three nodes).
+   */
+  public static EmbeddedKafka startNode(Path dataDir, Node node) {
+    try {
+      Files.createDirectories(dataDir);
+      return launch(dataDir, node);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start cluster node " + node.nodeId(), e);
+    }
+  }
+
+  private static EmbeddedKafka launch(Path dataDir, Node node) throws IOException {
+    {
+      int port = node.port();
+      Properties p = serverProperties(dataDir, node);
       Path cfg = dataDir.resolve("server.properties");
       try (OutputStream out = Files.newOutputStream(cfg)) {
         p.store(out, "gainstream embedded broker");
@@ -62,8 +113,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (PrintStream ps = new PrintStream(msg, true, StandardCharsets.UTF_8)) {
           rc =
               StorageTool.execute(
-                  new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()},
-                  ps);
+                  new String[] {"format", "-t", node.clusterId(), "-c", cfg.toString()}, ps);
         }
         if (rc != 0) {
           throw new IllegalStateException(
@@ -81,8 +131,6 @@ public final class EmbeddedKafka implements AutoCloseable {
           (System.nanoTime() - t0) / 1_000_000,
           dataDir);
       return new EmbeddedKafka(server, bootstrap, dataDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the embedded broker in " + dataDir, e);
     }
   }
 
@@ -114,7 +162,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * probing one port at a time can return the port the previous probe just released, and the broker
    * then refuses to start with two listeners on one port.
    */
-  static int[] freePorts(int n) throws IOException {
+  public static int[] freePorts(int n) throws IOException {
     List<ServerSocket> open = new ArrayList<>(n);
     try {
       int[] ports = new int[n];
@@ -131,11 +179,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static Properties serverProperties(Path dataDir, int port, int controller) {
+  private static Properties serverProperties(Path dataDir, Node node) {
+    int port = node.port();
+    int controller = node.controllerPort();
+    // what the cluster's own topics (offsets, transactions) and topics created without a factor get
+    String replicas = Integer.toString(Math.min(3, node.quorum().size()));
+    String inSync = node.quorum().size() >= 3 ? "2" : "1";
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");
-    p.setProperty("node.id", "1");
-    p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controller);
+    p.setProperty("node.id", Integer.toString(node.nodeId()));
+    p.setProperty("controller.quorum.voters", String.join(",", node.quorum()));
     p.setProperty(
         "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
     p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
@@ -144,15 +197,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.setProperty("log.dirs", dataDir.resolve("logs").toString());
     p.setProperty("num.partitions", "1");
-    p.setProperty("default.replication.factor", "1");
-    p.setProperty("min.insync.replicas", "1");
-    p.setProperty("offsets.topic.replication.factor", "1");
+    p.setProperty("default.replication.factor", replicas);
+    p.setProperty("min.insync.replicas", inSync);
+    p.setProperty("offsets.topic.replication.factor", replicas);
     p.setProperty("offsets.topic.num.partitions", "4");
-    p.setProperty("transaction.state.log.replication.factor", "1");
-    p.setProperty("transaction.state.log.min.isr", "1");
+    p.setProperty("transaction.state.log.replication.factor", replicas);
+    p.setProperty("transaction.state.log.min.isr", inSync);
     p.setProperty("transaction.state.log.num.partitions", "4");
-    p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-    p.setProperty("share.coordinator.state.topic.min.isr", "1");
+    p.setProperty("share.coordinator.state.topic.replication.factor", replicas);
+    p.setProperty("share.coordinator.state.topic.min.isr", inSync);
     p.setProperty("group.initial.rebalance.delay.ms", "0");
     // a transaction past its timeout is aborted within a second rather than ten: a stream thread
     // whose batch outlasted it learns so (fenced) before it commits, as on a loaded cluster
