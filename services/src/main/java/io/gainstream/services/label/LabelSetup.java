@@ -65,6 +65,7 @@ final class LabelSetup {
     if (r.ttaScales() != null) {
       c.put(PipelineConfig.TTA_SCALES_CONFIG, r.ttaScales());
     }
+    patientTransactions(c);
     return new PipelineConfig(c);
   }
 
@@ -105,5 +106,29 @@ final class LabelSetup {
         .backbone(r.backbone())
         .labelSize(r.labelSize())
         .build();
+  }
+
+  /** How long one of {@code label}'s transactions may stay open (5 min). */
+  static final long TRANSACTION_TIMEOUT_MS = 300_000;
+
+  /** The work per transaction {@code label} sizes its batches to: the pipeline's default 15 s. */
+  static final long BATCH_BUDGET_MS = 15_000;
+
+  /**
+   * Unless the user set any of the transaction's timings: batches sized to the pipeline's usual 15
+   * s of work, but a transaction allowed 5 min before the broker aborts it. Why: {@code label} is
+   * one process whose labels nobody reads before it ends, so a long-open transaction holds no
+   * reader back, while a single photo that outlasts the timeout ends the run (one line, exit 1).
+   * With a mask model a photo costs 7 to 10 s on two cores; on 2026-12-06 one took over 60 s on a
+   * machine loaded with three more JVMs, and a 283-photo run died at 60 % after 50 minutes.
+   */
+  static void patientTransactions(Map<String, Object> settings) {
+    if (settings.containsKey(PipelineConfig.TRANSACTION_TIMEOUT_MS_CONFIG)
+        || settings.containsKey(PipelineConfig.BATCH_BUDGET_MS_CONFIG)
+        || settings.containsKey(PipelineConfig.MAX_POLL_INTERVAL_MS_CONFIG)) {
+      return;
+    }
+    settings.put(PipelineConfig.TRANSACTION_TIMEOUT_MS_CONFIG, TRANSACTION_TIMEOUT_MS);
+    settings.put(PipelineConfig.BATCH_BUDGET_MS_CONFIG, BATCH_BUDGET_MS);
   }
 }
