@@ -117,6 +117,36 @@ class CliArgumentsTest {
         .isEqualTo("gainstream: --set gainstream.batch.size: not a gainstream.* pipeline setting");
   }
 
+  /** A cluster node needs its quorum, port and cluster id, and must be one of the quorum. */
+  @Test
+  void shouldRefuseAnIncompleteClusterNodeWithOneLine() {
+    String work = tmp.resolve("w").toString();
+    CliRun alone = run("broker", "--work-dir", work, "--node-id", "1");
+    assertThat(alone.code()).isEqualTo(2);
+    assertThat(alone.err())
+        .isEqualTo("gainstream: --node-id needs --quorum, --port and --cluster-id");
+    CliRun stray = run("broker", "--work-dir", work, "--port", "9092");
+    assertThat(stray.code()).isEqualTo(2);
+    assertThat(stray.err())
+        .isEqualTo("gainstream: --quorum, --port and --cluster-id go with --node-id");
+    CliRun outside =
+        run(
+            "broker",
+            "--work-dir",
+            work,
+            "--node-id",
+            "4",
+            "--quorum",
+            "1@127.0.0.1:19093,2@127.0.0.1:19094",
+            "--port",
+            "19092",
+            "--cluster-id",
+            "nVDDJv7eSQibX0iDSWCFTA");
+    assertThat(outside.code()).isEqualTo(2);
+    assertThat(outside.err())
+        .isEqualTo("gainstream: --quorum [1@127.0.0.1:19093, 2@127.0.0.1:19094] has no node 4");
+  }
+
   @Test
   void shouldRefuseATrainingThreadCountOutOfRangeWithOneLine() throws Exception {
     CliRun r = run(emptyLabel("--train-threads", "0"));
