@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.apache.kafka.common.Uuid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -123,6 +124,7 @@ final class BrokerCommand implements Callable<Integer> {
           if (clientConnections() > 0) {
             idleSince = System.nanoTime();
           } else if (idleMinutes > 0
+              && node == null // a cluster node serves its peers even when no client is connected
               && System.nanoTime() - idleSince > TimeUnit.MINUTES.toNanos(idleMinutes)) {
             System.out.println("no client for " + idleMinutes + " min: stopping");
             break;
@@ -152,6 +154,17 @@ final class BrokerCommand implements Callable<Integer> {
             .filter(v -> v.startsWith(nodeId + "@"))
             .findFirst()
             .orElseThrow(() -> new UserError("--quorum " + quorum + " has no node " + nodeId));
+    if (port < 1 || port > 65535) {
+      throw new UserError("--port must be in [1, 65535], got " + port);
+    }
+    try {
+      Uuid.fromString(clusterId);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(
+          "--cluster-id must be a base64 UUID (kafka-storage.sh random-uuid), got '"
+              + clusterId
+              + "'");
+    }
     try {
       int controller = Integer.parseInt(mine.substring(mine.lastIndexOf(':') + 1));
       return new EmbeddedKafka.Node(nodeId, clusterId, quorum, port, controller);

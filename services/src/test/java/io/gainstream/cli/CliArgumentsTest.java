@@ -145,6 +145,23 @@ class CliArgumentsTest {
     assertThat(outside.code()).isEqualTo(2);
     assertThat(outside.err())
         .isEqualTo("gainstream: --quorum [1@127.0.0.1:19093, 2@127.0.0.1:19094] has no node 4");
+    CliRun badId =
+        run(
+            "broker",
+            "--work-dir",
+            work,
+            "--node-id",
+            "1",
+            "--quorum",
+            "1@127.0.0.1:19093",
+            "--port",
+            "19092",
+            "--cluster-id",
+            "my-cluster");
+    assertThat(badId.code()).isEqualTo(2);
+    assertThat(badId.err())
+        .isEqualTo(
+            "gainstream: --cluster-id must be a base64 UUID (kafka-storage.sh random-uuid), got 'my-cluster'");
   }
 
   @Test

@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,8 +100,26 @@ public final class TopicSetup {
     }
   }
 
+  /**
+   * Counted with the fenced brokers: a broker that is down is still part of the cluster, and a
+   * service started while one is away must not choose (or refuse) a smaller replication for it.
+   */
   private static Replication replication(Admin admin, PipelineConfig config)
       throws InterruptedException, ExecutionException {
-    return Replication.forCluster(admin.describeCluster().nodes().get().size(), config);
+    int brokers;
+    try {
+      brokers =
+          admin
+              .describeCluster(new DescribeClusterOptions().includeFencedBrokers(true))
+              .nodes()
+              .get()
+              .size();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof UnsupportedVersionException)) {
+        throw e;
+      }
+      brokers = admin.describeCluster().nodes().get().size(); // brokers before Kafka 4.0
+    }
+    return Replication.forCluster(brokers, config);
   }
 }

@@ -65,7 +65,10 @@ final class LabelSetup {
     if (r.ttaScales() != null) {
       c.put(PipelineConfig.TTA_SCALES_CONFIG, r.ttaScales());
     }
-    patientTransactions(c);
+    if (r.bootstrap() == null) {
+      // an embedded broker allows 15 min (transaction.max.timeout.ms); a user's cluster may not
+      patientTransactions(c);
+    }
     return new PipelineConfig(c);
   }
 

@@ -101,16 +101,24 @@ final class ResumePoint {
         HELD_OUT_KEPT, String.join("\n", new TreeSet<>(split.kept())));
   }
 
-  /** The split a release was trained under, at least {@code share} wide; null if it names none. */
+  /**
+   * The split a release was trained under, at least {@code share} wide; null if it names none or
+   * none this build can read (the configured share then applies).
+   */
   private static HeldOutSplit.Split split(Map<String, String> extra, double share) {
     String named = extra.get(HELD_OUT_SHARE);
     if (named == null) {
       return null;
     }
-    return new HeldOutSplit.Split(
-        Math.max(share, Double.parseDouble(named)),
-        ids(extra.get(HELD_OUT_EXTRA)),
-        ids(extra.get(HELD_OUT_KEPT)));
+    try {
+      return new HeldOutSplit.Split(
+          Math.max(share, Double.parseDouble(named)),
+          ids(extra.get(HELD_OUT_EXTRA)),
+          ids(extra.get(HELD_OUT_KEPT)));
+    } catch (IllegalArgumentException e) {
+      LOG.warn("the resumed release names an unreadable held-out split ({})", e.getMessage());
+      return null;
+    }
   }
 
   private static Set<String> ids(String joined) {

@@ -93,6 +93,9 @@ class ClusterFailoverIT {
 
       int leader = LocalCluster.leaderOfMost(admin, List.of(c.imagesTopic(), c.proxyLabelsTopic()));
       long leaderGapMs = killAndTimeTheNextLabel(k, c, leader);
+      assertThat(TopicSetup.replication(k, c))
+          .as("a service started while a broker is down counts it")
+          .isEqualTo(r);
       long before = trainer.publishedVersion();
       await("a release published while broker " + leader + " is down")
           .atMost(Duration.ofMinutes(3))
