@@ -107,6 +107,15 @@ final class LocalCluster implements AutoCloseable {
     nodes.get(id).awaitLog("broker running", Duration.ofMinutes(2));
   }
 
+  /** Starts every node that is down, so that a test begins on the whole cluster. */
+  void heal() throws Exception {
+    for (int id = 1; id <= SIZE; id++) {
+      if (!nodes.containsKey(id)) {
+        restart(id);
+      }
+    }
+  }
+
   /** The node that leads the most partitions of {@code topics}. */
   static int leaderOfMost(Admin a, List<String> topics) throws Exception {
     Map<Integer, Long> led =
