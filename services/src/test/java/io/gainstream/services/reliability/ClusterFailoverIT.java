@@ -226,14 +226,7 @@ class ClusterFailoverIT {
    */
   private static long killAndTimeTheNextLabel(KafkaConnection k, PipelineConfig c, int id)
       throws Exception {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(k.consumer(null))) {
-      List<TopicPartition> parts = new ArrayList<>();
-      consumer
-          .partitionsFor(c.proxyLabelsTopic(), Duration.ofSeconds(30))
-          .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
-      consumer.assign(parts);
-      consumer.seekToEnd(parts);
-      parts.forEach(consumer::position);
+    try (KafkaConsumer<String, byte[]> consumer = atTheEndOfTheLabels(k, c)) {
       long t0 = System.nanoTime();
       cluster.kill(id);
       long deadline = t0 + Duration.ofMinutes(3).toNanos();
@@ -257,14 +250,7 @@ class ClusterFailoverIT {
    */
   private static long labelsDuring(KafkaConnection k, PipelineConfig c, Step step, Duration window)
       throws Exception {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(k.consumer(null))) {
-      List<TopicPartition> parts = new ArrayList<>();
-      consumer
-          .partitionsFor(c.proxyLabelsTopic(), Duration.ofSeconds(30))
-          .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
-      consumer.assign(parts);
-      consumer.seekToEnd(parts);
-      parts.forEach(consumer::position);
+    try (KafkaConsumer<String, byte[]> consumer = atTheEndOfTheLabels(k, c)) {
       step.run();
       long n = 0;
       long deadline = System.nanoTime() + window.toNanos();
@@ -273,5 +259,21 @@ class ClusterFailoverIT {
       }
       return n;
     }
+  }
+
+  /**
+   * A read_committed consumer of every {@code proxy-labels} partition, positioned at its end now.
+   */
+  private static KafkaConsumer<String, byte[]> atTheEndOfTheLabels(
+      KafkaConnection k, PipelineConfig c) {
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(k.consumer(null));
+    List<TopicPartition> parts = new ArrayList<>();
+    consumer
+        .partitionsFor(c.proxyLabelsTopic(), Duration.ofSeconds(30))
+        .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+    consumer.assign(parts);
+    consumer.seekToEnd(parts);
+    parts.forEach(consumer::position); // resolves the end now, before the scenario's next step
+    return consumer;
   }
 }
