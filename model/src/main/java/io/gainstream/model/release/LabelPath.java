@@ -94,7 +94,8 @@ public final class LabelPath {
 
   /**
    * The model's input of image {@code i} of a batch as packed bytes: what a refiner runs on. The
-   * prepared bytes when they are at the batch's side; otherwise read back from the batch.
+   * prepared bytes when they are at the batch's side; otherwise read back from the batch (then
+   * {@code prepared} is not read and may be null, so callers need not copy it).
    */
   public static byte[] modelRgb(byte[] prepared, int preparedSide, float[] batch, int i, int side) {
     if (preparedSide == side) {

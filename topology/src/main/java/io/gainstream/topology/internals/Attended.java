@@ -45,6 +45,7 @@ public record Attended(
   /**
    * Image {@code i} of a batch the attention stage ran.
    *
+   * @param classes the image's labelled classes, as the batch ran them
    * @param batch the batch's input tensor (the refiner and the mask model see what the model saw)
    * @param masked whether a mask model fuses the labels (it needs the encoded image)
    */
@@ -54,6 +55,7 @@ public record Attended(
       LabelPath path,
       BatchAttention.Result result,
       int i,
+      int[] classes,
       float[] batch,
       boolean masked,
       boolean relabelled) {
@@ -61,10 +63,6 @@ public record Attended(
     float[] scores = new float[p.numClasses()];
     for (int k = 1; k <= scores.length; k++) {
       scores[k - 1] = p.probability(i, k);
-    }
-    int[] classes = new int[img.getClassesCount()];
-    for (int c = 0; c < classes.length; c++) {
-      classes[c] = img.getClasses(c);
     }
     int s = path.recipe().inputSize();
     return new Attended(
@@ -79,7 +77,8 @@ public record Attended(
         classes,
         result.maps()[i],
         path.recipe().refinement() != null || masked
-            ? LabelPath.modelRgb(img.getRgb().toByteArray(), img.getSize(), batch, i, s)
+            ? LabelPath.modelRgb(
+                img.getSize() == s ? img.getRgb().toByteArray() : null, img.getSize(), batch, i, s)
             : null,
         masked && !img.getImage().isEmpty() ? img.getImage().toByteArray() : null,
         relabelled);

@@ -337,7 +337,8 @@ public final class AttentionProcessor implements Processor<String, PendingImage,
     for (int i = 0; i < n; i++) {
       PendingImage img = batch.get(i).value;
       Attended out =
-          Attended.of(img, release.version(), path, result, i, images, masked, i >= fresh);
+          Attended.of(
+              img, release.version(), path, result, i, classes[i], images, masked, i >= fresh);
       context.forward(
           new Record<>(img.getImageId(), (Object) out, img.getTimestampMs()), resultChild);
       if (relabeller != null) {
