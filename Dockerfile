@@ -27,19 +27,21 @@ COPY bench bench
 RUN mvn -B -q -o ${MAVEN_PROFILE} -DskipTests -pl bench -am package
 
 FROM ${RUNTIME}
-# the CUDA base image has no Java: install a JRE there (a no-op on the Temurin image)
-RUN if ! command -v java >/dev/null; then apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
-      && rm -rf /var/lib/apt/lists/*; fi \
+# the CUDA base image has no Java: install a JRE there (a no-op on the Temurin image); tcmalloc
+# for PyTorch's training steps (bin/runtime-env; Ubuntu 24.04 names the package ...t64)
+RUN apt-get update \
+    && if ! command -v java >/dev/null; then apt-get install -y --no-install-recommends openjdk-17-jre-headless; fi \
+    && (apt-get install -y --no-install-recommends libtcmalloc-minimal4t64 \
+        || apt-get install -y --no-install-recommends libtcmalloc-minimal4) \
+    && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 gainstream
 COPY --from=build /src/services/target/gainstream.jar /app/gainstream.jar
 COPY --from=build /src/services/target/lib /app/lib
 COPY --from=build /src/bench/target/gainstream-bench.jar /app/gainstream-bench.jar
+COPY bin/runtime-env /app/runtime-env
 USER gainstream
 WORKDIR /home/gainstream
 ENV GAINSTREAM_JAVA_OPTS="-Xmx2g -XX:+UseParallelGC"
-# glibc keeps freed memory instead of returning it at once: the same as ./gainstream (see there)
-ENV MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TOP_PAD_=67108864
-# PyTorch's AVX-512 CPU kernels gave NaN weights on an AMD EPYC (docs/QUALITY.md, session 10)
-ENV ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2
-# as ./gainstream: the product's jar (its manifest names lib/) and the benchmarks' beside it
-ENTRYPOINT ["sh", "-c", "exec java $GAINSTREAM_JAVA_OPTS -Dai.djl.offline=true -cp /app/gainstream.jar:/app/gainstream-bench.jar io.gainstream.cli.Gainstream \"$@\"", "gainstream"]
+# as ./gainstream: the allocator and PyTorch's kernels from bin/runtime-env, the product's jar (its
+# manifest names lib/) and the benchmarks' beside it
+ENTRYPOINT ["sh", "-c", ". /app/runtime-env && exec java $GAINSTREAM_JAVA_OPTS -Dai.djl.offline=true -cp /app/gainstream.jar:/app/gainstream-bench.jar io.gainstream.cli.Gainstream \"$@\"", "gainstream"]

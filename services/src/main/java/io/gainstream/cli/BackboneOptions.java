@@ -80,6 +80,11 @@ public final class BackboneOptions {
   Float weightAveraging;
 
   /** Whether {@code --backbone} was given. */
+  /** The ONNX file given with --backbone, or null. */
+  public Path file() {
+    return file;
+  }
+
   public boolean given() {
     return file != null;
   }

@@ -1,16 +1,25 @@
 package io.gainstream.bench.cli;
 
+import io.gainstream.bench.model.AllocatorComparison;
 import io.gainstream.bench.model.ModelSpeedBenchmark;
+import io.gainstream.bench.model.TorchPeer;
 import io.gainstream.cli.BackboneOptions;
 import io.gainstream.cli.Logs;
 import io.gainstream.cli.UserError;
 import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.train.Method;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code gainstream bench model}: training and inference speed of the model core. */
 @Command(
@@ -19,6 +28,8 @@ import picocli.CommandLine.Option;
     description =
         "DJL training steps/s and ONNX Runtime images/s by batch size, and per-image costs.")
 final class BenchModelCommand implements Runnable {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--repeats",
       defaultValue = "5",
@@ -65,10 +76,62 @@ final class BenchModelCommand implements Runnable {
       description = "Inference batch sizes. Default: ${DEFAULT-VALUE}.")
   int[] inferBatches;
 
+  @Option(
+      names = "--methods",
+      defaultValue = "cam,gain,abn,seenet",
+      split = ",",
+      paramLabel = "METHOD",
+      description = "Methods whose training steps are timed. Default: ${DEFAULT-VALUE}.")
+  List<String> methods;
+
+  @Option(
+      names = "--allocators",
+      split = ",",
+      paramLabel = "glibc|tcmalloc|jemalloc",
+      description =
+          "Run the benchmark once under each memory allocator (a child process each, through "
+              + "./gainstream) and print the training rows side by side, each over the first "
+              + "allocator's. Without it: the allocator ./gainstream chose (GAINSTREAM_ALLOCATOR).")
+  List<String> allocators;
+
+  @Option(
+      names = "--peer",
+      description =
+          "Also run the same training steps (cam and gain) in plain PyTorch, the backbone rebuilt "
+              + "from the same ONNX file, and the labelling side in PyTorch's eval mode at "
+              + "--peer-label-size; print gainstream's speed over the peer's. Needs --backbone and "
+              + "Python with torch and onnx (Debian: python3-torch python3-onnx).")
+  boolean peer;
+
+  @Option(
+      names = "--peer-python",
+      paramLabel = "PYTHON",
+      description = "The interpreter the peer runs in. Default: /usr/bin/python3 where it exists.")
+  String peerPython;
+
+  @Option(
+      names = "--peer-label-size",
+      defaultValue = "448",
+      paramLabel = "PIXELS",
+      description = "Side the labelling side is compared at. Default: ${DEFAULT-VALUE}.")
+  int peerLabelSize;
+
   @Override
   public void run() {
     if (repeats < 1 || trainSteps < 1) {
       throw new UserError("--repeats and --train-steps must be >= 1");
+    }
+    List<Method> timed = new ArrayList<>();
+    for (String m : methods) {
+      try {
+        timed.add(Method.fromId(m));
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--methods: " + e.getMessage());
+      }
+    }
+    if (allocators != null) {
+      compareAllocators();
+      return;
     }
     Backbone bb = backbone.backbone();
     NetworkSpec spec =
@@ -79,11 +142,69 @@ final class BenchModelCommand implements Runnable {
         || Arrays.stream(inferBatches).anyMatch(b -> b < 1)) {
       throw new UserError("--train-batches and --infer-batches must be >= 1");
     }
+    TorchPeer.Settings peerSettings = null;
+    if (peer) {
+      if (bb == null) {
+        throw new UserError("--peer rebuilds the network from an ONNX file: give --backbone");
+      }
+      String python =
+          peerPython != null
+              ? peerPython
+              : Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+      String missing = TorchPeer.missing(python);
+      if (missing != null) {
+        throw new UserError("--peer: " + missing);
+      }
+      peerSettings = new TorchPeer.Settings(python, backbone.file(), peerLabelSize);
+    }
     Logs.toFile(Path.of(""));
     new ModelSpeedBenchmark(
             new ModelSpeedBenchmark.Options(
-                spec, repeats, trainSteps, trainBatches, inferBatches, bb, backbone.averaging(bb)),
+                spec,
+                repeats,
+                trainSteps,
+                trainBatches,
+                inferBatches,
+                bb,
+                backbone.averaging(bb),
+                timed,
+                peerSettings),
             System.out)
         .run();
+  }
+
+  private void compareAllocators() {
+    for (String a : allocators) {
+      if (!AllocatorComparison.ALLOCATORS.contains(a)) {
+        throw new UserError(
+            "--allocators takes "
+                + String.join(", ", AllocatorComparison.ALLOCATORS)
+                + ", not '"
+                + a
+                + "'");
+      }
+    }
+    String launcher = System.getProperty("gainstream.launcher");
+    if (launcher == null) {
+      throw new UserError(
+          "--allocators starts the benchmark again through the ./gainstream launcher: run it from there");
+    }
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--allocators")) {
+        args.remove(i + 1);
+        args.remove(i--);
+      } else if (args.get(i).startsWith("--allocators=")) {
+        args.remove(i--);
+      }
+    }
+    try {
+      new AllocatorComparison(Path.of(launcher), args, System.out).run(allocators);
+    } catch (IOException e) {
+      throw new UserError(e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserError("interrupted");
+    }
   }
 }

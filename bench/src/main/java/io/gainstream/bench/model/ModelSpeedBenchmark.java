@@ -22,7 +22,9 @@ import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -39,6 +41,8 @@ public final class ModelSpeedBenchmark {
    * @param trainBatches batch sizes for training
    * @param inferBatches batch sizes for inference
    * @param averaging the decay of the mined weights' moving average (0: off), as training uses it
+   * @param methods the methods whose training steps are timed
+   * @param peer the PyTorch peer to run the same steps, or null
    */
   public record Options(
       NetworkSpec spec,
@@ -47,7 +51,9 @@ public final class ModelSpeedBenchmark {
       int[] trainBatches,
       int[] inferBatches,
       Backbone backbone,
-      float averaging) {
+      float averaging,
+      List<Method> methods,
+      TorchPeer.Settings peer) {
     public static Options defaults() {
       return new Options(
           NetworkSpec.defaults(4),
@@ -56,9 +62,15 @@ public final class ModelSpeedBenchmark {
           new int[] {8, 16, 32},
           new int[] {1, 8, 32, 64},
           null,
-          0f);
+          0f,
+          ALL_METHODS,
+          null);
     }
   }
+
+  /** The methods timed unless fewer are asked for. */
+  public static final List<Method> ALL_METHODS =
+      List.of(Method.CAM, Method.GAIN, Method.ABN, Method.SEENET);
 
   private final Options options;
   private final PrintStream out;
@@ -84,27 +96,42 @@ public final class ModelSpeedBenchmark {
                 options.backbone().graph().nodes().size(),
                 options.backbone().fineTune().name().toLowerCase());
     out.printf(
-        "network: %dx%d input, %s, %d classes; %d cores; Java %s; median of %d runs; gain's weights"
-            + " averaged at decay %s%n%n",
+        "network: %dx%d input, %s, %d classes; %d cores; Java %s; allocator %s; median of %d runs;"
+            + " gain's weights averaged at decay %s%n%n",
         s,
         s,
         net,
         spec.numClasses(),
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"),
+        NativeRuntime.allocator(),
         options.repeats(),
         options.averaging() > 0 ? Float.toString(options.averaging()) : "0 (off)");
-    training(examples);
+    Map<String, Double> steps = training(examples);
+    if (options.peer() != null) {
+      new TorchPeer(options.peer(), out)
+          .compare(
+              steps,
+              options.backbone(),
+              s,
+              options.methods(),
+              options.trainBatches(),
+              options.trainSteps(),
+              options.repeats(),
+              options.inferBatches());
+    }
     byte[] onnx = inference(examples);
     perImage(samples, onnx);
   }
 
-  private void training(List<Example> examples) {
+  /** Prints the training table; returns its steps/s keyed "method batch". */
+  private Map<String, Double> training(List<Example> examples) {
+    Map<String, Double> steps = new LinkedHashMap<>();
     NetworkSpec spec = options.spec();
     out.printf("### Training (DJL %s, PyTorch CPU)%n%n", "0.35.1");
-    out.println("| method | batch | steps/s | images/s |");
-    out.println("|---|---:|---:|---:|");
-    for (Method m : new Method[] {Method.CAM, Method.GAIN, Method.ABN, Method.SEENET}) {
+    out.println("| method | batch | steps/s | images/s | system CPU |");
+    out.println("|---|---:|---:|---:|---:|");
+    for (Method m : options.methods()) {
       for (int b : options.trainBatches()) {
         // mining from the first step, so gain's rows are all mined steps (and averaged ones when
         // on)
@@ -114,11 +141,14 @@ public final class ModelSpeedBenchmark {
                 .withWarmup(0, 0f)
                 .withAveraging(options.averaging());
         double[] rates = new double[options.repeats()];
+        NativeRuntime.CpuTime cpu0;
+        NativeRuntime.CpuTime cpu1;
         try (GainTrainer t = new GainTrainer(spec, st, options.backbone())) {
           Random rnd = new Random(1);
           for (int i = 0; i < 3; i++) {
             t.step(Batches.sample(examples, b, spec.numClasses(), spec.inputSize(), false, rnd));
           }
+          cpu0 = NativeRuntime.cpuTime();
           for (int r = 0; r < rates.length; r++) {
             List<Batch> batches = new ArrayList<>();
             for (int i = 0; i < options.trainSteps(); i++) {
@@ -131,12 +161,17 @@ public final class ModelSpeedBenchmark {
             }
             rates[r] = options.trainSteps() / ((System.nanoTime() - t0) / 1e9);
           }
+          cpu1 = NativeRuntime.cpuTime();
         }
         double med = median(rates);
-        out.printf("| %s | %d | %.1f | %.0f |%n", m.id(), b, med, med * b);
+        steps.put(m.id() + " " + b, med);
+        out.printf(
+            "| %s | %d | %.2f | %.1f | %.0f %% |%n",
+            m.id(), b, med, med * b, 100 * cpu1.systemShareSince(cpu0));
       }
     }
     out.println();
+    return steps;
   }
 
   private byte[] inference(List<Example> examples) {
