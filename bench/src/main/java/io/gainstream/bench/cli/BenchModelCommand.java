@@ -1,7 +1,7 @@
 package io.gainstream.bench.cli;
 
-import io.gainstream.bench.model.AllocatorComparison;
 import io.gainstream.bench.model.ModelSpeedBenchmark;
+import io.gainstream.bench.model.RuntimeComparison;
 import io.gainstream.bench.model.TorchPeer;
 import io.gainstream.cli.BackboneOptions;
 import io.gainstream.cli.Logs;
@@ -85,14 +85,16 @@ final class BenchModelCommand implements Runnable {
   List<String> methods;
 
   @Option(
-      names = "--allocators",
+      names = "--runtimes",
       split = ",",
-      paramLabel = "glibc|tcmalloc|jemalloc",
+      paramLabel = "ALLOCATOR/KERNELS",
       description =
-          "Run the benchmark once under each memory allocator (a child process each, through "
-              + "./gainstream) and print the training rows side by side, each over the first "
-              + "allocator's. Without it: the allocator ./gainstream chose (GAINSTREAM_ALLOCATOR).")
-  List<String> allocators;
+          "Run the benchmark once under each native runtime, a memory allocator (glibc, tcmalloc, "
+              + "jemalloc) and PyTorch's activation kernels (fused, composite), e.g. "
+              + "glibc/composite,tcmalloc/fused: a child process each, through ./gainstream; the "
+              + "training rows side by side, each over the first. Without it: what ./gainstream "
+              + "chose (GAINSTREAM_ALLOCATOR, GAINSTREAM_TORCH_KERNELS).")
+  List<String> runtimes;
 
   @Option(
       names = "--peer",
@@ -129,8 +131,8 @@ final class BenchModelCommand implements Runnable {
         throw new UserError("--methods: " + e.getMessage());
       }
     }
-    if (allocators != null) {
-      compareAllocators();
+    if (runtimes != null) {
+      compareRuntimes();
       return;
     }
     Backbone bb = backbone.backbone();
@@ -173,33 +175,38 @@ final class BenchModelCommand implements Runnable {
         .run();
   }
 
-  private void compareAllocators() {
-    for (String a : allocators) {
-      if (!AllocatorComparison.ALLOCATORS.contains(a)) {
+  private void compareRuntimes() {
+    List<RuntimeComparison.Runtime> parsed = new ArrayList<>();
+    for (String r : runtimes) {
+      RuntimeComparison.Runtime runtime = RuntimeComparison.Runtime.parse(r);
+      if (runtime == null) {
         throw new UserError(
-            "--allocators takes "
-                + String.join(", ", AllocatorComparison.ALLOCATORS)
-                + ", not '"
-                + a
+            "--runtimes takes ALLOCATOR/KERNELS ("
+                + String.join("|", RuntimeComparison.ALLOCATORS)
+                + " / "
+                + String.join("|", RuntimeComparison.KERNELS)
+                + "), not '"
+                + r
                 + "'");
       }
+      parsed.add(runtime);
     }
     String launcher = System.getProperty("gainstream.launcher");
     if (launcher == null) {
       throw new UserError(
-          "--allocators starts the benchmark again through the ./gainstream launcher: run it from there");
+          "--runtimes starts the benchmark again through the ./gainstream launcher: run it from there");
     }
     List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
     for (int i = 0; i < args.size(); i++) {
-      if (args.get(i).equals("--allocators")) {
+      if (args.get(i).equals("--runtimes")) {
         args.remove(i + 1);
         args.remove(i--);
-      } else if (args.get(i).startsWith("--allocators=")) {
+      } else if (args.get(i).startsWith("--runtimes=")) {
         args.remove(i--);
       }
     }
     try {
-      new AllocatorComparison(Path.of(launcher), args, System.out).run(allocators);
+      new RuntimeComparison(Path.of(launcher), args, System.out).run(parsed);
     } catch (IOException e) {
       throw new UserError(e.getMessage());
     } catch (InterruptedException e) {

@@ -96,7 +96,7 @@ public final class ModelSpeedBenchmark {
                 options.backbone().graph().nodes().size(),
                 options.backbone().fineTune().name().toLowerCase());
     out.printf(
-        "network: %dx%d input, %s, %d classes; %d cores; Java %s; allocator %s; median of %d runs;"
+        "network: %dx%d input, %s, %d classes; %d cores; Java %s; allocator %s; %s activation kernels; median of %d runs;"
             + " gain's weights averaged at decay %s%n%n",
         s,
         s,
@@ -105,6 +105,7 @@ public final class ModelSpeedBenchmark {
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"),
         NativeRuntime.allocator(),
+        NativeRuntime.kernels(),
         options.repeats(),
         options.averaging() > 0 ? Float.toString(options.averaging()) : "0 (off)");
     Map<String, Double> steps = training(examples);

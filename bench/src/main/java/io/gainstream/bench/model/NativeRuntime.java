@@ -33,6 +33,14 @@ public final class NativeRuntime {
     }
   }
 
+  /**
+   * The activation kernels imported backbones train with: PyTorch's fused ones unless {@code
+   * GAINSTREAM_TORCH_KERNELS=composite} (read by the model's {@code TorchKernels} the same way).
+   */
+  public static String kernels() {
+    return "composite".equals(System.getenv("GAINSTREAM_TORCH_KERNELS")) ? "composite" : "fused";
+  }
+
   /** The process's CPU time so far, seconds in user space and in the kernel. */
   public record CpuTime(double user, double system) {
     /** The kernel's share of the CPU spent between {@code earlier} and this reading. */

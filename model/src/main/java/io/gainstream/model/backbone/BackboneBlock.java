@@ -263,7 +263,10 @@ public final class BackboneBlock extends AbstractBlock {
       case "Sigmoid" -> Activation.sigmoid(x);
       case "HardSigmoid" ->
           x.mul(OnnxOps.f(n, "alpha", 0.2f)).add(OnnxOps.f(n, "beta", 0.5f)).clip(0, 1);
-      case "HardSwish" -> x.mul(x.div(6f).add(0.5f).clip(0, 1));
+      case "HardSwish" -> {
+        NDArray fused = TorchKernels.hardswish(x);
+        yield fused != null ? fused : x.mul(x.div(6f).add(0.5f).clip(0, 1));
+      }
       case "Clip" -> clip(n, x);
       case "Mul" -> x.mul(in(n, 1, env, store, training, m));
       case "Add" -> x.add(in(n, 1, env, store, training, m));
@@ -307,7 +310,8 @@ public final class BackboneBlock extends AbstractBlock {
         hi = constant(n, 2)[0];
       }
     }
-    return x.clip(lo, hi);
+    NDArray fused = TorchKernels.hardtanh(x, lo, hi);
+    return fused != null ? fused : x.clip(lo, hi);
   }
 
   @Override
