@@ -74,4 +74,30 @@ class BenchArgumentsTest {
         .isEqualTo(
             "gainstream: --mask-model adds a row to the backbone's: it needs --backbone and the model rows");
   }
+
+  @Test
+  void shouldRefuseUnknownMethodsRuntimesAndAPeerWithoutABackboneInOneLine() {
+    CliRun methods = run("bench", "model", "--methods", "cam,boat");
+    assertThat(methods.code()).isEqualTo(2);
+    assertThat(methods.err()).startsWith("gainstream: --methods: unknown method 'boat'");
+    assertThat(methods.err()).doesNotContain("\n");
+
+    CliRun runtimes = run("bench", "model", "--runtimes", "glibc/composite,tcmalloc");
+    assertThat(runtimes.code()).isEqualTo(2);
+    assertThat(runtimes.err())
+        .isEqualTo(
+            "gainstream: --runtimes takes ALLOCATOR/KERNELS (glibc|tcmalloc|jemalloc / fused|composite), not 'tcmalloc'");
+
+    // in a test JVM nothing started it through ./gainstream, which the children need
+    CliRun noLauncher = run("bench", "model", "--runtimes", "glibc/composite");
+    assertThat(noLauncher.code()).isEqualTo(2);
+    assertThat(noLauncher.err())
+        .isEqualTo(
+            "gainstream: --runtimes starts the benchmark again through the ./gainstream launcher: run it from there");
+
+    CliRun peer = run("bench", "model", "--peer");
+    assertThat(peer.code()).isEqualTo(2);
+    assertThat(peer.err())
+        .isEqualTo("gainstream: --peer rebuilds the network from an ONNX file: give --backbone");
+  }
 }
