@@ -20,9 +20,9 @@ class RuntimeEnvTest {
 
   private record Sourced(int code, Map<String, String> env, String err) {}
 
-  private static Sourced source(Map<String, String> given) throws IOException, InterruptedException {
-    ProcessBuilder pb =
-        new ProcessBuilder("sh", "-c", ". \"$0\" && env", SCRIPT.toString());
+  private static Sourced source(Map<String, String> given)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder("sh", "-c", ". \"$0\" && env", SCRIPT.toString());
     pb.environment().keySet().removeIf(k -> k.startsWith("GAINSTREAM_") || k.startsWith("MALLOC"));
     pb.environment().remove("LD_PRELOAD");
     pb.environment().putAll(given);
@@ -66,9 +66,12 @@ class RuntimeEnvTest {
     Sourced child =
         source(
             Map.of(
-                "GAINSTREAM_ALLOCATOR", "glibc",
-                "GAINSTREAM_PRELOADED", lib,
-                "LD_PRELOAD", lib + ":/usr/lib/mine.so"));
+                "GAINSTREAM_ALLOCATOR",
+                "glibc",
+                "GAINSTREAM_PRELOADED",
+                lib,
+                "LD_PRELOAD",
+                lib + ":/usr/lib/mine.so"));
     assertThat(child.env()).containsEntry("LD_PRELOAD", "/usr/lib/mine.so");
     assertThat(child.env()).doesNotContainKey("GAINSTREAM_PRELOADED");
   }

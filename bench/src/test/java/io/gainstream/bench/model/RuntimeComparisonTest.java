@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The comparison reads each child's training table and nothing else, and names runtimes strictly. */
+/**
+ * The comparison reads each child's training table and nothing else, and names runtimes strictly.
+ */
 class RuntimeComparisonTest {
   @Test
   void shouldReadTheTrainingRowsOfAChildsOutput() {
