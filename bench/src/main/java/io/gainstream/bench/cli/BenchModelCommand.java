@@ -1,5 +1,6 @@
 package io.gainstream.bench.cli;
 
+import io.gainstream.bench.model.MaskSpeed;
 import io.gainstream.bench.model.ModelSpeedBenchmark;
 import io.gainstream.bench.model.RuntimeComparison;
 import io.gainstream.bench.model.TorchPeer;
@@ -7,7 +8,10 @@ import io.gainstream.cli.BackboneOptions;
 import io.gainstream.cli.Logs;
 import io.gainstream.cli.UserError;
 import io.gainstream.model.backbone.Backbone;
+import io.gainstream.model.infer.InferenceOptions;
+import io.gainstream.model.infer.MaskSession;
 import io.gainstream.model.net.NetworkSpec;
+import io.gainstream.model.onnx.InvalidModelException;
 import io.gainstream.model.train.Method;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,6 +122,22 @@ final class BenchModelCommand implements Runnable {
       description = "Side the labelling side is compared at. Default: ${DEFAULT-VALUE}.")
   int peerLabelSize;
 
+  @Option(
+      names = "--mask-model",
+      paramLabel = "FILE.onnx",
+      description =
+          "Also time a class-agnostic mask model (as label --mask-model takes) at each --mask-sizes "
+              + "side, on all cores and on one thread.")
+  Path maskModel;
+
+  @Option(
+      names = "--mask-sizes",
+      defaultValue = "1024,640,512,320",
+      split = ",",
+      paramLabel = "PIXELS",
+      description = "Input sides the mask model is timed at. Default: ${DEFAULT-VALUE}.")
+  int[] maskSizes;
+
   @Override
   public void run() {
     if (repeats < 1 || trainSteps < 1) {
@@ -159,6 +179,27 @@ final class BenchModelCommand implements Runnable {
       }
       peerSettings = new TorchPeer.Settings(python, backbone.file(), peerLabelSize);
     }
+    byte[] mask = null;
+    if (maskModel != null) {
+      if (Arrays.stream(maskSizes).anyMatch(v -> v < 32)) {
+        throw new UserError("--mask-sizes must be >= 32");
+      }
+      try {
+        mask = Files.readAllBytes(maskModel);
+        // refused before the long benchmark, not after it
+        new MaskSession(
+                mask,
+                maskModel.getFileName().toString(),
+                MaskSession.Options.defaults(),
+                InferenceOptions.cpu())
+            .close();
+      } catch (IOException e) {
+        throw new UserError("--mask-model: cannot read " + maskModel + ": " + e.getMessage());
+      } catch (InvalidModelException e) {
+        // worded as label and the other benchmarks word it (MaskOptions)
+        throw new UserError("mask model " + maskModel + ": " + e.getMessage());
+      }
+    }
     Logs.toFile(Path.of(""));
     new ModelSpeedBenchmark(
             new ModelSpeedBenchmark.Options(
@@ -173,6 +214,10 @@ final class BenchModelCommand implements Runnable {
                 peerSettings),
             System.out)
         .run();
+    if (mask != null) {
+      new MaskSpeed(mask, maskModel.getFileName().toString(), System.out)
+          .run(maskSizes, 4, repeats);
+    }
   }
 
   private void compareRuntimes() {

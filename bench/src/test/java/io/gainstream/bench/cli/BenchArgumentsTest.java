@@ -100,4 +100,13 @@ class BenchArgumentsTest {
     assertThat(peer.err())
         .isEqualTo("gainstream: --peer rebuilds the network from an ONNX file: give --backbone");
   }
+
+  @Test
+  void shouldRefuseAMaskModelToTimeThatIsNoMaskModelBeforeTheBenchmark() throws Exception {
+    Path notAModel = Files.writeString(tmp.resolve("isnet.onnx"), "not a model");
+    CliRun r = run("bench", "model", "--mask-model", notAModel.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).startsWith("gainstream: mask model " + notAModel).doesNotContain("\n");
+    assertThat(r.out()).doesNotContain("Training");
+  }
 }
