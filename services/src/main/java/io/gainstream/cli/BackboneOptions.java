@@ -79,12 +79,12 @@ public final class BackboneOptions {
               + " with a --backbone (a window of about 200 steps; docs/QUALITY.md), 0 for the built-in network.")
   Float weightAveraging;
 
-  /** Whether {@code --backbone} was given. */
   /** The ONNX file given with --backbone, or null. */
   public Path file() {
     return file;
   }
 
+  /** Whether {@code --backbone} was given. */
   public boolean given() {
     return file != null;
   }

@@ -23,7 +23,15 @@ class RuntimeEnvTest {
   private static Sourced source(Map<String, String> given)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder("sh", "-c", ". \"$0\" && env", SCRIPT.toString());
-    pb.environment().keySet().removeIf(k -> k.startsWith("GAINSTREAM_") || k.startsWith("MALLOC"));
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("GAINSTREAM_")
+                    || k.startsWith("MALLOC")
+                    || k.startsWith("TCMALLOC")
+                    || k.equals("ATEN_CPU_CAPABILITY")
+                    || k.equals("ONEDNN_MAX_CPU_ISA"));
     pb.environment().remove("LD_PRELOAD");
     pb.environment().putAll(given);
     Process p = pb.start();
@@ -50,30 +58,44 @@ class RuntimeEnvTest {
   }
 
   @Test
-  void shouldPreloadWhatAutoFindsAndChooseAgainRatherThanStack() throws Exception {
+  void shouldPreloadWhatAutoFinds() throws Exception {
     Sourced auto = source(Map.of());
     assertThat(auto.code()).isZero();
     String chosen = auto.env().get("GAINSTREAM_ALLOCATOR");
     assertThat(chosen).isIn("tcmalloc", "jemalloc", "glibc");
     if (chosen.equals("glibc")) {
       assertThat(auto.env()).doesNotContainKey("LD_PRELOAD");
-      return;
+    } else {
+      String lib = auto.env().get("GAINSTREAM_PRELOADED");
+      assertThat(Files.isRegularFile(Path.of(lib))).isTrue();
+      assertThat(auto.env().get("LD_PRELOAD")).isEqualTo(lib);
     }
-    String lib = auto.env().get("GAINSTREAM_PRELOADED");
-    assertThat(Files.isRegularFile(Path.of(lib))).isTrue();
-    assertThat(auto.env().get("LD_PRELOAD")).isEqualTo(lib);
-    // a child asked for glibc drops what its parent preloaded and keeps the user's own
+  }
+
+  @Test
+  void shouldChooseAgainInAChildRatherThanStackAndKeepTheUsersOwnPreloads() throws Exception {
+    // what a parent preloaded leaves the list wherever it is; the user's own entries stay
+    String parents = "/opt/parent/libtcmalloc_minimal.so.4";
     Sourced child =
         source(
             Map.of(
                 "GAINSTREAM_ALLOCATOR",
                 "glibc",
                 "GAINSTREAM_PRELOADED",
-                lib,
+                parents,
                 "LD_PRELOAD",
-                lib + ":/usr/lib/mine.so"));
-    assertThat(child.env()).containsEntry("LD_PRELOAD", "/usr/lib/mine.so");
+                "/opt/a.so:" + parents + ":/opt/b.so"));
+    assertThat(child.code()).isZero();
+    assertThat(child.env()).containsEntry("LD_PRELOAD", "/opt/a.so:/opt/b.so");
     assertThat(child.env()).doesNotContainKey("GAINSTREAM_PRELOADED");
+    Sourced only = source(Map.of("GAINSTREAM_PRELOADED", parents, "LD_PRELOAD", parents));
+    assertThat(only.env().getOrDefault("LD_PRELOAD", "")).doesNotContain("/opt/parent");
+
+    // a user who preloads an allocator of their own keeps it, alone
+    Sourced users = source(Map.of("LD_PRELOAD", "/opt/libmimalloc.so"));
+    assertThat(users.code()).isZero();
+    assertThat(users.env()).containsEntry("LD_PRELOAD", "/opt/libmimalloc.so");
+    assertThat(users.env()).doesNotContainKey("GAINSTREAM_PRELOADED");
   }
 
   @Test

@@ -77,7 +77,11 @@ public final class RuntimeComparison {
       String text = child(r);
       // every child's own tables too: the peer's, the inference rows
       out.print(text);
-      byRuntime.put(r.toString(), rows(text));
+      Map<String, Row> rows = rows(text);
+      if (rows.isEmpty()) {
+        throw new IOException("bench model under " + r + " printed no training rows");
+      }
+      byRuntime.put(r.toString(), rows);
     }
     out.printf(
         "%n### Training steps by runtime, allocator/kernels (one invocation, each run a child"

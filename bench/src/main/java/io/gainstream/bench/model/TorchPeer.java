@@ -9,6 +9,7 @@ import io.gainstream.model.train.Method;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,14 @@ public final class TorchPeer {
                 "--infer-size",
                 Integer.toString(settings.labelSize()),
                 "--infer-batches",
-                join(inferBatches)));
+                join(inferBatches),
+                "--threads",
+                Integer.toString(Runtime.getRuntime().availableProcessors()),
+                "--two-label-rate",
+                Double.toString(ModelSpeedBenchmark.TWO_LABEL_RATE)));
+    if (peerMethods.isEmpty()) {
+      out.printf("The peer trains cam and gain only: no training row to compare.%n%n");
+    }
     out.printf("### Against plain PyTorch (the same step, %s)%n%n", version());
     out.println("| method | batch | gainstream steps/s | PyTorch steps/s | gainstream / PyTorch |");
     out.println("|---|---:|---:|---:|---:|");
@@ -128,7 +136,8 @@ public final class TorchPeer {
           .output(List.of("-c", "import torch, onnx"));
       return null;
     } catch (IOException e) {
-      return e.getMessage();
+      return e.getMessage()
+          + " (the peer needs torch and onnx; Debian: python3-torch python3-onnx)";
     }
   }
 
@@ -183,7 +192,8 @@ public final class TorchPeer {
       }
       return results;
     } catch (IOException e) {
-      throw new IllegalStateException(e.getMessage(), e);
+      // one line on the console (the command's handler prints an unchecked I/O error's message)
+      throw new UncheckedIOException(e.getMessage(), e);
     } finally {
       if (script != null) {
         script.toFile().delete();
@@ -195,22 +205,14 @@ public final class TorchPeer {
     List<String> command = new ArrayList<>();
     command.add(settings.python());
     command.addAll(args);
-    Process p = new ProcessBuilder(command).start();
-    byte[] err;
-    String text;
-    try (InputStream stderr = p.getErrorStream()) {
-      // stdout is a few lines: read it whole, then the error stream
-      text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      err = stderr.readAllBytes();
-    }
+    // one stream: the PEER lines are picked out of it, and a failure's last line is its reason
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
       if (p.waitFor() != 0) {
-        String[] lines = new String(err, StandardCharsets.UTF_8).strip().split("\n");
+        String[] lines = text.strip().split("\n");
         throw new IOException(
-            "the PyTorch peer failed ("
-                + settings.python()
-                + " needs torch and onnx; Debian: python3-torch python3-onnx): "
-                + lines[lines.length - 1]);
+            "the PyTorch peer failed under " + settings.python() + ": " + lines[lines.length - 1]);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

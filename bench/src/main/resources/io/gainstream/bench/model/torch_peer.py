@@ -39,19 +39,28 @@ class OnnxBackbone(torch.nn.Module):
         self.inits = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
         self.input = [i.name for i in graph.input if i.name not in self.inits][0]
         self.nodes = []
+        self.output = None
         for n in graph.node:
-            if n.op_type == "GlobalAveragePool":
+            if n.op_type == "GlobalAveragePool" or (n.op_type == "ReduceMean" and attr(n, "axes", []) == [2, 3]):
                 self.output = n.input[0]
                 break
             self.nodes.append(n)
+        if self.output is None:
+            raise SystemExit("torch_peer: no global average pooling in the graph")
         weighted = [n for n in self.nodes if n.op_type in ("Conv", "BatchNormalization")]
         frozen = {"all": 0, "last": len(weighted) - len(weighted) // 3, "none": len(weighted)}[fine_tune]
         self.weights = torch.nn.ParameterDict()
+        self.trainable = set()
         for k, n in enumerate(weighted):
-            for name in n.input[1:]:
+            if k >= frozen:
+                self.trainable.add(n.output[0])
+            # batch-norm's running statistics stay buffers (inputs 3 and 4), as in gainstream
+            learnt = n.input[1:3] if n.op_type == "BatchNormalization" else n.input[1:]
+            for name in learnt:
                 if name in self.inits:
                     p = torch.nn.Parameter(self.inits[name].float(), requires_grad=k >= frozen)
                     self.weights[self.key(name)] = p
+        self.batch_statistics = False
         self.mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
         self.std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 
@@ -70,9 +79,17 @@ class OnnxBackbone(torch.nn.Module):
         env = {self.input: (x - self.mean) / self.std}
         for n in self.nodes:
             op = n.op_type
+            if op == "Constant":
+                env[n.output[0]] = torch.from_numpy(numpy_helper.to_array(attr(n, "value", None)).copy())
+                continue
             a = self.value(env, n.input[0])
             if op == "Conv":
+                if attr(n, "auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+                    raise SystemExit("torch_peer: Conv with auto_pad is not supported by the peer")
                 pads = attr(n, "pads", [0, 0, 0, 0])
+                if pads[0] != pads[2] or pads[1] != pads[3]:
+                    a = F.pad(a, (pads[1], pads[3], pads[0], pads[2]))
+                    pads = [0, 0, 0, 0]
                 bias = self.value(env, n.input[2]) if len(n.input) > 2 else None
                 y = F.conv2d(a, self.value(env, n.input[1]), bias, stride=tuple(attr(n, "strides", [1, 1])),
                              padding=(pads[0], pads[1]), dilation=tuple(attr(n, "dilations", [1, 1])),
@@ -87,7 +104,11 @@ class OnnxBackbone(torch.nn.Module):
                 y = a + self.value(env, n.input[1])
             elif op == "BatchNormalization":
                 v = [self.value(env, i) for i in n.input[1:5]]
-                y = F.batch_norm(a, v[2], v[3], v[0], v[1], training=False, eps=attr(n, "epsilon", 1e-5))
+                # batch statistics where the layer trains and the step is cam's (gainstream's
+                # trainer.forward); the file's statistics in frozen layers and once mining is on
+                train = self.batch_statistics and n.output[0] in self.trainable
+                y = F.batch_norm(a, v[2].clone() if train else v[2], v[3].clone() if train else v[3],
+                                 v[0], v[1], training=train, eps=attr(n, "epsilon", 1e-5))
             elif op in ("Identity", "Dropout"):
                 y = a
             else:
@@ -118,6 +139,7 @@ def attention(cam, size):
 
 
 def step(net, optimizer, x, y, mining):
+    net.backbone.batch_statistics = not mining
     logits, cam = net(x)
     loss = F.multilabel_soft_margin_loss(logits, y)
     if mining:
@@ -128,6 +150,7 @@ def step(net, optimizer, x, y, mining):
         labelled = (per_image > 0).sum()
         weights = 1.0 / (per_image[i] * labelled)
         soft = torch.sigmoid((maps[i, c] - 0.5) * 10.0)
+        net.backbone.batch_statistics = False
         erased_logits, _ = net(x[i] * (1 - soft).unsqueeze(1))
         score = torch.sigmoid(erased_logits).gather(1, c.unsqueeze(1)).squeeze(1)
         loss = loss + (score * weights).sum()
@@ -148,11 +171,12 @@ def main():
     p.add_argument("--infer-size", type=int, default=448)
     p.add_argument("--infer-batches", default="8")
     p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--two-label-rate", type=float, default=0.35)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     classes = 4
-    for method in args.methods.split(","):
+    for method in filter(None, args.methods.split(",")):
         for b in (int(v) for v in args.batches.split(",")):
             net = Net(args.backbone, args.fine_tune, classes)
             backbone = [q for q in net.backbone.parameters() if q.requires_grad]
@@ -163,8 +187,9 @@ def main():
 
             def batch():
                 y = np.zeros((b, classes), dtype=np.float32)
+                # one class, or two with gainstream's synthetic rate (SyntheticDataset's 0.35)
                 for r in range(b):
-                    y[r, g.choice(classes, size=1 + g.integers(2), replace=False)] = 1
+                    y[r, g.choice(classes, size=2 if g.random() < args.two_label_rate else 1, replace=False)] = 1
                 return torch.rand(b, 3, args.size, args.size), torch.from_numpy(y)
 
             for _ in range(3):
