@@ -1,5 +1,6 @@
 package io.gainstream.bench.model;
 
+import io.gainstream.model.backbone.TorchKernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +34,9 @@ public final class NativeRuntime {
     }
   }
 
-  /**
-   * The activation kernels imported backbones train with: PyTorch's fused ones unless {@code
-   * GAINSTREAM_TORCH_KERNELS=composite} (read by the model's {@code TorchKernels} the same way).
-   */
+  /** The activation kernels imported backbones train with (the model's own switch). */
   public static String kernels() {
-    return "composite".equals(System.getenv("GAINSTREAM_TORCH_KERNELS")) ? "composite" : "fused";
+    return TorchKernels.fused() ? "fused" : "composite";
   }
 
   /** The process's CPU time so far, seconds in user space and in the kernel. */

@@ -132,8 +132,7 @@ public final class TorchPeer {
    */
   public static String missing(String python) {
     try {
-      new TorchPeer(new Settings(python, Path.of("."), 0), System.out)
-          .output(List.of("-c", "import torch, onnx"));
+      output(python, List.of("-c", "import torch, onnx"));
       return null;
     } catch (IOException e) {
       return e.getMessage()
@@ -169,7 +168,9 @@ public final class TorchPeer {
 
   private String version() {
     try {
-      return "PyTorch " + output(List.of("-c", "import torch; print(torch.__version__)")).strip();
+      return "PyTorch "
+          + output(settings.python(), List.of("-c", "import torch; print(torch.__version__)"))
+              .strip();
     } catch (IOException e) {
       return "PyTorch";
     }
@@ -184,7 +185,7 @@ public final class TorchPeer {
       all.add(script.toString());
       all.addAll(args);
       Map<String, Double> results = new LinkedHashMap<>();
-      for (String line : output(all).split("\n")) {
+      for (String line : output(settings.python(), all).split("\n")) {
         String[] f = line.strip().split(" ");
         if (f.length == 5 && f[0].equals("PEER")) {
           results.put(f[1] + " " + f[2] + " " + f[3], Double.parseDouble(f[4]));
@@ -201,9 +202,9 @@ public final class TorchPeer {
     }
   }
 
-  private String output(List<String> args) throws IOException {
+  private static String output(String python, List<String> args) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(settings.python());
+    command.add(python);
     command.addAll(args);
     // one stream: the PEER lines are picked out of it, and a failure's last line is its reason
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -212,7 +213,7 @@ public final class TorchPeer {
       if (p.waitFor() != 0) {
         String[] lines = text.strip().split("\n");
         throw new IOException(
-            "the PyTorch peer failed under " + settings.python() + ": " + lines[lines.length - 1]);
+            "the PyTorch peer failed under " + python + ": " + lines[lines.length - 1]);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * that refuses the archive), the composite ops stay, with one warning line: same forward, the
  * backward differs only at exactly the bounds (hardtanh passes no gradient there, clamp does).
  */
-final class TorchKernels {
+public final class TorchKernels {
   private static final Logger LOG = LoggerFactory.getLogger(TorchKernels.class);
 
   /** Loaded modules by their code; an absent value means loading failed (composite ops). */
@@ -43,10 +43,20 @@ final class TorchKernels {
   private static final boolean FUSED =
       !"composite".equals(System.getenv("GAINSTREAM_TORCH_KERNELS"));
 
-  /** The manager the modules live in: the process's, as the modules are. */
-  private static volatile NDManager manager;
+  /** The manager the modules live in: the process's, as the modules are; made on first use. */
+  private static final class Modules {
+    static final NDManager MANAGER = NDManager.newBaseManager("PyTorch");
+  }
 
   private TorchKernels() {}
+
+  /**
+   * Whether the fused kernels are asked for ({@code GAINSTREAM_TORCH_KERNELS} is not {@code
+   * composite}): what a benchmark reports as the kernels it trained with.
+   */
+  public static boolean fused() {
+    return FUSED;
+  }
 
   /** ReLU6 and other clips with both bounds: {@code torch.hardtanh(x, lo, hi)}, else null. */
   static NDArray hardtanh(NDArray x, float lo, float hi) {
@@ -86,7 +96,10 @@ final class TorchKernels {
   private static Object load(String expression) {
     try {
       return JniUtils.loadModule(
-          (PtNDManager) manager(), new ByteArrayInputStream(archive(expression)), false, false);
+          (PtNDManager) Modules.MANAGER,
+          new ByteArrayInputStream(archive(expression)),
+          false,
+          false);
     } catch (IOException | RuntimeException e) {
       LOG.warn(
           "PyTorch's fused kernel '{}' could not be loaded ({}): the composite ops train instead",
@@ -94,17 +107,6 @@ final class TorchKernels {
           e.getMessage());
       return FAILED;
     }
-  }
-
-  private static NDManager manager() {
-    if (manager == null) {
-      synchronized (TorchKernels.class) {
-        if (manager == null) {
-          manager = NDManager.newBaseManager("PyTorch");
-        }
-      }
-    }
-    return manager;
   }
 
   /**
