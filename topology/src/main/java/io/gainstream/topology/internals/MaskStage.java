@@ -122,8 +122,9 @@ public final class MaskStage implements AutoCloseable {
   /**
    * The mask model's foreground on an {@code m²} RGB input: with flip on, the mean of its output on
    * the input and on the input's mirror image mirrored back. A left-right mirror is as likely a
-   * photo as the original, and the shared ISNet (run in half precision) answers the two differently
-   * enough that their mean labelled coco-dev 2 to 4 points better (docs/QUALITY.md).
+   * photo as the original, and the shared ISNet answers the two differently enough that their mean
+   * labelled coco-dev 2 to 4 points better (docs/QUALITY.md). The difference is the model's own: its
+   * graph made float32 throughout answers exactly as the half-precision file does.
    */
   private float[] probability(byte[] rgb, int m) {
     MaskSession session = handle.session();
