@@ -274,7 +274,7 @@ public final class LabelCommand implements Callable<Integer> {
   }
 
   /** {@code --set}: gainstream.* keys whose values make a valid pipeline config. */
-  private static void requireSettings(Map<String, String> sets, Path classes) throws IOException {
+  public static void requireSettings(Map<String, String> sets, Path classes) throws IOException {
     for (String key : sets.keySet()) {
       if (!PipelineConfig.configDef().names().contains(key)) {
         throw new UserError("--set " + key + ": not a gainstream.* pipeline setting");
@@ -293,7 +293,7 @@ public final class LabelCommand implements Callable<Integer> {
    * A {@code --model} file must be a gainstream release of exactly the classes of {@code
    * --classes}.
    */
-  private static void requireSavedModel(Path model, Path classes) throws IOException {
+  public static void requireSavedModel(Path model, Path classes) throws IOException {
     requireFile(model, "--model");
     ModelInfo info;
     try {

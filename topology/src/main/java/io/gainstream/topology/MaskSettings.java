@@ -21,7 +21,7 @@ public record MaskSettings(
     boolean flip,
     AttentionWindow.Settings zoom) {
   /**
-   * What a label records about how it was fused, e.g. {@code hysteresis(fg 0.50, weak 0.10 where
+   * What a label records about how it was fused, e.g. {@code hysteresis(fg 0.50, weak 0.20 where
    * attention >= 0.50), zoom(attention >= 0.80, margin 0.30)}.
    */
   public String describe() {

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     description = "Benchmarks that print a table (medians of several runs).",
     subcommands = {
       BenchAffinityCommand.class,
+      BenchFusionCommand.class,
       BenchModelCommand.class,
       BenchQualityCommand.class,
       BenchThroughputCommand.class

@@ -25,7 +25,11 @@ class BenchArgumentsTest {
     assertThat(run("--help").out()).as("gainstream lists it").contains("bench");
     for (String[] cmd :
         new String[][] {
-          {"bench"}, {"bench", "model"}, {"bench", "quality"}, {"bench", "throughput"}
+          {"bench"},
+          {"bench", "model"},
+          {"bench", "quality"},
+          {"bench", "throughput"},
+          {"bench", "fusion"}
         }) {
       String name = String.join(" ", cmd);
       String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
@@ -108,5 +112,40 @@ class BenchArgumentsTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("gainstream: mask model " + notAModel).doesNotContain("\n");
     assertThat(r.out()).doesNotContain("Training");
+  }
+
+  @Test
+  void shouldRefuseBenchFusionWithoutAMaskModelOrMasksOrWithBadLevelsInOneLine() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("f").resolve("images")).getParent();
+    Files.writeString(folder.resolve("classes.txt"), "horse\n");
+    Files.writeString(folder.resolve("labels.csv"), "image,labels\n");
+    Path model = Files.writeString(tmp.resolve("release.onnx"), "not a release");
+    String[] base = {"bench", "fusion", "--model", model.toString(), "--folder", folder.toString()};
+
+    CliRun noMasks = run(base);
+    assertThat(noMasks.code()).isEqualTo(2);
+    assertThat(noMasks.err())
+        .isEqualTo(
+            "gainstream: no exact masks at " + folder.resolve("masks") + " (give --truth DIR)");
+
+    Files.createDirectories(folder.resolve("masks"));
+    CliRun noMaskModel = run(base);
+    assertThat(noMaskModel.code()).isEqualTo(2);
+    assertThat(noMaskModel.err())
+        .isEqualTo("gainstream: bench fusion compares fusions of a mask model: give --mask-model");
+
+    String[] withMask = java.util.Arrays.copyOf(base, base.length + 4);
+    withMask[base.length] = "--mask-model";
+    withMask[base.length + 1] = model.toString();
+    withMask[base.length + 2] = "--weak";
+    withMask[base.length + 3] = "0.1,1.5";
+    CliRun badWeak = run(withMask);
+    assertThat(badWeak.code()).isEqualTo(2);
+    assertThat(badWeak.err()).isEqualTo("gainstream: --weak levels must be in (0, 1), got 1.5");
+
+    withMask[base.length + 3] = "0.1";
+    CliRun notARelease = run(withMask);
+    assertThat(notARelease.code()).isEqualTo(2);
+    assertThat(notARelease.err()).startsWith("gainstream: --model " + model).doesNotContain("\n");
   }
 }

@@ -51,9 +51,9 @@ class MaskFusionTest {
 
   @Test
   void hysteresisKeepsWeakForegroundOnlyWhereTheAttentionIsStrong() {
-    // a sure object on the left; a faint one on the right (fg 0.2-0.3), attended on its top half
+    // a sure object on the left; a faint one on the right (fg 0.3), attended on its top half
     // only; no foreground at all under strong attention (bottom right) stays background
-    float[] fg = map("990330", "990330", "990220", "000000");
+    float[] fg = map("990330", "990330", "990330", "000000");
     float[] horse = map("990000", "990000", "990000", "000000");
     float[] car = map("000990", "000990", "000110", "000099");
     byte[] fused = fuse(MaskFusion.Rule.HYSTERESIS, fg, NONE, horse, car);
@@ -135,7 +135,7 @@ class MaskFusionTest {
     assertThatThrownBy(() -> MaskFusion.Rule.parse("crf"))
         .hasMessageContaining("expected hysteresis, threshold or regions");
     assertThat(MaskFusion.Settings.defaults().describe())
-        .isEqualTo("hysteresis(fg 0.50, weak 0.10 where attention >= 0.50)");
+        .isEqualTo("hysteresis(fg 0.50, weak 0.20 where attention >= 0.50)");
     assertThat(MaskFusion.Settings.defaults().withRule(MaskFusion.Rule.REGIONS).describe())
         .isEqualTo("regions(fg 0.50)");
   }

@@ -69,7 +69,7 @@ public final class MaskStage implements AutoCloseable {
    * image's size) is shown to the mask model once more on its own and its foreground laid over the
    * whole image's ({@link AttentionWindow}).
    */
-  float[] foreground(byte[] encoded, float[][] maps, int width, int height) {
+  public float[] foreground(byte[] encoded, float[][] maps, int width, int height) {
     BufferedImage img = ImageDecoder.decodeRaw(encoded, limits);
     float[] fg = foreground(img, width, height);
     if (!zoom.on()) {
@@ -123,8 +123,8 @@ public final class MaskStage implements AutoCloseable {
    * The mask model's foreground on an {@code m²} RGB input: with flip on, the mean of its output on
    * the input and on the input's mirror image mirrored back. A left-right mirror is as likely a
    * photo as the original, and the shared ISNet answers the two differently enough that their mean
-   * labelled coco-dev 2 to 4 points better (docs/QUALITY.md). The difference is the model's own: its
-   * graph made float32 throughout answers exactly as the half-precision file does.
+   * labelled coco-dev 2 to 4 points better (docs/QUALITY.md). The difference is the model's own:
+   * its graph made float32 throughout answers exactly as the half-precision file does.
    */
   private float[] probability(byte[] rgb, int m) {
     MaskSession session = handle.session();
