@@ -52,7 +52,7 @@ public final class FusionBench {
   public record Candidate(String name, MaskFusion.Settings fusion) {}
 
   /** A candidate's counts over the folder. */
-  public record Row(Candidate candidate, boolean configured, ConfusionMatrix counts) {}
+  public record Row(Candidate candidate, ConfusionMatrix counts) {}
 
   /**
    * The scored folder.
@@ -79,7 +79,12 @@ public final class FusionBench {
     for (float t : new float[] {0.5f, 0.3f}) {
       MaskFusion.Settings s =
           new MaskFusion.Settings(
-              MaskFusion.Rule.THRESHOLD, t, Math.min(t, d.weak()), d.supported(), 0.05f, 0.25f);
+              MaskFusion.Rule.THRESHOLD,
+              t,
+              Math.min(t, d.weak()),
+              d.supported(),
+              d.attended(),
+              d.share());
       add(out, s.describe(), s);
     }
     add(out, "regions(fg 0.50)", d.withRule(MaskFusion.Rule.REGIONS));
@@ -195,8 +200,7 @@ public final class FusionBench {
     }
     List<Row> out = new ArrayList<>();
     for (int i = 0; i < candidates.size(); i++) {
-      Candidate c = candidates.get(i);
-      out.add(new Row(c, c.name().endsWith("(configured)"), counts.get(i)));
+      out.add(new Row(candidates.get(i), counts.get(i)));
     }
     return new Result(out, photos, skipped, catalog.names());
   }
