@@ -5,9 +5,9 @@ import io.gainstream.cli.Logs;
 import io.gainstream.cli.UserError;
 import io.gainstream.model.labels.TtaScales;
 import io.gainstream.model.refine.RandomWalk;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,26 +22,7 @@ import picocli.CommandLine.Option;
         "Labels a folder with one saved release four ways (thresholds, dense CRF, random walk on learned "
             + "affinities, random walk on colour) and scores each against exact masks.")
 final class BenchAffinityCommand implements Callable<Integer> {
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "FILE.onnx",
-      description = "A saved release (label --save-model).")
-  Path model;
-
-  @Option(
-      names = "--folder",
-      required = true,
-      paramLabel = "DIR",
-      description = "A folder in the label contract (images/, labels.csv, classes.txt).")
-  Path folder;
-
-  @Option(
-      names = "--truth",
-      paramLabel = "DIR",
-      description =
-          "Exact masks <stem>.png. Default: FOLDER/truth if it exists, else FOLDER/masks.")
-  Path truth;
+  @CommandLine.Mixin ScoredFolderOptions scored;
 
   @Option(
       names = "--tta-scales",
@@ -98,28 +79,12 @@ final class BenchAffinityCommand implements Callable<Integer> {
       throw new UserError(
           "--grid must be >= 8, --radius and --batch >= 1, --beta > 0, --steps and --walk-steps >= 0");
     }
-    for (String f : new String[] {"labels.csv", "classes.txt", "images"}) {
-      if (!Files.exists(folder.resolve(f))) {
-        throw new UserError("--folder " + folder + " has no " + f);
-      }
-    }
-    if (!Files.isRegularFile(model)) {
-      throw new UserError("--model " + model + " is not a file");
-    }
-    Path t =
-        truth != null
-            ? truth
-            : Files.isDirectory(folder.resolve("truth"))
-                ? folder.resolve("truth")
-                : folder.resolve("masks");
-    if (!Files.isDirectory(t)) {
-      throw new UserError("no exact masks at " + t + " (give --truth DIR)");
-    }
+    Path t = scored.masks();
     Logs.toFile(Path.of(""));
     new AffinityExperiment(
             new AffinityExperiment.Options(
-                model,
-                folder,
+                scored.model,
+                scored.folder,
                 t,
                 scales == null ? null : TtaScales.parse(scales),
                 grid,

@@ -33,25 +33,7 @@ import picocli.CommandLine.Option;
             + "on the same maps against exact masks: the attention alone, the configured fusion, threshold, "
             + "regions and a grid of hysteresis levels.")
 final class BenchFusionCommand implements Callable<Integer> {
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "FILE.onnx",
-      description = "A saved release (label --save-model) of the folder's classes.")
-  Path model;
-
-  @Option(
-      names = "--folder",
-      required = true,
-      paramLabel = "DIR",
-      description = "A folder in the label contract (images/, labels.csv, classes.txt).")
-  Path folder;
-
-  @Option(
-      names = "--truth",
-      paramLabel = "DIR",
-      description = "Exact masks <stem>.png. Default: FOLDER/masks.")
-  Path truth;
+  @CommandLine.Mixin ScoredFolderOptions scored;
 
   @Option(
       names = "--photos",
@@ -88,16 +70,9 @@ final class BenchFusionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    for (String f : new String[] {"labels.csv", "classes.txt", "images"}) {
-      if (!Files.exists(folder.resolve(f))) {
-        throw new UserError("--folder " + folder + " has no " + f);
-      }
-    }
+    Path masks = scored.masks();
+    Path folder = scored.folder;
     Path classes = folder.resolve("classes.txt");
-    Path masks = truth != null ? truth : folder.resolve("masks");
-    if (!Files.isDirectory(masks)) {
-      throw new UserError("no exact masks at " + masks + " (give --truth DIR)");
-    }
     if (!mask.given()) {
       throw new UserError("bench fusion compares fusions of a mask model: give --mask-model");
     }
@@ -114,7 +89,7 @@ final class BenchFusionCommand implements Callable<Integer> {
         throw new UserError("--supported levels must be in (0, 1], got " + a);
       }
     }
-    LabelCommand.requireSavedModel(model, classes);
+    LabelCommand.requireSavedModel(scored.model, classes);
     mask.putSettings(sets);
     LabelCommand.requireSettings(sets, classes);
     Map<String, Object> c = new HashMap<>(sets);
@@ -129,11 +104,19 @@ final class BenchFusionCommand implements Callable<Integer> {
       try (ProgressBar bar = Bars.bar("fusion", photos > 0 ? Math.min(photos, rows) : rows)) {
         r =
             FusionBench.score(
-                folder, masks, Files.readAllBytes(model), config, candidates, photos, bar::step);
+                folder,
+                masks,
+                Files.readAllBytes(scored.model),
+                config,
+                candidates,
+                photos,
+                bar::step);
       }
       System.out.printf(
           "release %s, mask model %s (%s); strict scores, 255 counts as missed%n%n",
-          model.getFileName(), session.session().id(), config.mask().orElseThrow().describe());
+          scored.model.getFileName(),
+          session.session().id(),
+          config.mask().orElseThrow().describe());
       FusionBench.print(r, folder.getFileName().toString(), System.out);
     }
     return 0;
