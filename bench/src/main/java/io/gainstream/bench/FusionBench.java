@@ -23,10 +23,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code bench fusion}: every way of fusing the mask model's foreground with the attention, scored
@@ -58,10 +60,14 @@ public final class FusionBench {
    * The scored folder.
    *
    * @param rows one per candidate, in the candidates' order
-   * @param photos photos scored (those with a mask of their size)
-   * @param skipped photos without a mask, or with one of another size
+   * @param photos photos scored
+   * @param skipped photos not scored, each with why (no mask, a mask of another size, a photo the
+   *     pipeline would reject)
+   * @param notes how the release is labelled where that differs from what it names (as the pipeline
+   *     logs it)
    */
-  public record Result(List<Row> rows, int photos, int skipped, List<String> classes) {}
+  public record Result(
+      List<Row> rows, int photos, List<String> skipped, List<String> notes, List<String> classes) {}
 
   private FusionBench() {}
 
@@ -106,7 +112,9 @@ public final class FusionBench {
 
   private static void add(Map<String, Candidate> out, String name, MaskFusion.Settings s) {
     // the same rule and levels once: the configured one keeps its mark
-    out.putIfAbsent(s.rule() + "|" + s.describe(), new Candidate(name, s));
+    out.putIfAbsent(
+        s.rule() + "|" + s.foreground() + "|" + s.weak() + "|" + s.supported(),
+        new Candidate(name, s));
   }
 
   /**
@@ -140,7 +148,10 @@ public final class FusionBench {
     List<ConfusionMatrix> counts = new ArrayList<>();
     candidates.forEach(c -> counts.add(new ConfusionMatrix(catalog.size())));
     int photos = 0;
-    int skipped = 0;
+    List<String> skipped = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    Set<String> stems = new HashSet<>();
+    Path root = folder.resolve("images").toAbsolutePath().normalize();
     List<AttentionSession> scaled = new ArrayList<>();
     try (AttentionSession session = new AttentionSession(release, config.inferenceOptions());
         MaskStage stage = new MaskStage(mask, config.inferenceOptions(), limits)) {
@@ -153,46 +164,38 @@ public final class FusionBench {
       }
       List<String> problems = new ArrayList<>();
       LabelRecipe recipe = LabelRecipe.resolve(session.info(), config.recipeSettings(), problems);
-      if (!problems.isEmpty()) {
-        throw new IllegalArgumentException("the release names " + String.join(", ", problems));
-      }
-      for (int side : ScaledRelease.otherSides(release, recipe.scales())) {
-        scaled.add(
-            new AttentionSession(ScaledRelease.at(release, side), config.inferenceOptions()));
+      // as the pipeline does: a refinement this build does not know labels without one
+      problems.forEach(p -> notes.add("the release names " + p + "; labelled without it"));
+      if (!recipe.scales().isSingle() && !openScaled(release, recipe, config, scaled, notes)) {
+        recipe = recipe.atOneScale();
       }
       LabelPath path = new LabelPath(recipe, config.labelerSettings());
       for (LabelsCsv.Row row : rows) {
-        Path maskFile = masks.resolve(ImagePublisher.stemOf(row.image()) + ".png");
-        if (!Files.isRegularFile(maskFile)) {
-          skipped++;
-          step.run();
-          continue;
+        String why = null;
+        try {
+          why =
+              scoreOne(
+                  row,
+                  root,
+                  masks,
+                  stems,
+                  catalog,
+                  limits,
+                  path,
+                  session,
+                  scaled,
+                  stage,
+                  candidates,
+                  counts);
+        } catch (IOException | RuntimeException e) {
+          // what the pipeline would reject (an undecodable photo, an unknown class) is skipped
+          why = e.getMessage();
         }
-        byte[] encoded = Files.readAllBytes(folder.resolve("images").resolve(row.image()));
-        BufferedImage img = ImageDecoder.decodeRaw(encoded, limits);
-        int w = img.getWidth();
-        int h = img.getHeight();
-        LabelPng.Decoded truth = LabelPng.read(Files.readAllBytes(maskFile), limits);
-        if (truth.width() != w || truth.height() != h) {
-          skipped++;
-          step.run();
-          continue;
+        if (why == null) {
+          photos++;
+        } else {
+          skipped.add(row.image() + ": " + why);
         }
-        int[] classes = catalog.indicesOf(row.labels());
-        LabelPath.Input in = LabelPath.prepare(img, recipe.inputSize());
-        BatchAttention.Result r =
-            path.attend(session, scaled, path.batch(List.of(in)), 1, new int[][] {classes});
-        ImageLabeler.Result label = path.label(r.maps()[0], classes, w, h, in.rgb());
-        float[] fg = stage.foreground(encoded, label.maps(), w, h);
-        for (int i = 0; i < candidates.size(); i++) {
-          MaskFusion.Settings s = candidates.get(i).fusion();
-          byte[] predicted =
-              s == null
-                  ? label.classMap()
-                  : MaskFusion.fuse(fg, label.maps(), classes, label.classMap(), w, h, s);
-          counts.get(i).add(predicted, truth.values());
-        }
-        photos++;
         step.run();
       }
     } finally {
@@ -202,14 +205,115 @@ public final class FusionBench {
     for (int i = 0; i < candidates.size(); i++) {
       out.add(new Row(candidates.get(i), counts.get(i)));
     }
-    return new Result(out, photos, skipped, catalog.names());
+    if (photos == 0) {
+      throw new IllegalArgumentException(
+          "no photo could be scored"
+              + (skipped.isEmpty() ? "" : " (first: " + skipped.get(0) + ")"));
+    }
+    return new Result(out, photos, List.copyOf(skipped), List.copyOf(notes), catalog.names());
+  }
+
+  /**
+   * One photo through the release and the mask model, every candidate's label counted; null when
+   * scored, else why not.
+   */
+  private static String scoreOne(
+      LabelsCsv.Row row,
+      Path root,
+      Path masks,
+      Set<String> stems,
+      ClassCatalog catalog,
+      DecodeLimits limits,
+      LabelPath path,
+      AttentionSession session,
+      List<AttentionSession> scaled,
+      MaskStage stage,
+      List<Candidate> candidates,
+      List<ConfusionMatrix> counts)
+      throws IOException {
+    Path file = root.resolve(row.image()).normalize();
+    String stem = ImagePublisher.stemOf(row.image());
+    if (!file.startsWith(root)) {
+      return "outside images/";
+    }
+    if (!stems.add(stem)) {
+      // masks are named by the file name alone, as label's exports are
+      return "another photo has the file name " + stem;
+    }
+    Path maskFile = masks.resolve(stem + ".png");
+    if (!Files.isRegularFile(maskFile)) {
+      return "no mask " + maskFile.getFileName();
+    }
+    byte[] encoded = Files.readAllBytes(file);
+    BufferedImage img = ImageDecoder.decodeRaw(encoded, limits);
+    int w = img.getWidth();
+    int h = img.getHeight();
+    LabelPng.Decoded truth = LabelPng.read(Files.readAllBytes(maskFile), limits);
+    if (truth.width() != w || truth.height() != h) {
+      return "its mask is " + truth.width() + "x" + truth.height() + ", the photo " + w + "x" + h;
+    }
+    int[] classes = catalog.indicesOf(row.labels());
+    LabelPath.Input in = LabelPath.prepare(img, path.recipe().inputSize());
+    BatchAttention.Result r =
+        path.attend(session, scaled, path.batch(List.of(in)), 1, new int[][] {classes});
+    ImageLabeler.Result label = path.label(r.maps()[0], classes, w, h, in.rgb());
+    float[] fg = stage.foreground(encoded, label.maps(), w, h);
+    for (int i = 0; i < candidates.size(); i++) {
+      MaskFusion.Settings s = candidates.get(i).fusion();
+      byte[] predicted =
+          s == null
+              ? label.classMap()
+              : MaskFusion.fuse(fg, label.maps(), classes, label.classMap(), w, h, s);
+      counts.get(i).add(predicted, truth.values());
+    }
+    return null;
+  }
+
+  /**
+   * Opens the release at its other test-time sides and runs one blank image at each, as the
+   * pipeline does before it labels with them; false (and a note) when it cannot, and the release
+   * labels at one scale, as in the pipeline.
+   */
+  private static boolean openScaled(
+      byte[] release,
+      LabelRecipe recipe,
+      PipelineConfig config,
+      List<AttentionSession> scaled,
+      List<String> notes) {
+    try {
+      for (int side : ScaledRelease.otherSides(release, recipe.scales())) {
+        AttentionSession z =
+            new AttentionSession(ScaledRelease.at(release, side), config.inferenceOptions());
+        scaled.add(z);
+        z.run(new float[3 * side * side], 1);
+      }
+      return true;
+    } catch (RuntimeException e) {
+      scaled.forEach(AttentionSession::close);
+      scaled.clear();
+      notes.add(
+          "the release cannot run at its scales "
+              + recipe.scales().encode()
+              + " ("
+              + e.getMessage()
+              + "); labelled at one scale");
+      return false;
+    }
   }
 
   /** The table: strict scores (255 counts as missed), the best fusion row in bold. */
   public static void print(Result r, String title, PrintStream out) {
     out.printf(
         "### %s: %d photos scored%s%n%n",
-        title, r.photos(), r.skipped() == 0 ? "" : ", " + r.skipped() + " without a mask");
+        title, r.photos(), r.skipped().isEmpty() ? "" : ", " + r.skipped().size() + " skipped");
+    for (String n : r.notes()) {
+      out.println("- " + n);
+    }
+    // the first few reasons: a folder with many skipped photos has one cause, usually
+    r.skipped().stream().limit(5).forEach(x -> out.println("- skipped " + x));
+    if (!r.notes().isEmpty() || !r.skipped().isEmpty()) {
+      out.println();
+    }
     StringBuilder head = new StringBuilder("| label | fg mIoU | mIoU |");
     StringBuilder rule = new StringBuilder("|---|---:|---:|");
     for (String c : r.classes()) {

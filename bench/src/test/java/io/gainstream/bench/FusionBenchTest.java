@@ -70,6 +70,17 @@ class FusionBenchTest {
           LabelPng.writePalette(truth, SIDE, SIDE));
       csv.append("p").append(i).append(".png,").append(names.get(k - 1)).append('\n');
     }
+    // one photo the pipeline would reject (not an image) and one without a mask: both skipped
+    Files.writeString(folder.resolve("images").resolve("broken.png"), "not an image");
+    Files.write(
+        folder.resolve("masks").resolve("broken.png"),
+        LabelPng.writePalette(new byte[SIDE * SIDE], SIDE, SIDE));
+    csv.append("broken.png,").append(names.get(0)).append('\n');
+    ImageIO.write(
+        new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_INT_RGB),
+        "png",
+        folder.resolve("images").resolve("unmasked.png").toFile());
+    csv.append("unmasked.png,").append(names.get(0)).append('\n');
     Files.writeString(folder.resolve("labels.csv"), csv, StandardCharsets.UTF_8);
     release =
         UntrainedRelease.export(NetworkSpec.defaults(2), GainSettings.defaults(Method.CAM), null);
@@ -88,8 +99,10 @@ class FusionBenchTest {
     FusionBench.Result r =
         FusionBench.score(
             folder, folder.resolve("masks"), release, config, candidates, 0, () -> steps.add(1));
-    assertThat(steps).hasSize(6);
+    assertThat(steps).hasSize(8);
     assertThat(r.photos()).isEqualTo(6);
+    assertThat(r.skipped()).hasSize(2);
+    assertThat(r.skipped().get(1)).isEqualTo("unmasked.png: no mask unmasked.png");
     return r;
   }
 
@@ -123,7 +136,8 @@ class FusionBenchTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     FusionBench.print(perfect, "squares", new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String table = bytes.toString(StandardCharsets.UTF_8);
-    assertThat(table).contains("### squares: 6 photos scored");
+    assertThat(table).contains("### squares: 6 photos scored, 2 skipped");
+    assertThat(table).contains("- skipped broken.png: ");
     assertThat(table).contains("| label | fg mIoU | mIoU | " + String.join(" | ", names) + " |");
     assertThat(table.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| label")))
         .hasSize(perfect.rows().size());

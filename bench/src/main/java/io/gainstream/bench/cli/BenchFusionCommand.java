@@ -45,7 +45,7 @@ final class BenchFusionCommand implements Callable<Integer> {
   @Option(
       names = "--weak",
       split = ",",
-      defaultValue = "0.05,0.1,0.2",
+      defaultValue = "0.1,0.2,0.3",
       paramLabel = "P[,P...]",
       description = "Weak foreground levels of the hysteresis grid. Default: ${DEFAULT-VALUE}.")
   float[] weak;
@@ -111,6 +111,8 @@ final class BenchFusionCommand implements Callable<Integer> {
                 candidates,
                 photos,
                 bar::step);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
       }
       System.out.printf(
           "release %s, mask model %s (%s); strict scores, 255 counts as missed%n%n",

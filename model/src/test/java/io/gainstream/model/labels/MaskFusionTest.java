@@ -64,6 +64,20 @@ class MaskFusionTest {
   }
 
   @Test
+  void hysteresisLeavesTheHazeUnderTheWeakLevelToTheBackground() {
+    // around a sure object, foreground of 0.1 under full attention: below the default weak level
+    // (0.2, measured with the zoomed look) it is the haze around the object, not more of it
+    float[] fg = map("199100", "199100", "199100", "111100");
+    float[] horse = map("999900", "999900", "999900", "999900");
+    assertThat(fuse(MaskFusion.Rule.HYSTERESIS, fg, NONE, horse))
+        .isEqualTo(label("011000", "011000", "011000", "000000"));
+    // at 0.2 the same pixels are foreground
+    float[] faint = map("299200", "299200", "299200", "222200");
+    assertThat(fuse(MaskFusion.Rule.HYSTERESIS, faint, NONE, horse))
+        .isEqualTo(label("111100", "111100", "111100", "111100"));
+  }
+
+  @Test
   void thresholdGivesEveryForegroundPixelTheMostAttendedClass() {
     float[] fg = map("990000", "990000", "990000", "990000");
     float[] horse = map("900000", "500000", "100000", "000000");

@@ -124,7 +124,7 @@ public final class MaskStage implements AutoCloseable {
    * the input and on the input's mirror image mirrored back. A left-right mirror is as likely a
    * photo as the original, and the shared ISNet answers the two differently enough that their mean
    * labelled coco-dev 2 to 4 points better (docs/QUALITY.md). The difference is the model's own:
-   * its graph made float32 throughout answers exactly as the half-precision file does.
+   * its graph made float32 throughout labelled the same to four decimals of foreground mIoU.
    */
   private float[] probability(byte[] rgb, int m) {
     MaskSession session = handle.session();
