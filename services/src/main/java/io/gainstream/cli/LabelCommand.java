@@ -273,8 +273,12 @@ public final class LabelCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code --set}: gainstream.* keys whose values make a valid pipeline config. */
-  public static void requireSettings(Map<String, String> sets, Path classes) throws IOException {
+  /**
+   * {@code --set}: gainstream.* keys whose values make a valid pipeline config; that config, with
+   * the classes of {@code classes}.
+   */
+  public static PipelineConfig requireSettings(Map<String, String> sets, Path classes)
+      throws IOException {
     for (String key : sets.keySet()) {
       if (!PipelineConfig.configDef().names().contains(key)) {
         throw new UserError("--set " + key + ": not a gainstream.* pipeline setting");
@@ -283,7 +287,7 @@ public final class LabelCommand implements Callable<Integer> {
     Map<String, Object> c = new HashMap<>(sets);
     c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", ClassCatalog.read(classes).names()));
     try {
-      new PipelineConfig(c);
+      return new PipelineConfig(c);
     } catch (ConfigException e) {
       throw new UserError("--set: " + e.getMessage());
     }

@@ -7,7 +7,6 @@ import io.gainstream.cli.Logs;
 import io.gainstream.cli.MaskOptions;
 import io.gainstream.cli.UserError;
 import io.gainstream.model.infer.MaskSessions;
-import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.services.io.LabelsCsv;
 import io.gainstream.topology.PipelineConfig;
 import java.nio.file.Files;
@@ -91,10 +90,7 @@ final class BenchFusionCommand implements Callable<Integer> {
     }
     LabelCommand.requireSavedModel(scored.model, classes);
     mask.putSettings(sets);
-    LabelCommand.requireSettings(sets, classes);
-    Map<String, Object> c = new HashMap<>(sets);
-    c.put(PipelineConfig.CLASSES_CONFIG, String.join(",", ClassCatalog.read(classes).names()));
-    PipelineConfig config = new PipelineConfig(c);
+    PipelineConfig config = LabelCommand.requireSettings(sets, classes);
     Logs.toFile(Path.of(""));
     try (MaskSessions.Handle session = MaskOptions.open(config)) {
       List<FusionBench.Candidate> candidates =
