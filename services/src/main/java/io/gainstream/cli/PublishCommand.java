@@ -76,6 +76,9 @@ final class PublishCommand implements Callable<Integer> {
     System.out.printf(
         "published %d images to %s; %d rejected%n",
         r.published().size(), topic, r.rejected().size());
+    if (r.orientationNote() != null) {
+      System.out.println(r.orientationNote());
+    }
     for (ImagePublisher.Rejected x : r.rejected()) {
       System.out.printf("  %s: %s (%s)%n", x.image(), x.reason(), x.detail());
     }

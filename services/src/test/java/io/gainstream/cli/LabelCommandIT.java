@@ -3,6 +3,8 @@ package io.gainstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.input.ExifJpegs;
+import io.gainstream.model.input.ExifOrientation;
 import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.labels.MaskFusion;
@@ -49,6 +51,10 @@ class LabelCommandIT {
     BufferedImage gray = new BufferedImage(50, 30, BufferedImage.TYPE_BYTE_GRAY);
     ImageIO.write(gray, "jpeg", images.resolve("gray.jpg").toFile());
     csv.add("sub/gray.jpg,");
+    // a phone's portrait shot: stored landscape, tagged to be shown turned a quarter
+    Files.write(
+        images.resolve("turned.jpg"), ExifJpegs.tagged(ExifJpegs.jpeg(40, 20), 6, true, true));
+    csv.add("sub/turned.jpg,");
     // rejected: corrupt bytes, unknown class, missing file
     Files.write(
         images.resolve("corrupt.png"), "definitely not a png".getBytes(StandardCharsets.UTF_8));
@@ -60,6 +66,7 @@ class LabelCommandIT {
 
     Path out = tmp.resolve("out");
     String console;
+    String err;
     try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
       Captured run =
           capture(
@@ -88,6 +95,7 @@ class LabelCommandIT {
                       kafka.bootstrapServers()));
       assertThat(run.rc()).isZero();
       console = run.out();
+      err = run.err();
       // the saved release labels the same images again without training, to the same bytes
       Captured again =
           capture(
@@ -142,10 +150,10 @@ class LabelCommandIT {
     // which release labelled each image, and when: one row per label, read back
     List<io.gainstream.services.io.Manifest.Row> manifest =
         io.gainstream.services.io.Manifest.read(out.resolve("manifest.csv"));
-    assertThat(manifest).hasSize(samples.size() + 1);
+    assertThat(manifest).hasSize(samples.size() + 2);
     assertThat(manifest)
         .extracting(io.gainstream.services.io.Manifest.Row::image)
-        .contains("sub/gray.jpg", "sub/" + samples.get(0).id() + ".png");
+        .contains("sub/gray.jpg", "sub/turned.jpg", "sub/" + samples.get(0).id() + ".png");
     assertThat(manifest)
         .allSatisfy(
             r -> {
@@ -158,7 +166,7 @@ class LabelCommandIT {
         .contains(
             "\"info\":{\"description\":\"gainstream proxy labels\",\"version\":\"1\",\"gainstream_releases\":[{\"version\":1,"
                 + "\"method\":\"cam\",\"images\":"
-                + (samples.size() + 1)
+                + (samples.size() + 2)
                 + "}]}");
     List<String> lines = console.lines().filter(l -> !l.isBlank()).toList();
     assertThat(lines.get(lines.size() - 1))
@@ -214,14 +222,25 @@ class LabelCommandIT {
                     .contains("\"image\":\"sub/missing.png\"")
                     .contains("FILE_UNREADABLE"));
     try (var files = Files.list(out.resolve("SegmentationClass"))) {
-      assertThat(files.count()).isEqualTo(samples.size() + 1);
+      assertThat(files.count()).isEqualTo(samples.size() + 2);
     }
+    // the turned photo: labelled as stored, said so once, exported with the tag cleared
+    assertThat(console + err)
+        .contains("1 of the images (sub/turned.jpg) carry an EXIF orientation tag");
+    LabelPng.Decoded turned =
+        LabelPng.read(
+            Files.readAllBytes(out.resolve("SegmentationClass/turned.png")),
+            DecodeLimits.defaults());
+    assertThat(turned.width()).isEqualTo(40);
+    assertThat(turned.height()).isEqualTo(20);
+    assertThat(ExifOrientation.of(Files.readAllBytes(out.resolve("JPEGImages/turned.jpg"))))
+        .isEqualTo(ExifOrientation.AS_STORED);
     // the VOC layout around the labels, COCO beside it, and the report
     assertThat(out.resolve("JPEGImages/gray.jpg"))
         .hasSameBinaryContentAs(images.resolve("gray.jpg"));
     assertThat(Files.readAllLines(out.resolve("ImageSets/Segmentation/trainval.txt")))
-        .hasSize(samples.size() + 1)
-        .contains("gray");
+        .hasSize(samples.size() + 2)
+        .contains("gray", "turned");
     assertThat(Files.readAllLines(out.resolve("labelmap.txt")))
         .contains("background:0,0,0::", "disc:128,0,0::");
     assertThat(Files.readString(out.resolve("annotations.json")))

@@ -1,6 +1,7 @@
 package io.gainstream.services.export;
 
 import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.input.ExifOrientation;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.labels.VocPalette;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
  * CVAT ("Segmentation mask 1.1") read without conversion:
  *
  * <pre>
- * JPEGImages/&lt;stem&gt;.&lt;ext&gt;          original image bytes, as given (any format)
+ * JPEGImages/&lt;stem&gt;.&lt;ext&gt;          original image bytes, as given (any format; a JPEG's EXIF
+ *                                  orientation tag cleared, see below)
  * SegmentationClass/&lt;stem&gt;.png    8-bit palette PNG of class indices, VOC colour map
  * ImageSets/Segmentation/&lt;split&gt;.txt, trainval.txt   sorted stems, one per line
  * labelmap.txt                     label:color_rgb:parts:actions lines, as CVAT reads them
@@ -32,6 +34,13 @@ import java.util.regex.Pattern;
  * the same. In CVAT the uncertain pixels then arrive as a mask of the label {@code ignored}, to be
  * reviewed or deleted (README, "Output"). Files are written into {@code root} as they are; files of
  * an earlier export that are not rewritten stay.
+ *
+ * <p>Labels follow an image's pixels as stored. A photo whose EXIF orientation tag turns it on
+ * screen (a phone's portrait shot) would otherwise pair with its label in the readers that ignore
+ * the tag and be turned against it in those that apply it ({@code cv2.imread}, which MMSegmentation
+ * loads with, and PIL's {@code exif_transpose}); its copy here has the tag set to "as stored", one
+ * value changed and nothing re-encoded ({@link ExifOrientation#cleared}), so that every reader
+ * pairs them.
  */
 public final class VocExport {
   /** Split of stems missing from the split map. */
@@ -77,7 +86,7 @@ public final class VocExport {
     Path sets = Files.createDirectories(root.resolve("ImageSets").resolve("Segmentation"));
     for (ExportItem it : items) {
       if (it.image() != null) {
-        Files.write(images.resolve(it.fileName()), it.image());
+        Files.write(images.resolve(it.fileName()), ExifOrientation.cleared(it.image()));
       }
       // the pipeline's PNG is already this palette PNG: written as it is, not decoded and encoded
       // again

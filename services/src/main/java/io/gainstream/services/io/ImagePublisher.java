@@ -1,6 +1,7 @@
 package io.gainstream.services.io;
 
 import com.google.protobuf.ByteString;
+import io.gainstream.model.input.ExifOrientation;
 import io.gainstream.proto.v1.ImageEvent;
 import io.gainstream.services.kafka.KafkaConnection;
 import io.gainstream.topology.StreamsSettings;
@@ -30,7 +31,30 @@ public final class ImagePublisher {
   public record Rejected(String image, String reason, String detail) {}
 
   /** Ids published and inputs rejected locally. */
-  public record Result(List<String> published, List<Rejected> rejected) {}
+  /**
+   * @param published ids the topic holds
+   * @param rejected ids refused before publishing, with why
+   * @param turned ids of published JPEGs whose EXIF orientation tag turns them on screen
+   */
+  public record Result(List<String> published, List<Rejected> rejected, List<String> turned) {
+    /**
+     * One line for the console when some photos carry an EXIF orientation, else null: a viewer
+     * shows them turned, and their labels follow the pixels as stored ({@link ExifOrientation}).
+     */
+    public String orientationNote() {
+      if (turned.isEmpty()) {
+        return null;
+      }
+      List<String> some = turned.stream().sorted().limit(3).toList();
+      return turned.size()
+          + " of the images ("
+          + String.join(", ", some)
+          + (turned.size() > some.size() ? ", ..." : "")
+          + ") carry an EXIF orientation tag that viewers apply: their labels follow the pixels as"
+          + " stored, as COCO's and VOC's tools read them, and the exported JPEGImages/ have the"
+          + " tag cleared to match";
+    }
+  }
 
   private ImagePublisher() {}
 
@@ -56,6 +80,7 @@ public final class ImagePublisher {
       throws InterruptedException {
     List<String> published = Collections.synchronizedList(new ArrayList<>());
     List<Rejected> rejected = Collections.synchronizedList(new ArrayList<>());
+    List<String> turned = new ArrayList<>();
     Set<String> stems = new HashSet<>();
     Path root = imagesDir.toAbsolutePath().normalize();
     CountDownLatch inFlight = new CountDownLatch(rows.size());
@@ -99,6 +124,9 @@ public final class ImagePublisher {
           onEach.run();
           continue;
         }
+        if (ExifOrientation.of(bytes) != ExifOrientation.AS_STORED) {
+          turned.add(id);
+        }
         ImageEvent.Builder e =
             ImageEvent.newBuilder()
                 .setId(id)
@@ -141,7 +169,11 @@ public final class ImagePublisher {
         throw new IllegalStateException("publishing did not complete within 5 minutes");
       }
     }
-    return new Result(List.copyOf(published), List.copyOf(rejected));
+    Set<String> out = new HashSet<>(published);
+    return new Result(
+        List.copyOf(published),
+        List.copyOf(rejected),
+        turned.stream().filter(out::contains).toList());
   }
 
   static String mediaType(String name) {

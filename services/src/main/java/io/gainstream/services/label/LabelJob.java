@@ -281,6 +281,9 @@ public final class LabelJob {
             save(topts.checkpoints(), version, r.saveModel());
           }
         }
+        if (published.orientationNote() != null) {
+          LOG.info(published.orientationNote());
+        }
         LabelExporter.Collected collected;
         try (ProgressBar bar = progress.bar("label", published.published().size())) {
           collected =

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.input.ExifJpegs;
+import io.gainstream.model.input.ExifOrientation;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.labels.VocPalette;
 import java.awt.image.BufferedImage;
@@ -81,6 +83,23 @@ class VocExportTest {
             "dog:0,128,0::",
             "boat:128,128,0::",
             "ignored:224,224,192::");
+  }
+
+  @Test
+  void shouldClearAJpegsExifOrientationSoThatEveryReaderPairsItWithItsLabel() throws Exception {
+    byte[] turned = ExifJpegs.tagged(ExifJpegs.jpeg(2, 1), 6, false, false);
+    VocExport.write(
+        root, CLASSES, List.of(new ExportItem("p", turned, "jpg", 2, 1, new byte[] {0, 1})), null);
+
+    byte[] written = Files.readAllBytes(root.resolve("JPEGImages/p.jpg"));
+    assertThat(ExifOrientation.of(turned)).isEqualTo(6);
+    assertThat(ExifOrientation.of(written)).isEqualTo(ExifOrientation.AS_STORED);
+    assertThat(written).hasSameSizeAs(turned);
+    int differing = 0;
+    for (int i = 0; i < turned.length; i++) {
+      differing += turned[i] != written[i] ? 1 : 0;
+    }
+    assertThat(differing).as("one value rewritten, nothing re-encoded").isEqualTo(1);
   }
 
   @Test

@@ -4,9 +4,12 @@ import com.google.protobuf.Message;
 import com.google.protobuf.UnsafeByteOperations;
 import io.gainstream.model.input.ClassCatalog;
 import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.input.ExifOrientation;
 import io.gainstream.model.input.ImageDecoder;
 import io.gainstream.model.input.InvalidInputException;
+import io.gainstream.model.input.InvalidMaskException;
 import io.gainstream.model.input.PixelLabels;
+import io.gainstream.model.input.RejectReason;
 import io.gainstream.model.release.LabelPath;
 import io.gainstream.proto.v1.DeadLetter;
 import io.gainstream.proto.v1.ImageEvent;
@@ -108,12 +111,16 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
       int[] labels = classes.indicesOf(event.getLabelsList());
       BufferedImage img = ImageDecoder.decodeRaw(event.getImage().toByteArray(), limits);
       if (!event.getPixelLabel().isEmpty()) {
-        PixelLabels.decode(
-            event.getPixelLabel().toByteArray(),
-            img.getWidth(),
-            img.getHeight(),
-            classes.size(),
-            limits);
+        try {
+          PixelLabels.decode(
+              event.getPixelLabel().toByteArray(),
+              img.getWidth(),
+              img.getHeight(),
+              classes.size(),
+              limits);
+        } catch (InvalidMaskException e) {
+          throw turnedHint(e, event.getImage().toByteArray());
+        }
       }
       pending = pending(id, event, img, labels, record.timestamp());
     } catch (InvalidInputException e) {
@@ -218,6 +225,25 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
     h *= 0xc4ceb9fe1a85ec53L;
     h ^= (h >>> 33);
     return (h >>> 11) * 0x1.0p-53 < rate;
+  }
+
+  /**
+   * A mask of the wrong size for a photo a viewer shows turned (EXIF orientation 5 to 8) was most
+   * likely drawn on the turned view: say so, since labels follow the pixels as stored.
+   */
+  static InvalidMaskException turnedHint(InvalidMaskException e, byte[] image) {
+    int o = ExifOrientation.of(image);
+    if (e.reason() != RejectReason.MASK_WRONG_SIZE || !ExifOrientation.swapsSides(o)) {
+      return e;
+    }
+    return new InvalidMaskException(
+        e.reason(),
+        e.getMessage()
+            + " (the image's EXIF orientation "
+            + o
+            + " shows it turned a quarter in a viewer; gainstream labels the pixels as stored,"
+            + " so draw the mask on the image unturned)",
+        e);
   }
 
   private void reject(Record<String, ImageEvent> record, String reason, String detail) {
