@@ -16,6 +16,7 @@ import io.gainstream.proto.v1.ProxyLabel;
 import io.gainstream.services.io.Json;
 import io.gainstream.services.view.Overlays;
 import io.gainstream.topology.PipelineConfig;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -221,39 +222,43 @@ public final class DashboardState {
   private static Card render(ProxyLabel l, ImageEvent e) {
     int w = l.getWidth();
     int h = l.getHeight();
+    Dimension d = Overlays.shown(w, h);
     BufferedImage base = null;
     if (e != null) {
       try {
-        base = Overlays.decode(e.getImage().toByteArray());
+        base = Overlays.fit(Overlays.decode(e.getImage().toByteArray()), d.width, d.height);
       } catch (RuntimeException ex) {
         base = null;
       }
     }
-    BufferedImage under = base != null ? base : new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    BufferedImage under =
+        base != null ? base : new BufferedImage(d.width, d.height, BufferedImage.TYPE_INT_RGB);
     List<ClassView> views = new ArrayList<>();
     for (Map.Entry<String, ByteString> m : l.getSoftMasksMap().entrySet()) {
-      byte[] soft = Overlays.grey(m.getValue().toByteArray());
-      byte[] zones = Overlays.grey(l.getTernaryMasksOrThrow(m.getKey()).toByteArray());
+      byte[] soft = Overlays.sampled(Overlays.grey(m.getValue().toByteArray()), w, h, d);
+      byte[] zones =
+          Overlays.sampled(
+              Overlays.grey(l.getTernaryMasksOrThrow(m.getKey()).toByteArray()), w, h, d);
       views.add(
           new ClassView(
               m.getKey(),
-              Overlays.dataUri(Overlays.heatmap(under, soft, w, h)),
-              Overlays.dataUri(m.getValue().toByteArray()),
-              Overlays.dataUri(Overlays.zones(zones, w, h))));
+              Overlays.dataUri(Overlays.heatmap(under, soft, d.width, d.height)),
+              Overlays.dataUri(Overlays.shownGrey(m.getValue().toByteArray())),
+              Overlays.dataUri(Overlays.zones(zones, d.width, d.height))));
     }
     return new Card(
         l.getImageId(),
         l.getModelVersion(),
         w,
         h,
-        base == null ? null : Overlays.dataUri(Overlays.fit(base, w, h)),
-        Overlays.dataUri(l.getClassPng().toByteArray()),
+        base == null ? null : Overlays.dataUri(base),
+        Overlays.dataUri(Overlays.shownLabel(l.getClassPng().toByteArray())),
         l.getUnrefinedClassPng().isEmpty()
             ? null
-            : Overlays.dataUri(l.getUnrefinedClassPng().toByteArray()),
+            : Overlays.dataUri(Overlays.shownLabel(l.getUnrefinedClassPng().toByteArray())),
         l.getUnfusedClassPng().isEmpty()
             ? null
-            : Overlays.dataUri(l.getUnfusedClassPng().toByteArray()),
+            : Overlays.dataUri(Overlays.shownLabel(l.getUnfusedClassPng().toByteArray())),
         l.getUnfusedClassPng().isEmpty() ? null : l.getMaskModel(),
         views,
         l.getScoresMap());

@@ -4,6 +4,7 @@ import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.google.protobuf.ByteString;
 import io.gainstream.proto.v1.ProxyLabel;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Writer;
@@ -32,7 +33,10 @@ public final class ReportWriter {
 
   private ReportWriter() {}
 
-  /** Writes the pictures of up to {@link #MAX_IMAGES} items (in stem order). */
+  /**
+   * Writes the pictures of up to {@link #MAX_IMAGES} items (in stem order), each at most {@link
+   * Overlays#SHOWN} on its longer side.
+   */
   public static void pictures(Path out, List<Item> items) throws IOException {
     Path dir = Files.createDirectories(out.resolve("report"));
     List<Item> sorted = new ArrayList<>(items);
@@ -41,35 +45,39 @@ public final class ReportWriter {
       ProxyLabel l = it.label();
       int w = l.getWidth();
       int h = l.getHeight();
+      Dimension d = Overlays.shown(w, h);
       BufferedImage base = null;
       if (it.image() != null) {
         try {
-          base = Overlays.fit(Overlays.decode(it.image()), w, h);
+          base = Overlays.fit(Overlays.decode(it.image()), d.width, d.height);
           Files.write(dir.resolve(it.stem() + ".0-image.png"), Overlays.png(base));
         } catch (RuntimeException e) {
           base = null;
         }
       }
       BufferedImage under =
-          base != null ? base : new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+          base != null ? base : new BufferedImage(d.width, d.height, BufferedImage.TYPE_INT_RGB);
       for (Map.Entry<String, ByteString> m : new TreeMap<>(l.getSoftMasksMap()).entrySet()) {
-        byte[] soft = Overlays.grey(m.getValue().toByteArray());
+        byte[] soft = Overlays.sampled(Overlays.grey(m.getValue().toByteArray()), w, h, d);
         Files.write(
             dir.resolve(it.stem() + ".1-" + m.getKey() + ".png"),
-            Overlays.png(Overlays.heatmap(under, soft, w, h)));
+            Overlays.png(Overlays.heatmap(under, soft, d.width, d.height)));
       }
       if (!l.getUnrefinedClassPng().isEmpty()) {
         // sorts before ".2-label.png": the label before refinement, then the refined one
         Files.write(
             dir.resolve(it.stem() + ".2-label-unrefined.png"),
-            l.getUnrefinedClassPng().toByteArray());
+            Overlays.shownLabel(l.getUnrefinedClassPng().toByteArray()));
       }
       if (!l.getUnfusedClassPng().isEmpty()) {
         // the attention's own label, then the one fused with the mask model
         Files.write(
-            dir.resolve(it.stem() + ".2-label-unfused.png"), l.getUnfusedClassPng().toByteArray());
+            dir.resolve(it.stem() + ".2-label-unfused.png"),
+            Overlays.shownLabel(l.getUnfusedClassPng().toByteArray()));
       }
-      Files.write(dir.resolve(it.stem() + ".2-label.png"), l.getClassPng().toByteArray());
+      Files.write(
+          dir.resolve(it.stem() + ".2-label.png"),
+          Overlays.shownLabel(l.getClassPng().toByteArray()));
     }
   }
 
