@@ -6,8 +6,11 @@ import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadata;
@@ -91,7 +94,13 @@ public final class ImageDecoder {
       if (!readers.hasNext()) {
         throw new ImageDecodeException(
             RejectReason.IMAGE_UNDECODABLE,
-            "not an image in a known format (first bytes " + firstBytes(bytes) + ")");
+            unsupported(bytes)
+                .map(
+                    f ->
+                        "a "
+                            + f
+                            + " image, which this build cannot decode: convert it to JPEG or PNG")
+                .orElse("not an image in a known format (first bytes " + firstBytes(bytes) + ")"));
       }
       ImageReader reader = readers.next();
       try {
@@ -210,6 +219,40 @@ public final class ImageDecoder {
       }
     }
     return false;
+  }
+
+  /**
+   * The formats phones and the web hand people that ImageIO cannot read, by their magic bytes: an
+   * iPhone saves HEIC by default and a browser WebP, and "not an image" would send a user looking
+   * for a broken file.
+   */
+  static Optional<String> unsupported(byte[] b) {
+    if (b.length >= 12 && ascii(b, 0, "RIFF") && ascii(b, 8, "WEBP")) {
+      return Optional.of("WebP");
+    }
+    if (b.length >= 12 && ascii(b, 4, "ftyp")) {
+      String brand = new String(b, 8, 4, StandardCharsets.US_ASCII);
+      if (brand.equals("avif") || brand.equals("avis")) {
+        return Optional.of("AVIF");
+      }
+      if (Set.of("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1")
+          .contains(brand)) {
+        return Optional.of("HEIC/HEIF");
+      }
+    }
+    if (b.length >= 12 && (b[0] & 0xff) == 0 && b[3] == 0x0C && ascii(b, 4, "jP  ")) {
+      return Optional.of("JPEG 2000");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean ascii(byte[] b, int at, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (b[at + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** ImageIO refuses a PNG header with a zero side as corrupt; it deserves its own reason. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
@@ -27,6 +29,22 @@ class ImageDecoderTest {
   void shouldRejectBytesThatAreNoImage() {
     assertRejected(
         "hello, not an image".getBytes(), RejectReason.IMAGE_UNDECODABLE, "not an image");
+  }
+
+  @Test
+  void shouldNameTheFormatsPhonesAndBrowsersSaveThatThisBuildCannotDecode() {
+    byte[] webp = {'R', 'I', 'F', 'F', 40, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' '};
+    assertRejected(webp, RejectReason.IMAGE_UNDECODABLE, "a WebP image, which this build cannot");
+    for (String brand : List.of("heic", "mif1")) {
+      byte[] heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 0, 0, 0, 0, 0, 0, 0, 0};
+      System.arraycopy(brand.getBytes(StandardCharsets.US_ASCII), 0, heic, 8, 4);
+      assertRejected(heic, RejectReason.IMAGE_UNDECODABLE, "a HEIC/HEIF image");
+    }
+    byte[] avif = {0, 0, 0, 28, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f', 0, 0, 0, 0};
+    assertRejected(avif, RejectReason.IMAGE_UNDECODABLE, "convert it to JPEG or PNG");
+    // an MP4 video shares the container but is no photo format: the general reason
+    byte[] mp4 = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 0, 0};
+    assertRejected(mp4, RejectReason.IMAGE_UNDECODABLE, "not an image in a known format");
   }
 
   @Test
