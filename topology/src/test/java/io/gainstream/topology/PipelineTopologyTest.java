@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.gainstream.model.input.DecodeLimits;
+import io.gainstream.model.input.ExifJpegs;
 import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.LabelPng;
 import io.gainstream.model.labels.MaskFusion;
@@ -669,13 +670,24 @@ class PipelineTopologyTest {
             .setId("bad-mask")
             .setPixelLabel(ByteString.copyFrom(LabelPng.writePalette(new byte[16], 4, 4)))
             .build());
+    // a phone's portrait photo (stored 40x20, tagged to turn) with its mask drawn on the turned
+    // view
+    images.pipeInput(
+        "turned-mask",
+        ok.toBuilder()
+            .setId("turned-mask")
+            .setImage(ByteString.copyFrom(ExifJpegs.tagged(ExifJpegs.jpeg(40, 20), 6, true, true)))
+            .setPixelLabel(ByteString.copyFrom(LabelPng.writePalette(new byte[20 * 40], 20, 40)))
+            .build());
     images.pipeInput(good.id(), ok);
     driver.advanceWallClockTime(Duration.ofSeconds(2));
 
     Map<String, String> reasons = new HashMap<>();
+    Map<String, String> details = new HashMap<>();
     for (DeadLetter d : deadLetters.readValuesToList()) {
       String key = d.getOriginalKey().toStringUtf8();
       reasons.put(key, d.getReason());
+      details.put(key, d.getDetail());
       assertThat(d.getTopic()).isEqualTo("images");
       assertThat(d.getDetail()).isNotBlank();
     }
@@ -685,14 +697,18 @@ class PipelineTopologyTest {
         .containsEntry("empty", "IMAGE_EMPTY")
         .containsEntry("", "MISSING_ID")
         .containsEntry("bad-mask", "MASK_WRONG_SIZE")
-        .hasSize(5);
+        .containsEntry("turned-mask", "MASK_WRONG_SIZE")
+        .hasSize(6);
+    assertThat(details.get("turned-mask")).contains("EXIF orientation 6", "unturned");
+    assertThat(details.get("bad-mask")).doesNotContain("EXIF");
     assertThat(labels.readKeyValuesToMap()).containsOnlyKeys(good.id());
     PipelineMetrics.Snapshot m = metrics.snapshot();
-    assertThat(m.imagesIn()).isEqualTo(6);
+    assertThat(m.imagesIn()).isEqualTo(7);
     assertThat(m.labelled()).isEqualTo(1);
     assertThat(m.deadLetters())
         .containsEntry("UNKNOWN_CLASS", 1L)
         .containsEntry("MISSING_ID", 1L)
+        .containsEntry("MASK_WRONG_SIZE", 2L)
         .hasSize(5);
   }
 

@@ -46,10 +46,11 @@ public final class ExifOrientation {
    * nothing to clear, otherwise a copy differing in that one value.
    */
   public static byte[] cleared(byte[] bytes) {
-    if (of(bytes) == AS_STORED) {
+    Found f = find(bytes);
+    int v = f == null ? AS_STORED : short16(bytes, f.at(), f.little());
+    if (v < 2 || v > 8) {
       return bytes;
     }
-    Found f = find(bytes);
     byte[] out = bytes.clone();
     out[f.at()] = (byte) (f.little() ? AS_STORED : 0);
     out[f.at() + 1] = (byte) (f.little() ? 0 : AS_STORED);

@@ -95,11 +95,7 @@ public final class ImageDecoder {
         throw new ImageDecodeException(
             RejectReason.IMAGE_UNDECODABLE,
             unsupported(bytes)
-                .map(
-                    f ->
-                        "a "
-                            + f
-                            + " image, which this build cannot decode: convert it to JPEG or PNG")
+                .map(f -> f + ", which this build cannot decode: convert it to JPEG or PNG")
                 .orElse("not an image in a known format (first bytes " + firstBytes(bytes) + ")"));
       }
       ImageReader reader = readers.next();
@@ -235,16 +231,26 @@ public final class ImageDecoder {
       if (brand.equals("avif") || brand.equals("avis")) {
         return Optional.of("AVIF");
       }
-      if (Set.of("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1")
-          .contains(brand)) {
+      if (HEIF_BRANDS.contains(brand)) {
         return Optional.of("HEIC/HEIF");
       }
     }
-    if (b.length >= 12 && (b[0] & 0xff) == 0 && b[3] == 0x0C && ascii(b, 4, "jP  ")) {
+    if (b.length >= 12
+        && b[0] == 0
+        && b[1] == 0
+        && b[2] == 0
+        && b[3] == 0x0C
+        && ascii(b, 4, "jP  ")) {
       return Optional.of("JPEG 2000");
     }
     return Optional.empty();
   }
+
+  /**
+   * Major brands of HEIF files (ISO/IEC 23008-12); an AVIF may also carry mif1 and reads as HEIF.
+   */
+  private static final Set<String> HEIF_BRANDS =
+      Set.of("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1");
 
   private static boolean ascii(byte[] b, int at, String s) {
     for (int i = 0; i < s.length(); i++) {

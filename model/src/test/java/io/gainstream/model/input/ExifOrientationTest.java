@@ -50,6 +50,47 @@ class ExifOrientationTest {
   }
 
   @Test
+  void shouldIgnoreAnIfdWhoseCountRunsPastItsSegmentOrWhoseTagIsNotOneShort() {
+    int[][] make = {{0x010F, 2, 4, 'G' | 'S' << 8}};
+    // 65535 entries declared, one written, no orientation among them
+    assertThat(ExifOrientation.of(ExifJpegs.withIfd0(JPEG, true, true, make, 0xFFFF)))
+        .isEqualTo(ExifOrientation.AS_STORED);
+    // the tag as a LONG, or as two SHORTs: not the orientation a reader would apply
+    int[][] asLong = {{0x0112, 4, 1, 6}};
+    int[][] twoShorts = {{0x0112, 3, 2, 6}};
+    assertThat(ExifOrientation.of(ExifJpegs.withIfd0(JPEG, false, true, asLong, 1)))
+        .isEqualTo(ExifOrientation.AS_STORED);
+    assertThat(ExifOrientation.of(ExifJpegs.withIfd0(JPEG, false, true, twoShorts, 1)))
+        .isEqualTo(ExifOrientation.AS_STORED);
+  }
+
+  @Test
+  void shouldNeverThrowWhateverTheBytes() {
+    java.util.Random r = new java.util.Random(7);
+    byte[] tagged = ExifJpegs.tagged(JPEG, 6, true, true);
+    for (int i = 0; i < 20_000; i++) {
+      byte[] b = Arrays.copyOf(tagged, 8 + r.nextInt(60));
+      for (int k = 0; k < 1 + r.nextInt(4); k++) {
+        b[2 + r.nextInt(b.length - 2)] = (byte) r.nextInt(256);
+      }
+      int o = ExifOrientation.of(b);
+      assertThat(o).isBetween(1, 8);
+      assertThat(ExifOrientation.of(ExifOrientation.cleared(b)))
+          .isEqualTo(ExifOrientation.AS_STORED);
+    }
+  }
+
+  @Test
+  void shouldClearTheTagToExactlyTheBytesOfAnAsStoredTagInEitherByteOrder() {
+    for (boolean little : new boolean[] {true, false}) {
+      for (boolean first : new boolean[] {true, false}) {
+        assertThat(ExifOrientation.cleared(ExifJpegs.tagged(JPEG, 6, little, first)))
+            .isEqualTo(ExifJpegs.tagged(JPEG, 1, little, first));
+      }
+    }
+  }
+
+  @Test
   void shouldClearTheTagInOneValueAndLeaveEveryOtherByte() {
     byte[] tagged = ExifJpegs.tagged(JPEG, 6, false, false);
     byte[] cleared = ExifOrientation.cleared(tagged);

@@ -34,14 +34,22 @@ class ImageDecoderTest {
   @Test
   void shouldNameTheFormatsPhonesAndBrowsersSaveThatThisBuildCannotDecode() {
     byte[] webp = {'R', 'I', 'F', 'F', 40, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' '};
-    assertRejected(webp, RejectReason.IMAGE_UNDECODABLE, "a WebP image, which this build cannot");
+    assertRejected(
+        webp,
+        RejectReason.IMAGE_UNDECODABLE,
+        "WebP, which this build cannot decode: convert it to JPEG or PNG");
     for (String brand : List.of("heic", "mif1")) {
       byte[] heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 0, 0, 0, 0, 0, 0, 0, 0};
       System.arraycopy(brand.getBytes(StandardCharsets.US_ASCII), 0, heic, 8, 4);
-      assertRejected(heic, RejectReason.IMAGE_UNDECODABLE, "a HEIC/HEIF image");
+      assertRejected(heic, RejectReason.IMAGE_UNDECODABLE, "HEIC/HEIF, which this build");
     }
     byte[] avif = {0, 0, 0, 28, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f', 0, 0, 0, 0};
-    assertRejected(avif, RejectReason.IMAGE_UNDECODABLE, "convert it to JPEG or PNG");
+    assertRejected(
+        avif,
+        RejectReason.IMAGE_UNDECODABLE,
+        "AVIF, which this build cannot decode: convert it to JPEG or PNG");
+    byte[] jp2 = {0, 0, 0, 12, 'j', 'P', ' ', ' ', 13, 10, (byte) 0x87, 10, 0, 0, 0, 20};
+    assertRejected(jp2, RejectReason.IMAGE_UNDECODABLE, "JPEG 2000, which this build");
     // an MP4 video shares the container but is no photo format: the general reason
     byte[] mp4 = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 0, 0};
     assertRejected(mp4, RejectReason.IMAGE_UNDECODABLE, "not an image in a known format");

@@ -45,7 +45,8 @@ public final class DashboardState {
   static final int BUCKETS = 90;
 
   /**
-   * One labelled image, rendered.
+   * One labelled image, rendered: its pictures at most {@link Overlays#SHOWN} a side, {@code width}
+   * and {@code height} the label's own size.
    *
    * @param unrefined the label before the dense CRF when it was refined, else null
    * @param unfused the attention's label when a mask model was fused into {@code label}, else null
@@ -243,7 +244,7 @@ public final class DashboardState {
           new ClassView(
               m.getKey(),
               Overlays.dataUri(Overlays.heatmap(under, soft, d.width, d.height)),
-              Overlays.dataUri(Overlays.shownGrey(m.getValue().toByteArray())),
+              Overlays.dataUri(LabelPng.writeGray(soft, d.width, d.height)),
               Overlays.dataUri(Overlays.zones(zones, d.width, d.height))));
     }
     return new Card(
@@ -252,13 +253,13 @@ public final class DashboardState {
         w,
         h,
         base == null ? null : Overlays.dataUri(base),
-        Overlays.dataUri(Overlays.shownLabel(l.getClassPng().toByteArray())),
+        Overlays.dataUri(Overlays.shownLabel(l.getClassPng().toByteArray(), w, h)),
         l.getUnrefinedClassPng().isEmpty()
             ? null
-            : Overlays.dataUri(Overlays.shownLabel(l.getUnrefinedClassPng().toByteArray())),
+            : Overlays.dataUri(Overlays.shownLabel(l.getUnrefinedClassPng().toByteArray(), w, h)),
         l.getUnfusedClassPng().isEmpty()
             ? null
-            : Overlays.dataUri(Overlays.shownLabel(l.getUnfusedClassPng().toByteArray())),
+            : Overlays.dataUri(Overlays.shownLabel(l.getUnfusedClassPng().toByteArray(), w, h)),
         l.getUnfusedClassPng().isEmpty() ? null : l.getMaskModel(),
         views,
         l.getScoresMap());

@@ -30,8 +30,9 @@ public final class ImagePublisher {
   /** An input that never reached Kafka. */
   public record Rejected(String image, String reason, String detail) {}
 
-  /** Ids published and inputs rejected locally. */
   /**
+   * Ids published and inputs rejected locally.
+   *
    * @param published ids the topic holds
    * @param rejected ids refused before publishing, with why
    * @param turned ids of published JPEGs whose EXIF orientation tag turns them on screen

@@ -67,17 +67,17 @@ public final class ReportWriter {
         // sorts before ".2-label.png": the label before refinement, then the refined one
         Files.write(
             dir.resolve(it.stem() + ".2-label-unrefined.png"),
-            Overlays.shownLabel(l.getUnrefinedClassPng().toByteArray()));
+            Overlays.shownLabel(l.getUnrefinedClassPng().toByteArray(), w, h));
       }
       if (!l.getUnfusedClassPng().isEmpty()) {
         // the attention's own label, then the one fused with the mask model
         Files.write(
             dir.resolve(it.stem() + ".2-label-unfused.png"),
-            Overlays.shownLabel(l.getUnfusedClassPng().toByteArray()));
+            Overlays.shownLabel(l.getUnfusedClassPng().toByteArray(), w, h));
       }
       Files.write(
           dir.resolve(it.stem() + ".2-label.png"),
-          Overlays.shownLabel(l.getClassPng().toByteArray()));
+          Overlays.shownLabel(l.getClassPng().toByteArray(), w, h));
     }
   }
 

@@ -36,7 +36,7 @@ class OverlaysTest {
       }
     }
     byte[] png = LabelPng.writePalette(values, w, h);
-    LabelPng.Decoded d = LabelPng.read(Overlays.shownLabel(png), DecodeLimits.defaults());
+    LabelPng.Decoded d = LabelPng.read(Overlays.shownLabel(png, w, h), DecodeLimits.defaults());
     assertThat(d.palette()).isTrue();
     assertThat(d.width()).isEqualTo(512);
     assertThat(d.height()).isEqualTo(256);
@@ -44,6 +44,6 @@ class OverlaysTest {
     assertThat(d.values()[10 * 512 + 500]).isEqualTo((byte) 255);
     assertThat(d.values()[250 * 512 + 500]).isEqualTo((byte) 0);
     byte[] small = LabelPng.writePalette(new byte[] {0, 1, 1, 0}, 2, 2);
-    assertThat(Overlays.shownLabel(small)).isSameAs(small);
+    assertThat(Overlays.shownLabel(small, 2, 2)).isSameAs(small);
   }
 }

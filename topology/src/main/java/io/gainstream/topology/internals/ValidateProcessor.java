@@ -119,7 +119,13 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
               classes.size(),
               limits);
         } catch (InvalidMaskException e) {
-          throw turnedHint(e, event.getImage().toByteArray());
+          throw turnedHint(
+              e,
+              event.getImage().toByteArray(),
+              event.getPixelLabel().toByteArray(),
+              img.getWidth(),
+              img.getHeight(),
+              limits);
         }
       }
       pending = pending(id, event, img, labels, record.timestamp());
@@ -228,12 +234,28 @@ public final class ValidateProcessor implements Processor<String, ImageEvent, St
   }
 
   /**
-   * A mask of the wrong size for a photo a viewer shows turned (EXIF orientation 5 to 8) was most
-   * likely drawn on the turned view: say so, since labels follow the pixels as stored.
+   * A mask whose size is its photo's sides swapped, on a photo a viewer shows turned a quarter
+   * (EXIF orientation 5 to 8), was drawn on the turned view: say so, since labels follow the pixels
+   * as stored. Any other refusal is returned as it is.
    */
-  static InvalidMaskException turnedHint(InvalidMaskException e, byte[] image) {
+  static InvalidMaskException turnedHint(
+      InvalidMaskException e,
+      byte[] image,
+      byte[] mask,
+      int width,
+      int height,
+      DecodeLimits limits) {
     int o = ExifOrientation.of(image);
     if (e.reason() != RejectReason.MASK_WRONG_SIZE || !ExifOrientation.swapsSides(o)) {
+      return e;
+    }
+    ImageDecoder.Header m;
+    try {
+      m = ImageDecoder.header(mask, limits);
+    } catch (InvalidInputException unreadable) {
+      return e;
+    }
+    if (m.width() != height || m.height() != width) {
       return e;
     }
     return new InvalidMaskException(
