@@ -370,6 +370,73 @@ class LabelCommandIT {
   }
 
   /**
+   * With a mask model and a backbone that is an ImageNet-1k classifier, label checks the fused
+   * labels with that backbone and every label records it: the console says so, and the manifest's
+   * fusion names the check and the file's hash.
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void shouldCheckTheFusedLabelsWithAnImagenetBackbone() throws Exception {
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 24, 0.3, false, 0.9, 14));
+    LabelledFolder.Written set =
+        LabelledFolder.write(
+            tmp.resolve("set"), SyntheticDataset.classNames(3), samples, x -> false);
+    Path backbone =
+        Files.write(
+            tmp.resolve("imagenet-like.onnx"),
+            io.gainstream.model.onnx.TestBackbones.resnetLike(3, 1000));
+    Path mask =
+        Files.write(
+            tmp.resolve("bright.onnx"),
+            io.gainstream.model.onnx.TestMaskModels.brightIsForeground(32));
+    Path out = tmp.resolve("out");
+    Captured run;
+    try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
+      run =
+          capture(
+              () ->
+                  Gainstream.execute(
+                      "label",
+                      "--images",
+                      set.images().toString(),
+                      "--labels",
+                      set.labelsCsv().toString(),
+                      "--classes",
+                      set.classesFile().toString(),
+                      "--out",
+                      out.toString(),
+                      "--method",
+                      "cam",
+                      "--train-steps",
+                      "20",
+                      "--backbone",
+                      backbone.toString(),
+                      "--input-size",
+                      "32",
+                      "--min-map",
+                      "0",
+                      "--mask-model",
+                      mask.toString(),
+                      "--mask-size",
+                      "48",
+                      "--bootstrap-servers",
+                      kafka.bootstrapServers()));
+    }
+    assertThat(run.rc()).isZero();
+    assertThat(run.out())
+        .contains("fused labels are checked by the backbone as an ImageNet classifier")
+        .contains("labelled 24 images, rejected 0");
+    assertThat(io.gainstream.services.io.Manifest.read(out.resolve("manifest.csv")))
+        .hasSize(24)
+        .allSatisfy(
+            r ->
+                assertThat(r.fusion())
+                    .matches(
+                        ".*, check\\(animal >= 0\\.50, region < 0\\.10\\) by imagenet-like\\.onnx@[0-9a-f]{12}"));
+  }
+
+  /**
    * A mask model fused into the labels end to end: every label records the model and the fusion,
    * the attention's own label is exported beside the fused one, and the report shows both.
    */
