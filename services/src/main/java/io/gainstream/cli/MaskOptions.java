@@ -1,14 +1,9 @@
 package io.gainstream.cli;
 
-import io.gainstream.model.infer.ClassifierSession;
-import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.infer.MaskSessions;
 import io.gainstream.model.onnx.InvalidModelException;
 import io.gainstream.topology.PipelineConfig;
-import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -56,42 +51,6 @@ public final class MaskOptions {
     Map<String, String> sets = new HashMap<>();
     putSettings(sets);
     return sets;
-  }
-
-  /**
-   * With a mask model and an ImageNet-1k classifier as the backbone, sets that classifier to check
-   * the fused labels ({@code gainstream.mask.check.*}, docs/QUALITY.md "The animal check") unless
-   * the settings already name a check model (an empty one turns the check off). A backbone that is
-   * no 1000-class classifier leaves the check off with one line on {@code out}.
-   *
-   * @return whether the check is on
-   */
-  public boolean putCheck(
-      Map<String, String> sets, Path backbone, boolean imagenet, PrintStream out) {
-    String key = PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG;
-    if (!given() || sets.containsKey(key)) {
-      return given() && !sets.getOrDefault(key, "").isBlank();
-    }
-    if (backbone == null) {
-      return false;
-    }
-    try (ClassifierSession probe =
-        new ClassifierSession(
-            Files.readAllBytes(backbone),
-            backbone.getFileName().toString(),
-            imagenet,
-            InferenceOptions.cpu())) {
-      sets.put(key, backbone.toString());
-      sets.put(PipelineConfig.MASK_CHECK_PREPROCESSING_CONFIG, imagenet ? "imagenet" : "none");
-      out.println(
-          "fused labels are checked by the backbone as an ImageNet classifier ("
-              + probe.id()
-              + "): regions of an animal class that show no animal are set to 255");
-      return true;
-    } catch (InvalidModelException | IOException e) {
-      out.println("fused labels are not checked: " + e.getMessage());
-      return false;
-    }
   }
 
   /** Adds the options to {@code sets} as pipeline settings, checked. */

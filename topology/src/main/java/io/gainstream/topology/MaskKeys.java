@@ -5,7 +5,6 @@ import static io.gainstream.topology.PipelineConfig.*;
 import io.gainstream.model.infer.MaskSession;
 import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.MaskFusion;
-import io.gainstream.model.labels.RegionCheck;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -100,36 +99,7 @@ final class MaskKeys {
             (double) AttentionWindow.Settings.defaults().margin(),
             Range.between(0.0, 2.0),
             Importance.LOW,
-            "Share of the peak region's width and height added on each side of the zoomed window.")
-        .define(
-            MASK_CHECK_MODEL_FILE_CONFIG,
-            Type.STRING,
-            "",
-            Importance.MEDIUM,
-            "An ImageNet-1k classifier (ONNX, 1000 scores; label sets the --backbone file) that checks the fused "
-                + "label: where a class's attended window shows an animal, its regions that show none are set to "
-                + "255 (docs/QUALITY.md, 'The animal check'). Empty: no check.")
-        .define(
-            MASK_CHECK_PREPROCESSING_CONFIG,
-            Type.STRING,
-            "imagenet",
-            ConfigDef.ValidString.in("imagenet", "none"),
-            Importance.LOW,
-            "Normalisation the check model expects: ImageNet mean and std, or pixels in [0, 1].")
-        .define(
-            MASK_CHECK_ANIMAL_CONFIG,
-            Type.DOUBLE,
-            (double) RegionCheck.Settings.defaults().animal(),
-            Range.between(0.01, 1.0),
-            Importance.LOW,
-            "Animal probability at which a class's attended window counts as an animal.")
-        .define(
-            MASK_CHECK_REGION_CONFIG,
-            Type.DOUBLE,
-            (double) RegionCheck.Settings.defaults().region(),
-            Range.between(0.0, 0.99),
-            Importance.LOW,
-            "Animal probability under which a region of such a class is set to 255.");
+            "Share of the peak region's width and height added on each side of the zoomed window.");
   }
 
   /** The mask model settings, empty when no mask model is set. */
@@ -160,34 +130,7 @@ final class MaskKeys {
             new AttentionWindow.Settings(
                 c.getBoolean(MASK_ZOOM_CONFIG),
                 c.getDouble(MASK_ZOOM_PEAK_CONFIG).floatValue(),
-                c.getDouble(MASK_ZOOM_MARGIN_CONFIG).floatValue()),
-            check(c)));
-  }
-
-  /** The animal check, empty when no check model is set. */
-  private static Optional<MaskSettings.Check> check(AbstractConfig c) {
-    String file = c.getString(MASK_CHECK_MODEL_FILE_CONFIG).trim();
-    if (file.isEmpty()) {
-      return Optional.empty();
-    }
-    RegionCheck.Settings d = RegionCheck.Settings.defaults();
-    float animal = c.getDouble(MASK_CHECK_ANIMAL_CONFIG).floatValue();
-    float region = c.getDouble(MASK_CHECK_REGION_CONFIG).floatValue();
-    if (region >= animal) {
-      throw new ConfigException(
-          MASK_CHECK_REGION_CONFIG
-              + " must be below "
-              + MASK_CHECK_ANIMAL_CONFIG
-              + ", got "
-              + region
-              + " >= "
-              + animal);
-    }
-    return Optional.of(
-        new MaskSettings.Check(
-            Path.of(file),
-            c.getString(MASK_CHECK_PREPROCESSING_CONFIG).equals("imagenet"),
-            new RegionCheck.Settings(animal, region, d.minArea(), d.margin(), d.window())));
+                c.getDouble(MASK_ZOOM_MARGIN_CONFIG).floatValue())));
   }
 
   private static float[] triple(AbstractConfig c, String key) {

@@ -344,8 +344,7 @@ public final class MaskSession implements AutoCloseable {
     return "[" + String.join(", ", s) + "]";
   }
 
-  /** Hex SHA-256 of a model file's bytes (its id's suffix). */
-  static String sha256(byte[] bytes) {
+  private static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
@@ -353,7 +352,7 @@ public final class MaskSession implements AutoCloseable {
     }
   }
 
-  static String firstLine(String s) {
+  private static String firstLine(String s) {
     if (s == null) {
       return "";
     }

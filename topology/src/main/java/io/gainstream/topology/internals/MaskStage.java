@@ -3,7 +3,6 @@ package io.gainstream.topology.internals;
 import io.gainstream.model.image.Letterbox;
 import io.gainstream.model.image.MapResize;
 import io.gainstream.model.image.RgbResize;
-import io.gainstream.model.infer.ClassifierSession;
 import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.infer.MaskSession;
 import io.gainstream.model.infer.MaskSessions;
@@ -12,13 +11,8 @@ import io.gainstream.model.input.ImageDecoder;
 import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.MaskFusion;
-import io.gainstream.model.labels.RegionCheck;
 import io.gainstream.topology.MaskSettings;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,45 +34,13 @@ public final class MaskStage implements AutoCloseable {
   private final AttentionWindow.Settings zoom;
   private final String described;
 
-  /** The animal check's classifier and levels; null when the check is off. */
-  private final ClassifierSession checker;
-
-  private final RegionCheck.Settings check;
-
   public MaskStage(MaskSettings mask, InferenceOptions inference, DecodeLimits limits) {
     this.limits = limits;
     this.flip = mask.flip();
     this.zoom = mask.zoom();
+    this.described = mask.describe();
+    this.handle = MaskSessions.acquire(mask.file(), mask.options(), inference);
     this.fusion = mask.fusion();
-    this.check = mask.check().map(MaskSettings.Check::settings).orElse(null);
-    this.checker = mask.check().map(c -> openChecker(c, inference)).orElse(null);
-    this.described =
-        checker == null
-            ? mask.describe()
-            : mask.describe() + ", " + check.describe() + " by " + checker.id();
-    this.handle = acquire(mask, inference);
-  }
-
-  private MaskSessions.Handle acquire(MaskSettings mask, InferenceOptions inference) {
-    try {
-      return MaskSessions.acquire(mask.file(), mask.options(), inference);
-    } catch (RuntimeException e) {
-      if (checker != null) {
-        checker.close();
-      }
-      throw e;
-    }
-  }
-
-  /** The check's classifier; the file is read once per stage (a few megabytes). */
-  private static ClassifierSession openChecker(MaskSettings.Check c, InferenceOptions inference) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(c.file());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the check model " + c.file(), e);
-    }
-    return new ClassifierSession(bytes, c.file().getFileName().toString(), c.imagenet(), inference);
   }
 
   /** What the labels record: the model file and a hash of its content. */
@@ -91,51 +53,13 @@ public final class MaskStage implements AutoCloseable {
     return described;
   }
 
-  /**
-   * The fused label of an image whose attention label is {@code r}, checked when the check is on
-   * (an image without its bytes is fused from the attention model's input and not checked: the
-   * check crops the photo's own pixels).
-   */
+  /** The fused label of an image whose attention label is {@code r}. */
   public byte[] fuse(Attended a, ImageLabeler.Result r) {
-    if (a.image() == null) {
-      float[] fg = foreground(a.rgb(), a.size(), r.width(), r.height());
-      return MaskFusion.fuse(
-          fg, r.maps(), a.classes(), r.classMap(), r.width(), r.height(), fusion);
-    }
-    BufferedImage img = ImageDecoder.decodeRaw(a.image(), limits);
-    float[] fg = foreground(img, r.maps(), r.width(), r.height());
-    byte[] fused =
-        MaskFusion.fuse(fg, r.maps(), a.classes(), r.classMap(), r.width(), r.height(), fusion);
-    return check(img, fused, a.classes(), r.maps());
-  }
-
-  /**
-   * {@code fused} with the animal check applied ({@link RegionCheck}); unchanged when it is off or
-   * the image is not at the label's size.
-   */
-  public byte[] check(BufferedImage img, byte[] fused, int[] classes, float[][] maps) {
-    if (checker == null
-        || classes.length == 0
-        || fused.length != img.getWidth() * img.getHeight()) {
-      return fused;
-    }
-    int side = checker.side();
-    return RegionCheck.apply(
-            fused,
-            img.getWidth(),
-            img.getHeight(),
-            classes,
-            maps,
-            check,
-            boxes -> {
-              List<byte[]> crops = new ArrayList<>(boxes.size());
-              for (RegionCheck.Box b : boxes) {
-                crops.add(
-                    RgbResize.packed(img.getSubimage(b.x0(), b.y0(), b.width(), b.height()), side));
-              }
-              return checker.animalShares(crops);
-            })
-        .classMap();
+    float[] fg =
+        a.image() != null
+            ? foreground(a.image(), r.maps(), r.width(), r.height())
+            : foreground(a.rgb(), a.size(), r.width(), r.height());
+    return MaskFusion.fuse(fg, r.maps(), a.classes(), r.classMap(), r.width(), r.height(), fusion);
   }
 
   /**
@@ -146,11 +70,7 @@ public final class MaskStage implements AutoCloseable {
    * whole image's ({@link AttentionWindow}).
    */
   public float[] foreground(byte[] encoded, float[][] maps, int width, int height) {
-    return foreground(ImageDecoder.decodeRaw(encoded, limits), maps, width, height);
-  }
-
-  /** {@link #foreground(byte[], float[][], int, int)} of an image already decoded. */
-  public float[] foreground(BufferedImage img, float[][] maps, int width, int height) {
+    BufferedImage img = ImageDecoder.decodeRaw(encoded, limits);
     float[] fg = foreground(img, width, height);
     if (!zoom.on()) {
       return fg;
@@ -237,8 +157,5 @@ public final class MaskStage implements AutoCloseable {
   @Override
   public void close() {
     handle.close();
-    if (checker != null) {
-      checker.close();
-    }
   }
 }
