@@ -257,13 +257,16 @@ public final class FusionBench {
     BatchAttention.Result r =
         path.attend(session, scaled, path.batch(List.of(in)), 1, new int[][] {classes});
     ImageLabeler.Result label = path.label(r.maps()[0], classes, w, h, in.rgb());
-    float[] fg = stage.foreground(encoded, label.maps(), w, h);
+    float[] fg = stage.foreground(img, label.maps(), w, h);
     for (int i = 0; i < candidates.size(); i++) {
       MaskFusion.Settings s = candidates.get(i).fusion();
       byte[] predicted =
           s == null
               ? label.classMap()
-              : MaskFusion.fuse(fg, label.maps(), classes, label.classMap(), w, h, s);
+              : stage.check(
+                  img,
+                  MaskFusion.fuse(fg, label.maps(), classes, label.classMap(), w, h, s),
+                  classes);
       counts.get(i).add(predicted, truth.values());
     }
     return null;

@@ -84,6 +84,11 @@ public final class BackboneOptions {
     return file;
   }
 
+  /** Whether the backbone takes ImageNet's mean and std ({@code --backbone-preprocessing}). */
+  public boolean imagenet() {
+    return !"none".equals(preprocessing);
+  }
+
   /** Whether {@code --backbone} was given. */
   public boolean given() {
     return file != null;

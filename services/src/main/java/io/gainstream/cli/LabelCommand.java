@@ -189,6 +189,11 @@ public final class LabelCommand implements Callable<Integer> {
       requireSavedModel(model, classes);
     }
     mask.putSettings(sets);
+    if (model == null && backbone.given()) {
+      requireFile(backbone.file(), "--backbone");
+      mask.putCheck(
+          sets, backbone.file(), backbone.imagenet(), images, LabelsCsv.read(labels), System.out);
+    }
     requireSettings(sets, classes);
     // opened before any work, so that a file that is no mask model is one line; held for the run,
     // so that the pipeline's stages share this session instead of loading the file again

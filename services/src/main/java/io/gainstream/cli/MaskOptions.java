@@ -1,9 +1,17 @@
 package io.gainstream.cli;
 
+import io.gainstream.model.infer.ClassifierSession;
+import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.infer.MaskSessions;
+import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.onnx.InvalidModelException;
+import io.gainstream.services.io.LabelsCsv;
+import io.gainstream.services.label.AnimalClasses;
 import io.gainstream.topology.PipelineConfig;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -53,6 +61,63 @@ public final class MaskOptions {
     return sets;
   }
 
+  /**
+   * With a mask model and an ImageNet-1k classifier as the backbone, sets that classifier to check
+   * the fused labels ({@code gainstream.mask.check.*}, docs/QUALITY.md "The animal check") with the
+   * classes it finds to be animals on the folder's photos ({@link AnimalClasses}), unless the
+   * settings already name a check model (an empty one turns the check off). A backbone that is no
+   * 1000-class classifier, or a folder with no animal class, leaves the check off with one line on
+   * {@code out}.
+   *
+   * @return whether the check is on
+   */
+  public boolean putCheck(
+      Map<String, String> sets,
+      Path backbone,
+      boolean imagenet,
+      Path images,
+      List<LabelsCsv.Row> rows,
+      PrintStream out) {
+    String key = PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG;
+    if (!given() || sets.containsKey(key)) {
+      return given() && !sets.getOrDefault(key, "").isBlank();
+    }
+    if (backbone == null) {
+      return false;
+    }
+    try (ClassifierSession classifier =
+        new ClassifierSession(
+            Files.readAllBytes(backbone),
+            backbone.getFileName().toString(),
+            imagenet,
+            InferenceOptions.cpu())) {
+      AnimalClasses.Found found =
+          AnimalClasses.find(classifier, images, rows, DecodeLimits.defaults());
+      if (found.animals().isEmpty()) {
+        out.println(
+            "fused labels are not checked: no class is an animal on its single-label photos ("
+                + found.describe()
+                + ")");
+        return false;
+      }
+      sets.put(key, backbone.toString());
+      sets.put(PipelineConfig.MASK_CHECK_PREPROCESSING_CONFIG, imagenet ? "imagenet" : "none");
+      sets.put(PipelineConfig.MASK_CHECK_CLASSES_CONFIG, String.join(",", found.animals()));
+      out.println(
+          "fused labels are checked by the backbone as an ImageNet classifier ("
+              + classifier.id()
+              + "): animal classes "
+              + found.animals()
+              + " (single-label photos showing an animal: "
+              + found.describe()
+              + ")");
+      return true;
+    } catch (InvalidModelException | IOException e) {
+      out.println("fused labels are not checked: " + e.getMessage());
+      return false;
+    }
+  }
+
   /** Adds the options to {@code sets} as pipeline settings, checked. */
   public void putSettings(Map<String, String> sets) {
     if (file != null) {
@@ -79,8 +144,10 @@ public final class MaskOptions {
    */
   public static MaskSessions.Handle open(Map<String, String> sets) {
     Map<String, Object> c = new HashMap<>(sets);
-    // the mask model is class-agnostic: any class list makes the settings a valid config
+    // the mask model is class-agnostic: any class list makes the settings a valid config, less the
+    // check's, which names classes and does not concern the mask model's session
     c.put(PipelineConfig.CLASSES_CONFIG, "any");
+    c.remove(PipelineConfig.MASK_CHECK_CLASSES_CONFIG);
     return open(new PipelineConfig(c));
   }
 

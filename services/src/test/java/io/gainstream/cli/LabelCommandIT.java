@@ -370,6 +370,77 @@ class LabelCommandIT {
   }
 
   /**
+   * The animal check through Kafka: with a check model and an animal class set, every label records
+   * the check, its classes and the model's hash in the manifest.
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void shouldCheckTheFusedLabelsOfTheAnimalClassesThroughKafka() throws Exception {
+    List<SyntheticDataset.Sample> samples =
+        SyntheticDataset.generate(new SyntheticDataset.Spec(3, 64, 24, 0.3, false, 0.9, 14));
+    LabelledFolder.Written set =
+        LabelledFolder.write(
+            tmp.resolve("set"), SyntheticDataset.classNames(3), samples, x -> false);
+    String animal = SyntheticDataset.classNames(3).get(0);
+    Path classifier =
+        Files.write(
+            tmp.resolve("imagenet.onnx"),
+            io.gainstream.model.onnx.TestClassifiers.redIsAnimal(32, 1000));
+    Path mask =
+        Files.write(
+            tmp.resolve("bright.onnx"),
+            io.gainstream.model.onnx.TestMaskModels.brightIsForeground(32));
+    Path out = tmp.resolve("out");
+    Captured run;
+    try (TestKafka kafka = TestKafka.start(tmp.resolve("kafka"))) {
+      run =
+          capture(
+              () ->
+                  Gainstream.execute(
+                      "label",
+                      "--images",
+                      set.images().toString(),
+                      "--labels",
+                      set.labelsCsv().toString(),
+                      "--classes",
+                      set.classesFile().toString(),
+                      "--out",
+                      out.toString(),
+                      "--method",
+                      "cam",
+                      "--train-steps",
+                      "20",
+                      "--min-map",
+                      "0",
+                      "--mask-model",
+                      mask.toString(),
+                      "--mask-size",
+                      "48",
+                      "--set",
+                      io.gainstream.topology.PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG
+                          + "="
+                          + classifier,
+                      "--set",
+                      io.gainstream.topology.PipelineConfig.MASK_CHECK_CLASSES_CONFIG
+                          + "="
+                          + animal,
+                      "--bootstrap-servers",
+                      kafka.bootstrapServers()));
+    }
+    assertThat(run.rc()).isZero();
+    assertThat(run.out()).contains("labelled 24 images, rejected 0");
+    assertThat(io.gainstream.services.io.Manifest.read(out.resolve("manifest.csv")))
+        .hasSize(24)
+        .allSatisfy(
+            r ->
+                assertThat(r.fusion())
+                    .matches(
+                        ".*, check\\(animal classes \\["
+                            + java.util.regex.Pattern.quote(animal)
+                            + "\\], region < 0\\.10\\) by imagenet\\.onnx@[0-9a-f]{12}"));
+  }
+
+  /**
    * A mask model fused into the labels end to end: every label records the model and the fusion,
    * the attention's own label is exported beside the fused one, and the report shows both.
    */

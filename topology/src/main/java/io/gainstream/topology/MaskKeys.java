@@ -5,7 +5,9 @@ import static io.gainstream.topology.PipelineConfig.*;
 import io.gainstream.model.infer.MaskSession;
 import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.MaskFusion;
+import io.gainstream.model.labels.RegionCheck;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -99,7 +101,35 @@ final class MaskKeys {
             (double) AttentionWindow.Settings.defaults().margin(),
             Range.between(0.0, 2.0),
             Importance.LOW,
-            "Share of the peak region's width and height added on each side of the zoomed window.");
+            "Share of the peak region's width and height added on each side of the zoomed window.")
+        .define(
+            MASK_CHECK_MODEL_FILE_CONFIG,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "An ImageNet-1k classifier (ONNX, 1000 scores; label sets its --backbone file) that checks the fused "
+                + "labels: regions of the animal classes (gainstream.mask.check.classes) whose crop it sees as no "
+                + "animal are set to 255 (docs/QUALITY.md, 'The animal check'). Empty: no check.")
+        .define(
+            MASK_CHECK_CLASSES_CONFIG,
+            Type.LIST,
+            "",
+            Importance.MEDIUM,
+            "The classes that are animals, checked (label finds them on its photos with the check model).")
+        .define(
+            MASK_CHECK_PREPROCESSING_CONFIG,
+            Type.STRING,
+            "imagenet",
+            ConfigDef.ValidString.in("imagenet", "none"),
+            Importance.LOW,
+            "Normalisation the check model expects: ImageNet mean and std, or pixels in [0, 1].")
+        .define(
+            MASK_CHECK_REGION_CONFIG,
+            Type.DOUBLE,
+            (double) RegionCheck.Settings.defaults().region(),
+            Range.between(0.0, 0.49),
+            Importance.LOW,
+            "Animal belief under which a region of an animal class is set to 255.");
   }
 
   /** The mask model settings, empty when no mask model is set. */
@@ -130,7 +160,39 @@ final class MaskKeys {
             new AttentionWindow.Settings(
                 c.getBoolean(MASK_ZOOM_CONFIG),
                 c.getDouble(MASK_ZOOM_PEAK_CONFIG).floatValue(),
-                c.getDouble(MASK_ZOOM_MARGIN_CONFIG).floatValue())));
+                c.getDouble(MASK_ZOOM_MARGIN_CONFIG).floatValue()),
+            check(c)));
+  }
+
+  /** The animal check, empty when no check model is set. */
+  private static Optional<MaskSettings.Check> check(AbstractConfig c) {
+    String file = c.getString(MASK_CHECK_MODEL_FILE_CONFIG).trim();
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> all = c.getList(CLASSES_CONFIG);
+    List<String> animals = c.getList(MASK_CHECK_CLASSES_CONFIG);
+    int[] indices = new int[animals.size()];
+    for (int i = 0; i < indices.length; i++) {
+      indices[i] = all.indexOf(animals.get(i).trim()) + 1;
+      if (indices[i] == 0) {
+        throw new ConfigException(
+            MASK_CHECK_CLASSES_CONFIG
+                + " names '"
+                + animals.get(i).trim()
+                + "', not one of "
+                + all);
+      }
+    }
+    RegionCheck.Settings d = RegionCheck.Settings.defaults();
+    return Optional.of(
+        new MaskSettings.Check(
+            Path.of(file),
+            c.getString(MASK_CHECK_PREPROCESSING_CONFIG).equals("imagenet"),
+            List.copyOf(animals),
+            indices,
+            new RegionCheck.Settings(
+                c.getDouble(MASK_CHECK_REGION_CONFIG).floatValue(), d.minArea(), d.margin())));
   }
 
   private static float[] triple(AbstractConfig c, String key) {

@@ -95,6 +95,11 @@ public final class PipelineConfig extends AbstractConfig {
   public static final String MASK_ZOOM_CONFIG = "gainstream.mask.zoom";
   public static final String MASK_ZOOM_PEAK_CONFIG = "gainstream.mask.zoom.peak";
   public static final String MASK_ZOOM_MARGIN_CONFIG = "gainstream.mask.zoom.margin";
+  public static final String MASK_CHECK_MODEL_FILE_CONFIG = "gainstream.mask.check.model.file";
+  public static final String MASK_CHECK_PREPROCESSING_CONFIG =
+      "gainstream.mask.check.preprocessing";
+  public static final String MASK_CHECK_CLASSES_CONFIG = "gainstream.mask.check.classes";
+  public static final String MASK_CHECK_REGION_CONFIG = "gainstream.mask.check.region";
   public static final String CRF_ITERATIONS_CONFIG = "gainstream.crf.iterations";
   public static final String CRF_SMOOTH_WEIGHT_CONFIG = "gainstream.crf.smooth.weight";
   public static final String CRF_SMOOTH_XY_CONFIG = "gainstream.crf.smooth.xy";

@@ -448,6 +448,46 @@ class PipelineTopologyTest {
     return out;
   }
 
+  /**
+   * With the animal check on, every label still comes out (fused, the attention's beside) and
+   * records the check and its classifier's hash next to the fusion.
+   */
+  @Test
+  void shouldRecordTheAnimalCheckInEveryFusedLabel() throws Exception {
+    Path mask =
+        java.nio.file.Files.write(
+            stateDir.resolve("mask.onnx"),
+            io.gainstream.model.onnx.TestMaskModels.constant(16, 8f));
+    Path classifier =
+        java.nio.file.Files.write(
+            stateDir.resolve("imagenet.onnx"),
+            io.gainstream.model.onnx.TestClassifiers.redIsAnimal(32, 1000));
+    start(
+        Map.of(
+            PipelineConfig.MASK_MODEL_FILE_CONFIG,
+            mask.toString(),
+            PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG,
+            classifier.toString(),
+            PipelineConfig.MASK_CHECK_CLASSES_CONFIG,
+            TestReleases.CLASSES.get(1)));
+    List<SyntheticDataset.Sample> batch = TestReleases.samples(4, 5);
+    publish(batch);
+    models.pipeInput("gain", TestReleases.release(1));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    Map<String, ProxyLabel> out = labels.readKeyValuesToMap();
+    assertThat(out).hasSize(batch.size());
+    assertThat(deadLetters.isEmpty()).isTrue();
+    for (ProxyLabel l : out.values()) {
+      assertThat(l.getFusion())
+          .startsWith(MaskFusion.Settings.defaults().describe() + ", " + ZOOM + ", ")
+          .containsPattern(
+              "check\\(animal classes \\["
+                  + TestReleases.CLASSES.get(1)
+                  + "\\], region < 0\\.10\\) by imagenet\\.onnx@[0-9a-f]{12}$");
+      assertThat(l.getUnfusedClassPng().isEmpty()).isFalse();
+    }
+  }
+
   private static byte[] values(ByteString png) {
     return LabelPng.read(png.toByteArray(), DecodeLimits.defaults()).values();
   }

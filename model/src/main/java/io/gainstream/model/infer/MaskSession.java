@@ -344,7 +344,8 @@ public final class MaskSession implements AutoCloseable {
     return "[" + String.join(", ", s) + "]";
   }
 
-  private static String sha256(byte[] bytes) {
+  /** Hex SHA-256 of a model file's bytes (its id's suffix). */
+  static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
@@ -352,7 +353,7 @@ public final class MaskSession implements AutoCloseable {
     }
   }
 
-  private static String firstLine(String s) {
+  static String firstLine(String s) {
     if (s == null) {
       return "";
     }

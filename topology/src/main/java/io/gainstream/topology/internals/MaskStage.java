@@ -3,6 +3,7 @@ package io.gainstream.topology.internals;
 import io.gainstream.model.image.Letterbox;
 import io.gainstream.model.image.MapResize;
 import io.gainstream.model.image.RgbResize;
+import io.gainstream.model.infer.ClassifierSession;
 import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.infer.MaskSession;
 import io.gainstream.model.infer.MaskSessions;
@@ -11,8 +12,12 @@ import io.gainstream.model.input.ImageDecoder;
 import io.gainstream.model.labels.AttentionWindow;
 import io.gainstream.model.labels.ImageLabeler;
 import io.gainstream.model.labels.MaskFusion;
+import io.gainstream.model.labels.RegionCheck;
 import io.gainstream.topology.MaskSettings;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.List;
 
 /**
@@ -34,13 +39,49 @@ public final class MaskStage implements AutoCloseable {
   private final AttentionWindow.Settings zoom;
   private final String described;
 
+  /** The animal check's classifier and levels; null when the check is off. */
+  private final ClassifierSession checker;
+
+  private final MaskSettings.Check check;
+
   public MaskStage(MaskSettings mask, InferenceOptions inference, DecodeLimits limits) {
     this.limits = limits;
     this.flip = mask.flip();
     this.zoom = mask.zoom();
-    this.described = mask.describe();
-    this.handle = MaskSessions.acquire(mask.file(), mask.options(), inference);
     this.fusion = mask.fusion();
+    this.check = mask.check().orElse(null);
+    this.checker = mask.check().map(c -> openChecker(c, inference)).orElse(null);
+    this.described =
+        checker == null
+            ? mask.describe()
+            : mask.describe()
+                + ", "
+                + check.settings().describe(check.animals())
+                + " by "
+                + checker.id();
+    this.handle = acquire(mask, inference);
+  }
+
+  private MaskSessions.Handle acquire(MaskSettings mask, InferenceOptions inference) {
+    try {
+      return MaskSessions.acquire(mask.file(), mask.options(), inference);
+    } catch (RuntimeException e) {
+      if (checker != null) {
+        checker.close();
+      }
+      throw e;
+    }
+  }
+
+  /** The check's classifier; the file is read once per stage (a few megabytes). */
+  private static ClassifierSession openChecker(MaskSettings.Check c, InferenceOptions inference) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(c.file());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the check model " + c.file(), e);
+    }
+    return new ClassifierSession(bytes, c.file().getFileName().toString(), c.imagenet(), inference);
   }
 
   /** What the labels record: the model file and a hash of its content. */
@@ -53,13 +94,48 @@ public final class MaskStage implements AutoCloseable {
     return described;
   }
 
-  /** The fused label of an image whose attention label is {@code r}. */
+  /**
+   * The fused label of an image whose attention label is {@code r}, checked when the check is on
+   * (an image without its bytes is fused from the attention model's input and not checked: the
+   * check crops the photo's own pixels).
+   */
   public byte[] fuse(Attended a, ImageLabeler.Result r) {
-    float[] fg =
-        a.image() != null
-            ? foreground(a.image(), r.maps(), r.width(), r.height())
-            : foreground(a.rgb(), a.size(), r.width(), r.height());
-    return MaskFusion.fuse(fg, r.maps(), a.classes(), r.classMap(), r.width(), r.height(), fusion);
+    if (a.image() == null) {
+      float[] fg = foreground(a.rgb(), a.size(), r.width(), r.height());
+      return MaskFusion.fuse(
+          fg, r.maps(), a.classes(), r.classMap(), r.width(), r.height(), fusion);
+    }
+    BufferedImage img = ImageDecoder.decodeRaw(a.image(), limits);
+    float[] fg = foreground(img, r.maps(), r.width(), r.height());
+    byte[] fused =
+        MaskFusion.fuse(fg, r.maps(), a.classes(), r.classMap(), r.width(), r.height(), fusion);
+    return check(img, fused, a.classes());
+  }
+
+  /**
+   * {@code fused} with the animal check applied ({@link RegionCheck}) to the image's labelled
+   * classes that are animals; unchanged when the check is off, no such class is labelled or the
+   * image is not at the label's size.
+   */
+  public byte[] check(BufferedImage img, byte[] fused, int[] classes) {
+    if (checker == null || fused.length != img.getWidth() * img.getHeight()) {
+      return fused;
+    }
+    int[] animals =
+        java.util.Arrays.stream(classes)
+            .filter(c -> java.util.Arrays.stream(check.animalIndices()).anyMatch(a -> a == c))
+            .toArray();
+    if (animals.length == 0) {
+      return fused;
+    }
+    return RegionCheck.apply(
+            fused,
+            img.getWidth(),
+            img.getHeight(),
+            animals,
+            check.settings(),
+            boxes -> checker.animalShares(img, boxes))
+        .classMap();
   }
 
   /**
@@ -70,7 +146,11 @@ public final class MaskStage implements AutoCloseable {
    * whole image's ({@link AttentionWindow}).
    */
   public float[] foreground(byte[] encoded, float[][] maps, int width, int height) {
-    BufferedImage img = ImageDecoder.decodeRaw(encoded, limits);
+    return foreground(ImageDecoder.decodeRaw(encoded, limits), maps, width, height);
+  }
+
+  /** {@link #foreground(byte[], float[][], int, int)} of an image already decoded. */
+  public float[] foreground(BufferedImage img, float[][] maps, int width, int height) {
     float[] fg = foreground(img, width, height);
     if (!zoom.on()) {
       return fg;
@@ -157,5 +237,8 @@ public final class MaskStage implements AutoCloseable {
   @Override
   public void close() {
     handle.close();
+    if (checker != null) {
+      checker.close();
+    }
   }
 }

@@ -172,4 +172,94 @@ class MaskStageTest {
     assertThat(c.mask().orElseThrow().flip()).as("on by default").isTrue();
     assertThat(c.mask().orElseThrow().zoom()).isEqualTo(AttentionWindow.Settings.defaults());
   }
+
+  @Test
+  void shouldTakeOutTheRegionOfAnAnimalClassThatTheCheckSeesAsNoAnimal() throws Exception {
+    // a red block (an animal to the tiny classifier) and a blue block (no animal) both fused as
+    // class 2, an animal class: with the check on, the blue block becomes 255
+    int w = 64;
+    int h = 32;
+    BufferedImage img =
+        image(
+            w,
+            h,
+            (x, y) ->
+                y >= 8 && y < 24 && x >= 4 && x < 20
+                    ? 0xff0000
+                    : y >= 8 && y < 24 && x >= 40 && x < 60 ? 0x0000ff : 0x808080);
+    byte[] fused = new byte[w * h];
+    for (int y = 8; y < 24; y++) {
+      for (int x = 4; x < 60; x++) {
+        if (x < 20 || x >= 40) {
+          fused[y * w + x] = 2;
+        }
+      }
+    }
+    Path mask = Files.write(tmp.resolve("mask.onnx"), TestMaskModels.brightIsForeground(32));
+    Path classifier =
+        Files.write(
+            tmp.resolve("imagenet.onnx"),
+            io.gainstream.model.onnx.TestClassifiers.redIsAnimal(32, 1000));
+    MaskSettings settings =
+        new MaskSettings(
+            mask,
+            MaskSession.Options.defaults(),
+            MaskFusion.Settings.defaults(),
+            false,
+            NO_ZOOM,
+            java.util.Optional.of(
+                new MaskSettings.Check(
+                    classifier,
+                    true,
+                    java.util.List.of("b"),
+                    new int[] {2},
+                    io.gainstream.model.labels.RegionCheck.Settings.defaults())));
+    try (MaskStage stage =
+        new MaskStage(settings, InferenceOptions.cpu(), DecodeLimits.defaults())) {
+      byte[] checked = stage.check(img, fused, new int[] {2});
+
+      assertThat(checked[16 * w + 10]).as("the red animal stays").isEqualTo((byte) 2);
+      assertThat(checked[16 * w + 50]).as("the blue thing goes").isEqualTo((byte) 255);
+      assertThat(checked[0]).isEqualTo((byte) 0);
+      assertThat(stage.fusion())
+          .as("the label records the check, its classes and the classifier's hash")
+          .contains("check(animal classes [b], region < 0.10) by imagenet.onnx@");
+      // the same pixels labelled with a class that is no animal: nothing is taken out
+      byte[] other = fused.clone();
+      for (int p = 0; p < other.length; p++) {
+        if (other[p] == 2) {
+          other[p] = 1;
+        }
+      }
+      assertThat(stage.check(img, other, new int[] {1})).isEqualTo(other);
+    }
+    MaskSettings off =
+        new MaskSettings(
+            mask, MaskSession.Options.defaults(), MaskFusion.Settings.defaults(), false, NO_ZOOM);
+    try (MaskStage stage = new MaskStage(off, InferenceOptions.cpu(), DecodeLimits.defaults())) {
+      assertThat(stage.check(img, fused, new int[] {2})).isEqualTo(fused);
+      assertThat(stage.fusion()).doesNotContain("check(");
+    }
+  }
+
+  @Test
+  void shouldReadTheCheckSettingsAndRefuseAnAnimalClassThatIsNoClass() {
+    java.util.Map<String, Object> m = new java.util.HashMap<>();
+    m.put(PipelineConfig.CLASSES_CONFIG, "person,dog");
+    m.put(PipelineConfig.MASK_MODEL_FILE_CONFIG, "m.onnx");
+    assertThat(new PipelineConfig(m).mask().orElseThrow().check()).as("off by default").isEmpty();
+    m.put(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG, "imagenet.onnx");
+    m.put(PipelineConfig.MASK_CHECK_PREPROCESSING_CONFIG, "none");
+    m.put(PipelineConfig.MASK_CHECK_CLASSES_CONFIG, "dog");
+    MaskSettings.Check c = new PipelineConfig(m).mask().orElseThrow().check().orElseThrow();
+    assertThat(c.file()).isEqualTo(Path.of("imagenet.onnx"));
+    assertThat(c.imagenet()).isFalse();
+    assertThat(c.animals()).containsExactly("dog");
+    assertThat(c.animalIndices()).containsExactly(2);
+    assertThat(c.settings()).isEqualTo(io.gainstream.model.labels.RegionCheck.Settings.defaults());
+    m.put(PipelineConfig.MASK_CHECK_CLASSES_CONFIG, "cat");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PipelineConfig(m).mask())
+        .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+        .hasMessageContaining("names 'cat', not one of [person, dog]");
+  }
 }

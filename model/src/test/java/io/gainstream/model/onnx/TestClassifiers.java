@@ -1,0 +1,44 @@
+package io.gainstream.model.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+
+/**
+ * Tiny image classifiers generated in test code, shaped like an exported ImageNet classifier
+ * ({@code [1, 3, S, S]} in, {@code [1, classes]} of scores out): the mean colour of the picture,
+ * ImageNet-normalised, decides. Red pictures score the first 398 classes (ImageNet's animals) high,
+ * blue ones the rest; a grey one scores every class the same.
+ */
+public final class TestClassifiers {
+  private TestClassifiers() {}
+
+  /**
+   * Red is an animal.
+   *
+   * @param size the declared input side (0: free)
+   * @param classes how many scores it gives (1000 for an ImageNet-1k classifier)
+   */
+  public static byte[] redIsAnimal(int size, int classes) {
+    Object side = size > 0 ? size : "S";
+    GraphBuilder g = new GraphBuilder("test-classifier");
+    float[] w = new float[3 * classes];
+    for (int k = 0; k < classes; k++) {
+      float sign = k < 398 ? 4f : -4f;
+      w[k] = sign; // red
+      w[2 * classes + k] = -sign; // blue
+    }
+    g.initializer("w", new long[] {3, classes}, w);
+    String pooled = g.node("GlobalAveragePool", "pooled", new String[] {"input"});
+    String flat = g.node("Flatten", "flat", new String[] {pooled}, GraphBuilder.intAttr("axis", 1));
+    g.node("MatMul", "logits", new String[] {flat, "w"});
+    g.input("input", 1, 3, side, side);
+    g.output("logits", 1, classes);
+    return ModelProto.newBuilder()
+        .setIrVersion(8)
+        .setProducerName("test")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(15))
+        .setGraph(g.build())
+        .build()
+        .toByteArray();
+  }
+}
