@@ -143,6 +143,15 @@ public final class AttentionSession implements AutoCloseable {
 
   @Override
   public void close() {
+    close(session, options);
+  }
+
+  /**
+   * Closes a session and then its options; a failure to close is logged, not thrown (it frees
+   * native memory, and there is nothing for a caller to do about it). Shared by this package's
+   * sessions.
+   */
+  static void close(OrtSession session, OrtSession.SessionOptions options) {
     try {
       session.close();
     } catch (OrtException e) {

@@ -174,11 +174,6 @@ public final class ClassifierSession implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      session.close();
-    } catch (OrtException e) {
-      // closing frees native memory; nothing to hand back, and the process goes on
-    }
-    sessionOptions.close();
+    AttentionSession.close(session, sessionOptions);
   }
 }

@@ -363,11 +363,6 @@ public final class MaskSession implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      session.close();
-    } catch (OrtException e) {
-      LOG.warn("closing the mask model session failed: {}", e.getMessage());
-    }
-    sessionOptions.close();
+    AttentionSession.close(session, sessionOptions);
   }
 }

@@ -1,8 +1,5 @@
 package io.gainstream.model.onnx;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-
 /**
  * Tiny image classifiers generated in test code, shaped like an exported ImageNet classifier
  * ({@code [1, 3, S, S]} in, {@code [1, classes]} of scores out): the mean colour of the picture,
@@ -33,12 +30,6 @@ public final class TestClassifiers {
     g.node("MatMul", "logits", new String[] {flat, "w"});
     g.input("input", 1, 3, side, side);
     g.output("logits", 1, classes);
-    return ModelProto.newBuilder()
-        .setIrVersion(8)
-        .setProducerName("test")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(15))
-        .setGraph(g.build())
-        .build()
-        .toByteArray();
+    return TestMaskModels.model(g);
   }
 }

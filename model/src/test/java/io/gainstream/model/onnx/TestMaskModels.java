@@ -106,7 +106,8 @@ public final class TestMaskModels {
     return model(g);
   }
 
-  private static byte[] model(GraphBuilder g) {
+  /** The graph as a model file: IR 8, opset 15, as the test models here are declared. */
+  static byte[] model(GraphBuilder g) {
     return ModelProto.newBuilder()
         .setIrVersion(8)
         .setProducerName("test")
