@@ -189,15 +189,22 @@ public final class LabelCommand implements Callable<Integer> {
       requireSavedModel(model, classes);
     }
     mask.putSettings(sets);
-    if (model == null && backbone.given()) {
-      requireFile(backbone.file(), "--backbone");
-      mask.putCheck(
-          sets, backbone.file(), backbone.imagenet(), images, LabelsCsv.read(labels), System.out);
-    }
     requireSettings(sets, classes);
     // opened before any work, so that a file that is no mask model is one line; held for the run,
     // so that the pipeline's stages share this session instead of loading the file again
     try (MaskSessions.Handle session = MaskOptions.open(sets)) {
+      if (model == null && backbone.given()) {
+        // the animal check's classes, found on the folder's photos (README "The animal check")
+        requireFile(backbone.file(), "--backbone");
+        mask.putCheck(
+            sets,
+            backbone.file(),
+            backbone.imagenet(),
+            images,
+            LabelsCsv.read(labels),
+            ClassCatalog.read(classes).names(),
+            System.out);
+      }
       return runWithMaskOpen(m, refinement, scales);
     }
   }

@@ -77,6 +77,7 @@ public final class MaskOptions {
       boolean imagenet,
       Path images,
       List<LabelsCsv.Row> rows,
+      List<String> classes,
       PrintStream out) {
     String key = PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG;
     if (!given() || sets.containsKey(key)) {
@@ -92,7 +93,7 @@ public final class MaskOptions {
             imagenet,
             InferenceOptions.cpu())) {
       AnimalClasses.Found found =
-          AnimalClasses.find(classifier, images, rows, DecodeLimits.defaults());
+          AnimalClasses.find(classifier, images, rows, classes, DecodeLimits.defaults());
       if (found.animals().isEmpty()) {
         out.println(
             "fused labels are not checked: no class is an animal on its single-label photos ("
@@ -160,6 +161,22 @@ public final class MaskOptions {
     if (mask.isEmpty()) {
       return null;
     }
+    // a check model named by a setting is tried now too: one line, not a failing stream thread
+    mask.get()
+        .check()
+        .ifPresent(
+            c -> {
+              try (ClassifierSession probe =
+                  new ClassifierSession(
+                      Files.readAllBytes(c.file()),
+                      c.file().getFileName().toString(),
+                      c.imagenet(),
+                      InferenceOptions.cpu())) {
+                // opened and run once: it is an ImageNet-1k classifier
+              } catch (InvalidModelException | IOException e) {
+                throw new UserError("check model " + c.file() + ": " + e.getMessage());
+              }
+            });
     try {
       return MaskSessions.acquire(
           mask.get().file(), mask.get().options(), config.inferenceOptions());

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MaskOptionsTest {
   @TempDir Path tmp;
 
+  private static final List<String> CLASSES = List.of("dog", "person");
+
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
   private final PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
 
@@ -46,6 +48,15 @@ class MaskOptionsTest {
       rows.add(new LabelsCsv.Row(line++, photo("p" + i, 0x0000ff), List.of("person")));
     }
     rows.add(new LabelsCsv.Row(line++, photo("both", 0xff0000), List.of("dog", "person")));
+    // a class not in the list, and a path outside the folder: not published, not judged
+    for (int i = 0; i < 3; i++) {
+      rows.add(new LabelsCsv.Row(line++, photo("c" + i, 0xff0000), List.of("cat")));
+    }
+    Files.copy(
+        tmp.resolve("images").resolve("c0.png"),
+        tmp.resolve("outside.png"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    rows.add(new LabelsCsv.Row(line++, "../outside.png", List.of("person")));
     Files.writeString(tmp.resolve("images").resolve("bad.png"), "not an image");
     rows.add(new LabelsCsv.Row(line, "bad.png", List.of("person")));
     return rows;
@@ -73,14 +84,14 @@ class MaskOptionsTest {
 
     assertThat(
             withMaskModel()
-                .putCheck(sets, backbone, true, tmp.resolve("images"), folder(true), out))
+                .putCheck(sets, backbone, true, tmp.resolve("images"), folder(true), CLASSES, out))
         .isTrue();
 
     assertThat(sets)
         .containsEntry(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG, backbone.toString())
         .containsEntry(PipelineConfig.MASK_CHECK_PREPROCESSING_CONFIG, "imagenet")
         .containsEntry(PipelineConfig.MASK_CHECK_CLASSES_CONFIG, "dog");
-    // the two-label photo and the one that does not decode say nothing
+    // the two-label photo, the one that does not decode, the cats and the path outside say nothing
     assertThat(console())
         .contains("fused labels are checked by the backbone as an ImageNet classifier (in1k.onnx@")
         .contains(
@@ -91,7 +102,9 @@ class MaskOptionsTest {
   void shouldSayInOneLineWhyTheCheckIsOff() throws Exception {
     Path ten = Files.write(tmp.resolve("ten.onnx"), TestClassifiers.redIsAnimal(32, 10));
     Map<String, String> sets = new HashMap<>();
-    assertThat(withMaskModel().putCheck(sets, ten, true, tmp.resolve("images"), folder(true), out))
+    assertThat(
+            withMaskModel()
+                .putCheck(sets, ten, true, tmp.resolve("images"), folder(true), CLASSES, out))
         .isFalse();
     assertThat(sets).doesNotContainKey(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG);
     assertThat(console())
@@ -103,7 +116,8 @@ class MaskOptionsTest {
     console.reset();
     Path in1k = Files.write(tmp.resolve("in1k.onnx"), TestClassifiers.redIsAnimal(32, 1000));
     assertThat(
-            withMaskModel().putCheck(sets, in1k, true, tmp.resolve("images"), folder(false), out))
+            withMaskModel()
+                .putCheck(sets, in1k, true, tmp.resolve("images"), folder(false), CLASSES, out))
         .isFalse();
     assertThat(sets).doesNotContainKey(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG);
     assertThat(console())
@@ -119,12 +133,16 @@ class MaskOptionsTest {
     List<LabelsCsv.Row> rows = folder(true);
     Map<String, String> off = new HashMap<>();
     off.put(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG, "");
-    assertThat(withMaskModel().putCheck(off, backbone, true, tmp.resolve("images"), rows, out))
+    assertThat(
+            withMaskModel()
+                .putCheck(off, backbone, true, tmp.resolve("images"), rows, CLASSES, out))
         .isFalse();
     assertThat(off).containsOnlyKeys(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG);
 
     Map<String, String> none = new HashMap<>();
-    assertThat(new MaskOptions().putCheck(none, backbone, true, tmp.resolve("images"), rows, out))
+    assertThat(
+            new MaskOptions()
+                .putCheck(none, backbone, true, tmp.resolve("images"), rows, CLASSES, out))
         .isFalse();
     assertThat(none).isEmpty();
     assertThat(console.size()).as("nothing to say").isZero();

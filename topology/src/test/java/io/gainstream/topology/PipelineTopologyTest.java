@@ -449,8 +449,10 @@ class PipelineTopologyTest {
   }
 
   /**
-   * With the animal check on, every label still comes out (fused, the attention's beside) and
-   * records the check and its classifier's hash next to the fusion.
+   * With the animal check on and a classifier that sees no animal anywhere, every region of the
+   * animal class goes to 255 (the mask model calls every pixel foreground, so each labelled image
+   * has such a region); the other classes stay; every label records the check and its classifier's
+   * hash next to the fusion.
    */
   @Test
   void shouldRecordTheAnimalCheckInEveryFusedLabel() throws Exception {
@@ -461,7 +463,7 @@ class PipelineTopologyTest {
     Path classifier =
         java.nio.file.Files.write(
             stateDir.resolve("imagenet.onnx"),
-            io.gainstream.model.onnx.TestClassifiers.redIsAnimal(32, 1000));
+            io.gainstream.model.onnx.TestClassifiers.neverAnimal(32));
     start(
         Map.of(
             PipelineConfig.MASK_MODEL_FILE_CONFIG,
@@ -486,6 +488,19 @@ class PipelineTopologyTest {
                   + "\\], region < 0\\.10\\) by imagenet\\.onnx@[0-9a-f]{12}$");
       assertThat(l.getUnfusedClassPng().isEmpty()).isFalse();
     }
+    int animal = 2; // TestReleases.CLASSES.get(1)
+    int checked = 0;
+    for (SyntheticDataset.Sample smp : batch) {
+      byte[] fused = values(out.get(smp.id()).getClassPng());
+      for (byte v : fused) {
+        assertThat(v & 0xff).as("no pixel of the animal class survives").isNotEqualTo(animal);
+      }
+      if (Arrays.stream(smp.classes()).anyMatch(c -> c == animal)) {
+        checked++;
+        assertThat(box(fused)).as("its region went to 255").contains((byte) 255);
+      }
+    }
+    assertThat(checked).as("the batch labels the animal class somewhere").isPositive();
   }
 
   private static byte[] values(ByteString png) {

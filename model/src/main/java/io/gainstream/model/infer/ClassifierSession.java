@@ -75,7 +75,8 @@ public final class ClassifierSession implements AutoCloseable {
     int classes;
     try {
       classes = logits(List.of(new byte[3 * side * side])).get(0).length;
-    } catch (IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // an output that is no float tensor, or a graph that does not run at its side
       close();
       throw new InvalidModelException(
           "the check model " + name + " does not run: " + MaskSession.firstLine(e.getMessage()), e);
@@ -160,7 +161,9 @@ public final class ClassifierSession implements AutoCloseable {
       try (OnnxTensor t =
               OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, 3, side, side});
           OrtSession.Result r = session.run(Map.of(input, t))) {
-        OnnxTensor y = (OnnxTensor) r.get(0);
+        if (!(r.get(0) instanceof OnnxTensor y) || y.getFloatBuffer() == null) {
+          throw new IllegalStateException("the check model's first output is no float tensor");
+        }
         FloatBuffer b = y.getFloatBuffer();
         float[] z = new float[b.remaining()];
         b.get(z);

@@ -80,7 +80,7 @@ public final class RegionCheck {
     float[] of(List<Box> crops);
   }
 
-  /** What the check did to one label: for the manifest and the log. */
+  /** What the check did to one label: the label, and how many regions and pixels it took out. */
   public record Outcome(byte[] classMap, int regionsOut, int pixelsOut) {}
 
   private RegionCheck() {}
@@ -91,12 +91,15 @@ public final class RegionCheck {
    * the 7 animal photos showed an animal as a whole, all 7 in some crop).
    */
   public static List<Box> photoCrops(int w, int h) {
+    // a side of one pixel still gives crops of at least one pixel
+    int hw = Math.max(1, w / 2);
+    int hh = Math.max(1, h / 2);
     return List.of(
         new Box(0, 0, w, h),
-        new Box(0, 0, w / 2, h / 2),
-        new Box(w / 2, 0, w, h / 2),
-        new Box(0, h / 2, w / 2, h),
-        new Box(w / 2, h / 2, w, h),
+        new Box(0, 0, hw, hh),
+        new Box(w - hw, 0, w, hh),
+        new Box(0, h - hh, hw, h),
+        new Box(w - hw, h - hh, w, h),
         new Box(w / 4, h / 4, w - w / 4, h - h / 4));
   }
 

@@ -32,4 +32,22 @@ public final class TestClassifiers {
     g.output("logits", 1, classes);
     return TestMaskModels.model(g);
   }
+
+  /** Never an animal: every picture gives the animal classes -10 and the rest +10. */
+  public static byte[] neverAnimal(int size) {
+    GraphBuilder g = new GraphBuilder("test-never-animal");
+    float[] bias = new float[1000];
+    for (int k = 0; k < bias.length; k++) {
+      bias[k] = k < 398 ? -10f : 10f;
+    }
+    g.initializer("w", new long[] {3, 1000}, new float[3 * 1000]);
+    g.initializer("b", new long[] {1, 1000}, bias);
+    String pooled = g.node("GlobalAveragePool", "pooled", new String[] {"input"});
+    String flat = g.node("Flatten", "flat", new String[] {pooled}, GraphBuilder.intAttr("axis", 1));
+    String scores = g.node("MatMul", "scores", new String[] {flat, "w"});
+    g.node("Add", "logits", new String[] {scores, "b"});
+    g.input("input", 1, 3, size, size);
+    g.output("logits", 1, 1000);
+    return TestMaskModels.model(g);
+  }
 }

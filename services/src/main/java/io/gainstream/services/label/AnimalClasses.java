@@ -44,26 +44,37 @@ public final class AnimalClasses {
   private AnimalClasses() {}
 
   /**
-   * Judges the classes of {@code rows} (a photo that does not decode is skipped: the pipeline
-   * refuses it on its own).
+   * Judges the classes of {@code rows} (a photo that does not decode, lies outside {@code images}
+   * or names a class not in {@code classes} is skipped: the pipeline refuses it on its own).
    */
   public static Found find(
-      ClassifierSession classifier, Path images, List<LabelsCsv.Row> rows, DecodeLimits limits) {
+      ClassifierSession classifier,
+      Path images,
+      List<LabelsCsv.Row> rows,
+      List<String> classes,
+      DecodeLimits limits) {
     Map<String, int[]> counts = new LinkedHashMap<>();
+    Path root = images.toAbsolutePath().normalize();
     for (LabelsCsv.Row row : rows) {
-      if (row.labels().size() != 1) {
+      // as the publisher: a file outside the folder or a class not in the list is not published
+      Path file = root.resolve(row.image()).normalize();
+      if (row.labels().size() != 1
+          || !file.startsWith(root)
+          || !classes.contains(row.labels().get(0).trim())) {
         continue;
       }
-      BufferedImage img;
+      boolean animal;
       try {
-        img = ImageDecoder.decodeRaw(Files.readAllBytes(images.resolve(row.image())), limits);
+        BufferedImage img = ImageDecoder.decodeRaw(Files.readAllBytes(file), limits);
+        animal =
+            RegionCheck.animalPhoto(
+                img.getWidth(), img.getHeight(), boxes -> classifier.animalShares(img, boxes));
       } catch (IOException | RuntimeException e) {
         continue;
       }
       int[] n = counts.computeIfAbsent(row.labels().get(0).trim(), c -> new int[2]);
       n[0]++;
-      if (RegionCheck.animalPhoto(
-          img.getWidth(), img.getHeight(), boxes -> classifier.animalShares(img, boxes))) {
+      if (animal) {
         n[1]++;
       }
     }
