@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Takes out of a fused label the regions of an animal class that an ImageNet classifier sees as no
- * animal at all: a pontoon boat under a dog's head, a dock beside a bird.
+ * animal at all: a pontoon boat under a dog's head, a dock beside an animal.
  *
  * <p>Why: on coco-dev most of the fused labels' false foreground is whole wrong objects (400 of 663
  * thousand false pixels in regions holding under 10 % of a labelled object), because the mask model
