@@ -22,9 +22,6 @@ public final class TestBackbones {
   private final Random rnd;
   private int count;
 
-  /** Scores the classifier head gives. */
-  private int classes = CLASSES;
-
   private TestBackbones(long seed) {
     this.rnd = new Random(seed);
   }
@@ -33,13 +30,7 @@ public final class TestBackbones {
   public static final int CLASSES = 10;
 
   public static byte[] resnetLike(long seed) {
-    return resnetLike(seed, CLASSES);
-  }
-
-  /** The same with {@code classes} scores out (1000: shaped like an ImageNet-1k classifier). */
-  public static byte[] resnetLike(long seed, int classes) {
     TestBackbones b = new TestBackbones(seed);
-    b.classes = classes;
     String x = b.convBnRelu("input", 3, 8, 3, 2, 1);
     x =
         b.node(
@@ -125,10 +116,10 @@ public final class TestBackbones {
     String f = node("Identity", new String[] {feature}, featureName);
     String pooled = node("GlobalAveragePool", new String[] {f});
     String flat = node("Flatten", new String[] {pooled}, intAttr("axis", 1));
-    String w = init(new long[] {classes, channels}, 0.2f);
-    String bias = init(new long[] {classes}, 0.1f);
+    String w = init(new long[] {CLASSES, channels}, 0.2f);
+    String bias = init(new long[] {CLASSES}, 0.1f);
     String logits = node("Gemm", new String[] {flat, w, bias}, intAttr("transB", 1));
-    g.output(logits, "N", classes);
+    g.output(logits, "N", CLASSES);
     return model(opset, inputRank);
   }
 
