@@ -119,11 +119,18 @@ public final class TransactionBudget {
   /**
    * A task ran a batch of {@code images} new and re-labelled images, the first new one {@code
    * firstId} (null: none new), in {@code ns}: update the sizer, and act at once when the batch
-   * outlasted the transaction itself (its labels will be aborted).
+   * outlasted the transaction itself (its labels will be aborted). Returns whether that was news: a
+   * WARN line was written.
    */
-  public void ran(String task, String firstId, int images, long ns, BatchSizer sizer) {
-    int before = sizer.limit();
-    int now = sizer.record(images, ns);
+  public boolean ran(String task, String firstId, int images, long ns, BatchSizer sizer) {
+    int before;
+    int now;
+    synchronized (sizer) {
+      // as one step (the sizer's own monitor): two threads whose batches overran together must not
+      // both read the limit before either shrank it, or one incident gets two WARN lines
+      before = sizer.limit();
+      now = sizer.record(images, ns);
+    }
     spent(ns);
     metrics.batchTimed(images, ns, now);
     if (now != before) {
@@ -157,7 +164,9 @@ public final class TransactionBudget {
       } else {
         LOG.info(line, args);
       }
+      return news;
     }
+    return false;
   }
 
   private String sizerName(BatchSizer sizer) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.errors.TransactionTooShortException;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** One stream thread's budget between commits, and the restarts that lost a batch. */
@@ -114,5 +116,37 @@ class TransactionBudgetTest {
     BatchSizer sizer = budget.sizer("gain@1");
     budget.ran("0_0", "a", 8, 6000 * MS, sizer);
     assertThat(sizer.limit()).isEqualTo(1);
+  }
+
+  /**
+   * Two stream threads whose first batches overran at the same moment are one incident: one WARN
+   * line, not one per thread (each read the limit before the other shrank it).
+   */
+  @Test
+  void shouldWarnOnceWhenTwoThreadsBatchesOverrunTogether() throws Exception {
+    for (int round = 0; round < 300; round++) {
+      TransactionBudget shared = new TransactionBudget(8, 8, 1000, 4000, metrics);
+      BatchSizer sizer = shared.sizer("gain@1");
+      CyclicBarrier together = new CyclicBarrier(2);
+      AtomicInteger warned = new AtomicInteger();
+      Runnable overrun =
+          () -> {
+            try {
+              together.await();
+              if (shared.ran(Thread.currentThread().getName(), "a", 4, 6000 * MS, sizer)) {
+                warned.incrementAndGet();
+              }
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      Thread a = new Thread(overrun, "0_0");
+      Thread b = new Thread(overrun, "0_1");
+      a.start();
+      b.start();
+      a.join();
+      b.join();
+      assertThat(warned.get()).as("WARN lines in round %d", round).isEqualTo(1);
+    }
   }
 }
