@@ -103,7 +103,7 @@ public final class ClassifierSession implements AutoCloseable {
   }
 
   /**
-   * Softmax mass of ImageNet's animal classes (0 to 397) for each picture.
+   * Probability mass of ImageNet's animal classes (0 to 397) for each picture.
    *
    * @param rgb interleaved {@code r, g, b} bytes of each picture, {@link #side()} square
    */
@@ -111,23 +111,55 @@ public final class ClassifierSession implements AutoCloseable {
     List<float[]> all = logits(rgb);
     float[] out = new float[all.size()];
     for (int i = 0; i < out.length; i++) {
-      float[] z = all.get(i);
-      double max = Double.NEGATIVE_INFINITY;
-      for (float v : z) {
-        max = Math.max(max, v);
-      }
-      double sum = 0;
-      double animals = 0;
-      for (int k = 0; k < z.length; k++) {
-        double e = Math.exp(z[k] - max);
-        sum += e;
-        if (k < RegionCheck.IMAGENET_ANIMALS) {
-          animals += e;
-        }
-      }
-      out[i] = (float) (animals / sum);
+      out[i] = animalShare(all.get(i));
     }
     return out;
+  }
+
+  /**
+   * The animal classes' share of one picture's scores: their softmax mass when the scores are
+   * logits (torchvision's and the ONNX model zoo's exports), their own mass when the export already
+   * ends in a softmax. Why both: a softmax over probabilities is nearly uniform, so such a model
+   * would give every crop about 0.4 and the check would silently take nothing out.
+   */
+  static float animalShare(float[] z) {
+    if (probabilities(z)) {
+      double animals = 0;
+      double sum = 0;
+      for (int k = 0; k < z.length; k++) {
+        sum += z[k];
+        if (k < RegionCheck.IMAGENET_ANIMALS) {
+          animals += z[k];
+        }
+      }
+      return (float) (animals / sum);
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : z) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    double animals = 0;
+    for (int k = 0; k < z.length; k++) {
+      double e = Math.exp(z[k] - max);
+      sum += e;
+      if (k < RegionCheck.IMAGENET_ANIMALS) {
+        animals += e;
+      }
+    }
+    return (float) (animals / sum);
+  }
+
+  /** Scores that are already a distribution: none negative, together 1. */
+  private static boolean probabilities(float[] z) {
+    double sum = 0;
+    for (float v : z) {
+      if (v < 0 || v > 1) {
+        return false;
+      }
+      sum += v;
+    }
+    return Math.abs(sum - 1) < 1e-3;
   }
 
   /**

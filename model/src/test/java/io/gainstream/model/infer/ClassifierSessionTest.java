@@ -67,4 +67,22 @@ class ClassifierSessionTest {
         .hasMessageContaining("junk.onnx")
         .hasMessageNotContaining("\n");
   }
+
+  /** An export that ends in a softmax gives the same shares: its scores are not softmaxed again. */
+  @Test
+  void shouldReadAnExportThatEndsInASoftmaxAsProbabilities() {
+    try (ClassifierSession s =
+        new ClassifierSession(
+            TestClassifiers.redIsAnimal(32, 1000, true),
+            "soft.onnx",
+            true,
+            InferenceOptions.cpu())) {
+      float[] shares =
+          s.animalShares(
+              List.of(picture(32, 255, 0, 0), picture(32, 0, 0, 255), picture(32, 124, 116, 104)));
+      assertThat(shares[0]).isGreaterThan(0.99f);
+      assertThat(shares[1]).isLessThan(0.01f);
+      assertThat(shares[2]).isCloseTo(0.398f, org.assertj.core.data.Offset.offset(0.01f));
+    }
+  }
 }

@@ -16,6 +16,14 @@ public final class TestClassifiers {
    * @param classes how many scores it gives (1000 for an ImageNet-1k classifier)
    */
   public static byte[] redIsAnimal(int size, int classes) {
+    return redIsAnimal(size, classes, false);
+  }
+
+  /**
+   * Red is an animal, with the export's last step a softmax when {@code probabilities}: scores that
+   * are already a distribution, as some exports give.
+   */
+  public static byte[] redIsAnimal(int size, int classes, boolean probabilities) {
     Object side = size > 0 ? size : "S";
     GraphBuilder g = new GraphBuilder("test-classifier");
     float[] w = new float[3 * classes];
@@ -27,7 +35,12 @@ public final class TestClassifiers {
     g.initializer("w", new long[] {3, classes}, w);
     String pooled = g.node("GlobalAveragePool", "pooled", new String[] {"input"});
     String flat = g.node("Flatten", "flat", new String[] {pooled}, GraphBuilder.intAttr("axis", 1));
-    g.node("MatMul", "logits", new String[] {flat, "w"});
+    if (probabilities) {
+      String logits = g.node("MatMul", "scores", new String[] {flat, "w"});
+      g.node("Softmax", "logits", new String[] {logits}, GraphBuilder.intAttr("axis", 1));
+    } else {
+      g.node("MatMul", "logits", new String[] {flat, "w"});
+    }
     g.input("input", 1, 3, side, side);
     g.output("logits", 1, classes);
     return TestMaskModels.model(g);
