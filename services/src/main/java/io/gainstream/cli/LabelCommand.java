@@ -3,6 +3,7 @@ package io.gainstream.cli;
 import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.infer.MaskSessions;
 import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.labels.TtaScales;
 import io.gainstream.model.net.NetworkSpec;
 import io.gainstream.model.onnx.InvalidModelException;
@@ -189,7 +190,7 @@ public final class LabelCommand implements Callable<Integer> {
       requireSavedModel(model, classes);
     }
     mask.putSettings(sets);
-    requireSettings(sets, classes);
+    DecodeLimits limits = requireSettings(sets, classes).decodeLimits();
     // opened before any work, so that a file that is no mask model is one line; held for the run,
     // so that the pipeline's stages share this session instead of loading the file again
     try (MaskSessions.Handle session = MaskOptions.open(sets)) {
@@ -203,6 +204,7 @@ public final class LabelCommand implements Callable<Integer> {
             images,
             LabelsCsv.read(labels),
             ClassCatalog.read(classes).names(),
+            limits,
             System.out);
       }
       return runWithMaskOpen(m, refinement, scales);

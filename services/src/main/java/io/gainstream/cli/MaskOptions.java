@@ -69,6 +69,7 @@ public final class MaskOptions {
    * 1000-class classifier, or a folder with no animal class, leaves the check off with one line on
    * {@code out}.
    *
+   * @param limits the pipeline's decode limits: a photo it would refuse is not judged either
    * @return whether the check is on
    */
   public boolean putCheck(
@@ -78,6 +79,7 @@ public final class MaskOptions {
       Path images,
       List<LabelsCsv.Row> rows,
       List<String> classes,
+      DecodeLimits limits,
       PrintStream out) {
     String key = PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG;
     if (!given() || sets.containsKey(key)) {
@@ -92,8 +94,7 @@ public final class MaskOptions {
             backbone.getFileName().toString(),
             imagenet,
             InferenceOptions.cpu())) {
-      AnimalClasses.Found found =
-          AnimalClasses.find(classifier, images, rows, classes, DecodeLimits.defaults());
+      AnimalClasses.Found found = AnimalClasses.find(classifier, images, rows, classes, limits);
       if (found.animals().isEmpty()) {
         out.println(
             "fused labels are not checked: no class is an animal on its single-label photos ("

@@ -2,6 +2,7 @@ package io.gainstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.onnx.TestClassifiers;
 import io.gainstream.services.io.LabelsCsv;
 import io.gainstream.topology.PipelineConfig;
@@ -27,6 +28,7 @@ class MaskOptionsTest {
   @TempDir Path tmp;
 
   private static final List<String> CLASSES = List.of("dog", "person");
+  private static final DecodeLimits LIMITS = DecodeLimits.defaults();
 
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
   private final PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
@@ -84,7 +86,15 @@ class MaskOptionsTest {
 
     assertThat(
             withMaskModel()
-                .putCheck(sets, backbone, true, tmp.resolve("images"), folder(true), CLASSES, out))
+                .putCheck(
+                    sets,
+                    backbone,
+                    true,
+                    tmp.resolve("images"),
+                    folder(true),
+                    CLASSES,
+                    LIMITS,
+                    out))
         .isTrue();
 
     assertThat(sets)
@@ -104,7 +114,8 @@ class MaskOptionsTest {
     Map<String, String> sets = new HashMap<>();
     assertThat(
             withMaskModel()
-                .putCheck(sets, ten, true, tmp.resolve("images"), folder(true), CLASSES, out))
+                .putCheck(
+                    sets, ten, true, tmp.resolve("images"), folder(true), CLASSES, LIMITS, out))
         .isFalse();
     assertThat(sets).doesNotContainKey(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG);
     assertThat(console())
@@ -117,13 +128,34 @@ class MaskOptionsTest {
     Path in1k = Files.write(tmp.resolve("in1k.onnx"), TestClassifiers.redIsAnimal(32, 1000));
     assertThat(
             withMaskModel()
-                .putCheck(sets, in1k, true, tmp.resolve("images"), folder(false), CLASSES, out))
+                .putCheck(
+                    sets, in1k, true, tmp.resolve("images"), folder(false), CLASSES, LIMITS, out))
         .isFalse();
     assertThat(sets).doesNotContainKey(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG);
     assertThat(console())
         .isEqualTo(
             "fused labels are not checked: no class is an animal on its single-label photos"
                 + " (dog 0 of 3, person 0 of 3)"
+                + System.lineSeparator());
+
+    // the pipeline's decode limits hold here too: photos of 1 200 pixels over a 1 000 limit
+    console.reset();
+    assertThat(
+            withMaskModel()
+                .putCheck(
+                    sets,
+                    in1k,
+                    true,
+                    tmp.resolve("images"),
+                    folder(true),
+                    CLASSES,
+                    new DecodeLimits(LIMITS.maxBytes(), 1000),
+                    out))
+        .isFalse();
+    assertThat(console())
+        .isEqualTo(
+            "fused labels are not checked: no class is an animal on its single-label photos"
+                + " (none of them decodes within the image limits)"
                 + System.lineSeparator());
   }
 
@@ -135,14 +167,14 @@ class MaskOptionsTest {
     off.put(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG, "");
     assertThat(
             withMaskModel()
-                .putCheck(off, backbone, true, tmp.resolve("images"), rows, CLASSES, out))
+                .putCheck(off, backbone, true, tmp.resolve("images"), rows, CLASSES, LIMITS, out))
         .isFalse();
     assertThat(off).containsOnlyKeys(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG);
 
     Map<String, String> none = new HashMap<>();
     assertThat(
             new MaskOptions()
-                .putCheck(none, backbone, true, tmp.resolve("images"), rows, CLASSES, out))
+                .putCheck(none, backbone, true, tmp.resolve("images"), rows, CLASSES, LIMITS, out))
         .isFalse();
     assertThat(none).isEmpty();
     assertThat(console.size()).as("nothing to say").isZero();

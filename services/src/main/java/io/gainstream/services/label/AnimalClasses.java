@@ -35,6 +35,9 @@ public final class AnimalClasses {
   public record Found(List<String> animals, Map<String, int[]> counts) {
     /** e.g. {@code animal 7 of 7, person 1 of 18}: how each class was judged. */
     public String describe() {
+      if (counts.isEmpty()) {
+        return "none of them decodes within the image limits";
+      }
       List<String> parts = new ArrayList<>();
       counts.forEach((c, n) -> parts.add(c + " " + n[1] + " of " + n[0]));
       return String.join(", ", parts);
