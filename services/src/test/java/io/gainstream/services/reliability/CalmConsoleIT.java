@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A healthy first run, as a newcomer sees it: {@code demo} from the packaged jar (its own logging
- * configuration, not the tests') puts no WARN or ERROR line on the console, and the broker's and
- * Kafka's lines are in the log file it names.
+ * configuration, not the tests') puts no WARN or ERROR line on the console and no line twice, and
+ * the broker's and Kafka's lines are in the log file it names.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CalmConsoleIT {
@@ -52,6 +52,12 @@ class CalmConsoleIT {
         .as("gainstream's own lines stay")
         .anyMatch(l -> l.contains("INFO  LabelJob - labelled 60 images"));
     String file = Files.readString(out.resolve("gainstream.log"));
+    assertThat(console.stream().filter(l -> l.contains(" labels with release 1: ")))
+        .as("a release is said once on the console, however many tasks swap to it")
+        .hasSize(1);
+    assertThat(file.lines().filter(l -> l.contains(" labels with release 1: ")))
+        .as("and once per task in the file")
+        .hasSizeGreaterThan(1);
     assertThat(file)
         .as("the broker's lines are in the file")
         .contains("kafka.server.")

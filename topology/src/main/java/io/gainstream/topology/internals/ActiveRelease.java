@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 
 /**
  * The release one attention task labels with: its sessions (at its own side and, for multi-scale
@@ -24,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ActiveRelease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ActiveRelease.class);
+
+  /** Lines for the log file only ({@code cli.Logs}' console filter leaves them out). */
+  private static final Marker FILE_ONLY = MarkerFactory.getMarker("gainstream.file-only");
 
   private final String modelName;
   private final List<String> classNames;
@@ -146,8 +151,7 @@ final class ActiveRelease implements AutoCloseable {
     }
     if (session != null) {
       releaseAll();
-      LOG.info(
-          "task {} swapped {} from version {} to {}", task, modelName, version(), r.getVersion());
+      say(task, "swapped " + modelName + " from version " + version() + " to " + r.getVersion());
       if (nextRecipe.inputSize() != recipe.inputSize()) {
         LOG.info(
             "release {} of {} takes {}x{} input (was {}x{}); buffered images are resized to it",
@@ -164,8 +168,17 @@ final class ActiveRelease implements AutoCloseable {
     recipe = nextRecipe;
     path = new LabelPath(recipe, labels);
     version = r.getVersion();
-    LOG.info("task {} labels with release {}: {}", task, version, recipe.describe());
+    say(task, "labels with release " + version + ": " + recipe.describe());
     return true;
+  }
+
+  /** An INFO line of {@code task}: on the console for the first task to say it, else file only. */
+  private void say(String task, String what) {
+    if (sessions.firstToSay(modelName + " " + what)) {
+      LOG.info("task {} {}", task, what);
+    } else {
+      LOG.info(FILE_ONLY, "task {} {}", task, what);
+    }
   }
 
   private boolean refuse(ModelRelease r, String why) {

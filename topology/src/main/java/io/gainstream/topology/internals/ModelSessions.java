@@ -5,7 +5,9 @@ import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.onnx.ScaledRelease;
 import io.gainstream.proto.v1.ModelRelease;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +35,20 @@ public final class ModelSessions {
 
   private final Map<Key, Entry> sessions = new HashMap<>();
 
+  /** Lines some task of this process already wrote to the console. */
+  private final Set<String> said = new HashSet<>();
+
   /** The process-wide instance. */
   public static ModelSessions shared() {
     return SHARED;
+  }
+
+  /**
+   * Whether no task of this process has said {@code line} yet. Why: every stream task swaps to each
+   * release and says so; the console should get each such line once, the log file every task's.
+   */
+  public synchronized boolean firstToSay(String line) {
+    return said.add(line);
   }
 
   /** The session of a release, opened on first use. */
