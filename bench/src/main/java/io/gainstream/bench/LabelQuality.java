@@ -83,6 +83,8 @@ public final class LabelQuality {
    * @param steps training steps per backbone run (backbone steps are slow on a CPU)
    * @param builtInSteps training steps per built-in network run (as {@code label}'s default for it)
    * @param labelSize the backbone releases' input side (as {@code label --label-size})
+   * @param settings pipeline settings of every photo row (the mask model's)
+   * @param check what {@code label} adds to the backbone rows for the animal check; empty: off
    */
   public record Photos(
       Path dir,
@@ -92,9 +94,18 @@ public final class LabelQuality {
       int builtInSteps,
       int labelSize,
       boolean builtIn,
-      Map<String, String> settings) {
+      Map<String, String> settings,
+      Map<String, String> check) {
     public Photos {
       settings = settings == null ? Map.of() : Map.copyOf(settings);
+      check = check == null ? Map.of() : Map.copyOf(check);
+    }
+
+    /** The backbone rows' settings: the mask model's and, as {@code label} sets it, the check. */
+    public Map<String, String> backboneSettings() {
+      Map<String, String> all = new java.util.HashMap<>(settings);
+      all.putAll(check);
+      return Map.copyOf(all);
     }
   }
 

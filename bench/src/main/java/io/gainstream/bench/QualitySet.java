@@ -116,7 +116,7 @@ record QualitySet(
               : p.inputSize() + ", labels at " + p.labelSize();
       sets.add(
           new QualitySet(
-              "photos (backbone " + size + fused + ")",
+              "photos (backbone " + size + fused + (p.check().isEmpty() ? "" : ", checked") + ")",
               folder,
               Map.of("all", truth),
               classes.size(),
@@ -124,7 +124,7 @@ record QualitySet(
               p.inputSize(),
               p.labelSize(),
               p.steps(),
-              p.settings()));
+              p.backboneSettings()));
     }
     return sets;
   }

@@ -11,12 +11,18 @@ import io.gainstream.cli.UserError;
 import io.gainstream.cli.ValidationOptions;
 import io.gainstream.model.backbone.Backbone;
 import io.gainstream.model.infer.MaskSessions;
+import io.gainstream.model.input.ClassCatalog;
+import io.gainstream.model.input.DecodeLimits;
 import io.gainstream.model.synthetic.FashionComposites;
 import io.gainstream.model.train.Method;
+import io.gainstream.services.io.LabelsCsv;
 import io.gainstream.services.label.LabelJob;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -223,6 +229,8 @@ final class BenchQualityCommand implements Callable<Integer> {
       int runs = Math.max(1, folders.size());
       for (int i = 0; i < runs; i++) {
         Path folder = folders.isEmpty() ? null : folders.get(i);
+        Map<String, String> check =
+            folder == null ? Map.of() : animalCheck(maskSettings, folder, System.out);
         LabelQuality.Options o =
             new LabelQuality.Options(
                 images,
@@ -244,7 +252,8 @@ final class BenchQualityCommand implements Callable<Integer> {
                         steps,
                         BackboneOptions.labelSize(labelSize, bb, inputSize),
                         !noBuiltIn,
-                        maskSettings),
+                        maskSettings,
+                        check),
                 LabelCommand.refineOption(refine),
                 LabelCommand.scalesOption(ttaScales),
                 variants,
@@ -261,5 +270,29 @@ final class BenchQualityCommand implements Callable<Integer> {
       LabelJob.deleteTree(work);
     }
     return 0;
+  }
+
+  /**
+   * The settings {@code label} adds for the animal check on {@code folder} (README "The animal
+   * check"), so that the backbone rows measure what {@code label} gives: empty without a mask model
+   * and a backbone, or when the backbone finds no animal class there (then one line says why).
+   */
+  Map<String, String> animalCheck(Map<String, String> maskSettings, Path folder, PrintStream out)
+      throws IOException {
+    if (!mask.given() || !backbone.given()) {
+      return Map.of();
+    }
+    Map<String, String> sets = new HashMap<>(maskSettings);
+    mask.putCheck(
+        sets,
+        backbone.file(),
+        backbone.imagenet(),
+        folder.resolve("images"),
+        LabelsCsv.read(folder.resolve("labels.csv")),
+        ClassCatalog.read(folder.resolve("classes.txt")).names(),
+        DecodeLimits.defaults(),
+        out);
+    sets.keySet().removeAll(maskSettings.keySet());
+    return sets;
   }
 }

@@ -3,10 +3,21 @@ package io.gainstream.bench.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gainstream.cli.CliRun;
+import io.gainstream.model.onnx.TestClassifiers;
+import io.gainstream.topology.PipelineConfig;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code gainstream bench} as a user meets it: the product's command finds it on the class path
@@ -147,5 +158,49 @@ class BenchArgumentsTest {
     CliRun notARelease = run(withMask);
     assertThat(notARelease.code()).isEqualTo(2);
     assertThat(notARelease.err()).startsWith("gainstream: --model " + model).doesNotContain("\n");
+  }
+
+  /**
+   * With a mask model and an ImageNet backbone, the backbone rows get the animal check {@code
+   * label} would turn on for the folder (to the tiny classifier red photos are animals); without a
+   * backbone they get none.
+   */
+  @Test
+  void shouldMeasureBackboneRowsWithTheAnimalCheckLabelTurnsOn() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("photos"));
+    Path images = Files.createDirectories(folder.resolve("images"));
+    List<String> csv = new ArrayList<>(List.of("image,labels"));
+    for (int i = 0; i < 6; i++) {
+      BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_3BYTE_BGR);
+      int rgb = i < 3 ? 0xff0000 : 0x0000ff;
+      for (int y = 0; y < 30; y++) {
+        for (int x = 0; x < 40; x++) {
+          img.setRGB(x, y, rgb);
+        }
+      }
+      ImageIO.write(img, "png", images.resolve(i + ".png").toFile());
+      csv.add(i + ".png," + (i < 3 ? "dog" : "person"));
+    }
+    Files.write(folder.resolve("labels.csv"), csv);
+    Files.writeString(folder.resolve("classes.txt"), "dog\nperson\n");
+    Path backbone = Files.write(tmp.resolve("in1k.onnx"), TestClassifiers.redIsAnimal(32, 1000));
+    Path maskModel = Files.writeString(tmp.resolve("mask.onnx"), "opened by the command");
+    Map<String, String> maskSettings =
+        Map.of(PipelineConfig.MASK_MODEL_FILE_CONFIG, maskModel.toString());
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
+
+    BenchQualityCommand withBackbone = new BenchQualityCommand();
+    new CommandLine(withBackbone)
+        .parseArgs("--mask-model", maskModel.toString(), "--backbone", backbone.toString());
+    assertThat(withBackbone.animalCheck(maskSettings, folder, out))
+        .containsEntry(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG, backbone.toString())
+        .containsEntry(PipelineConfig.MASK_CHECK_CLASSES_CONFIG, "dog")
+        .doesNotContainKey(PipelineConfig.MASK_MODEL_FILE_CONFIG);
+    assertThat(console.toString(StandardCharsets.UTF_8)).contains("animal classes [dog]");
+
+    BenchQualityCommand builtIn = new BenchQualityCommand();
+    new CommandLine(builtIn).parseArgs("--mask-model", maskModel.toString());
+    assertThat(builtIn.animalCheck(maskSettings, folder, out)).isEmpty();
   }
 }
