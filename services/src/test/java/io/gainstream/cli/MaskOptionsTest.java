@@ -155,7 +155,22 @@ class MaskOptionsTest {
     assertThat(console())
         .isEqualTo(
             "fused labels are not checked: no class is an animal on its single-label photos"
-                + " (none of them decodes within the image limits)"
+                + " (none of its 7 photos with one label decodes within the image limits)"
+                + System.lineSeparator());
+
+    // a folder whose every photo has two labels says nothing about either class
+    console.reset();
+    List<LabelsCsv.Row> twoLabels =
+        folder(true).stream().filter(r -> r.labels().size() == 2).toList();
+    assertThat(twoLabels).isNotEmpty();
+    assertThat(
+            withMaskModel()
+                .putCheck(sets, in1k, true, tmp.resolve("images"), twoLabels, CLASSES, LIMITS, out))
+        .isFalse();
+    assertThat(console())
+        .isEqualTo(
+            "fused labels are not checked: no class is an animal on its single-label photos"
+                + " (no photo has exactly one listed label)"
                 + System.lineSeparator());
   }
 

@@ -42,6 +42,9 @@ public final class ClassifierSession implements AutoCloseable {
   private final boolean imagenet;
   private final String id;
 
+  /** Whether the export ends in a softmax: decided once, on a black picture. */
+  private final boolean probabilities;
+
   /**
    * @param name the file name, for the id a label records
    * @param imagenet whether pixels get ImageNet's mean and std (else only scaled to [0, 1])
@@ -72,15 +75,17 @@ public final class ClassifierSession implements AutoCloseable {
           e);
     }
     this.sessionOptions = so;
-    int classes;
+    float[] blank;
     try {
-      classes = logits(List.of(new byte[3 * side * side])).get(0).length;
+      blank = logits(List.of(new byte[3 * side * side])).get(0);
     } catch (RuntimeException e) {
       // an output that is no float tensor, or a graph that does not run at its side
       close();
       throw new InvalidModelException(
           "the check model " + name + " does not run: " + MaskSession.firstLine(e.getMessage()), e);
     }
+    int classes = blank.length;
+    this.probabilities = probabilities(blank);
     if (classes != RegionCheck.IMAGENET_CLASSES) {
       close();
       throw new InvalidModelException(
@@ -111,7 +116,7 @@ public final class ClassifierSession implements AutoCloseable {
     List<float[]> all = logits(rgb);
     float[] out = new float[all.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = animalShare(all.get(i));
+      out[i] = animalShare(all.get(i), probabilities);
     }
     return out;
   }
@@ -122,8 +127,8 @@ public final class ClassifierSession implements AutoCloseable {
    * ends in a softmax. Why both: a softmax over probabilities is nearly uniform, so such a model
    * would give every crop about 0.4 and the check would silently take nothing out.
    */
-  static float animalShare(float[] z) {
-    if (probabilities(z)) {
+  static float animalShare(float[] z, boolean probabilities) {
+    if (probabilities) {
       double animals = 0;
       double sum = 0;
       for (int k = 0; k < z.length; k++) {
@@ -150,16 +155,19 @@ public final class ClassifierSession implements AutoCloseable {
     return (float) (animals / sum);
   }
 
-  /** Scores that are already a distribution: none negative, together 1. */
-  private static boolean probabilities(float[] z) {
+  /**
+   * Scores that are already a distribution: none below 0 or above 1, together 1 (within a percent,
+   * for exports whose softmax is quantised).
+   */
+  static boolean probabilities(float[] z) {
     double sum = 0;
     for (float v : z) {
-      if (v < 0 || v > 1) {
+      if (v < 0 || v > 1 + 1e-3) {
         return false;
       }
       sum += v;
     }
-    return Math.abs(sum - 1) < 1e-3;
+    return Math.abs(sum - 1) < 1e-2;
   }
 
   /**

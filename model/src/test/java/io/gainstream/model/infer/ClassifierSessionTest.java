@@ -85,4 +85,32 @@ class ClassifierSessionTest {
       assertRedIsAnimal(s);
     }
   }
+
+  /** What reads as a distribution: logits never do; a quantised softmax a little off 1 does. */
+  @Test
+  void shouldTellProbabilitiesFromLogits() {
+    float[] uniform = new float[1000];
+    Arrays.fill(uniform, 0.001f);
+    assertThat(ClassifierSession.probabilities(uniform)).isTrue();
+    float[] quantised = uniform.clone();
+    quantised[0] = 0.0f;
+    quantised[1] = 0.0f;
+    quantised[2] = 0.0f;
+    assertThat(ClassifierSession.probabilities(quantised)).as("sum 0.997").isTrue();
+    float[] logits = uniform.clone();
+    logits[5] = -0.5f;
+    assertThat(ClassifierSession.probabilities(logits)).isFalse();
+    float[] scores = new float[1000];
+    Arrays.fill(scores, 0.5f);
+    assertThat(ClassifierSession.probabilities(scores)).as("sum 500").isFalse();
+    // 398 animal classes at 0.002, the rest 0.00066...: the animals' own mass, not their softmax
+    float[] animals = new float[1000];
+    for (int k = 0; k < 1000; k++) {
+      animals[k] = k < 398 ? 0.002f : (1f - 398 * 0.002f) / 602;
+    }
+    assertThat(ClassifierSession.animalShare(animals, true))
+        .isCloseTo(0.796f, org.assertj.core.data.Offset.offset(0.001f));
+    assertThat(ClassifierSession.animalShare(animals, false))
+        .isCloseTo(0.398f, org.assertj.core.data.Offset.offset(0.001f));
+  }
 }

@@ -31,12 +31,15 @@ public final class AnimalClasses {
   /**
    * @param animals the classes found to be animals, in the order first seen
    * @param counts per class: single-label photos, and of them those that show an animal
+   * @param unreadable single-label photos that did not decode (within the image limits) or run
    */
-  public record Found(List<String> animals, Map<String, int[]> counts) {
+  public record Found(List<String> animals, Map<String, int[]> counts, int unreadable) {
     /** e.g. {@code animal 7 of 7, person 1 of 18}: how each class was judged. */
     public String describe() {
       if (counts.isEmpty()) {
-        return "none of them decodes within the image limits";
+        return unreadable > 0
+            ? "none of its " + unreadable + " photos with one label decodes within the image limits"
+            : "no photo has exactly one listed label";
       }
       List<String> parts = new ArrayList<>();
       counts.forEach((c, n) -> parts.add(c + " " + n[1] + " of " + n[0]));
@@ -57,6 +60,7 @@ public final class AnimalClasses {
       List<String> classes,
       DecodeLimits limits) {
     Map<String, int[]> counts = new LinkedHashMap<>();
+    int unreadable = 0;
     Path root = images.toAbsolutePath().normalize();
     for (LabelsCsv.Row row : rows) {
       // as the publisher: a file outside the folder or a class not in the list is not published
@@ -73,6 +77,7 @@ public final class AnimalClasses {
             RegionCheck.animalPhoto(
                 img.getWidth(), img.getHeight(), boxes -> classifier.animalShares(img, boxes));
       } catch (IOException | RuntimeException e) {
+        unreadable++;
         continue;
       }
       int[] n = counts.computeIfAbsent(row.labels().get(0).trim(), c -> new int[2]);
@@ -88,6 +93,6 @@ public final class AnimalClasses {
             animals.add(c);
           }
         });
-    return new Found(List.copyOf(animals), counts);
+    return new Found(List.copyOf(animals), counts, unreadable);
   }
 }

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A healthy first run, as a newcomer sees it: {@code demo} from the packaged jar (its own logging
- * configuration, not the tests') puts no WARN or ERROR line on the console and no line twice, and
- * the broker's and Kafka's lines are in the log file it names.
+ * configuration, not the tests') puts no WARN or ERROR line on the console and says the release it
+ * labels with once, not once per task, and the broker's and Kafka's lines are in the log file it
+ * names.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CalmConsoleIT {

@@ -151,16 +151,22 @@ final class ActiveRelease implements AutoCloseable {
     }
     if (session != null) {
       releaseAll();
-      say(task, "swapped " + modelName + " from version " + version() + " to " + r.getVersion());
+      say(
+          task,
+          "swapped",
+          "swapped " + modelName + " from version " + version() + " to " + r.getVersion());
       if (nextRecipe.inputSize() != recipe.inputSize()) {
-        LOG.info(
-            "release {} of {} takes {}x{} input (was {}x{}); buffered images are resized to it",
-            r.getVersion(),
-            modelName,
-            nextRecipe.inputSize(),
-            nextRecipe.inputSize(),
-            recipe.inputSize(),
-            recipe.inputSize());
+        say(
+            task,
+            "resized",
+            String.format(
+                "release %d of %s takes %dx%d input (was %dx%d); buffered images are resized to it",
+                r.getVersion(),
+                modelName,
+                nextRecipe.inputSize(),
+                nextRecipe.inputSize(),
+                recipe.inputSize(),
+                recipe.inputSize()));
       }
     }
     session = next;
@@ -168,13 +174,13 @@ final class ActiveRelease implements AutoCloseable {
     recipe = nextRecipe;
     path = new LabelPath(recipe, labels);
     version = r.getVersion();
-    say(task, "labels with release " + version + ": " + recipe.describe());
+    say(task, "labels", "labels with release " + version + ": " + recipe.describe());
     return true;
   }
 
   /** An INFO line of {@code task}: on the console for the first task to say it, else file only. */
-  private void say(String task, String what) {
-    if (sessions.firstToSay(modelName + " " + what)) {
+  private void say(String task, String kind, String what) {
+    if (sessions.firstToSay(modelName, kind, what)) {
       LOG.info("task {} {}", task, what);
     } else {
       LOG.info(FILE_ONLY, "task {} {}", task, what);

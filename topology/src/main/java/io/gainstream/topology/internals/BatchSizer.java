@@ -62,6 +62,18 @@ public final class BatchSizer {
     return first ? Math.max(1, n) : Math.max(0, n);
   }
 
+  /** The limit before and after a batch was recorded. */
+  public record Change(int before, int now) {}
+
+  /**
+   * {@link #record} and the limit before it, as one step: two threads that record together each see
+   * the limit the other left, never both the one before either.
+   */
+  public synchronized Change recordChange(int n, long ns) {
+    int before = limit;
+    return new Change(before, record(n, ns));
+  }
+
   /**
    * A batch of {@code n} images took {@code ns}: update the estimate and the limit. Returns the new
    * limit.

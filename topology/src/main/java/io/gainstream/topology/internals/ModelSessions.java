@@ -5,9 +5,8 @@ import io.gainstream.model.infer.InferenceOptions;
 import io.gainstream.model.onnx.ScaledRelease;
 import io.gainstream.proto.v1.ModelRelease;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +34,8 @@ public final class ModelSessions {
 
   private final Map<Key, Entry> sessions = new HashMap<>();
 
-  /** Lines some task of this process already wrote to the console. */
-  private final Set<String> said = new HashSet<>();
+  /** Per model name and kind of line, the last such line a task of this process said. */
+  private final Map<String, String> said = new ConcurrentHashMap<>();
 
   /** The process-wide instance. */
   public static ModelSessions shared() {
@@ -44,11 +43,13 @@ public final class ModelSessions {
   }
 
   /**
-   * Whether no task of this process has said {@code line} yet. Why: every stream task swaps to each
-   * release and says so; the console should get each such line once, the log file every task's.
+   * Whether {@code line} is news: no task of this process said it last for this model and kind of
+   * line. Why: every stream task swaps to each release and says so; the console should get each
+   * such line once, the log file every task's. Only the last line per kind is kept, so a
+   * long-running pipeline remembers a handful of lines, not every release's.
    */
-  public synchronized boolean firstToSay(String line) {
-    return said.add(line);
+  public boolean firstToSay(String model, String kind, String line) {
+    return !line.equals(said.put(model + " " + kind, line));
   }
 
   /** The session of a release, opened on first use. */

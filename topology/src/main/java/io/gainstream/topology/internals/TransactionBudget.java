@@ -123,14 +123,11 @@ public final class TransactionBudget {
    * WARN line was written.
    */
   public boolean ran(String task, String firstId, int images, long ns, BatchSizer sizer) {
-    int before;
-    int now;
-    synchronized (sizer) {
-      // as one step (the sizer's own monitor): two threads whose batches overran together must not
-      // both read the limit before either shrank it, or one incident gets two WARN lines
-      before = sizer.limit();
-      now = sizer.record(images, ns);
-    }
+    // as one step: two threads whose batches overran together must not both read the limit before
+    // either shrank it, or one incident gets two WARN lines
+    BatchSizer.Change change = sizer.recordChange(images, ns);
+    int before = change.before();
+    int now = change.now();
     spent(ns);
     metrics.batchTimed(images, ns, now);
     if (now != before) {

@@ -90,4 +90,11 @@ class BatchSizerTest {
     assertThatThrownBy(() -> new BatchSizer(0, 1, MS)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new BatchSizer(4, 0, MS)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void shouldTellTheLimitBeforeAndAfterARecordedBatch() {
+    BatchSizer s = new BatchSizer(32, 8, 1000 * MS);
+    assertThat(s.recordChange(8, 2_000 * MS)).isEqualTo(new BatchSizer.Change(8, 4));
+    assertThat(s.recordChange(1, 100 * MS).before()).isEqualTo(4);
+  }
 }
