@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
+import io.gainstream.topology.LogMarkers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ public final class Logs {
    * The name of the SLF4J marker on gainstream lines that are for the log file only (diagnostics
    * such as each change of batch size), not the console.
    */
-  public static final String FILE_ONLY = "gainstream.file-only";
+  public static final String FILE_ONLY = LogMarkers.FILE_ONLY.getName();
 
   private static volatile boolean verbose;
   private static Path file;

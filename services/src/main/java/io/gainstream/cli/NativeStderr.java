@@ -2,6 +2,7 @@ package io.gainstream.cli;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import io.gainstream.topology.LogMarkers;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +11,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.Marker;
-import org.slf4j.MarkerFactory;
 
 /**
  * Keeps the native runtimes' log lines off the console and puts them in the log file.
@@ -28,7 +27,6 @@ import org.slf4j.MarkerFactory;
  */
 final class NativeStderr {
   private static final Logger LOG = LoggerFactory.getLogger("io.gainstream.native");
-  private static final Marker FILE_ONLY = MarkerFactory.getMarker(Logs.FILE_ONLY);
   private static boolean installed;
 
   /** Whether descriptor 2 was a terminal before {@link #install} made it a pipe; null: unknown. */
@@ -235,7 +233,7 @@ final class NativeStderr {
           byte b = buf[i];
           if (nativeLine) {
             if (b == '\n') {
-              LOG.warn(FILE_ONLY, "{}", nativeText);
+              LOG.warn(LogMarkers.FILE_ONLY, "{}", nativeText);
               nativeText.setLength(0);
               nativeLine = false;
               lineStart = true;
@@ -278,7 +276,7 @@ final class NativeStderr {
         out.flush();
       }
       if (nativeText.length() > 0) {
-        LOG.warn(FILE_ONLY, "{}", nativeText);
+        LOG.warn(LogMarkers.FILE_ONLY, "{}", nativeText);
       }
     } catch (IOException e) {
       // stderr is gone: nothing left to tell

@@ -229,8 +229,7 @@ final class BenchQualityCommand implements Callable<Integer> {
       int runs = Math.max(1, folders.size());
       for (int i = 0; i < runs; i++) {
         Path folder = folders.isEmpty() ? null : folders.get(i);
-        Map<String, String> check =
-            folder == null ? Map.of() : animalCheck(maskSettings, folder, System.out);
+        Map<String, String> check = folder == null ? Map.of() : animalCheck(folder, System.out);
         LabelQuality.Options o =
             new LabelQuality.Options(
                 images,
@@ -277,12 +276,11 @@ final class BenchQualityCommand implements Callable<Integer> {
    * check"), so that the backbone rows measure what {@code label} gives: empty without a mask model
    * and a backbone, or when the backbone finds no animal class there (then one line says why).
    */
-  Map<String, String> animalCheck(Map<String, String> maskSettings, Path folder, PrintStream out)
-      throws IOException {
+  Map<String, String> animalCheck(Path folder, PrintStream out) throws IOException {
     if (!mask.given() || !backbone.given()) {
       return Map.of();
     }
-    Map<String, String> sets = new HashMap<>(maskSettings);
+    Map<String, String> sets = new HashMap<>();
     mask.putCheck(
         sets,
         backbone.file(),
@@ -292,7 +290,6 @@ final class BenchQualityCommand implements Callable<Integer> {
         ClassCatalog.read(folder.resolve("classes.txt")).names(),
         DecodeLimits.defaults(),
         out);
-    sets.keySet().removeAll(maskSettings.keySet());
     return sets;
   }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,15 +184,13 @@ class BenchArgumentsTest {
     Files.writeString(folder.resolve("classes.txt"), "dog\nperson\n");
     Path backbone = Files.write(tmp.resolve("in1k.onnx"), TestClassifiers.redIsAnimal(32, 1000));
     Path maskModel = Files.writeString(tmp.resolve("mask.onnx"), "opened by the command");
-    Map<String, String> maskSettings =
-        Map.of(PipelineConfig.MASK_MODEL_FILE_CONFIG, maskModel.toString());
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
 
     BenchQualityCommand withBackbone = new BenchQualityCommand();
     new CommandLine(withBackbone)
         .parseArgs("--mask-model", maskModel.toString(), "--backbone", backbone.toString());
-    assertThat(withBackbone.animalCheck(maskSettings, folder, out))
+    assertThat(withBackbone.animalCheck(folder, out))
         .containsEntry(PipelineConfig.MASK_CHECK_MODEL_FILE_CONFIG, backbone.toString())
         .containsEntry(PipelineConfig.MASK_CHECK_CLASSES_CONFIG, "dog")
         .doesNotContainKey(PipelineConfig.MASK_MODEL_FILE_CONFIG);
@@ -201,6 +198,6 @@ class BenchArgumentsTest {
 
     BenchQualityCommand builtIn = new BenchQualityCommand();
     new CommandLine(builtIn).parseArgs("--mask-model", maskModel.toString());
-    assertThat(builtIn.animalCheck(maskSettings, folder, out)).isEmpty();
+    assertThat(builtIn.animalCheck(folder, out)).isEmpty();
   }
 }

@@ -128,17 +128,6 @@ public final class ClassifierSession implements AutoCloseable {
    * would give every crop about 0.4 and the check would silently take nothing out.
    */
   static float animalShare(float[] z, boolean probabilities) {
-    if (probabilities) {
-      double animals = 0;
-      double sum = 0;
-      for (int k = 0; k < z.length; k++) {
-        sum += z[k];
-        if (k < RegionCheck.IMAGENET_ANIMALS) {
-          animals += z[k];
-        }
-      }
-      return (float) (animals / sum);
-    }
     double max = Double.NEGATIVE_INFINITY;
     for (float v : z) {
       max = Math.max(max, v);
@@ -146,10 +135,10 @@ public final class ClassifierSession implements AutoCloseable {
     double sum = 0;
     double animals = 0;
     for (int k = 0; k < z.length; k++) {
-      double e = Math.exp(z[k] - max);
-      sum += e;
+      double p = probabilities ? z[k] : Math.exp(z[k] - max);
+      sum += p;
       if (k < RegionCheck.IMAGENET_ANIMALS) {
-        animals += e;
+        animals += p;
       }
     }
     return (float) (animals / sum);

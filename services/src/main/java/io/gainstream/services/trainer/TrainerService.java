@@ -12,6 +12,7 @@ import io.gainstream.model.train.Validation;
 import io.gainstream.proto.v1.ModelRelease;
 import io.gainstream.services.http.HttpEndpoint;
 import io.gainstream.services.kafka.KafkaConnection;
+import io.gainstream.topology.LogMarkers;
 import io.gainstream.topology.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +22,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.Marker;
-import org.slf4j.MarkerFactory;
 
 /**
  * The trainer: consumes {@code training-samples}, keeps a bounded replay buffer, trains GAIN
@@ -48,8 +47,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   /** This run resumed a release that was already mining: the guard's baseline is no warm-up. */
   private boolean resumedMining;
-
-  private static final Marker FILE_ONLY = MarkerFactory.getMarker("gainstream.file-only");
 
   public TrainerService(
       KafkaConnection kafka, TrainerOptions options, Consumer<StepResult> onStep) {
@@ -206,7 +203,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
             // the trail of a mining run, for the log file: what the losses and the held-out
             // figures did between checks (docs/QUALITY.md reads collapses from it)
             LOG.info(
-                FILE_ONLY,
+                LogMarkers.FILE_ONLY,
                 "mining check at step {} ({}): L_cl {} L_am {} alpha {}; {}; attended area {}",
                 trainer.steps(),
                 event,

@@ -8,12 +8,11 @@ import io.gainstream.model.onnx.ScaledRelease;
 import io.gainstream.model.release.LabelPath;
 import io.gainstream.model.release.LabelRecipe;
 import io.gainstream.proto.v1.ModelRelease;
+import io.gainstream.topology.LogMarkers;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.Marker;
-import org.slf4j.MarkerFactory;
 
 /**
  * The release one attention task labels with: its sessions (at its own side and, for multi-scale
@@ -26,9 +25,6 @@ import org.slf4j.MarkerFactory;
  */
 final class ActiveRelease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ActiveRelease.class);
-
-  /** Lines for the log file only ({@code cli.Logs}' console filter leaves them out). */
-  private static final Marker FILE_ONLY = MarkerFactory.getMarker("gainstream.file-only");
 
   private final String modelName;
   private final List<String> classNames;
@@ -183,7 +179,7 @@ final class ActiveRelease implements AutoCloseable {
     if (sessions.firstToSay(modelName, kind, what)) {
       LOG.info("task {} {}", task, what);
     } else {
-      LOG.info(FILE_ONLY, "task {} {}", task, what);
+      LOG.info(LogMarkers.FILE_ONLY, "task {} {}", task, what);
     }
   }
 

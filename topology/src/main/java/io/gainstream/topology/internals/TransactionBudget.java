@@ -1,5 +1,6 @@
 package io.gainstream.topology.internals;
 
+import io.gainstream.topology.LogMarkers;
 import io.gainstream.topology.PipelineConfig;
 import io.gainstream.topology.PipelineMetrics;
 import io.gainstream.topology.errors.TransactionTooShortException;
@@ -8,8 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.Marker;
-import org.slf4j.MarkerFactory;
 
 /**
  * The attention stage's share of each exactly-once transaction, for every task of one pipeline
@@ -32,9 +31,6 @@ import org.slf4j.MarkerFactory;
  */
 public final class TransactionBudget {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionBudget.class);
-
-  /** Lines for the log file only ({@code cli.Logs}' console filter leaves them out). */
-  private static final Marker FILE_ONLY = MarkerFactory.getMarker("gainstream.file-only");
 
   private final int maxBatch;
   private final int startBatch;
@@ -133,7 +129,7 @@ public final class TransactionBudget {
     if (now != before) {
       // the log file's record of how the stage sized its batches (the console stays calm)
       LOG.info(
-          FILE_ONLY,
+          LogMarkers.FILE_ONLY,
           "batches of {} are now at most {} images: {} took {} s",
           sizerName(sizer),
           now,
